@@ -1,0 +1,86 @@
+/** An upstream secret, encrypted by `@ferry/secrets`; only this form ever enters an event. */
+export interface EncryptedSecret {
+  /** Which key encrypted it, so keys can rotate. */
+  keyId: string;
+  /** base64 of iv | auth tag | ciphertext (AES-256-GCM). */
+  ciphertext: string;
+}
+
+export const TAG_RULE_KIND = 'tag_glob_csv' as const;
+
+export interface ProxyConfig {
+  httpProxy: string | null;
+  httpsProxy: string | null;
+  noProxy: string | null;
+}
+
+export interface ExternalRegistryConfig {
+  verifyTls: boolean;
+  unsignedImages: boolean;
+  proxy: ProxyConfig;
+}
+
+/** A mirror's settings, in Ferry's own (camelCase) names; the API maps Quay's names onto these. */
+export interface MirrorConfig {
+  namespace: string;
+  repository: string;
+  isEnabled: boolean;
+  /** `host[:port]/path`, no scheme and no tag. */
+  externalReference: string;
+  externalRegistryUsername: string | null;
+  externalRegistryPassword: EncryptedSecret | null;
+  robotUsername: string;
+  tagPatterns: string[];
+  /** ISO-8601 instant that anchors the interval grid. */
+  syncStartDate: string;
+  /** Seconds between scheduled runs. */
+  syncInterval: number;
+  externalRegistryConfig: ExternalRegistryConfig;
+  architectureFilter: string[];
+  /** Seconds one registry operation may take. */
+  skopeoTimeoutInterval: number;
+}
+
+/** Quay's mirror statuses, kept verbatim because API clients compare against them. */
+export const MirrorStatus = {
+  NeverRun: 'NEVER_RUN',
+  SyncNow: 'SYNC_NOW',
+  Syncing: 'SYNCING',
+  Success: 'SUCCESS',
+  Fail: 'FAIL',
+  Cancel: 'CANCEL',
+} as const;
+export type MirrorStatus = (typeof MirrorStatus)[keyof typeof MirrorStatus];
+
+export const RunTrigger = { Schedule: 'schedule', SyncNow: 'sync_now', Retry: 'retry' } as const;
+export type RunTrigger = (typeof RunTrigger)[keyof typeof RunTrigger];
+
+export const RunOutcome = { Succeeded: 'succeeded', Failed: 'failed', Cancelled: 'cancelled' } as const;
+export type RunOutcome = (typeof RunOutcome)[keyof typeof RunOutcome];
+
+/** What one run did, carried by its terminal event. */
+export interface RunSummary {
+  /** Upstream tags that matched the patterns. */
+  tagsMatched: string[];
+  tagsCopied: number;
+  tagsUnchanged: number;
+  tagsDeleted: number;
+  tagsFailed: number;
+  bytesCopied: number;
+}
+
+export interface RunError {
+  /** Stable code, e.g. an OCI error code (`MANIFEST_UNKNOWN`) or Ferry's own (`UPSTREAM_UNREACHABLE`). */
+  code: string;
+  message: string;
+}
+
+export const NotificationEvent = {
+  Started: 'repo_mirror_sync_started',
+  Succeeded: 'repo_mirror_sync_success',
+  Failed: 'repo_mirror_sync_failed',
+} as const;
+export type NotificationEvent = (typeof NotificationEvent)[keyof typeof NotificationEvent];
+
+export const NotificationMethod = { Webhook: 'webhook' } as const;
+export type NotificationMethod = (typeof NotificationMethod)[keyof typeof NotificationMethod];

@@ -1,0 +1,1 @@
+export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-patterns';

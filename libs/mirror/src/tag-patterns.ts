@@ -1,0 +1,61 @@
+import picomatch from 'picomatch';
+
+/**
+ * Quay's tag patterns are fnmatch-style shell globs: `*`, `?`, `[seq]`, `[!seq]`, matched against
+ * the whole tag, case-sensitively. picomatch is told to leave out everything fnmatch lacks
+ * (braces, extglobs, globstars, `!` negation) so a pattern means what Quay's users expect.
+ */
+const PICOMATCH_OPTIONS: picomatch.PicomatchOptions = {
+  dot: true,
+  nobrace: true,
+  noextglob: true,
+  noglobstar: true,
+  nonegate: true,
+  nocase: false,
+  strictBrackets: true,
+};
+
+/** The characters a tag may hold, by the OCI distribution spec, plus the glob metacharacters. */
+const PATTERN_ALPHABET = /^[A-Za-z0-9_.\-*?[\]!]+$/;
+
+/** Splits Quay's comma-separated form and trims each entry (Quay's UI trims, its API does not). */
+export function normalizeTagPatterns(patterns: readonly string[]): string[] {
+  return patterns
+    .flatMap((entry) => entry.split(','))
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern.length > 0);
+}
+
+/** Returns why a pattern is unusable, or undefined when it is fine. */
+export function tagPatternProblem(pattern: string): string | undefined {
+  if (pattern.length > 128) return 'is longer than 128 characters';
+  if (!PATTERN_ALPHABET.test(pattern)) return 'may hold only tag characters and * ? [ ] !';
+  let open = false;
+  for (const ch of pattern) {
+    if (ch === '[') {
+      if (open) return 'nests [ inside [';
+      open = true;
+    } else if (ch === ']') {
+      open = false;
+    }
+  }
+  if (open) return 'has an unclosed [';
+  return undefined;
+}
+
+/** fnmatch writes a negated set as `[!seq]`; picomatch reads `!` there literally, so it gets `[^seq]`. */
+function toPicomatch(pattern: string): string {
+  return pattern.replace(/\[!/g, '[^');
+}
+
+/** A predicate true for tags that match any of the patterns (their union). */
+export function compileTagPatterns(patterns: readonly string[]): (tag: string) => boolean {
+  const matchers = normalizeTagPatterns(patterns).map((p) => picomatch(toPicomatch(p), PICOMATCH_OPTIONS));
+  return (tag) => matchers.some((matches) => matches(tag));
+}
+
+/** The tags that match any pattern, in their original order. */
+export function selectTags(tags: readonly string[], patterns: readonly string[]): string[] {
+  const matches = compileTagPatterns(patterns);
+  return tags.filter(matches);
+}

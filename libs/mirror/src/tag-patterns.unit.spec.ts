@@ -1,0 +1,52 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileTagPatterns, normalizeTagPatterns, selectTags, tagPatternProblem } from './tag-patterns';
+
+const QUAY_TAGS = ['v3.1', 'v3.2', 'v3.2-4beta', 'v3.3', 'v32', 'v4.0'];
+
+describe('tag patterns from the Quay documentation', () => {
+  const table: Array<[string, string[]]> = [
+    ['v3*', ['v3.1', 'v3.2', 'v3.2-4beta', 'v3.3', 'v32']],
+    ['v3.*', ['v3.1', 'v3.2', 'v3.2-4beta', 'v3.3']],
+    ['v3.?', ['v3.1', 'v3.2', 'v3.3']],
+    ['v3.[12]', ['v3.1', 'v3.2']],
+    ['v3.[12]*', ['v3.1', 'v3.2', 'v3.2-4beta']],
+    ['v3.[!1]*', ['v3.2', 'v3.2-4beta', 'v3.3']],
+  ];
+  for (const [pattern, expected] of table) {
+    it(`${pattern} selects ${expected.join(', ')}`, () => {
+      assert.deepEqual(selectTags(QUAY_TAGS, [pattern]), expected);
+    });
+  }
+});
+
+describe('pattern semantics', () => {
+  it('matches the whole tag, not a prefix', () => {
+    assert.equal(compileTagPatterns(['v3'])('v3.1'), false);
+  });
+  it('is case-sensitive', () => {
+    assert.equal(compileTagPatterns(['latest'])('LATEST'), false);
+  });
+  it('takes the union of several patterns', () => {
+    assert.deepEqual(selectTags(QUAY_TAGS, ['v4*', 'v3.1']), ['v3.1', 'v4.0']);
+  });
+  it('treats braces and extglobs as literal characters, not alternatives', () => {
+    assert.equal(compileTagPatterns(['v{1,2}'])('v1'), false);
+  });
+  it('trims whitespace around comma-separated entries', () => {
+    assert.deepEqual(normalizeTagPatterns([' v3.* , latest', '']), ['v3.*', 'latest']);
+  });
+});
+
+describe('pattern validation', () => {
+  it('accepts the documented patterns', () => {
+    for (const p of ['v3*', 'v3.[!1]*', 'latest', 'v?.?']) assert.equal(tagPatternProblem(p), undefined);
+  });
+  it('names an unclosed bracket', () => {
+    assert.match(tagPatternProblem('v3.[12') ?? '', /unclosed/);
+  });
+  it('refuses characters a tag cannot hold', () => {
+    assert.ok(tagPatternProblem('v3/x'));
+    assert.ok(tagPatternProblem('v 3'));
+  });
+});

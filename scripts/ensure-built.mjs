@@ -1,0 +1,2 @@
+import { ensureBuilt } from './toolchain.mjs';
+ensureBuilt();

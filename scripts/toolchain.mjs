@@ -1,0 +1,59 @@
+// What `npm start` and `npm test` need before they can run: npm packages, a build, and the
+// registry tools the tests and the benchmark drive. Each step is skipped when already done.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+export function onPath(bin) {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function ensureDependencies() {
+  if (existsSync(join(root, 'node_modules/.package-lock.json'))) return;
+  console.log('ferry: installing npm packages (first run)');
+  run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export function ensureBuilt() {
+  ensureDependencies();
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+}
+
+/** docker-registry and skopeo come from Debian; install them when this machine lacks them. */
+export function ensureRegistryTools() {
+  const missing = ['docker-registry', 'skopeo'].filter((b) => !onPath(b));
+  if (missing.length === 0) return;
+  const asRoot = process.getuid?.() === 0;
+  const sudo = asRoot ? [] : onPath('sudo') ? ['sudo'] : null;
+  if (!onPath('apt-get') || sudo === null) {
+    throw new Error(`ferry: the tests need ${missing.join(' and ')}; install them (Debian: apt-get install -y docker-registry skopeo)`);
+  }
+  console.log(`ferry: installing ${missing.join(', ')} from Debian's packages`);
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const [cmd, ...pre] = sudo.length ? sudo : [];
+  const apt = (args) => (cmd ? run(cmd, [...pre, 'apt-get', ...args], { env: aptEnv }) : run('apt-get', args, { env: aptEnv }));
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', 'docker-registry', 'skopeo']);
+  // Debian's package starts a registry on :5000 where it can; Ferry's tests start their own.
+  spawnSync('sh', ['-c', 'pkill -x docker-registry || true'], { stdio: 'ignore' });
+}
+
+export { newestMtime, execFileSync };
