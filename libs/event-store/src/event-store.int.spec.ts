@@ -1,0 +1,78 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { MirrorSyncNowRequested } from '@ferry/contracts';
+import { EventStore } from './event-store';
+import { handleCommand, type Decider } from './handle-command';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+type Counter = { requests: number };
+const counterDecider: Decider<{ kind: 'request' }, Counter, MirrorSyncNowRequested> = {
+  initialState: () => ({ requests: 0 }),
+  evolve: (s, e) => (e.type === 'MirrorSyncNowRequested' ? { requests: s.requests + 1 } : s),
+  decide: () => [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'ns/repo' } }],
+};
+
+describe('the event store on a real JetStream', () => {
+  const unique = randomUUID().replaceAll('-', '').slice(0, 12);
+  let store: EventStore;
+  const causation = { correlationId: 'c', causationId: 'c' };
+
+  before(async () => {
+    store = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+  });
+  after(async () => {
+    await store.destroyStream();
+    await store.close();
+  });
+
+  it('reads back what it appended, in order, with the next expected sequence', async () => {
+    const subject = `t${unique}.mirror.a`;
+    await store.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'a' } }], { ...causation, aggregateId: 'a', expectedSequence: 0 });
+    await store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'a' } }], { ...causation, aggregateId: 'a' });
+    const history = await store.read(subject);
+    assert.deepEqual(history.events.map((e) => e.type), ['MirrorSyncNowRequested', 'MirrorDeleted']);
+    assert.equal(history.lastSequence, history.events[1]!.position);
+    assert.equal(history.events[0]!.schemaVersion, 1);
+  });
+
+  it('reads an empty subject as no events at sequence 0', async () => {
+    assert.deepEqual(await store.read(`t${unique}.mirror.none`), { events: [], lastSequence: 0 });
+  });
+
+  it('refuses an append whose expected sequence is stale', async () => {
+    const subject = `t${unique}.mirror.b`;
+    await store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'b' } }], { ...causation, aggregateId: 'b', expectedSequence: 0 });
+    await assert.rejects(
+      store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'b' } }], { ...causation, aggregateId: 'b', expectedSequence: 0 }),
+      { code: 'WRONG_EXPECTED_VERSION' },
+    );
+  });
+
+  it('keeps every command of concurrent writers by retrying conflicts from a fresh read', async () => {
+    const subject = `t${unique}.mirror.c`;
+    await Promise.all(
+      Array.from({ length: 8 }, () => handleCommand(store, subject, 'c', counterDecider, { kind: 'request' }, causation)),
+    );
+    const history = await store.read(subject);
+    assert.equal(history.events.length, 8);
+  });
+
+  it('delivers each event of a durable consumer to one of its competing consumers', async () => {
+    const subject = `t${unique}.run.d`;
+    for (let i = 0; i < 6; i++) {
+      await store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: `d${i}` } }], { ...causation, aggregateId: 'd' });
+    }
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const consumer = (name: string) =>
+      store.consumeDurable('workers', `t${unique}.run.*`, async (event) => {
+        seen.push(`${name}:${(event.data as { mirrorId: string }).mirrorId}`);
+        if (seen.length === 6) stop.abort();
+        return { ack: true };
+      }, stop.signal);
+    await Promise.all([consumer('one'), consumer('two')]);
+    assert.deepEqual(seen.map((s) => s.split(':')[1]).sort(), ['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
+  });
+});

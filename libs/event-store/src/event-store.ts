@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { EVENT_SCHEMA_VERSION, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
+import { decodeEvent, encodeEvent } from './event-codec';
+import { WrongExpectedVersionError } from './errors';
+import { currentTraceContext } from './trace-context';
+
+export interface EventStoreOptions {
+  natsUrl: string;
+  /** JetStream stream name, e.g. `FERRY_EVENTS`; tests use their own. */
+  stream: string;
+  /** Subject prefix of every event, e.g. `ferry`; the stream holds `<prefix>.>`. */
+  subjectPrefix: string;
+  /** How long JetStream remembers message ids to drop a retried publish. */
+  duplicateWindowMs?: number;
+}
+
+/** Why an event is being appended: ties it to the request or event that caused it. */
+export interface Causation {
+  correlationId: string;
+  causationId: string;
+}
+
+export interface AppendOptions extends Causation {
+  aggregateId: string;
+  /** The subject's last sequence when it was read; 0 for a subject with no events. */
+  expectedSequence?: number;
+  /** Event time; handed in so deciders and replays stay deterministic. */
+  now?: Date;
+}
+
+export interface SubjectHistory {
+  events: StoredEvent[];
+  /** The sequence to expect on the next append (0 when the subject is empty). */
+  lastSequence: number;
+}
+
+/** What a durable consumer's handler tells the store about one message. */
+export type Disposition = { ack: true } | { retryInMs: number } | { poison: string };
+
+/**
+ * The event log: a JetStream stream with one subject per aggregate. Appends use
+ * `expect.lastSubjectSequence` for optimistic concurrency and the event id as `Nats-Msg-Id`,
+ * so a publish that is retried after a lost ack is stored once.
+ */
+export class EventStore {
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    readonly options: Required<EventStoreOptions>,
+  ) {}
+
+  static async connect(options: EventStoreOptions): Promise<EventStore> {
+    const connection = await connect({ servers: options.natsUrl, name: `ferry-${process.pid}` });
+    const jsm = await jetstreamManager(connection);
+    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, ...options });
+    await store.ensureStream();
+    return store;
+  }
+
+  get prefix(): string {
+    return this.options.subjectPrefix;
+  }
+
+  private async ensureStream(): Promise<void> {
+    const config = {
+      name: this.options.stream,
+      subjects: [`${this.prefix}.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      duplicate_window: this.options.duplicateWindowMs * 1_000_000,
+    };
+    try {
+      await this.jsm.streams.info(this.options.stream);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
+      try {
+        await this.jsm.streams.add(config);
+      } catch (raced) {
+        // Another process created it between our lookup and our add.
+        await this.jsm.streams.info(this.options.stream).catch(() => {
+          throw raced;
+        });
+      }
+    }
+  }
+
+  /** Appends events to one aggregate's subject, in order, each checked against the last. */
+  async append(subject: string, events: readonly NewEvent[], options: AppendOptions): Promise<StoredEvent[]> {
+    const stored: StoredEvent[] = [];
+    let expected = options.expectedSequence;
+    const occurredAt = (options.now ?? new Date()).toISOString();
+    const trace = currentTraceContext();
+    let causationId = options.causationId;
+    for (const draft of events) {
+      const event = {
+        ...draft,
+        id: randomUUID(),
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        occurredAt,
+        aggregateId: options.aggregateId,
+        correlationId: options.correlationId,
+        causationId,
+        ...trace,
+      } as FerryEvent;
+      const hdrs = headers();
+      hdrs.set('Ferry-Event-Type', event.type);
+      if (trace.traceparent) hdrs.set('traceparent', trace.traceparent);
+      try {
+        const ack = await this.js.publish(subject, encodeEvent(event), {
+          msgID: event.id,
+          headers: hdrs,
+          ...(expected === undefined ? {} : { expect: { lastSubjectSequence: expected } }),
+        });
+        stored.push({ ...event, position: ack.seq, subject });
+        expected = expected === undefined ? undefined : ack.seq;
+        causationId = event.id;
+      } catch (error) {
+        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) {
+          throw new WrongExpectedVersionError(subject, expected ?? 0, { cause: error });
+        }
+        throw error;
+      }
+    }
+    return stored;
+  }
+
+  /** Every event of one subject, oldest first, and the sequence to expect next. */
+  async read(subject: string): Promise<SubjectHistory> {
+    const last = await this.lastSequenceOf(subject);
+    if (last === 0) return { events: [], lastSequence: 0 };
+    const events: StoredEvent[] = [];
+    const consumer = await this.js.consumers.get(this.options.stream, {
+      filter_subjects: subject,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await consumer.consume({ max_messages: 512 });
+    try {
+      for await (const m of messages) {
+        events.push(decodeEvent(m.data, m.seq, m.subject));
+        if (m.seq >= last) break;
+      }
+    } finally {
+      await messages.close().catch(() => undefined);
+    }
+    return { events, lastSequence: events.at(-1)?.position ?? last };
+  }
+
+  /** The stream sequence of the subject's newest event, or 0. */
+  async lastSequenceOf(subject: string): Promise<number> {
+    try {
+      const message = await this.jsm.streams.getMessage(this.options.stream, { last_by_subj: subject });
+      return message?.seq ?? 0;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.NoMessageFound) return 0;
+      throw error;
+    }
+  }
+
+  /** The newest position in the whole stream (0 when empty). */
+  async headPosition(): Promise<number> {
+    const info = await this.jsm.streams.info(this.options.stream);
+    return info.state.last_seq;
+  }
+
+  /**
+   * Reads the whole stream from `fromPosition` onwards and keeps following it, one event at a
+   * time, until `signal` aborts. Used by projections, which keep their own checkpoint.
+   */
+  async *follow(fromPosition: number, signal: AbortSignal, filterSubject = `${this.prefix}.>`): AsyncGenerator<StoredEvent> {
+    const consumer = await this.js.consumers.get(this.options.stream, {
+      filter_subjects: filterSubject,
+      ...(fromPosition > 1
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromPosition }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+    const messages = await consumer.consume({ max_messages: 256 });
+    const stop = () => void messages.close().catch(() => undefined);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const m of messages) {
+        if (signal.aborted) break;
+        yield decodeEvent(m.data, m.seq, m.subject);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stop();
+    }
+  }
+
+  /**
+   * Runs `handle` for every event on a durable, explicitly-acked consumer shared by all
+   * processes with the same `durableName` (competing consumers). The handler's disposition
+   * decides between ack, redelivery after a delay and termination; a thrown error is a retry.
+   */
+  async consumeDurable(
+    durableName: string,
+    filterSubject: string,
+    handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
+    signal: AbortSignal,
+    options: { ackWaitMs?: number; maxAckPending?: number; onError?: (error: unknown) => void } = {},
+  ): Promise<void> {
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    try {
+      await this.jsm.consumers.info(this.options.stream, durableName);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.ConsumerNotFound) throw error;
+      await this.jsm.consumers
+        .add(this.options.stream, {
+          durable_name: durableName,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          filter_subject: filterSubject,
+          ack_wait: ackWaitMs * 1_000_000,
+          max_ack_pending: options.maxAckPending ?? 64,
+          max_deliver: -1,
+        })
+        .catch(async (raced) => {
+          await this.jsm.consumers.info(this.options.stream, durableName).catch(() => {
+            throw raced;
+          });
+        });
+    }
+    const consumer = await this.js.consumers.get(this.options.stream, durableName);
+    const messages = await consumer.consume({ max_messages: options.maxAckPending ?? 64 });
+    const stop = () => void messages.close().catch(() => undefined);
+    signal.addEventListener('abort', stop, { once: true });
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for await (const m of messages) {
+        if (signal.aborted) break;
+        const work = this.dispatch(m, handle, options.onError).finally(() => inFlight.delete(work));
+        inFlight.add(work);
+        if (inFlight.size >= (options.maxAckPending ?? 64)) await Promise.race(inFlight);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stop();
+      await Promise.allSettled(inFlight);
+    }
+  }
+
+  private async dispatch(
+    m: JsMsg,
+    handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
+    onError?: (error: unknown) => void,
+  ): Promise<void> {
+    let event: StoredEvent;
+    try {
+      event = decodeEvent(m.data, m.seq, m.subject);
+    } catch (error) {
+      onError?.(error);
+      m.term('malformed event');
+      return;
+    }
+    try {
+      const outcome = await handle(event, m);
+      if ('ack' in outcome) await m.ackAck().catch(() => m.ack());
+      else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
+      else m.term(outcome.poison);
+    } catch (error) {
+      onError?.(error);
+      m.nak(Math.min(30_000, 1_000 * 2 ** Math.min(m.info.deliveryCount, 5)));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.drain().catch(() => this.connection.close());
+  }
+
+  /** Removes the stream and everything in it; for tests that made their own. */
+  async destroyStream(): Promise<void> {
+    await this.jsm.streams.delete(this.options.stream).catch(() => undefined);
+  }
+}

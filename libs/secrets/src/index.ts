@@ -1,0 +1,1 @@
+export { type SecretBox, createSecretBox, parseEncryptionKey, SecretKeyError, SecretDecryptError } from './secret-box';

@@ -1,0 +1,211 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID, sign, createPrivateKey } from 'node:crypto';
+import { once } from 'node:events';
+import { freePort } from './ports';
+
+/** Credentials a test registry accepts. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+/** Options of {@link startRegistry}; without any, the registry is anonymous (no auth). */
+export interface StartRegistryOptions {
+  /** Basic auth through an htpasswd file holding this one user. */
+  htpasswd?: RegistryCredentials;
+  /**
+   * Bearer token auth: the harness runs a token issuer on its own port whose signing certificate
+   * the registry trusts. `users` empty or absent means anonymous token requests are granted.
+   */
+  token?: { users?: RegistryCredentials[]; ttlSeconds?: number };
+}
+
+/** The token issuer of a registry started with `token`, so tests can count and steer it. */
+export interface TokenIssuer {
+  url: string;
+  /** Every token request received, with the scopes asked for. */
+  readonly requests: Array<{ scopes: string[]; username: string | null }>;
+}
+
+/** A running `docker-registry` on a free loopback port with its own temporary storage. */
+export interface RunningRegistry {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `127.0.0.1:<port>`, the form an upstream reference uses. */
+  host: string;
+  /** Where the registry keeps its blobs and repositories. */
+  rootDir: string;
+  /** Credentials to push with when the registry requires them. */
+  credentials?: RegistryCredentials;
+  tokenIssuer?: TokenIssuer;
+  stop(): Promise<void>;
+}
+
+const TOKEN_SERVICE = 'ferry-test-registry';
+const TOKEN_ISSUER = 'ferry-test-issuer';
+
+/** docker-registry reads bcrypt hashes only; Python's crypt module has Blowfish and no npm package is needed. */
+function bcryptHash(password: string): string {
+  const script = 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))';
+  try {
+    return execFileSync('python3', ['-W', 'ignore', '-c', script, password], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error('startRegistry: htpasswd needs python3 with the crypt module to make a bcrypt hash', { cause: error });
+  }
+}
+
+function base64url(input: Buffer | string): string {
+  return Buffer.from(input).toString('base64url');
+}
+
+interface IssuerHandle extends TokenIssuer {
+  server: Server;
+}
+
+async function startTokenIssuer(dir: string, users: RegistryCredentials[], ttlSeconds: number): Promise<{ issuer: IssuerHandle; certPath: string }> {
+  const keyPath = join(dir, 'issuer-key.pem');
+  const certPath = join(dir, 'issuer-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', `/CN=${TOKEN_ISSUER}`], {
+    stdio: 'ignore',
+  });
+  const privateKey = createPrivateKey(readFileSync(keyPath));
+  // The registry checks the x5c chain against its root bundle; the self-signed certificate is that root.
+  const certDer = readFileSync(certPath, 'utf8').replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const requests: TokenIssuer['requests'] = [];
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+    let username: string | null = null;
+    const header = req.headers.authorization;
+    if (header?.startsWith('Basic ')) {
+      const [u, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+      const p = rest.join(':');
+      if (!users.some((c) => c.username === u && c.password === p)) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"bad credentials"}');
+        return;
+      }
+      username = u ?? null;
+    } else if (users.length > 0) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"credentials required"}');
+      return;
+    }
+    requests.push({ scopes, username });
+    const access = scopes.map((scope) => {
+      const [type, ...middle] = scope.split(':');
+      const actions = middle.pop() ?? '';
+      return { type, name: middle.join(':'), actions: actions.split(',').filter(Boolean) };
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const headerPart = base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [certDer] }));
+    const claims = base64url(
+      JSON.stringify({ iss: TOKEN_ISSUER, sub: username ?? '', aud: TOKEN_SERVICE, exp: now + ttlSeconds, nbf: now - 10, iat: now, jti: randomUUID(), access }),
+    );
+    const signature = base64url(sign('sha256', Buffer.from(`${headerPart}.${claims}`), privateKey));
+    const token = `${headerPart}.${claims}.${signature}`;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttlSeconds }));
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return { issuer: { url: `http://127.0.0.1:${port}/token`, requests, server }, certPath };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
+    try {
+      const res = await fetch(`${url}/v2/`);
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`docker-registry at ${url} did not answer within 15 s: ${stderr()}`);
+}
+
+/**
+ * Starts a real `docker-registry` (CNCF distribution 2.8) on a free 127.0.0.1 port with storage in
+ * a fresh temporary directory, deletes enabled. `stop()` kills it and removes the directory.
+ */
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RunningRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-registry-'));
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dir, 'data')}`,
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: ${host}`,
+    `  secret: ${randomUUID()}`,
+  ];
+  let issuer: IssuerHandle | undefined;
+  let credentials: RegistryCredentials | undefined;
+  if (opts.htpasswd) {
+    const htpasswdPath = join(dir, 'htpasswd');
+    writeFileSync(htpasswdPath, `${opts.htpasswd.username}:${bcryptHash(opts.htpasswd.password)}\n`);
+    lines.push('auth:', '  htpasswd:', '    realm: ferry-test', `    path: ${htpasswdPath}`);
+    credentials = opts.htpasswd;
+  } else if (opts.token) {
+    const started = await startTokenIssuer(dir, opts.token.users ?? [], opts.token.ttlSeconds ?? 300);
+    issuer = started.issuer;
+    credentials = opts.token.users?.[0];
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${issuer.url}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${started.certPath}`,
+    );
+  }
+  const configPath = join(dir, 'config.yml');
+  writeFileSync(configPath, `${lines.join('\n')}\n`);
+  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const url = `http://${host}`;
+  const cleanup = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }
+    if (issuer) await new Promise<void>((r) => issuer!.server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilServing(url, child, () => stderr);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    host,
+    rootDir: join(dir, 'data'),
+    credentials,
+    tokenIssuer: issuer ? { url: issuer.url, requests: issuer.requests } : undefined,
+    stop: () => (stopped ??= cleanup()),
+  };
+}
