@@ -1,1 +1,26 @@
 export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-patterns';
+export { DomainError, DomainErrorCode } from './domain-error';
+export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
+export {
+  mirrorDecider,
+  decideMirror,
+  evolveMirror,
+  initialMirrorState,
+  isDue,
+  type MirrorState,
+  type MirrorCommand,
+  type ActiveRun,
+} from './mirror.decider';
+export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';
+export { notificationRuleDecider, type NotificationRuleState, type NotificationRuleCommand } from './notification-rule.decider';
+export {
+  parseMirrorInput,
+  externalReferenceProblem,
+  repositoryNameProblem,
+  MIN_SYNC_INTERVAL_SECONDS,
+  MIN_TIMEOUT_SECONDS,
+  type FieldProblem,
+  type PasswordChange,
+  type MirrorDraft,
+  type MirrorInputResult,
+} from './mirror-input';

@@ -40,7 +40,7 @@ export async function registryRequest(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   const { url, credentials } = targetOf(target);
   const full = pathOrUrl.startsWith('http') ? pathOrUrl : `${url}${pathOrUrl}`;
-  const cacheKey = `${url}|${init.scope ?? ''}`;
+  const cacheKey = `${url}|${credentials?.username ?? ''}|${init.scope ?? ''}`;
   const send = async (authorization?: string) => {
     const res = await request(full, {
       method,

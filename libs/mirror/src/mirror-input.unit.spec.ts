@@ -1,0 +1,80 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMirrorInput, type MirrorInputResult } from './mirror-input';
+
+const target = { namespace: 'ns', repository: 'repo' };
+const valid = {
+  external_reference: 'quay.io/coreos/etcd',
+  robot_username: 'ns+mirror',
+  root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['v3.*', ' latest '] },
+  sync_start_date: '2026-01-01T00:00:00Z',
+  sync_interval: 3600,
+};
+const fields = (r: MirrorInputResult) => (r.ok ? [] : r.problems.map((p) => p.field));
+
+describe('a mirror body for POST', () => {
+  it('accepts Quay\'s required fields and fills the defaults', () => {
+    const r = parseMirrorInput(valid, target, null);
+    assert.ok(r.ok);
+    assert.deepEqual(r.draft.tagPatterns, ['v3.*', 'latest']);
+    assert.equal(r.draft.externalRegistryConfig.verifyTls, true);
+    assert.equal(r.draft.skopeoTimeoutInterval, 300);
+  });
+  it('names each missing required field', () => {
+    assert.deepEqual(fields(parseMirrorInput({}, target, null)).sort(), ['external_reference', 'robot_username', 'root_rule', 'sync_interval', 'sync_start_date']);
+  });
+  const invalid: Array<[string, Record<string, unknown>, string]> = [
+    ['interval 0', { sync_interval: 0 }, 'sync_interval'],
+    ['a negative interval', { sync_interval: -60 }, 'sync_interval'],
+    ['a fractional interval', { sync_interval: 90.5 }, 'sync_interval'],
+    ['a reference with a scheme', { external_reference: 'https://quay.io/x/y' }, 'external_reference'],
+    ['a reference with userinfo', { external_reference: 'user:pw@quay.io/x/y' }, 'external_reference'],
+    ['a reference with a tag', { external_reference: 'quay.io/x/y:latest' }, 'external_reference'],
+    ['a reference without a path', { external_reference: 'quay.io' }, 'external_reference'],
+    ['a start date without Z', { sync_start_date: '2026-01-01T00:00:00' }, 'sync_start_date'],
+    ['an impossible start date', { sync_start_date: '2026-02-30T00:00:00Z' }, 'sync_start_date'],
+    ['a robot without a namespace', { robot_username: 'mirror' }, 'robot_username'],
+    ['an empty pattern list', { root_rule: { rule_kind: 'tag_glob_csv', rule_value: [] } }, 'root_rule.rule_value'],
+    ['an unclosed bracket', { root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['v3.[1'] } }, 'root_rule.rule_value'],
+    ['another rule kind', { root_rule: { rule_kind: 'regex', rule_value: ['x'] } }, 'root_rule.rule_kind'],
+    ['a short timeout', { skopeo_timeout_interval: 10 }, 'skopeo_timeout_interval'],
+    ['a non-boolean verify_tls', { external_registry_config: { verify_tls: 'no' } }, 'external_registry_config.verify_tls'],
+    ['a proxy that is not a URL', { external_registry_config: { proxy: { https_proxy: 'not a url' } } }, 'external_registry_config.proxy.https_proxy'],
+    ['a password without a username', { external_registry_password: 'pw' }, 'external_registry_password'],
+    ['an unknown field', { sync_everything: true }, 'sync_everything'],
+    ['a bad architecture filter', { architecture_filter: ['AMD 64'] }, 'architecture_filter'],
+    ['a non-boolean is_enabled', { is_enabled: 'yes' }, 'is_enabled'],
+  ];
+  for (const [what, patch, field] of invalid) {
+    it(`refuses ${what}, naming ${field}`, () => {
+      assert.deepEqual(fields(parseMirrorInput({ ...valid, ...patch }, target, null)), [field]);
+    });
+  }
+  it('does not echo the password in any problem', () => {
+    const r = parseMirrorInput({ ...valid, external_registry_password: 's3cret-pw' }, target, null);
+    assert.doesNotMatch(JSON.stringify(r.ok ? [] : r.problems), /s3cret/);
+  });
+});
+
+describe('a mirror body for PUT', () => {
+  const base = (() => {
+    const r = parseMirrorInput({ ...valid, external_registry_username: 'u' }, target, null);
+    assert.ok(r.ok);
+    return r.draft;
+  })();
+  it('keeps absent fields and the stored password', () => {
+    const r = parseMirrorInput({ is_enabled: false }, target, base, true);
+    assert.ok(r.ok);
+    assert.equal(r.draft.isEnabled, false);
+    assert.equal(r.draft.externalReference, 'quay.io/coreos/etcd');
+    assert.deepEqual(r.password, { action: 'keep' });
+  });
+  it('clears the password along with the username', () => {
+    const r = parseMirrorInput({ external_registry_username: null }, target, base, true);
+    assert.ok(r.ok);
+    assert.deepEqual(r.password, { action: 'clear' });
+  });
+  it('accepts the read-only fields a GET returned', () => {
+    assert.ok(parseMirrorInput({ sync_status: 'SUCCESS', mirror_type: 'PULL' }, target, base).ok);
+  });
+});

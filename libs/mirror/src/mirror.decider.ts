@@ -1,0 +1,247 @@
+import {
+  MirrorStatus,
+  RunOutcome,
+  RunTrigger,
+  type MirrorConfig,
+  type MirrorEvent,
+  type NewEvent,
+  type RunError,
+  type RunSummary,
+} from '@ferry/contracts';
+import { DomainError, DomainErrorCode } from './domain-error';
+import { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
+
+/** The run that currently holds the mirror, if any. */
+export interface ActiveRun {
+  runId: string;
+  trigger: RunTrigger;
+  /** Grows with every (re)assignment, so a worker that lost its lease cannot report late. */
+  fencingToken: number;
+  leaseExpiresAt: string;
+  started: boolean;
+  cancelRequested: boolean;
+}
+
+export interface MirrorState {
+  mirrorId: string | null;
+  config: MirrorConfig | null;
+  deleted: boolean;
+  status: MirrorStatus;
+  nextSyncAt: string | null;
+  run: ActiveRun | null;
+  lastFencingToken: number;
+  retriesRemaining: number;
+}
+
+export type MirrorCommand =
+  | { kind: 'create'; mirrorId: string; config: MirrorConfig; now: Date }
+  | { kind: 'update'; config: MirrorConfig; now: Date }
+  | { kind: 'delete' }
+  | { kind: 'request-sync-now' }
+  | { kind: 'cancel' ; now: Date }
+  | { kind: 'schedule-run'; runId: string; now: Date; leaseSeconds: number }
+  | { kind: 'start-run'; runId: string; fencingToken: number }
+  | {
+      kind: 'complete-run';
+      runId: string;
+      fencingToken: number;
+      outcome: RunOutcome;
+      summary: RunSummary;
+      error?: RunError;
+      retryable?: boolean;
+      now: Date;
+      /** 0..1, drawn by the caller, spreads retries of many mirrors apart. */
+      jitter: number;
+    };
+
+export const initialMirrorState = (): MirrorState => ({
+  mirrorId: null,
+  config: null,
+  deleted: false,
+  status: MirrorStatus.NeverRun,
+  nextSyncAt: null,
+  run: null,
+  lastFencingToken: 0,
+  retriesRemaining: RETRIES_PER_INTERVAL,
+});
+
+function existing(state: MirrorState): { mirrorId: string; config: MirrorConfig } {
+  if (state.mirrorId === null || state.config === null || state.deleted) {
+    throw new DomainError(DomainErrorCode.MirrorNotFound, 'no mirror is configured for this repository');
+  }
+  return { mirrorId: state.mirrorId, config: state.config };
+}
+
+function heldRun(state: MirrorState, runId: string, fencingToken: number): ActiveRun {
+  const run = state.run;
+  if (!run || run.runId !== runId || run.fencingToken !== fencingToken) {
+    throw new DomainError(DomainErrorCode.StaleRun, `run ${runId} no longer holds this mirror`);
+  }
+  return run;
+}
+
+/** True when the scheduler should start a run now. */
+export function isDue(state: MirrorState, now: Date): boolean {
+  if (!state.config || state.deleted) return false;
+  if (state.run) return Date.parse(state.run.leaseExpiresAt) <= now.getTime();
+  if (state.status === MirrorStatus.SyncNow) return true;
+  return state.config.isEnabled && state.nextSyncAt !== null && Date.parse(state.nextSyncAt) <= now.getTime();
+}
+
+export function decideMirror(command: MirrorCommand, state: MirrorState): NewEvent<MirrorEvent>[] {
+  switch (command.kind) {
+    case 'create': {
+      if (state.mirrorId !== null && !state.deleted) {
+        throw new DomainError(DomainErrorCode.MirrorAlreadyExists, 'this repository already has a mirror; use PUT to change it');
+      }
+      return [
+        {
+          type: 'MirrorCreated',
+          data: { mirrorId: command.mirrorId, config: command.config, nextSyncAt: command.config.syncStartDate },
+        },
+      ];
+    }
+    case 'update': {
+      const { mirrorId, config } = existing(state);
+      const scheduleChanged =
+        config.syncStartDate !== command.config.syncStartDate || config.syncInterval !== command.config.syncInterval;
+      const nextSyncAt = scheduleChanged ? command.config.syncStartDate : (state.nextSyncAt ?? command.config.syncStartDate);
+      return [{ type: 'MirrorUpdated', data: { mirrorId, config: command.config, nextSyncAt } }];
+    }
+    case 'delete': {
+      const { mirrorId } = existing(state);
+      return [{ type: 'MirrorDeleted', data: { mirrorId } }];
+    }
+    case 'request-sync-now': {
+      const { mirrorId } = existing(state);
+      if (state.run) throw new DomainError(DomainErrorCode.SyncInProgress, 'a sync is already running; cancel it first');
+      if (state.status === MirrorStatus.SyncNow) return [];
+      return [{ type: 'MirrorSyncNowRequested', data: { mirrorId } }];
+    }
+    case 'cancel': {
+      const { mirrorId, config } = existing(state);
+      if (state.run) {
+        if (state.run.cancelRequested) return [];
+        return [{ type: 'MirrorCancelRequested', data: { mirrorId, runId: state.run.runId } }];
+      }
+      if (state.status === MirrorStatus.SyncNow) {
+        const nextSyncAt = nextGridPoint(config.syncStartDate, config.syncInterval, command.now);
+        return [{ type: 'MirrorCancelled', data: { mirrorId, runId: null, summary: null, nextSyncAt } }];
+      }
+      throw new DomainError(DomainErrorCode.NothingToCancel, 'there is no sync running or requested to cancel');
+    }
+    case 'schedule-run': {
+      if (!isDue(state, command.now)) return [];
+      const { mirrorId } = existing(state);
+      const reclaimed = state.run;
+      const trigger = reclaimed?.trigger ?? (state.status === MirrorStatus.SyncNow ? RunTrigger.SyncNow : state.retriesRemaining < RETRIES_PER_INTERVAL ? RunTrigger.Retry : RunTrigger.Schedule);
+      return [
+        {
+          type: 'MirrorRunScheduled',
+          data: {
+            mirrorId,
+            runId: reclaimed?.runId ?? command.runId,
+            trigger,
+            fencingToken: state.lastFencingToken + 1,
+            leaseExpiresAt: new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString(),
+          },
+        },
+      ];
+    }
+    case 'start-run': {
+      const { mirrorId, config } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      if (run.started) return [];
+      return [
+        {
+          type: 'MirrorStarted',
+          data: { mirrorId, runId: run.runId, trigger: run.trigger, externalReference: config.externalReference, fencingToken: run.fencingToken },
+        },
+      ];
+    }
+    case 'complete-run': {
+      const { mirrorId, config } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      const gridNext = nextGridPoint(config.syncStartDate, config.syncInterval, command.now);
+      if (command.outcome === RunOutcome.Succeeded) {
+        return [{ type: 'MirrorSucceeded', data: { mirrorId, runId: run.runId, summary: command.summary, nextSyncAt: gridNext } }];
+      }
+      if (command.outcome === RunOutcome.Cancelled) {
+        return [{ type: 'MirrorCancelled', data: { mirrorId, runId: run.runId, summary: command.summary, nextSyncAt: gridNext } }];
+      }
+      const retryable = command.retryable ?? false;
+      const retriesRemaining = retryable ? Math.max(0, state.retriesRemaining - 1) : 0;
+      const attempt = RETRIES_PER_INTERVAL - retriesRemaining;
+      const nextSyncAt = retryable && retriesRemaining > 0 ? retryAt(command.now, attempt, gridNext, command.jitter) : gridNext;
+      return [
+        {
+          type: 'MirrorFailed',
+          data: {
+            mirrorId,
+            runId: run.runId,
+            summary: command.summary,
+            error: command.error ?? { code: 'UNKNOWN', message: 'the run failed' },
+            retryable,
+            retriesRemaining,
+            nextSyncAt,
+          },
+        },
+      ];
+    }
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorState {
+  switch (event.type) {
+    case 'MirrorCreated':
+      return { ...initialMirrorState(), lastFencingToken: state.lastFencingToken, mirrorId: event.data.mirrorId, config: event.data.config, nextSyncAt: event.data.nextSyncAt };
+    case 'MirrorUpdated':
+      return { ...state, config: event.data.config, nextSyncAt: event.data.nextSyncAt };
+    case 'MirrorDeleted':
+      return { ...state, deleted: true, run: null };
+    case 'MirrorSyncNowRequested':
+      return { ...state, status: MirrorStatus.SyncNow };
+    case 'MirrorRunScheduled':
+      return {
+        ...state,
+        status: MirrorStatus.Syncing,
+        lastFencingToken: event.data.fencingToken,
+        run: {
+          runId: event.data.runId,
+          trigger: event.data.trigger,
+          fencingToken: event.data.fencingToken,
+          leaseExpiresAt: event.data.leaseExpiresAt,
+          started: state.run?.runId === event.data.runId ? state.run.started : false,
+          cancelRequested: state.run?.runId === event.data.runId ? state.run.cancelRequested : false,
+        },
+      };
+    case 'MirrorStarted':
+      return { ...state, status: state.run?.cancelRequested ? MirrorStatus.Cancel : MirrorStatus.Syncing, run: state.run && { ...state.run, started: true } };
+    case 'MirrorCancelRequested':
+      return { ...state, status: MirrorStatus.Cancel, run: state.run && { ...state.run, cancelRequested: true } };
+    case 'MirrorSucceeded':
+      return { ...state, status: MirrorStatus.Success, run: null, nextSyncAt: event.data.nextSyncAt, retriesRemaining: RETRIES_PER_INTERVAL };
+    case 'MirrorFailed':
+      return {
+        ...state,
+        status: MirrorStatus.Fail,
+        run: null,
+        nextSyncAt: event.data.nextSyncAt,
+        retriesRemaining: event.data.retriesRemaining > 0 ? event.data.retriesRemaining : RETRIES_PER_INTERVAL,
+      };
+    case 'MirrorCancelled':
+      return { ...state, status: MirrorStatus.Cancel, run: null, nextSyncAt: event.data.nextSyncAt };
+    default:
+      return state;
+  }
+}
+
+export const mirrorDecider = {
+  initialState: initialMirrorState,
+  evolve: evolveMirror,
+  decide: decideMirror,
+};

@@ -1,0 +1,122 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
+import { decideMirror, evolveMirror, initialMirrorState, isDue, type MirrorCommand } from './mirror.decider';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const config: MirrorConfig = {
+  namespace: 'ns',
+  repository: 'repo',
+  isEnabled: true,
+  externalReference: 'quay.io/ns/repo',
+  externalRegistryUsername: null,
+  externalRegistryPassword: null,
+  robotUsername: 'ns+bot',
+  tagPatterns: ['v3.*'],
+  syncStartDate: T0.toISOString(),
+  syncInterval: 3600,
+  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
+  architectureFilter: [],
+  skopeoTimeoutInterval: 300,
+};
+const summary: RunSummary = { tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 10 };
+
+/** given events -> when command -> the new events (or the thrown code). */
+function given(...events: NewEvent<MirrorEvent>[]) {
+  const state = events.reduce((s, e) => evolveMirror(s, e as MirrorEvent), initialMirrorState());
+  return {
+    state,
+    when: (command: MirrorCommand) => decideMirror(command, state),
+  };
+}
+const created: NewEvent<MirrorEvent> = { type: 'MirrorCreated', data: { mirrorId: 'ns/repo', config, nextSyncAt: config.syncStartDate } };
+const scheduled = (token = 1, lease = 600): NewEvent<MirrorEvent> => ({
+  type: 'MirrorRunScheduled',
+  data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', fencingToken: token, leaseExpiresAt: at(lease).toISOString() },
+});
+
+describe('a new mirror', () => {
+  it('is created never-run and due at its start date', () => {
+    const { state } = given(created);
+    assert.equal(state.status, MirrorStatus.NeverRun);
+    assert.equal(isDue(state, at(-1)), false);
+    assert.equal(isDue(state, at(0)), true);
+  });
+  it('cannot be created twice', () => {
+    assert.throws(() => given(created).when({ kind: 'create', mirrorId: 'ns/repo', config, now: T0 }), { code: 'MIRROR_ALREADY_EXISTS' });
+  });
+  it('is not due while disabled, but sync-now still runs it', () => {
+    const disabled = given(created, { type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: { ...config, isEnabled: false }, nextSyncAt: config.syncStartDate } });
+    assert.equal(isDue(disabled.state, at(10)), false);
+    const [requested] = disabled.when({ kind: 'request-sync-now' });
+    assert.equal(isDue(evolveMirror(disabled.state, requested as MirrorEvent), at(10)), true);
+  });
+});
+
+describe('scheduling a run', () => {
+  it('issues one run with the next fencing token', () => {
+    const [event] = given(created).when({ kind: 'schedule-run', runId: 'r1', now: at(5), leaseSeconds: 60 });
+    assert.equal(event?.type, 'MirrorRunScheduled');
+    assert.equal((event?.data as { fencingToken: number }).fencingToken, 1);
+  });
+  it('issues nothing while a run holds an unexpired lease (a second scheduler is a no-op)', () => {
+    assert.deepEqual(given(created, scheduled()).when({ kind: 'schedule-run', runId: 'r2', now: at(5), leaseSeconds: 60 }), []);
+  });
+  it('reclaims an expired lease for the same run under a new fencing token', () => {
+    const [event] = given(created, scheduled(1, 60)).when({ kind: 'schedule-run', runId: 'r2', now: at(61), leaseSeconds: 60 });
+    assert.deepEqual([(event?.data as { runId: string }).runId, (event?.data as { fencingToken: number }).fencingToken], ['r1', 2]);
+  });
+});
+
+describe('a running mirror', () => {
+  const running = () => given(created, scheduled(), { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', externalReference: 'x', fencingToken: 1 } });
+  it('refuses sync-now with SYNC_IN_PROGRESS', () => {
+    assert.throws(() => running().when({ kind: 'request-sync-now' }), { code: 'SYNC_IN_PROGRESS' });
+  });
+  it('refuses a result from a worker whose token was fenced off', () => {
+    assert.throws(
+      () => running().when({ kind: 'complete-run', runId: 'r1', fencingToken: 0, outcome: 'succeeded', summary, now: at(9), jitter: 0 }),
+      { code: 'STALE_RUN' },
+    );
+  });
+  it('succeeds onto the next grid point of the interval', () => {
+    const [event] = running().when({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'succeeded', summary, now: at(4000), jitter: 0 });
+    assert.equal(event?.type, 'MirrorSucceeded');
+    assert.equal((event?.data as { nextSyncAt: string }).nextSyncAt, at(7200).toISOString());
+  });
+  it('retries a transient failure sooner than the next interval, with fewer retries left', () => {
+    const [event] = running().when({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'failed', summary, retryable: true, error: { code: 'X', message: 'x' }, now: at(10), jitter: 1 });
+    const data = event?.data as { nextSyncAt: string; retriesRemaining: number };
+    assert.equal(data.retriesRemaining, 2);
+    assert.equal(data.nextSyncAt, at(40).toISOString());
+  });
+  it('does not retry a permanent failure before the next interval', () => {
+    const [event] = running().when({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'failed', summary, retryable: false, error: { code: 'UNAUTHORIZED', message: 'x' }, now: at(10), jitter: 1 });
+    assert.equal((event?.data as { nextSyncAt: string }).nextSyncAt, at(3600).toISOString());
+  });
+  it('takes a cancel once and shows CANCEL until the worker stops', () => {
+    const state = running();
+    const events = state.when({ kind: 'cancel', now: at(3) });
+    assert.equal(events[0]?.type, 'MirrorCancelRequested');
+    const after = evolveMirror(state.state, events[0] as MirrorEvent);
+    assert.equal(after.status, MirrorStatus.Cancel);
+    assert.deepEqual(decideMirror({ kind: 'cancel', now: at(4) }, after), []);
+  });
+  it('keeps its lease across a config edit', () => {
+    const state = running();
+    const [edit] = state.when({ kind: 'update', config: { ...config, tagPatterns: ['v4.*'] }, now: at(3) });
+    const after = evolveMirror(state.state, edit as MirrorEvent);
+    assert.equal(after.run?.fencingToken, 1);
+    assert.equal(decideMirror({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'succeeded', summary, now: at(9), jitter: 0 }, after)[0]?.type, 'MirrorSucceeded');
+  });
+});
+
+describe('cancel with nothing to cancel', () => {
+  it('is refused', () => {
+    assert.throws(() => given(created).when({ kind: 'cancel', now: T0 }), { code: 'NOTHING_TO_CANCEL' });
+  });
+  it('withdraws a pending sync-now', () => {
+    assert.equal(given(created, { type: 'MirrorSyncNowRequested', data: { mirrorId: 'ns/repo' } }).when({ kind: 'cancel', now: T0 })[0]?.type, 'MirrorCancelled');
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * The ways Ferry can deliver a notification from this lib. In-app notifications are rows the API
+ * serves, not a delivery, so they are not here.
+ *
+ * `@ferry/contracts`' `NotificationMethod` knows only `webhook` so far; these values are the
+ * ones it is meant to grow to.
+ */
+export const DeliveryMethod = {
+  Webhook: 'webhook',
+  Slack: 'slack',
+  Email: 'email',
+} as const;
+export type DeliveryMethod = (typeof DeliveryMethod)[keyof typeof DeliveryMethod];

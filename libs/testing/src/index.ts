@@ -1,0 +1,33 @@
+export { freePort } from './ports';
+export { startRegistry, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
+export {
+  registryRequest,
+  sha256Digest,
+  blobExists,
+  pushBlob,
+  putManifest,
+  getManifest,
+  manifestDigest,
+  listTags,
+  tagDigests,
+  deleteManifest,
+  MANIFEST_ACCEPT,
+  type RegistryTarget,
+} from './registry-api';
+export {
+  MediaTypes,
+  deterministicBytes,
+  tarOf,
+  buildLayer,
+  pushImage,
+  pushIndex,
+  pushMultiArch,
+  type ImageFlavour,
+  type LayerSpec,
+  type Layer,
+  type Platform,
+  type PushedImage,
+  type PushImageOptions,
+  type PushedIndex,
+} from './image-builder';
+export { seedQuayExampleRepository, QUAY_EXAMPLE_TAGS, QUAY_EXAMPLE_INDEX_TAGS } from './image-seed';
