@@ -1,0 +1,56 @@
+import { DataSource } from 'typeorm';
+import { MirrorRow } from './entities/mirror.entity';
+import { RunRow } from './entities/run.entity';
+import { RunTagRow } from './entities/run-tag.entity';
+import { TagRow } from './entities/tag.entity';
+import { RobotRow } from './entities/robot.entity';
+import { NotificationRuleRow } from './entities/notification-rule.entity';
+import { EventLogRow } from './entities/event-log.entity';
+import { DueMirrorRow } from './entities/due-mirror.entity';
+import { NotificationDeliveryRow } from './entities/notification-delivery.entity';
+import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
+import { Initial1764300000000 } from './migrations/1764300000000-initial';
+
+export const ENTITIES = [
+  MirrorRow,
+  RunRow,
+  RunTagRow,
+  TagRow,
+  RobotRow,
+  NotificationRuleRow,
+  EventLogRow,
+  DueMirrorRow,
+  NotificationDeliveryRow,
+  ProjectionCheckpointRow,
+];
+
+/** Any fixed number; every Ferry process that migrates takes this lock first. */
+const MIGRATION_LOCK = 0x0fe77;
+
+/**
+ * Connects to Postgres and applies pending migrations (never `synchronize`). Services start
+ * together, so migrations run under an advisory lock: the first migrates, the rest wait and find
+ * nothing left to do.
+ */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: [Initial1764300000000],
+    synchronize: false,
+    migrationsTableName: 'ferry_migrations',
+    extra: { max: options.poolSize ?? 10 },
+  });
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+  return dataSource;
+}

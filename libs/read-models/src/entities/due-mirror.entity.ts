@@ -1,0 +1,16 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The scheduler's own view of each mirror. `due_at` is a generated column (a held run is due
+ * when its lease expires, a sync-now at once, otherwise the next grid point while enabled), so
+ * one indexed range scan finds the mirrors due, however many exist.
+ */
+@Entity('due_mirrors')
+export class DueMirrorRow {
+  @PrimaryColumn({ name: 'mirror_id', type: 'text' }) mirrorId!: string;
+  @Column({ name: 'is_enabled', type: 'boolean' }) isEnabled!: boolean;
+  @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true }) nextSyncAt!: Date | null;
+  @Column({ name: 'sync_now_requested_at', type: 'timestamptz', nullable: true }) syncNowRequestedAt!: Date | null;
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt!: Date | null;
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true, insert: false, update: false }) dueAt!: Date | null;
+}

@@ -1,0 +1,12 @@
+export { openDatabase, ENTITIES } from './data-source';
+export { ProjectionRunner, type Projection, type ProjectionGroup, type ProjectionLogger } from './projection-runner';
+export { apiReadModels, schedulerReadModels } from './projection-groups';
+export { MirrorRow } from './entities/mirror.entity';
+export { RunRow, RunStatus } from './entities/run.entity';
+export { RunTagRow, TagResultKind } from './entities/run-tag.entity';
+export { TagRow } from './entities/tag.entity';
+export { RobotRow } from './entities/robot.entity';
+export { NotificationRuleRow } from './entities/notification-rule.entity';
+export { EventLogRow } from './entities/event-log.entity';
+export { DueMirrorRow } from './entities/due-mirror.entity';
+export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';

@@ -1,0 +1,20 @@
+import type { ProjectionGroup } from './projection-runner';
+import { eventLogProjection } from './projections/event-log.projection';
+import { mirrorsProjection } from './projections/mirrors.projection';
+import { runsProjection } from './projections/runs.projection';
+import { tagsProjection } from './projections/tags.projection';
+import { robotsProjection } from './projections/robots.projection';
+import { notificationRulesProjection } from './projections/notification-rules.projection';
+import { dueMirrorsProjection } from './projections/due-mirrors.projection';
+
+/** The read models behind the HTTP API; mirror-config runs this group. */
+export const apiReadModels: ProjectionGroup = {
+  name: 'api-read-models',
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, robotsProjection, notificationRulesProjection],
+};
+
+/** The scheduler's index of due mirrors; the scheduler runs this group. */
+export const schedulerReadModels: ProjectionGroup = {
+  name: 'scheduler-due-mirrors',
+  projections: [dueMirrorsProjection],
+};

@@ -1,0 +1,145 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { StoredEvent } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+
+/** Turns events into rows. `apply` must write only through the manager it is given. */
+export interface Projection {
+  /** Tables the projection owns; a rebuild empties them before replaying. */
+  readonly tables: readonly string[];
+  apply(em: EntityManager, event: StoredEvent): Promise<void>;
+}
+
+/** Projections that share one checkpoint and one transaction per event. */
+export interface ProjectionGroup {
+  name: string;
+  projections: readonly Projection[];
+}
+
+export interface ProjectionLogger {
+  error(message: string, error?: unknown): void;
+}
+
+/**
+ * Applies events to a group of projections, each event in one transaction together with the
+ * checkpoint. The checkpoint moves by compare-and-set (`position < new`), so an event seen twice,
+ * or by two processes at once, is applied once. On an error the runner stops, waits and resumes
+ * from the stored checkpoint: it never skips past an event it could not apply.
+ */
+export class ProjectionRunner {
+  private applied = 0;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly group: ProjectionGroup,
+    private readonly logger?: ProjectionLogger,
+  ) {}
+
+  get name(): string {
+    return this.group.name;
+  }
+
+  async checkpoint(em: EntityManager = this.dataSource.manager): Promise<number> {
+    const rows: Array<{ position: string }> = await em.query('SELECT position FROM projection_checkpoints WHERE name = $1', [this.group.name]);
+    return rows.length ? Number(rows[0]!.position) : 0;
+  }
+
+  /** Applies one event unless the checkpoint is already past it; true when it was applied. */
+  async applyEvent(event: StoredEvent): Promise<boolean> {
+    const applied = await this.dataSource.transaction((em) => this.applyWithin(em, event));
+    this.advance(event.position);
+    return applied;
+  }
+
+  private async applyWithin(em: EntityManager, event: StoredEvent): Promise<boolean> {
+    await em.query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING', [this.group.name]);
+    const moved: [unknown[], number] = await em.query(
+      'UPDATE projection_checkpoints SET position = $2 WHERE name = $1 AND position < $2',
+      [this.group.name, event.position],
+    );
+    if (moved[1] === 0) return false;
+    for (const projection of this.group.projections) await projection.apply(em, event);
+    return true;
+  }
+
+  private advance(position: number): void {
+    this.applied = Math.max(this.applied, position);
+    for (const waiter of this.waiters) {
+      if (waiter.position <= this.applied) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Resolves once this process has projected `position` (read-your-writes for the API), or after `timeoutMs`. */
+  async waitFor(position: number, timeoutMs = 5_000): Promise<boolean> {
+    if (position <= this.applied) return true;
+    return new Promise<boolean>((resolve) => {
+      const waiter = { position, resolve: () => (clearTimeout(timer), resolve(true)) };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Follows the log from the checkpoint until `signal` aborts, restarting after errors. */
+  async run(signal: AbortSignal, retryDelayMs = 1_000): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const from = (await this.checkpoint()) + 1;
+        this.advance(from - 1);
+        for await (const event of this.store.follow(from, signal)) {
+          await this.applyEvent(event);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.logger?.error(`projection ${this.group.name} stopped; resuming from its checkpoint`, error);
+        await new Promise((r) => setTimeout(r, retryDelayMs));
+      }
+    }
+  }
+
+  /** Applies everything up to the log's current head and returns that head. */
+  async catchUp(): Promise<number> {
+    const head = await this.store.headPosition();
+    const from = (await this.checkpoint()) + 1;
+    if (head >= from) {
+      const stop = new AbortController();
+      for await (const event of this.store.follow(from, stop.signal)) {
+        await this.applyEvent(event);
+        if (event.position >= head) break;
+      }
+      stop.abort();
+    }
+    this.advance(head);
+    return head;
+  }
+
+  /**
+   * Empties the group's tables and replays the whole log into them in one transaction. The
+   * checkpoint row stays locked throughout, so a live runner waits and then finds nothing to do;
+   * readers see the old tables until the new ones commit.
+   */
+  async rebuild(): Promise<number> {
+    const head = await this.store.headPosition();
+    await this.dataSource.transaction(async (em) => {
+      await em.query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING', [this.group.name]);
+      await em.query('UPDATE projection_checkpoints SET position = 0 WHERE name = $1', [this.group.name]);
+      const tables = this.group.projections.flatMap((p) => p.tables);
+      if (tables.length) await em.query(`TRUNCATE ${tables.join(', ')}`);
+      if (head === 0) return;
+      const stop = new AbortController();
+      for await (const event of this.store.follow(1, stop.signal)) {
+        await this.applyWithin(em, event);
+        if (event.position >= head) break;
+      }
+      stop.abort();
+    });
+    this.advance(head);
+    return head;
+  }
+}

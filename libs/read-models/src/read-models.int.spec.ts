@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { aggregateSubject, AggregateKind, type MirrorConfig, type RunSummary } from '@ferry/contracts';
+import { EventStore, handleCommand } from '@ferry/event-store';
+import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
+import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
+import { openDatabase } from './data-source';
+import { ProjectionRunner } from './projection-runner';
+import { apiReadModels, schedulerReadModels } from './projection-groups';
+
+const config: MirrorConfig = {
+  namespace: 'ns',
+  repository: 'repo',
+  isEnabled: true,
+  externalReference: 'registry.example/ns/repo',
+  externalRegistryUsername: null,
+  externalRegistryPassword: null,
+  robotUsername: 'ns+bot',
+  tagPatterns: ['v3.*'],
+  syncStartDate: '2026-01-01T00:00:00.000Z',
+  syncInterval: 3600,
+  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
+  architectureFilter: [],
+  skopeoTimeoutInterval: 300,
+};
+const summary: RunSummary = { tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 1, tagsFailed: 0, bytesCopied: 42 };
+
+async function dump(ds: DataSource, tables: string[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) out[table] = await ds.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+  return out;
+}
+
+describe('read models built from the event log', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: EventStore;
+  const causation = { correlationId: 'corr', causationId: 'corr' };
+  const mirrorSubject = () => aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/repo');
+  const command = (c: MirrorCommand) => handleCommand(store, mirrorSubject(), 'ns/repo', mirrorDecider, c, causation);
+
+  before(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase(db.url);
+    store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const t = (s: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);
+    await command({ kind: 'create', mirrorId: 'ns/repo', config, now: t(0) });
+    const runId = randomUUID();
+    const scheduled = await command({ kind: 'schedule-run', runId, now: t(1), leaseSeconds: 60 });
+    const token = scheduled.state.run!.fencingToken;
+    await command({ kind: 'start-run', runId, fencingToken: token });
+    const runSubject = aggregateSubject(store.prefix, AggregateKind.Run, runId);
+    await store.append(runSubject, [{ type: 'MirrorTagSynced', data: { mirrorId: 'ns/repo', runId, tag: 'v3.1', digest: 'sha256:aa', mediaType: 'application/vnd.oci.image.manifest.v1+json', bytesCopied: 42, unchanged: false } }], { ...causation, aggregateId: runId });
+    await store.append(runSubject, [{ type: 'MirrorTagDeleted', data: { mirrorId: 'ns/repo', runId, tag: 'old', digest: 'sha256:bb' } }], { ...causation, aggregateId: runId });
+    await command({ kind: 'complete-run', runId, fencingToken: token, outcome: 'succeeded', summary, now: t(5), jitter: 0 });
+  });
+  after(async () => {
+    await store.destroyStream();
+    await store.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('shows the mirror, its run, its tags and the archive after catching up', async () => {
+    const api = new ProjectionRunner(ds, store, apiReadModels);
+    await api.catchUp();
+    const [mirror] = await ds.query('SELECT sync_status, sync_retries_remaining, next_sync_at FROM mirrors');
+    assert.equal(mirror.sync_status, 'SUCCESS');
+    assert.equal(new Date(mirror.next_sync_at).toISOString(), '2026-01-01T01:00:00.000Z');
+    const [run] = await ds.query('SELECT status, tags_copied, tags_deleted, bytes_copied FROM runs');
+    assert.deepEqual({ ...run, bytes_copied: Number(run.bytes_copied) }, { status: 'succeeded', tags_copied: 1, tags_deleted: 1, bytes_copied: 42 });
+    assert.deepEqual(await ds.query('SELECT tag, digest FROM tags'), [{ tag: 'v3.1', digest: 'sha256:aa' }]);
+    assert.equal((await ds.query('SELECT count(*)::int AS n FROM event_log'))[0].n, 6);
+  });
+
+  it('applies an event seen twice only once', async () => {
+    const api = new ProjectionRunner(ds, store, apiReadModels);
+    const history = await store.read(mirrorSubject());
+    assert.equal(await api.applyEvent(history.events[0]!), false);
+    assert.equal((await ds.query('SELECT count(*)::int AS n FROM mirrors'))[0].n, 1);
+  });
+
+  it('rebuilds tables identical to the live ones from the first event', async () => {
+    const tables = ['mirrors', 'runs', 'run_tags', 'tags', 'robots', 'notification_rules', 'event_log'];
+    const api = new ProjectionRunner(ds, store, apiReadModels);
+    await api.catchUp();
+    const live = await dump(ds, tables);
+    await api.rebuild();
+    assert.deepEqual(await dump(ds, tables), live);
+  });
+
+  it('refuses to change or delete the archive', async () => {
+    await assert.rejects(ds.query('DELETE FROM event_log'), /append-only/);
+    await assert.rejects(ds.query(`UPDATE event_log SET type = 'x'`), /append-only/);
+    await assert.rejects(ds.query('TRUNCATE event_log'), /append-only/);
+  });
+
+  it('indexes the mirror as due at its next grid point for the scheduler', async () => {
+    const scheduler = new ProjectionRunner(ds, store, schedulerReadModels);
+    await scheduler.catchUp();
+    const [row] = await ds.query('SELECT due_at FROM due_mirrors');
+    assert.equal(new Date(row.due_at).toISOString(), '2026-01-01T01:00:00.000Z');
+  });
+});
