@@ -57,6 +57,8 @@ export class ReceiverNotAllowedError extends NotificationDeliveryError {
   /** The refused host and, when it was a name, the address it resolved to. */
   readonly host: string;
   readonly address: string;
+  /** `loopback`, `private`, `link-local`, `unspecified`, ... */
+  readonly reason: string;
 
   constructor(host: string, address: string, reason: string) {
     super(
@@ -68,5 +70,6 @@ export class ReceiverNotAllowedError extends NotificationDeliveryError {
     );
     this.host = host;
     this.address = address;
+    this.reason = reason;
   }
 }

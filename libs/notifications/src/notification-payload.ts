@@ -6,7 +6,9 @@ import {
   type MirrorSucceeded,
 } from '@ferry/contracts';
 
-type Notifiable<E> = E extends unknown ? Pick<E, 'id' | 'type' | 'occurredAt' | 'data'> : never;
+type Notifiable<E extends MirrorStarted | MirrorSucceeded | MirrorFailed> = E extends unknown
+  ? Pick<E, 'id' | 'type' | 'occurredAt' | 'data'>
+  : never;
 
 /** The mirror events that notify, with the parts of their metadata the payload needs. */
 export type NotifiableEvent = Notifiable<MirrorStarted | MirrorSucceeded | MirrorFailed>;

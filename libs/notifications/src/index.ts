@@ -1,0 +1,48 @@
+export { DeliveryErrorCode, NotificationDeliveryError, ReceiverNotAllowedError } from './notification-errors';
+export { DeliveryMethod } from './delivery-method';
+export type { DeliveryResult } from './delivery-result';
+export {
+  PayloadOutcome,
+  buildNotificationPayload,
+  notificationEventOf,
+  repositoryUrls,
+  type NotifiableEvent,
+  type NotificationPayload,
+  type NotificationPayloadInput,
+} from './notification-payload';
+export { FerryHeader, signWebhookBody, verifyWebhookSignature } from './webhook-signature';
+export {
+  nextRetryDelay,
+  nextDeliveryStep,
+  shouldNotify,
+  deliveryId,
+  type RetryPolicy,
+  type DeliveryStep,
+  type NotificationFilter,
+} from './delivery.policy';
+export {
+  assertReceiverAllowed,
+  blockedAddressReason,
+  guardedLookup,
+  parseReceiverUrl,
+  type HostResolver,
+} from './receiver-url.guard';
+export {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  createReceiverAgent,
+  isPermanentHttpStatus,
+  parseRetryAfter,
+  type HttpSendOptions,
+} from './http-post';
+export { sendWebhook, type WebhookTarget, type WebhookSendOptions } from './webhook.sender';
+export {
+  buildSlackMessage,
+  escapeSlackText,
+  type SlackMessage,
+  type SlackBlock,
+  type SlackTextObject,
+} from './slack-message';
+export { sendSlack, type SlackTarget } from './slack.sender';
+export { buildEmailMessage, escapeHtml, type EmailMessage } from './email-message';
+export { sendEmail, type SmtpConfig, type EmailTarget, type EmailSendOptions } from './email.sender';
+export { deliver, type DeliveryTargets, type DeliverOptions } from './deliver';

@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+
+/**
+ * A long-running loop owned by a service (a projection, a consumer, a scheduler tick) that stops
+ * when the service shuts down and whose crash is logged rather than lost.
+ */
+export class BackgroundTask {
+  private readonly controller = new AbortController();
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly body: (signal: AbortSignal) => Promise<void>,
+  ) {}
+
+  start(): void {
+    this.running = this.body(this.controller.signal).catch((error) => {
+      if (!this.controller.signal.aborted) Logger.error(`${this.name} stopped: ${(error as Error).stack ?? error}`, 'BackgroundTask');
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+  }
+}

@@ -1,0 +1,1 @@
+export { startTelemetry, withSpan, type Telemetry, type TelemetryOptions } from './telemetry';
