@@ -97,11 +97,16 @@ export type RobotEvent = RobotCreated;
 export interface NotificationRule {
   ruleId: string;
   mirrorId: string;
+  /** One of Quay's three mirror events, as in Quay: a rule per event. */
   event: NotificationEvent;
   method: NotificationMethod;
-  /** Receiver URL for webhooks. */
-  url: string;
+  /** Webhook or Slack incoming-webhook URL, or the email address, by method. */
+  target: string;
   title: string;
+  /** HMAC key for webhook signatures, sealed. */
+  secret: EncryptedSecret | null;
+  /** For failure rules: notify only once this many runs in a row have failed (1 = every failure). */
+  minConsecutiveFailures: number;
 }
 export type NotificationRuleCreated = Event<'NotificationRuleCreated', NotificationRule>;
 export type NotificationRuleDeleted = Event<'NotificationRuleDeleted', { ruleId: string; mirrorId: string }>;

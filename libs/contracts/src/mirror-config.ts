@@ -82,5 +82,5 @@ export const NotificationEvent = {
 } as const;
 export type NotificationEvent = (typeof NotificationEvent)[keyof typeof NotificationEvent];
 
-export const NotificationMethod = { Webhook: 'webhook' } as const;
+export const NotificationMethod = { Webhook: 'webhook', Slack: 'slack', Email: 'email' } as const;
 export type NotificationMethod = (typeof NotificationMethod)[keyof typeof NotificationMethod];

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NotificationEvent, NotificationMethod } from '@ferry/contracts';
+import type { EncryptedSecret, NotificationEvent, NotificationMethod } from '@ferry/contracts';
 
 @Entity('notification_rules')
 export class NotificationRuleRow {
@@ -7,7 +7,9 @@ export class NotificationRuleRow {
   @Column({ name: 'mirror_id', type: 'text' }) mirrorId!: string;
   @Column({ type: 'text' }) event!: NotificationEvent;
   @Column({ type: 'text' }) method!: NotificationMethod;
-  @Column({ type: 'text' }) url!: string;
+  @Column({ type: 'text' }) target!: string;
   @Column({ type: 'text' }) title!: string;
+  @Column({ type: 'jsonb', nullable: true }) secret!: EncryptedSecret | null;
+  @Column({ name: 'min_consecutive_failures', type: 'integer' }) minConsecutiveFailures!: number;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -119,8 +119,10 @@ export class Initial1764300000000 implements MigrationInterface {
         mirror_id text NOT NULL,
         event text NOT NULL,
         method text NOT NULL,
-        url text NOT NULL,
+        target text NOT NULL,
         title text NOT NULL,
+        secret jsonb,
+        min_consecutive_failures integer NOT NULL,
         created_at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX notification_rules_mirror ON notification_rules (mirror_id, event)`);

@@ -9,8 +9,8 @@ export const notificationRulesProjection: Projection = {
     const rules = em.getRepository(NotificationRuleRow);
     switch (event.type) {
       case 'NotificationRuleCreated': {
-        const { ruleId, mirrorId, event: on, method, url, title } = event.data;
-        await rules.insert({ ruleId, mirrorId, event: on, method, url, title, createdAt: new Date(event.occurredAt) });
+        const { ruleId, mirrorId, event: on, method, target, title, secret, minConsecutiveFailures } = event.data;
+        await rules.insert({ ruleId, mirrorId, event: on, method, target, title, secret, minConsecutiveFailures, createdAt: new Date(event.occurredAt) });
         return;
       }
       case 'NotificationRuleDeleted':

@@ -1,0 +1,26 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@ferry/event-store';
+import { apiReadModels, ProjectionRunner } from '@ferry/read-models';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+
+/** Keeps the API's read models following the event log while the service runs. */
+@Injectable()
+export class ApiProjections implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly runner: ProjectionRunner;
+  private readonly task: BackgroundTask;
+
+  constructor(@Inject(DATA_SOURCE) dataSource: DataSource, @Inject(EVENT_STORE) store: EventStore) {
+    const logger = new Logger('projections');
+    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, { error: (m, e) => logger.error(`${m}: ${(e as Error)?.stack ?? e}`) });
+    this.task = new BackgroundTask('api projections', (signal) => this.runner.run(signal));
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+}

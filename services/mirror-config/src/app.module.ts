@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { createSecretBox } from '@ferry/secrets';
+import { InfrastructureModule } from '@ferry/service-runtime';
+import type { MirrorConfigServiceConfig } from './config';
+import { ApiProjections } from './api-projections';
+import { MirrorController } from './mirror/mirror.controller';
+import { MirrorService } from './mirror/mirror.service';
+import { NotificationRuleController } from './notifications/notification-rule.controller';
+import { RobotController } from './robots/robot.controller';
+import { RunController } from './runs/run.controller';
+import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
+
+/** mirror-config's composition root. */
+@Module({})
+export class AppModule {
+  static forRoot(config: MirrorConfigServiceConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config)],
+      controllers: [MirrorController, RunController, RobotController, NotificationRuleController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },
+        ApiProjections,
+        { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
+        MirrorService,
+      ],
+    };
+  }
+}

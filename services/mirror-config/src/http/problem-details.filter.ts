@@ -1,0 +1,60 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, DomainErrorCode } from '@ferry/mirror';
+import { InvalidRequestError, NotFoundError, type ProblemDetails } from './problem';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  [DomainErrorCode.MirrorNotFound]: 404,
+  [DomainErrorCode.RuleNotFound]: 404,
+  [DomainErrorCode.MirrorAlreadyExists]: 409,
+  [DomainErrorCode.SyncInProgress]: 409,
+  [DomainErrorCode.NothingToCancel]: 409,
+  [DomainErrorCode.StaleRun]: 409,
+  [DomainErrorCode.RobotAlreadyExists]: 409,
+  [DomainErrorCode.RuleAlreadyExists]: 409,
+};
+
+function problemFor(error: unknown): ProblemDetails {
+  if (error instanceof InvalidRequestError) {
+    return {
+      type: 'https://ferry.dev/problems/invalid-request',
+      title: 'Invalid request',
+      status: 400,
+      code: error.code,
+      detail: error.message,
+      errors: error.problems,
+    };
+  }
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.code];
+    return { type: `https://ferry.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`, title: status === 404 ? 'Not found' : 'Conflict', status, code: error.code, detail: error.message };
+  }
+  if (error instanceof NotFoundError) {
+    return { type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: error.code, detail: error.message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    // Express's body parser reports unparseable JSON this way.
+    const detail = status === 400 ? 'the request body is not valid JSON' : error.message;
+    return {
+      type: 'about:blank',
+      title: status === 400 ? 'Invalid request' : error.name,
+      status,
+      code: status === 400 ? 'INVALID_REQUEST' : `HTTP_${status}`,
+      detail,
+      ...(status === 400 ? { errors: [{ field: '(body)', message: 'must be valid JSON' }] } : {}),
+    };
+  }
+  return { type: 'about:blank', title: 'Internal error', status: 500, code: 'INTERNAL', detail: 'the request failed; see the service log' };
+}
+
+/** Every error leaves the API as application/problem+json; internals are logged, not returned. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const problem = problemFor(error);
+    if (problem.status >= 500) Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+}

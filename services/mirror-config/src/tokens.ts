@@ -1,0 +1,4 @@
+/** Injection tokens of mirror-config's own providers. */
+export const SECRET_BOX = Symbol('SecretBox');
+export const API_PROJECTIONS = Symbol('ApiProjections');
+export const SERVICE_CONFIG = Symbol('MirrorConfigServiceConfig');
