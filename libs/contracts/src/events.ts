@@ -38,6 +38,10 @@ export type MirrorRunScheduled = Event<
   'MirrorRunScheduled',
   { mirrorId: string; runId: string; trigger: RunTrigger; fencingToken: number; leaseExpiresAt: string }
 >;
+export type MirrorLeaseRenewed = Event<
+  'MirrorLeaseRenewed',
+  { mirrorId: string; runId: string; fencingToken: number; leaseExpiresAt: string }
+>;
 export type MirrorStarted = Event<
   'MirrorStarted',
   { mirrorId: string; runId: string; trigger: RunTrigger; externalReference: string; fencingToken: number }
@@ -55,6 +59,8 @@ export type MirrorFailed = Event<
     error: RunError;
     retryable: boolean;
     retriesRemaining: number;
+    /** Runs in a row that have failed, this one included (for "notify after N failures"). */
+    consecutiveFailures: number;
     nextSyncAt: string;
   }
 >;
@@ -70,6 +76,7 @@ export type MirrorEvent =
   | MirrorDeleted
   | MirrorSyncNowRequested
   | MirrorRunScheduled
+  | MirrorLeaseRenewed
   | MirrorStarted
   | MirrorSucceeded
   | MirrorFailed

@@ -21,6 +21,7 @@ export {
   type MirrorDeleted,
   type MirrorSyncNowRequested,
   type MirrorRunScheduled,
+  type MirrorLeaseRenewed,
   type MirrorStarted,
   type MirrorSucceeded,
   type MirrorFailed,

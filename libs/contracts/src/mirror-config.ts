@@ -60,6 +60,8 @@ export type RunOutcome = (typeof RunOutcome)[keyof typeof RunOutcome];
 
 /** What one run did, carried by its terminal event. */
 export interface RunSummary {
+  /** When the worker began the run (ISO-8601), for durations; null when it never began. */
+  startedAt: string | null;
   /** Upstream tags that matched the patterns. */
   tagsMatched: string[];
   tagsCopied: number;

@@ -212,9 +212,17 @@ export class EventStore {
     filterSubject: string,
     handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
     signal: AbortSignal,
-    options: { ackWaitMs?: number; maxAckPending?: number; onError?: (error: unknown) => void } = {},
+    options: {
+      ackWaitMs?: number;
+      /** Unacked messages allowed across all processes sharing the durable. */
+      maxAckPending?: number;
+      /** Messages this process handles at once. */
+      concurrency?: number;
+      onError?: (error: unknown) => void;
+    } = {},
   ): Promise<void> {
     const ackWaitMs = options.ackWaitMs ?? 30_000;
+    const concurrency = options.concurrency ?? 16;
     try {
       await this.jsm.consumers.info(this.options.stream, durableName);
     } catch (error) {
@@ -226,7 +234,7 @@ export class EventStore {
           deliver_policy: DeliverPolicy.All,
           filter_subject: filterSubject,
           ack_wait: ackWaitMs * 1_000_000,
-          max_ack_pending: options.maxAckPending ?? 64,
+          max_ack_pending: options.maxAckPending ?? 1_000,
           max_deliver: -1,
         })
         .catch(async (raced) => {
@@ -236,7 +244,7 @@ export class EventStore {
         });
     }
     const consumer = await this.js.consumers.get(this.options.stream, durableName);
-    const messages = await consumer.consume({ max_messages: options.maxAckPending ?? 64 });
+    const messages = await consumer.consume({ max_messages: concurrency });
     const stop = () => void messages.close().catch(() => undefined);
     signal.addEventListener('abort', stop, { once: true });
     const inFlight = new Set<Promise<void>>();
@@ -245,7 +253,7 @@ export class EventStore {
         if (signal.aborted) break;
         const work = this.dispatch(m, handle, options.onError).finally(() => inFlight.delete(work));
         inFlight.add(work);
-        if (inFlight.size >= (options.maxAckPending ?? 64)) await Promise.race(inFlight);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
     } finally {
       signal.removeEventListener('abort', stop);

@@ -31,6 +31,7 @@ export interface MirrorState {
   run: ActiveRun | null;
   lastFencingToken: number;
   retriesRemaining: number;
+  consecutiveFailures: number;
 }
 
 export type MirrorCommand =
@@ -41,6 +42,7 @@ export type MirrorCommand =
   | { kind: 'cancel' ; now: Date }
   | { kind: 'schedule-run'; runId: string; now: Date; leaseSeconds: number }
   | { kind: 'start-run'; runId: string; fencingToken: number }
+  | { kind: 'renew-lease'; runId: string; fencingToken: number; now: Date; leaseSeconds: number }
   | {
       kind: 'complete-run';
       runId: string;
@@ -63,6 +65,7 @@ export const initialMirrorState = (): MirrorState => ({
   run: null,
   lastFencingToken: 0,
   retriesRemaining: RETRIES_PER_INTERVAL,
+  consecutiveFailures: 0,
 });
 
 function existing(state: MirrorState): { mirrorId: string; config: MirrorConfig } {
@@ -159,6 +162,12 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
         },
       ];
     }
+    case 'renew-lease': {
+      const { mirrorId } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      const leaseExpiresAt = new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString();
+      return [{ type: 'MirrorLeaseRenewed', data: { mirrorId, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt } }];
+    }
     case 'complete-run': {
       const { mirrorId, config } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
@@ -183,6 +192,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
             error: command.error ?? { code: 'UNKNOWN', message: 'the run failed' },
             retryable,
             retriesRemaining,
+            consecutiveFailures: state.consecutiveFailures + 1,
             nextSyncAt,
           },
         },
@@ -219,12 +229,14 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
           cancelRequested: state.run?.runId === event.data.runId ? state.run.cancelRequested : false,
         },
       };
+    case 'MirrorLeaseRenewed':
+      return { ...state, run: state.run && { ...state.run, leaseExpiresAt: event.data.leaseExpiresAt } };
     case 'MirrorStarted':
       return { ...state, status: state.run?.cancelRequested ? MirrorStatus.Cancel : MirrorStatus.Syncing, run: state.run && { ...state.run, started: true } };
     case 'MirrorCancelRequested':
       return { ...state, status: MirrorStatus.Cancel, run: state.run && { ...state.run, cancelRequested: true } };
     case 'MirrorSucceeded':
-      return { ...state, status: MirrorStatus.Success, run: null, nextSyncAt: event.data.nextSyncAt, retriesRemaining: RETRIES_PER_INTERVAL };
+      return { ...state, status: MirrorStatus.Success, run: null, nextSyncAt: event.data.nextSyncAt, retriesRemaining: RETRIES_PER_INTERVAL, consecutiveFailures: 0 };
     case 'MirrorFailed':
       return {
         ...state,
@@ -232,6 +244,7 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
         run: null,
         nextSyncAt: event.data.nextSyncAt,
         retriesRemaining: event.data.retriesRemaining > 0 ? event.data.retriesRemaining : RETRIES_PER_INTERVAL,
+        consecutiveFailures: event.data.consecutiveFailures,
       };
     case 'MirrorCancelled':
       return { ...state, status: MirrorStatus.Cancel, run: null, nextSyncAt: event.data.nextSyncAt };

@@ -20,7 +20,7 @@ const config: MirrorConfig = {
   architectureFilter: [],
   skopeoTimeoutInterval: 300,
 };
-const summary: RunSummary = { tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 10 };
+const summary: RunSummary = { startedAt: null, tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 10 };
 
 /** given events -> when command -> the new events (or the thrown code). */
 function given(...events: NewEvent<MirrorEvent>[]) {

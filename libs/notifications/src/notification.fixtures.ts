@@ -20,7 +20,7 @@ export function startedEvent(overrides: Partial<{ mirrorId: string; runId: strin
   };
 }
 
-const SUMMARY = {
+const SUMMARY = { startedAt: '2025-03-01T10:00:00.000Z',
   tagsMatched: ['v3.1', 'v3.2', 'latest'],
   tagsCopied: 2,
   tagsUnchanged: 1,
@@ -50,6 +50,7 @@ export function failedEvent(message = 'upstream answered 401 <unauthorized> & "d
       error: { code: 'UNAUTHORIZED', message },
       retryable: false,
       retriesRemaining: 0,
+      consecutiveFailures: 1,
       nextSyncAt: '2025-03-01T11:00:00.000Z',
     },
   };

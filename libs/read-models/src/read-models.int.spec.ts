@@ -25,7 +25,7 @@ const config: MirrorConfig = {
   architectureFilter: [],
   skopeoTimeoutInterval: 300,
 };
-const summary: RunSummary = { tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 1, tagsFailed: 0, bytesCopied: 42 };
+const summary: RunSummary = { startedAt: null, tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 1, tagsFailed: 0, bytesCopied: 42 };
 
 async function dump(ds: DataSource, tables: string[]): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};

@@ -12,20 +12,23 @@ export const BASE_CONFIG = Symbol('BaseConfig');
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close().catch((e) => Logger.warn(`closing NATS: ${e}`));
-    await this.dataSource.destroy().catch((e) => Logger.warn(`closing Postgres: ${e}`));
+    await this.dataSource?.destroy().catch((e) => Logger.warn(`closing Postgres: ${e}`));
   }
 }
 
-/** Connects the event store and the database (migrating it) once per process. */
+/**
+ * Connects the event store and, unless `database: false` (the sync-worker keeps no tables), the
+ * database (migrating it), once per process.
+ */
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: BaseConfig): DynamicModule {
+  static forRoot(config: BaseConfig, options: { database?: boolean } = {}): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
@@ -34,7 +37,7 @@ export class InfrastructureModule {
           provide: EVENT_STORE,
           useFactory: () => EventStore.connect({ natsUrl: config.natsUrl, stream: config.eventStream, subjectPrefix: config.subjectPrefix }),
         },
-        { provide: DATA_SOURCE, useFactory: () => openDatabase(config.databaseUrl) },
+        { provide: DATA_SOURCE, useFactory: () => (options.database === false ? null : openDatabase(config.databaseUrl)) },
         ConnectionCloser,
       ],
       exports: [BASE_CONFIG, EVENT_STORE, DATA_SOURCE],

@@ -11,6 +11,8 @@ export class DueMirrorRow {
   @Column({ name: 'is_enabled', type: 'boolean' }) isEnabled!: boolean;
   @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true }) nextSyncAt!: Date | null;
   @Column({ name: 'sync_now_requested_at', type: 'timestamptz', nullable: true }) syncNowRequestedAt!: Date | null;
+  /** The trace of the API call that asked for the sync, so the run joins it. */
+  @Column({ name: 'sync_now_traceparent', type: 'text', nullable: true }) syncNowTraceparent!: string | null;
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt!: Date | null;
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true, insert: false, update: false }) dueAt!: Date | null;
 }

@@ -132,6 +132,7 @@ export class Initial1764300000000 implements MigrationInterface {
         is_enabled boolean NOT NULL,
         next_sync_at timestamptz,
         sync_now_requested_at timestamptz,
+        sync_now_traceparent text,
         lease_expires_at timestamptz,
         due_at timestamptz GENERATED ALWAYS AS (
           CASE

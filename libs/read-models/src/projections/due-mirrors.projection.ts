@@ -16,6 +16,7 @@ export const dueMirrorsProjection: Projection = {
             isEnabled: event.data.config.isEnabled,
             nextSyncAt: new Date(event.data.nextSyncAt),
             syncNowRequestedAt: null,
+            syncNowTraceparent: null,
             leaseExpiresAt: null,
           },
           ['mirrorId'],
@@ -28,10 +29,13 @@ export const dueMirrorsProjection: Projection = {
         await due.delete({ mirrorId: event.data.mirrorId });
         return;
       case 'MirrorSyncNowRequested':
-        await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: new Date(event.occurredAt) });
+        await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: new Date(event.occurredAt), syncNowTraceparent: event.traceparent ?? null });
         return;
       case 'MirrorRunScheduled':
-        await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: null, leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
+        await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: null, syncNowTraceparent: null, leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
+        return;
+      case 'MirrorLeaseRenewed':
+        await due.update({ mirrorId: event.data.mirrorId }, { leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
         return;
       case 'MirrorSucceeded':
       case 'MirrorFailed':

@@ -10,6 +10,7 @@ const MIRROR_EVENTS = new Set<string>([
   'MirrorDeleted',
   'MirrorSyncNowRequested',
   'MirrorRunScheduled',
+  'MirrorLeaseRenewed',
   'MirrorStarted',
   'MirrorSucceeded',
   'MirrorFailed',

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { InfrastructureModule } from '@ferry/service-runtime';
+import type { NotifierConfig } from './config';
+import { NotifierService } from './delivery/notifier.service';
+import { NOTIFIER_CONFIG } from './tokens';
+
+/** The notifier's composition root. */
+@Module({})
+export class AppModule {
+  static forRoot(config: NotifierConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config)],
+      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, NotifierService],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const NOTIFIER_CONFIG = Symbol('NotifierConfig');

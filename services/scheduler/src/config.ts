@@ -1,0 +1,23 @@
+import { ConfigReader, readBaseConfig, type BaseConfig } from '@ferry/service-runtime';
+
+export interface SchedulerConfig extends BaseConfig {
+  /** Quay's REPO_MIRROR_INTERVAL: seconds between looks for due mirrors. */
+  tickSeconds: number;
+  /** How long a run's lease lasts before another worker may take the run over. */
+  leaseSeconds: number;
+  /** Mirrors scheduled per tick at most, so one tick stays short whatever the backlog. */
+  batchSize: number;
+}
+
+/** The only reader of process.env in the scheduler. */
+export function readConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
+  const reader = new ConfigReader(env);
+  const config = {
+    ...readBaseConfig(reader),
+    tickSeconds: reader.integer('REPO_MIRROR_INTERVAL', 30, 1, 3600),
+    leaseSeconds: reader.integer('FERRY_RUN_LEASE_SECONDS', 60, 5, 3600),
+    batchSize: reader.integer('FERRY_SCHEDULER_BATCH', 500, 1, 10_000),
+  };
+  reader.done();
+  return config;
+}

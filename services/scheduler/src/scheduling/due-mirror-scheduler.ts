@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { DataSource } from 'typeorm';
+import { aggregateSubject, AggregateKind } from '@ferry/contracts';
+import { eventTraceContext, handleCommand, type EventStore } from '@ferry/event-store';
+import { DomainError, mirrorDecider } from '@ferry/mirror';
+import { DueMirrorRow } from '@ferry/read-models';
+import { withSpan } from '@ferry/telemetry';
+
+export interface SchedulerSettings {
+  leaseSeconds: number;
+  batchSize: number;
+}
+
+export interface TickResult {
+  considered: number;
+  scheduled: number;
+}
+
+/**
+ * One scheduler tick: find the mirrors whose `due_at` has passed (an indexed range scan, so the
+ * cost follows the number due, not the number configured) and issue one run for each. The
+ * decision is the decider's, on the mirror's own subject: two schedulers racing over the same
+ * mirror produce one `MirrorRunScheduled`, because the second one's append conflicts and its
+ * re-read finds the run already scheduled.
+ */
+export async function scheduleDueMirrors(
+  dataSource: DataSource,
+  store: EventStore,
+  settings: SchedulerSettings,
+  now: Date = new Date(),
+): Promise<TickResult> {
+  const due = await dataSource
+    .getRepository(DueMirrorRow)
+    .createQueryBuilder('d')
+    .where('d.due_at <= :now', { now })
+    .orderBy('d.due_at', 'ASC')
+    .limit(settings.batchSize)
+    .getMany();
+  let scheduled = 0;
+  for (const mirror of due) {
+    // A sync-now joins the trace of the API call that asked for it; a scheduled run starts one.
+    const parent = mirror.syncNowTraceparent ? eventTraceContext({ traceparent: mirror.syncNowTraceparent }) : ROOT_CONTEXT;
+    const issued = await withSpan(
+      'mirror.schedule',
+      async (span) => {
+        span.setAttribute('ferry.mirror_id', mirror.mirrorId);
+        const runId = randomUUID();
+        try {
+          const result = await handleCommand(
+            store,
+            aggregateSubject(store.prefix, AggregateKind.Mirror, mirror.mirrorId),
+            mirror.mirrorId,
+            mirrorDecider,
+            { kind: 'schedule-run', runId, now, leaseSeconds: settings.leaseSeconds },
+            { correlationId: runId, causationId: runId, now },
+          );
+          span.setAttribute('ferry.scheduled', result.events.length > 0);
+          return result.events.length;
+        } catch (error) {
+          // The mirror was deleted after the index read it: nothing to schedule.
+          if (error instanceof DomainError) return 0;
+          throw error;
+        }
+      },
+      { parent },
+    );
+    scheduled += issued;
+  }
+  return { considered: due.length, scheduled };
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@ferry/event-store';
+import { ProjectionRunner, schedulerReadModels } from '@ferry/read-models';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import type { SchedulerConfig } from '../config';
+import { SCHEDULER_CONFIG } from '../tokens';
+import { scheduleDueMirrors } from './due-mirror-scheduler';
+
+/** Keeps the due-mirror index current and issues runs every tick. */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('scheduler');
+  private readonly projection: BackgroundTask;
+  private readonly ticker: BackgroundTask;
+
+  constructor(
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SCHEDULER_CONFIG) config: SchedulerConfig,
+  ) {
+    const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, { error: (m, e) => this.logger.error(`${m}: ${e}`) });
+    this.projection = new BackgroundTask('due-mirror projection', (signal) => runner.run(signal));
+    this.ticker = new BackgroundTask('scheduler tick', async (signal) => {
+      while (!signal.aborted) {
+        try {
+          const result = await scheduleDueMirrors(dataSource, store, config);
+          if (result.scheduled) this.logger.log(`scheduled ${result.scheduled} of ${result.considered} due mirrors`);
+        } catch (error) {
+          this.logger.error(`tick failed: ${(error as Error).stack ?? error}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.tickSeconds * 1000);
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.projection.start();
+    this.ticker.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.ticker.stop(), this.projection.stop()]);
+  }
+}

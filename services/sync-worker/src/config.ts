@@ -1,0 +1,50 @@
+import { ConfigReader, readBaseConfig, type BaseConfig } from '@ferry/service-runtime';
+import { parseEncryptionKey } from '@ferry/secrets';
+
+export interface SyncWorkerConfig extends BaseConfig {
+  encryptionKey: Buffer;
+  target: { registryUrl: string; username?: string; password?: string; verifyTls: boolean };
+  ssrfAllowedHosts: string[];
+  /** Mirrors this process syncs at once. */
+  concurrency: number;
+  leaseSeconds: number;
+  /** Quay's REPO_MIRROR_ROLLBACK: undo a failed run's changes to the target. */
+  rollback: boolean;
+  tagConcurrency: number;
+  blobConcurrency: number;
+}
+
+/** The only reader of process.env in the sync-worker. */
+export function readConfig(env: Record<string, string | undefined> = process.env): SyncWorkerConfig {
+  const reader = new ConfigReader(env);
+  const base = readBaseConfig(reader);
+  let encryptionKey: Buffer = Buffer.alloc(0);
+  const keyText = reader.required('FERRY_ENCRYPTION_KEY', 'the same key mirror-config uses');
+  if (keyText) {
+    try {
+      encryptionKey = parseEncryptionKey(keyText);
+    } catch (error) {
+      reader.problems.push(`FERRY_ENCRYPTION_KEY: ${(error as Error).message}`);
+    }
+  }
+  const username = reader.optional('FERRY_TARGET_USERNAME');
+  const password = reader.optional('FERRY_TARGET_PASSWORD');
+  const config: SyncWorkerConfig = {
+    ...base,
+    encryptionKey,
+    target: {
+      registryUrl: reader.url('FERRY_TARGET_REGISTRY', 'http://127.0.0.1:5000', ['http:', 'https:']).replace(/\/$/, ''),
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+      verifyTls: reader.boolean('FERRY_TARGET_VERIFY_TLS', true),
+    },
+    ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
+    concurrency: reader.integer('FERRY_WORKER_CONCURRENCY', 2, 1, 256),
+    leaseSeconds: reader.integer('FERRY_RUN_LEASE_SECONDS', 60, 5, 3600),
+    rollback: reader.boolean('REPO_MIRROR_ROLLBACK', false),
+    tagConcurrency: reader.integer('FERRY_TAG_CONCURRENCY', 8, 1, 256),
+    blobConcurrency: reader.integer('FERRY_BLOB_CONCURRENCY', 8, 1, 256),
+  };
+  reader.done();
+  return config;
+}

@@ -1,0 +1,195 @@
+import { trace } from '@opentelemetry/api';
+import {
+  aggregateSubject,
+  AggregateKind,
+  RunOutcome,
+  type Event,
+  type MirrorConfig,
+  type MirrorRunScheduled,
+  type NewEvent,
+  type RunError,
+  type RunEvent,
+  type StoredEvent,
+} from '@ferry/contracts';
+import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
+import { DomainError, mirrorDecider, type MirrorCommand } from '@ferry/mirror';
+import type { SecretBox } from '@ferry/secrets';
+import { syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { withSpan } from '@ferry/telemetry';
+import { summarize } from './run-summary';
+
+export interface RunSettings {
+  target: { registryUrl: string; username?: string; password?: string; verifyTls: boolean };
+  ssrfAllowedHosts: string[];
+  leaseSeconds: number;
+  rollback: boolean;
+  tagConcurrency: number;
+  blobConcurrency: number;
+}
+
+/** How a run ended from this worker's point of view. */
+export type RunEnd = 'completed' | 'stale' | 'lease-lost';
+
+function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
+  switch (r.kind) {
+    case 'synced':
+      return { type: 'MirrorTagSynced', data: { mirrorId, runId, tag: r.tag, digest: r.digest, mediaType: r.mediaType, bytesCopied: r.bytesCopied, unchanged: r.unchanged } };
+    case 'failed':
+      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error } };
+    case 'deleted':
+      return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
+  }
+}
+
+function runErrorOf(error: unknown): { error: RunError; retryable: boolean } {
+  const e = error as { code?: unknown; message?: unknown; retryable?: unknown };
+  return {
+    error: { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: typeof e.message === 'string' ? e.message : String(error) },
+    retryable: typeof e.retryable === 'boolean' ? e.retryable : true,
+  };
+}
+
+/**
+ * Carries out one scheduled run: claims it with its fencing token, keeps the lease alive, copies
+ * with the sync engine while recording each tag's result on the run's subject, stops at once on a
+ * cancel or a lost lease, and ends the run with exactly one terminal event.
+ */
+export class MirrorRunExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly secrets: SecretBox,
+    private readonly settings: RunSettings,
+  ) {}
+
+  async execute(scheduled: StoredEvent & Event<'MirrorRunScheduled', MirrorRunScheduled['data']>, heartbeat: () => void): Promise<RunEnd> {
+    const { mirrorId, runId, fencingToken } = scheduled.data;
+    const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
+    const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id };
+    const command = (c: MirrorCommand) => handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation);
+
+    return withSpan(
+      'mirror.run',
+      async (span) => {
+        span.setAttributes({ 'ferry.mirror_id': mirrorId, 'ferry.run_id': runId, 'ferry.fencing_token': fencingToken });
+        let started;
+        try {
+          started = await command({ kind: 'start-run', runId, fencingToken });
+        } catch (error) {
+          if (error instanceof DomainError) return 'stale';
+          throw error;
+        }
+        const config = started.state.config as MirrorConfig;
+        const startedAt = new Date().toISOString();
+        const abort = new AbortController();
+        let cancelled = started.state.run?.cancelRequested ?? false;
+        let leaseLost = false;
+        if (cancelled) abort.abort();
+
+        const keepAlive = setInterval(heartbeat, 5_000);
+        const renewal = setInterval(() => {
+          command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds }).catch((error) => {
+            if (error instanceof DomainError) {
+              leaseLost = true;
+              abort.abort();
+            }
+          });
+        }, (this.settings.leaseSeconds * 1000) / 3);
+        const watch = new AbortController();
+        const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
+        const watching = this.watchForCancel(subject, watchFrom + 1, runId, watch.signal, () => {
+          cancelled = true;
+          abort.abort();
+        });
+
+        let report: SyncReport | null = null;
+        let failure: { error: RunError; retryable: boolean } | null = null;
+        const results: TagResult[] = [];
+        const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
+        try {
+          if (!abort.signal.aborted) {
+            report = await syncRepository({
+              upstream: {
+                reference: config.externalReference,
+                ...(config.externalRegistryUsername ? { username: config.externalRegistryUsername } : {}),
+                ...(config.externalRegistryPassword ? { password: this.secrets.open(config.externalRegistryPassword) } : {}),
+                verifyTls: config.externalRegistryConfig.verifyTls,
+                proxy: config.externalRegistryConfig.proxy,
+              },
+              target: { ...this.settings.target, repository: mirrorId },
+              tagPatterns: config.tagPatterns,
+              architectureFilter: config.architectureFilter,
+              timeoutSeconds: config.skopeoTimeoutInterval,
+              ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
+              unsignedImages: config.externalRegistryConfig.unsignedImages,
+              rollback: this.settings.rollback,
+              tagConcurrency: this.settings.tagConcurrency,
+              blobConcurrency: this.settings.blobConcurrency,
+              signal: abort.signal,
+              onTagResult: async (result) => {
+                results.push(result);
+                recordTagSpan(result);
+                await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
+              },
+            });
+          }
+        } catch (error) {
+          if (!abort.signal.aborted) failure = runErrorOf(error);
+        } finally {
+          clearInterval(keepAlive);
+          clearInterval(renewal);
+          watch.abort();
+          await watching;
+        }
+        if (leaseLost) {
+          span.setAttribute('ferry.outcome', 'lease-lost');
+          return 'lease-lost';
+        }
+        const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results);
+        const tagFailure = summary.tagsFailed > 0 ? { error: { code: 'TAGS_FAILED', message: `${summary.tagsFailed} of ${summary.tagsMatched.length} tags failed to copy` }, retryable: true } : null;
+        const outcome = cancelled || report?.cancelled ? RunOutcome.Cancelled : failure || tagFailure ? RunOutcome.Failed : RunOutcome.Succeeded;
+        const why = failure ?? tagFailure;
+        span.setAttributes({ 'ferry.outcome': outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
+        try {
+          await command({
+            kind: 'complete-run',
+            runId,
+            fencingToken,
+            outcome,
+            summary,
+            ...(outcome === RunOutcome.Failed && why ? { error: why.error, retryable: why.retryable } : {}),
+            now: new Date(),
+            jitter: Math.random(),
+          });
+        } catch (error) {
+          if (error instanceof DomainError) return 'lease-lost';
+          throw error;
+        }
+        return 'completed';
+      },
+      { parent: eventTraceContext(scheduled) },
+    );
+  }
+
+  /** Follows the mirror's subject from now on and calls `onCancel` when this run is cancelled or the mirror deleted. */
+  private async watchForCancel(subject: string, from: number, runId: string, signal: AbortSignal, onCancel: () => void): Promise<void> {
+    try {
+      for await (const event of this.store.follow(from, signal, subject)) {
+        if ((event.type === 'MirrorCancelRequested' && event.data.runId === runId) || event.type === 'MirrorDeleted') {
+          onCancel();
+          return;
+        }
+      }
+    } catch {
+      // Watching is best effort: a lost watch still ends through the lease renewal's fencing.
+    }
+  }
+}
+
+/** A span per tag under the run's span, named after the tag's outcome. */
+function recordTagSpan(result: TagResult): void {
+  const span = trace.getTracer('ferry').startSpan(`mirror.tag ${result.tag}`, {
+    attributes: { 'ferry.tag': result.tag, 'ferry.tag_result': result.kind, ...(result.kind === 'synced' ? { 'ferry.digest': result.digest, 'ferry.unchanged': result.unchanged } : {}) },
+  });
+  if (result.kind === 'failed') span.setStatus({ code: 2, message: result.error.code });
+  span.end();
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { kindSubjects, AggregateKind } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
+import { createSecretBox } from '@ferry/secrets';
+import { BackgroundTask, EVENT_STORE } from '@ferry/service-runtime';
+import type { SyncWorkerConfig } from '../config';
+import { WORKER_CONFIG } from '../tokens';
+import { MirrorRunExecutor } from './mirror-run.executor';
+
+/**
+ * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
+ * (competing consumers): more processes, more mirrors in parallel. A message is acked only after
+ * the run's terminal event is stored; a worker that dies leaves it unacked for another.
+ */
+@Injectable()
+export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('sync-worker');
+  private readonly task: BackgroundTask;
+
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
+    const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config);
+    this.task = new BackgroundTask('run consumer', (signal) =>
+      store.consumeDurable(
+        'sync-worker',
+        kindSubjects(store.prefix, AggregateKind.Mirror),
+        async (event, message) => {
+          if (event.type !== 'MirrorRunScheduled') return { ack: true };
+          const end = await executor.execute(event, () => message.working());
+          this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
+          return { ack: true };
+        },
+        signal,
+        { concurrency: config.concurrency, ackWaitMs: 30_000, onError: (e) => this.logger.error(`run failed: ${(e as Error).stack ?? e}`) },
+      ),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+}
