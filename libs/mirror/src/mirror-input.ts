@@ -135,9 +135,13 @@ function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, probl
   return result;
 }
 
+/**
+ * `unsigned_images: false` refuses images that carry no signature, so the default accepts them:
+ * otherwise every mirror of an unsigned upstream (most of them) would fail until reconfigured.
+ */
 const DEFAULT_REGISTRY_CONFIG: ExternalRegistryConfig = {
   verifyTls: true,
-  unsignedImages: false,
+  unsignedImages: true,
   proxy: { httpProxy: null, httpsProxy: null, noProxy: null },
 };
 

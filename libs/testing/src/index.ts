@@ -1,5 +1,5 @@
 export { freePort } from './ports';
-export { startRegistry, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
+export { startRegistry, writeTagsDirectly, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
 export {
   registryRequest,
   sha256Digest,
@@ -31,3 +31,12 @@ export {
   type PushedIndex,
 } from './image-builder';
 export { seedQuayExampleRepository, QUAY_EXAMPLE_TAGS, QUAY_EXAMPLE_INDEX_TAGS } from './image-seed';
+export {
+  TEST_POSTGRES_URL,
+  TEST_NATS_URL,
+  uniqueSuffix,
+  testEventLogNames,
+  createTestDatabase,
+  eventually,
+  type TestDatabase,
+} from './infrastructure';

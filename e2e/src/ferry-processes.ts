@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort } from '@ferry/testing';
+
+export const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface FerryProcesses {
+  apiUrl: string;
+  env: Record<string, string>;
+  /** Everything each service wrote to stdout and stderr so far. */
+  output(): string;
+  start(service: ServiceName, extraEnv?: Record<string, string>): ChildProcess;
+  stop(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+/** Starts Ferry's four services as separate processes, as `npm start` does, on one test's own names. */
+export async function startFerry(env: Record<string, string>): Promise<FerryProcesses> {
+  const apiPort = await freePort();
+  const fullEnv: Record<string, string> = {
+    FERRY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    FERRY_API_PORT: String(apiPort),
+    FERRY_HOMEPAGE_URL: `http://127.0.0.1:${apiPort}`,
+    FERRY_LOG_LEVEL: 'log',
+    REPO_MIRROR_INTERVAL: '1',
+    ...env,
+  };
+  const children = new Map<ServiceName, ChildProcess>();
+  const chunks: string[] = [];
+  const start = (service: ServiceName, extraEnv: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', service, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => chunks.push(`[${service}] ${d.toString()}`));
+    child.stderr!.on('data', (d: Buffer) => chunks.push(`[${service}!] ${d.toString()}`));
+    children.set(service, child);
+    return child;
+  };
+  const stop = async (service: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
+    const child = children.get(service);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  for (const service of SERVICES) start(service);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${apiUrl}/api/v1/repository/probe/probe/mirror`);
+      if (res.status === 404) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`mirror-config did not come up:\n${chunks.join('')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    apiUrl,
+    env: fullEnv,
+    output: () => chunks.join(''),
+    start,
+    stop,
+    stopAll: async () => {
+      await Promise.all(SERVICES.map((s) => stop(s)));
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP server that records every request (webhook receiver, OTLP collector). */
+export async function startReceiver(status = 200): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(parts).toString('utf8') });
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The spans in OTLP/HTTP JSON export requests, flattened. */
+export function exportedSpans(collector: Receiver): Array<{ service: string; name: string; traceId: string }> {
+  const spans: Array<{ service: string; name: string; traceId: string }> = [];
+  for (const request of collector.requests) {
+    if (!request.path.endsWith('/v1/traces')) continue;
+    const body = JSON.parse(request.body) as {
+      resourceSpans: Array<{
+        resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+        scopeSpans: Array<{ spans: Array<{ name: string; traceId: string }> }>;
+      }>;
+    };
+    for (const rs of body.resourceSpans) {
+      const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+      for (const ss of rs.scopeSpans) for (const span of ss.spans) spans.push({ service, name: span.name, traceId: span.traceId });
+    }
+  }
+  return spans;
+}

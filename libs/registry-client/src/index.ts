@@ -1,0 +1,17 @@
+export { RegistryError, RegistryErrorCode, isRetryableStatus, errorFromResponse } from './registry-error';
+export { ManifestMediaType, MANIFEST_ACCEPT, isIndexMediaType } from './media-types';
+export { parseRepositoryReference, type RepositoryReference } from './repository-reference';
+export { assertUpstreamAllowed, isForbiddenAddress } from './upstream-allowed';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
+export { parseAuthChallenge, type AuthChallenge } from './auth-challenge';
+export { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
+export { createRegistryDispatcher, type DispatcherOptions, type ProxySettings } from './registry-dispatcher';
+export { RegistryClient, type RegistryClientOptions, type ManifestHead, type ManifestBytes } from './registry-client';
+export {
+  parseManifest,
+  isNonDistributable,
+  DEFAULT_MANIFEST_LIMITS,
+  type Descriptor,
+  type ManifestDocument,
+  type ManifestLimits,
+} from './manifest-document';

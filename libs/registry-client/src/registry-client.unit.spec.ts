@@ -1,0 +1,91 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAuthChallenge } from './auth-challenge';
+import { parseRepositoryReference } from './repository-reference';
+import { retryDelayMs, parseRetryAfter } from './retry-policy';
+import { isForbiddenAddress, assertUpstreamAllowed } from './upstream-allowed';
+import { errorFromResponse } from './registry-error';
+import { parseManifest } from './manifest-document';
+
+describe('a WWW-Authenticate header', () => {
+  it('yields the scheme and quoted parameters of a Bearer challenge', () => {
+    assert.deepEqual(parseAuthChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"'), {
+      scheme: 'bearer',
+      params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' },
+    });
+  });
+  it('yields basic for a Basic challenge', () => {
+    assert.equal(parseAuthChallenge('Basic realm="Registry Realm"').scheme, 'basic');
+  });
+});
+
+describe('an upstream reference', () => {
+  it('maps docker.io to registry-1.docker.io and adds library/ to official images', () => {
+    assert.deepEqual(parseRepositoryReference('docker.io/nginx'), { host: 'registry-1.docker.io', hostname: 'registry-1.docker.io', repository: 'library/nginx' });
+  });
+  it('keeps a port and a nested path', () => {
+    assert.deepEqual(parseRepositoryReference('quay.io:8443/coreos/etcd'), { host: 'quay.io:8443', hostname: 'quay.io', repository: 'coreos/etcd' });
+  });
+  it('refuses schemes, credentials and a missing path', () => {
+    for (const bad of ['https://quay.io/a', 'user:pw@quay.io/a', 'quay.io', 'quay.io/A b']) assert.throws(() => parseRepositoryReference(bad), { code: 'INVALID_REFERENCE' });
+  });
+});
+
+describe('retry timing', () => {
+  const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  it('honours Retry-After up to the cap', () => {
+    assert.equal(retryDelayMs(policy, 1, 0.5), 500);
+    assert.equal(retryDelayMs(policy, 1, 60), 1000);
+  });
+  it('grows exponentially with full jitter', () => {
+    assert.equal(retryDelayMs(policy, 1, undefined, () => 1), 100);
+    assert.equal(retryDelayMs(policy, 3, undefined, () => 1), 400);
+    assert.equal(retryDelayMs(policy, 3, undefined, () => 0), 0);
+    assert.equal(retryDelayMs(policy, 10, undefined, () => 1), 1000);
+  });
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    assert.equal(parseRetryAfter('7'), 7);
+    assert.equal(parseRetryAfter(new Date(10_000).toUTCString(), 0), 10);
+    assert.equal(parseRetryAfter(undefined), undefined);
+  });
+});
+
+describe('addresses an upstream may resolve to', () => {
+  it('refuses loopback, private, link-local and mapped forms', () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) {
+      assert.equal(isForbiddenAddress(a), true, a);
+    }
+  });
+  it('accepts public addresses', () => {
+    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) assert.equal(isForbiddenAddress(a), false, a);
+  });
+  it('refuses a loopback upstream with UPSTREAM_NOT_ALLOWED unless its host is allowlisted', async () => {
+    await assert.rejects(assertUpstreamAllowed('127.0.0.1:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED' });
+    await assert.rejects(assertUpstreamAllowed('localhost:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED' });
+    await assertUpstreamAllowed('127.0.0.1:5000/ns/repo', ['127.0.0.1']);
+    await assertUpstreamAllowed('127.0.0.1:5000/ns/repo', ['127.0.0.1:5000']);
+  });
+});
+
+describe('an error answer', () => {
+  it('carries the OCI code and is retryable only for throttling and server errors', () => {
+    const e = errorFromResponse(404, '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}', 'GET x');
+    assert.equal(e.code, 'MANIFEST_UNKNOWN');
+    assert.equal(e.retryable, false);
+    assert.equal(errorFromResponse(429, '', 'GET x', 3).retryable, true);
+    assert.equal(errorFromResponse(503, '<html>', 'GET x').code, 'REGISTRY_UNAVAILABLE');
+    assert.equal(errorFromResponse(401, '', 'GET x').retryable, false);
+  });
+});
+
+describe('a manifest', () => {
+  it('of an index lists its entries and refuses more than the limit', () => {
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ digest: 'sha256:a', size: 1, mediaType: 'x' }, { digest: 'sha256:b', size: 1, mediaType: 'x' }] }));
+    assert.equal(parseManifest(index, '').manifests.length, 2);
+    assert.throws(() => parseManifest(index, '', { maxManifestBytes: 1e6, maxIndexEntries: 1 }), { code: 'TOO_MANY_INDEX_ENTRIES' });
+  });
+  it('of an image lists config then layers', () => {
+    const image = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:c', size: 1, mediaType: 'c' }, layers: [{ digest: 'sha256:l', size: 1, mediaType: 'l' }] }));
+    assert.deepEqual(parseManifest(image, 'application/vnd.oci.image.manifest.v1+json').blobs.map((b) => b.digest), ['sha256:c', 'sha256:l']);
+  });
+});

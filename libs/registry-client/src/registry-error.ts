@@ -1,0 +1,81 @@
+/** Ferry's own codes; OCI distribution error codes (MANIFEST_UNKNOWN, ...) pass through as received. */
+export const RegistryErrorCode = {
+  UpstreamNotAllowed: 'UPSTREAM_NOT_ALLOWED',
+  Unreachable: 'UPSTREAM_UNREACHABLE',
+  Unauthorized: 'UNAUTHORIZED',
+  Denied: 'DENIED',
+  NotFound: 'NOT_FOUND',
+  TooManyRequests: 'TOOMANYREQUESTS',
+  Unavailable: 'REGISTRY_UNAVAILABLE',
+  Timeout: 'TIMEOUT',
+  Cancelled: 'CANCELLED',
+  DigestMismatch: 'DIGEST_MISMATCH',
+  ManifestTooLarge: 'MANIFEST_TOO_LARGE',
+  TooManyIndexEntries: 'TOO_MANY_INDEX_ENTRIES',
+  ManifestInvalid: 'MANIFEST_INVALID',
+  InvalidReference: 'INVALID_REFERENCE',
+  UnexpectedResponse: 'UNEXPECTED_RESPONSE',
+} as const;
+
+/**
+ * Every failure of the registry client. `code` is stable (an OCI error code when the registry sent
+ * one); `retryable` says whether trying again later can help; messages never hold credentials.
+ */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  readonly code: string;
+  readonly retryable: boolean;
+  /** HTTP status, when the registry answered. */
+  readonly status: number | undefined;
+  /** Seconds the registry asked us to wait (Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    opts: { retryable?: boolean; status?: number; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.status = opts.status;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}
+
+/** Whether a status is worth retrying: throttling and server-side trouble, never 4xx refusals. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+/** Builds the error for an HTTP answer, reading the OCI `errors` body when there is one. */
+export function errorFromResponse(status: number, body: string, what: string, retryAfterSeconds?: number): RegistryError {
+  let ociCode: string | undefined;
+  let ociMessage: string | undefined;
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ code?: string; message?: string }> };
+    ociCode = parsed.errors?.[0]?.code;
+    ociMessage = parsed.errors?.[0]?.message;
+  } catch {
+    // not JSON: many proxies answer with HTML
+  }
+  const fallback =
+    status === 401
+      ? RegistryErrorCode.Unauthorized
+      : status === 403
+        ? RegistryErrorCode.Denied
+        : status === 404
+          ? RegistryErrorCode.NotFound
+          : status === 429
+            ? RegistryErrorCode.TooManyRequests
+            : status >= 500
+              ? RegistryErrorCode.Unavailable
+              : RegistryErrorCode.UnexpectedResponse;
+  const code = ociCode ?? fallback;
+  const detail = ociMessage ? `: ${ociMessage}` : '';
+  return new RegistryError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
+    status,
+    retryable: isRetryableStatus(status),
+    retryAfterSeconds,
+  });
+}

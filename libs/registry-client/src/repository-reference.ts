@@ -1,0 +1,35 @@
+import { RegistryError, RegistryErrorCode } from './registry-error';
+
+/** An upstream repository split into the registry host to connect to and the repository path. */
+export interface RepositoryReference {
+  /** `host[:port]` as connected to (Docker Hub's `docker.io` becomes `registry-1.docker.io`). */
+  host: string;
+  /** Host name without port, lower-cased, for SSRF checks and proxy decisions. */
+  hostname: string;
+  /** Repository path (`library/` prefixed for Docker Hub official images). */
+  repository: string;
+}
+
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * Parses `host[:port]/path` (no scheme, no tag), applying Docker Hub's conventions: `docker.io`
+ * is served by `registry-1.docker.io`, and a one-component path is an official `library/` image.
+ */
+export function parseRepositoryReference(reference: string): RepositoryReference {
+  const invalid = (why: string) => new RegistryError(RegistryErrorCode.InvalidReference, `upstream reference ${JSON.stringify(reference)} ${why}`);
+  if (/[\s?#\\%@]/.test(reference) || reference.includes('://')) throw invalid('must be host[:port]/path without scheme, credentials or query');
+  const slash = reference.indexOf('/');
+  if (slash <= 0 || slash === reference.length - 1) throw invalid('must name a host and a repository path');
+  let host = reference.slice(0, slash).toLowerCase();
+  let repository = reference.slice(slash + 1);
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(repository)) {
+    throw invalid('has an invalid repository path');
+  }
+  if (DOCKER_HUB_ALIASES.has(host)) {
+    host = 'registry-1.docker.io';
+    if (!repository.includes('/')) repository = `library/${repository}`;
+  }
+  const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return { host, hostname, repository };
+}

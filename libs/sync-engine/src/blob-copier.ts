@@ -1,0 +1,143 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { RegistryError, type Descriptor, type RegistryClient } from '@ferry/registry-client';
+import { ConcurrencyLimit } from './concurrency-limit';
+import { DigestVerifier } from './digest-verifier';
+
+/** Drops a stream; its abort error has a listener so that it cannot surface as uncaught. */
+function discard(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
+}
+
+/** Where blobs come from and go to, and how they travel. */
+export interface BlobCopierOptions {
+  upstream: RegistryClient;
+  upstreamRepo: string;
+  target: RegistryClient;
+  targetRepo: string;
+  concurrency: number;
+  /** Target repositories to try a cross-repository mount from before uploading. */
+  mountFrom: string[];
+  chunkedThresholdBytes: number;
+  chunkSizeBytes: number;
+  onBytes?: (n: number) => void;
+}
+
+/** Counters of one copier, for tests and the report. */
+export interface BlobCopierStats {
+  uploaded: number;
+  mounted: number;
+  present: number;
+  bytes: number;
+}
+
+/**
+ * Copies blobs from the upstream to the target repository, each at most once per run however
+ * many tags need it at the same time: an existence check (a mount from the target repository
+ * itself), then a cross-repository mount when a candidate repository may hold it, else a streamed, sha256-verified upload (one PUT for most
+ * blobs, chunks for big ones). A failed transfer is retried whole, from a fresh upstream GET.
+ */
+export class BlobCopier {
+  readonly stats: BlobCopierStats = { uploaded: 0, mounted: 0, present: 0, bytes: 0 };
+  private readonly inflight = new Map<string, Promise<number>>();
+  private readonly limit: ConcurrencyLimit;
+
+  constructor(private readonly o: BlobCopierOptions) {
+    this.limit = new ConcurrencyLimit(o.concurrency);
+  }
+
+  /** Copies a blob unless the target has it; resolves with the bytes uploaded (0 when none). */
+  copy(d: Descriptor): Promise<number> {
+    const existing = this.inflight.get(d.digest);
+    // Only the first asker counts the bytes, so a shared blob is counted once in the run's total.
+    if (existing) return existing.then(() => 0);
+    const p = this.limit.run(() => this.copyOnce(d));
+    this.inflight.set(d.digest, p);
+    // A failed copy may be asked for again by a later tag; a successful one never needs redoing.
+    p.catch(() => this.inflight.delete(d.digest));
+    return p;
+  }
+
+  private async copyOnce(d: Descriptor): Promise<number> {
+    const { target, targetRepo } = this.o;
+    // A mount from the repository itself answers "present" (201) or opens the upload session
+    // (202) in one request, where HEAD then POST would take two.
+    const self = await target.mountBlob(targetRepo, d.digest, targetRepo);
+    if (self.mounted) {
+      this.stats.present++;
+      return 0;
+    }
+    let location: string | undefined = self.location;
+    for (const from of this.o.mountFrom) {
+      if (from === targetRepo) continue;
+      const mount = await target.mountBlob(targetRepo, d.digest, from);
+      if (mount.mounted) {
+        this.stats.mounted++;
+        return 0;
+      }
+      location = mount.location;
+    }
+    return target.withRetries(async () => {
+      const bytes = await this.upload(d, location);
+      location = undefined;
+      return bytes;
+    });
+  }
+
+  private async upload(d: Descriptor, existingLocation: string | undefined): Promise<number> {
+    const { upstream, upstreamRepo, target, targetRepo } = this.o;
+    const location = existingLocation ?? (await target.startUpload(targetRepo));
+    const { body, size: served } = await upstream.getBlob(upstreamRepo, d.digest);
+    const size = d.size >= 0 ? d.size : served;
+    if (served >= 0 && served !== size) {
+      discard(body);
+      throw new RegistryError('SIZE_MISMATCH', `blob ${d.digest} is ${served} bytes upstream, the manifest says ${size}`);
+    }
+    const verifier = new DigestVerifier(d.digest, size, this.o.onBytes);
+    try {
+      if (size <= this.o.chunkedThresholdBytes) {
+        const piping = pipeline(body, verifier);
+        await Promise.all([target.putBlob(targetRepo, location, d.digest, size, verifier), piping]);
+      } else {
+        const piping = pipeline(body, verifier);
+        await Promise.all([this.uploadChunks(location, d.digest, verifier), piping]);
+      }
+    } catch (error) {
+      discard(body);
+      discard(verifier);
+      throw error;
+    }
+    this.stats.uploaded++;
+    this.stats.bytes += size;
+    return size;
+  }
+
+  /** PATCHes fixed-size chunks (one held in memory at a time), then closes with a PUT. */
+  private async uploadChunks(start: string, digest: string, source: Readable): Promise<void> {
+    const { target, targetRepo, chunkSizeBytes } = this.o;
+    let location = start;
+    let offset = 0;
+    let parts: Buffer[] = [];
+    let held = 0;
+    const sendHeld = async () => {
+      const chunk = Buffer.concat(parts, held);
+      parts = [];
+      held = 0;
+      location = await target.patchBlobChunk(targetRepo, location, offset, chunk);
+      offset += chunk.length;
+    };
+    for await (const piece of source) {
+      let buf = piece as Buffer;
+      while (buf.length > 0) {
+        const take = Math.min(buf.length, chunkSizeBytes - held);
+        parts.push(buf.subarray(0, take));
+        held += take;
+        buf = buf.subarray(take);
+        if (held === chunkSizeBytes) await sendHeld();
+      }
+    }
+    if (held > 0) await sendHeld();
+    await target.finishUpload(targetRepo, location, digest);
+  }
+}

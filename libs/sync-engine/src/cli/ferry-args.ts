@@ -1,0 +1,157 @@
+import { parseRepositoryReference } from '@ferry/registry-client';
+import type { IndexMode, SyncRequest } from '../sync-request';
+
+/** What `ferry sync` was asked, parsed from argv. */
+export interface FerrySyncArgs {
+  request: Omit<SyncRequest, 'signal' | 'onTagResult' | 'ledger' | 'onProgress'>;
+  stateFile: string | null;
+  json: boolean;
+  quiet: boolean;
+}
+
+export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3.*,latest' [options]
+
+  <upstream-repo>            host[:port]/path (docker.io/nginx works)
+  <target-repo>              host[:port]/ns/repo, or http(s)://host[:port]/ns/repo
+  --tags PATTERNS            comma-separated shell globs (* ? [seq] [!seq]); repeatable
+  --all-platforms            copy every platform of an index (the default)
+  --arch LIST                copy only these platforms: amd64,arm64,arm/v7,linux/arm64/v8
+  --index-mode MODE          with --arch: rewrite (default) or sparse
+  --src-tls-verify=BOOL      false: accept any certificate and allow plain http upstream
+  --dest-tls-verify=BOOL     false: plain http to the target (when no scheme is given)
+  --src-creds USER:PASS      upstream credentials
+  --dest-creds USER:PASS     target credentials
+  --timeout SECONDS          per registry operation (default 300)
+  --state-file PATH          remember what was written, so an unchanged tag costs one request
+  --verify-target            check the target even where the state file vouches for it
+  --no-delete                keep target tags that are not selected
+  --rollback                 on failure, put the target's tags back as they were
+  --unsigned-images=BOOL     false: refuse images without a signature
+  --no-signatures            do not copy cosign .sig/.att/.sbom tags
+  --no-referrers             do not copy OCI referrers
+  --mount-from REPOS         target repositories to mount shared blobs from
+  --tag-concurrency N        tags at once (default 8)
+  --blob-concurrency N       blobs at once (default 8)
+  --connections N            connections per registry host (default 16)
+  --max-manifest-bytes N     default 10 MiB
+  --max-index-entries N      default 1000
+  --json                     print the report as JSON on stdout
+  --quiet                    no progress line
+`;
+
+function bool(v: string | undefined, name: string): boolean {
+  if (v === undefined || v === 'true') return true;
+  if (v === 'false') return false;
+  throw new Error(`${name} takes true or false`);
+}
+
+function creds(v: string, name: string): { username: string; password: string } {
+  const i = v.indexOf(':');
+  if (i <= 0) throw new Error(`${name} takes USER:PASS`);
+  return { username: v.slice(0, i), password: v.slice(i + 1) };
+}
+
+function int(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive integer`);
+  return n;
+}
+
+/** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
+export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
+  const positional: string[] = [];
+  const tags: string[] = [];
+  let arch: string[] = [];
+  let indexMode: IndexMode = 'rewrite';
+  let srcTls = true;
+  let destTls = true;
+  let srcCreds: { username: string; password: string } | undefined;
+  let destCreds: { username: string; password: string } | undefined;
+  let timeout = 300;
+  let stateFile: string | null = null;
+  const flags: Partial<SyncRequest> = {};
+  const limits: { maxManifestBytes?: number; maxIndexEntries?: number } = {};
+  let json = false;
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (!raw.startsWith('--')) {
+      positional.push(raw);
+      continue;
+    }
+    const eq = raw.indexOf('=');
+    const name = eq < 0 ? raw : raw.slice(0, eq);
+    const inline = eq < 0 ? undefined : raw.slice(eq + 1);
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '--tags': tags.push(value()); break;
+      case '--all-platforms': arch = []; break;
+      case '--arch': arch = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--index-mode': {
+        const m = value();
+        if (m !== 'rewrite' && m !== 'sparse') throw new Error('--index-mode takes rewrite or sparse');
+        indexMode = m;
+        break;
+      }
+      case '--src-tls-verify': srcTls = bool(inline, name); break;
+      case '--dest-tls-verify': destTls = bool(inline, name); break;
+      case '--src-creds': srcCreds = creds(value(), name); break;
+      case '--dest-creds': destCreds = creds(value(), name); break;
+      case '--timeout': timeout = int(value(), name); break;
+      case '--state-file': stateFile = value(); break;
+      case '--verify-target': flags.verifyTarget = true; break;
+      case '--no-delete': flags.deleteUnmatched = false; break;
+      case '--rollback': flags.rollback = true; break;
+      case '--unsigned-images': flags.unsignedImages = bool(inline, name); break;
+      case '--no-signatures': flags.copySignatures = false; break;
+      case '--no-referrers': flags.copyReferrers = false; break;
+      case '--mount-from': flags.mountFrom = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--tag-concurrency': flags.tagConcurrency = int(value(), name); break;
+      case '--blob-concurrency': flags.blobConcurrency = int(value(), name); break;
+      case '--connections': flags.connectionsPerHost = int(value(), name); break;
+      case '--max-manifest-bytes': limits.maxManifestBytes = int(value(), name); break;
+      case '--max-index-entries': limits.maxIndexEntries = int(value(), name); break;
+      case '--json': json = true; break;
+      case '--quiet': quiet = true; break;
+      default: throw new Error(`unknown option ${name}`);
+    }
+  }
+  if (positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
+  if (tags.length === 0) throw new Error('--tags is required');
+  const [upstreamRef, targetRaw] = positional as [string, string];
+  const upstream = parseRepositoryReference(upstreamRef);
+  let targetUrl: string;
+  let targetRepo: string;
+  const m = /^(https?):\/\/([^/]+)\/(.+)$/.exec(targetRaw);
+  if (m) {
+    targetUrl = `${m[1]}://${m[2]}`;
+    targetRepo = m[3]!;
+  } else {
+    const slash = targetRaw.indexOf('/');
+    if (slash <= 0) throw new Error('<target-repo> must be host[:port]/ns/repo');
+    targetUrl = `${destTls ? 'https' : 'http'}://${targetRaw.slice(0, slash)}`;
+    targetRepo = targetRaw.slice(slash + 1);
+  }
+  return {
+    request: {
+      upstream: { reference: upstreamRef, verifyTls: srcTls, ...(srcCreds ?? {}) },
+      target: { registryUrl: targetUrl, repository: targetRepo, verifyTls: destTls, ...(destCreds ?? {}) },
+      tagPatterns: tags,
+      architectureFilter: arch,
+      indexMode,
+      timeoutSeconds: timeout,
+      // The command's user names the upstream themselves: the SSRF guard protects services that take remote input.
+      ssrfAllowedHosts: [upstream.host, upstream.hostname],
+      limits,
+      ...flags,
+    },
+    stateFile,
+    json,
+    quiet,
+  };
+}

@@ -1,0 +1,379 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { once } from 'node:events';
+import {
+  startRegistry,
+  freePort,
+  pushImage,
+  pushMultiArch,
+  putManifest,
+  writeTagsDirectly,
+  getManifest,
+  tagDigests,
+  listTags,
+  manifestDigest,
+  seedQuayExampleRepository,
+  type RunningRegistry,
+} from '@ferry/testing';
+import { syncRepository } from './sync-repository';
+import { MemoryLedger } from './target-ledger';
+import type { SyncRequest } from './sync-request';
+
+function req(upstreamHost: string, upstreamRepo: string, target: RunningRegistry, targetRepo: string, extra: Partial<SyncRequest> = {}): SyncRequest {
+  return {
+    upstream: { reference: `${upstreamHost}/${upstreamRepo}`, verifyTls: false },
+    target: { registryUrl: target.url, repository: targetRepo },
+    tagPatterns: ['*'],
+    timeoutSeconds: 30,
+    ssrfAllowedHosts: ['127.0.0.1'],
+    retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 },
+    ...extra,
+  };
+}
+
+/** A reverse proxy that answers the first `failures` matching requests itself with a fault. */
+async function startFaultProxy(backend: RunningRegistry, rule: { match: (method: string, url: string) => boolean; failures: number; status: number; retryAfter?: string }) {
+  const port = await freePort();
+  const seen: string[] = [];
+  let failed = 0;
+  const server: Server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (failed < rule.failures && rule.match(req.method ?? '', req.url ?? '')) {
+      failed++;
+      req.resume();
+      res.writeHead(rule.status, rule.retryAfter ? { 'retry-after': rule.retryAfter } : {}).end();
+      return;
+    }
+    const [host, p] = backend.host.split(':');
+    const out = httpRequest({ host, port: Number(p), method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return { host: `127.0.0.1:${port}`, seen, failedCount: () => failed, stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+describe('registries that require credentials', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([
+      startRegistry({ token: { users: [{ username: 'puller', password: 'pull-secret' }] } }),
+      startRegistry({ htpasswd: { username: 'robot', password: 'robot-secret' } }),
+    ]);
+    await seedQuayExampleRepository(upstream, 'quay/example');
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('copies through a Bearer-token upstream and a Basic target, asking one token per scope', async () => {
+    const seeding = upstream.tokenIssuer!.requests.length;
+    const report = await syncRepository(
+      req(upstream.host, 'quay/example', target, 'mirror/auth', {
+        upstream: { reference: `${upstream.host}/quay/example`, verifyTls: false, username: 'puller', password: 'pull-secret' },
+        target: { registryUrl: target.url, repository: 'mirror/auth', username: 'robot', password: 'robot-secret' },
+      }),
+    );
+    assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
+    assert.deepEqual(await listTags(target, 'mirror/auth'), await listTags(upstream, 'quay/example'));
+    const pullTokens = upstream.tokenIssuer!.requests.slice(seeding).filter((r) => r.username === 'puller' && r.scopes.includes('repository:quay/example:pull'));
+    assert.equal(pullTokens.length, 1);
+  });
+
+  it('fails the run with UNAUTHORIZED, not retryable, and no secret in the message, for wrong credentials', async () => {
+    await assert.rejects(
+      syncRepository(
+        req(upstream.host, 'quay/example', target, 'mirror/auth2', {
+          upstream: { reference: `${upstream.host}/quay/example`, verifyTls: false, username: 'puller', password: 'wrong-secret' },
+        }),
+      ),
+      (error: { code: string; retryable: boolean; message: string }) => {
+        assert.equal(error.code, 'UNAUTHORIZED');
+        assert.equal(error.retryable, false);
+        assert.ok(!error.message.includes('wrong-secret'));
+        return true;
+      },
+    );
+  });
+});
+
+describe('an upstream on a loopback address that is not allowlisted', () => {
+  it('is refused with UPSTREAM_NOT_ALLOWED before any connection', async () => {
+    const target = await startRegistry();
+    try {
+      await assert.rejects(syncRepository(req('127.0.0.1:1', 'a/b', target, 'x/y', { ssrfAllowedHosts: [] })), { code: 'UPSTREAM_NOT_ALLOWED' });
+      await assert.rejects(syncRepository(req('127.0.0.1:1', 'a/b', target, 'x/y')), { code: 'UPSTREAM_UNREACHABLE', retryable: true });
+    } finally {
+      await target.stop();
+    }
+  });
+});
+
+describe('a flaky upstream behind a fault-injecting proxy', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    await pushImage(upstream, 'flaky/repo', 'v1', { mediaType: 'oci', layers: [{ seed: 'flaky', size: 50_000 }] });
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('retries 429 with Retry-After and 503 on blobs and manifests, then succeeds', async () => {
+    const proxy = await startFaultProxy(upstream, { match: (m, u) => u.includes('/blobs/') || u.includes('/manifests/'), failures: 3, status: 429, retryAfter: '0' });
+    const proxy503 = await startFaultProxy(upstream, { match: (_m, u) => u.includes('/tags/list'), failures: 2, status: 503 });
+    try {
+      const report = await syncRepository(req(proxy.host, 'flaky/repo', target, 'mirror/flaky'));
+      assert.equal(proxy.failedCount(), 3);
+      assert.deepEqual(report.results.map((r) => r.kind), ['synced']);
+      const report2 = await syncRepository(req(proxy503.host, 'flaky/repo', target, 'mirror/flaky2'));
+      assert.equal(proxy503.failedCount(), 2);
+      assert.deepEqual(report2.results.map((r) => r.kind), ['synced']);
+    } finally {
+      await proxy.stop();
+      await proxy503.stop();
+    }
+  });
+
+  it('does not retry a 404 of the repository', async () => {
+    const proxy = await startFaultProxy(upstream, { match: () => false, failures: 0, status: 500 });
+    try {
+      await assert.rejects(syncRepository(req(proxy.host, 'no/such', target, 'mirror/none')), { code: 'NAME_UNKNOWN', retryable: false });
+      assert.equal(proxy.seen.filter((s) => s.includes('/v2/no/such/tags/list')).length, 1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('gives up after the attempts with a retryable error on the tag', async () => {
+    const proxy = await startFaultProxy(upstream, { match: (_m, u) => u.includes('/manifests/'), failures: 100, status: 503 });
+    try {
+      const report = await syncRepository(req(proxy.host, 'flaky/repo', target, 'mirror/never'));
+      assert.equal(report.results[0]!.kind, 'failed');
+      assert.equal((report.results[0] as { error: { code: string } }).error.code, 'REGISTRY_UNAVAILABLE');
+      assert.deepEqual(await listTags(target, 'mirror/never'), []);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('a multi-arch upstream with an architecture filter', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  let index: Awaited<ReturnType<typeof pushMultiArch>>;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    index = await pushMultiArch(upstream, 'multi/repo', 'latest', {
+      seed: 'arch',
+      flavour: 'oci',
+      layers: [{ seed: 'arch-base', size: 1000 }],
+      platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 'arm', variant: 'v7' }],
+    });
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('rewrites the index to the matching children and records the mode', async () => {
+    const report = await syncRepository(req(upstream.host, 'multi/repo', target, 'mirror/rewrite', { architectureFilter: ['amd64', 'arm/v7'] }));
+    assert.equal(report.indexMode, 'rewrite');
+    const pushed = await getManifest(target, 'mirror/rewrite', 'latest');
+    const entries = (JSON.parse(pushed!.bytes.toString()) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+    assert.deepEqual(entries, [index.children[0]!.digest, index.children[2]!.digest]);
+    assert.equal(await manifestDigest(target, 'mirror/rewrite', index.children[1]!.digest), null);
+    const again = await syncRepository(req(upstream.host, 'multi/repo', target, 'mirror/rewrite', { architectureFilter: ['amd64', 'arm/v7'] }));
+    assert.deepEqual(again.results.map((r) => r.kind === 'synced' && r.unchanged), [true]);
+  });
+
+  it('pushes the original index in sparse mode, which registry 2.8 refuses with SPARSE_INDEX_REFUSED', async () => {
+    const report = await syncRepository(req(upstream.host, 'multi/repo', target, 'mirror/sparse', { architectureFilter: ['arm64'], indexMode: 'sparse' }));
+    assert.equal(report.indexMode, 'sparse');
+    assert.equal(report.results[0]!.kind, 'failed');
+    assert.equal((report.results[0] as { error: { code: string } }).error.code, 'SPARSE_INDEX_REFUSED');
+    assert.ok(await manifestDigest(target, 'mirror/sparse', index.children[1]!.digest));
+  });
+});
+
+describe('images with cosign signatures and unsigned images', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  let signed: string;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    signed = (await pushImage(upstream, 'sig/repo', 'signed', { mediaType: 'oci', layers: [{ seed: 'signed', size: 500 }] })).digest;
+    await pushImage(upstream, 'sig/repo', 'unsigned', { mediaType: 'oci', layers: [{ seed: 'unsigned', size: 500 }] });
+    await pushImage(upstream, 'sig/repo', `${signed.replace(':', '-')}.sig`, {
+      mediaType: 'oci',
+      layers: [{ seed: 'signature', size: 200 }],
+      annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ' },
+    });
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('copies the .sig tag with the signed image even though no pattern selects it', async () => {
+    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagPatterns: ['signed'] }));
+    assert.deepEqual(report.tagsMatched, ['signed']);
+    assert.deepEqual(await listTags(target, 'mirror/sig'), [`${signed.replace(':', '-')}.sig`, 'signed']);
+    // and a re-run keeps it rather than deleting it as unselected
+    await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagPatterns: ['signed'] }));
+    assert.deepEqual(await listTags(target, 'mirror/sig'), [`${signed.replace(':', '-')}.sig`, 'signed']);
+  });
+
+  it('refuses the unsigned tag with UNSIGNED_IMAGE when unsigned images are not allowed', async () => {
+    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/strict', { tagPatterns: ['signed', 'unsigned'], unsignedImages: false }));
+    const byTag = new Map(report.results.map((r) => [r.tag, r]));
+    assert.equal(byTag.get('signed')!.kind, 'synced');
+    assert.equal((byTag.get('unsigned') as { error: { code: string } }).error.code, 'UNSIGNED_IMAGE');
+    assert.ok(!(await listTags(target, 'mirror/strict')).includes('unsigned'));
+  });
+});
+
+describe('a run in which a tag fails', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    await pushImage(upstream, 'rb/repo', 'a', { mediaType: 'oci', layers: [{ seed: 'a1', size: 300 }] });
+    await pushImage(upstream, 'rb/repo', 'b', { mediaType: 'oci', layers: [{ seed: 'b1', size: 300 }] });
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  async function breakTagC(): Promise<void> {
+    // An index whose child does not exist upstream-side as a manifest would be refused by the registry,
+    // so tag c points at an image whose layer is listed with a wrong size: the copy of c fails.
+    const good = await pushImage(upstream, 'rb/repo', 'c', { mediaType: 'oci', layers: [{ seed: 'c1', size: 300 }] });
+    const json = JSON.parse(good.manifest.toString()) as { layers: Array<{ size: number }> };
+    json.layers[0]!.size += 1;
+    await putManifest(upstream, 'rb/repo', 'c', Buffer.from(JSON.stringify(json)), good.mediaType);
+  }
+
+  it('keeps what succeeded in best-effort mode, and puts everything back with rollback', async () => {
+    await syncRepository(req(upstream.host, 'rb/repo', target, 'mirror/be'));
+    await syncRepository(req(upstream.host, 'rb/repo', target, 'mirror/rb'));
+    const before = await tagDigests(target, 'mirror/rb');
+    const movedA = await pushImage(upstream, 'rb/repo', 'a', { mediaType: 'oci', layers: [{ seed: 'a2', size: 300 }] });
+    await breakTagC();
+
+    const bestEffort = await syncRepository(req(upstream.host, 'rb/repo', target, 'mirror/be'));
+    assert.ok(bestEffort.results.some((r) => r.kind === 'failed' && r.tag === 'c'));
+    assert.equal(await manifestDigest(target, 'mirror/be', 'a'), movedA.digest);
+
+    const rollback = await syncRepository(req(upstream.host, 'rb/repo', target, 'mirror/rb', { rollback: true }));
+    assert.ok(rollback.results.some((r) => r.kind === 'failed' && r.tag === 'c'));
+    assert.deepEqual(rollback.rolledBack, ['a']);
+    assert.deepEqual(await tagDigests(target, 'mirror/rb'), before);
+  });
+});
+
+describe('blobs shared between tags and repositories', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    for (const tag of ['one', 'two', 'three']) {
+      await pushImage(upstream, 'share/repo', tag, { mediaType: 'docker', layers: [{ seed: 'shared-base', size: 40_000 }, { seed: `own-${tag}`, size: 100 }] });
+    }
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('uploads a blob that several tags need at once only once', async () => {
+    const puts: string[] = [];
+    await syncRepository(req(upstream.host, 'share/repo', target, 'mirror/a', { onRequest: (side, method, url) => side === 'upstream' && method === 'GET' && url.includes('/blobs/') && puts.push(url) }));
+    // 1 shared base + 3 own layers + 3 configs, each fetched once
+    assert.equal(puts.length, 7);
+    assert.equal(new Set(puts).size, 7);
+  });
+
+  it('mounts blobs from another target repository instead of uploading them', async () => {
+    let blobGets = 0;
+    const report = await syncRepository(
+      req(upstream.host, 'share/repo', target, 'mirror/b', { mountFrom: ['mirror/a'], onRequest: (side, method, url) => void (side === 'upstream' && method === 'GET' && url.includes('/blobs/') && blobGets++) }),
+    );
+    assert.equal(blobGets, 0);
+    assert.equal(report.bytesCopied, 0);
+    assert.deepEqual(await tagDigests(target, 'mirror/b'), await tagDigests(upstream, 'share/repo'));
+  });
+
+  it('uploads a big blob in chunks that the registry reassembles with the right digest', async () => {
+    await pushImage(upstream, 'big/repo', 'v1', { mediaType: 'oci', layers: [{ seed: 'chunky', size: 300_000 }] });
+    let patches = 0;
+    await syncRepository(
+      req(upstream.host, 'big/repo', target, 'mirror/big', {
+        chunkedUploadThresholdBytes: 64 * 1024,
+        chunkSizeBytes: 64 * 1024,
+        onRequest: (side, method) => void (side === 'target' && method === 'PATCH' && patches++),
+      }),
+    );
+    assert.ok(patches >= 4, `${patches} PATCH requests`);
+    assert.equal(await manifestDigest(target, 'mirror/big', 'v1'), await manifestDigest(upstream, 'big/repo', 'v1'));
+  });
+});
+
+describe('a ledger of what Ferry wrote', () => {
+  it('makes an unchanged tag cost one upstream request, and a verify run repairs drift', async () => {
+    const [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    try {
+      await seedQuayExampleRepository(upstream, 'quay/example');
+      const ledger = new MemoryLedger();
+      await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger }));
+      const noop = await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger }));
+      assert.equal(noop.requests.upstream, 1 + noop.tagsMatched.length);
+      assert.equal(noop.requests.target, 1);
+      // drift: someone re-points v3.3 behind Ferry's back
+      const other = await pushImage(target, 'mirror/l', 'v3.3', { mediaType: 'oci', layers: [{ seed: 'drift', size: 10 }] });
+      const trusting = await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger }));
+      assert.ok(trusting.results.every((r) => r.kind === 'synced' && r.unchanged));
+      assert.equal(await manifestDigest(target, 'mirror/l', 'v3.3'), other.digest);
+      await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger, verifyTarget: true }));
+      assert.equal(await manifestDigest(target, 'mirror/l', 'v3.3'), await manifestDigest(upstream, 'quay/example', 'v3.3'));
+    } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
+});
+
+describe('a cancelled run', () => {
+  it('stops promptly, reports cancelled and deletes nothing', async () => {
+    const [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    try {
+      await pushImage(upstream, 'c/repo', 'keep', { mediaType: 'oci', layers: [{ seed: 'k', size: 100 }] });
+      await pushImage(target, 'mirror/c', 'stale', { mediaType: 'oci', layers: [{ seed: 's', size: 100 }] });
+      await pushImage(upstream, 'c/repo', 'big', { mediaType: 'oci', layers: [{ seed: 'cancel-big', size: 8 * 1024 * 1024 }] });
+      const controller = new AbortController();
+      const report = await syncRepository(
+        req(upstream.host, 'c/repo', target, 'mirror/c', {
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        }),
+      );
+      assert.equal(report.cancelled, true);
+      assert.ok((await listTags(target, 'mirror/c')).includes('stale'));
+      assert.equal(await manifestDigest(target, 'mirror/c', 'big'), null);
+    } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
+});
+
+describe('an upstream with 5,000 tags', () => {
+  it('is listed through every page and selected from in one run', async () => {
+    const [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    try {
+      const image = await pushImage(upstream, 'many/repo', 't0000', { mediaType: 'oci', layers: [{ seed: 'many', size: 100 }] });
+      const tags = Array.from({ length: 5000 }, (_, i) => `t${String(i).padStart(4, '0')}`);
+      writeTagsDirectly(upstream, 'many/repo', tags.slice(1), image.digest);
+      let pages = 0;
+      const report = await syncRepository(
+        req(upstream.host, 'many/repo', target, 'mirror/many', { tagPatterns: ['t4999', 't0000'], onRequest: (side, _m, url) => void (side === 'upstream' && url.includes('/tags/list') && pages++) }),
+      );
+      assert.equal(report.listingComplete, true);
+      assert.deepEqual([...report.tagsMatched].sort(), ['t0000', 't4999']);
+      assert.ok(pages >= 5, `${pages} pages`);
+      assert.deepEqual(await listTags(target, 'mirror/many'), ['t0000', 't4999']);
+    } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
+});

@@ -1,0 +1,326 @@
+import { selectTags } from '@ferry/mirror';
+import {
+  DEFAULT_MANIFEST_LIMITS,
+  RegistryClient,
+  RegistryError,
+  assertUpstreamAllowed,
+  createRegistryDispatcher,
+  isIndexMediaType,
+  parseManifest,
+  parseRepositoryReference,
+  type ManifestHead,
+} from '@ferry/registry-client';
+import { BlobCopier } from './blob-copier';
+import { ConcurrencyLimit } from './concurrency-limit';
+import { ImageCopier } from './image-copier';
+import { compilePlatformFilter } from './platform-filter';
+import { SyncError } from './sync-error';
+import type { SyncReport, SyncRequest, TagResult } from './sync-request';
+import { TagRemover } from './tag-remover';
+
+const SIGNATURE_SUFFIXES = ['.sig', '.att', '.sbom'] as const;
+
+/** cosign's tag for an artifact about `digest`: `sha256-<hex><suffix>`; the OCI fallback tag when suffix is ''. */
+function digestTag(digest: string, suffix: string): string {
+  return `${digest.replace(':', '-')}${suffix}`;
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof RegistryError || error instanceof SyncError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+function runError(error: unknown, what: string): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof RegistryError) return new SyncError(error.code, `${what}: ${error.message}`, error.retryable, { cause: error });
+  return new SyncError('INTERNAL', `${what}: ${error instanceof Error ? error.message : String(error)}`, false, { cause: error });
+}
+
+/**
+ * One sync run of one upstream repository into one target repository: list the upstream tags
+ * (every page), select them with the mirror's patterns, copy each selected tag that differs from
+ * the target (tags and blobs in parallel, unchanged tags skipped after a HEAD), then — only after
+ * a complete listing, never after a cancel — remove target tags that are no longer selected.
+ *
+ * Tag-level failures are reported in the results; run-level failures (upstream not allowed or
+ * unreachable, credentials refused, listing failed) throw a {@link SyncError}. A cancel (the
+ * signal) aborts in-flight requests and resolves with `cancelled: true`.
+ */
+export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
+  let upstreamRef;
+  try {
+    upstreamRef = parseRepositoryReference(req.upstream.reference);
+    await assertUpstreamAllowed(req.upstream.reference, req.ssrfAllowedHosts);
+  } catch (error) {
+    throw runError(error, 'upstream refused');
+  }
+  const targetUrl = new URL(req.target.registryUrl);
+  const targetRepo = req.target.repository;
+  const signal = req.signal;
+  const timeoutMs = Math.max(1, req.timeoutSeconds) * 1000;
+  const limits = { ...DEFAULT_MANIFEST_LIMITS, ...(req.limits ?? {}) };
+  const requests = { upstream: 0, target: 0 };
+  const connections = req.connectionsPerHost ?? 16;
+
+  const upstreamDispatcher = createRegistryDispatcher({
+    verifyTls: req.upstream.verifyTls,
+    caBundle: req.upstream.caBundle,
+    proxy: req.upstream.proxy,
+    connectionsPerHost: connections,
+  });
+  const targetDispatcher = createRegistryDispatcher({
+    verifyTls: req.target.verifyTls ?? true,
+    caBundle: req.target.caBundle,
+    proxy: req.target.proxy,
+    connectionsPerHost: connections,
+  });
+  const upstream = new RegistryClient({
+    host: upstreamRef.host,
+    scheme: req.upstream.verifyTls ? 'https' : 'auto',
+    dispatcher: upstreamDispatcher,
+    credentials: req.upstream.username ? { username: req.upstream.username, password: req.upstream.password ?? '' } : undefined,
+    timeoutMs,
+    retry: req.retry,
+    signal,
+    onRequest: (method, url) => {
+      requests.upstream++;
+      req.onRequest?.('upstream', method, url);
+    },
+  });
+  const target = new RegistryClient({
+    host: targetUrl.host,
+    scheme: targetUrl.protocol === 'http:' ? 'http' : 'https',
+    dispatcher: targetDispatcher,
+    credentials: req.target.username ? { username: req.target.username, password: req.target.password ?? '' } : undefined,
+    timeoutMs,
+    retry: req.retry,
+    signal,
+    onRequest: (method, url) => {
+      requests.target++;
+      req.onRequest?.('target', method, url);
+    },
+  });
+
+  let bytesMoved = 0;
+  let tagsDone = 0;
+  const report: SyncReport = {
+    tagsMatched: [],
+    results: [],
+    listingComplete: false,
+    bytesCopied: 0,
+    cancelled: false,
+    indexMode: null,
+    rolledBack: [],
+    requests,
+  };
+  const blobs = new BlobCopier({
+    upstream,
+    upstreamRepo: upstreamRef.repository,
+    target,
+    targetRepo,
+    concurrency: req.blobConcurrency ?? 8,
+    mountFrom: req.mountFrom ?? [],
+    chunkedThresholdBytes: req.chunkedUploadThresholdBytes ?? 256 * 1024 * 1024,
+    chunkSizeBytes: req.chunkSizeBytes ?? 16 * 1024 * 1024,
+    onBytes: (n) => {
+      bytesMoved += n;
+      req.onProgress?.({ tagsDone, tagsTotal: report.tagsMatched.length, bytesCopied: bytesMoved });
+    },
+  });
+  const platformFilter = compilePlatformFilter(req.architectureFilter);
+  const indexMode = req.indexMode ?? 'rewrite';
+  if (platformFilter) report.indexMode = indexMode;
+  const images = new ImageCopier({
+    upstream,
+    upstreamRepo: upstreamRef.repository,
+    target,
+    targetRepo,
+    blobs,
+    limits,
+    platformFilter,
+    indexMode,
+  });
+  const ledger = req.ledger;
+
+  try {
+    // ---- listing: run-level failures ---------------------------------------------------------
+    let upstreamTags: string[];
+    let targetTags: string[];
+    try {
+      upstreamTags = (await upstream.listTags(upstreamRef.repository))!;
+    } catch (error) {
+      if (signal?.aborted) return { ...report, cancelled: true };
+      throw runError(error, `listing tags of ${upstreamRef.host}/${upstreamRef.repository}`);
+    }
+    report.listingComplete = true;
+    const upstreamTagSet = new Set(upstreamTags);
+    report.tagsMatched = selectTags(upstreamTags, req.tagPatterns);
+    try {
+      targetTags = (await target.listTags(targetRepo, { missingOk: true })) ?? [];
+    } catch (error) {
+      if (signal?.aborted) return { ...report, cancelled: true };
+      throw runError(error, `listing tags of the target ${targetUrl.host}/${targetRepo}`);
+    }
+    const targetTagSet = new Set(targetTags);
+
+    // ---- copying: tag-level failures ---------------------------------------------------------
+    const wanted = new Set<string>(report.tagsMatched);
+    /** What each wanted tag holds on the target after the run, for the removal step. */
+    const kept = new Map<string, { digest: string; mediaType: string; children: string[] | null }>();
+    /** Tag → digest it held before this run changed it (null: it did not exist), for rollback. */
+    const changed = new Map<string, string | null>();
+    let resultChain: Promise<void> = Promise.resolve();
+    const emit = (r: TagResult): Promise<void> => {
+      report.results.push(r);
+      if (r.kind === 'synced') report.bytesCopied += r.bytesCopied;
+      tagsDone++;
+      resultChain = resultChain.then(() => req.onTagResult?.(r));
+      return resultChain;
+    };
+    let referrersApi: boolean | undefined;
+    const tagLimit = new ConcurrencyLimit(req.tagConcurrency ?? 8);
+
+    const syncTag = async (tag: string, extra: boolean): Promise<void> => {
+      if (signal?.aborted) return;
+      let upHead: ManifestHead | null;
+      try {
+        // A tag the target lacks (by its listing) is fetched at once: the GET gives the digest a HEAD would.
+        const fetched = !targetTagSet.has(tag) ? await upstream.getManifest(upstreamRef.repository, tag, { maxBytes: limits.maxManifestBytes }) : null;
+        upHead = fetched ?? (await upstream.headManifest(upstreamRef.repository, tag));
+        if (!upHead) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
+        if (upHead.size > limits.maxManifestBytes) {
+          throw new RegistryError('MANIFEST_TOO_LARGE', `manifest of ${upHead.size} bytes exceeds the limit of ${limits.maxManifestBytes}`);
+        }
+        if (!extra && req.unsignedImages === false && !upstreamTagSet.has(digestTag(upHead.digest, '.sig'))) {
+          const referrers = referrersApi === false ? null : await upstream.listReferrers(upstreamRef.repository, upHead.digest);
+          if (referrers === null) referrersApi = false;
+          if (!referrers?.length) throw new RegistryError('UNSIGNED_IMAGE', `tag ${tag} carries no signature and unsigned images are refused`);
+        }
+        const recorded = req.verifyTarget ? undefined : ledger?.get(tag);
+        let result: { digest: string; mediaType: string; bytesCopied: number; unchanged: boolean; children: string[] | null };
+        if (recorded && recorded.source === upHead.digest && targetTagSet.has(tag)) {
+          result = { digest: recorded.target, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
+        } else {
+          const tgtHead = fetched ? null : await target.headManifest(targetRepo, tag);
+          if (tgtHead?.digest === upHead.digest) {
+            result = { digest: upHead.digest, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
+          } else {
+            const copied = await images.copyTag(fetched ?? upHead.digest, tag, tgtHead?.digest ?? null);
+            if (!copied.unchanged) changed.set(tag, tgtHead?.digest ?? null);
+            result = { ...copied, children: copied.children };
+            // Referrers of a newly copied image; an unchanged one had them copied before.
+            if (!copied.unchanged && req.copyReferrers !== false && referrersApi !== false) {
+              const referrers = await upstream.listReferrers(upstreamRef.repository, upHead.digest);
+              if (referrers === null) referrersApi = false;
+              for (const r of referrers ?? []) await images.copyChild(r);
+            }
+          }
+        }
+        ledger?.set(tag, { source: upHead.digest, target: result.digest });
+        kept.set(tag, { digest: result.digest, mediaType: result.mediaType, children: result.children });
+        await emit({ kind: 'synced', tag, digest: result.digest, mediaType: result.mediaType, bytesCopied: result.bytesCopied, unchanged: result.unchanged });
+      } catch (error) {
+        if (signal?.aborted) return;
+        wanted.add(tag);
+        await emit({ kind: 'failed', tag, error: describe(error) });
+        return;
+      }
+      if (extra) return;
+      // Signatures, attestations, SBOMs (cosign tags) and the OCI referrers fallback tag travel with the image.
+      const companions: string[] = [];
+      if (req.copySignatures !== false) companions.push(...SIGNATURE_SUFFIXES.map((s) => digestTag(upHead.digest, s)));
+      if (req.copyReferrers !== false) companions.push(digestTag(upHead.digest, ''));
+      for (const companion of companions) {
+        if (!upstreamTagSet.has(companion) || wanted.has(companion)) continue;
+        wanted.add(companion);
+        await syncTag(companion, true);
+      }
+    };
+
+    await Promise.all(report.tagsMatched.map((tag) => tagLimit.run(() => syncTag(tag, false))));
+    await resultChain;
+    if (signal?.aborted) {
+      report.cancelled = true;
+      return report;
+    }
+
+    const failed = report.results.some((r) => r.kind === 'failed');
+    if (failed && req.rollback) {
+      report.rolledBack = await rollBack(target, targetRepo, changed, kept, ledger);
+      return report;
+    }
+
+    // ---- removal: only after a complete listing, never after a cancel ------------------------
+    if (req.deleteUnmatched !== false) {
+      const doomed = targetTags.filter((t) => !wanted.has(t));
+      if (doomed.length > 0) {
+        const heads = new Map<string, string>();
+        for (const tag of doomed) {
+          const head = await target.headManifest(targetRepo, tag);
+          if (head) heads.set(tag, head.digest);
+          else await emit({ kind: 'deleted', tag, digest: null });
+        }
+        const keep = new Set<string>();
+        for (const [tag, k] of kept) {
+          keep.add(k.digest);
+          if (k.children) for (const c of k.children) keep.add(c);
+          else if (isIndexMediaType(k.mediaType)) {
+            const m = await target.getManifest(targetRepo, k.digest, { maxBytes: limits.maxManifestBytes });
+            for (const c of parseManifest(m.bytes, m.mediaType, limits).manifests) keep.add(c.digest);
+          }
+          void tag;
+        }
+        // Failed tags keep whatever they hold on the target.
+        for (const r of report.results) {
+          if (r.kind !== 'failed' || !targetTagSet.has(r.tag)) continue;
+          const head = await target.headManifest(targetRepo, r.tag);
+          if (head) keep.add(head.digest);
+        }
+        const remover = new TagRemover(target, targetRepo);
+        for (const { tag, digest } of await remover.remove(heads, keep)) {
+          ledger?.delete(tag);
+          await emit({ kind: 'deleted', tag, digest });
+        }
+      }
+    }
+    await resultChain;
+    return report;
+  } finally {
+    await ledger?.flush();
+    await Promise.allSettled([upstreamDispatcher.close(), targetDispatcher.close()]);
+  }
+}
+
+/** Puts every tag this run changed back to the digest it held before (or removes it if new). */
+async function rollBack(
+  target: RegistryClient,
+  repo: string,
+  changed: Map<string, string | null>,
+  kept: Map<string, { digest: string }>,
+  ledger: SyncRequest['ledger'],
+): Promise<string[]> {
+  const restored: string[] = [];
+  const created = new Map<string, string>();
+  for (const [tag, previous] of changed) {
+    if (previous === null) {
+      const now = kept.get(tag);
+      if (now) created.set(tag, now.digest);
+      continue;
+    }
+    // The old manifest is still in the repository (untagged), so its exact bytes can be re-tagged.
+    const m = await target.getManifest(repo, previous);
+    await target.putManifest(repo, tag, m.bytes, m.mediaType);
+    ledger?.delete(tag);
+    restored.push(tag);
+  }
+  if (created.size > 0) {
+    const keep = new Set<string>();
+    for (const [tag, k] of kept) if (!created.has(tag)) keep.add(k.digest);
+    const remover = new TagRemover(target, repo);
+    for (const { tag } of await remover.remove(created, keep)) {
+      ledger?.delete(tag);
+      restored.push(tag);
+    }
+  }
+  return restored;
+}

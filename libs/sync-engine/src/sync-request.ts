@@ -1,0 +1,111 @@
+import type { ManifestLimits, RetryPolicy } from '@ferry/registry-client';
+import type { TargetLedger } from './target-ledger';
+
+/** What one sync run is asked to do. The sync-worker builds it from a mirror's configuration. */
+export interface SyncRequest {
+  upstream: {
+    /** `host[:port]/path`, no scheme. */
+    reference: string;
+    username?: string;
+    password?: string;
+    /** false also allows plain http to the upstream, as skopeo's `--src-tls-verify=false` does. */
+    verifyTls: boolean;
+    proxy?: { httpProxy: string | null; httpsProxy: string | null; noProxy: string | null };
+    /** PEM bundle of extra CAs to trust for the upstream. */
+    caBundle?: string;
+  };
+  target: {
+    /** e.g. `http://127.0.0.1:5000`. */
+    registryUrl: string;
+    /** `ns/repo`. */
+    repository: string;
+    username?: string;
+    password?: string;
+    verifyTls?: boolean;
+    proxy?: { httpProxy: string | null; httpsProxy: string | null; noProxy: string | null };
+    caBundle?: string;
+  };
+  tagPatterns: string[];
+  /** e.g. `["amd64", "arm64", "arm/v7", "linux/arm64/v8"]`; empty or absent copies every platform. */
+  architectureFilter?: string[];
+  /**
+   * With an architecture filter: `rewrite` (default) pushes an index holding only the copied
+   * children (a new digest); `sparse` pushes the upstream index unchanged (same digest), which
+   * registries that check index children (docker-registry 2.8 does) refuse.
+   */
+  indexMode?: IndexMode;
+  /** Per registry operation. */
+  timeoutSeconds: number;
+  /** Upstream hosts allowed even though loopback/private. */
+  ssrfAllowedHosts: string[];
+  /** Cancel: aborts in-flight copies promptly; no deletions after a cancel. */
+  signal?: AbortSignal;
+  /** Called as each tag finishes (awaited, one at a time). */
+  onTagResult?: (r: TagResult) => Promise<void> | void;
+
+  /** Tags copied at once (default 8). */
+  tagConcurrency?: number;
+  /** Blob copies at once (default 8). */
+  blobConcurrency?: number;
+  /** Connections, hence concurrent requests, per registry host (default 16). */
+  connectionsPerHost?: number;
+  retry?: RetryPolicy;
+  limits?: Partial<ManifestLimits>;
+  /** Copy cosign-style `sha256-<digest>.sig|.att|.sbom` tags with each image (default true). */
+  copySignatures?: boolean;
+  /** Copy OCI referrers (referrers API, or the `sha256-<digest>` fallback tag) (default true). */
+  copyReferrers?: boolean;
+  /** Quay's `unsigned_images`: false refuses a tag whose image carries no signature (default true). */
+  unsignedImages?: boolean;
+  /** On a failed run, put the target's tags back as they were before it (default false: best-effort). */
+  rollback?: boolean;
+  /** Delete target tags that are not (or no longer) selected upstream (default true, as Quay does). */
+  deleteUnmatched?: boolean;
+  /** A record of what Ferry wrote, so an unchanged tag costs one upstream HEAD. */
+  ledger?: TargetLedger;
+  /** Ignore the ledger's claims and check the target too (the periodic drift check). */
+  verifyTarget?: boolean;
+  /** Other repositories of the target registry to try a cross-repository mount from. */
+  mountFrom?: string[];
+  /** Blobs larger than this go up in chunks (default 256 MiB). */
+  chunkedUploadThresholdBytes?: number;
+  /** Chunk size of a chunked upload (default 16 MiB; held in memory one chunk per upload). */
+  chunkSizeBytes?: number;
+  /** Called for every HTTP request (counting, debugging). */
+  onRequest?: (side: 'upstream' | 'target', method: string, url: string) => void;
+  /** Called as blob bytes move, for progress displays. */
+  onProgress?: (p: SyncProgress) => void;
+}
+
+/** `rewrite` or `sparse`: see {@link SyncRequest.indexMode}. */
+export type IndexMode = 'rewrite' | 'sparse';
+
+/** Byte and tag counters of a run so far. */
+export interface SyncProgress {
+  tagsDone: number;
+  tagsTotal: number;
+  bytesCopied: number;
+}
+
+/** The outcome of one tag. */
+export type TagResult =
+  | { kind: 'synced'; tag: string; digest: string; mediaType: string; bytesCopied: number; unchanged: boolean }
+  | { kind: 'failed'; tag: string; error: { code: string; message: string } }
+  | { kind: 'deleted'; tag: string; digest: string | null };
+
+/** What a run did. */
+export interface SyncReport {
+  /** Upstream tags that matched the patterns. */
+  tagsMatched: string[];
+  results: TagResult[];
+  /** The upstream listing was read to its last page. */
+  listingComplete: boolean;
+  bytesCopied: number;
+  cancelled: boolean;
+  /** Which index mode was used, recorded when an architecture filter applied. */
+  indexMode: IndexMode | null;
+  /** Tags put back by a rollback after a failed run. */
+  rolledBack: string[];
+  /** Requests sent to each side. */
+  requests: { upstream: number; target: number };
+}

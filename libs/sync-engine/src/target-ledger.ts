@@ -1,0 +1,76 @@
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** What Ferry last wrote to one target tag: the upstream digest it copied and the target digest it pushed. */
+export interface LedgerEntry {
+  source: string;
+  target: string;
+}
+
+/**
+ * A record of what Ferry wrote into one target repository. When it says a tag holds the digest
+ * the upstream still has, the tag is unchanged without asking the target: one request per tag.
+ * A periodic run with `verifyTarget` checks both sides and repairs drift.
+ */
+export interface TargetLedger {
+  get(tag: string): LedgerEntry | undefined;
+  set(tag: string, entry: LedgerEntry): void;
+  delete(tag: string): void;
+  /** Persists what changed; called once at the end of a run. */
+  flush(): Promise<void>;
+}
+
+/** A ledger held in memory (tests, one process running several syncs). */
+export class MemoryLedger implements TargetLedger {
+  readonly entries = new Map<string, LedgerEntry>();
+  get(tag: string): LedgerEntry | undefined {
+    return this.entries.get(tag);
+  }
+  set(tag: string, entry: LedgerEntry): void {
+    this.entries.set(tag, entry);
+  }
+  delete(tag: string): void {
+    this.entries.delete(tag);
+  }
+  async flush(): Promise<void> {}
+}
+
+type LedgerFile = Record<string, Record<string, LedgerEntry>>;
+
+/**
+ * A ledger in a JSON file shared by several targets, each under its key (registry URL and
+ * repository), written atomically (temp file and rename) at flush.
+ */
+export class FileLedger extends MemoryLedger {
+  private constructor(
+    private readonly path: string,
+    private readonly key: string,
+  ) {
+    super();
+  }
+
+  static async open(path: string, key: string): Promise<FileLedger> {
+    const ledger = new FileLedger(path, key);
+    const all = await FileLedger.read(path);
+    for (const [tag, entry] of Object.entries(all[key] ?? {})) ledger.entries.set(tag, entry);
+    return ledger;
+  }
+
+  private static async read(path: string): Promise<LedgerFile> {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as LedgerFile;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return {};
+      throw error;
+    }
+  }
+
+  override async flush(): Promise<void> {
+    const all = await FileLedger.read(this.path);
+    all[this.key] = Object.fromEntries(this.entries);
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(all));
+    await rename(tmp, this.path);
+  }
+}
