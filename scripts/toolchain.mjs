@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need before they can run: npm packages, a build, and the
 // registry tools the tests and the benchmark drive. Each step is skipped when already done.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,16 +20,6 @@ export function ensureDependencies() {
   if (existsSync(join(root, 'node_modules/.package-lock.json'))) return;
   console.log('ferry: installing npm packages (first run)');
   run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
-}
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
 export function ensureBuilt() {
@@ -56,4 +46,4 @@ export function ensureRegistryTools() {
   spawnSync('sh', ['-c', 'pkill -x docker-registry || true'], { stdio: 'ignore' });
 }
 
-export { newestMtime, execFileSync };
+

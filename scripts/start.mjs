@@ -1,0 +1,196 @@
+// `npm start`: installs and builds on first use, makes sure Postgres, NATS (JetStream) and a target
+// registry answer (starting local ones where it can), then runs Ferry's four services as separate
+// processes until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { ensureBuilt, onPath, root } from './toolchain.mjs';
+
+const state = join(root, '.ferry');
+mkdirSync(state, { recursive: true });
+const children = [];
+
+function log(message) {
+  console.log(`ferry: ${message}`);
+}
+
+function fail(message) {
+  console.error(`ferry: ${message}`);
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(1);
+}
+
+function answers(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function waitFor(host, port, what, seconds = 30) {
+  for (let i = 0; i < seconds * 5; i++) {
+    if (await answers(host, port, 200)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  fail(`${what} did not start listening on ${host}:${port}`);
+}
+
+function background(name, cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => process.stdout.write(prefix(name, d)));
+  child.stderr.on('data', (d) => process.stdout.write(prefix(name, d)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) fail(`${name} exited (${signal ?? code})`);
+  });
+  children.push(child);
+  return child;
+}
+
+function prefix(name, data) {
+  return data
+    .toString()
+    .split('\n')
+    .filter((line) => line.length)
+    .map((line) => `[${name}] ${line}\n`)
+    .join('');
+}
+
+function postgresBinary(name) {
+  if (onPath(name)) return name;
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  for (const version of readdirSync(base).sort().reverse()) {
+    const candidate = join(base, version, 'bin', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+async function ensurePostgres(url) {
+  const u = new URL(url);
+  const host = u.hostname;
+  const port = Number(u.port || 5432);
+  if (!(await answers(host, port))) {
+    const local = host === '127.0.0.1' || host === 'localhost';
+    const initdb = postgresBinary('initdb');
+    const pgCtl = postgresBinary('pg_ctl');
+    if (!local || !initdb || !pgCtl) {
+      fail(`Postgres does not answer at ${host}:${port}. Set DATABASE_URL to a reachable server, or install PostgreSQL (Debian: apt-get install -y postgresql) so Ferry can start its own.`);
+    }
+    const dataDir = join(state, 'postgres');
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      log(`creating a Postgres cluster in ${dataDir}`);
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot) fail('Postgres refuses to run as root; start a server yourself or point DATABASE_URL at one.');
+      const r = spawnSync(initdb, ['-D', dataDir, '-U', u.username || 'postgres', '--auth=trust'], { stdio: 'inherit' });
+      if (r.status !== 0) fail('initdb failed');
+    }
+    log(`starting Postgres on ${host}:${port}`);
+    const r = spawnSync(pgCtl, ['-D', dataDir, '-l', join(state, 'postgres.log'), '-o', `-p ${port} -k ${state} -c listen_addresses=${host}`, 'start'], { stdio: 'inherit' });
+    if (r.status !== 0) fail('pg_ctl start failed');
+    process.on('exit', () => spawnSync(pgCtl, ['-D', dataDir, 'stop', '-m', 'fast'], { stdio: 'ignore' }));
+    await waitFor(host, port, 'Postgres');
+  }
+  // The database itself is created on first use; the services migrate it.
+  const { default: pg } = await import('pg');
+  const database = u.pathname.slice(1) || 'ferry';
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect().catch((e) => fail(`cannot connect to Postgres at ${host}:${port}: ${e.message}`));
+  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount === 0) {
+    log(`creating database ${database}`);
+    await client.query(`CREATE DATABASE "${database.replaceAll('"', '')}"`);
+  }
+  await client.end();
+}
+
+async function ensureNats(url) {
+  const u = new URL(url.replace(/^nats:/, 'http:'));
+  const host = u.hostname;
+  const port = Number(u.port || 4222);
+  if (await answers(host, port)) return;
+  if (!onPath('nats-server')) {
+    fail(`NATS does not answer at ${host}:${port}. Set NATS_URL to a server with JetStream, or install nats-server (Debian: apt-get install -y nats-server) so Ferry can start its own.`);
+  }
+  log(`starting nats-server with JetStream on ${host}:${port}`);
+  background('nats', 'nats-server', ['-a', host, '-p', String(port), '-js', '-sd', join(state, 'nats')]);
+  await waitFor(host, port, 'nats-server');
+}
+
+async function ensureRegistry(url) {
+  const u = new URL(url);
+  const host = u.hostname;
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  if (await answers(host, port)) return;
+  const local = host === '127.0.0.1' || host === 'localhost';
+  if (!local || !onPath('docker-registry')) {
+    fail(`the target registry does not answer at ${url}. Set FERRY_TARGET_REGISTRY to your registry, or install docker-registry (Debian: apt-get install -y docker-registry) so Ferry can start a local one.`);
+  }
+  const dir = join(state, 'registry');
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
+      `http: { addr: "${host}:${port}" }`,
+      '',
+    ].join('\n'),
+  );
+  log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')})`);
+  background('registry', 'docker-registry', ['serve', config]);
+  await waitFor(host, port, 'docker-registry');
+}
+
+function encryptionKey() {
+  if (process.env.FERRY_ENCRYPTION_KEY) return process.env.FERRY_ENCRYPTION_KEY;
+  const file = join(state, 'encryption.key');
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+    log(`made an encryption key for upstream credentials in ${file}; keep it, or set FERRY_ENCRYPTION_KEY`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+let stopping = false;
+function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(0), 6000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() => process.exit(0));
+}
+
+ensureBuilt();
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ferry',
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  FERRY_TARGET_REGISTRY: process.env.FERRY_TARGET_REGISTRY ?? 'http://127.0.0.1:5000',
+  FERRY_ENCRYPTION_KEY: encryptionKey(),
+};
+await ensurePostgres(env.DATABASE_URL);
+await ensureNats(env.NATS_URL);
+await ensureRegistry(env.FERRY_TARGET_REGISTRY);
+
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+for (const service of ['mirror-config', 'scheduler', 'sync-worker', 'notifier']) {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'services', service, 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => process.stdout.write(prefix(service, d)));
+  child.stderr.on('data', (d) => process.stdout.write(prefix(service, d)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) fail(`${service} exited (${signal ?? code}); stopping the others`);
+  });
+  children.push(child);
+}
+log(`API on http://${env.FERRY_API_HOST ?? '127.0.0.1'}:${env.FERRY_API_PORT ?? 8080}  (Ctrl-C stops everything)`);
