@@ -37,6 +37,15 @@ describe('the event store on a real JetStream', () => {
     assert.equal(history.events[0]!.schemaVersion, 1);
   });
 
+  it('stores an event once when its publish is repeated after a lost ack', async () => {
+    const subject = `t${unique}.mirror.dup`;
+    const [event] = await store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'dup' } }], { ...causation, aggregateId: 'dup', expectedSequence: 0 });
+    const { position, subject: _s, ...original } = event!;
+    const repeat = await store.publishEvent(subject, original as never, 0);
+    assert.deepEqual(repeat, { seq: position, duplicate: true });
+    assert.equal((await store.read(subject)).events.length, 1);
+  });
+
   it('reads an empty subject as no events at sequence 0', async () => {
     assert.deepEqual(await store.read(`t${unique}.mirror.none`), { events: [], lastSequence: 0 });
   });

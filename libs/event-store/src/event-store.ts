@@ -117,26 +117,42 @@ export class EventStore {
         causationId,
         ...trace,
       } as FerryEvent;
-      const hdrs = headers();
-      hdrs.set('Ferry-Event-Type', event.type);
-      if (trace.traceparent) hdrs.set('traceparent', trace.traceparent);
+      const ack = await this.publishEvent(subject, event, expected);
+      stored.push({ ...event, position: ack.seq, subject });
+      expected = expected === undefined ? undefined : ack.seq;
+      causationId = event.id;
+    }
+    return stored;
+  }
+
+  /**
+   * Publishes one complete event. A publish whose ack is lost (timeout, reconnect) is sent again
+   * with the same `Nats-Msg-Id`; JetStream answers the repeat as a duplicate of the stored
+   * message, so the event is stored once and the retry learns its sequence.
+   */
+  async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number, attempts = 3): Promise<{ seq: number; duplicate: boolean }> {
+    const hdrs = headers();
+    hdrs.set('Ferry-Event-Type', event.type);
+    if (event.traceparent) hdrs.set('traceparent', event.traceparent);
+    for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.js.publish(subject, encodeEvent(event), {
           msgID: event.id,
           headers: hdrs,
-          ...(expected === undefined ? {} : { expect: { lastSubjectSequence: expected } }),
+          ...(expectedSequence === undefined ? {} : { expect: { lastSubjectSequence: expectedSequence } }),
         });
-        stored.push({ ...event, position: ack.seq, subject });
-        expected = expected === undefined ? undefined : ack.seq;
-        causationId = event.id;
+        return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
-        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) {
-          throw new WrongExpectedVersionError(subject, expected ?? 0, { cause: error });
+        if (error instanceof JetStreamApiError) {
+          if (error.code === JetStreamApiCodes.StreamWrongLastSequence) {
+            throw new WrongExpectedVersionError(subject, expectedSequence ?? 0, { cause: error });
+          }
+          throw error;
         }
-        throw error;
+        if (attempt >= attempts) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
-    return stored;
   }
 
   /** Every event of one subject, oldest first, and the sequence to expect next. */
