@@ -40,3 +40,4 @@ export {
   eventually,
   type TestDatabase,
 } from './infrastructure';
+export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
