@@ -13,8 +13,12 @@ export interface FerryProcesses {
   env: Record<string, string>;
   /** Everything each service wrote to stdout and stderr so far. */
   output(): string;
-  start(service: ServiceName, extraEnv?: Record<string, string>): ChildProcess;
-  stop(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a service process; `instance` names a second copy (e.g. `sync-worker-2`). */
+  start(service: ServiceName, extraEnv?: Record<string, string>, instance?: string): ChildProcess;
+  /** Stops a service process by its instance name (the service name for the first copy). */
+  stop(instance: string, signal?: NodeJS.Signals): Promise<void>;
+  /** The pid of a running instance. */
+  pid(instance: string): number | undefined;
   stopAll(): Promise<void>;
 }
 
@@ -29,20 +33,20 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     REPO_MIRROR_INTERVAL: '1',
     ...env,
   };
-  const children = new Map<ServiceName, ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   const chunks: string[] = [];
-  const start = (service: ServiceName, extraEnv: Record<string, string> = {}) => {
+  const start = (service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service) => {
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', service, 'dist', 'main.js')], {
       env: { PATH: process.env.PATH ?? '', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (d: Buffer) => chunks.push(`[${service}] ${d.toString()}`));
-    child.stderr!.on('data', (d: Buffer) => chunks.push(`[${service}!] ${d.toString()}`));
-    children.set(service, child);
+    child.stdout!.on('data', (d: Buffer) => chunks.push(`[${instance}] ${d.toString()}`));
+    child.stderr!.on('data', (d: Buffer) => chunks.push(`[${instance}!] ${d.toString()}`));
+    children.set(instance, child);
     return child;
   };
-  const stop = async (service: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
-    const child = children.get(service);
+  const stop = async (instance: string, signal: NodeJS.Signals = 'SIGTERM') => {
+    const child = children.get(instance);
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
@@ -69,8 +73,9 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     output: () => chunks.join(''),
     start,
     stop,
+    pid: (instance) => children.get(instance)?.pid,
     stopAll: async () => {
-      await Promise.all(SERVICES.map((s) => stop(s)));
+      await Promise.all([...children.keys()].map((instance) => stop(instance)));
     },
   };
 }

@@ -36,7 +36,15 @@ export type MirrorDeleted = Event<'MirrorDeleted', { mirrorId: string }>;
 export type MirrorSyncNowRequested = Event<'MirrorSyncNowRequested', { mirrorId: string }>;
 export type MirrorRunScheduled = Event<
   'MirrorRunScheduled',
-  { mirrorId: string; runId: string; trigger: RunTrigger; fencingToken: number; leaseExpiresAt: string }
+  {
+    mirrorId: string;
+    runId: string;
+    trigger: RunTrigger;
+    fencingToken: number;
+    leaseExpiresAt: string;
+    /** The upstream at scheduling time, so a worker can take its host's slot before claiming. */
+    externalReference: string;
+  }
 >;
 export type MirrorLeaseRenewed = Event<
   'MirrorLeaseRenewed',
@@ -44,7 +52,20 @@ export type MirrorLeaseRenewed = Event<
 >;
 export type MirrorStarted = Event<
   'MirrorStarted',
-  { mirrorId: string; runId: string; trigger: RunTrigger; externalReference: string; fencingToken: number }
+  {
+    mirrorId: string;
+    runId: string;
+    trigger: RunTrigger;
+    externalReference: string;
+    fencingToken: number;
+    /** `host/pid` of the sync-worker process that runs it. */
+    worker: string;
+  }
+>;
+/** Another worker took over a started run whose lease had expired (its worker died or stalled). */
+export type MirrorRunResumed = Event<
+  'MirrorRunResumed',
+  { mirrorId: string; runId: string; fencingToken: number; worker: string }
 >;
 export type MirrorSucceeded = Event<
   'MirrorSucceeded',
@@ -78,6 +99,7 @@ export type MirrorEvent =
   | MirrorRunScheduled
   | MirrorLeaseRenewed
   | MirrorStarted
+  | MirrorRunResumed
   | MirrorSucceeded
   | MirrorFailed
   | MirrorCancelRequested
@@ -103,11 +125,22 @@ export type RobotEvent = RobotCreated;
 // ---- notification rules -----------------------------------------------------------------------
 export interface NotificationRule {
   ruleId: string;
-  mirrorId: string;
-  /** One of Quay's three mirror events, as in Quay: a rule per event. */
+  /** The mirror the rule watches, or null for a namespace rule (every mirror of `namespace`). */
+  mirrorId: string | null;
+  /**
+   * The namespace the rule belongs to. Absent on rules created before namespace rules existed:
+   * read it through `notificationRuleNamespace` (the mirror's namespace).
+   */
+  namespace?: string;
+  /** Quay's single event: the first of `events`, kept so Quay-shaped readers see one. */
   event: NotificationEvent;
+  /**
+   * Every event the rule wants (any subset of started, succeeded, failed). Absent on rules
+   * created before rules took several: read it through `notificationRuleEvents` (`[event]`).
+   */
+  events?: NotificationEvent[];
   method: NotificationMethod;
-  /** Webhook or Slack incoming-webhook URL, or the email address, by method. */
+  /** Webhook or Slack incoming-webhook URL, the email address, or the user name (in-app), by method. */
   target: string;
   title: string;
   /** HMAC key for webhook signatures, sealed. */
@@ -116,8 +149,23 @@ export interface NotificationRule {
   minConsecutiveFailures: number;
 }
 export type NotificationRuleCreated = Event<'NotificationRuleCreated', NotificationRule>;
-export type NotificationRuleDeleted = Event<'NotificationRuleDeleted', { ruleId: string; mirrorId: string }>;
+export type NotificationRuleDeleted = Event<
+  'NotificationRuleDeleted',
+  { ruleId: string; mirrorId: string | null; namespace?: string }
+>;
 export type NotificationRuleEvent = NotificationRuleCreated | NotificationRuleDeleted;
+
+/** The events a rule wants, for rules stored with or without `events`. */
+export function notificationRuleEvents(rule: Pick<NotificationRule, 'event' | 'events'>): NotificationEvent[] {
+  return rule.events && rule.events.length ? [...rule.events] : [rule.event];
+}
+
+/** The namespace of a rule, for rules stored with or without `namespace`. */
+export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId' | 'namespace'>): string {
+  if (rule.namespace) return rule.namespace;
+  if (rule.mirrorId) return rule.mirrorId.slice(0, rule.mirrorId.indexOf('/'));
+  throw new TypeError('a notification rule needs a mirror or a namespace');
+}
 
 /** Every event Ferry stores. */
 export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent;

@@ -84,5 +84,6 @@ export const NotificationEvent = {
 } as const;
 export type NotificationEvent = (typeof NotificationEvent)[keyof typeof NotificationEvent];
 
-export const NotificationMethod = { Webhook: 'webhook', Slack: 'slack', Email: 'email' } as const;
+/** How a rule delivers; `quay_notification` is Quay's name for the in-app list of a user. */
+export const NotificationMethod = { Webhook: 'webhook', Slack: 'slack', Email: 'email', InApp: 'quay_notification' } as const;
 export type NotificationMethod = (typeof NotificationMethod)[keyof typeof NotificationMethod];

@@ -12,7 +12,13 @@ export {
   type ActiveRun,
 } from './mirror.decider';
 export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';
-export { notificationRuleDecider, type NotificationRuleState, type NotificationRuleCommand } from './notification-rule.decider';
+export {
+  notificationRuleDecider,
+  ruleInScope,
+  type NotificationRuleState,
+  type NotificationRuleCommand,
+  type NotificationRuleScope,
+} from './notification-rule.decider';
 export {
   parseMirrorInput,
   externalReferenceProblem,

@@ -18,7 +18,8 @@ export interface ActiveRun {
   /** Grows with every (re)assignment, so a worker that lost its lease cannot report late. */
   fencingToken: number;
   leaseExpiresAt: string;
-  started: boolean;
+  /** The fencing token under which a worker last started (or resumed) the run; null before. */
+  startedWithToken: number | null;
   cancelRequested: boolean;
 }
 
@@ -41,7 +42,7 @@ export type MirrorCommand =
   | { kind: 'request-sync-now' }
   | { kind: 'cancel' ; now: Date }
   | { kind: 'schedule-run'; runId: string; now: Date; leaseSeconds: number }
-  | { kind: 'start-run'; runId: string; fencingToken: number }
+  | { kind: 'start-run'; runId: string; fencingToken: number; worker: string }
   | { kind: 'renew-lease'; runId: string; fencingToken: number; now: Date; leaseSeconds: number }
   | {
       kind: 'complete-run';
@@ -54,6 +55,8 @@ export type MirrorCommand =
       now: Date;
       /** 0..1, drawn by the caller, spreads retries of many mirrors apart. */
       jitter: number;
+      /** First retry delay after a transient failure; doubles per retry (default 30 s). */
+      retryBaseSeconds?: number;
     };
 
 export const initialMirrorState = (): MirrorState => ({
@@ -135,7 +138,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
     }
     case 'schedule-run': {
       if (!isDue(state, command.now)) return [];
-      const { mirrorId } = existing(state);
+      const { mirrorId, config } = existing(state);
       const reclaimed = state.run;
       const trigger = reclaimed?.trigger ?? (state.status === MirrorStatus.SyncNow ? RunTrigger.SyncNow : state.retriesRemaining < RETRIES_PER_INTERVAL ? RunTrigger.Retry : RunTrigger.Schedule);
       return [
@@ -147,6 +150,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
             trigger,
             fencingToken: state.lastFencingToken + 1,
             leaseExpiresAt: new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString(),
+            externalReference: config.externalReference,
           },
         },
       ];
@@ -154,11 +158,22 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
     case 'start-run': {
       const { mirrorId, config } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
-      if (run.started) return [];
+      // The same assignment delivered twice starts once; a new assignment of a started run resumes it.
+      if (run.startedWithToken === run.fencingToken) return [];
+      if (run.startedWithToken !== null) {
+        return [{ type: 'MirrorRunResumed', data: { mirrorId, runId: run.runId, fencingToken: run.fencingToken, worker: command.worker } }];
+      }
       return [
         {
           type: 'MirrorStarted',
-          data: { mirrorId, runId: run.runId, trigger: run.trigger, externalReference: config.externalReference, fencingToken: run.fencingToken },
+          data: {
+            mirrorId,
+            runId: run.runId,
+            trigger: run.trigger,
+            externalReference: config.externalReference,
+            fencingToken: run.fencingToken,
+            worker: command.worker,
+          },
         },
       ];
     }
@@ -181,7 +196,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
       const retryable = command.retryable ?? false;
       const retriesRemaining = retryable ? Math.max(0, state.retriesRemaining - 1) : 0;
       const attempt = RETRIES_PER_INTERVAL - retriesRemaining;
-      const nextSyncAt = retryable && retriesRemaining > 0 ? retryAt(command.now, attempt, gridNext, command.jitter) : gridNext;
+      const nextSyncAt = retryable && retriesRemaining > 0 ? retryAt(command.now, attempt, gridNext, command.jitter, command.retryBaseSeconds) : gridNext;
       return [
         {
           type: 'MirrorFailed',
@@ -225,14 +240,20 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
           trigger: event.data.trigger,
           fencingToken: event.data.fencingToken,
           leaseExpiresAt: event.data.leaseExpiresAt,
-          started: state.run?.runId === event.data.runId ? state.run.started : false,
+          startedWithToken: state.run?.runId === event.data.runId ? state.run.startedWithToken : null,
           cancelRequested: state.run?.runId === event.data.runId ? state.run.cancelRequested : false,
         },
       };
     case 'MirrorLeaseRenewed':
       return { ...state, run: state.run && { ...state.run, leaseExpiresAt: event.data.leaseExpiresAt } };
     case 'MirrorStarted':
-      return { ...state, status: state.run?.cancelRequested ? MirrorStatus.Cancel : MirrorStatus.Syncing, run: state.run && { ...state.run, started: true } };
+      return {
+        ...state,
+        status: state.run?.cancelRequested ? MirrorStatus.Cancel : MirrorStatus.Syncing,
+        run: state.run && { ...state.run, startedWithToken: event.data.fencingToken },
+      };
+    case 'MirrorRunResumed':
+      return { ...state, run: state.run && { ...state.run, startedWithToken: event.data.fencingToken } };
     case 'MirrorCancelRequested':
       return { ...state, status: MirrorStatus.Cancel, run: state.run && { ...state.run, cancelRequested: true } };
     case 'MirrorSucceeded':

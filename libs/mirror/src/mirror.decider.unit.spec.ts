@@ -33,7 +33,7 @@ function given(...events: NewEvent<MirrorEvent>[]) {
 const created: NewEvent<MirrorEvent> = { type: 'MirrorCreated', data: { mirrorId: 'ns/repo', config, nextSyncAt: config.syncStartDate } };
 const scheduled = (token = 1, lease = 600): NewEvent<MirrorEvent> => ({
   type: 'MirrorRunScheduled',
-  data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', fencingToken: token, leaseExpiresAt: at(lease).toISOString() },
+  data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', fencingToken: token, leaseExpiresAt: at(lease).toISOString(), externalReference: 'quay.io/ns/repo' },
 });
 
 describe('a new mirror', () => {
@@ -70,7 +70,7 @@ describe('scheduling a run', () => {
 });
 
 describe('a running mirror', () => {
-  const running = () => given(created, scheduled(), { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', externalReference: 'x', fencingToken: 1 } });
+  const running = () => given(created, scheduled(), { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', externalReference: 'x', fencingToken: 1, worker: 'w/1' } });
   it('refuses sync-now with SYNC_IN_PROGRESS', () => {
     assert.throws(() => running().when({ kind: 'request-sync-now' }), { code: 'SYNC_IN_PROGRESS' });
   });
@@ -109,6 +109,21 @@ describe('a running mirror', () => {
     const after = evolveMirror(state.state, edit as MirrorEvent);
     assert.equal(after.run?.fencingToken, 1);
     assert.equal(decideMirror({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'succeeded', summary, now: at(9), jitter: 0 }, after)[0]?.type, 'MirrorSucceeded');
+  });
+});
+
+describe('a started run taken over after its lease expired', () => {
+  const started: NewEvent<MirrorEvent> = { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', externalReference: 'x', fencingToken: 1, worker: 'w/1' } };
+  it('is resumed by the new worker, not started (and notified) again', () => {
+    const [event] = given(created, scheduled(1, 60), started, scheduled(2, 120)).when({ kind: 'start-run', runId: 'r1', fencingToken: 2, worker: 'w/2' });
+    assert.equal(event?.type, 'MirrorRunResumed');
+  });
+  it('starts once when the same assignment is delivered twice', () => {
+    assert.deepEqual(given(created, scheduled(1, 60), started).when({ kind: 'start-run', runId: 'r1', fencingToken: 1, worker: 'w/1' }), []);
+  });
+  it('no longer lets the first worker renew or report', () => {
+    const { when } = given(created, scheduled(1, 60), started, scheduled(2, 120));
+    assert.throws(() => when({ kind: 'renew-lease', runId: 'r1', fencingToken: 1, now: at(70), leaseSeconds: 60 }), { code: 'STALE_RUN' });
   });
 });
 

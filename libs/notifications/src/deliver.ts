@@ -80,3 +80,26 @@ export async function deliver<M extends DeliveryMethod>(
       throw new TypeError(`unknown delivery method: ${String(method)}`);
   }
 }
+
+/** A rule's receiver as the notifier holds it: the method, its target, the opened HMAC secret. */
+export interface Receiver {
+  method: DeliveryMethod;
+  /** Webhook or Slack URL, or the email address. */
+  target: string;
+  /** Webhook only: the HMAC key, already opened. */
+  secret: string | null;
+}
+
+/** `deliver` for a rule's receiver: the notifier and the "test notification" endpoint both send through it. */
+export function deliverToReceiver(receiver: Receiver, payload: NotificationPayload, options: DeliverOptions): Promise<DeliveryResult> {
+  switch (receiver.method) {
+    case DeliveryMethod.Webhook:
+      return deliver(DeliveryMethod.Webhook, { url: receiver.target, secret: receiver.secret }, payload, options);
+    case DeliveryMethod.Slack:
+      return deliver(DeliveryMethod.Slack, { url: receiver.target }, payload, options);
+    case DeliveryMethod.Email:
+      return deliver(DeliveryMethod.Email, { to: receiver.target }, payload, options);
+    default:
+      throw new TypeError(`unknown delivery method: ${String(receiver.method as never)}`);
+  }
+}

@@ -1,9 +1,7 @@
 /**
  * The ways Ferry can deliver a notification from this lib. In-app notifications are rows the API
  * serves, not a delivery, so they are not here.
- *
- * `@ferry/contracts`' `NotificationMethod` knows only `webhook` so far; these values are the
- * ones it is meant to grow to.
+ * (`@ferry/contracts`' `NotificationMethod` is these plus `quay_notification`, the in-app list.)
  */
 export const DeliveryMethod = {
   Webhook: 'webhook',

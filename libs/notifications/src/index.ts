@@ -45,4 +45,7 @@ export {
 export { sendSlack, type SlackTarget } from './slack.sender';
 export { buildEmailMessage, escapeHtml, type EmailMessage } from './email-message';
 export { sendEmail, type SmtpConfig, type EmailTarget, type EmailSendOptions } from './email.sender';
-export { deliver, type DeliveryTargets, type DeliverOptions } from './deliver';
+export { deliver, deliverToReceiver, type DeliveryTargets, type DeliverOptions, type Receiver } from './deliver';
+export { sampleNotifiableEvent, type SampleEventInput } from './sample-event';
+/** What Slack's incoming webhook would reject in a message: for receivers in tests. */
+export { blockKitProblems } from './slack-block-kit.fixtures';

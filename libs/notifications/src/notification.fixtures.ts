@@ -16,6 +16,7 @@ export function startedEvent(overrides: Partial<{ mirrorId: string; runId: strin
       trigger: 'schedule',
       externalReference: 'quay.io/acme/app',
       fencingToken: 7,
+      worker: 'worker-1/42',
     },
   };
 }

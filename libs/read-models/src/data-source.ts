@@ -8,8 +8,11 @@ import { NotificationRuleRow } from './entities/notification-rule.entity';
 import { EventLogRow } from './entities/event-log.entity';
 import { DueMirrorRow } from './entities/due-mirror.entity';
 import { NotificationDeliveryRow } from './entities/notification-delivery.entity';
+import { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
+import { UserNotificationRow } from './entities/user-notification.entity';
 import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
+import { Notifications1764400000000 } from './migrations/1764400000000-notifications';
 
 export const ENTITIES = [
   MirrorRow,
@@ -21,6 +24,8 @@ export const ENTITIES = [
   EventLogRow,
   DueMirrorRow,
   NotificationDeliveryRow,
+  NotificationDeliveryAttemptRow,
+  UserNotificationRow,
   ProjectionCheckpointRow,
 ];
 
@@ -37,7 +42,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000],
+    migrations: [Initial1764300000000, Notifications1764400000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

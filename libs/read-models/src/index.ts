@@ -10,3 +10,5 @@ export { NotificationRuleRow } from './entities/notification-rule.entity';
 export { EventLogRow } from './entities/event-log.entity';
 export { DueMirrorRow } from './entities/due-mirror.entity';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
+export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
+export { UserNotificationRow } from './entities/user-notification.entity';

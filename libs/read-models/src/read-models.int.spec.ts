@@ -50,7 +50,7 @@ describe('read models built from the event log', () => {
     const runId = randomUUID();
     const scheduled = await command({ kind: 'schedule-run', runId, now: t(1), leaseSeconds: 60 });
     const token = scheduled.state.run!.fencingToken;
-    await command({ kind: 'start-run', runId, fencingToken: token });
+    await command({ kind: 'start-run', runId, fencingToken: token, worker: 'test/1' });
     const runSubject = aggregateSubject(store.prefix, AggregateKind.Run, runId);
     await store.append(runSubject, [{ type: 'MirrorTagSynced', data: { mirrorId: 'ns/repo', runId, tag: 'v3.1', digest: 'sha256:aa', mediaType: 'application/vnd.oci.image.manifest.v1+json', bytesCopied: 42, unchanged: false } }], { ...causation, aggregateId: runId });
     await store.append(runSubject, [{ type: 'MirrorTagDeleted', data: { mirrorId: 'ns/repo', runId, tag: 'old', digest: 'sha256:bb' } }], { ...causation, aggregateId: runId });

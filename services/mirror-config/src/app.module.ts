@@ -5,7 +5,9 @@ import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
-import { NotificationRuleController } from './notifications/notification-rule.controller';
+import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
+import { NotificationRuleService } from './notifications/notification-rule.service';
+import { UserNotificationController } from './notifications/user-notification.controller';
 import { RobotController } from './robots/robot.controller';
 import { RunController } from './runs/run.controller';
 import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
@@ -17,13 +19,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config)],
-      controllers: [MirrorController, RunController, RobotController, NotificationRuleController],
+      controllers: [MirrorController, RunController, RobotController, NotificationRuleController, NamespaceNotificationRuleController, UserNotificationController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },
         ApiProjections,
         { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
         MirrorService,
+        NotificationRuleService,
       ],
     };
   }

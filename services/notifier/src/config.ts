@@ -12,8 +12,10 @@ export interface NotifierConfig extends BaseConfig {
   retry: RetryPolicy;
   timeoutMs: number;
   smtp: SmtpConfig | undefined;
-  /** Events being delivered at once by this process. */
+  /** Events being queued at once by this process. */
   concurrency: number;
+  /** Deliveries being sent at once by this process (each waits at most `timeoutMs`). */
+  deliveryConcurrency: number;
 }
 
 /** The only reader of process.env in the notifier. */
@@ -54,6 +56,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     concurrency: reader.integer('FERRY_NOTIFIER_CONCURRENCY', 16, 1, 1024),
+    deliveryConcurrency: reader.integer('FERRY_NOTIFY_DELIVERY_CONCURRENCY', 32, 1, 1024),
   };
   reader.done();
   return config;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigReader, readBaseConfig, type BaseConfig } from '@ferry/service-runtime';
 import { parseEncryptionKey } from '@ferry/secrets';
 
@@ -12,6 +13,11 @@ export interface SyncWorkerConfig extends BaseConfig {
   rollback: boolean;
   tagConcurrency: number;
   blobConcurrency: number;
+  /** Runs at once against one upstream registry host, counted across every worker process. */
+  upstreamHostLimit: number;
+  /** First retry delay after a transient failure, doubling per retry within the interval. */
+  retryBaseSeconds: number;
+  workerId: string;
 }
 
 /** The only reader of process.env in the sync-worker. */
@@ -44,6 +50,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     rollback: reader.boolean('REPO_MIRROR_ROLLBACK', false),
     tagConcurrency: reader.integer('FERRY_TAG_CONCURRENCY', 8, 1, 256),
     blobConcurrency: reader.integer('FERRY_BLOB_CONCURRENCY', 8, 1, 256),
+    upstreamHostLimit: reader.integer('FERRY_UPSTREAM_HOST_LIMIT', 4, 1, 1000),
+    retryBaseSeconds: reader.integer('FERRY_RETRY_BASE_SECONDS', 30, 1, 3600),
+    workerId: `${hostname()}/${process.pid}`,
   };
   reader.done();
   return config;

@@ -4,8 +4,12 @@ import type { EncryptedSecret, NotificationEvent, NotificationMethod } from '@fe
 @Entity('notification_rules')
 export class NotificationRuleRow {
   @PrimaryColumn({ name: 'rule_id', type: 'uuid' }) ruleId!: string;
-  @Column({ name: 'mirror_id', type: 'text' }) mirrorId!: string;
+  /** Null for a namespace rule, which applies to every mirror of `namespace`. */
+  @Column({ name: 'mirror_id', type: 'text', nullable: true }) mirrorId!: string | null;
+  @Column({ type: 'text' }) namespace!: string;
+  /** Quay's single event: the first of `events`. */
   @Column({ type: 'text' }) event!: NotificationEvent;
+  @Column({ type: 'text', array: true }) events!: NotificationEvent[];
   @Column({ type: 'text' }) method!: NotificationMethod;
   @Column({ type: 'text' }) target!: string;
   @Column({ type: 'text' }) title!: string;

@@ -19,6 +19,8 @@ export class RunRow {
   @Column({ type: 'text' }) status!: RunStatus;
   /** How many times a worker was given the run (more than 1 after a lease was reclaimed). */
   @Column({ type: 'integer' }) attempts!: number;
+  /** The sync-worker process (`host/pid`) that last started the run. */
+  @Column({ type: 'text', nullable: true }) worker!: string | null;
   @Column({ name: 'scheduled_at', type: 'timestamptz' }) scheduledAt!: Date;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;

@@ -67,6 +67,7 @@ export class Initial1764300000000 implements MigrationInterface {
         trigger text NOT NULL,
         status text NOT NULL,
         attempts integer NOT NULL,
+        worker text,
         scheduled_at timestamptz NOT NULL,
         started_at timestamptz,
         finished_at timestamptz,

@@ -12,6 +12,7 @@ const MIRROR_EVENTS = new Set<string>([
   'MirrorRunScheduled',
   'MirrorLeaseRenewed',
   'MirrorStarted',
+  'MirrorRunResumed',
   'MirrorSucceeded',
   'MirrorFailed',
   'MirrorCancelRequested',

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { StoredEvent } from '@ferry/contracts';
+import { notificationRuleEvents, notificationRuleNamespace, type StoredEvent } from '@ferry/contracts';
 import { NotificationRuleRow } from '../entities/notification-rule.entity';
 import type { Projection } from '../projection-runner';
 
@@ -9,14 +9,29 @@ export const notificationRulesProjection: Projection = {
     const rules = em.getRepository(NotificationRuleRow);
     switch (event.type) {
       case 'NotificationRuleCreated': {
-        const { ruleId, mirrorId, event: on, method, target, title, secret, minConsecutiveFailures } = event.data;
-        await rules.insert({ ruleId, mirrorId, event: on, method, target, title, secret, minConsecutiveFailures, createdAt: new Date(event.occurredAt) });
+        const rule = event.data;
+        const { ruleId, mirrorId, method, target, title, secret, minConsecutiveFailures } = rule;
+        const events = notificationRuleEvents(rule);
+        await rules.insert({
+          ruleId,
+          mirrorId,
+          namespace: notificationRuleNamespace(rule),
+          event: events[0]!,
+          events,
+          method,
+          target,
+          title,
+          secret,
+          minConsecutiveFailures,
+          createdAt: new Date(event.occurredAt),
+        });
         return;
       }
       case 'NotificationRuleDeleted':
         await rules.delete({ ruleId: event.data.ruleId });
         return;
       case 'MirrorDeleted':
+        // Namespace rules outlive any one mirror of the namespace.
         await rules.delete({ mirrorId: event.data.mirrorId });
         return;
       default:

@@ -36,6 +36,7 @@ export const runsProjection: Projection = {
           trigger: event.data.trigger,
           status: RunStatus.Scheduled,
           attempts: 1,
+          worker: null,
           scheduledAt: at,
           startedAt: null,
           finishedAt: null,
@@ -53,7 +54,10 @@ export const runsProjection: Projection = {
         return;
       }
       case 'MirrorStarted':
-        await runs.update({ runId: event.data.runId }, { status: RunStatus.Running, startedAt: at });
+        await runs.update({ runId: event.data.runId }, { status: RunStatus.Running, startedAt: at, worker: event.data.worker });
+        return;
+      case 'MirrorRunResumed':
+        await runs.update({ runId: event.data.runId }, { status: RunStatus.Running, worker: event.data.worker });
         return;
       case 'MirrorSucceeded':
         await runs.update({ runId: event.data.runId }, { status: RunStatus.Succeeded, finishedAt: at, ...summaryColumns(event.data.summary) });

@@ -11,6 +11,7 @@ function runView(run: RunRow) {
     trigger: run.trigger,
     status: run.status,
     attempts: run.attempts,
+    worker: run.worker,
     scheduled_at: run.scheduledAt.toISOString(),
     started_at: run.startedAt?.toISOString() ?? null,
     finished_at: run.finishedAt?.toISOString() ?? null,

@@ -1,57 +1,67 @@
-import type { DataSource } from 'typeorm';
-import type { Dispatcher } from 'undici';
-import type { StoredEvent } from '@ferry/contracts';
-import { eventTraceContext, type Disposition } from '@ferry/event-store';
+import type { DataSource, EntityManager } from 'typeorm';
+import { NotificationMethod, type StoredEvent } from '@ferry/contracts';
+import type { Disposition } from '@ferry/event-store';
 import {
   buildNotificationPayload,
-  deliver,
   deliveryId,
-  nextDeliveryStep,
   notificationEventOf,
   shouldNotify,
-  type DeliveryResult,
   type NotifiableEvent,
   type NotificationPayload,
-  type RetryPolicy,
-  type SmtpConfig,
 } from '@ferry/notifications';
-import { DeliveryStatus, NotificationDeliveryRow, NotificationRuleRow } from '@ferry/read-models';
-import type { SecretBox } from '@ferry/secrets';
-import { withSpan } from '@ferry/telemetry';
+import {
+  DeliveryStatus,
+  NotificationDeliveryAttemptRow,
+  NotificationRuleRow,
+  UserNotificationRow,
+} from '@ferry/read-models';
 
 export interface DispatcherSettings {
   registryHost: string;
   homepageUrl: string;
-  allowedHosts: string[];
-  retry: RetryPolicy;
-  timeoutMs: number;
-  smtp: SmtpConfig | undefined;
 }
 
 const NOTIFIABLE = new Set(['MirrorStarted', 'MirrorSucceeded', 'MirrorFailed']);
 
 /**
- * Delivers one mirror event to every rule that wants it. Each (event, rule) pair has a delivery
- * row keyed by `deliveryId(event, rule)`: a pair already delivered or dead is never sent again, so
- * a redelivered event reaches each receiver once. Rules are delivered in parallel, each with its
- * own timeout, so a slow receiver does not hold up the rest; when any pair needs a retry, the
- * event is redelivered after the shortest backoff and only the pending pairs are tried again.
+ * Turns one mirror event into one delivery per rule that wants it, and nothing else: the rows
+ * are written in one transaction, keyed by `deliveryId(event, rule)` so a redelivered event adds
+ * nothing, and only then is the event acked. Sending is the `DeliveryWorker`'s job, per delivery
+ * and on each delivery's own backoff, so a slow or dead receiver never holds up another rule, and
+ * retrying one rule never touches the others.
+ *
+ * In-app rules are settled here, in the same transaction: the user's notification row is the
+ * whole delivery, so it is written exactly once, with no receiver to wait for.
  */
 export class NotificationDispatcher {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly secrets: SecretBox,
     private readonly settings: DispatcherSettings,
-    private readonly httpDispatcher: Dispatcher | undefined,
+    /** Called after new deliveries are committed (the worker's wake-up). */
+    private readonly onQueued: () => void = () => undefined,
   ) {}
 
   async handle(event: StoredEvent): Promise<Disposition> {
     if (!NOTIFIABLE.has(event.type)) return { ack: true };
     const notifiable = event as unknown as NotifiableEvent & StoredEvent;
     const kind = notificationEventOf(notifiable.type);
-    const rules = await this.dataSource.getRepository(NotificationRuleRow).findBy({ mirrorId: notifiable.data.mirrorId, event: kind });
+    const mirrorId = notifiable.data.mirrorId;
+    const namespace = mirrorId.slice(0, mirrorId.indexOf('/'));
+    const rules = await this.dataSource
+      .getRepository(NotificationRuleRow)
+      .createQueryBuilder('r')
+      .where('(r.mirror_id = :mirrorId OR (r.mirror_id IS NULL AND r.namespace = :namespace))', { mirrorId, namespace })
+      .andWhere(':kind = ANY(r.events)', { kind })
+      .getMany();
     const consecutiveFailures = notifiable.type === 'MirrorFailed' ? notifiable.data.consecutiveFailures : 0;
-    const wanted = rules.filter((rule) => shouldNotify({ events: [rule.event], minConsecutiveFailures: rule.minConsecutiveFailures }, kind, consecutiveFailures));
+    const occurredAt = Date.parse(notifiable.occurredAt);
+    const wanted = rules.filter(
+      (rule) =>
+        // A rule hears of events from its creation on: a rule made while the notifier was
+        // behind (or a consumer recreated from the log's start) is not flooded with the past.
+        rule.createdAt.getTime() <= occurredAt &&
+        shouldNotify({ events: rule.events, minConsecutiveFailures: rule.minConsecutiveFailures }, kind, consecutiveFailures),
+    );
     if (wanted.length === 0) return { ack: true };
 
     const payload = buildNotificationPayload({
@@ -60,65 +70,59 @@ export class NotificationDispatcher {
       homepageBaseUrl: this.settings.homepageUrl,
       runStartedAt: notifiable.type === 'MirrorStarted' ? notifiable.occurredAt : notifiable.data.summary.startedAt,
     });
-    const delays = await Promise.all(wanted.map((rule) => this.deliverOnce(event, rule, payload)));
-    const retries = delays.filter((d): d is number => d !== null);
-    return retries.length ? { retryInMs: Math.min(...retries) } : { ack: true };
+    let queued = 0;
+    await this.dataSource.transaction(async (em) => {
+      for (const rule of wanted) queued += await this.record(em, notifiable, rule, payload);
+    });
+    if (queued > 0) this.onQueued();
+    return { ack: true };
   }
 
-  /** One attempt for one rule, unless it is already settled; returns the retry delay, if any. */
-  private async deliverOnce(event: StoredEvent, rule: NotificationRuleRow, payload: NotificationPayload): Promise<number | null> {
+  /** Writes the delivery of one (event, rule) pair unless it exists; returns 1 when a send is now pending. */
+  private async record(em: EntityManager, event: NotifiableEvent & StoredEvent, rule: NotificationRuleRow, payload: NotificationPayload): Promise<number> {
     const id = deliveryId(event.id, rule.ruleId);
-    const deliveries = this.dataSource.getRepository(NotificationDeliveryRow);
-    const existing = await deliveries.findOneBy({ deliveryId: id });
-    if (existing && existing.status !== DeliveryStatus.Pending) return null;
-    const attempt = (existing?.attempts ?? 0) + 1;
-    const result = await withSpan(
-      'notification.deliver',
-      async (span) => {
-        span.setAttributes({ 'ferry.rule_id': rule.ruleId, 'ferry.method': rule.method, 'ferry.attempt': attempt, 'ferry.event': rule.event });
-        const r = await this.send(rule, payload, id);
-        span.setAttribute('ferry.delivered', r.ok);
-        if (r.statusCode !== null) span.setAttribute('http.response.status_code', r.statusCode);
-        return r;
-      },
-      { parent: eventTraceContext(event) },
-    );
-    const step = nextDeliveryStep(result, attempt, this.settings.retry);
+    const inApp = rule.method === NotificationMethod.InApp;
     const now = new Date();
-    await deliveries.upsert(
-      {
-        deliveryId: id,
-        eventId: event.id,
-        ruleId: rule.ruleId,
-        mirrorId: rule.mirrorId,
-        event: rule.event,
-        status: step.action === 'delivered' ? DeliveryStatus.Delivered : step.action === 'dead' ? DeliveryStatus.Dead : DeliveryStatus.Pending,
-        attempts: attempt,
-        lastStatusCode: result.statusCode,
-        lastError: result.error ? `${result.error.code}: ${result.error.message}` : null,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      },
-      ['deliveryId'],
-    );
-    return step.action === 'retry' ? step.delayMs : null;
-  }
-
-  private send(rule: NotificationRuleRow, payload: NotificationPayload, id: string): Promise<DeliveryResult> {
-    const options = {
-      deliveryId: id,
-      timeoutMs: this.settings.timeoutMs,
-      allowedHosts: this.settings.allowedHosts,
-      ...(this.httpDispatcher ? { dispatcher: this.httpDispatcher } : {}),
-      ...(this.settings.smtp ? { smtp: this.settings.smtp } : {}),
-    };
-    switch (rule.method) {
-      case 'webhook':
-        return deliver('webhook', { url: rule.target, secret: rule.secret ? this.secrets.open(rule.secret) : null }, payload, options);
-      case 'slack':
-        return deliver('slack', { url: rule.target }, payload, options);
-      case 'email':
-        return deliver('email', { to: rule.target }, payload, options);
-    }
+    const inserted = (await em.query(
+      `INSERT INTO notification_deliveries
+         (delivery_id, event_id, rule_id, mirror_id, run_id, event, method, status, attempts, payload,
+          next_attempt_at, traceparent, tracestate, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+       ON CONFLICT (delivery_id) DO NOTHING
+       RETURNING delivery_id`,
+      [
+        id,
+        event.id,
+        rule.ruleId,
+        event.data.mirrorId,
+        event.data.runId,
+        payload.event,
+        rule.method,
+        inApp ? DeliveryStatus.Delivered : DeliveryStatus.Pending,
+        inApp ? 1 : 0,
+        JSON.stringify(payload),
+        inApp ? null : now,
+        event.traceparent ?? null,
+        event.tracestate ?? null,
+        now,
+      ],
+    )) as unknown[];
+    if (inserted.length === 0) return 0; // already recorded by an earlier delivery of the event
+    if (!inApp) return 1;
+    await em.insert(UserNotificationRow, {
+      id,
+      username: rule.target,
+      ruleId: rule.ruleId,
+      eventId: event.id,
+      mirrorId: event.data.mirrorId,
+      runId: event.data.runId,
+      event: payload.event,
+      message: payload.message,
+      payload,
+      createdAt: new Date(event.occurredAt),
+      readAt: null,
+    });
+    await em.insert(NotificationDeliveryAttemptRow, { deliveryId: id, attempt: 1, attemptedAt: now, outcome: 'delivered', statusCode: null, error: null, durationMs: 0 });
+    return 0;
   }
 }

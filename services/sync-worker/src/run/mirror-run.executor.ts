@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { trace, type Span } from '@opentelemetry/api';
 import {
   aggregateSubject,
   AggregateKind,
@@ -12,11 +12,18 @@ import {
   type StoredEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
-import { DomainError, mirrorDecider, type MirrorCommand } from '@ferry/mirror';
+import { DomainError, mirrorDecider, type MirrorCommand, type MirrorState } from '@ferry/mirror';
+import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { summarize } from './run-summary';
+import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
+
+/** The registry host a reference names (`docker.io` and `registry-1.docker.io` count as one). */
+function upstreamHost(reference: string): string {
+  return parseRepositoryReference(reference).host;
+}
 
 export interface RunSettings {
   target: { registryUrl: string; username?: string; password?: string; verifyTls: boolean };
@@ -25,10 +32,27 @@ export interface RunSettings {
   rollback: boolean;
   tagConcurrency: number;
   blobConcurrency: number;
+  /** `host/pid`, recorded on the run. */
+  workerId: string;
+  /** Runs at once against one upstream registry host, across all workers. */
+  upstreamHostLimit: number;
+  retryBaseSeconds: number;
 }
 
-/** How a run ended from this worker's point of view. */
-export type RunEnd = 'completed' | 'stale' | 'lease-lost';
+type ScheduledRun = StoredEvent & Event<'MirrorRunScheduled', MirrorRunScheduled['data']>;
+
+interface RunContext {
+  scheduled: ScheduledRun;
+  subject: string;
+  causation: Causation;
+  command: (c: MirrorCommand) => Promise<{ events: StoredEvent[]; state: MirrorState }>;
+  heartbeat: () => void;
+  slot: UpstreamSlot;
+  span: Span;
+}
+
+/** How a run ended from this worker's point of view; `busy-upstream`: try again shortly. */
+export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream';
 
 function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
   switch (r.kind) {
@@ -59,9 +83,10 @@ export class MirrorRunExecutor {
     private readonly store: EventStore,
     private readonly secrets: SecretBox,
     private readonly settings: RunSettings,
+    private readonly slots: UpstreamSlots,
   ) {}
 
-  async execute(scheduled: StoredEvent & Event<'MirrorRunScheduled', MirrorRunScheduled['data']>, heartbeat: () => void): Promise<RunEnd> {
+  async execute(scheduled: ScheduledRun, heartbeat: () => void): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
     const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id };
@@ -71,103 +96,132 @@ export class MirrorRunExecutor {
       'mirror.run',
       async (span) => {
         span.setAttributes({ 'ferry.mirror_id': mirrorId, 'ferry.run_id': runId, 'ferry.fencing_token': fencingToken });
-        let started;
-        try {
-          started = await command({ kind: 'start-run', runId, fencingToken });
-        } catch (error) {
-          if (error instanceof DomainError) return 'stale';
-          throw error;
-        }
-        const config = started.state.config as MirrorConfig;
-        const startedAt = new Date().toISOString();
-        const abort = new AbortController();
-        let cancelled = started.state.run?.cancelRequested ?? false;
-        let leaseLost = false;
-        if (cancelled) abort.abort();
-
-        const keepAlive = setInterval(heartbeat, 5_000);
-        const renewal = setInterval(() => {
-          command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds }).catch((error) => {
-            if (error instanceof DomainError) {
-              leaseLost = true;
-              abort.abort();
-            }
-          });
-        }, (this.settings.leaseSeconds * 1000) / 3);
-        const watch = new AbortController();
-        const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
-        const watching = this.watchForCancel(subject, watchFrom + 1, runId, watch.signal, () => {
-          cancelled = true;
-          abort.abort();
-        });
-
-        let report: SyncReport | null = null;
-        let failure: { error: RunError; retryable: boolean } | null = null;
-        const results: TagResult[] = [];
-        const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
-        try {
-          if (!abort.signal.aborted) {
-            report = await syncRepository({
-              upstream: {
-                reference: config.externalReference,
-                ...(config.externalRegistryUsername ? { username: config.externalRegistryUsername } : {}),
-                ...(config.externalRegistryPassword ? { password: this.secrets.open(config.externalRegistryPassword) } : {}),
-                verifyTls: config.externalRegistryConfig.verifyTls,
-                proxy: config.externalRegistryConfig.proxy,
-              },
-              target: { ...this.settings.target, repository: mirrorId },
-              tagPatterns: config.tagPatterns,
-              architectureFilter: config.architectureFilter,
-              timeoutSeconds: config.skopeoTimeoutInterval,
-              ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
-              unsignedImages: config.externalRegistryConfig.unsignedImages,
-              rollback: this.settings.rollback,
-              tagConcurrency: this.settings.tagConcurrency,
-              blobConcurrency: this.settings.blobConcurrency,
-              signal: abort.signal,
-              onTagResult: async (result) => {
-                results.push(result);
-                recordTagSpan(result);
-                await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
-              },
-            });
+        const host = upstreamHost(scheduled.data.externalReference);
+        const slot = await this.slots.tryAcquire(host, this.settings.upstreamHostLimit, `${runId}/${fencingToken}`);
+        if (!slot) {
+          // Every slot of this upstream is taken: keep the lease so the run is not taken over
+          // while it waits, and let the consumer offer it again shortly.
+          try {
+            await command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds });
+          } catch (error) {
+            if (error instanceof DomainError) return 'stale';
+            throw error;
           }
-        } catch (error) {
-          if (!abort.signal.aborted) failure = runErrorOf(error);
-        } finally {
-          clearInterval(keepAlive);
-          clearInterval(renewal);
-          watch.abort();
-          await watching;
+          span.setAttribute('ferry.outcome', 'busy-upstream');
+          return 'busy-upstream';
         }
-        if (leaseLost) {
-          span.setAttribute('ferry.outcome', 'lease-lost');
-          return 'lease-lost';
-        }
-        const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results);
-        const tagFailure = summary.tagsFailed > 0 ? { error: { code: 'TAGS_FAILED', message: `${summary.tagsFailed} of ${summary.tagsMatched.length} tags failed to copy` }, retryable: true } : null;
-        const outcome = cancelled || report?.cancelled ? RunOutcome.Cancelled : failure || tagFailure ? RunOutcome.Failed : RunOutcome.Succeeded;
-        const why = failure ?? tagFailure;
-        span.setAttributes({ 'ferry.outcome': outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
         try {
-          await command({
-            kind: 'complete-run',
-            runId,
-            fencingToken,
-            outcome,
-            summary,
-            ...(outcome === RunOutcome.Failed && why ? { error: why.error, retryable: why.retryable } : {}),
-            now: new Date(),
-            jitter: Math.random(),
-          });
-        } catch (error) {
-          if (error instanceof DomainError) return 'lease-lost';
-          throw error;
+          return await this.claimAndRun({ scheduled, subject, causation, command, heartbeat, slot, span });
+        } finally {
+          await slot.release();
         }
-        return 'completed';
       },
       { parent: eventTraceContext(scheduled) },
     );
+  }
+
+  private async claimAndRun(run: RunContext): Promise<RunEnd> {
+    const { scheduled, subject, causation, command, heartbeat, slot, span } = run;
+    const { mirrorId, runId, fencingToken } = scheduled.data;
+    let started;
+    try {
+      started = await command({ kind: 'start-run', runId, fencingToken, worker: this.settings.workerId });
+    } catch (error) {
+      if (error instanceof DomainError) return 'stale';
+      throw error;
+    }
+    const config = started.state.config as MirrorConfig;
+    const startedAt = new Date().toISOString();
+    const abort = new AbortController();
+    let cancelled = started.state.run?.cancelRequested ?? false;
+    let leaseLost = false;
+    if (cancelled) abort.abort();
+
+    const keepAlive = setInterval(heartbeat, 5_000);
+    const renewal = setInterval(() => {
+      void slot.renew();
+      command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds }).catch((error) => {
+        if (error instanceof DomainError) {
+          leaseLost = true;
+          abort.abort();
+        }
+      });
+    }, (this.settings.leaseSeconds * 1000) / 3);
+    const watch = new AbortController();
+    const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
+    const watching = this.watchForCancel(subject, watchFrom + 1, runId, watch.signal, () => {
+      cancelled = true;
+      abort.abort();
+    });
+
+    let report: SyncReport | null = null;
+    let failure: { error: RunError; retryable: boolean } | null = null;
+    const results: TagResult[] = [];
+    const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
+    try {
+      if (!abort.signal.aborted) {
+        report = await syncRepository({
+          upstream: {
+            reference: config.externalReference,
+            ...(config.externalRegistryUsername ? { username: config.externalRegistryUsername } : {}),
+            ...(config.externalRegistryPassword ? { password: this.secrets.open(config.externalRegistryPassword) } : {}),
+            verifyTls: config.externalRegistryConfig.verifyTls,
+            proxy: config.externalRegistryConfig.proxy,
+          },
+          target: { ...this.settings.target, repository: mirrorId },
+          tagPatterns: config.tagPatterns,
+          architectureFilter: config.architectureFilter,
+          timeoutSeconds: config.skopeoTimeoutInterval,
+          ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
+          unsignedImages: config.externalRegistryConfig.unsignedImages,
+          rollback: this.settings.rollback,
+          tagConcurrency: this.settings.tagConcurrency,
+          blobConcurrency: this.settings.blobConcurrency,
+          signal: abort.signal,
+          onTagResult: async (result) => {
+            results.push(result);
+            recordTagSpan(result);
+            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
+          },
+        });
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) failure = runErrorOf(error);
+    } finally {
+      clearInterval(keepAlive);
+      clearInterval(renewal);
+      watch.abort();
+      await watching;
+    }
+    if (leaseLost) {
+      span.setAttribute('ferry.outcome', 'lease-lost');
+      return 'lease-lost';
+    }
+    const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results);
+    const tagFailure =
+      summary.tagsFailed > 0
+        ? { error: { code: 'TAGS_FAILED', message: `${summary.tagsFailed} of ${summary.tagsMatched.length} tags failed to copy` }, retryable: true }
+        : null;
+    const outcome = cancelled || report?.cancelled ? RunOutcome.Cancelled : failure || tagFailure ? RunOutcome.Failed : RunOutcome.Succeeded;
+    const why = failure ?? tagFailure;
+    span.setAttributes({ 'ferry.outcome': outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
+    try {
+      await command({
+        kind: 'complete-run',
+        runId,
+        fencingToken,
+        outcome,
+        summary,
+        ...(outcome === RunOutcome.Failed && why ? { error: why.error, retryable: why.retryable } : {}),
+        now: new Date(),
+        jitter: Math.random(),
+        retryBaseSeconds: this.settings.retryBaseSeconds,
+      });
+    } catch (error) {
+      if (error instanceof DomainError) return 'lease-lost';
+      throw error;
+    }
+    return 'completed';
   }
 
   /** Follows the mirror's subject from now on and calls `onCancel` when this run is cancelled or the mirror deleted. */

@@ -6,6 +6,7 @@ import { BackgroundTask, EVENT_STORE } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
+import { UpstreamSlots } from './upstream-slots';
 
 /**
  * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
@@ -18,21 +19,23 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   private readonly task: BackgroundTask;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
-    const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config);
-    this.task = new BackgroundTask('run consumer', (signal) =>
-      store.consumeDurable(
+    this.task = new BackgroundTask('run consumer', async (signal) => {
+      const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000);
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots);
+      await store.consumeDurable(
         'sync-worker',
         kindSubjects(store.prefix, AggregateKind.Mirror),
         async (event, message) => {
           if (event.type !== 'MirrorRunScheduled') return { ack: true };
           const end = await executor.execute(event, () => message.working());
+          if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
           this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
           return { ack: true };
         },
         signal,
         { concurrency: config.concurrency, ackWaitMs: 30_000, onError: (e) => this.logger.error(`run failed: ${(e as Error).stack ?? e}`) },
-      ),
-    );
+      );
+    });
   }
 
   onApplicationBootstrap(): void {

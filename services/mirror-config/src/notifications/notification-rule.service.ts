@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { IsNull, type DataSource } from 'typeorm';
+import { aggregateSubject, AggregateKind, NotificationMethod, type NotificationRule } from '@ferry/contracts';
+import { handleCommand, type Causation, type EventStore } from '@ferry/event-store';
+import { notificationRuleDecider, type NotificationRuleScope } from '@ferry/mirror';
+import {
+  assertReceiverAllowed,
+  buildNotificationPayload,
+  deliverToReceiver,
+  sampleNotifiableEvent,
+} from '@ferry/notifications';
+import {
+  NotificationDeliveryAttemptRow,
+  NotificationDeliveryRow,
+  NotificationRuleRow,
+  UserNotificationRow,
+  type ProjectionRunner,
+} from '@ferry/read-models';
+import type { SecretBox } from '@ferry/secrets';
+import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import type { MirrorConfigServiceConfig } from '../config';
+import { parseNotificationRule } from './notification-rule.input';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function ruleView(rule: NotificationRuleRow) {
+  const config =
+    rule.method === NotificationMethod.Email
+      ? { email: rule.target }
+      : rule.method === NotificationMethod.InApp
+        ? { target: { kind: 'user', name: rule.target } }
+        : { url: rule.target, has_secret: rule.secret !== null };
+  return {
+    uuid: rule.ruleId,
+    title: rule.title,
+    event: rule.event,
+    events: rule.events,
+    method: rule.method,
+    config,
+    event_config: { min_consecutive_failures: rule.minConsecutiveFailures },
+    repository: rule.mirrorId,
+    namespace: rule.namespace,
+  };
+}
+
+function limitOf(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidRequestError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
+  return n;
+}
+
+/** Notification rules of a mirror or a namespace: create, list, delete, test, delivery log. */
+@Injectable()
+export class NotificationRuleService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+  ) {}
+
+  private subject(ruleId: string): string {
+    return aggregateSubject(this.store.prefix, AggregateKind.NotificationRule, ruleId);
+  }
+
+  async create(scope: NotificationRuleScope, body: unknown, causation: Causation) {
+    const draft = parseNotificationRule(body);
+    if (draft.method === NotificationMethod.Webhook || draft.method === NotificationMethod.Slack) {
+      try {
+        await assertReceiverAllowed(draft.target, this.config.notificationAllowedHosts);
+      } catch (error) {
+        throw new InvalidRequestError([{ field: 'config.url', message: (error as Error).message }]);
+      }
+    }
+    const ruleId = randomUUID();
+    const mirrorId = 'mirrorId' in scope ? scope.mirrorId : null;
+    const namespace = 'mirrorId' in scope ? scope.mirrorId.slice(0, scope.mirrorId.indexOf('/')) : scope.namespace;
+    const rule: NotificationRule = { ...draft, ruleId, mirrorId, namespace, secret: draft.secret ? this.secrets.seal(draft.secret) : null };
+    const result = await handleCommand(this.store, this.subject(ruleId), ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
+    await this.projections.waitFor(result.events.at(-1)!.position);
+    return ruleView(await this.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId }));
+  }
+
+  async list(scope: NotificationRuleScope) {
+    const where = 'mirrorId' in scope ? { mirrorId: scope.mirrorId } : { mirrorId: IsNull(), namespace: scope.namespace };
+    const rules = await this.dataSource.getRepository(NotificationRuleRow).find({ where, order: { createdAt: 'ASC' } });
+    return { notifications: rules.map(ruleView) };
+  }
+
+  async delete(scope: NotificationRuleScope, uuid: string, causation: Causation): Promise<void> {
+    this.checkUuid(uuid);
+    const result = await handleCommand(this.store, this.subject(uuid), uuid, notificationRuleDecider, { kind: 'delete', scope }, causation);
+    const last = result.events.at(-1);
+    if (last) await this.projections.waitFor(last.position);
+  }
+
+  /**
+   * Sends a sample of the rule's first event to its receiver now and answers with the result; the
+   * sample goes through the same senders, guard and signature as real deliveries, but is not
+   * entered in the delivery log. An in-app rule gets the sample in its user's list.
+   */
+  async test(scope: NotificationRuleScope, uuid: string) {
+    const rule = await this.findRule(scope, uuid);
+    const eventId = randomUUID();
+    const mirrorId = rule.mirrorId ?? `${rule.namespace}/test-notification`;
+    const payload = buildNotificationPayload({
+      event: sampleNotifiableEvent({ event: rule.events[0]!, mirrorId, eventId, now: new Date() }),
+      registryHost: this.config.notificationSender.registryHost,
+      homepageBaseUrl: this.config.notificationSender.homepageUrl,
+    });
+    const deliveryId = `test-${eventId}`;
+    if (rule.method === NotificationMethod.InApp) {
+      await this.dataSource.getRepository(UserNotificationRow).insert({
+        id: deliveryId,
+        username: rule.target,
+        ruleId: rule.ruleId,
+        eventId: null,
+        mirrorId,
+        runId: payload.run_id,
+        event: payload.event,
+        message: payload.message,
+        payload,
+        createdAt: new Date(),
+        readAt: null,
+      });
+      return { delivery_id: deliveryId, delivered: true, status_code: null, error: null, duration_ms: 0 };
+    }
+    const result = await deliverToReceiver(
+      { method: rule.method, target: rule.target, secret: rule.secret ? this.secrets.open(rule.secret) : null },
+      payload,
+      {
+        deliveryId,
+        timeoutMs: this.config.notificationSender.timeoutMs,
+        allowedHosts: this.config.notificationAllowedHosts,
+        ...(this.config.notificationSender.smtp ? { smtp: this.config.notificationSender.smtp } : {}),
+      },
+    );
+    return {
+      delivery_id: deliveryId,
+      delivered: result.ok,
+      status_code: result.statusCode,
+      error: result.error ? { code: result.error.code, message: result.error.message } : null,
+      duration_ms: Math.round(result.durationMs),
+    };
+  }
+
+  /** The rule's delivery log, newest first: each delivery with its status and every attempt. */
+  async deliveries(scope: NotificationRuleScope, uuid: string, rawLimit: string | undefined) {
+    const limit = limitOf(rawLimit);
+    const rule = await this.findRule(scope, uuid);
+    const rows = await this.dataSource.getRepository(NotificationDeliveryRow).find({ where: { ruleId: rule.ruleId }, order: { createdAt: 'DESC' }, take: limit });
+    const attempts = rows.length
+      ? await this.dataSource
+          .getRepository(NotificationDeliveryAttemptRow)
+          .createQueryBuilder('a')
+          .where('a.delivery_id IN (:...ids)', { ids: rows.map((r) => r.deliveryId) })
+          .orderBy('a.attempt', 'ASC')
+          .getMany()
+      : [];
+    return {
+      deliveries: rows.map((d) => ({
+        delivery_id: d.deliveryId,
+        event_id: d.eventId,
+        event: d.event,
+        repository: d.mirrorId,
+        run_id: d.runId,
+        status: d.status,
+        attempts: d.attempts,
+        last_status_code: d.lastStatusCode,
+        last_error: d.lastError,
+        next_attempt_at: d.status === 'pending' ? (d.nextAttemptAt?.toISOString() ?? null) : null,
+        created_at: d.createdAt.toISOString(),
+        updated_at: d.updatedAt.toISOString(),
+        attempt_log: attempts
+          .filter((a) => a.deliveryId === d.deliveryId)
+          .map((a) => ({ attempt: a.attempt, at: a.attemptedAt.toISOString(), outcome: a.outcome, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs })),
+      })),
+    };
+  }
+
+  private checkUuid(uuid: string): void {
+    if (!UUID.test(uuid)) throw new InvalidRequestError([{ field: 'uuid', message: 'must be a notification id (UUID)' }]);
+  }
+
+  /** The rule, if it lives in this scope: a namespace path never reaches a mirror's rule, nor the reverse. */
+  private async findRule(scope: NotificationRuleScope, uuid: string): Promise<NotificationRuleRow> {
+    this.checkUuid(uuid);
+    const row = await this.dataSource.getRepository(NotificationRuleRow).findOneBy({ ruleId: uuid });
+    const inScope = row && ('mirrorId' in scope ? row.mirrorId === scope.mirrorId : row.mirrorId === null && row.namespace === scope.namespace);
+    if (!row || !inScope) throw new NotFoundError('no such notification rule here');
+    return row;
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { UserNotificationRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
+
+function view(n: UserNotificationRow) {
+  return {
+    id: n.id,
+    kind: n.event,
+    repository: n.mirrorId,
+    run_id: n.runId,
+    message: n.message,
+    created: n.createdAt.toISOString(),
+    read: n.readAt !== null,
+    read_at: n.readAt?.toISOString() ?? null,
+    metadata: n.payload,
+  };
+}
+
+/** The in-app notifications of one user (rules with method `quay_notification`), newest first. */
+@Controller('api/v1/user/:username/notifications')
+export class UserNotificationController {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  private check(username: string): void {
+    if (!USERNAME.test(username)) throw new InvalidRequestError([{ field: 'username', message: 'must be a user name' }]);
+  }
+
+  @Get()
+  async list(@Param('username') username: string, @Query('unread') unread?: string, @Query('limit') rawLimit?: string) {
+    this.check(username);
+    if (unread !== undefined && unread !== 'true' && unread !== 'false') throw new InvalidRequestError([{ field: 'unread', message: 'must be true or false' }]);
+    const limit = rawLimit === undefined ? 100 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidRequestError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
+    const repo = this.dataSource.getRepository(UserNotificationRow);
+    const where = unread === 'true' ? { username, readAt: IsNull() } : { username };
+    const [rows, unreadCount] = await Promise.all([
+      repo.find({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit }),
+      repo.countBy({ username, readAt: IsNull() }),
+    ]);
+    return { notifications: rows.map(view), unread: unreadCount };
+  }
+
+  /** Marks one notification read; marking it again changes nothing. */
+  @Post(':id/read')
+  @HttpCode(200)
+  async read(@Param('username') username: string, @Param('id') id: string) {
+    this.check(username);
+    const repo = this.dataSource.getRepository(UserNotificationRow);
+    await repo.createQueryBuilder().update().set({ readAt: () => 'now()' }).where('id = :id AND username = :username AND read_at IS NULL', { id, username }).execute();
+    const row = await repo.findOneBy({ id, username });
+    if (!row) throw new NotFoundError(`no notification ${id} for ${username}`);
+    return view(row);
+  }
+}

@@ -1,0 +1,73 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/** A held slot: renew it more often than the bucket's TTL, release it when the run ends. */
+export interface UpstreamSlot {
+  readonly key: string;
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/**
+ * A cap on concurrent runs per upstream registry host, shared by every sync-worker process: slot
+ * `i` of a host is a key in a JetStream KV bucket, taken with a create that fails when the key
+ * exists. Keys expire with the bucket's TTL, so the slots of a worker that died come back on
+ * their own; a live worker renews its slot with a compare-and-set update.
+ */
+export class UpstreamSlots {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(connection: NatsConnection, bucket: string, ttlMs: number): Promise<UpstreamSlots> {
+    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs });
+    return new UpstreamSlots(kv);
+  }
+
+  /** Takes a free slot of `host` (one of `limit`), or returns null when all are held. */
+  async tryAcquire(host: string, limit: number, owner: string): Promise<UpstreamSlot | null> {
+    const token = Buffer.from(host.toLowerCase(), 'utf8').toString('base64url');
+    for (let i = 0; i < limit; i++) {
+      const key = `${token}.${i}`;
+      try {
+        const revision = await this.kv.create(key, new TextEncoder().encode(owner));
+        return this.held(key, owner, revision);
+      } catch {
+        // Held by someone else (or lost a race for it): try the next slot.
+      }
+    }
+    return null;
+  }
+
+  private held(key: string, owner: string, initialRevision: number): UpstreamSlot {
+    let revision = initialRevision;
+    const kv = this.kv;
+    return {
+      key,
+      async renew() {
+        try {
+          revision = await kv.update(key, new TextEncoder().encode(owner), revision);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async release() {
+        await kv.delete(key, { previousSeq: revision }).catch(() => undefined);
+      },
+    };
+  }
+
+  /** How many slots of `host` are held now (for tests and metrics). */
+  async heldCount(host: string, limit: number): Promise<number> {
+    const token = Buffer.from(host.toLowerCase(), 'utf8').toString('base64url');
+    let held = 0;
+    for (let i = 0; i < limit; i++) {
+      const entry = await this.kv.get(`${token}.${i}`);
+      if (entry && entry.operation === 'PUT') held++;
+    }
+    return held;
+  }
+
+  async destroy(): Promise<void> {
+    await this.kv.destroy();
+  }
+}
