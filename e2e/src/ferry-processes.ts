@@ -47,7 +47,7 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
   };
   const stop = async (instance: string, signal: NodeJS.Signals = 'SIGTERM') => {
     const child = children.get(instance);
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
