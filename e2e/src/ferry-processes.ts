@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '@ferry/testing';
+import { freePort, TEST_NATS_URL } from '@ferry/testing';
 
 export const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -20,6 +20,23 @@ export interface FerryProcesses {
   /** The pid of a running instance. */
   pid(instance: string): number | undefined;
   stopAll(): Promise<void>;
+}
+
+/** The settings every e2e deployment shares: its own database, stream, target and loopback allowlists. */
+export function testDeploymentEnv(options: {
+  databaseUrl: string;
+  names: { stream: string; subjectPrefix: string };
+  targetUrl: string;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: TEST_NATS_URL,
+    FERRY_EVENT_STREAM: options.names.stream,
+    FERRY_SUBJECT_PREFIX: options.names.subjectPrefix,
+    FERRY_TARGET_REGISTRY: options.targetUrl,
+    FERRY_SSRF_ALLOWED_HOSTS: '127.0.0.1',
+    FERRY_NOTIFICATION_ALLOWED_HOSTS: '127.0.0.1',
+  };
 }
 
 /** Starts Ferry's four services as separate processes, as `npm start` does, on one test's own names. */

@@ -20,7 +20,8 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { startFerry, type FerryProcesses } from './ferry-processes';
+import { apiClient } from './api-client';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { exportedSpans, startReceiver, type Receiver } from './receivers';
 
 const UPSTREAM_REPO = 'library/app';
@@ -44,17 +45,8 @@ describe('mirroring a repository end to end through the four services', () => {
   const names = testEventLogNames();
   const responses: string[] = [];
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; contentType: string | null }> {
-    const res = await fetch(`${ferry.apiUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    responses.push(text);
-    return { status: res.status, json: text ? JSON.parse(text) : null, contentType: res.headers.get('content-type') };
-  }
-  const mirrorPath = '/api/v1/repository/mirrors/app/mirror';
+  const api = apiClient(() => ferry.apiUrl, responses);
+  const mirrorPath = '/repository/mirrors/app/mirror';
   const mirrorBody = (): Record<string, unknown> => ({
     external_reference: `${upstream.host}/${UPSTREAM_REPO}`,
     external_registry_username: upstream.credentials!.username,
@@ -92,13 +84,7 @@ describe('mirroring a repository end to end through the four services', () => {
     ]);
     upstreamDigests = await seedQuayExampleRepository(upstream, UPSTREAM_REPO);
     ferry = await startFerry({
-      DATABASE_URL: db.url,
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: names.stream,
-      FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-      FERRY_TARGET_REGISTRY: target.url,
-      FERRY_SSRF_ALLOWED_HOSTS: '127.0.0.1',
-      FERRY_NOTIFICATION_ALLOWED_HOSTS: '127.0.0.1',
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     });
   });
@@ -113,7 +99,7 @@ describe('mirroring a repository end to end through the four services', () => {
   });
 
   it('creates the robot and the mirror, answering in Quay\'s shape without the password', async () => {
-    const robot = await api('PUT', '/api/v1/organization/mirrors/robots/syncer', { description: 'mirror writer' });
+    const robot = await api('PUT', '/organization/mirrors/robots/syncer', { description: 'mirror writer' });
     assert.equal(robot.status, 201);
     assert.equal(robot.json.name, 'mirrors+syncer');
     const created = await api('POST', mirrorPath, mirrorBody());
@@ -123,10 +109,10 @@ describe('mirroring a repository end to end through the four services', () => {
     assert.deepEqual(created.json.root_rule, { rule_kind: 'tag_glob_csv', rule_value: PATTERNS });
     assert.equal('external_registry_password' in created.json, false);
     for (const event of ['repo_mirror_sync_started', 'repo_mirror_sync_success', 'repo_mirror_sync_failed']) {
-      const rule = await api('POST', '/api/v1/repository/mirrors/app/notification/', { event, method: 'webhook', config: { url: `${webhook.url}/hook` }, title: event });
+      const rule = await api('POST', '/repository/mirrors/app/notification/', { event, method: 'webhook', config: { url: `${webhook.url}/hook` }, title: event });
       assert.equal(rule.status, 201, JSON.stringify(rule.json));
     }
-    assert.equal((await api('GET', '/api/v1/repository/mirrors/app/notification/')).json.notifications.length, 3);
+    assert.equal((await api('GET', '/repository/mirrors/app/notification/')).json.notifications.length, 3);
   });
 
   it('refuses a second mirror for the repository and sync-cancel with nothing running (409)', async () => {
@@ -230,7 +216,7 @@ describe('mirroring a repository end to end through the four services', () => {
       ];
       for (const [patch, field] of invalid) {
         const body = typeof patch === 'string' ? patch : { ...mirrorBody(), ...patch };
-        const res = await api('POST', '/api/v1/repository/mirrors/other/mirror', body);
+        const res = await api('POST', '/repository/mirrors/other/mirror', body);
         assert.equal(res.status, 400, `${field}: ${JSON.stringify(res.json)}`);
         assert.equal(res.contentType, 'application/problem+json; charset=utf-8');
         assert.ok(res.json.errors.some((e: { field: string }) => e.field === field), `${field} named in ${JSON.stringify(res.json)}`);

@@ -12,7 +12,8 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { startFerry, type FerryProcesses } from './ferry-processes';
+import { apiClient } from './api-client';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
@@ -28,16 +29,7 @@ describe('notifications end to end: rules through the API, delivery by the notif
   const responses: string[] = [];
   const rules: Record<string, string> = {};
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${ferry.apiUrl}/api/v1${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    responses.push(text);
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  }
+  const api = apiClient(() => ferry.apiUrl, responses);
   const hits = (path: string) => receiver.requests.filter((r) => r.path === path);
 
   async function syncAndWait(repo: string, expected: 'SUCCESS' | 'FAIL'): Promise<string> {
@@ -56,13 +48,7 @@ describe('notifications end to end: rules through the API, delivery by the notif
     [upstream, target, db, receiver] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase(), startReceiver()]);
     await pushImage(upstream, 'library/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'notify-v1', size: 1024 }] });
     ferry = await startFerry({
-      DATABASE_URL: db.url,
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: names.stream,
-      FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-      FERRY_TARGET_REGISTRY: target.url,
-      FERRY_SSRF_ALLOWED_HOSTS: '127.0.0.1',
-      FERRY_NOTIFICATION_ALLOWED_HOSTS: '127.0.0.1',
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
     });
     assert.equal((await api('PUT', '/organization/notify/robots/syncer', { description: 'writer' })).status, 201);
     for (const [repo, upstreamRepo] of [['app', 'library/app'], ['broken', 'library/does-not-exist']] as const) {

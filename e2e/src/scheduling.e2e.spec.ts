@@ -9,13 +9,13 @@ import {
   startRegistry,
   startSlowUpstream,
   testEventLogNames,
-  TEST_NATS_URL,
   type RunningRegistry,
   type SlowUpstream,
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog, readEventLog } from './event-log';
-import { startFerry, type FerryProcesses } from './ferry-processes';
+import { apiClient } from './api-client';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
 const WORKERS = ['sync-worker', 'sync-worker-2', 'sync-worker-3', 'sync-worker-4'];
@@ -38,15 +38,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
   const names = testEventLogNames();
   let bigDigest: string;
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${ferry.apiUrl}/api/v1${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  }
+  const api = apiClient(() => ferry.apiUrl);
 
   async function createMirror(repo: string, upstreamRef: string, extra: Record<string, unknown> = {}): Promise<void> {
     const res = await api('POST', `/repository/${repo}/mirror`, {
@@ -91,12 +83,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
       await pushImage(upstream, `small/app-${i}`, 'v1', { mediaType: 'docker', layers: [{ seed: `small-${i}`, size: 768 * 1024 }] });
     }
     ferry = await startFerry({
-      DATABASE_URL: db.url,
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: names.stream,
-      FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-      FERRY_TARGET_REGISTRY: target.url,
-      FERRY_SSRF_ALLOWED_HOSTS: '127.0.0.1',
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
       FERRY_RUN_LEASE_SECONDS: '6',
       FERRY_UPSTREAM_HOST_LIMIT: '2',
       FERRY_RETRY_BASE_SECONDS: '2',

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import { ConfigReader, readBaseConfig, type BaseConfig } from '@ferry/service-runtime';
-import { parseEncryptionKey } from '@ferry/secrets';
+import { ConfigReader, readBaseConfig, readEncryptionKey, type BaseConfig } from '@ferry/service-runtime';
 
 export interface SyncWorkerConfig extends BaseConfig {
   encryptionKey: Buffer;
@@ -24,20 +23,11 @@ export interface SyncWorkerConfig extends BaseConfig {
 export function readConfig(env: Record<string, string | undefined> = process.env): SyncWorkerConfig {
   const reader = new ConfigReader(env);
   const base = readBaseConfig(reader);
-  let encryptionKey: Buffer = Buffer.alloc(0);
-  const keyText = reader.required('FERRY_ENCRYPTION_KEY', 'the same key mirror-config uses');
-  if (keyText) {
-    try {
-      encryptionKey = parseEncryptionKey(keyText);
-    } catch (error) {
-      reader.problems.push(`FERRY_ENCRYPTION_KEY: ${(error as Error).message}`);
-    }
-  }
   const username = reader.optional('FERRY_TARGET_USERNAME');
   const password = reader.optional('FERRY_TARGET_PASSWORD');
   const config: SyncWorkerConfig = {
     ...base,
-    encryptionKey,
+    encryptionKey: readEncryptionKey(reader),
     target: {
       registryUrl: reader.url('FERRY_TARGET_REGISTRY', 'http://127.0.0.1:5000', ['http:', 'https:']).replace(/\/$/, ''),
       ...(username ? { username } : {}),

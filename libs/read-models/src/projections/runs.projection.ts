@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { RunSummary, StoredEvent } from '@ferry/contracts';
 import { RunRow, RunStatus } from '../entities/run.entity';
 import { RunTagRow, TagResultKind } from '../entities/run-tag.entity';
@@ -14,6 +14,19 @@ function summaryColumns(summary: RunSummary | null): Partial<RunRow> {
     tagsFailed: summary.tagsFailed,
     bytesCopied: summary.bytesCopied,
   };
+}
+
+/** One row per (run, tag); a tag's later result in the same run replaces its earlier one. */
+async function recordTag(
+  runTags: Repository<RunTagRow>,
+  tag: { runId: string; tag: string },
+  at: Date,
+  outcome: Partial<RunTagRow> & Pick<RunTagRow, 'result'>,
+): Promise<void> {
+  await runTags.upsert(
+    { runId: tag.runId, tag: tag.tag, digest: null, mediaType: null, bytesCopied: 0, errorCode: null, errorMessage: null, recordedAt: at, ...outcome },
+    ['runId', 'tag'],
+  );
 }
 
 /** Run history: one row per run, and one row per tag a run touched. */
@@ -74,52 +87,18 @@ export const runsProjection: Projection = {
         }
         return;
       case 'MirrorTagSynced':
-        await runTags.upsert(
-          {
-            runId: event.data.runId,
-            tag: event.data.tag,
-            result: event.data.unchanged ? TagResultKind.Unchanged : TagResultKind.Copied,
-            digest: event.data.digest,
-            mediaType: event.data.mediaType,
-            bytesCopied: event.data.bytesCopied,
-            errorCode: null,
-            errorMessage: null,
-            recordedAt: at,
-          },
-          ['runId', 'tag'],
-        );
+        await recordTag(runTags, event.data, at, {
+          result: event.data.unchanged ? TagResultKind.Unchanged : TagResultKind.Copied,
+          digest: event.data.digest,
+          mediaType: event.data.mediaType,
+          bytesCopied: event.data.bytesCopied,
+        });
         return;
       case 'MirrorTagFailed':
-        await runTags.upsert(
-          {
-            runId: event.data.runId,
-            tag: event.data.tag,
-            result: TagResultKind.Failed,
-            digest: null,
-            mediaType: null,
-            bytesCopied: 0,
-            errorCode: event.data.error.code,
-            errorMessage: event.data.error.message,
-            recordedAt: at,
-          },
-          ['runId', 'tag'],
-        );
+        await recordTag(runTags, event.data, at, { result: TagResultKind.Failed, errorCode: event.data.error.code, errorMessage: event.data.error.message });
         return;
       case 'MirrorTagDeleted':
-        await runTags.upsert(
-          {
-            runId: event.data.runId,
-            tag: event.data.tag,
-            result: TagResultKind.Deleted,
-            digest: event.data.digest,
-            mediaType: null,
-            bytesCopied: 0,
-            errorCode: null,
-            errorMessage: null,
-            recordedAt: at,
-          },
-          ['runId', 'tag'],
-        );
+        await recordTag(runTags, event.data, at, { result: TagResultKind.Deleted, digest: event.data.digest });
         return;
       default:
         return;

@@ -19,6 +19,7 @@ import {
 } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
@@ -46,13 +47,6 @@ function ruleView(rule: NotificationRuleRow) {
   };
 }
 
-function limitOf(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidRequestError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
-  return n;
-}
-
 /** Notification rules of a mirror or a namespace: create, list, delete, test, delivery log. */
 @Injectable()
 export class NotificationRuleService {
@@ -72,7 +66,7 @@ export class NotificationRuleService {
     const draft = parseNotificationRule(body);
     if (draft.method === NotificationMethod.Webhook || draft.method === NotificationMethod.Slack) {
       try {
-        await assertReceiverAllowed(draft.target, this.config.notificationAllowedHosts);
+        await assertReceiverAllowed(draft.target, this.config.notificationSender.allowedHosts);
       } catch (error) {
         throw new InvalidRequestError([{ field: 'config.url', message: (error as Error).message }]);
       }
@@ -136,7 +130,7 @@ export class NotificationRuleService {
       {
         deliveryId,
         timeoutMs: this.config.notificationSender.timeoutMs,
-        allowedHosts: this.config.notificationAllowedHosts,
+        allowedHosts: this.config.notificationSender.allowedHosts,
         ...(this.config.notificationSender.smtp ? { smtp: this.config.notificationSender.smtp } : {}),
       },
     );
@@ -151,7 +145,7 @@ export class NotificationRuleService {
 
   /** The rule's delivery log, newest first: each delivery with its status and every attempt. */
   async deliveries(scope: NotificationRuleScope, uuid: string, rawLimit: string | undefined) {
-    const limit = limitOf(rawLimit);
+    const limit = parseLimit(rawLimit);
     const rule = await this.findRule(scope, uuid);
     const rows = await this.dataSource.getRepository(NotificationDeliveryRow).find({ where: { ruleId: rule.ruleId }, order: { createdAt: 'DESC' }, take: limit });
     const attempts = rows.length

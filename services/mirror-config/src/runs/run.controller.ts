@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EventLogRow, RunRow, RunTagRow, TagRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
+import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
 
@@ -25,13 +26,6 @@ function runView(run: RunRow) {
   };
 }
 
-function limitOf(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidRequestError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
-  return n;
-}
-
 /** What Quay lacks: run history, per-tag results, the target's tag ledger and usage logs. */
 @Controller('api/v1/repository/:namespace/:repository/mirror')
 export class RunController {
@@ -43,7 +37,7 @@ export class RunController {
   @Get('runs')
   async list(@Param('namespace') namespace: string, @Param('repository') repository: string, @Query('limit') limit?: string) {
     const mirror = await this.mirrors.find({ namespace, repository });
-    const runs = await this.dataSource.getRepository(RunRow).find({ where: { mirrorId: mirror.mirrorId }, order: { scheduledAt: 'DESC' }, take: limitOf(limit) });
+    const runs = await this.dataSource.getRepository(RunRow).find({ where: { mirrorId: mirror.mirrorId }, order: { scheduledAt: 'DESC' }, take: parseLimit(limit) });
     return { runs: runs.map(runView) };
   }
 
@@ -76,7 +70,7 @@ export class RunController {
       .createQueryBuilder('e')
       .where(`e.aggregate_id = :id OR e.data->>'mirrorId' = :id`, { id: mirror.mirrorId })
       .orderBy('e.position', 'DESC')
-      .take(limitOf(limit))
+      .take(parseLimit(limit))
       .getMany();
     return {
       logs: rows.map((e) => ({ kind: e.type, datetime: e.occurredAt.toISOString(), correlation_id: e.correlationId, metadata: redact(e.data) })),
