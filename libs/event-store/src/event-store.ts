@@ -205,16 +205,23 @@ export class EventStore {
         : { deliver_policy: DeliverPolicy.All }),
     });
     const messages = await consumer.consume({ max_messages: 256 });
-    const stop = () => void messages.close().catch(() => undefined);
-    signal.addEventListener('abort', stop, { once: true });
+    // The iterator only notices a close when the next message or heartbeat comes, so an abort
+    // ends the loop itself instead of waiting for that.
+    const aborted = new Promise<IteratorResult<JsMsg>>((resolve) => {
+      if (signal.aborted) resolve({ done: true, value: undefined });
+      signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+    });
+    const iterator = messages[Symbol.asyncIterator]();
     try {
-      for await (const m of messages) {
-        if (signal.aborted) break;
-        yield decodeEvent(m.data, m.seq, m.subject);
+      for (;;) {
+        const next = await Promise.race([iterator.next(), aborted]);
+        if (next.done) break;
+        yield decodeEvent(next.value.data, next.value.seq, next.value.subject);
       }
     } finally {
-      signal.removeEventListener('abort', stop);
-      stop();
+      // Not awaited: close() settles only once the server confirms, which a caller that broke
+      // out of the loop has no reason to wait for.
+      void messages.close().catch(() => undefined);
     }
   }
 
@@ -260,20 +267,33 @@ export class EventStore {
         });
     }
     const consumer = await this.js.consumers.get(this.options.stream, durableName);
-    const messages = await consumer.consume({ max_messages: concurrency });
-    const stop = () => void messages.close().catch(() => undefined);
-    signal.addEventListener('abort', stop, { once: true });
     const inFlight = new Set<Promise<void>>();
     try {
-      for await (const m of messages) {
-        if (signal.aborted) break;
+      // One pull per free slot: a process never holds messages it is not working on, so a
+      // stopping process leaves nothing behind to wait out the ack timeout.
+      while (!signal.aborted) {
+        if (inFlight.size >= concurrency) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        let m: JsMsg | null;
+        try {
+          m = await consumer.next({ expires: 2_000 });
+        } catch (error) {
+          if (signal.aborted) break;
+          options.onError?.(error);
+          await new Promise((r) => setTimeout(r, 1_000));
+          continue;
+        }
+        if (!m) continue;
+        if (signal.aborted) {
+          m.nak();
+          break;
+        }
         const work = this.dispatch(m, handle, options.onError).finally(() => inFlight.delete(work));
         inFlight.add(work);
-        if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
     } finally {
-      signal.removeEventListener('abort', stop);
-      stop();
       await Promise.allSettled(inFlight);
     }
   }

@@ -1,6 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { sendRequest } from './undici-parts';
+import { RateLimitGate } from './rate-limit-gate';
+import type { Descriptor } from './manifest-document';
 import { MANIFEST_ACCEPT } from './media-types';
 import { RegistryError, RegistryErrorCode, errorFromResponse } from './registry-error';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
@@ -26,6 +29,13 @@ export interface RegistryClientOptions {
   onRequest?: (method: string, url: string) => void;
   /** Called before each retry wait. */
   onRetry?: (error: RegistryError, attempt: number, delayMs: number) => void;
+  /**
+   * Pause before each manifest GET once the registry reports `RateLimit-Remaining: 0` (Docker
+   * Hub); default 60 s. See {@link RateLimitGate}.
+   */
+  rateLimitPauseMs?: number;
+  /** Called when a request waits because the rate-limit budget is spent. */
+  onRateLimited?: (waitMs: number) => void;
 }
 
 /** A manifest's identity as a HEAD returns it. */
@@ -64,6 +74,19 @@ function pushScope(repo: string): string {
   return `repository:${repo}:pull,push`;
 }
 
+/** Node's codes for a certificate that does not verify: permanent until the configuration changes. */
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function networkCode(error: unknown): string | undefined {
   const e = error as { code?: string; name?: string; cause?: { code?: string } };
   return e?.code ?? e?.cause?.code ?? e?.name;
@@ -82,6 +105,7 @@ export class RegistryClient {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private schemeProbe: Promise<void> | undefined;
+  private readonly rateLimit: RateLimitGate;
 
   constructor(private readonly opts: RegistryClientOptions) {
     this.host = opts.host;
@@ -89,6 +113,7 @@ export class RegistryClient {
     this.scheme = opts.scheme === 'auto' ? undefined : (opts.scheme ?? 'https');
     this.timeoutMs = opts.timeoutMs ?? 300_000;
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
+    this.rateLimit = new RateLimitGate(opts.rateLimitPauseMs ?? 60_000, opts.onRateLimited);
     this.auth = new TokenAuthenticator(opts.credentials, opts.dispatcher, {
       timeoutMs: this.timeoutMs,
       signal: opts.signal,
@@ -108,6 +133,13 @@ export class RegistryClient {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT') {
       return new RegistryError(RegistryErrorCode.Timeout, `${what} timed out after ${Math.round(this.timeoutMs / 1000)} s`, { retryable: true, cause: error });
     }
+    if (code && TLS_VERIFY_CODES.has(code)) {
+      return new RegistryError(
+        RegistryErrorCode.TlsVerificationFailed,
+        `${what}: the certificate of ${this.host} is not trusted (${code}); add its CA bundle or set verify_tls false`,
+        { cause: error },
+      );
+    }
     if (code === 'AbortError') return new RegistryError(RegistryErrorCode.Cancelled, `${what} was aborted`, { cause: error });
     if (code === 'DIGEST_MISMATCH') return new RegistryError(RegistryErrorCode.DigestMismatch, `${what}: ${(error as Error).message}`, { retryable: true, cause: error });
     const detail = code ? ` (${code})` : '';
@@ -119,7 +151,7 @@ export class RegistryClient {
     if (this.scheme) return;
     this.schemeProbe ??= (async () => {
       try {
-        const res = await this.opts.dispatcher.request({
+        const res = await sendRequest(this.opts.dispatcher, {
           origin: `https://${this.host}`,
           path: '/v2/',
           method: 'GET',
@@ -149,10 +181,12 @@ export class RegistryClient {
         : this.opts.signal
           ? AbortSignal.any([this.opts.signal, AbortSignal.timeout(this.timeoutMs)])
           : AbortSignal.timeout(this.timeoutMs);
+      // Docker Hub budgets manifest GETs only.
+      const release = o.method === 'GET' && url.pathname.includes('/manifests/') ? await this.rateLimit.acquire(this.opts.signal) : undefined;
       this.opts.onRequest?.(o.method, url.toString());
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.opts.dispatcher.request({
+        res = await sendRequest(this.opts.dispatcher, {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: o.method,
@@ -167,13 +201,21 @@ export class RegistryClient {
           signal,
         });
       } catch (error) {
+        release?.();
         throw this.toError(error, o.what);
       }
-      if (res.statusCode === 401 && authAttempt === 0 && (o.body === undefined || typeof o.body === 'string' || Buffer.isBuffer(o.body))) {
+      this.rateLimit.observe(res.headers);
+      release?.();
+      if (res.statusCode === 401 && authAttempt === 0) {
         await res.body.dump();
         const challenge = res.headers['www-authenticate'];
         const next = await this.auth.onUnauthorized(Array.isArray(challenge) ? challenge[0] : challenge, o.scope, authorization);
         if (next === undefined) throw errorFromResponse(401, '', o.what);
+        if (o.body !== undefined && typeof o.body !== 'string' && !Buffer.isBuffer(o.body)) {
+          // A stream cannot be sent again from here: the token is renewed, and the caller, who
+          // can reopen the stream, replays the transfer (the error is retryable for that reason).
+          throw new RegistryError(RegistryErrorCode.Unauthorized, `${o.what}: the token expired mid-transfer`, { status: 401, retryable: true });
+        }
         authorization = next;
         continue;
       }
@@ -394,16 +436,19 @@ export class RegistryClient {
     await res.body.dump();
   }
 
-  /** Sends one chunk of a chunked upload; returns the location for the next one. */
-  async patchBlobChunk(repo: string, location: string, offset: number, chunk: Buffer): Promise<string> {
+  /**
+   * Sends one chunk of a chunked upload (a Buffer, or a stream of exactly `length` bytes, which is
+   * not retried here); returns the location for the next one.
+   */
+  async patchBlobChunk(repo: string, location: string, offset: number, length: number, chunk: Buffer | Readable): Promise<string> {
     const res = await this.send({
       method: 'PATCH',
       path: location,
       scope: pushScope(repo),
       headers: {
         'content-type': 'application/octet-stream',
-        'content-length': String(chunk.length),
-        'content-range': `${offset}-${offset + chunk.length - 1}`,
+        'content-length': String(length),
+        'content-range': `${offset}-${offset + length - 1}`,
       },
       body: chunk,
       ok: [202],
@@ -427,7 +472,7 @@ export class RegistryClient {
   }
 
   /** The OCI referrers of a digest (an image index); null when the registry has no referrers API. */
-  async listReferrers(repo: string, digest: string): Promise<Array<{ mediaType: string; digest: string; size: number; artifactType?: string }> | null> {
+  async listReferrers(repo: string, digest: string): Promise<Descriptor[] | null> {
     try {
       const res = await this.send({
         method: 'GET',
@@ -437,7 +482,7 @@ export class RegistryClient {
         ok: [200],
         what: `referrers of ${this.host}/${repo}@${digest}`,
       });
-      const body = (await res.body.json()) as { manifests?: Array<{ mediaType: string; digest: string; size: number; artifactType?: string }> };
+      const body = (await res.body.json()) as { manifests?: Descriptor[] };
       return body.manifests ?? [];
     } catch (error) {
       if (error instanceof RegistryError && (error.status === 404 || error.status === 405 || error.status === 400)) return null;

@@ -6,6 +6,8 @@ import { retryDelayMs, parseRetryAfter } from './retry-policy';
 import { isForbiddenAddress, assertUpstreamAllowed } from './upstream-allowed';
 import { errorFromResponse } from './registry-error';
 import { parseManifest } from './manifest-document';
+import { parseNoProxy, bypassesProxy } from './proxy-router';
+import { parseRateLimitRemaining } from './rate-limit-gate';
 
 describe('a WWW-Authenticate header', () => {
   it('yields the scheme and quoted parameters of a Bearer challenge', () => {
@@ -87,5 +89,32 @@ describe('a manifest', () => {
   it('of an image lists config then layers', () => {
     const image = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:c', size: 1, mediaType: 'c' }, layers: [{ digest: 'sha256:l', size: 1, mediaType: 'l' }] }));
     assert.deepEqual(parseManifest(image, 'application/vnd.oci.image.manifest.v1+json').blobs.map((b) => b.digest), ['sha256:c', 'sha256:l']);
+  });
+});
+
+describe('a no_proxy list', () => {
+  const entries = parseNoProxy('example.com, .corp.internal,10.0.0.5:5000 ,[::1]');
+  it('exempts a host, its subdomains, a host on one port, and a bracketed IPv6 address', () => {
+    assert.ok(bypassesProxy(new URL('https://example.com/v2/'), entries));
+    assert.ok(bypassesProxy(new URL('https://registry.example.com/v2/'), entries));
+    assert.ok(bypassesProxy(new URL('https://a.corp.internal/v2/'), entries));
+    assert.ok(bypassesProxy(new URL('http://10.0.0.5:5000/v2/'), entries));
+    assert.ok(bypassesProxy(new URL('http://[::1]:5000/v2/'), entries));
+  });
+  it('does not exempt other hosts, other ports, or look-alike names', () => {
+    assert.ok(!bypassesProxy(new URL('https://notexample.com/v2/'), entries));
+    assert.ok(!bypassesProxy(new URL('http://10.0.0.5:5001/v2/'), entries));
+    assert.ok(!bypassesProxy(new URL('https://quay.io/v2/'), entries));
+  });
+  it('exempts everything with *', () => {
+    assert.ok(bypassesProxy(new URL('https://quay.io/v2/'), parseNoProxy('*')));
+  });
+});
+
+describe("Docker Hub's RateLimit-Remaining header", () => {
+  it('is read with or without the window', () => {
+    assert.equal(parseRateLimitRemaining('0;w=21600'), 0);
+    assert.equal(parseRateLimitRemaining('97'), 97);
+    assert.equal(parseRateLimitRemaining(undefined), undefined);
   });
 });

@@ -15,6 +15,7 @@ export const RegistryErrorCode = {
   ManifestInvalid: 'MANIFEST_INVALID',
   InvalidReference: 'INVALID_REFERENCE',
   UnexpectedResponse: 'UNEXPECTED_RESPONSE',
+  TlsVerificationFailed: 'TLS_VERIFICATION_FAILED',
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { sendRequest } from './undici-parts';
 import { parseAuthChallenge } from './auth-challenge';
 import { RegistryError, RegistryErrorCode } from './registry-error';
 
@@ -89,7 +90,7 @@ export class TokenAuthenticator {
     this.opts.onRequest?.('GET', url.toString());
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.dispatcher.request({
+      res = await sendRequest(this.dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'GET',

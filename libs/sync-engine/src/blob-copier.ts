@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { RegistryError, type Descriptor, type RegistryClient } from '@ferry/registry-client';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DigestVerifier } from './digest-verifier';
@@ -52,7 +52,8 @@ export class BlobCopier {
     const existing = this.inflight.get(d.digest);
     // Only the first asker counts the bytes, so a shared blob is counted once in the run's total.
     if (existing) return existing.then(() => 0);
-    const p = this.limit.run(() => this.copyOnce(d));
+    // Biggest first: the run cannot end before its biggest blob has moved, so that one starts first.
+    const p = this.limit.run(() => this.copyOnce(d), d.size);
     this.inflight.set(d.digest, p);
     // A failed copy may be asked for again by a later tag; a successful one never needs redoing.
     p.catch(() => this.inflight.delete(d.digest));
@@ -101,7 +102,7 @@ export class BlobCopier {
         await Promise.all([target.putBlob(targetRepo, location, d.digest, size, verifier), piping]);
       } else {
         const piping = pipeline(body, verifier);
-        await Promise.all([this.uploadChunks(location, d.digest, verifier), piping]);
+        await Promise.all([this.uploadChunks(location, d.digest, size, verifier), piping]);
       }
     } catch (error) {
       discard(body);
@@ -113,31 +114,43 @@ export class BlobCopier {
     return size;
   }
 
-  /** PATCHes fixed-size chunks (one held in memory at a time), then closes with a PUT. */
-  private async uploadChunks(start: string, digest: string, source: Readable): Promise<void> {
+  /**
+   * PATCHes fixed-size chunks, each streamed straight from the upstream (nothing is held in
+   * memory, however big the chunk), then closes with a PUT. The digest check of the source runs
+   * before the closing PUT, so a corrupt blob is never committed.
+   */
+  private async uploadChunks(start: string, digest: string, size: number, source: Readable): Promise<void> {
     const { target, targetRepo, chunkSizeBytes } = this.o;
+    const pieces = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let leftover: Buffer | null = null;
     let location = start;
     let offset = 0;
-    let parts: Buffer[] = [];
-    let held = 0;
-    const sendHeld = async () => {
-      const chunk = Buffer.concat(parts, held);
-      parts = [];
-      held = 0;
-      location = await target.patchBlobChunk(targetRepo, location, offset, chunk);
-      offset += chunk.length;
-    };
-    for await (const piece of source) {
-      let buf = piece as Buffer;
-      while (buf.length > 0) {
-        const take = Math.min(buf.length, chunkSizeBytes - held);
-        parts.push(buf.subarray(0, take));
-        held += take;
-        buf = buf.subarray(take);
-        if (held === chunkSizeBytes) await sendHeld();
-      }
+    while (offset < size) {
+      const length = Math.min(chunkSizeBytes, size - offset);
+      let remaining = length;
+      const chunk = async function* (): AsyncGenerator<Buffer> {
+        while (remaining > 0) {
+          let buf = leftover;
+          leftover = null;
+          if (!buf) {
+            const next = await pieces.next();
+            if (next.done) throw new RegistryError('SIZE_MISMATCH', `blob ${digest} ended before ${size} bytes`);
+            buf = next.value;
+          }
+          if (buf.length > remaining) {
+            leftover = buf.subarray(remaining);
+            buf = buf.subarray(0, remaining);
+          }
+          remaining -= buf.length;
+          yield buf;
+        }
+      };
+      location = await target.patchBlobChunk(targetRepo, location, offset, length, Readable.from(chunk(), { objectMode: false }));
+      offset += length;
     }
-    if (held > 0) await sendHeld();
+    // Reading past the last byte ends the source, which runs the digest check.
+    const end = leftover ? { done: false } : await pieces.next();
+    if (!end.done) throw new RegistryError('SIZE_MISMATCH', `blob ${digest} is longer than ${size} bytes`);
     await target.finishUpload(targetRepo, location, digest);
   }
 }

@@ -46,6 +46,12 @@ function sha256(bytes: Buffer): string {
  */
 export class ImageCopier {
   private readonly childCopies = new Map<string, Promise<number>>();
+  /**
+   * The target repository held no tags when the run started: a child manifest is then assumed
+   * missing instead of asked about (a HEAD each). Blobs still get their existence check, so a
+   * repository left half-filled by a failed run costs nothing extra.
+   */
+  targetEmpty = false;
 
   constructor(private readonly o: ImageCopierOptions) {}
 
@@ -98,7 +104,7 @@ export class ImageCopier {
     if (p) return p.then(() => 0);
     p = (async () => {
       const { upstream, upstreamRepo, target, targetRepo, limits } = this.o;
-      if (await target.headManifest(targetRepo, d.digest)) return 0;
+      if (!this.targetEmpty && (await target.headManifest(targetRepo, d.digest))) return 0;
       const m = await upstream.getManifest(upstreamRepo, d.digest, { maxBytes: limits.maxManifestBytes });
       const doc = parseManifest(m.bytes, m.mediaType, limits);
       const bytes = doc.isIndex ? (await Promise.all(doc.manifests.map((c) => this.copyChild(c)))).reduce((a, b) => a + b, 0) : await this.copyBlobs(doc.blobs);

@@ -8,13 +8,17 @@ import {
   isIndexMediaType,
   parseManifest,
   parseRepositoryReference,
+  ManifestMediaType,
+  type Descriptor,
   type ManifestHead,
+  type ManifestLimits,
 } from '@ferry/registry-client';
 import { BlobCopier } from './blob-copier';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { ImageCopier } from './image-copier';
 import { compilePlatformFilter } from './platform-filter';
 import { SyncError } from './sync-error';
+import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncReport, SyncRequest, TagResult } from './sync-request';
 import { TagRemover } from './tag-remover';
 
@@ -60,13 +64,15 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
   const timeoutMs = Math.max(1, req.timeoutSeconds) * 1000;
   const limits = { ...DEFAULT_MANIFEST_LIMITS, ...(req.limits ?? {}) };
   const requests = { upstream: 0, target: 0 };
-  const connections = req.connectionsPerHost ?? 16;
+  let rateLimitWaits = 0;
+  const connections = req.connectionsPerHost ?? DEFAULT_CONNECTIONS_PER_HOST;
 
   const upstreamDispatcher = createRegistryDispatcher({
     verifyTls: req.upstream.verifyTls,
     caBundle: req.upstream.caBundle,
     proxy: req.upstream.proxy,
     connectionsPerHost: connections,
+    addressGuard: { allowedHosts: req.ssrfAllowedHosts },
   });
   const targetDispatcher = createRegistryDispatcher({
     verifyTls: req.target.verifyTls ?? true,
@@ -82,6 +88,11 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     timeoutMs,
     retry: req.retry,
     signal,
+    rateLimitPauseMs: (req.rateLimitPauseSeconds ?? 60) * 1000,
+    onRateLimited: () => {
+      rateLimitWaits++;
+      report.rateLimitWaits = rateLimitWaits;
+    },
     onRequest: (method, url) => {
       requests.upstream++;
       req.onRequest?.('upstream', method, url);
@@ -118,7 +129,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     upstreamRepo: upstreamRef.repository,
     target,
     targetRepo,
-    concurrency: req.blobConcurrency ?? 8,
+    concurrency: req.blobConcurrency ?? DEFAULT_BLOB_CONCURRENCY,
     mountFrom: req.mountFrom ?? [],
     chunkedThresholdBytes: req.chunkedUploadThresholdBytes ?? 256 * 1024 * 1024,
     chunkSizeBytes: req.chunkSizeBytes ?? 16 * 1024 * 1024,
@@ -162,6 +173,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       throw runError(error, `listing tags of the target ${targetUrl.host}/${targetRepo}`);
     }
     const targetTagSet = new Set(targetTags);
+    images.targetEmpty = targetTags.length === 0;
 
     // ---- copying: tag-level failures ---------------------------------------------------------
     const wanted = new Set<string>(report.tagsMatched);
@@ -169,6 +181,8 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const kept = new Map<string, { digest: string; mediaType: string; children: string[] | null }>();
     /** Tag → digest it held before this run changed it (null: it did not exist), for rollback. */
     const changed = new Map<string, string | null>();
+    /** Upstream and target digests of the tags kept, whose companion tags must survive the removal step. */
+    const keptDigests = new Set<string>();
     let resultChain: Promise<void> = Promise.resolve();
     const emit = (r: TagResult): Promise<void> => {
       report.results.push(r);
@@ -178,7 +192,22 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       return resultChain;
     };
     let referrersApi: boolean | undefined;
-    const tagLimit = new ConcurrencyLimit(req.tagConcurrency ?? 8);
+    let referrersProbe: Promise<unknown> | undefined;
+    /** The upstream's referrers of `digest`, or null when it has no referrers API (asked once per run, not once per tag). */
+    const upstreamReferrers = async (digest: string) => {
+      if (referrersApi === undefined && referrersProbe) await referrersProbe.catch(() => undefined);
+      if (referrersApi === false) return null;
+      const asking = upstream.listReferrers(upstreamRef.repository, digest);
+      if (referrersApi === undefined) referrersProbe ??= asking;
+      const referrers = await asking;
+      referrersApi = referrers !== null;
+      return referrers;
+    };
+    let targetReferrersApi: Promise<boolean> | undefined;
+    /** Whether the target indexes referrers itself (asked once per run). */
+    const targetHasReferrersApi = (digest: string): Promise<boolean> =>
+      (targetReferrersApi ??= target.listReferrers(targetRepo, digest).then((r) => r !== null));
+    const tagLimit = new ConcurrencyLimit(req.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY);
 
     const syncTag = async (tag: string, extra: boolean): Promise<void> => {
       if (signal?.aborted) return;
@@ -192,8 +221,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
           throw new RegistryError('MANIFEST_TOO_LARGE', `manifest of ${upHead.size} bytes exceeds the limit of ${limits.maxManifestBytes}`);
         }
         if (!extra && req.unsignedImages === false && !upstreamTagSet.has(digestTag(upHead.digest, '.sig'))) {
-          const referrers = referrersApi === false ? null : await upstream.listReferrers(upstreamRef.repository, upHead.digest);
-          if (referrers === null) referrersApi = false;
+          const referrers = await upstreamReferrers(upHead.digest);
           if (!referrers?.length) throw new RegistryError('UNSIGNED_IMAGE', `tag ${tag} carries no signature and unsigned images are refused`);
         }
         const recorded = req.verifyTarget ? undefined : ledger?.get(tag);
@@ -209,14 +237,21 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
             if (!copied.unchanged) changed.set(tag, tgtHead?.digest ?? null);
             result = { ...copied, children: copied.children };
             // Referrers of a newly copied image; an unchanged one had them copied before.
-            if (!copied.unchanged && req.copyReferrers !== false && referrersApi !== false) {
-              const referrers = await upstream.listReferrers(upstreamRef.repository, upHead.digest);
-              if (referrers === null) referrersApi = false;
+            if (!copied.unchanged && req.copyReferrers !== false) {
+              const referrers = await upstreamReferrers(upHead.digest);
               for (const r of referrers ?? []) await images.copyChild(r);
+              if (referrers?.length && !(await targetHasReferrersApi(upHead.digest))) {
+                // OCI distribution 1.1: where the registry does not index `subject`, the client keeps
+                // the referrers in an index tagged sha256-<digest> (the tag schema).
+                const fallback = digestTag(upHead.digest, '');
+                wanted.add(fallback);
+                await writeReferrersTag(target, targetRepo, fallback, referrers, limits);
+              }
             }
           }
         }
         ledger?.set(tag, { source: upHead.digest, target: result.digest });
+        keptDigests.add(upHead.digest).add(result.digest);
         kept.set(tag, { digest: result.digest, mediaType: result.mediaType, children: result.children });
         await emit({ kind: 'synced', tag, digest: result.digest, mediaType: result.mediaType, bytesCopied: result.bytesCopied, unchanged: result.unchanged });
       } catch (error) {
@@ -252,6 +287,10 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
 
     // ---- removal: only after a complete listing, never after a cancel ------------------------
     if (req.deleteUnmatched !== false) {
+      // Signatures and referrer indexes of the images kept stay with them, copied this run or not.
+      for (const digest of keptDigests) {
+        for (const suffix of ['', ...SIGNATURE_SUFFIXES]) wanted.add(digestTag(digest, suffix));
+      }
       const doomed = targetTags.filter((t) => !wanted.has(t));
       if (doomed.length > 0) {
         const heads = new Map<string, string>();
@@ -289,6 +328,21 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     await ledger?.flush();
     await Promise.allSettled([upstreamDispatcher.close(), targetDispatcher.close()]);
   }
+}
+
+/** Adds referrers to the tag-schema index `tag` on the target (creating it), keeping the entries it already lists. */
+async function writeReferrersTag(target: RegistryClient, repo: string, tag: string, referrers: Descriptor[], limits: ManifestLimits): Promise<void> {
+  let manifests: Descriptor[] = [];
+  const existing = await target.headManifest(repo, tag);
+  if (existing) {
+    const m = await target.getManifest(repo, tag, { maxBytes: limits.maxManifestBytes });
+    manifests = parseManifest(m.bytes, m.mediaType, limits).manifests;
+  }
+  const known = new Set(manifests.map((d) => d.digest));
+  const added = referrers.filter((d) => !known.has(d.digest));
+  if (added.length === 0) return;
+  const index = { schemaVersion: 2, mediaType: ManifestMediaType.OciIndex, manifests: [...manifests, ...added] };
+  await target.putManifest(repo, tag, Buffer.from(JSON.stringify(index)), ManifestMediaType.OciIndex);
 }
 
 /** Puts every tag this run changed back to the digest it held before (or removes it if new). */

@@ -41,3 +41,5 @@ export {
   type TestDatabase,
 } from './infrastructure';
 export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
+export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './registry-forward-proxy';
+export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, Agent } from 'undici';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { RegistryCredentials } from './registry-harness';
@@ -7,7 +7,19 @@ import type { RegistryCredentials } from './registry-harness';
  * Where a test helper talks to: a registry URL (`http://127.0.0.1:port`), or one with the
  * credentials it needs (a {@link RunningRegistry} fits this shape).
  */
-export type RegistryTarget = string | { url: string; credentials?: RegistryCredentials };
+export type RegistryTarget = string | { url: string; credentials?: RegistryCredentials; caCertificate?: string };
+
+/** One dispatcher per CA certificate, for registries served over TLS by the harness. */
+const tlsAgents = new Map<string, Agent>();
+function agentFor(caCertificate: string | undefined): Agent | undefined {
+  if (!caCertificate) return undefined;
+  let agent = tlsAgents.get(caCertificate);
+  if (!agent) {
+    agent = new Agent({ connect: { ca: caCertificate } });
+    tlsAgents.set(caCertificate, agent);
+  }
+  return agent;
+}
 
 /** Every manifest media type the helpers ask for when reading. */
 export const MANIFEST_ACCEPT = [
@@ -19,7 +31,14 @@ export const MANIFEST_ACCEPT = [
 
 const tokenCache = new Map<string, string>();
 
-function targetOf(t: RegistryTarget): { url: string; credentials?: RegistryCredentials } {
+/** The status of a plain GET (no auth dance), for probing whether a registry serves yet. */
+export async function probeStatus(url: string, caCertificate?: string): Promise<number> {
+  const res = await request(url, { dispatcher: agentFor(caCertificate) });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+function targetOf(t: RegistryTarget): { url: string; credentials?: RegistryCredentials; caCertificate?: string } {
   return typeof t === 'string' ? { url: t } : t;
 }
 
@@ -38,11 +57,13 @@ export async function registryRequest(
   pathOrUrl: string,
   init: { headers?: Record<string, string>; body?: Buffer | string | Readable; scope?: string } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  const { url, credentials } = targetOf(target);
+  const { url, credentials, caCertificate } = targetOf(target);
+  const dispatcher = agentFor(caCertificate);
   const full = pathOrUrl.startsWith('http') ? pathOrUrl : `${url}${pathOrUrl}`;
   const cacheKey = `${url}|${credentials?.username ?? ''}|${init.scope ?? ''}`;
   const send = async (authorization?: string) => {
     const res = await request(full, {
+      dispatcher,
       method,
       headers: { ...(init.headers ?? {}), ...(authorization ? { authorization } : {}) },
       body: init.body,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID, sign, createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
 import { freePort } from './ports';
+import { probeStatus } from './registry-api';
 
 /** Credentials a test registry accepts. */
 export interface RegistryCredentials {
@@ -22,6 +23,16 @@ export interface StartRegistryOptions {
    * the registry trusts. `users` empty or absent means anonymous token requests are granted.
    */
   token?: { users?: RegistryCredentials[]; ttlSeconds?: number };
+  /**
+   * Count every request the registry answers (from its access log), without a proxy in the
+   * path: see {@link RunningRegistry.requestCount}.
+   */
+  countRequests?: boolean;
+  /**
+   * Serve https with a certificate for 127.0.0.1 and localhost, signed by a CA made for this
+   * registry (see {@link RunningRegistry.caCertificate}).
+   */
+  tls?: boolean;
 }
 
 /** The token issuer of a registry started with `token`, so tests can count and steer it. */
@@ -33,8 +44,10 @@ export interface TokenIssuer {
 
 /** A running `docker-registry` on a free loopback port with its own temporary storage. */
 export interface RunningRegistry {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   url: string;
+  /** With `tls`: the PEM certificate of the CA that signed the registry's certificate (a custom CA bundle). */
+  caCertificate?: string;
   /** `127.0.0.1:<port>`, the form an upstream reference uses. */
   host: string;
   /** Where the registry keeps its blobs and repositories. */
@@ -42,6 +55,12 @@ export interface RunningRegistry {
   /** Credentials to push with when the registry requires them. */
   credentials?: RegistryCredentials;
   tokenIssuer?: TokenIssuer;
+  /** Requests answered so far (registries started with `countRequests`; else 0). */
+  readonly requestCount: number;
+  /** Waits until the access log has caught up with the answers sent so far, then zeroes the count. */
+  resetRequestCount(): Promise<void>;
+  /** Waits until the access log has caught up with the answers sent so far (it is written after each answer). */
+  settleRequestCount(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -114,14 +133,31 @@ async function startTokenIssuer(dir: string, users: RegistryCredentials[], ttlSe
   return { issuer: { url: `http://127.0.0.1:${port}/token`, requests, server }, certPath };
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+/** A CA and a server certificate for 127.0.0.1/localhost signed by it (EC keys: quick to make). */
+function makeTlsFiles(dir: string): { certPath: string; keyPath: string; caCertificate: string } {
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  const caKey = join(dir, 'ca-key.pem');
+  const caCert = join(dir, 'ca-cert.pem');
+  const keyPath = join(dir, 'server-key.pem');
+  const csr = join(dir, 'server.csr');
+  const certPath = join(dir, 'server-cert.pem');
+  const ext = join(dir, 'server-ext.cnf');
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  run(['req', '-x509', ...ec, '-keyout', caKey, '-out', caCert, '-days', '2', '-subj', '/CN=Ferry test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run(['req', ...ec, '-keyout', keyPath, '-out', csr, '-subj', '/CN=127.0.0.1']);
+  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+  run(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-out', certPath, '-days', '2', '-extfile', ext]);
+  return { certPath, keyPath, caCertificate: readFileSync(caCert, 'utf8') };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, stderr: () => string, caCertificate?: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
     try {
-      const res = await fetch(`${url}/v2/`);
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return;
+      const status = await probeStatus(`${url}/v2/`, caCertificate);
+      if (status === 200 || status === 401) return;
     } catch {
       // not listening yet
     }
@@ -143,7 +179,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     'log:',
     '  level: error',
     '  accesslog:',
-    '    disabled: true',
+    `    disabled: ${opts.countRequests ? 'false' : 'true'}`,
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${join(dir, 'data')}`,
@@ -156,6 +192,12 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     `  addr: ${host}`,
     `  secret: ${randomUUID()}`,
   ];
+  let caCertificate: string | undefined;
+  if (opts.tls) {
+    const files = makeTlsFiles(dir);
+    caCertificate = files.caCertificate;
+    lines.push('  tls:', `    certificate: ${files.certPath}`, `    key: ${files.keyPath}`);
+  }
   let issuer: IssuerHandle | undefined;
   let credentials: RegistryCredentials | undefined;
   if (opts.htpasswd) {
@@ -178,12 +220,17 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   }
   const configPath = join(dir, 'config.yml');
   writeFileSync(configPath, `${lines.join('\n')}\n`);
-  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', opts.countRequests ? 'pipe' : 'ignore', 'pipe'] });
+  // The access log (stdout) has one line per answered request.
+  const counter = { lines: 0 };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 10) counter.lines++;
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const url = `http://${host}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host}`;
   const cleanup = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
@@ -194,18 +241,36 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(url, child, () => stderr);
+    await waitUntilServing(url, child, () => stderr, caCertificate);
   } catch (error) {
     await cleanup();
     throw error;
   }
+  /** Log lines trail the answers by a little: waits until the count has stopped moving. */
+  const settle = async (): Promise<number> => {
+    let last = -1;
+    while (last !== counter.lines) {
+      last = counter.lines;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return counter.lines;
+  };
   let stopped: Promise<void> | undefined;
   return {
     url,
     host,
+    caCertificate,
     rootDir: join(dir, 'data'),
     credentials,
     tokenIssuer: issuer ? { url: issuer.url, requests: issuer.requests } : undefined,
+    get requestCount() {
+      return counter.lines;
+    },
+    settleRequestCount: settle,
+    resetRequestCount: async () => {
+      await settle();
+      counter.lines = 0;
+    },
     stop: () => (stopped ??= cleanup()),
   };
 }

@@ -7,6 +7,8 @@ export interface SchedulerConfig extends BaseConfig {
   leaseSeconds: number;
   /** Mirrors scheduled per tick at most, so one tick stays short whatever the backlog. */
   batchSize: number;
+  /** Mirrors scheduled at once within a tick (each is a read and an append on its own subject). */
+  concurrency: number;
 }
 
 /** The only reader of process.env in the scheduler. */
@@ -17,6 +19,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     tickSeconds: reader.integer('REPO_MIRROR_INTERVAL', 30, 1, 3600),
     leaseSeconds: reader.integer('FERRY_RUN_LEASE_SECONDS', 60, 5, 3600),
     batchSize: reader.integer('FERRY_SCHEDULER_BATCH', 500, 1, 10_000),
+    concurrency: reader.integer('FERRY_SCHEDULER_CONCURRENCY', 16, 1, 256),
   };
   reader.done();
   return config;

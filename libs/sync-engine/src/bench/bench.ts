@@ -2,7 +2,10 @@
  * `npm run bench`: Ferry's engine (driven through the `ferry` command) against `skopeo sync` on the
  * same machine, in the same run, interleaved, medians of several rounds. Writes docs/benchmarks.md.
  *
- *   node libs/sync-engine/dist/bench/bench.js [--rounds N] [--no-big] [--no-write]
+ *   node libs/sync-engine/dist/bench/bench.js [--rounds N] [--only layered,tiny,big] [--no-big]
+ *     [--no-write] [--quick] [--ferry-args '--blob-concurrency 16 ...']
+ *
+ * `--quick`: one round, no 1 GiB layer, nothing written (a minute or two, for trying a change).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,14 +13,19 @@ import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry, pushImage, pushMultiArch, type RunningRegistry, type LayerSpec } from '@ferry/testing';
 import { ConcurrencyLimit } from '../concurrency-limit';
-import { startCountingProxy, type CountingProxy } from './counting-proxy';
+import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from '../sync-defaults';
 
 const argv = process.argv.slice(2);
-const ROUNDS = Number(argv[argv.indexOf('--rounds') + 1]) > 0 && argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 5;
-const BIG = !argv.includes('--no-big');
-const WRITE = !argv.includes('--no-write');
+const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const QUICK = argv.includes('--quick');
+const ROUNDS = Number(option('--rounds')) > 0 ? Number(option('--rounds')) : QUICK ? 1 : 5;
+const ONLY = new Set((option('--only') ?? 'layered,tiny,big').split(','));
+const BIG = !argv.includes('--no-big') && !QUICK && ONLY.has('big');
+const WRITE = !argv.includes('--no-write') && !QUICK && option('--only') === undefined && option('--ferry-args') === undefined;
+const FERRY_ARGS = (option('--ferry-args') ?? '').split(/\s+/).filter(Boolean);
 const ROOT = resolve(__dirname, '../../../..');
 const FERRY = join(ROOT, 'libs/sync-engine/dist/cli/ferry.js');
+const DEFAULTS_NOTE = `tag concurrency ${DEFAULT_TAG_CONCURRENCY}, blob concurrency ${DEFAULT_BLOB_CONCURRENCY}, ${DEFAULT_CONNECTIONS_PER_HOST} connections per registry`;
 
 interface RunMeasure {
   seconds: number;
@@ -69,7 +77,7 @@ async function buildCorpus(upstream: RunningRegistry): Promise<void> {
     { seed: 'bench/base-runtime', size: 24 * 1024 * 1024 },
   ];
   const layered: Array<Promise<unknown>> = [];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < (ONLY.has('layered') ? 12 : 0); i++) {
     layered.push(
       limit.run(() =>
         pushImage(upstream.url, 'bench/layered', `v1.${i}`, {
@@ -80,7 +88,7 @@ async function buildCorpus(upstream: RunningRegistry): Promise<void> {
     );
   }
   await Promise.all(layered);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < (ONLY.has('layered') ? 3 : 0); i++) {
     await pushMultiArch(upstream.url, 'bench/layered', `multi-${i}`, {
       seed: `bench/multi-${i}`,
       flavour: i % 2 ? 'docker' : 'oci',
@@ -93,7 +101,7 @@ async function buildCorpus(upstream: RunningRegistry): Promise<void> {
     });
   }
   const tiny: Array<Promise<unknown>> = [];
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < (ONLY.has('tiny') ? 500 : 0); i++) {
     tiny.push(
       limit.run(() =>
         pushImage(upstream.url, 'bench/tiny', `t${String(i).padStart(3, '0')}`, {
@@ -106,27 +114,24 @@ async function buildCorpus(upstream: RunningRegistry): Promise<void> {
   await Promise.all(tiny);
 }
 
-async function runFerry(up: CountingProxy, tgt: CountingProxy, repo: string, stateFile: string, target: RunningRegistry): Promise<RunMeasure> {
-  up.reset();
-  tgt.reset();
-  const before = await blobBytes(target);
-  const r = await measure(process.execPath, [
-    FERRY, 'sync', `${up.host}/${repo}`, `${tgt.host}/${repo}`, '--tags', '*', '--src-tls-verify=false', '--dest-tls-verify=false', '--state-file', stateFile, '--quiet',
-  ]);
-  if (r.code !== 0) throw new Error(`ferry failed (${r.code}): ${r.stderr}`);
-  return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests: up.requests, targetRequests: tgt.requests, bytesMoved: (await blobBytes(target)) - before };
-}
-
-async function runSkopeo(up: CountingProxy, tgt: CountingProxy, repo: string, target: RunningRegistry): Promise<RunMeasure> {
-  up.reset();
-  tgt.reset();
+/** Runs one tool against the registries, counting what each registry answered. */
+async function runTool(tool: 'ferry' | 'skopeo', upstream: RunningRegistry, target: RunningRegistry, repo: string, stateFile: string): Promise<RunMeasure> {
+  await Promise.all([upstream.resetRequestCount(), target.resetRequestCount()]);
   const before = await blobBytes(target);
   const destNs = repo.split('/').slice(0, -1).join('/');
-  const r = await measure('skopeo', [
-    'sync', '--all', '--preserve-digests', '--src-tls-verify=false', '--dest-tls-verify=false', '--src', 'docker', '--dest', 'docker', `${up.host}/${repo}`, `${tgt.host}/${destNs}`,
-  ]);
-  if (r.code !== 0) throw new Error(`skopeo failed (${r.code}): ${r.stderr}`);
-  return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests: up.requests, targetRequests: tgt.requests, bytesMoved: (await blobBytes(target)) - before };
+  const r =
+    tool === 'ferry'
+      ? await measure(process.execPath, [
+          FERRY, 'sync', `${upstream.host}/${repo}`, `${target.host}/${repo}`, '--tags', '*', '--src-tls-verify=false', '--dest-tls-verify=false',
+          '--state-file', stateFile, '--quiet', ...FERRY_ARGS,
+        ])
+      : await measure('skopeo', [
+          'sync', '--all', '--preserve-digests', '--src-tls-verify=false', '--dest-tls-verify=false', '--src', 'docker', '--dest', 'docker',
+          `${upstream.host}/${repo}`, `${target.host}/${destNs}`,
+        ]);
+  if (r.code !== 0) throw new Error(`${tool} failed (${r.code}): ${r.stderr}`);
+  const [upstreamRequests, targetRequests] = await Promise.all([upstream.settleRequestCount(), target.settleRequestCount()]);
+  return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests, targetRequests, bytesMoved: (await blobBytes(target)) - before };
 }
 
 function median(xs: number[]): number {
@@ -138,8 +143,8 @@ function median(xs: number[]): number {
 type Scenario = 'layered full' | 'layered no-op' | '500-tag full' | '500-tag no-op';
 
 async function main(): Promise<void> {
-  const upstream = await startRegistry();
-  const upProxy = await startCountingProxy(upstream.host);
+  const started = Date.now();
+  const upstream = await startRegistry({ countRequests: true });
   const results: Record<Scenario, { ferry: RunMeasure[]; skopeo: RunMeasure[] }> = {
     'layered full': { ferry: [], skopeo: [] },
     'layered no-op': { ferry: [], skopeo: [] },
@@ -148,25 +153,27 @@ async function main(): Promise<void> {
   };
   let big: { ferry: RunMeasure; skopeo: RunMeasure } | null = null;
   const work = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
+  const repos = ([['bench/layered', 'layered', 'layered'], ['bench/tiny', '500-tag', 'tiny']] as const).filter(([, , key]) => ONLY.has(key));
   try {
     process.stderr.write('bench: building the corpus\n');
     await buildCorpus(upstream);
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [repo, label] of [['bench/layered', 'layered'], ['bench/tiny', '500-tag']] as const) {
+      for (const [repo, label] of repos) {
         // Alternate who goes first, so neither tool always meets a warmer page cache.
         const order = round % 2 ? (['ferry', 'skopeo'] as const) : (['skopeo', 'ferry'] as const);
         for (const tool of order) {
-          const target = await startRegistry();
-          const tgtProxy = await startCountingProxy(target.host);
+          const target = await startRegistry({ countRequests: true });
           try {
             const state = join(work, `state-${round}-${label}.json`);
-            const full = tool === 'ferry' ? await runFerry(upProxy, tgtProxy, repo, state, target) : await runSkopeo(upProxy, tgtProxy, repo, target);
-            const noop = tool === 'ferry' ? await runFerry(upProxy, tgtProxy, repo, state, target) : await runSkopeo(upProxy, tgtProxy, repo, target);
+            const full = await runTool(tool, upstream, target, repo, state);
+            const noop = await runTool(tool, upstream, target, repo, state);
             results[`${label} full`][tool].push(full);
             results[`${label} no-op`][tool].push(noop);
-            process.stderr.write(`bench: round ${round} ${label} ${tool}: full ${full.seconds.toFixed(2)} s, no-op ${noop.seconds.toFixed(2)} s\n`);
+            process.stderr.write(
+              `bench: round ${round} ${label} ${tool}: full ${full.seconds.toFixed(2)} s (${full.upstreamRequests}/${full.targetRequests} requests), ` +
+                `no-op ${noop.seconds.toFixed(2)} s (${noop.upstreamRequests}/${noop.targetRequests})\n`,
+            );
           } finally {
-            await tgtProxy.stop();
             await target.stop();
           }
         }
@@ -176,28 +183,28 @@ async function main(): Promise<void> {
       process.stderr.write('bench: pushing a 1 GiB layer\n');
       await pushImage(upstream.url, 'bench/big', 'v1', { mediaType: 'oci', layers: [{ seed: 'bench/big', size: 1024 * 1024 * 1024 }] });
       const run = async (tool: 'ferry' | 'skopeo') => {
-        const target = await startRegistry();
-        const tgtProxy = await startCountingProxy(target.host);
+        const target = await startRegistry({ countRequests: true });
         try {
-          return tool === 'ferry' ? await runFerry(upProxy, tgtProxy, 'bench/big', join(work, 'state-big.json'), target) : await runSkopeo(upProxy, tgtProxy, 'bench/big', target);
+          const m = await runTool(tool, upstream, target, 'bench/big', join(work, 'state-big.json'));
+          process.stderr.write(`bench: 1 GiB layer ${tool}: ${m.seconds.toFixed(2)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB\n`);
+          return m;
         } finally {
-          await tgtProxy.stop();
           await target.stop();
         }
       };
       big = { ferry: await run('ferry'), skopeo: await run('skopeo') };
     }
   } finally {
-    await upProxy.stop();
     await upstream.stop();
     rmSync(work, { recursive: true, force: true });
   }
 
   const rows: string[] = [];
   const fmt = (n: number, d = 2) => n.toFixed(d);
-  rows.push('| scenario | Ferry (median) | skopeo (median) | ratio Ferry/skopeo | Ferry req up/target | skopeo req up/target | Ferry peak RSS | skopeo peak RSS | bytes moved Ferry / skopeo |');
+  rows.push('| scenario | Ferry (median) | skopeo (median) | ratio Ferry/skopeo | Ferry requests upstream / target | skopeo requests upstream / target | Ferry peak RSS | skopeo peak RSS | bytes moved Ferry / skopeo |');
   rows.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, r] of Object.entries(results)) {
+    if (r.ferry.length === 0) continue;
     const f = (k: keyof RunMeasure, xs: RunMeasure[]) => median(xs.map((x) => x[k]));
     rows.push(
       `| ${name} | ${fmt(f('seconds', r.ferry))} s | ${fmt(f('seconds', r.skopeo))} s | **${fmt(f('seconds', r.ferry) / f('seconds', r.skopeo))}x** | ${f('upstreamRequests', r.ferry)} / ${f('targetRequests', r.ferry)} | ${f('upstreamRequests', r.skopeo)} / ${f('targetRequests', r.skopeo)} | ${fmt(f('peakRssMb', r.ferry), 0)} MB | ${fmt(f('peakRssMb', r.skopeo), 0)} MB | ${fmt(f('bytesMoved', r.ferry) / 1048576, 1)} / ${fmt(f('bytesMoved', r.skopeo) / 1048576, 1)} MiB |`,
@@ -205,31 +212,47 @@ async function main(): Promise<void> {
   }
   if (big) {
     rows.push(
-      `| 1 GiB layer, full | ${fmt(big.ferry.seconds)} s | ${fmt(big.skopeo.seconds)} s | **${fmt(big.ferry.seconds / big.skopeo.seconds)}x** | ${big.ferry.upstreamRequests} / ${big.ferry.targetRequests} | ${big.skopeo.upstreamRequests} / ${big.skopeo.targetRequests} | **${fmt(big.ferry.peakRssMb, 0)} MB** | ${fmt(big.skopeo.peakRssMb, 0)} MB | ${fmt(big.ferry.bytesMoved / 1048576, 1)} / ${fmt(big.skopeo.bytesMoved / 1048576, 1)} MiB |`,
+      `| 1 GiB layer, full (1 run) | ${fmt(big.ferry.seconds)} s | ${fmt(big.skopeo.seconds)} s | **${fmt(big.ferry.seconds / big.skopeo.seconds)}x** | ${big.ferry.upstreamRequests} / ${big.ferry.targetRequests} | ${big.skopeo.upstreamRequests} / ${big.skopeo.targetRequests} | **${fmt(big.ferry.peakRssMb, 0)} MB** | ${fmt(big.skopeo.peakRssMb, 0)} MB | ${fmt(big.ferry.bytesMoved / 1048576, 1)} / ${fmt(big.skopeo.bytesMoved / 1048576, 1)} MiB |`,
     );
   }
+  const perRound: string[] = ['| round | ' + Object.keys(results).filter((k) => results[k as Scenario].ferry.length).join(' | ') + ' |'];
+  perRound.push(`| --- |${' --- |'.repeat(perRound[0]!.split('|').length - 3)}`);
+  for (let i = 0; i < ROUNDS; i++) {
+    const cells = Object.values(results)
+      .filter((r) => r.ferry.length)
+      .map((r) => `${fmt(r.ferry[i]!.seconds)} / ${fmt(r.skopeo[i]!.seconds)} (${fmt(r.ferry[i]!.seconds / r.skopeo[i]!.seconds)}x)`);
+    perRound.push(`| ${i + 1} | ${cells.join(' | ')} |`);
+  }
   const table = rows.join('\n');
-  process.stdout.write(`${table}\n`);
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  process.stdout.write(`${table}\n\nper round, seconds Ferry / skopeo:\n${perRound.join('\n')}\n\nbench: ${minutes} min\n`);
   if (WRITE) {
     const doc = `# Benchmarks
 
 Ferry's sync engine, driven through the \`ferry sync\` command, against \`skopeo sync --all --preserve-digests
---src-tls-verify=false --dest-tls-verify=false\` (skopeo ${'1.9'}), on the same machine in the same run: one upstream
-\`docker-registry\` (distribution 2.8) holding the corpus, a fresh target \`docker-registry\` for every full mirror, a
-counting reverse proxy in front of each registry (both tools go through it), the tools interleaved (who goes first
-alternates), ${ROUNDS} rounds, medians.
+--src-tls-verify=false --dest-tls-verify=false\` (skopeo 1.9.3), on the same machine in the same run: one upstream
+\`docker-registry\` (distribution 2.8) holding the corpus, a fresh target \`docker-registry\` for every full mirror
+(the no-op re-sync runs against the target the full mirror just filled), both tools talking to the registries
+directly; requests are counted from each registry's access log. The tools are interleaved (who goes first alternates
+per round), ${ROUNDS} rounds, medians. Wall time includes process start-up.
 
-Command: \`npm run bench\` (= \`node libs/sync-engine/dist/bench/bench.js --rounds ${ROUNDS}\`), run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores.
+Command: \`npm run bench\` (= \`node libs/sync-engine/dist/bench/bench.js\`, ${ROUNDS} rounds), run ${new Date().toISOString().slice(0, 10)} on
+${cpus().length} cores, ${minutes} minutes in all. \`npm run bench -- --quick\` runs one round without the 1 GiB layer and writes nothing.
 
 Corpus (deterministic, real gzip): \`bench/layered\`: 12 tags sharing a 48 MiB and a 24 MiB base layer plus small
 layers of their own (Docker schema2 and OCI alternating), and 3 multi-arch indexes (OCI index and Docker manifest
 list, linux/amd64, arm64, arm/v7) sharing an 8 MiB layer; \`bench/tiny\`: 500 tags of tiny OCI images;
-\`bench/big\`: one image with a 1 GiB layer (single run of each tool, for peak RSS).
+\`bench/big\`: one image with a 1 GiB layer (one run of each tool; peak RSS is the VmHWM of the process running the engine).
 
-Ferry is run with \`--state-file\`: it records what it wrote, so on a no-op re-sync an unchanged tag costs one upstream
-HEAD (plus one tag listing per side). "bytes moved" is the growth of the target's blob store.
+Ferry runs with its defaults (${DEFAULTS_NOTE}) and \`--state-file\`: it records what it wrote, so on a no-op re-sync
+an unchanged tag costs one upstream HEAD (plus one tag listing per side). "bytes moved" is the growth of the
+target's blob store.
 
 ${table}
+
+Per round, seconds Ferry / skopeo (ratio):
+
+${perRound.join('\n')}
 
 Targets (issue 3): layered full ≤ 0.45x, 500-tag full ≤ 0.4x, 500-tag no-op ≤ 0.2x, peak RSS < 150 MB while copying a 1 GiB layer.
 `;

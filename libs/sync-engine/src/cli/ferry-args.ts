@@ -1,5 +1,6 @@
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { IndexMode, SyncRequest } from '../sync-request';
+import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from '../sync-defaults';
 
 /** What `ferry sync` was asked, parsed from argv. */
 export interface FerrySyncArgs {
@@ -30,9 +31,9 @@ export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3
   --no-signatures            do not copy cosign .sig/.att/.sbom tags
   --no-referrers             do not copy OCI referrers
   --mount-from REPOS         target repositories to mount shared blobs from
-  --tag-concurrency N        tags at once (default 8)
-  --blob-concurrency N       blobs at once (default 8)
-  --connections N            connections per registry host (default 16)
+  --tag-concurrency N        tags at once (default ${DEFAULT_TAG_CONCURRENCY})
+  --blob-concurrency N       blobs at once, biggest first (default ${DEFAULT_BLOB_CONCURRENCY})
+  --connections N            connections per registry host (default ${DEFAULT_CONNECTIONS_PER_HOST})
   --max-manifest-bytes N     default 10 MiB
   --max-index-entries N      default 1000
   --json                     print the report as JSON on stdout

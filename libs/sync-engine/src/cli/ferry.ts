@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-import { syncRepository } from '../sync-repository';
-import { SyncError } from '../sync-error';
-import { FileLedger } from '../target-ledger';
+import type { SyncError } from '../sync-error';
 import type { SyncReport, TagResult } from '../sync-request';
 import { parseFerrySyncArgs, USAGE } from './ferry-args';
 
@@ -37,6 +35,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ferry: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
+  // Loaded only now, so that usage errors and --help answer without loading the engine.
+  const { syncRepository } = require('../sync-repository') as typeof import('../sync-repository');
+  const { FileLedger } = require('../target-ledger') as typeof import('../target-ledger');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());

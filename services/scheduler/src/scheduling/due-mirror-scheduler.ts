@@ -10,6 +10,8 @@ import { withSpan } from '@ferry/telemetry';
 export interface SchedulerSettings {
   leaseSeconds: number;
   batchSize: number;
+  /** Mirrors being scheduled at once within a tick. */
+  concurrency?: number;
 }
 
 export interface TickResult {
@@ -38,34 +40,40 @@ export async function scheduleDueMirrors(
     .limit(settings.batchSize)
     .getMany();
   let scheduled = 0;
-  for (const mirror of due) {
-    // A sync-now joins the trace of the API call that asked for it; a scheduled run starts one.
-    const parent = mirror.syncNowTraceparent ? eventTraceContext({ traceparent: mirror.syncNowTraceparent }) : ROOT_CONTEXT;
-    const issued = await withSpan(
-      'mirror.schedule',
-      async (span) => {
-        span.setAttribute('ferry.mirror_id', mirror.mirrorId);
-        const runId = randomUUID();
-        try {
-          const result = await handleCommand(
-            store,
-            aggregateSubject(store.prefix, AggregateKind.Mirror, mirror.mirrorId),
-            mirror.mirrorId,
-            mirrorDecider,
-            { kind: 'schedule-run', runId, now, leaseSeconds: settings.leaseSeconds },
-            { correlationId: runId, causationId: runId, now },
-          );
-          span.setAttribute('ferry.scheduled', result.events.length > 0);
-          return result.events.length;
-        } catch (error) {
-          // The mirror was deleted after the index read it: nothing to schedule.
-          if (error instanceof DomainError) return 0;
-          throw error;
-        }
-      },
-      { parent },
-    );
-    scheduled += issued;
-  }
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < due.length) scheduled += await scheduleOne(store, due[next++]!, settings, now);
+  };
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency ?? 16, due.length) }, lane));
   return { considered: due.length, scheduled };
+}
+
+/** Asks one mirror's aggregate for a run; returns how many runs it issued (0 or 1). */
+async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: SchedulerSettings, now: Date): Promise<number> {
+  // A sync-now joins the trace of the API call that asked for it; a scheduled run starts one.
+  const parent = mirror.syncNowTraceparent ? eventTraceContext({ traceparent: mirror.syncNowTraceparent }) : ROOT_CONTEXT;
+  return withSpan(
+    'mirror.schedule',
+    async (span) => {
+      span.setAttribute('ferry.mirror_id', mirror.mirrorId);
+      const runId = randomUUID();
+      try {
+        const result = await handleCommand(
+          store,
+          aggregateSubject(store.prefix, AggregateKind.Mirror, mirror.mirrorId),
+          mirror.mirrorId,
+          mirrorDecider,
+          { kind: 'schedule-run', runId, now, leaseSeconds: settings.leaseSeconds },
+          { correlationId: runId, causationId: runId, now },
+        );
+        span.setAttribute('ferry.scheduled', result.events.length > 0);
+        return result.events.length;
+      } catch (error) {
+        // The mirror was deleted after the index read it: nothing to schedule.
+        if (error instanceof DomainError) return 0;
+        throw error;
+      }
+    },
+    { parent },
+  );
 }

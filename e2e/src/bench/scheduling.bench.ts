@@ -1,0 +1,170 @@
+/**
+ * Scheduling benchmark (part of `npm run bench`): 10,000 configured mirrors, 1,000 of them due at
+ * the same instant, against a local upstream of tiny images. Reports the time from due to
+ * `MirrorStarted` (p50/p99) and runs completed per second with 1, 2 and 4 sync-worker processes,
+ * and what one scheduler tick costs over 10,000 mirrors. Writes docs/scheduling-benchmark.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { aggregateSubject, AggregateKind, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
+import { EventStore, handleCommand } from '@ferry/event-store';
+import { mirrorDecider } from '@ferry/mirror';
+import pg from 'pg';
+import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
+
+const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
+const DUE = Number(process.env.BENCH_DUE ?? 1_000);
+const WORKER_COUNTS = [1, 2, 4];
+const ROOT = join(__dirname, '..', '..', '..');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function eventsSince(store: EventStore, from: number): Promise<StoredEvent[]> {
+  const head = await store.headPosition();
+  const out: StoredEvent[] = [];
+  if (head < from) return out;
+  const stop = new AbortController();
+  for await (const e of store.follow(from, stop.signal)) {
+    out.push(e);
+    if (e.position >= head) break;
+  }
+  stop.abort();
+  return out;
+}
+
+async function main(): Promise<void> {
+  const [upstream, target, db] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase()]);
+  const names = testEventLogNames();
+  const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
+  const lines: string[] = [];
+  let ferry: FerryProcesses | null = null;
+  try {
+    await pushImage(upstream, 'tiny/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'tiny', size: 1024 }] });
+    const base: Omit<MirrorConfig, 'namespace' | 'repository'> = {
+      isEnabled: true,
+      externalReference: `${upstream.host}/tiny/app`,
+      externalRegistryUsername: null,
+      externalRegistryPassword: null,
+      robotUsername: 'bench+syncer',
+      tagPatterns: ['v1'],
+      syncStartDate: '2099-01-01T00:00:00.000Z',
+      syncInterval: 86_400,
+      externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
+      architectureFilter: [],
+      skopeoTimeoutInterval: 300,
+    };
+    const ids = Array.from({ length: MIRRORS }, (_, i) => `bench/m${String(i).padStart(5, '0')}`);
+    const causation = { correlationId: 'bench', causationId: 'bench' };
+    const created = Date.now();
+    await inParallel(ids, 32, async (id) => {
+      const [namespace, repository] = id.split('/') as [string, string];
+      await handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, id), id, mirrorDecider,
+        { kind: 'create', mirrorId: id, config: { ...base, namespace, repository }, now: new Date() }, causation);
+    });
+    process.stderr.write(`bench: created ${MIRRORS} mirrors in ${Date.now() - created} ms\n`);
+
+    ferry = await startFerry({
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
+      FERRY_LOG_LEVEL: 'warn',
+      FERRY_UPSTREAM_HOST_LIMIT: '64',
+    });
+    await ferry.stop('sync-worker');
+    await ferry.stop('notifier');
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // Wait for the scheduler's index to hold every mirror, then time one tick's query over it.
+    for (;;) {
+      const { rows } = await client.query('SELECT count(*)::int AS n FROM due_mirrors');
+      if (rows[0].n >= MIRRORS) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const plan = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM due_mirrors WHERE due_at <= now() ORDER BY due_at LIMIT 500`);
+    const tick = plan.rows[0]['QUERY PLAN'][0];
+    const scan = JSON.stringify(tick.Plan).includes('Index') ? 'index scan on due_at' : 'sequential scan';
+    lines.push(`- One scheduler tick over ${MIRRORS} mirrors with none due: ${tick['Execution Time'].toFixed(2)} ms (${scan}).`);
+    await client.end();
+
+    const results: string[] = [];
+    const due = ids.slice(0, DUE);
+    for (const workers of WORKER_COUNTS) {
+      const from = (await store.headPosition()) + 1;
+      const dueAt = new Date(Date.now() + 20_000);
+      dueAt.setMilliseconds(0);
+      await inParallel(due, 32, async (id) => {
+        const [namespace, repository] = id.split('/') as [string, string];
+        await handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, id), id, mirrorDecider,
+          { kind: 'update', config: { ...base, namespace, repository, syncStartDate: dueAt.toISOString() }, now: new Date() }, causation);
+      });
+      const instances = Array.from({ length: workers }, (_, i) => `bench-worker-${workers}-${i}`);
+      for (const instance of instances) ferry.start('sync-worker', {}, instance);
+      let finished: StoredEvent[] = [];
+      let all: StoredEvent[] = [];
+      const deadline = Date.now() + 600_000;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        all = await eventsSince(store, from);
+        finished = all.filter((e) => e.type === 'MirrorSucceeded' || e.type === 'MirrorFailed');
+        if (finished.length >= DUE) break;
+      }
+      const started = all.filter((e) => e.type === 'MirrorStarted');
+      const latencies = started.map((e) => Date.parse(e.occurredAt) - dueAt.getTime()).sort((a, b) => a - b);
+      const lastDone = Math.max(...finished.map((e) => Date.parse(e.occurredAt)));
+      const failed = finished.filter((e) => e.type === 'MirrorFailed').length;
+      const perSecond = finished.length / ((lastDone - dueAt.getTime()) / 1000);
+      results.push(
+        `| ${workers} | ${finished.length}${failed ? ` (${failed} failed)` : ''} | ${(percentile(latencies, 50) / 1000).toFixed(2)} s | ${(percentile(latencies, 99) / 1000).toFixed(2)} s | ${perSecond.toFixed(1)} |`,
+      );
+      process.stderr.write(`bench: ${workers} worker(s): ${results.at(-1)}\n`);
+      if (process.env.BENCH_DEBUG) {
+        const byType = new Map<string, number>();
+        for (const e of all) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+        const done = finished.map((e) => Date.parse(e.occurredAt) - dueAt.getTime()).sort((a, b) => a - b);
+        process.stderr.write(ferry.output().split('\n').filter((l) => /ERROR|WARN/.test(l)).slice(-10).join('\n') + '\n');
+        process.stderr.write(`bench: events ${JSON.stringify([...byType])} finish p50 ${percentile(done, 50)} p90 ${percentile(done, 90)} max ${done.at(-1)}\n`);
+      }
+      for (const instance of instances) await ferry.stop(instance);
+    }
+
+    const doc = [
+      '# Scheduling benchmark',
+      '',
+      `${MIRRORS.toLocaleString('en')} configured mirrors, ${DUE.toLocaleString('en')} of them due at the same instant, each a`,
+      'one-tag mirror of a tiny image on a local `docker-registry`; one scheduler (`REPO_MIRROR_INTERVAL=1`),',
+      'sync-workers with the default `FERRY_WORKER_CONCURRENCY=2` and `FERRY_UPSTREAM_HOST_LIMIT=64` (every',
+      'mirror shares one upstream host). Made with `npm run bench` on a 2-core machine, on',
+      `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine.`,
+      '',
+      '| workers | runs finished | due → MirrorStarted p50 | p99 | runs/s |',
+      '| --- | --- | --- | --- | --- |',
+      ...results,
+      '',
+      ...lines,
+      '',
+    ].join('\n');
+    writeFileSync(join(ROOT, 'docs', 'scheduling-benchmark.md'), doc);
+    process.stdout.write(doc);
+  } finally {
+    await ferry?.stopAll();
+    await store.destroyStream();
+    await store.close();
+    await Promise.all([upstream.stop(), target.stop()]);
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryError, RegistryErrorCode } from './registry-error';
+
+/** Reads Docker Hub's `RateLimit-Remaining: 97;w=21600` (or a bare number); undefined when absent. */
+export function parseRateLimitRemaining(value: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return undefined;
+  const m = /^\s*(-?\d+)/.exec(raw);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Honours Docker Hub's pull budget. Docker Hub counts manifest GETs (HEADs and blobs are free)
+ * and reports what is left in `RateLimit-Remaining`. Once that reaches 0, manifest GETs stop
+ * running in parallel: they go one at a time, each after a pause, until an answer shows budget
+ * again; so a run slows down instead of collecting a 429 for every remaining tag.
+ */
+export class RateLimitGate {
+  private exhausted = false;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pauseMs: number,
+    private readonly onWait?: (waitMs: number) => void,
+  ) {}
+
+  /** Learns the budget from an answer's headers. */
+  observe(headers: Record<string, string | string[] | undefined>): void {
+    const remaining = parseRateLimitRemaining(headers['ratelimit-remaining']);
+    if (remaining !== undefined) this.exhausted = remaining <= 0;
+  }
+
+  /** Resolves when a budgeted request (a manifest GET) may go; returns a release to call once its answer is read. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (!this.exhausted) return () => {};
+    let release!: () => void;
+    const previous = this.queue;
+    this.queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    if (this.exhausted) {
+      this.onWait?.(this.pauseMs);
+      try {
+        await sleep(this.pauseMs, undefined, { signal });
+      } catch (abort) {
+        release();
+        throw new RegistryError(RegistryErrorCode.Cancelled, 'cancelled while waiting for the registry rate limit', { cause: abort });
+      }
+    }
+    return release;
+  }
+}
