@@ -136,13 +136,17 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
     assert.equal(await manifestDigest(target, 'fleet/edited', 'v1'), bigDigest);
   });
 
-  it('cancels a large blob copy in under 2 s, deletes nothing, and can sync again', async () => {
+  it('runs another mirror beside a huge copy, then cancels the copy in under 2 s, deleting nothing, and can sync again', async () => {
     await pushImage(target, 'fleet/cancelled', 'keep-me', { mediaType: 'docker', layers: [{ seed: 'keep', size: 1024 }] });
     await createMirror('fleet/cancelled', `${slow.host}/big/app`);
     slow.setBytesPerSecond(1 * MiB);
     assert.equal((await api('POST', '/repository/fleet/cancelled/mirror/sync-now')).status, 204);
     const { runId } = await runningOn('fleet/cancelled');
-    await new Promise((r) => setTimeout(r, 1_500));
+    // While the huge copy runs, another mirror still gets a worker and finishes.
+    await createMirror('fleet/beside', `${upstream.host}/small/app-0`);
+    assert.equal((await api('POST', '/repository/fleet/beside/mirror/sync-now')).status, 204);
+    await finished('fleet/beside');
+    assert.equal((await mirror('fleet/cancelled')).sync_status, 'SYNCING', 'the huge copy was still running');
     const asked = Date.now();
     assert.equal((await api('POST', '/repository/fleet/cancelled/mirror/sync-cancel')).status, 204);
     const run = await eventually(async () => {

@@ -3,6 +3,7 @@ import { createSecretBox } from '@ferry/secrets';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
+import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config)],
-      controllers: [MirrorController, RunController, RobotController, NotificationRuleController, NamespaceNotificationRuleController, UserNotificationController],
+      controllers: [MirrorController, RunController, RobotController, NotificationRuleController, NamespaceNotificationRuleController, UserNotificationController, MirrorGrpcController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },

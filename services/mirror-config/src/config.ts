@@ -3,6 +3,8 @@ import { ConfigReader, readBaseConfig, readEncryptionKey, readNotificationSender
 export interface MirrorConfigServiceConfig extends BaseConfig {
   apiPort: number;
   apiHost: string;
+  /** The gRPC API (ferry.v1.MirrorService) listens on apiHost at this port. */
+  grpcPort: number;
   encryptionKey: Buffer;
   /** Upstream hosts allowed although they are loopback or private addresses. */
   ssrfAllowedHosts: string[];
@@ -17,6 +19,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ...readBaseConfig(reader),
     apiPort: reader.integer('FERRY_API_PORT', 8080, 0, 65535),
     apiHost: reader.string('FERRY_API_HOST', '127.0.0.1'),
+    grpcPort: reader.integer('FERRY_GRPC_PORT', 9090, 1, 65535),
     encryptionKey: readEncryptionKey(reader),
     ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
     notificationSender: readNotificationSenderSettings(reader),

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { bootService, nestLogLevels } from '@ferry/service-runtime';
 import { AppModule } from './app.module';
 import { readConfig } from './config';
+import { grpcServerOptions } from './grpc/grpc-options';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useJsonBodies } from './http/json-body';
 
@@ -9,6 +10,9 @@ void bootService('mirror-config', () => readConfig(), async (config) => {
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel) });
   useJsonBodies(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
+  // A hybrid app: the gRPC API shares the HTTP API's services; its own filter maps errors to statuses.
+  app.connectMicroservice(grpcServerOptions(config), { inheritAppConfig: false });
+  await app.startAllMicroservices();
   await app.listen(config.apiPort, config.apiHost);
   return app;
 });

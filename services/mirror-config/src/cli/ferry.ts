@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { dirname, join } from 'node:path';
+import { API_USAGE, parseApiArgs, UsageError } from './api-args';
+import { DEFAULT_API_URL, runApiCommand } from './api-command';
+
+/**
+ * The one `ferry` command: `ferry sync ...` is the sync engine's standalone CLI, loaded as it is
+ * (it reads process.argv itself); every other verb calls Ferry's HTTP API.
+ */
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'sync') {
+    require(join(dirname(require.resolve('@ferry/sync-engine/package.json')), 'dist', 'cli', 'ferry.js'));
+    return -1;
+  }
+  if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(API_USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  let args;
+  try {
+    args = parseApiArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`ferry: ${error.message}\n\n${API_USAGE}`);
+    return 2;
+  }
+  const apiUrl = args.apiUrl ?? process.env.FERRY_API_URL ?? DEFAULT_API_URL;
+  return runApiCommand(
+    args,
+    {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+    },
+    apiUrl,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // -1: `ferry sync` sets its own exit code.
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ferry: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

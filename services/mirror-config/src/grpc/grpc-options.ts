@@ -1,0 +1,39 @@
+import { dirname, join } from 'node:path';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import type { MirrorConfigServiceConfig } from '../config';
+
+/**
+ * The protos ship in @ferry/contracts' package root (`proto/`), not in `dist/`, so they are found
+ * the same way from a clone, `npm start`, the e2e tests and the container image.
+ */
+export const PROTO_ROOT = join(dirname(require.resolve('@ferry/contracts/package.json')), 'proto');
+export const MIRROR_PROTO = join(PROTO_ROOT, 'ferry', 'v1', 'mirror.proto');
+export const GRPC_PACKAGE = 'ferry.v1';
+
+/**
+ * How messages become objects, on the server and in clients: Quay's snake_case names as written,
+ * 64-bit integers as numbers, and only the fields that were sent (so `optional` means "keep").
+ */
+export const PROTO_LOADER_OPTIONS = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: false,
+  arrays: true,
+  oneofs: false,
+  includeDirs: [PROTO_ROOT],
+};
+
+/** The gRPC server of the hybrid app: `ferry.v1.MirrorService` on FERRY_API_HOST:FERRY_GRPC_PORT. */
+export function grpcServerOptions(config: Pick<MirrorConfigServiceConfig, 'apiHost' | 'grpcPort'>): GrpcOptions {
+  const host = config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost;
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: GRPC_PACKAGE,
+      protoPath: MIRROR_PROTO,
+      url: `${host}:${config.grpcPort}`,
+      loader: PROTO_LOADER_OPTIONS,
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { Controller, UseFilters, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import type { Causation } from '@ferry/event-store';
+import { causationFromRequest } from '../http/request-context';
+import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
+import { mirrorView } from '../mirror/mirror.view';
+import { RobotController } from '../robots/robot.controller';
+import { RunController } from '../runs/run.controller';
+import { GrpcErrorFilter } from './grpc-error';
+import { quayBodyFromSettings, type MessageObject } from './mirror-settings';
+
+interface RepositoryRequest {
+  namespace?: string;
+  repository?: string;
+}
+interface SettingsRequest extends RepositoryRequest {
+  mirror?: MessageObject;
+  update_mask?: { paths?: string[] };
+}
+
+const target = (req: RepositoryRequest): TargetRepository => ({ namespace: req.namespace ?? '', repository: req.repository ?? '' });
+
+/** The caller's `x-request-id` metadata correlates everything the call causes, as the HTTP header does. */
+function causation(metadata: Metadata | undefined): Causation {
+  const id = metadata?.get('x-request-id')[0];
+  return causationFromRequest({ 'x-request-id': typeof id === 'string' ? id : undefined });
+}
+
+/**
+ * `ferry.v1.MirrorService`: the HTTP API's operations over gRPC. It holds no logic of its own:
+ * mirrors go through MirrorService and the Quay body parser, robots and runs through the HTTP
+ * controllers' handlers (those live there, not in a service), and the answers are the HTTP views,
+ * whose snake_case fields are the proto's. Passwords are write-only: `Mirror` has no such field.
+ */
+@Controller()
+@UseFilters(GrpcErrorFilter)
+export class MirrorGrpcController implements OnModuleInit {
+  private robots!: RobotController;
+  private runs!: RunController;
+
+  constructor(
+    private readonly mirrors: MirrorService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    this.robots = this.moduleRef.get(RobotController, { strict: true });
+    this.runs = this.moduleRef.get(RunController, { strict: true });
+  }
+
+  private view(req: RepositoryRequest, row: Parameters<typeof mirrorView>[0]) {
+    return { namespace: req.namespace, repository: req.repository, ...mirrorView(row) };
+  }
+
+  @GrpcMethod('MirrorService', 'CreateMirror')
+  async createMirror(req: SettingsRequest, metadata: Metadata) {
+    return this.view(req, await this.mirrors.create(target(req), quayBodyFromSettings(req.mirror), causation(metadata)));
+  }
+
+  @GrpcMethod('MirrorService', 'GetMirror')
+  async getMirror(req: RepositoryRequest) {
+    return this.view(req, await this.mirrors.find(target(req)));
+  }
+
+  @GrpcMethod('MirrorService', 'UpdateMirror')
+  async updateMirror(req: SettingsRequest, metadata: Metadata) {
+    return this.view(req, await this.mirrors.update(target(req), quayBodyFromSettings(req.mirror, req.update_mask), causation(metadata)));
+  }
+
+  @GrpcMethod('MirrorService', 'DeleteMirror')
+  async deleteMirror(req: RepositoryRequest, metadata: Metadata) {
+    await this.mirrors.delete(target(req), causation(metadata));
+    return {};
+  }
+
+  @GrpcMethod('MirrorService', 'SyncNow')
+  async syncNow(req: RepositoryRequest, metadata: Metadata) {
+    return this.view(req, await this.mirrors.syncNow(target(req), causation(metadata)));
+  }
+
+  @GrpcMethod('MirrorService', 'CancelSync')
+  async cancelSync(req: RepositoryRequest, metadata: Metadata) {
+    return this.view(req, await this.mirrors.cancel(target(req), causation(metadata)));
+  }
+
+  @GrpcMethod('MirrorService', 'ListRuns')
+  async listRuns(req: RepositoryRequest & { limit?: number }) {
+    const { namespace, repository } = target(req);
+    return this.runs.list(namespace, repository, req.limit === undefined ? undefined : String(req.limit));
+  }
+
+  @GrpcMethod('MirrorService', 'GetRun')
+  async getRun(req: RepositoryRequest & { run_id?: string }) {
+    const { namespace, repository } = target(req);
+    return this.runs.get(namespace, repository, req.run_id ?? '');
+  }
+
+  @GrpcMethod('MirrorService', 'CreateRobot')
+  async createRobot(req: { namespace?: string; name?: string; description?: string }, metadata: Metadata) {
+    const id = metadata?.get('x-request-id')[0];
+    const headers: Record<string, string> = typeof id === 'string' ? { 'x-request-id': id } : {};
+    return this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, headers);
+  }
+}

@@ -1,0 +1,58 @@
+import type { FieldProblem } from '@ferry/mirror';
+import { InvalidRequestError } from '../http/problem';
+
+/** A decoded `ferry.v1.MirrorSettings` (or a nested message of it): only the fields that were sent. */
+export type MessageObject = { [field: string]: unknown };
+
+const isMessage = (v: unknown): v is MessageObject => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+
+/**
+ * Without a mask, every field that was sent, as Quay's JSON body. Repeated fields have no presence
+ * in proto3, so an empty list at the top of the message means "not sent"; inside a sent message
+ * (root_rule.rule_value) it is passed on for the parser to judge.
+ */
+function sentFields(message: MessageObject, top: boolean): MessageObject {
+  const body: MessageObject = {};
+  for (const [field, value] of Object.entries(message)) {
+    if (value === undefined || value === null) continue;
+    if (top && Array.isArray(value) && value.length === 0) continue;
+    body[field] = isMessage(value) ? sentFields(value, false) : value;
+  }
+  return body;
+}
+
+const MASK_PATH = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$/;
+
+/**
+ * The Quay-shaped body that `parseMirrorInput` (the HTTP API's parser) validates, from a gRPC
+ * request. With an update mask, each path is taken from `settings`; a path whose field was not
+ * sent becomes null, which clears it as `"field": null` does over HTTP. Unknown fields are left
+ * for the parser, which names them.
+ */
+export function quayBodyFromSettings(settings: MessageObject | undefined, updateMask?: { paths?: string[] }): MessageObject {
+  const message = settings ?? {};
+  const paths = updateMask?.paths ?? [];
+  if (paths.length === 0) return sentFields(message, true);
+  const problems: FieldProblem[] = [];
+  const body: MessageObject = {};
+  for (const path of paths) {
+    if (!MASK_PATH.test(path)) {
+      problems.push({ field: 'update_mask', message: `has an invalid path "${path}"` });
+      continue;
+    }
+    const parts = path.split('.');
+    let from: unknown = message;
+    let to = body;
+    parts.forEach((part, i) => {
+      from = isMessage(from) ? from[part] : undefined;
+      if (i === parts.length - 1) {
+        to[part] = from === undefined ? null : isMessage(from) ? sentFields(from, false) : from;
+      } else {
+        if (!isMessage(to[part])) to[part] = {};
+        to = to[part] as MessageObject;
+      }
+    });
+  }
+  if (problems.length) throw new InvalidRequestError(problems);
+  return body;
+}
