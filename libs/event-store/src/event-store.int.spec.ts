@@ -68,6 +68,21 @@ describe('the event store on a real JetStream', () => {
     assert.equal(history.events.length, 8);
   });
 
+  it('sees events another process appended since this one last folded the subject', async () => {
+    const subject = `t${unique}.mirror.e`;
+    const other = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+    try {
+      await handleCommand(store, subject, 'e', counterDecider, { kind: 'request' }, causation);
+      // Another process has its own cache: a copy of the decider stands for it.
+      await handleCommand(other, subject, 'e', { ...counterDecider }, { kind: 'request' }, causation);
+      const result = await handleCommand(store, subject, 'e', counterDecider, { kind: 'request' }, causation);
+      assert.equal(result.state.requests, 3);
+      assert.deepEqual((await store.read(subject, result.events[0]!.position)).events, []);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('delivers each event of a durable consumer to one of its competing consumers', async () => {
     const subject = `t${unique}.run.d`;
     for (let i = 0; i < 6; i++) {

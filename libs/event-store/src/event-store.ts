@@ -155,14 +155,19 @@ export class EventStore {
     }
   }
 
-  /** Every event of one subject, oldest first, and the sequence to expect next. */
-  async read(subject: string): Promise<SubjectHistory> {
+  /**
+   * The events of one subject after `afterSequence` (all of them by default), oldest first, and
+   * the sequence to expect next. A subject with nothing new costs one request.
+   */
+  async read(subject: string, afterSequence = 0): Promise<SubjectHistory> {
     const last = await this.lastSequenceOf(subject);
-    if (last === 0) return { events: [], lastSequence: 0 };
+    if (last <= afterSequence) return { events: [], lastSequence: last };
     const events: StoredEvent[] = [];
     const consumer = await this.js.consumers.get(this.options.stream, {
       filter_subjects: subject,
-      deliver_policy: DeliverPolicy.All,
+      ...(afterSequence > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSequence + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
     });
     const messages = await consumer.consume({ max_messages: 512 });
     try {

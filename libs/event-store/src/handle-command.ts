@@ -14,9 +14,35 @@ export interface CommandResult<State> {
   state: State;
 }
 
+/** Folded states by subject, per decider: a command reads only the events since its last visit. */
+const MAX_CACHED_SUBJECTS = 20_000;
+const folded = new WeakMap<object, Map<string, { state: unknown; lastSequence: number }>>();
+
+async function foldSubject<State, Event extends FerryEvent>(
+  store: EventStore,
+  subject: string,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+): Promise<{ state: State; lastSequence: number }> {
+  let cache = folded.get(decider);
+  if (!cache) folded.set(decider, (cache = new Map()));
+  const key = `${store.options.stream}/${subject}`;
+  const cached = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  const history = await store.read(subject, cached?.lastSequence ?? 0);
+  const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), cached?.state ?? decider.initialState());
+  remember(cache, key, state, history.lastSequence);
+  return { state, lastSequence: history.lastSequence };
+}
+
+function remember(cache: Map<string, { state: unknown; lastSequence: number }>, key: string, state: unknown, lastSequence: number): void {
+  cache.delete(key);
+  cache.set(key, { state, lastSequence });
+  if (cache.size > MAX_CACHED_SUBJECTS) cache.delete(cache.keys().next().value!);
+}
+
 /**
  * Read the aggregate's subject, fold it, decide, append with the read's sequence as the
- * expectation. A conflict means someone else appended in between: start again from a fresh read.
+ * expectation. States are immutable, so the fold of a subject is kept and the next command on it
+ * reads only newer events. A conflict means someone else appended in between: start again from a fresh read.
  * Domain errors thrown by `decide` propagate unchanged.
  */
 export async function handleCommand<Command, State, Event extends FerryEvent>(
@@ -29,8 +55,8 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
   maxAttempts = 10,
 ): Promise<CommandResult<State>> {
   for (let attempt = 1; ; attempt++) {
-    const history = await store.read(subject);
-    let state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState());
+    const history = await foldSubject(store, subject, decider);
+    let state = history.state;
     const resolved = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
     const drafts = decider.decide(resolved, state);
     if (drafts.length === 0) return { events: [], state };
@@ -41,6 +67,7 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
         expectedSequence: history.lastSequence,
       });
       state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
+      remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
       return { events, state };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -56,9 +83,5 @@ export async function loadState<State, Event extends FerryEvent>(
   subject: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
 ): Promise<{ state: State; lastSequence: number }> {
-  const history = await store.read(subject);
-  return {
-    state: history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState()),
-    lastSequence: history.lastSequence,
-  };
+  return foldSubject(store, subject, decider);
 }
