@@ -45,6 +45,7 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
   const fullEnv: Record<string, string> = {
     FERRY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     FERRY_API_PORT: String(apiPort),
+    FERRY_GRPC_PORT: String(await freePort()),
     FERRY_HOMEPAGE_URL: `http://127.0.0.1:${apiPort}`,
     FERRY_LOG_LEVEL: 'log',
     REPO_MIRROR_INTERVAL: '1',

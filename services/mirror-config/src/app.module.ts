@@ -11,6 +11,8 @@ import { NotificationRuleService } from './notifications/notification-rule.servi
 import { UserNotificationController } from './notifications/user-notification.controller';
 import { RobotController } from './robots/robot.controller';
 import { RunController } from './runs/run.controller';
+import { RunQueries } from './runs/run-queries.service';
+import { RobotService } from './robots/robot.service';
 import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** mirror-config's composition root. */
@@ -27,6 +29,8 @@ export class AppModule {
         ApiProjections,
         { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
         MirrorService,
+        RobotService,
+        RunQueries,
         NotificationRuleService,
       ],
     };

@@ -12,7 +12,9 @@ void bootService('mirror-config', () => readConfig(), async (config) => {
   app.useGlobalFilters(new ProblemDetailsFilter());
   // A hybrid app: the gRPC API shares the HTTP API's services; its own filter maps errors to statuses.
   app.connectMicroservice(grpcServerOptions(config), { inheritAppConfig: false });
-  await app.startAllMicroservices();
+  await app.startAllMicroservices().catch((error: unknown) => {
+    throw new Error(`the gRPC API cannot listen on ${config.apiHost}:${config.grpcPort} (FERRY_GRPC_PORT): ${(error as Error).message}`, { cause: error });
+  });
   await app.listen(config.apiPort, config.apiHost);
   return app;
 });

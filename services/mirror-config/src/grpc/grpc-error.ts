@@ -30,7 +30,7 @@ function googleRpc() {
   if (!rpcTypes) {
     const root = new protobuf.Root();
     root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : join(PROTO_ROOT, target));
-    root.loadSync('google/rpc/status.proto');
+    root.loadSync('google/rpc/status.proto', { keepCase: true });
     rpcTypes = { status: root.lookupType('google.rpc.Status'), badRequest: root.lookupType('google.rpc.BadRequest') };
   }
   return rpcTypes;

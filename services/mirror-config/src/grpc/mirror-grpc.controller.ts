@@ -1,13 +1,12 @@
-import { Controller, UseFilters, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Controller, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Causation } from '@ferry/event-store';
 import { causationFromRequest } from '../http/request-context';
 import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
 import { mirrorView } from '../mirror/mirror.view';
-import { RobotController } from '../robots/robot.controller';
-import { RunController } from '../runs/run.controller';
+import { RobotService } from '../robots/robot.service';
+import { RunQueries } from '../runs/run-queries.service';
 import { GrpcErrorFilter } from './grpc-error';
 import { quayBodyFromSettings, type MessageObject } from './mirror-settings';
 
@@ -30,25 +29,18 @@ function causation(metadata: Metadata | undefined): Causation {
 
 /**
  * `ferry.v1.MirrorService`: the HTTP API's operations over gRPC. It holds no logic of its own:
- * mirrors go through MirrorService and the Quay body parser, robots and runs through the HTTP
- * controllers' handlers (those live there, not in a service), and the answers are the HTTP views,
+ * it calls the same services as the HTTP controllers (mirrors, robots, run queries) and answers
+ * with the HTTP views,
  * whose snake_case fields are the proto's. Passwords are write-only: `Mirror` has no such field.
  */
 @Controller()
 @UseFilters(GrpcErrorFilter)
-export class MirrorGrpcController implements OnModuleInit {
-  private robots!: RobotController;
-  private runs!: RunController;
-
+export class MirrorGrpcController {
   constructor(
     private readonly mirrors: MirrorService,
-    private readonly moduleRef: ModuleRef,
+    private readonly robots: RobotService,
+    private readonly runs: RunQueries,
   ) {}
-
-  onModuleInit(): void {
-    this.robots = this.moduleRef.get(RobotController, { strict: true });
-    this.runs = this.moduleRef.get(RunController, { strict: true });
-  }
 
   private view(req: RepositoryRequest, row: Parameters<typeof mirrorView>[0]) {
     return { namespace: req.namespace, repository: req.repository, ...mirrorView(row) };
@@ -99,8 +91,6 @@ export class MirrorGrpcController implements OnModuleInit {
 
   @GrpcMethod('MirrorService', 'CreateRobot')
   async createRobot(req: { namespace?: string; name?: string; description?: string }, metadata: Metadata) {
-    const id = metadata?.get('x-request-id')[0];
-    const headers: Record<string, string> = typeof id === 'string' ? { 'x-request-id': id } : {};
-    return this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, headers);
+    return this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, causation(metadata));
   }
 }

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { EventLogRow, RunRow, RunTagRow, TagRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { parseLimit } from '../http/query';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { MirrorService } from '../mirror/mirror.service';
+
+export function runView(run: RunRow) {
+  return {
+    run_id: run.runId,
+    trigger: run.trigger,
+    status: run.status,
+    attempts: run.attempts,
+    worker: run.worker,
+    scheduled_at: run.scheduledAt.toISOString(),
+    started_at: run.startedAt?.toISOString() ?? null,
+    finished_at: run.finishedAt?.toISOString() ?? null,
+    tags_matched: run.tagsMatched,
+    tags_copied: run.tagsCopied,
+    tags_unchanged: run.tagsUnchanged,
+    tags_deleted: run.tagsDeleted,
+    tags_failed: run.tagsFailed,
+    bytes_copied: run.bytesCopied,
+    error: run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
+  };
+}
+
+/** What Quay lacks: run history, per-tag results, the target's tag ledger and usage logs. */
+@Injectable()
+export class RunQueries {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly mirrors: MirrorService,
+  ) {}
+
+  async list(namespace: string, repository: string, limit?: string) {
+    const mirror = await this.mirrors.find({ namespace, repository });
+    const runs = await this.dataSource.getRepository(RunRow).find({ where: { mirrorId: mirror.mirrorId }, order: { scheduledAt: 'DESC' }, take: parseLimit(limit) });
+    return { runs: runs.map(runView) };
+  }
+
+  async get(namespace: string, repository: string, runId: string) {
+    const mirror = await this.mirrors.find({ namespace, repository });
+    if (!/^[0-9a-f-]{36}$/.test(runId)) throw new InvalidRequestError([{ field: 'runId', message: 'must be a run id (UUID)' }]);
+    const run = await this.dataSource.getRepository(RunRow).findOneBy({ runId, mirrorId: mirror.mirrorId });
+    if (!run) throw new NotFoundError(`no run ${runId} for ${mirror.mirrorId}`);
+    const tags = await this.dataSource.getRepository(RunTagRow).find({ where: { runId }, order: { tag: 'ASC' } });
+    return {
+      ...runView(run),
+      tags: tags.map((t) => ({ tag: t.tag, result: t.result, digest: t.digest, bytes_copied: t.bytesCopied, error: t.errorCode ? { code: t.errorCode, message: t.errorMessage } : null })),
+    };
+  }
+
+  async tags(namespace: string, repository: string) {
+    const mirror = await this.mirrors.find({ namespace, repository });
+    const tags = await this.dataSource.getRepository(TagRow).find({ where: { mirrorId: mirror.mirrorId }, order: { tag: 'ASC' } });
+    return { tags: tags.map((t) => ({ name: t.tag, manifest_digest: t.digest, media_type: t.mediaType, run_id: t.runId, last_modified: t.updatedAt.toISOString() })) };
+  }
+
+  /** Quay's usage logs for the mirror: every event of the mirror and its runs, newest first. */
+  async logs(namespace: string, repository: string, limit?: string) {
+    const mirror = await this.mirrors.find({ namespace, repository });
+    const rows = await this.dataSource
+      .getRepository(EventLogRow)
+      .createQueryBuilder('e')
+      .where(`e.aggregate_id = :id OR e.data->>'mirrorId' = :id`, { id: mirror.mirrorId })
+      .orderBy('e.position', 'DESC')
+      .take(parseLimit(limit))
+      .getMany();
+    return {
+      logs: rows.map((e) => ({ kind: e.type, datetime: e.occurredAt.toISOString(), correlation_id: e.correlationId, metadata: redact(e.data) })),
+    };
+  }
+}
+
+/** Events hold secrets only sealed; the sealed form is still nobody's business in a log view. */
+function redact(data: unknown): unknown {
+  return JSON.parse(JSON.stringify(data), (key, value) => (key === 'externalRegistryPassword' || key === 'token' ? (value ? '(sealed)' : null) : value));
+}
