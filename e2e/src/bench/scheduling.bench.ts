@@ -2,10 +2,10 @@
  * Scheduling benchmark (part of `npm run bench`): 10,000 configured mirrors, 1,000 of them due at
  * the same instant, against a local upstream of tiny images. Reports the time from due to
  * `MirrorStarted` (p50/p99) and runs completed per second with 1, 2 and 4 sync-worker processes,
- * and what one scheduler tick costs over 10,000 mirrors. Writes docs/scheduling-benchmark.md.
+ * and what one scheduler tick costs over 10,000 mirrors. Writes its section of docs/benchmarks.md.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregateSubject, AggregateKind, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
@@ -18,6 +18,19 @@ const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
 const DUE = Number(process.env.BENCH_DUE ?? 1_000);
 const WORKER_COUNTS = [1, 2, 4];
 const ROOT = join(__dirname, '..', '..', '..');
+
+const SECTION_START = '<!-- scheduling-benchmark: written by e2e/src/bench/scheduling.bench.ts -->';
+const SECTION_END = '<!-- /scheduling-benchmark -->';
+
+/** Replaces this benchmark's section of the benchmarks page (or adds it), leaving the rest. */
+function writeSection(path: string, section: string): void {
+  const page = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const block = `${SECTION_START}\n${section}${SECTION_END}\n`;
+  const start = page.indexOf(SECTION_START);
+  const end = page.indexOf(SECTION_END);
+  const next = start >= 0 && end > start ? page.slice(0, start) + block + page.slice(end + SECTION_END.length + 1) : `${page.trimEnd()}\n\n${block}`;
+  writeFileSync(path, next);
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
     }
 
     const doc = [
-      '# Scheduling benchmark',
+      '## Scheduling',
       '',
       `${MIRRORS.toLocaleString('en')} configured mirrors, ${DUE.toLocaleString('en')} of them due at the same instant, each a`,
       'one-tag mirror of a tiny image on a local `docker-registry`; one scheduler (`REPO_MIRROR_INTERVAL=1`),',
@@ -153,7 +166,7 @@ async function main(): Promise<void> {
       ...lines,
       '',
     ].join('\n');
-    writeFileSync(join(ROOT, 'docs', 'scheduling-benchmark.md'), doc);
+    writeSection(join(ROOT, 'docs', 'benchmarks.md'), doc);
     process.stdout.write(doc);
   } finally {
     await ferry?.stopAll();
