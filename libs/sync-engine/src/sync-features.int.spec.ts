@@ -17,20 +17,12 @@ import {
   type RunningRegistry,
 } from '@ferry/testing';
 import { syncRepository } from './sync-repository';
+import { testSyncRequest } from './sync-request.fixtures';
 import { MemoryLedger } from './target-ledger';
 import type { SyncRequest } from './sync-request';
 
-function req(upstreamHost: string, upstreamRepo: string, target: RunningRegistry, targetRepo: string, extra: Partial<SyncRequest> = {}): SyncRequest {
-  return {
-    upstream: { reference: `${upstreamHost}/${upstreamRepo}`, verifyTls: false },
-    target: { registryUrl: target.url, repository: targetRepo },
-    tagPatterns: ['*'],
-    timeoutSeconds: 30,
-    ssrfAllowedHosts: ['127.0.0.1'],
-    retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 },
-    ...extra,
-  };
-}
+const req: typeof testSyncRequest = (host, repo, target, targetRepo, extra = {}) =>
+  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 }, ...extra });
 
 /** A reverse proxy that answers the first `failures` matching requests itself with a fault. */
 async function startFaultProxy(backend: RunningRegistry, rule: { match: (method: string, url: string) => boolean; failures: number; status: number; retryAfter?: string }) {

@@ -11,19 +11,11 @@ import {
   type RunningRegistry,
 } from '@ferry/testing';
 import { syncRepository } from './sync-repository';
+import { testSyncRequest } from './sync-request.fixtures';
 import type { SyncRequest, TagResult } from './sync-request';
 
-function req(upstreamHost: string, upstreamRepo: string, target: RunningRegistry, targetRepo: string, extra: Partial<SyncRequest> = {}): SyncRequest {
-  return {
-    upstream: { reference: `${upstreamHost}/${upstreamRepo}`, verifyTls: false },
-    target: { registryUrl: target.url, repository: targetRepo },
-    tagPatterns: ['*'],
-    timeoutSeconds: 30,
-    ssrfAllowedHosts: ['127.0.0.1'],
-    retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
-    ...extra,
-  };
-}
+const req: typeof testSyncRequest = (host, repo, target, targetRepo, extra = {}) =>
+  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 }, ...extra });
 
 function byTag(results: TagResult[]): Record<string, string> {
   return Object.fromEntries(results.map((r) => [r.tag, r.kind === 'failed' ? r.error.code : r.kind]));

@@ -12,19 +12,10 @@ import {
 import { RegistryClient, createRegistryDispatcher } from '@ferry/registry-client';
 import type { LookupFunction } from 'node:net';
 import { syncRepository } from './sync-repository';
+import { testSyncRequest } from './sync-request.fixtures';
 import type { SyncRequest } from './sync-request';
 
-function req(upstreamHost: string, upstreamRepo: string, target: RunningRegistry, targetRepo: string, extra: Partial<SyncRequest> = {}): SyncRequest {
-  return {
-    upstream: { reference: `${upstreamHost}/${upstreamRepo}`, verifyTls: false },
-    target: { registryUrl: target.url, repository: targetRepo, caBundle: target.caCertificate },
-    tagPatterns: ['*'],
-    timeoutSeconds: 30,
-    ssrfAllowedHosts: ['127.0.0.1'],
-    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
-    ...extra,
-  };
-}
+const req = testSyncRequest;
 
 const synced = (report: { results: Array<{ kind: string }> }) => report.results.every((r) => r.kind === 'synced');
 
