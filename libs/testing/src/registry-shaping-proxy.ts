@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transform, type TransformCallback } from 'node:stream';
 
 /** Hooks of a {@link startShapingProxy}. */
 export interface ShapingRules {
@@ -9,6 +10,23 @@ export interface ShapingRules {
   answerHeaders?: (req: IncomingMessage, headers: OutgoingHttpHeaders, status: number) => OutgoingHttpHeaders;
   /** Request lines (`METHOD path`) whose concurrency to track, for {@link ShapingProxy.maxInFlight}. */
   track?: RegExp[];
+  /** Slows every forwarded answer body to this many bytes per second (0: full speed). */
+  bytesPerSecond?: () => number;
+  /** Called as each request arrives; what it returns is called once the answer is done. */
+  observe?: (req: IncomingMessage) => (() => void) | void;
+}
+
+/** Passes bytes on at a rate read for each chunk, so a test can change it mid-transfer. */
+class Throttle extends Transform {
+  constructor(private readonly rate: () => number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const rate = this.rate();
+    if (rate <= 0) return done(null, chunk);
+    setTimeout(() => done(null, chunk), (chunk.length / rate) * 1000);
+  }
 }
 
 /** A reverse proxy in front of a registry that tests can steer. */
@@ -41,14 +59,18 @@ export async function startShapingProxy(backendUrl: string, rules: ShapingRules 
       const n = inFlight.filter((l) => t.test(l)).length;
       peaks.set(t.source, Math.max(peaks.get(t.source) ?? 0, n));
     }
-    res.once('close', () => inFlight.splice(inFlight.indexOf(line), 1));
+    const finished = rules.observe?.(req);
+    res.once('close', () => {
+      inFlight.splice(inFlight.indexOf(line), 1);
+      finished?.();
+    });
     if (rules.answer && (await rules.answer(req, res))) return;
     const out = httpRequest(
       { host: backend.hostname, port: Number(backend.port), method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         const status = answer.statusCode ?? 502;
         res.writeHead(status, rules.answerHeaders ? rules.answerHeaders(req, { ...answer.headers }, status) : answer.headers);
-        answer.pipe(res);
+        (rules.bytesPerSecond ? answer.pipe(new Throttle(rules.bytesPerSecond)) : answer).pipe(res);
       },
     );
     out.on('error', () => res.destroy());
