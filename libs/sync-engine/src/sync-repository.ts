@@ -211,6 +211,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
 
     const syncTag = async (tag: string, extra: boolean): Promise<void> => {
       if (signal?.aborted) return;
+      req.onTagStart?.(tag);
       let upHead: ManifestHead | null;
       try {
         // A tag the target lacks (by its listing) is fetched at once: the GET gives the digest a HEAD would.

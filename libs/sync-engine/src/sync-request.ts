@@ -40,6 +40,8 @@ export interface SyncRequest {
   ssrfAllowedHosts: string[];
   /** Cancel: aborts in-flight copies promptly; no deletions after a cancel. */
   signal?: AbortSignal;
+  /** Called as each tag's copy begins (for per-tag spans and progress). */
+  onTagStart?: (tag: string) => void;
   /** Called as each tag finishes (awaited, one at a time). */
   onTagResult?: (r: TagResult) => Promise<void> | void;
 

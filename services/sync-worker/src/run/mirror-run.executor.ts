@@ -157,6 +157,7 @@ export class MirrorRunExecutor {
     let report: SyncReport | null = null;
     let failure: { error: RunError; retryable: boolean } | null = null;
     const results: TagResult[] = [];
+    const tagStarts = new Map<string, number>();
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     try {
       if (!abort.signal.aborted) {
@@ -178,9 +179,10 @@ export class MirrorRunExecutor {
           tagConcurrency: this.settings.tagConcurrency,
           blobConcurrency: this.settings.blobConcurrency,
           signal: abort.signal,
+          onTagStart: (tag) => void tagStarts.set(tag, Date.now()),
           onTagResult: async (result) => {
             results.push(result);
-            recordTagSpan(result);
+            recordTagSpan(result, tagStarts.get(result.tag));
             await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
           },
         });
@@ -239,9 +241,10 @@ export class MirrorRunExecutor {
   }
 }
 
-/** A span per tag under the run's span, named after the tag's outcome. */
-function recordTagSpan(result: TagResult): void {
+/** A span per tag under the run's span, from the tag's start to its result. */
+function recordTagSpan(result: TagResult, startTime: number | undefined): void {
   const span = trace.getTracer('ferry').startSpan(`mirror.tag ${result.tag}`, {
+    ...(startTime === undefined ? {} : { startTime }),
     attributes: { 'ferry.tag': result.tag, 'ferry.tag_result': result.kind, ...(result.kind === 'synced' ? { 'ferry.digest': result.digest, 'ferry.unchanged': result.unchanged } : {}) },
   });
   if (result.kind === 'failed') span.setStatus({ code: 2, message: result.error.code });
