@@ -1,11 +1,12 @@
+import { NotificationMethod } from '@ferry/contracts';
+
 /**
- * The ways Ferry can deliver a notification from this lib. In-app notifications are rows the API
- * serves, not a delivery, so they are not here.
- * (`@ferry/contracts`' `NotificationMethod` is these plus `quay_notification`, the in-app list.)
+ * The ways Ferry can deliver a notification from this lib: `@ferry/contracts`' methods without
+ * the in-app list (`quay_notification`), whose rows the API serves rather than a delivery.
  */
 export const DeliveryMethod = {
-  Webhook: 'webhook',
-  Slack: 'slack',
-  Email: 'email',
+  Webhook: NotificationMethod.Webhook,
+  Slack: NotificationMethod.Slack,
+  Email: NotificationMethod.Email,
 } as const;
 export type DeliveryMethod = (typeof DeliveryMethod)[keyof typeof DeliveryMethod];
