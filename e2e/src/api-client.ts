@@ -1,3 +1,4 @@
+import { eventually } from '@ferry/testing';
 /** One answer of Ferry's HTTP API, parsed. */
 export interface ApiAnswer {
   status: number;
@@ -23,4 +24,29 @@ export function apiClient(baseUrl: () => string, transcript: string[] = []): Api
     transcript.push(text);
     return { status: res.status, json: text ? JSON.parse(text) : null, contentType: res.headers.get('content-type') };
   };
+}
+
+/** A mirror as `GET .../mirror` shows it, with the fields the tests read. */
+export interface MirrorView {
+  sync_status: string;
+  last_run_id: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Asks for a sync now and waits until a run newer than the mirror's last one has ended
+ * (SUCCESS or FAIL); returns the mirror as it then is.
+ */
+export async function syncNowAndWait(api: Api, mirrorPath: string, timeoutMs = 60_000): Promise<MirrorView> {
+  const before = ((await api('GET', mirrorPath)).json as MirrorView).last_run_id;
+  const now = await api('POST', `${mirrorPath}/sync-now`);
+  if (now.status !== 204) throw new Error(`sync-now answered ${now.status}: ${JSON.stringify(now.json)}`);
+  return eventually(
+    async () => {
+      const view = (await api('GET', mirrorPath)).json as MirrorView;
+      return view.last_run_id && view.last_run_id !== before && ['SUCCESS', 'FAIL'].includes(view.sync_status) ? view : undefined;
+    },
+    timeoutMs,
+    `a run of ${mirrorPath} to finish`,
+  );
 }

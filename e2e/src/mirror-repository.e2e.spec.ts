@@ -20,19 +20,13 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient } from './api-client';
+import { apiClient, syncNowAndWait, type MirrorView } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { exportedSpans, startReceiver, type Receiver } from './receivers';
 
 const UPSTREAM_REPO = 'library/app';
 const PASSWORD = 'upstream-Pa55word-never-shown';
 const PATTERNS = ['v3.[!1]*', QUAY_EXAMPLE_INDEX_TAGS.ociIndex, QUAY_EXAMPLE_INDEX_TAGS.dockerList];
-
-interface MirrorView {
-  sync_status: string;
-  last_run_id: string | null;
-  [key: string]: unknown;
-}
 
 describe('mirroring a repository end to end through the four services', () => {
   let upstream: RunningRegistry;
@@ -60,13 +54,8 @@ describe('mirroring a repository end to end through the four services', () => {
   const expectedSelection = (digests: Record<string, string>) =>
     Object.fromEntries(Object.entries(digests).filter(([tag]) => /^v3\.[^1]/.test(tag) || Object.values(QUAY_EXAMPLE_INDEX_TAGS).includes(tag as never)).sort());
 
-  async function syncAndWait(previousRun: string | null): Promise<MirrorView> {
-    const now = await api('POST', `${mirrorPath}/sync-now`);
-    assert.equal(now.status, 204, JSON.stringify(now.json));
-    const view = await eventually(async () => {
-      const view = (await api('GET', mirrorPath)).json as MirrorView;
-      return view.last_run_id && view.last_run_id !== previousRun && ['SUCCESS', 'FAIL'].includes(view.sync_status) ? view : undefined;
-    }, 60_000, 'the run to finish');
+  async function syncAndWait(): Promise<MirrorView> {
+    const view = await syncNowAndWait(api, mirrorPath);
     if (view.sync_status !== 'SUCCESS') {
       const run = (await api('GET', `${mirrorPath}/runs/${view.last_run_id}`)).json;
       assert.fail(`run ${view.last_run_id} ended ${view.sync_status}: ${JSON.stringify(run)}`);
@@ -124,7 +113,7 @@ describe('mirroring a repository end to end through the four services', () => {
 
   let firstRun: MirrorView;
   it('syncs now: the target holds exactly the selected tags with the upstream\'s digests, children and blobs', async () => {
-    firstRun = await syncAndWait(null);
+    firstRun = await syncAndWait();
     assert.equal(firstRun.sync_status, 'SUCCESS', ferry.output());
     assert.deepEqual(await tagDigests(target, 'mirrors/app'), expectedSelection(upstreamDigests));
     for (const tag of Object.values(QUAY_EXAMPLE_INDEX_TAGS)) {
@@ -185,7 +174,7 @@ describe('mirroring a repository end to end through the four services', () => {
     const moved = await pushImage(upstream, UPSTREAM_REPO, 'v3.2', { mediaType: 'oci', layers: [{ seed: 'moved-v3.2', size: 4096 }] });
     await deleteManifest(upstream, UPSTREAM_REPO, upstreamDigests['v3.3']!);
     const added = await pushImage(upstream, UPSTREAM_REPO, 'v3.4', { mediaType: 'docker', layers: [{ seed: 'new-v3.4', size: 4096 }] });
-    const second = await syncAndWait(firstRun.last_run_id);
+    const second = await syncAndWait();
     assert.equal(second.sync_status, 'SUCCESS', ferry.output());
     const now = await tagDigests(upstream, UPSTREAM_REPO);
     assert.equal(now['v3.2'], moved.digest);

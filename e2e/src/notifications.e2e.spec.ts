@@ -12,7 +12,7 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient } from './api-client';
+import { apiClient, syncNowAndWait } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
 
@@ -33,15 +33,9 @@ describe('notifications end to end: rules through the API, delivery by the notif
   const hits = (path: string) => receiver.requests.filter((r) => r.path === path);
 
   async function syncAndWait(repo: string, expected: 'SUCCESS' | 'FAIL'): Promise<string> {
-    const before = (await api('GET', `/repository/notify/${repo}/mirror`)).json.last_run_id as string | null;
-    const now = await api('POST', `/repository/notify/${repo}/mirror/sync-now`);
-    assert.equal(now.status, 204, JSON.stringify(now.json));
-    const view = await eventually(async () => {
-      const v = (await api('GET', `/repository/notify/${repo}/mirror`)).json;
-      return v.last_run_id && v.last_run_id !== before && ['SUCCESS', 'FAIL'].includes(v.sync_status) ? v : undefined;
-    }, 60_000, `the ${repo} run to finish`);
+    const view = await syncNowAndWait(api, `/repository/notify/${repo}/mirror`);
     assert.equal(view.sync_status, expected, ferry.output());
-    return view.last_run_id;
+    return view.last_run_id!;
   }
 
   before(async () => {

@@ -108,7 +108,19 @@ export type MirrorEvent =
 // ---- run stream: per-tag results, written only by the worker that holds the run ---------------
 export type MirrorTagSynced = Event<
   'MirrorTagSynced',
-  { mirrorId: string; runId: string; tag: string; digest: string; mediaType: string; bytesCopied: number; unchanged: boolean }
+  {
+    mirrorId: string;
+    runId: string;
+    tag: string;
+    /** The target's digest. */
+    digest: string;
+    mediaType: string;
+    bytesCopied: number;
+    unchanged: boolean;
+    /** The upstream digest it was copied from, and how (the sync engine's copy profile); absent on older events. */
+    sourceDigest?: string;
+    copyProfile?: string;
+  }
 >;
 export type MirrorTagFailed = Event<'MirrorTagFailed', { mirrorId: string; runId: string; tag: string; error: RunError }>;
 export type MirrorTagDeleted = Event<'MirrorTagDeleted', { mirrorId: string; runId: string; tag: string; digest: string | null }>;

@@ -69,6 +69,11 @@ export interface RunSummary {
   tagsDeleted: number;
   tagsFailed: number;
   bytesCopied: number;
+  /**
+   * Every tag was checked on the target too, none taken on the word of the previous run's
+   * results: a full check, which finds and repairs drift. Absent on runs recorded before it existed.
+   */
+  targetChecked?: boolean;
 }
 
 export interface RunError {

@@ -7,6 +7,7 @@ export {
   evolveMirror,
   initialMirrorState,
   isDue,
+  targetCheckDue,
   type MirrorState,
   type MirrorCommand,
   type ActiveRun,

@@ -33,6 +33,10 @@ export interface MirrorState {
   lastFencingToken: number;
   retriesRemaining: number;
   consecutiveFailures: number;
+  /** The last run that ended: its tag results record what Ferry wrote to the target. */
+  lastRunId: string | null;
+  /** When the last run that checked every tag on the target began: drift is repaired up to then. */
+  lastTargetCheckAt: string | null;
 }
 
 export type MirrorCommand =
@@ -69,6 +73,8 @@ export const initialMirrorState = (): MirrorState => ({
   lastFencingToken: 0,
   retriesRemaining: RETRIES_PER_INTERVAL,
   consecutiveFailures: 0,
+  lastRunId: null,
+  lastTargetCheckAt: null,
 });
 
 function existing(state: MirrorState): { mirrorId: string; config: MirrorConfig } {
@@ -220,6 +226,23 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
   }
 }
 
+/** What an ended run tells later runs about the target. */
+function afterRun(state: MirrorState, runId: string, summary: RunSummary): Pick<MirrorState, 'lastRunId' | 'lastTargetCheckAt'> {
+  return {
+    lastRunId: runId,
+    lastTargetCheckAt: summary.targetChecked && summary.startedAt ? summary.startedAt : state.lastTargetCheckAt,
+  };
+}
+
+/**
+ * Whether a run must check every tag on the target rather than trust the last run's results:
+ * when no full check has happened yet, or the last one began `intervalSeconds` or more ago.
+ */
+export function targetCheckDue(state: Pick<MirrorState, 'lastTargetCheckAt'>, now: Date, intervalSeconds: number): boolean {
+  if (state.lastTargetCheckAt === null) return true;
+  return now.getTime() - Date.parse(state.lastTargetCheckAt) >= intervalSeconds * 1000;
+}
+
 export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorState {
   switch (event.type) {
     case 'MirrorCreated':
@@ -257,10 +280,19 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
     case 'MirrorCancelRequested':
       return { ...state, status: MirrorStatus.Cancel, run: state.run && { ...state.run, cancelRequested: true } };
     case 'MirrorSucceeded':
-      return { ...state, status: MirrorStatus.Success, run: null, nextSyncAt: event.data.nextSyncAt, retriesRemaining: RETRIES_PER_INTERVAL, consecutiveFailures: 0 };
+      return {
+        ...state,
+        ...afterRun(state, event.data.runId, event.data.summary),
+        status: MirrorStatus.Success,
+        run: null,
+        nextSyncAt: event.data.nextSyncAt,
+        retriesRemaining: RETRIES_PER_INTERVAL,
+        consecutiveFailures: 0,
+      };
     case 'MirrorFailed':
       return {
         ...state,
+        ...afterRun(state, event.data.runId, event.data.summary),
         status: MirrorStatus.Fail,
         run: null,
         nextSyncAt: event.data.nextSyncAt,
@@ -268,7 +300,14 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
         consecutiveFailures: event.data.consecutiveFailures,
       };
     case 'MirrorCancelled':
-      return { ...state, status: MirrorStatus.Cancel, run: null, nextSyncAt: event.data.nextSyncAt };
+      return {
+        ...state,
+        // A cancelled run's results are true as far as they go; it never counts as a full check.
+        ...(event.data.runId ? { lastRunId: event.data.runId } : {}),
+        status: MirrorStatus.Cancel,
+        run: null,
+        nextSyncAt: event.data.nextSyncAt,
+      };
     default:
       return state;
   }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
-import { decideMirror, evolveMirror, initialMirrorState, isDue, type MirrorCommand } from './mirror.decider';
+import { decideMirror, evolveMirror, initialMirrorState, isDue, targetCheckDue, type MirrorCommand } from './mirror.decider';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -133,5 +133,37 @@ describe('cancel with nothing to cancel', () => {
   });
   it('withdraws a pending sync-now', () => {
     assert.equal(given(created, { type: 'MirrorSyncNowRequested', data: { mirrorId: 'ns/repo' } }).when({ kind: 'cancel', now: T0 })[0]?.type, 'MirrorCancelled');
+  });
+});
+
+describe('what ended runs tell the next one about the target', () => {
+  const startedRun = (runId: string, token: number): NewEvent<MirrorEvent>[] => [
+    { type: 'MirrorRunScheduled', data: { mirrorId: 'ns/repo', runId, trigger: 'schedule', fencingToken: token, leaseExpiresAt: at(600).toISOString(), externalReference: 'x' } },
+    { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId, trigger: 'schedule', externalReference: 'x', fencingToken: token, worker: 'w/1' } },
+  ];
+  const succeeded = (runId: string, startedAt: string, targetChecked: boolean): NewEvent<MirrorEvent> => ({
+    type: 'MirrorSucceeded',
+    data: { mirrorId: 'ns/repo', runId, summary: { ...summary, startedAt, targetChecked }, nextSyncAt: at(7200).toISOString() },
+  });
+
+  it('asks for a full check before any run has made one, and again once the interval has passed', () => {
+    const { state } = given(created);
+    assert.equal(state.lastRunId, null);
+    assert.equal(targetCheckDue(state, at(0), 86400), true);
+    const checked = given(created, ...startedRun('r1', 1), succeeded('r1', at(10).toISOString(), true)).state;
+    assert.equal(checked.lastRunId, 'r1');
+    assert.equal(checked.lastTargetCheckAt, at(10).toISOString());
+    assert.equal(targetCheckDue(checked, at(100), 86400), false);
+    assert.equal(targetCheckDue(checked, at(10 + 86400), 86400), true);
+    assert.equal(targetCheckDue(checked, at(11), 0), true, 'an interval of 0 checks on every run');
+  });
+
+  it('moves the ledger to each ended run but the full-check time only with a full check', () => {
+    const trusting = given(created, ...startedRun('r1', 1), succeeded('r1', at(10).toISOString(), true), ...startedRun('r2', 2), succeeded('r2', at(50).toISOString(), false)).state;
+    assert.equal(trusting.lastRunId, 'r2');
+    assert.equal(trusting.lastTargetCheckAt, at(10).toISOString());
+    const cancelled = evolveMirror(trusting, { type: 'MirrorCancelled', data: { mirrorId: 'ns/repo', runId: 'r3', summary: null, nextSyncAt: at(7200).toISOString() } } as MirrorEvent);
+    assert.equal(cancelled.lastRunId, 'r3');
+    assert.equal(cancelled.lastTargetCheckAt, at(10).toISOString());
   });
 });

@@ -13,6 +13,7 @@ import { UserNotificationRow } from './entities/user-notification.entity';
 import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Notifications1764400000000 } from './migrations/1764400000000-notifications';
+import { RunTargetCheck1764500000000 } from './migrations/1764500000000-run-target-check';
 
 export const ENTITIES = [
   MirrorRow,
@@ -42,7 +43,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

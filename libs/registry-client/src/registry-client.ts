@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { sendRequest } from './undici-parts';
 import { RateLimitGate } from './rate-limit-gate';
 import type { Descriptor } from './manifest-document';
@@ -63,8 +64,6 @@ interface SendOptions {
   /** Statuses that count as success; others become errors. */
   ok: number[];
   what: string;
-  /** Streaming responses get an idle timeout instead of a total one. */
-  stream?: boolean;
 }
 
 function pullScope(repo: string): string {
@@ -114,6 +113,8 @@ export class RegistryClient {
     this.timeoutMs = opts.timeoutMs ?? 300_000;
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
     this.rateLimit = new RateLimitGate(opts.rateLimitPauseMs ?? 60_000, opts.onRateLimited);
+    // Every request in flight listens to the cancel signal: dozens at once is expected, not a leak.
+    if (opts.signal) setMaxListeners(0, opts.signal);
     this.auth = new TokenAuthenticator(opts.credentials, opts.dispatcher, {
       timeoutMs: this.timeoutMs,
       signal: opts.signal,
@@ -176,11 +177,6 @@ export class RegistryClient {
     const url = new URL(o.path, this.baseUrl);
     let authorization = await this.auth.headerFor(o.scope);
     for (let authAttempt = 0; ; authAttempt++) {
-      const signal = o.stream
-        ? this.opts.signal
-        : this.opts.signal
-          ? AbortSignal.any([this.opts.signal, AbortSignal.timeout(this.timeoutMs)])
-          : AbortSignal.timeout(this.timeoutMs);
       // Docker Hub budgets manifest GETs only.
       const release = o.method === 'GET' && url.pathname.includes('/manifests/') ? await this.rateLimit.acquire(this.opts.signal) : undefined;
       this.opts.onRequest?.(o.method, url.toString());
@@ -196,9 +192,11 @@ export class RegistryClient {
           reset: false,
           headers: { ...(o.headers ?? {}), ...(authorization ? { authorization } : {}) },
           body: o.body,
+          // The operation timeout: undici fails a request whose headers, or whose next body bytes,
+          // take longer than this (a per-request AbortSignal.timeout cost more than the HEAD itself).
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
-          signal,
+          signal: this.opts.signal,
         });
       } catch (error) {
         release?.();
@@ -381,7 +379,6 @@ export class RegistryClient {
       path: `/v2/${repo}/blobs/${digest}`,
       scope: pullScope(repo),
       ok: [200],
-      stream: true,
       what: `GET blob ${this.host}/${repo}@${digest}`,
     });
     return { body: res.body, size: Number(res.headers['content-length'] ?? -1) };

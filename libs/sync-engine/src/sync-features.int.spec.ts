@@ -14,6 +14,7 @@ import {
   listTags,
   manifestDigest,
   seedQuayExampleRepository,
+  startShapingProxy,
   type RunningRegistry,
 } from '@ferry/testing';
 import { syncRepository } from './sync-repository';
@@ -318,9 +319,77 @@ describe('a ledger of what Ferry wrote', () => {
       const trusting = await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger }));
       assert.ok(trusting.results.every((r) => r.kind === 'synced' && r.unchanged));
       assert.equal(await manifestDigest(target, 'mirror/l', 'v3.3'), other.digest);
-      await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger, verifyTarget: true }));
+      const verified = await syncRepository(req(upstream.host, 'quay/example', target, 'mirror/l', { ledger, verifyTarget: true }));
+      assert.equal(verified.tagsTrustedFromLedger, 0);
       assert.equal(await manifestDigest(target, 'mirror/l', 'v3.3'), await manifestDigest(upstream, 'quay/example', 'v3.3'));
+      const synced = verified.results.find((r) => r.kind === 'synced' && r.tag === 'v3.3');
+      assert.equal(synced?.kind === 'synced' && synced.sourceDigest, await manifestDigest(upstream, 'quay/example', 'v3.3'));
     } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
+
+  it('does not vouch for a tag copied with another platform filter', async () => {
+    const [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    try {
+      const platforms = [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64' },
+      ];
+      const index = await pushMultiArch(upstream, 'multi/app', 'latest', { seed: 'profile', flavour: 'oci', layers: [{ seed: 'profile-layer', size: 64 }], platforms });
+      const ledger = new MemoryLedger();
+      await syncRepository(req(upstream.host, 'multi/app', target, 'mirror/p', { ledger }));
+      assert.equal(await manifestDigest(target, 'mirror/p', 'latest'), index.digest);
+      const filtered = await syncRepository(req(upstream.host, 'multi/app', target, 'mirror/p', { ledger, architectureFilter: ['arm64'] }));
+      assert.equal(filtered.tagsTrustedFromLedger, 0);
+      const rewritten = await getManifest(target, 'mirror/p', 'latest');
+      assert.notEqual(rewritten!.digest, index.digest, 'the index was rewritten to the arm64 child only');
+      assert.equal(JSON.parse(rewritten!.bytes.toString()).manifests.length, 1);
+      // The same filter again: now the ledger vouches for it.
+      const again = await syncRepository(req(upstream.host, 'multi/app', target, 'mirror/p', { ledger, architectureFilter: ['arm64'] }));
+      assert.equal(again.tagsTrustedFromLedger, 1);
+      assert.equal(again.requests.target, 1);
+    } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
+});
+
+describe('a registry that stops answering', () => {
+  it('fails the operation after the timeout, retries it, and copies once the registry answers again', async () => {
+    const upstream = await startRegistry();
+    const target = await startRegistry();
+    let stalled = 0;
+    const proxy = await startShapingProxy(upstream.url, {
+      // The first manifest request of v1 never gets an answer.
+      answer: (request) => {
+        if (stalled === 0 && /\/manifests\/v1$/.test(request.url ?? '')) {
+          stalled++;
+          return true;
+        }
+        return false;
+      },
+    });
+    try {
+      await pushImage(upstream, 'slow/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'timeout', size: 64 }] });
+      const started = Date.now();
+      const report = await syncRepository(req(proxy.host, 'slow/app', target, 'mirror/t', { timeoutSeconds: 1 }));
+      assert.ok(Date.now() - started >= 1000, 'the stalled request was given its full timeout');
+      assert.deepEqual(report.results.map((r) => [r.tag, r.kind]), [['v1', 'synced']]);
+      assert.equal(stalled, 1);
+      assert.equal(await manifestDigest(target, 'mirror/t', 'v1'), await manifestDigest(upstream, 'slow/app', 'v1'));
+
+      stalled = 0;
+      const never = await startShapingProxy(upstream.url, { answer: (request) => /\/manifests\//.test(request.url ?? '') });
+      try {
+        const failed = await syncRepository(req(never.host, 'slow/app', target, 'mirror/t2', { timeoutSeconds: 1, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }));
+        assert.equal(failed.results[0]?.kind, 'failed');
+        assert.equal(failed.results[0]?.kind === 'failed' && failed.results[0].error.code, 'TIMEOUT');
+      } finally {
+        await never.stop();
+      }
+    } finally {
+      await proxy.stop();
       await Promise.all([upstream.stop(), target.stop()]);
     }
   });

@@ -21,6 +21,7 @@ import { SyncError } from './sync-error';
 import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncReport, SyncRequest, TagResult } from './sync-request';
 import { TagRemover } from './tag-remover';
+import { copyProfile } from './target-ledger';
 
 const SIGNATURE_SUFFIXES = ['.sig', '.att', '.sbom'] as const;
 
@@ -123,6 +124,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     indexMode: null,
     rolledBack: [],
     requests,
+    tagsTrustedFromLedger: 0,
   };
   const blobs = new BlobCopier({
     upstream,
@@ -152,11 +154,16 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     indexMode,
   });
   const ledger = req.ledger;
+  const profile = copyProfile(req);
 
   try {
     // ---- listing: run-level failures ---------------------------------------------------------
     let upstreamTags: string[];
     let targetTags: string[];
+    // Both listings at once: the target's is not needed before the upstream's is complete, but
+    // waiting for one before asking for the other adds a round trip to every run.
+    const targetListing = target.listTags(targetRepo, { missingOk: true });
+    targetListing.catch(() => undefined);
     try {
       upstreamTags = (await upstream.listTags(upstreamRef.repository))!;
     } catch (error) {
@@ -167,7 +174,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const upstreamTagSet = new Set(upstreamTags);
     report.tagsMatched = selectTags(upstreamTags, req.tagPatterns);
     try {
-      targetTags = (await target.listTags(targetRepo, { missingOk: true })) ?? [];
+      targetTags = (await targetListing) ?? [];
     } catch (error) {
       if (signal?.aborted) return { ...report, cancelled: true };
       throw runError(error, `listing tags of the target ${targetUrl.host}/${targetRepo}`);
@@ -227,11 +234,15 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
         }
         const recorded = req.verifyTarget ? undefined : ledger?.get(tag);
         let result: { digest: string; mediaType: string; bytesCopied: number; unchanged: boolean; children: string[] | null };
-        if (recorded && recorded.source === upHead.digest && targetTagSet.has(tag)) {
+        if (recorded && recorded.source === upHead.digest && recorded.profile === profile && targetTagSet.has(tag)) {
+          report.tagsTrustedFromLedger++;
           result = { digest: recorded.target, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
         } else {
           const tgtHead = fetched ? null : await target.headManifest(targetRepo, tag);
-          if (tgtHead?.digest === upHead.digest) {
+          // A filtered index is rewritten into other bytes: the target holding the upstream's own
+          // digest (copied before the filter was set) is then not the result; copyTag decides.
+          const rewritesIndex = platformFilter !== null && indexMode === 'rewrite' && isIndexMediaType(upHead.mediaType);
+          if (!rewritesIndex && tgtHead?.digest === upHead.digest) {
             result = { digest: upHead.digest, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
           } else {
             const copied = await images.copyTag(fetched ?? upHead.digest, tag, tgtHead?.digest ?? null);
@@ -251,10 +262,18 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
             }
           }
         }
-        ledger?.set(tag, { source: upHead.digest, target: result.digest });
+        ledger?.set(tag, { source: upHead.digest, target: result.digest, profile });
         keptDigests.add(upHead.digest).add(result.digest);
         kept.set(tag, { digest: result.digest, mediaType: result.mediaType, children: result.children });
-        await emit({ kind: 'synced', tag, digest: result.digest, mediaType: result.mediaType, bytesCopied: result.bytesCopied, unchanged: result.unchanged });
+        await emit({
+          kind: 'synced',
+          tag,
+          digest: result.digest,
+          sourceDigest: upHead.digest,
+          mediaType: result.mediaType,
+          bytesCopied: result.bytesCopied,
+          unchanged: result.unchanged,
+        });
       } catch (error) {
         if (signal?.aborted) return;
         wanted.add(tag);

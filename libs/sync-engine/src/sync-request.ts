@@ -96,7 +96,17 @@ export interface SyncProgress {
 
 /** The outcome of one tag. */
 export type TagResult =
-  | { kind: 'synced'; tag: string; digest: string; mediaType: string; bytesCopied: number; unchanged: boolean }
+  | {
+      kind: 'synced';
+      tag: string;
+      /** The target's digest for the tag (differs from `sourceDigest` when a platform filter rewrote an index). */
+      digest: string;
+      /** The upstream's digest the tag was copied from. */
+      sourceDigest: string;
+      mediaType: string;
+      bytesCopied: number;
+      unchanged: boolean;
+    }
   | { kind: 'failed'; tag: string; error: { code: string; message: string } }
   | { kind: 'deleted'; tag: string; digest: string | null };
 
@@ -117,4 +127,9 @@ export interface SyncReport {
   requests: { upstream: number; target: number };
   /** Pauses made because the upstream's rate-limit budget was spent (`RateLimit-Remaining: 0`). */
   rateLimitWaits?: number;
+  /**
+   * Tags found unchanged on the ledger's word, without asking the target. 0 means every synced
+   * tag was checked on the target too (a full check, which repairs drift).
+   */
+  tagsTrustedFromLedger: number;
 }

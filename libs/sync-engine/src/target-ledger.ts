@@ -5,6 +5,17 @@ import { dirname } from 'node:path';
 export interface LedgerEntry {
   source: string;
   target: string;
+  /**
+   * How it was copied ({@link copyProfile}): the same upstream digest copied with another
+   * platform filter gives another target, so an entry only vouches for runs with its profile.
+   */
+  profile: string;
+}
+
+/** The settings that decide which target digest an upstream digest becomes. */
+export function copyProfile(req: { architectureFilter?: string[]; indexMode?: string }): string {
+  const platforms = [...(req.architectureFilter ?? [])].map((p) => p.trim().toLowerCase()).filter(Boolean).sort();
+  return platforms.length === 0 ? 'all-platforms' : `platforms=${platforms.join(',')};index=${req.indexMode ?? 'rewrite'}`;
 }
 
 /**

@@ -16,6 +16,11 @@ export interface SyncWorkerConfig extends BaseConfig {
   upstreamHostLimit: number;
   /** First retry delay after a transient failure, doubling per retry within the interval. */
   retryBaseSeconds: number;
+  /**
+   * Between runs that check every tag on the target (finding drift). Runs in between trust what
+   * the last run wrote: an unchanged tag costs one upstream request. 0: check on every run.
+   */
+  driftCheckSeconds: number;
   workerId: string;
 }
 
@@ -42,6 +47,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     blobConcurrency: reader.integer('FERRY_BLOB_CONCURRENCY', 16, 1, 256),
     upstreamHostLimit: reader.integer('FERRY_UPSTREAM_HOST_LIMIT', 4, 1, 1000),
     retryBaseSeconds: reader.integer('FERRY_RETRY_BASE_SECONDS', 30, 1, 3600),
+    driftCheckSeconds: reader.integer('FERRY_DRIFT_CHECK_SECONDS', 86400, 0, 365 * 86400),
     workerId: `${hostname()}/${process.pid}`,
   };
   reader.done();

@@ -30,6 +30,8 @@ export class RunRow {
   @Column({ name: 'tags_deleted', type: 'integer' }) tagsDeleted!: number;
   @Column({ name: 'tags_failed', type: 'integer' }) tagsFailed!: number;
   @Column({ name: 'bytes_copied', type: 'bigint', transformer: bigintAsNumber }) bytesCopied!: number;
+  /** The run checked every tag on the target rather than trust the previous run's results (null: not ended, or unknown). */
+  @Column({ name: 'target_checked', type: 'boolean', nullable: true }) targetChecked!: boolean | null;
   @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode!: string | null;
   @Column({ name: 'error_message', type: 'text', nullable: true }) errorMessage!: string | null;
   @Column({ name: 'correlation_id', type: 'text' }) correlationId!: string;

@@ -13,6 +13,7 @@ function summaryColumns(summary: RunSummary | null): Partial<RunRow> {
     tagsDeleted: summary.tagsDeleted,
     tagsFailed: summary.tagsFailed,
     bytesCopied: summary.bytesCopied,
+    targetChecked: summary.targetChecked ?? null,
   };
 }
 
@@ -59,6 +60,7 @@ export const runsProjection: Projection = {
           tagsDeleted: 0,
           tagsFailed: 0,
           bytesCopied: 0,
+          targetChecked: null,
           errorCode: null,
           errorMessage: null,
           correlationId: event.correlationId,

@@ -22,6 +22,7 @@ export function runView(run: RunRow) {
     tags_deleted: run.tagsDeleted,
     tags_failed: run.tagsFailed,
     bytes_copied: run.bytesCopied,
+    target_checked: run.targetChecked,
     error: run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
   };
 }

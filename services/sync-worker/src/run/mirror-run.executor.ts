@@ -12,10 +12,10 @@ import {
   type StoredEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
-import { DomainError, mirrorDecider, type MirrorCommand, type MirrorState } from '@ferry/mirror';
+import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { copyProfile, MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { summarize } from './run-summary';
 import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
@@ -37,6 +37,8 @@ export interface RunSettings {
   /** Runs at once against one upstream registry host, across all workers. */
   upstreamHostLimit: number;
   retryBaseSeconds: number;
+  /** See the sync-worker's config: between full checks of the target. */
+  driftCheckSeconds: number;
 }
 
 type ScheduledRun = StoredEvent & Event<'MirrorRunScheduled', MirrorRunScheduled['data']>;
@@ -54,10 +56,23 @@ interface RunContext {
 /** How a run ended from this worker's point of view; `busy-upstream`: try again shortly. */
 export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream';
 
-function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
+function tagEvent(mirrorId: string, runId: string, r: TagResult, copyProfile: string): NewEvent<RunEvent> {
   switch (r.kind) {
     case 'synced':
-      return { type: 'MirrorTagSynced', data: { mirrorId, runId, tag: r.tag, digest: r.digest, mediaType: r.mediaType, bytesCopied: r.bytesCopied, unchanged: r.unchanged } };
+      return {
+        type: 'MirrorTagSynced',
+        data: {
+          mirrorId,
+          runId,
+          tag: r.tag,
+          digest: r.digest,
+          mediaType: r.mediaType,
+          bytesCopied: r.bytesCopied,
+          unchanged: r.unchanged,
+          sourceDigest: r.sourceDigest,
+          copyProfile,
+        },
+      };
     case 'failed':
       return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error } };
     case 'deleted':
@@ -154,6 +169,12 @@ export class MirrorRunExecutor {
       abort.abort();
     });
 
+    // Between full checks, what the last run wrote vouches for the target (drift waits for the next full check).
+    const checkTarget = targetCheckDue(started.state, new Date(), this.settings.driftCheckSeconds);
+    const ledger = !checkTarget && started.state.lastRunId ? await this.ledgerOf(started.state.lastRunId) : undefined;
+    const profile = copyProfile({ architectureFilter: config.architectureFilter });
+    span.setAttribute('ferry.target_check', ledger === undefined);
+
     let report: SyncReport | null = null;
     let failure: { error: RunError; retryable: boolean } | null = null;
     const results: TagResult[] = [];
@@ -178,12 +199,13 @@ export class MirrorRunExecutor {
           rollback: this.settings.rollback,
           tagConcurrency: this.settings.tagConcurrency,
           blobConcurrency: this.settings.blobConcurrency,
+          ledger,
           signal: abort.signal,
           onTagStart: (tag) => void tagStarts.set(tag, Date.now()),
           onTagResult: async (result) => {
             results.push(result);
             recordTagSpan(result, tagStarts.get(result.tag));
-            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
+            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result, profile)], { ...causation, aggregateId: runId });
           },
         });
       }
@@ -199,7 +221,7 @@ export class MirrorRunExecutor {
       span.setAttribute('ferry.outcome', 'lease-lost');
       return 'lease-lost';
     }
-    const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results);
+    const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results, report ? report.listingComplete && report.tagsTrustedFromLedger === 0 : false);
     const tagFailure =
       summary.tagsFailed > 0
         ? { error: { code: 'TAGS_FAILED', message: `${summary.tagsFailed} of ${summary.tagsMatched.length} tags failed to copy` }, retryable: true }
@@ -224,6 +246,20 @@ export class MirrorRunExecutor {
       throw error;
     }
     return 'completed';
+  }
+
+  /** What a run wrote to the target, from its tag events: tag → upstream digest, target digest, copy profile. */
+  private async ledgerOf(runId: string): Promise<MemoryLedger> {
+    const ledger = new MemoryLedger();
+    const { events } = await this.store.read(aggregateSubject(this.store.prefix, AggregateKind.Run, runId));
+    for (const event of events as RunEvent[]) {
+      if (event.type === 'MirrorTagSynced' && event.data.sourceDigest && event.data.copyProfile) {
+        ledger.set(event.data.tag, { source: event.data.sourceDigest, target: event.data.digest, profile: event.data.copyProfile });
+      } else if (event.type === 'MirrorTagSynced' || event.type === 'MirrorTagDeleted') {
+        ledger.delete(event.data.tag);
+      }
+    }
+    return ledger;
   }
 
   /** Follows the mirror's subject from now on and calls `onCancel` when this run is cancelled or the mirror deleted. */

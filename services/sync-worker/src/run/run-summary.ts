@@ -2,8 +2,8 @@ import type { RunSummary } from '@ferry/contracts';
 import type { TagResult } from '@ferry/sync-engine';
 
 /** Counts a run's tag results for its terminal event. */
-export function summarize(startedAt: string | null, tagsMatched: string[], results: readonly TagResult[]): RunSummary {
-  const summary: RunSummary = { startedAt, tagsMatched, tagsCopied: 0, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 0 };
+export function summarize(startedAt: string | null, tagsMatched: string[], results: readonly TagResult[], targetChecked: boolean): RunSummary {
+  const summary: RunSummary = { startedAt, tagsMatched, tagsCopied: 0, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 0, targetChecked };
   for (const r of results) {
     if (r.kind === 'synced') {
       if (r.unchanged) summary.tagsUnchanged++;
