@@ -18,7 +18,13 @@ import { ConcurrencyLimit } from './concurrency-limit';
 import { ImageCopier } from './image-copier';
 import { compilePlatformFilter } from './platform-filter';
 import { SyncError } from './sync-error';
-import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
+import {
+  DEFAULT_BLOB_CONCURRENCY,
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_CHUNKED_THRESHOLD_BYTES,
+  DEFAULT_CONNECTIONS_PER_HOST,
+  DEFAULT_TAG_CONCURRENCY,
+} from './sync-defaults';
 import type { SyncReport, SyncRequest, TagResult } from './sync-request';
 import { TagRemover } from './tag-remover';
 import { copyProfile } from './target-ledger';
@@ -133,8 +139,8 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     targetRepo,
     concurrency: req.blobConcurrency ?? DEFAULT_BLOB_CONCURRENCY,
     mountFrom: req.mountFrom ?? [],
-    chunkedThresholdBytes: req.chunkedUploadThresholdBytes ?? 256 * 1024 * 1024,
-    chunkSizeBytes: req.chunkSizeBytes ?? 16 * 1024 * 1024,
+    chunkedThresholdBytes: req.chunkedUploadThresholdBytes ?? DEFAULT_CHUNKED_THRESHOLD_BYTES,
+    chunkSizeBytes: req.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES,
     onBytes: (n) => {
       bytesMoved += n;
       req.onProgress?.({ tagsDone, tagsTotal: report.tagsMatched.length, bytesCopied: bytesMoved });

@@ -47,7 +47,7 @@ export interface SyncRequest {
 
   /** Tags copied at once (default 16, chosen from the benchmark). */
   tagConcurrency?: number;
-  /** Blob copies at once, biggest first (default 8, chosen from the benchmark). */
+  /** Blob copies at once, biggest first (default 16, chosen from the benchmark). */
   blobConcurrency?: number;
   /** Connections, hence concurrent requests, per registry host (default 16). */
   connectionsPerHost?: number;
@@ -71,7 +71,7 @@ export interface SyncRequest {
   mountFrom?: string[];
   /** Blobs larger than this go up in chunks (default 256 MiB). */
   chunkedUploadThresholdBytes?: number;
-  /** Chunk size of a chunked upload (default 16 MiB; held in memory one chunk per upload). */
+  /** Chunk size of a chunked upload (default 128 MiB; each chunk is streamed, not held in memory). */
   chunkSizeBytes?: number;
   /**
    * Once the upstream reports `RateLimit-Remaining: 0` (Docker Hub), manifest GETs go one at a

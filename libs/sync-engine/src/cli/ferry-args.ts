@@ -1,6 +1,14 @@
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { IndexMode, SyncRequest } from '../sync-request';
-import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from '../sync-defaults';
+import {
+  DEFAULT_BLOB_CONCURRENCY,
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_CHUNKED_THRESHOLD_BYTES,
+  DEFAULT_CONNECTIONS_PER_HOST,
+  DEFAULT_TAG_CONCURRENCY,
+} from '../sync-defaults';
+
+const MiB = 1024 * 1024;
 
 /** What `ferry sync` was asked, parsed from argv. */
 export interface FerrySyncArgs {
@@ -34,6 +42,8 @@ export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3
   --tag-concurrency N        tags at once (default ${DEFAULT_TAG_CONCURRENCY})
   --blob-concurrency N       blobs at once, biggest first (default ${DEFAULT_BLOB_CONCURRENCY})
   --connections N            connections per registry host (default ${DEFAULT_CONNECTIONS_PER_HOST})
+  --chunked-threshold MIB    blobs bigger than this go up in chunks (default ${DEFAULT_CHUNKED_THRESHOLD_BYTES / MiB})
+  --chunk-size MIB           size of each chunk, streamed (default ${DEFAULT_CHUNK_SIZE_BYTES / MiB})
   --max-manifest-bytes N     default 10 MiB
   --max-index-entries N      default 1000
   --json                     print the report as JSON on stdout
@@ -115,6 +125,8 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       case '--tag-concurrency': flags.tagConcurrency = int(value(), name); break;
       case '--blob-concurrency': flags.blobConcurrency = int(value(), name); break;
       case '--connections': flags.connectionsPerHost = int(value(), name); break;
+      case '--chunk-size': flags.chunkSizeBytes = int(value(), name) * MiB; break;
+      case '--chunked-threshold': flags.chunkedUploadThresholdBytes = int(value(), name) * MiB; break;
       case '--max-manifest-bytes': limits.maxManifestBytes = int(value(), name); break;
       case '--max-index-entries': limits.maxIndexEntries = int(value(), name); break;
       case '--json': json = true; break;

@@ -13,6 +13,12 @@ describe('ferry sync arguments', () => {
     assert.deepEqual(a.request.tagPatterns, ['v3.*, latest']);
     assert.deepEqual(a.request.architectureFilter, ['amd64', 'arm64']);
   });
+  it('take chunk sizes in MiB', () => {
+    const a = parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--chunk-size', '32', '--chunked-threshold=64']);
+    assert.equal(a.request.chunkSizeBytes, 32 * 1024 * 1024);
+    assert.equal(a.request.chunkedUploadThresholdBytes, 64 * 1024 * 1024);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--chunk-size', '0']), /--chunk-size takes a positive integer/);
+  });
   it('refuse a missing --tags and unknown options', () => {
     assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y']), /--tags is required/);
     assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--bogus']), /unknown option --bogus/);
