@@ -4,6 +4,7 @@ export { parseRepositoryReference, type RepositoryReference } from './repository
 export { assertUpstreamAllowed, isForbiddenAddress } from './upstream-allowed';
 export { DEFAULT_RETRY_POLICY, retryDelayMs, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
 export { parseAuthChallenge, type AuthChallenge } from './auth-challenge';
+export { RateLimitGate, parseRateLimitRemaining, type SharedRateLimit } from './rate-limit-gate';
 export { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
 export { createRegistryDispatcher, type DispatcherOptions, type ProxySettings } from './registry-dispatcher';
 export { RegistryClient, type RegistryClientOptions, type ManifestHead, type ManifestBytes } from './registry-client';

@@ -10,10 +10,23 @@ export function parseRateLimitRemaining(value: string | string[] | undefined): n
 }
 
 /**
+ * A pull budget that several clients draw on: Docker Hub counts the pulls of an account (or of
+ * an address, anonymously) whichever process sends them, so every sync-worker must slow down
+ * once any of them sees the budget spent.
+ */
+export interface SharedRateLimit {
+  /** Whether a sharer last saw the budget spent (and nobody has seen it back since). */
+  exhausted(): boolean;
+  /** Tells the sharers what an answer said; called only when it differs from {@link exhausted}. */
+  report(exhausted: boolean): void;
+}
+
+/**
  * Honours Docker Hub's pull budget. Docker Hub counts manifest GETs (HEADs and blobs are free)
  * and reports what is left in `RateLimit-Remaining`. Once that reaches 0, manifest GETs stop
  * running in parallel: they go one at a time, each after a pause, until an answer shows budget
- * again; so a run slows down instead of collecting a 429 for every remaining tag.
+ * again; so a run slows down instead of collecting a 429 for every remaining tag. With a
+ * {@link SharedRateLimit}, what one client learns paces the others too.
  */
 export class RateLimitGate {
   private exhausted = false;
@@ -22,22 +35,29 @@ export class RateLimitGate {
   constructor(
     private readonly pauseMs: number,
     private readonly onWait?: (waitMs: number) => void,
+    private readonly shared?: SharedRateLimit,
   ) {}
 
   /** Learns the budget from an answer's headers. */
   observe(headers: Record<string, string | string[] | undefined>): void {
     const remaining = parseRateLimitRemaining(headers['ratelimit-remaining']);
-    if (remaining !== undefined) this.exhausted = remaining <= 0;
+    if (remaining === undefined) return;
+    this.exhausted = remaining <= 0;
+    if (this.shared && this.shared.exhausted() !== this.exhausted) this.shared.report(this.exhausted);
+  }
+
+  private spent(): boolean {
+    return this.exhausted || (this.shared?.exhausted() ?? false);
   }
 
   /** Resolves when a budgeted request (a manifest GET) may go; returns a release to call once its answer is read. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (!this.exhausted) return () => {};
+    if (!this.spent()) return () => {};
     let release!: () => void;
     const previous = this.queue;
     this.queue = new Promise<void>((resolve) => (release = resolve));
     await previous;
-    if (this.exhausted) {
+    if (this.spent()) {
       this.onWait?.(this.pauseMs);
       try {
         await sleep(this.pauseMs, undefined, { signal });

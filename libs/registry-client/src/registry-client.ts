@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { sendRequest } from './undici-parts';
-import { RateLimitGate } from './rate-limit-gate';
+import { RateLimitGate, type SharedRateLimit } from './rate-limit-gate';
 import type { Descriptor } from './manifest-document';
 import { MANIFEST_ACCEPT } from './media-types';
 import { RegistryError, RegistryErrorCode, errorFromResponse } from './registry-error';
@@ -37,6 +37,8 @@ export interface RegistryClientOptions {
   rateLimitPauseMs?: number;
   /** Called when a request waits because the rate-limit budget is spent. */
   onRateLimited?: (waitMs: number) => void;
+  /** The budget this client shares with others pulling from the same registry account. */
+  sharedRateLimit?: SharedRateLimit;
 }
 
 /** A manifest's identity as a HEAD returns it. */
@@ -112,7 +114,7 @@ export class RegistryClient {
     this.scheme = opts.scheme === 'auto' ? undefined : (opts.scheme ?? 'https');
     this.timeoutMs = opts.timeoutMs ?? 300_000;
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
-    this.rateLimit = new RateLimitGate(opts.rateLimitPauseMs ?? 60_000, opts.onRateLimited);
+    this.rateLimit = new RateLimitGate(opts.rateLimitPauseMs ?? 60_000, opts.onRateLimited, opts.sharedRateLimit);
     // Every request in flight listens to the cancel signal: dozens at once is expected, not a leak.
     if (opts.signal) setMaxListeners(0, opts.signal);
     this.auth = new TokenAuthenticator(opts.credentials, opts.dispatcher, {

@@ -7,7 +7,7 @@ import { isForbiddenAddress, assertUpstreamAllowed } from './upstream-allowed';
 import { errorFromResponse } from './registry-error';
 import { parseManifest } from './manifest-document';
 import { parseNoProxy, bypassesProxy } from './proxy-router';
-import { parseRateLimitRemaining } from './rate-limit-gate';
+import { parseRateLimitRemaining, RateLimitGate, type SharedRateLimit } from './rate-limit-gate';
 
 describe('a WWW-Authenticate header', () => {
   it('yields the scheme and quoted parameters of a Bearer challenge', () => {
@@ -116,5 +116,39 @@ describe("Docker Hub's RateLimit-Remaining header", () => {
     assert.equal(parseRateLimitRemaining('0;w=21600'), 0);
     assert.equal(parseRateLimitRemaining('97'), 97);
     assert.equal(parseRateLimitRemaining(undefined), undefined);
+  });
+});
+
+describe('a rate-limit budget shared between clients', () => {
+  /** The sharing as the sync-workers see it, reduced to one flag (the real one is a JetStream KV bucket). */
+  function sharedFlag(): SharedRateLimit & { reports: boolean[] } {
+    let spent = false;
+    const reports: boolean[] = [];
+    return { reports, exhausted: () => spent, report: (e) => void reports.push((spent = e)) };
+  }
+
+  it('makes a client that never saw the limit pause once another reported it spent', async () => {
+    const shared = sharedFlag();
+    const waits: number[] = [];
+    const seeing = new RateLimitGate(5, undefined, shared);
+    const other = new RateLimitGate(5, (ms) => waits.push(ms), shared);
+    (await other.acquire())();
+    assert.deepEqual(waits, [], 'no pause while the budget lasts');
+    seeing.observe({ 'ratelimit-remaining': '0;w=21600' });
+    assert.deepEqual(shared.reports, [true]);
+    (await other.acquire())();
+    assert.deepEqual(waits, [5]);
+  });
+
+  it('reports only changes, and frees every sharer once an answer shows budget again', async () => {
+    const shared = sharedFlag();
+    const gate = new RateLimitGate(5, undefined, shared);
+    gate.observe({ 'ratelimit-remaining': '0' });
+    gate.observe({ 'ratelimit-remaining': '0' });
+    gate.observe({ 'ratelimit-remaining': '40' });
+    gate.observe({ 'ratelimit-remaining': '39' });
+    gate.observe({});
+    assert.deepEqual(shared.reports, [true, false]);
+    assert.equal(shared.exhausted(), false);
   });
 });

@@ -251,4 +251,21 @@ describe("an upstream that reports its pull budget spent (Docker Hub's RateLimit
       await Promise.all([upstream.stop(), target.stop()]);
     }
   });
+
+  it('paces a run whose own answers say nothing once another run sharing the budget saw it spent', async () => {
+    const upstream = await startRegistry();
+    const target = await startRegistry();
+    await pushImage(upstream, 'rl/quiet', 'a', { mediaType: 'oci', layers: [{ seed: 'rl-quiet', size: 1_000 }] });
+    let spent = true;
+    const reports: boolean[] = [];
+    const sharedBudget = { exhausted: () => spent, report: (e: boolean) => void reports.push((spent = e)) };
+    try {
+      const report = await syncRepository(req(upstream.host, 'rl/quiet', target, 'mirror/quiet', { rateLimitPauseSeconds: 0.02, upstreamRateLimit: sharedBudget }));
+      assert.ok(synced(report), JSON.stringify(report.results));
+      assert.equal(report.rateLimitWaits, 1, 'its one manifest GET waited');
+      assert.deepEqual(reports, [], 'an answer without the header changes nothing');
+    } finally {
+      await Promise.all([upstream.stop(), target.stop()]);
+    }
+  });
 });

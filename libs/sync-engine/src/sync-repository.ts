@@ -96,6 +96,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     retry: req.retry,
     signal,
     rateLimitPauseMs: (req.rateLimitPauseSeconds ?? 60) * 1000,
+    ...(req.upstreamRateLimit ? { sharedRateLimit: req.upstreamRateLimit } : {}),
     onRateLimited: () => {
       rateLimitWaits++;
       report.rateLimitWaits = rateLimitWaits;

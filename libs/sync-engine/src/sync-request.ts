@@ -1,4 +1,4 @@
-import type { ManifestLimits, RetryPolicy } from '@ferry/registry-client';
+import type { ManifestLimits, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
 import type { TargetLedger } from './target-ledger';
 
 /** What one sync run is asked to do. The sync-worker builds it from a mirror's configuration. */
@@ -78,6 +78,8 @@ export interface SyncRequest {
    * time, each after this pause, until it reports budget again (default 60).
    */
   rateLimitPauseSeconds?: number;
+  /** The upstream pull budget shared with other runs on the same registry account (every sync-worker's). */
+  upstreamRateLimit?: SharedRateLimit;
   /** Called for every HTTP request (counting, debugging). */
   onRequest?: (side: 'upstream' | 'target', method: string, url: string) => void;
   /** Called as blob bytes move, for progress displays. */

@@ -18,6 +18,7 @@ import type { SecretBox } from '@ferry/secrets';
 import { copyProfile, MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { summarize } from './run-summary';
+import type { RateLimitBoard } from './rate-limit-board';
 import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 
 /** The registry host a reference names (`docker.io` and `registry-1.docker.io` count as one). */
@@ -99,6 +100,7 @@ export class MirrorRunExecutor {
     private readonly secrets: SecretBox,
     private readonly settings: RunSettings,
     private readonly slots: UpstreamSlots,
+    private readonly rateLimits: RateLimitBoard,
   ) {}
 
   async execute(scheduled: ScheduledRun, heartbeat: () => void): Promise<RunEnd> {
@@ -191,6 +193,7 @@ export class MirrorRunExecutor {
             proxy: config.externalRegistryConfig.proxy,
           },
           target: { ...this.settings.target, repository: mirrorId },
+          upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
           tagPatterns: config.tagPatterns,
           architectureFilter: config.architectureFilter,
           timeoutSeconds: config.skopeoTimeoutInterval,

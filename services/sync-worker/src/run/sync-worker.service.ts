@@ -6,7 +6,11 @@ import { BackgroundTask, EVENT_STORE } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
+import { RateLimitBoard } from './rate-limit-board';
 import { UpstreamSlots } from './upstream-slots';
+
+/** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
+const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
 
 /**
  * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
@@ -21,7 +25,9 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
     this.task = new BackgroundTask('run consumer', async (signal) => {
       const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000);
-      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots);
+      const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS);
+      signal.addEventListener('abort', () => rateLimits.close(), { once: true });
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits);
       await store.consumeDurable(
         'sync-worker',
         kindSubjects(store.prefix, AggregateKind.Mirror),
