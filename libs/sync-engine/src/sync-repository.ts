@@ -162,6 +162,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
   });
   const ledger = req.ledger;
   const profile = copyProfile(req);
+  const runStartedAt = new Date().toISOString();
 
   try {
     // ---- listing: run-level failures ---------------------------------------------------------
@@ -352,6 +353,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     await resultChain;
     return report;
   } finally {
+    if (report.listingComplete && !report.cancelled && report.tagsTrustedFromLedger === 0) ledger?.markTargetChecked(runStartedAt);
     await ledger?.flush();
     await Promise.allSettled([upstreamDispatcher.close(), targetDispatcher.close()]);
   }

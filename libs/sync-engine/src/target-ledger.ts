@@ -27,6 +27,9 @@ export interface TargetLedger {
   get(tag: string): LedgerEntry | undefined;
   set(tag: string, entry: LedgerEntry): void;
   delete(tag: string): void;
+  /** When the last run that checked every tag on the target began (ISO-8601), or null. */
+  readonly targetCheckedAt: string | null;
+  markTargetChecked(at: string): void;
   /** Persists what changed; called once at the end of a run. */
   flush(): Promise<void>;
 }
@@ -34,6 +37,7 @@ export interface TargetLedger {
 /** A ledger held in memory (tests, one process running several syncs). */
 export class MemoryLedger implements TargetLedger {
   readonly entries = new Map<string, LedgerEntry>();
+  targetCheckedAt: string | null = null;
   get(tag: string): LedgerEntry | undefined {
     return this.entries.get(tag);
   }
@@ -43,10 +47,22 @@ export class MemoryLedger implements TargetLedger {
   delete(tag: string): void {
     this.entries.delete(tag);
   }
+  markTargetChecked(at: string): void {
+    this.targetCheckedAt = at;
+  }
   async flush(): Promise<void> {}
 }
 
-type LedgerFile = Record<string, Record<string, LedgerEntry>>;
+interface TargetRecord {
+  targetCheckedAt: string | null;
+  tags: Record<string, LedgerEntry>;
+}
+
+/** The state file: version 2 (files of other versions are read as empty: the next run checks everything). */
+interface LedgerFile {
+  version: 2;
+  targets: Record<string, TargetRecord>;
+}
 
 /**
  * A ledger in a JSON file shared by several targets, each under its key (registry URL and
@@ -62,23 +78,25 @@ export class FileLedger extends MemoryLedger {
 
   static async open(path: string, key: string): Promise<FileLedger> {
     const ledger = new FileLedger(path, key);
-    const all = await FileLedger.read(path);
-    for (const [tag, entry] of Object.entries(all[key] ?? {})) ledger.entries.set(tag, entry);
+    const record = (await FileLedger.read(path)).targets[key];
+    for (const [tag, entry] of Object.entries(record?.tags ?? {})) ledger.entries.set(tag, entry);
+    ledger.targetCheckedAt = record?.targetCheckedAt ?? null;
     return ledger;
   }
 
   private static async read(path: string): Promise<LedgerFile> {
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as LedgerFile;
+      const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<LedgerFile>;
+      return parsed.version === 2 && parsed.targets ? (parsed as LedgerFile) : { version: 2, targets: {} };
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') return {};
+      if ((error as { code?: string }).code === 'ENOENT') return { version: 2, targets: {} };
       throw error;
     }
   }
 
   override async flush(): Promise<void> {
     const all = await FileLedger.read(this.path);
-    all[this.key] = Object.fromEntries(this.entries);
+    all.targets[this.key] = { targetCheckedAt: this.targetCheckedAt, tags: Object.fromEntries(this.entries) };
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(all));

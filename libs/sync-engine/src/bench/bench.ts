@@ -7,13 +7,19 @@
  *
  * `--quick`: one round, no 1 GiB layer, nothing written (a minute or two, for trying a change).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry, pushImage, pushMultiArch, type RunningRegistry, type LayerSpec } from '@ferry/testing';
 import { ConcurrencyLimit } from '../concurrency-limit';
-import { DEFAULT_BLOB_CONCURRENCY, DEFAULT_CONNECTIONS_PER_HOST, DEFAULT_TAG_CONCURRENCY } from '../sync-defaults';
+import {
+  DEFAULT_BLOB_CONCURRENCY,
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_CHUNKED_THRESHOLD_BYTES,
+  DEFAULT_CONNECTIONS_PER_HOST,
+  DEFAULT_TAG_CONCURRENCY,
+} from '../sync-defaults';
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -25,7 +31,10 @@ const WRITE = !argv.includes('--no-write') && !QUICK && option('--only') === und
 const FERRY_ARGS = (option('--ferry-args') ?? '').split(/\s+/).filter(Boolean);
 const ROOT = resolve(__dirname, '../../../..');
 const FERRY = join(ROOT, 'libs/sync-engine/dist/cli/ferry.js');
-const DEFAULTS_NOTE = `tag concurrency ${DEFAULT_TAG_CONCURRENCY}, blob concurrency ${DEFAULT_BLOB_CONCURRENCY}, ${DEFAULT_CONNECTIONS_PER_HOST} connections per registry`;
+const MiB = 1024 * 1024;
+const DEFAULTS_NOTE =
+  `tag concurrency ${DEFAULT_TAG_CONCURRENCY}, blob concurrency ${DEFAULT_BLOB_CONCURRENCY}, ${DEFAULT_CONNECTIONS_PER_HOST} connections per registry, ` +
+  `blobs above ${DEFAULT_CHUNKED_THRESHOLD_BYTES / MiB} MiB uploaded in ${DEFAULT_CHUNK_SIZE_BYTES / MiB} MiB chunks`;
 
 interface RunMeasure {
   seconds: number;
@@ -118,6 +127,7 @@ async function buildCorpus(upstream: RunningRegistry): Promise<void> {
 async function runTool(tool: 'ferry' | 'skopeo', upstream: RunningRegistry, target: RunningRegistry, repo: string, stateFile: string): Promise<RunMeasure> {
   await Promise.all([upstream.resetRequestCount(), target.resetRequestCount()]);
   const before = await blobBytes(target);
+  flushWrites();
   const destNs = repo.split('/').slice(0, -1).join('/');
   const r =
     tool === 'ferry'
@@ -132,6 +142,15 @@ async function runTool(tool: 'ferry' | 'skopeo', upstream: RunningRegistry, targ
   if (r.code !== 0) throw new Error(`${tool} failed (${r.code}): ${r.stderr}`);
   const [upstreamRequests, targetRequests] = await Promise.all([upstream.settleRequestCount(), target.settleRequestCount()]);
   return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests, targetRequests, bytesMoved: (await blobBytes(target)) - before };
+}
+
+/**
+ * Writes out what the page cache still holds for the disk (the corpus just pushed, up to 1 GiB,
+ * or the other tool's copy) before a measured run, so that no tool pays for flushing what the
+ * bench or the other tool wrote.
+ */
+function flushWrites(): void {
+  execFileSync('sync');
 }
 
 function median(xs: number[]): number {
@@ -234,7 +253,8 @@ Ferry's sync engine, driven through the \`ferry sync\` command, against \`skopeo
 \`docker-registry\` (distribution 2.8) holding the corpus, a fresh target \`docker-registry\` for every full mirror
 (the no-op re-sync runs against the target the full mirror just filled), both tools talking to the registries
 directly; requests are counted from each registry's access log. The tools are interleaved (who goes first alternates
-per round), ${ROUNDS} rounds, medians. Wall time includes process start-up.
+per round), ${ROUNDS} rounds, medians; before each measured run the page cache is written out (\`sync\`), so that
+neither tool pays for flushing what was written before it. Wall time includes process start-up.
 
 Command: \`npm run bench\` (= \`node libs/sync-engine/dist/bench/bench.js\`, ${ROUNDS} rounds), run ${new Date().toISOString().slice(0, 10)} on
 ${cpus().length} cores, ${minutes} minutes in all. \`npm run bench -- --quick\` runs one round without the 1 GiB layer and writes nothing.

@@ -14,6 +14,8 @@ const MiB = 1024 * 1024;
 export interface FerrySyncArgs {
   request: Omit<SyncRequest, 'signal' | 'onTagResult' | 'ledger' | 'onProgress'>;
   stateFile: string | null;
+  /** With a state file: a run checks the target for every tag once the last such check is this old. */
+  driftCheckSeconds: number;
   json: boolean;
   quiet: boolean;
 }
@@ -33,6 +35,8 @@ export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3
   --timeout SECONDS          per registry operation (default 300)
   --state-file PATH          remember what was written, so an unchanged tag costs one request
   --verify-target            check the target even where the state file vouches for it
+  --drift-check SECONDS      with --state-file: check the target for every tag once the last such
+                             check is this old (default 86400), repairing tags changed behind its back
   --no-delete                keep target tags that are not selected
   --rollback                 on failure, put the target's tags back as they were
   --unsigned-images=BOOL     false: refuse images without a signature
@@ -80,6 +84,7 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   let destCreds: { username: string; password: string } | undefined;
   let timeout = 300;
   let stateFile: string | null = null;
+  let driftCheckSeconds = 86400;
   const flags: Partial<SyncRequest> = {};
   const limits: { maxManifestBytes?: number; maxIndexEntries?: number } = {};
   let json = false;
@@ -116,6 +121,7 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       case '--timeout': timeout = int(value(), name); break;
       case '--state-file': stateFile = value(); break;
       case '--verify-target': flags.verifyTarget = true; break;
+      case '--drift-check': driftCheckSeconds = int(value(), name); break;
       case '--no-delete': flags.deleteUnmatched = false; break;
       case '--rollback': flags.rollback = true; break;
       case '--unsigned-images': flags.unsignedImages = bool(inline, name); break;
@@ -164,6 +170,7 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       ...flags,
     },
     stateFile,
+    driftCheckSeconds,
     json,
     quiet,
   };

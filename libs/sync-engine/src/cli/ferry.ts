@@ -54,10 +54,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\r\x1b[Kferry: ${tagsDone}/${total} tags, ${mib(bytes)}`);
   };
   const ledger = args.stateFile ? await FileLedger.open(args.stateFile, `${args.request.target.registryUrl}/${args.request.target.repository}`) : undefined;
+  const { targetCheckDue } = require('@ferry/mirror') as typeof import('@ferry/mirror');
+  const driftCheckDue = ledger !== undefined && targetCheckDue({ lastTargetCheckAt: ledger.targetCheckedAt }, new Date(), args.driftCheckSeconds);
   const started = Date.now();
   try {
     const report = await syncRepository({
       ...args.request,
+      verifyTarget: args.request.verifyTarget || driftCheckDue,
       ledger,
       signal: controller.signal,
       onProgress: (p) => {
