@@ -40,6 +40,12 @@ export interface BlobCopierStats {
  */
 export class BlobCopier {
   readonly stats: BlobCopierStats = { uploaded: 0, mounted: 0, present: 0, bytes: 0 };
+  /**
+   * The target repository held no tags when the run began, so it almost never holds a blob: the
+   * upstream GET then starts together with the target's existence check instead of after it,
+   * which takes a round trip off every blob of a first sync.
+   */
+  targetEmpty = false;
   private readonly inflight = new Map<string, Promise<number>>();
   private readonly limit: ConcurrencyLimit;
 
@@ -61,11 +67,17 @@ export class BlobCopier {
   }
 
   private async copyOnce(d: Descriptor): Promise<number> {
-    const { target, targetRepo } = this.o;
+    const { target, targetRepo, upstream, upstreamRepo } = this.o;
+    let download = this.targetEmpty && this.o.mountFrom.length === 0 ? upstream.getBlob(upstreamRepo, d.digest) : undefined;
+    download?.catch(() => undefined);
     // A mount from the repository itself answers "present" (201) or opens the upload session
     // (202) in one request, where HEAD then POST would take two.
-    const self = await target.mountBlob(targetRepo, d.digest, targetRepo);
+    const self = await target.mountBlob(targetRepo, d.digest, targetRepo).catch((error: unknown) => {
+      void download?.then(({ body }) => discard(body), () => undefined);
+      throw error;
+    });
     if (self.mounted) {
+      void download?.then(({ body }) => discard(body), () => undefined);
       this.stats.present++;
       return 0;
     }
@@ -80,16 +92,25 @@ export class BlobCopier {
       location = mount.location;
     }
     return target.withRetries(async () => {
-      const bytes = await this.upload(d, location);
+      // A retry starts over: a new upload session and a fresh upstream GET.
+      const started = download;
+      download = undefined;
+      const bytes = await this.upload(d, location, started);
       location = undefined;
       return bytes;
     });
   }
 
-  private async upload(d: Descriptor, existingLocation: string | undefined): Promise<number> {
+  private async upload(d: Descriptor, existingLocation: string | undefined, started: Promise<{ body: Readable; size: number }> | undefined): Promise<number> {
     const { upstream, upstreamRepo, target, targetRepo } = this.o;
-    const location = existingLocation ?? (await target.startUpload(targetRepo));
-    const { body, size: served } = await upstream.getBlob(upstreamRepo, d.digest);
+    let location: string;
+    try {
+      location = existingLocation ?? (await target.startUpload(targetRepo));
+    } catch (error) {
+      void started?.then(({ body }) => discard(body), () => undefined);
+      throw error;
+    }
+    const { body, size: served } = await (started ?? upstream.getBlob(upstreamRepo, d.digest));
     const size = d.size >= 0 ? d.size : served;
     if (served >= 0 && served !== size) {
       discard(body);

@@ -271,6 +271,16 @@ describe('blobs shared between tags and repositories', () => {
   });
   after(() => Promise.all([upstream.stop(), target.stop()]));
 
+  it('uploads nothing into a repository without tags that already holds the blobs (a half-filled first sync)', async () => {
+    // Pushed by digest only: the blobs are there, the tag list is empty, so the copy starts its
+    // upstream GETs early and must drop them when the target answers that it has each blob.
+    const image = await pushImage(target, 'mirror/half', null, { mediaType: 'docker', layers: [{ seed: 'shared-base', size: 40_000 }, { seed: 'own-one', size: 100 }] });
+    const report = await syncRepository(req(upstream.host, 'share/repo', target, 'mirror/half', { tagPatterns: ['one'] }));
+    assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
+    assert.equal(report.bytesCopied, 0);
+    assert.equal(await manifestDigest(target, 'mirror/half', 'one'), image.digest);
+  });
+
   it('uploads a blob that several tags need at once only once', async () => {
     const puts: string[] = [];
     await syncRepository(req(upstream.host, 'share/repo', target, 'mirror/a', { onRequest: (side, method, url) => side === 'upstream' && method === 'GET' && url.includes('/blobs/') && puts.push(url) }));

@@ -188,7 +188,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       throw runError(error, `listing tags of the target ${targetUrl.host}/${targetRepo}`);
     }
     const targetTagSet = new Set(targetTags);
-    images.targetEmpty = targetTags.length === 0;
+    images.targetEmpty = blobs.targetEmpty = targetTags.length === 0;
 
     // ---- copying: tag-level failures ---------------------------------------------------------
     const wanted = new Set<string>(report.tagsMatched);
