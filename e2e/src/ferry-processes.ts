@@ -82,7 +82,13 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`mirror-config did not come up:\n${chunks.join('')}`);
+    const api = children.get('mirror-config');
+    const exited = api !== undefined && (api.exitCode !== null || api.signalCode !== null);
+    if (Date.now() > deadline || exited) {
+      // Stop what did start, or its processes would keep the test run alive.
+      await Promise.all([...children.keys()].map((instance) => stop(instance)));
+      throw new Error(`mirror-config did not come up:\n${chunks.join('')}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -124,8 +124,13 @@ export type MirrorTagSynced = Event<
 >;
 export type MirrorTagFailed = Event<'MirrorTagFailed', { mirrorId: string; runId: string; tag: string; error: RunError }>;
 export type MirrorTagDeleted = Event<'MirrorTagDeleted', { mirrorId: string; runId: string; tag: string; digest: string | null }>;
+/**
+ * A failed run with rollback put the tag back as it was before the run: `digest` (and its media
+ * type) is what the tag holds again, or null when the run had created the tag and it was removed.
+ */
+export type MirrorTagRolledBack = Event<'MirrorTagRolledBack', { mirrorId: string; runId: string; tag: string; digest: string | null; mediaType: string | null }>;
 
-export type RunEvent = MirrorTagSynced | MirrorTagFailed | MirrorTagDeleted;
+export type RunEvent = MirrorTagSynced | MirrorTagFailed | MirrorTagDeleted | MirrorTagRolledBack;
 
 // ---- robot accounts ---------------------------------------------------------------------------
 export type RobotCreated = Event<

@@ -32,6 +32,7 @@ export {
   type MirrorTagSynced,
   type MirrorTagFailed,
   type MirrorTagDeleted,
+  type MirrorTagRolledBack,
   type RunEvent,
   type RobotCreated,
   type RobotEvent,

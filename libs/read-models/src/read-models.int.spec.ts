@@ -104,3 +104,44 @@ describe('read models built from the event log', () => {
     assert.equal(new Date(row.due_at).toISOString(), '2026-01-01T01:00:00.000Z');
   });
 });
+
+describe('a run whose changes a rollback undid', () => {
+  it('leaves the tags as the target holds them again, and records each put-back tag on the run', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDatabase(db.url);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    try {
+      const causation = { correlationId: 'corr', causationId: 'corr' };
+      const command = (c: MirrorCommand) => handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/repo'), 'ns/repo', mirrorDecider, c, causation);
+      const now = new Date('2026-01-01T00:00:00Z');
+      await command({ kind: 'create', mirrorId: 'ns/repo', config, now });
+      const runId = randomUUID();
+      const token = (await command({ kind: 'schedule-run', runId, now, leaseSeconds: 60 })).state.run!.fencingToken;
+      await command({ kind: 'start-run', runId, fencingToken: token, worker: 'test/1' });
+      const runSubject = aggregateSubject(store.prefix, AggregateKind.Run, runId);
+      const oci = 'application/vnd.oci.image.manifest.v1+json';
+      const synced = (tag: string, digest: string) => ({ type: 'MirrorTagSynced' as const, data: { mirrorId: 'ns/repo', runId, tag, digest, mediaType: oci, bytesCopied: 1, unchanged: false } });
+      await store.append(runSubject, [synced('moved', 'sha256:new'), synced('created', 'sha256:c')], { ...causation, aggregateId: runId });
+      await store.append(
+        runSubject,
+        [
+          { type: 'MirrorTagRolledBack', data: { mirrorId: 'ns/repo', runId, tag: 'moved', digest: 'sha256:old', mediaType: oci } },
+          { type: 'MirrorTagRolledBack', data: { mirrorId: 'ns/repo', runId, tag: 'created', digest: null, mediaType: null } },
+        ],
+        { ...causation, aggregateId: runId },
+      );
+      const api = new ProjectionRunner(ds, store, apiReadModels);
+      await api.catchUp();
+      assert.deepEqual(await ds.query('SELECT tag, digest FROM tags ORDER BY tag'), [{ tag: 'moved', digest: 'sha256:old' }]);
+      assert.deepEqual(await ds.query('SELECT tag, result, digest FROM run_tags ORDER BY tag'), [
+        { tag: 'created', result: 'rolled_back', digest: null },
+        { tag: 'moved', result: 'rolled_back', digest: 'sha256:old' },
+      ]);
+    } finally {
+      await store.destroyStream();
+      await store.close();
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});

@@ -257,6 +257,11 @@ describe('a run in which a tag fails', () => {
     assert.ok(rollback.results.some((r) => r.kind === 'failed' && r.tag === 'c'));
     assert.deepEqual(rollback.rolledBack, ['a']);
     assert.deepEqual(await tagDigests(target, 'mirror/rb'), before);
+    // Reported as a result after the copy's, so whoever records results (the worker's events, a
+    // ledger) ends with what the target holds again.
+    const results = rollback.results.filter((r) => r.tag === 'a').map((r) => r.kind);
+    assert.deepEqual(results, ['synced', 'rolled-back']);
+    assert.deepEqual(rollback.results.find((r) => r.kind === 'rolled-back'), { kind: 'rolled-back', tag: 'a', digest: before.a, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
   });
 });
 

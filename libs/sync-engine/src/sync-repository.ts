@@ -202,7 +202,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const emit = (r: TagResult): Promise<void> => {
       report.results.push(r);
       if (r.kind === 'synced') report.bytesCopied += r.bytesCopied;
-      tagsDone++;
+      if (r.kind !== 'rolled-back') tagsDone++;
       resultChain = resultChain.then(() => req.onTagResult?.(r));
       return resultChain;
     };
@@ -309,7 +309,8 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
 
     const failed = report.results.some((r) => r.kind === 'failed');
     if (failed && req.rollback) {
-      report.rolledBack = await rollBack(target, targetRepo, changed, kept, ledger);
+      report.rolledBack = await rollBack(target, targetRepo, changed, kept, ledger, emit);
+      await resultChain;
       return report;
     }
 
@@ -381,6 +382,7 @@ async function rollBack(
   changed: Map<string, string | null>,
   kept: Map<string, { digest: string }>,
   ledger: SyncRequest['ledger'],
+  emit: (r: TagResult) => Promise<void>,
 ): Promise<string[]> {
   const restored: string[] = [];
   const created = new Map<string, string>();
@@ -395,6 +397,7 @@ async function rollBack(
     await target.putManifest(repo, tag, m.bytes, m.mediaType);
     ledger?.delete(tag);
     restored.push(tag);
+    await emit({ kind: 'rolled-back', tag, digest: previous, mediaType: m.mediaType });
   }
   if (created.size > 0) {
     const keep = new Set<string>();
@@ -403,6 +406,7 @@ async function rollBack(
     for (const { tag } of await remover.remove(created, keep)) {
       ledger?.delete(tag);
       restored.push(tag);
+      await emit({ kind: 'rolled-back', tag, digest: null, mediaType: null });
     }
   }
   return restored;

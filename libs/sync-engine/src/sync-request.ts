@@ -110,7 +110,9 @@ export type TagResult =
       unchanged: boolean;
     }
   | { kind: 'failed'; tag: string; error: { code: string; message: string } }
-  | { kind: 'deleted'; tag: string; digest: string | null };
+  | { kind: 'deleted'; tag: string; digest: string | null }
+  /** Put back by a rollback: what the tag holds again, or null when the run had created it. */
+  | { kind: 'rolled-back'; tag: string; digest: string | null; mediaType: string | null };
 
 /** What a run did. */
 export interface SyncReport {

@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
 
-/**
- * A TCP port on 127.0.0.1 that nothing listens on right now. The kernel picks it (port 0), so
- * parallel test files do not collide the way a fixed or random-number port would.
- */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel may offer a port again as soon as it is closed. */
+const handedOut = new Set<number>();
+
+function askKernel(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -19,4 +18,20 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now and that this process has not
+ * handed out before (two services given the same port would collide when they both listen).
+ * The kernel picks it (port 0), so parallel test files do not collide the way a fixed or
+ * random-number port would.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await askKernel();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('freePort: the kernel kept offering ports already handed out');
 }

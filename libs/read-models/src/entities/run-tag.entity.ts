@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from './columns';
 
-export const TagResultKind = { Copied: 'copied', Unchanged: 'unchanged', Failed: 'failed', Deleted: 'deleted' } as const;
+export const TagResultKind = { Copied: 'copied', Unchanged: 'unchanged', Failed: 'failed', Deleted: 'deleted', RolledBack: 'rolled_back' } as const;
 export type TagResultKind = (typeof TagResultKind)[keyof typeof TagResultKind];
 
 /** What one run did to one tag. */

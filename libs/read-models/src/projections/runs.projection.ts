@@ -102,6 +102,9 @@ export const runsProjection: Projection = {
       case 'MirrorTagDeleted':
         await recordTag(runTags, event.data, at, { result: TagResultKind.Deleted, digest: event.data.digest });
         return;
+      case 'MirrorTagRolledBack':
+        await recordTag(runTags, event.data, at, { result: TagResultKind.RolledBack, digest: event.data.digest, mediaType: event.data.mediaType });
+        return;
       default:
         return;
     }

@@ -25,6 +25,23 @@ export const tagsProjection: Projection = {
       case 'MirrorTagDeleted':
         await tags.delete({ mirrorId: event.data.mirrorId, tag: event.data.tag });
         return;
+      case 'MirrorTagRolledBack':
+        if (event.data.digest === null) {
+          await tags.delete({ mirrorId: event.data.mirrorId, tag: event.data.tag });
+        } else {
+          await tags.upsert(
+            {
+              mirrorId: event.data.mirrorId,
+              tag: event.data.tag,
+              digest: event.data.digest,
+              mediaType: event.data.mediaType ?? '',
+              runId: event.data.runId,
+              updatedAt: new Date(event.occurredAt),
+            },
+            ['mirrorId', 'tag'],
+          );
+        }
+        return;
       case 'MirrorDeleted':
         await tags.delete({ mirrorId: event.data.mirrorId });
         return;

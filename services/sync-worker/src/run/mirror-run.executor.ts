@@ -78,6 +78,8 @@ function tagEvent(mirrorId: string, runId: string, r: TagResult, copyProfile: st
       return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error } };
     case 'deleted':
       return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
+    case 'rolled-back':
+      return { type: 'MirrorTagRolledBack', data: { mirrorId, runId, tag: r.tag, digest: r.digest, mediaType: r.mediaType } };
   }
 }
 
@@ -258,7 +260,8 @@ export class MirrorRunExecutor {
     for (const event of events as RunEvent[]) {
       if (event.type === 'MirrorTagSynced' && event.data.sourceDigest && event.data.copyProfile) {
         ledger.set(event.data.tag, { source: event.data.sourceDigest, target: event.data.digest, profile: event.data.copyProfile });
-      } else if (event.type === 'MirrorTagSynced' || event.type === 'MirrorTagDeleted') {
+      } else {
+        // Failed, deleted, put back by a rollback, or recorded before sources were: not vouched for.
         ledger.delete(event.data.tag);
       }
     }

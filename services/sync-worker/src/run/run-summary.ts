@@ -11,7 +11,7 @@ export function summarize(startedAt: string | null, tagsMatched: string[], resul
       summary.bytesCopied += r.bytesCopied;
     } else if (r.kind === 'deleted') {
       summary.tagsDeleted++;
-    } else {
+    } else if (r.kind === 'failed') {
       summary.tagsFailed++;
     }
   }
