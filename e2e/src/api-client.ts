@@ -50,3 +50,19 @@ export async function syncNowAndWait(api: Api, mirrorPath: string, timeoutMs = 6
     `a run of ${mirrorPath} to finish`,
   );
 }
+
+/**
+ * The body of a mirror that runs only when asked (sync-now): its start date is decades away.
+ * `extra` adds or replaces fields (credentials, another interval).
+ */
+export function onDemandMirrorBody(externalReference: string, robotUsername: string, tagPatterns: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    external_reference: externalReference,
+    robot_username: robotUsername,
+    root_rule: { rule_kind: 'tag_glob_csv', rule_value: tagPatterns },
+    sync_start_date: '2099-01-01T00:00:00Z',
+    sync_interval: 86400,
+    external_registry_config: { verify_tls: false },
+    ...extra,
+  };
+}

@@ -20,7 +20,8 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient, syncNowAndWait, type MirrorView } from './api-client';
+import { destroyEventLog } from './event-log';
+import { apiClient, onDemandMirrorBody, syncNowAndWait, type MirrorView } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { exportedSpans, startReceiver, type Receiver } from './receivers';
 
@@ -41,16 +42,11 @@ describe('mirroring a repository end to end through the four services', () => {
 
   const api = apiClient(() => ferry.apiUrl, responses);
   const mirrorPath = '/repository/mirrors/app/mirror';
-  const mirrorBody = (): Record<string, unknown> => ({
-    external_reference: `${upstream.host}/${UPSTREAM_REPO}`,
-    external_registry_username: upstream.credentials!.username,
-    external_registry_password: PASSWORD,
-    robot_username: 'mirrors+syncer',
-    root_rule: { rule_kind: 'tag_glob_csv', rule_value: PATTERNS },
-    sync_start_date: '2099-01-01T00:00:00Z',
-    sync_interval: 86400,
-    external_registry_config: { verify_tls: false },
-  });
+  const mirrorBody = (): Record<string, unknown> =>
+    onDemandMirrorBody(`${upstream.host}/${UPSTREAM_REPO}`, 'mirrors+syncer', PATTERNS, {
+      external_registry_username: upstream.credentials!.username,
+      external_registry_password: PASSWORD,
+    });
   const expectedSelection = (digests: Record<string, string>) =>
     Object.fromEntries(Object.entries(digests).filter(([tag]) => /^v3\.[^1]/.test(tag) || Object.values(QUAY_EXAMPLE_INDEX_TAGS).includes(tag as never)).sort());
 
@@ -80,9 +76,7 @@ describe('mirroring a repository end to end through the four services', () => {
 
   after(async () => {
     await ferry?.stopAll();
-    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names }).catch(() => null);
-    await store?.destroyStream();
-    await store?.close();
+    await destroyEventLog(names);
     await Promise.all([upstream?.stop(), target?.stop(), webhook?.close(), collector?.close()]);
     await db?.drop();
   });

@@ -1,18 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { EventStore } from '@ferry/event-store';
 import {
   createTestDatabase,
   eventually,
   pushImage,
   startRegistry,
   testEventLogNames,
-  TEST_NATS_URL,
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient, syncNowAndWait } from './api-client';
+import { destroyEventLog } from './event-log';
+import { apiClient, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
 
@@ -46,23 +45,14 @@ describe('notifications end to end: rules through the API, delivery by the notif
     });
     assert.equal((await api('PUT', '/organization/notify/robots/syncer', { description: 'writer' })).status, 201);
     for (const [repo, upstreamRepo] of [['app', 'library/app'], ['broken', 'library/does-not-exist']] as const) {
-      const created = await api('POST', `/repository/notify/${repo}/mirror`, {
-        external_reference: `${upstream.host}/${upstreamRepo}`,
-        robot_username: 'notify+syncer',
-        root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['*'] },
-        sync_start_date: '2099-01-01T00:00:00Z',
-        sync_interval: 86400,
-        external_registry_config: { verify_tls: false },
-      });
+      const created = await api('POST', `/repository/notify/${repo}/mirror`, onDemandMirrorBody(`${upstream.host}/${upstreamRepo}`, 'notify+syncer', ['*']));
       assert.equal(created.status, 201, JSON.stringify(created.json));
     }
   });
 
   after(async () => {
     await ferry?.stopAll();
-    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names }).catch(() => null);
-    await store?.destroyStream();
-    await store?.close();
+    await destroyEventLog(names);
     await Promise.all([upstream?.stop(), target?.stop(), receiver?.close()]);
     await db?.drop();
   });

@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog, readEventLog } from './event-log';
-import { apiClient } from './api-client';
+import { apiClient, onDemandMirrorBody } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
@@ -41,15 +41,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
   const api = apiClient(() => ferry.apiUrl);
 
   async function createMirror(repo: string, upstreamRef: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const res = await api('POST', `/repository/${repo}/mirror`, {
-      external_reference: upstreamRef,
-      robot_username: 'fleet+syncer',
-      root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['v1'] },
-      sync_start_date: '2099-01-01T00:00:00Z',
-      sync_interval: 3600,
-      external_registry_config: { verify_tls: false },
-      ...extra,
-    });
+    const res = await api('POST', `/repository/${repo}/mirror`, onDemandMirrorBody(upstreamRef, 'fleet+syncer', ['v1'], { sync_interval: 3600, ...extra }));
     assert.equal(res.status, 201, JSON.stringify(res.json));
   }
 

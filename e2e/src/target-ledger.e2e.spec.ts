@@ -10,7 +10,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
-import { apiClient, syncNowAndWait, type MirrorView } from './api-client';
+import { apiClient, onDemandMirrorBody, syncNowAndWait, type MirrorView } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const DRIFT_CHECK_SECONDS = 12;
@@ -48,14 +48,7 @@ describe('between full checks, the worker trusts what the last run wrote to the 
       FERRY_DRIFT_CHECK_SECONDS: String(DRIFT_CHECK_SECONDS),
     });
     await api('PUT', '/organization/ledger/robots/syncer', {});
-    const created = await api('POST', mirrorPath, {
-      external_reference: `${upstream.host}/library/app`,
-      robot_username: 'ledger+syncer',
-      root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['v*'] },
-      sync_start_date: '2099-01-01T00:00:00Z',
-      sync_interval: 86400,
-      external_registry_config: { verify_tls: false },
-    });
+    const created = await api('POST', mirrorPath, onDemandMirrorBody(`${upstream.host}/library/app`, 'ledger+syncer', ['v*']));
     assert.equal(created.status, 201, JSON.stringify(created.json));
   });
 

@@ -212,9 +212,11 @@ export class EventStore {
     const messages = await consumer.consume({ max_messages: 256 });
     // The iterator only notices a close when the next message or heartbeat comes, so an abort
     // ends the loop itself instead of waiting for that.
+    let onAbort: () => void = () => undefined;
     const aborted = new Promise<IteratorResult<JsMsg>>((resolve) => {
-      if (signal.aborted) resolve({ done: true, value: undefined });
-      signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+      onAbort = () => resolve({ done: true, value: undefined });
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     const iterator = messages[Symbol.asyncIterator]();
     try {
@@ -224,6 +226,8 @@ export class EventStore {
         yield decodeEvent(next.value.data, next.value.seq, next.value.subject);
       }
     } finally {
+      // A long-lived signal (a service's) outlives many follows: each takes its listener with it.
+      signal.removeEventListener('abort', onAbort);
       // Not awaited: close() settles only once the server confirms, which a caller that broke
       // out of the loop has no reason to wait for.
       void messages.close().catch(() => undefined);

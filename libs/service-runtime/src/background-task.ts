@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Logger } from '@nestjs/common';
 
 /**
@@ -12,11 +11,7 @@ export class BackgroundTask {
   constructor(
     private readonly name: string,
     private readonly body: (signal: AbortSignal) => Promise<void>,
-  ) {
-    // All of the task's concurrent work (a scheduler tick's mirrors, a consumer's messages)
-    // listens to this one signal: more than Node's default of 10 listeners is expected, not a leak.
-    setMaxListeners(0, this.controller.signal);
-  }
+  ) {}
 
   start(): void {
     this.running = this.body(this.controller.signal).catch((error) => {

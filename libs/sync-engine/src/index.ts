@@ -1,7 +1,7 @@
 export { syncRepository } from './sync-repository';
 export { type SyncRequest, type TagResult, type SyncReport, type SyncProgress, type IndexMode } from './sync-request';
 export { SyncError } from './sync-error';
-export { MemoryLedger, FileLedger, copyProfile, type TargetLedger, type LedgerEntry } from './target-ledger';
+export { MemoryLedger, FileLedger, type TargetLedger, type LedgerEntry } from './target-ledger';
 export { compilePlatformFilter, parsePlatformSpec } from './platform-filter';
 export { BlobCopier, type BlobCopierOptions, type BlobCopierStats } from './blob-copier';
 export { ImageCopier, type ImageCopierOptions, type ImageCopyResult } from './image-copier';

@@ -278,6 +278,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
           tag,
           digest: result.digest,
           sourceDigest: upHead.digest,
+          copyProfile: profile,
           mediaType: result.mediaType,
           bytesCopied: result.bytesCopied,
           unchanged: result.unchanged,
@@ -306,11 +307,14 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       report.cancelled = true;
       return report;
     }
+    // Every tag was looked at on the target, none taken on the ledger's word: drift is repaired as of the run's start.
+    if (report.tagsTrustedFromLedger === 0) ledger?.markTargetChecked(runStartedAt);
 
     const failed = report.results.some((r) => r.kind === 'failed');
     if (failed && req.rollback) {
-      report.rolledBack = await rollBack(target, targetRepo, changed, kept, ledger, emit);
+      await rollBack(target, targetRepo, changed, kept, ledger, emit);
       await resultChain;
+      report.rolledBack = report.results.flatMap((r) => (r.kind === 'rolled-back' ? [r.tag] : []));
       return report;
     }
 
@@ -354,7 +358,6 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     await resultChain;
     return report;
   } finally {
-    if (report.listingComplete && !report.cancelled && report.tagsTrustedFromLedger === 0) ledger?.markTargetChecked(runStartedAt);
     await ledger?.flush();
     await Promise.allSettled([upstreamDispatcher.close(), targetDispatcher.close()]);
   }
@@ -375,7 +378,7 @@ async function writeReferrersTag(target: RegistryClient, repo: string, tag: stri
   await target.putManifest(repo, tag, Buffer.from(JSON.stringify(index)), ManifestMediaType.OciIndex);
 }
 
-/** Puts every tag this run changed back to the digest it held before (or removes it if new). */
+/** Puts every tag this run changed back to the digest it held before (or removes it if new), reporting each. */
 async function rollBack(
   target: RegistryClient,
   repo: string,
@@ -383,8 +386,7 @@ async function rollBack(
   kept: Map<string, { digest: string }>,
   ledger: SyncRequest['ledger'],
   emit: (r: TagResult) => Promise<void>,
-): Promise<string[]> {
-  const restored: string[] = [];
+): Promise<void> {
   const created = new Map<string, string>();
   for (const [tag, previous] of changed) {
     if (previous === null) {
@@ -396,7 +398,6 @@ async function rollBack(
     const m = await target.getManifest(repo, previous);
     await target.putManifest(repo, tag, m.bytes, m.mediaType);
     ledger?.delete(tag);
-    restored.push(tag);
     await emit({ kind: 'rolled-back', tag, digest: previous, mediaType: m.mediaType });
   }
   if (created.size > 0) {
@@ -405,9 +406,7 @@ async function rollBack(
     const remover = new TagRemover(target, repo);
     for (const { tag } of await remover.remove(created, keep)) {
       ledger?.delete(tag);
-      restored.push(tag);
       await emit({ kind: 'rolled-back', tag, digest: null, mediaType: null });
     }
   }
-  return restored;
 }

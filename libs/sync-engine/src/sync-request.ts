@@ -105,6 +105,8 @@ export type TagResult =
       digest: string;
       /** The upstream's digest the tag was copied from. */
       sourceDigest: string;
+      /** How it was copied (see `copyProfile`): what a ledger entry for the tag must match. */
+      copyProfile: string;
       mediaType: string;
       bytesCopied: number;
       unchanged: boolean;

@@ -15,7 +15,7 @@ import { eventTraceContext, handleCommand, type Causation, type EventStore } fro
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { copyProfile, MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { summarize } from './run-summary';
 import type { RateLimitBoard } from './rate-limit-board';
@@ -57,7 +57,7 @@ interface RunContext {
 /** How a run ended from this worker's point of view; `busy-upstream`: try again shortly. */
 export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream';
 
-function tagEvent(mirrorId: string, runId: string, r: TagResult, copyProfile: string): NewEvent<RunEvent> {
+function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
   switch (r.kind) {
     case 'synced':
       return {
@@ -71,7 +71,7 @@ function tagEvent(mirrorId: string, runId: string, r: TagResult, copyProfile: st
           bytesCopied: r.bytesCopied,
           unchanged: r.unchanged,
           sourceDigest: r.sourceDigest,
-          copyProfile,
+          copyProfile: r.copyProfile,
         },
       };
     case 'failed':
@@ -176,7 +176,6 @@ export class MirrorRunExecutor {
     // Between full checks, what the last run wrote vouches for the target (drift waits for the next full check).
     const checkTarget = targetCheckDue(started.state, new Date(), this.settings.driftCheckSeconds);
     const ledger = !checkTarget && started.state.lastRunId ? await this.ledgerOf(started.state.lastRunId) : undefined;
-    const profile = copyProfile({ architectureFilter: config.architectureFilter });
     span.setAttribute('ferry.target_check', ledger === undefined);
 
     let report: SyncReport | null = null;
@@ -210,7 +209,7 @@ export class MirrorRunExecutor {
           onTagResult: async (result) => {
             results.push(result);
             recordTagSpan(result, tagStarts.get(result.tag));
-            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result, profile)], { ...causation, aggregateId: runId });
+            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
           },
         });
       }
