@@ -1,4 +1,5 @@
 export { freePort } from './ports';
+export { processCpuSeconds, reapedChildrenCpuSeconds, idleCpuSeconds } from './proc-stats';
 export { startRegistry, writeTagsDirectly, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
 export {
   registryRequest,

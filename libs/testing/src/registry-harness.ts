@@ -7,6 +7,7 @@ import { randomUUID, sign, createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
 import { freePort } from './ports';
 import { probeStatus } from './registry-api';
+import { processCpuSeconds } from './proc-stats';
 
 /** Credentials a test registry accepts. */
 export interface RegistryCredentials {
@@ -61,8 +62,11 @@ export interface RunningRegistry {
   resetRequestCount(): Promise<void>;
   /** Waits until the access log has caught up with the answers sent so far (it is written after each answer). */
   settleRequestCount(): Promise<number>;
+  /** CPU time (user + system, seconds) the registry process has used so far, from /proc (Linux). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
 
 const TOKEN_SERVICE = 'ferry-test-registry';
 const TOKEN_ISSUER = 'ferry-test-issuer';
@@ -267,6 +271,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
       return counter.lines;
     },
     settleRequestCount: settle,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     resetRequestCount: async () => {
       await settle();
       counter.lines = 0;

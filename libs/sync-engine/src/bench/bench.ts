@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startRegistry, pushImage, pushMultiArch, type RunningRegistry, type LayerSpec } from '@ferry/testing';
+import { startRegistry, pushImage, pushMultiArch, reapedChildrenCpuSeconds, idleCpuSeconds, type RunningRegistry, type LayerSpec } from '@ferry/testing';
 import { ConcurrencyLimit } from '../concurrency-limit';
 import {
   DEFAULT_BLOB_CONCURRENCY,
@@ -42,12 +42,18 @@ interface RunMeasure {
   upstreamRequests: number;
   targetRequests: number;
   bytesMoved: number;
+  /** CPU seconds (user + system) of the tool, of each registry, and idle across all cores, during the run. */
+  toolCpu: number;
+  upstreamCpu: number;
+  targetCpu: number;
+  idleCpu: number;
 }
 
-/** Runs a command, sampling its peak RSS (VmHWM) from /proc until it exits. */
-function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; stderr: string; code: number }> {
+/** Runs a command, sampling its peak RSS (VmHWM) from /proc until it exits; its CPU is read once it has been reaped. */
+function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; cpuSeconds: number; stderr: string; code: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
+    const cpuBefore = reapedChildrenCpuSeconds();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -64,7 +70,8 @@ function measure(cmd: string, args: string[]): Promise<{ seconds: number; peakRs
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolvePromise({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peak / 1024, stderr, code: code ?? 1 });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolvePromise({ seconds, peakRssMb: peak / 1024, cpuSeconds: reapedChildrenCpuSeconds() - cpuBefore, stderr, code: code ?? 1 });
     });
   });
 }
@@ -129,6 +136,7 @@ async function runTool(tool: 'ferry' | 'skopeo', upstream: RunningRegistry, targ
   const before = await blobBytes(target);
   flushWrites();
   const destNs = repo.split('/').slice(0, -1).join('/');
+  const cpuBefore = { upstream: upstream.cpuSeconds(), target: target.cpuSeconds(), idle: idleCpuSeconds() };
   const r =
     tool === 'ferry'
       ? await measure(process.execPath, [
@@ -139,9 +147,10 @@ async function runTool(tool: 'ferry' | 'skopeo', upstream: RunningRegistry, targ
           'sync', '--all', '--preserve-digests', '--src-tls-verify=false', '--dest-tls-verify=false', '--src', 'docker', '--dest', 'docker',
           `${upstream.host}/${repo}`, `${target.host}/${destNs}`,
         ]);
+  const cpu = { toolCpu: r.cpuSeconds, upstreamCpu: upstream.cpuSeconds() - cpuBefore.upstream, targetCpu: target.cpuSeconds() - cpuBefore.target, idleCpu: idleCpuSeconds() - cpuBefore.idle };
   if (r.code !== 0) throw new Error(`${tool} failed (${r.code}): ${r.stderr}`);
   const [upstreamRequests, targetRequests] = await Promise.all([upstream.settleRequestCount(), target.settleRequestCount()]);
-  return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests, targetRequests, bytesMoved: (await blobBytes(target)) - before };
+  return { seconds: r.seconds, peakRssMb: r.peakRssMb, upstreamRequests, targetRequests, bytesMoved: (await blobBytes(target)) - before, ...cpu };
 }
 
 /**
@@ -242,9 +251,34 @@ async function main(): Promise<void> {
       .map((r) => `${fmt(r.ferry[i]!.seconds)} / ${fmt(r.skopeo[i]!.seconds)} (${fmt(r.ferry[i]!.seconds / r.skopeo[i]!.seconds)}x)`);
     perRound.push(`| ${i + 1} | ${cells.join(' | ')} |`);
   }
+  const cores = cpus().length;
+  const cpuRows = [
+    `| scenario | tool | wall | tool CPU | upstream registry CPU | target registry CPU | all three | floor (all three / ${cores} cores) | idle core-seconds |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const floors = new Map<string, { ferry: number; registriesOnly: number; skopeoWall: number }>();
+  for (const [name, r] of Object.entries(results)) {
+    if (r.ferry.length === 0) continue;
+    for (const tool of ['ferry', 'skopeo'] as const) {
+      const m = (k: keyof RunMeasure) => median(r[tool].map((x) => x[k]));
+      const all = m('toolCpu') + m('upstreamCpu') + m('targetCpu');
+      cpuRows.push(
+        `| ${name} | ${tool === 'ferry' ? 'Ferry' : 'skopeo'} | ${fmt(m('seconds'))} s | ${fmt(m('toolCpu'))} s | ${fmt(m('upstreamCpu'))} s | ${fmt(m('targetCpu'))} s | ${fmt(all)} s | ${fmt(all / cores)} s | ${fmt(m('idleCpu'))} s |`,
+      );
+      if (tool === 'ferry') floors.set(name, { ferry: all / cores, registriesOnly: (m('upstreamCpu') + m('targetCpu')) / cores, skopeoWall: 0 });
+      else floors.get(name)!.skopeoWall = m('seconds');
+    }
+  }
+  const layeredFloor = floors.get('layered full');
+  const floorNote = layeredFloor
+    ? `For the layered full mirror, the CPU that Ferry and the two registries spend allows no run shorter than ${fmt(layeredFloor.ferry)} s ` +
+      `(**${fmt(layeredFloor.ferry / layeredFloor.skopeoWall)}x** skopeo's median), however well the work is spread over the cores. ` +
+      `A copier that spent no CPU of its own would still wait ${fmt(layeredFloor.registriesOnly)} s for the registries ` +
+      `(${fmt(layeredFloor.registriesOnly / layeredFloor.skopeoWall)}x).`
+    : '';
   const table = rows.join('\n');
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  process.stdout.write(`${table}\n\nper round, seconds Ferry / skopeo:\n${perRound.join('\n')}\n\nbench: ${minutes} min\n`);
+  process.stdout.write(`${table}\n\nper round, seconds Ferry / skopeo:\n${perRound.join('\n')}\n\nCPU per run (medians):\n${cpuRows.join('\n')}\n${floorNote}\n\nbench: ${minutes} min\n`);
   if (WRITE) {
     const doc = `# Benchmarks
 
@@ -275,6 +309,17 @@ Per round, seconds Ferry / skopeo (ratio):
 ${perRound.join('\n')}
 
 Targets (issue 3): layered full ≤ 0.45x, 500-tag full ≤ 0.4x, 500-tag no-op ≤ 0.2x, peak RSS < 150 MB while copying a 1 GiB layer.
+
+### Where the CPU goes
+
+Every run is CPU-bound: the tool and both registries share the machine's ${cores} cores. Per run (medians), the CPU
+(user + system) of the tool (read once it has exited), of each registry process, and the time the cores stood idle
+during the run, all from \`/proc\`. "floor" is the shortest run that CPU allows if it were spread perfectly over the
+cores.
+
+${cpuRows.join('\n')}
+
+${floorNote}
 `;
     // The scheduling benchmark's section (npm run bench:scheduling) stays as it is.
     const page = join(ROOT, 'docs/benchmarks.md');
