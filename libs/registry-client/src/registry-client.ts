@@ -62,7 +62,7 @@ interface SendOptions {
   scope: string;
   headers?: Record<string, string>;
   /** A Buffer can be resent on retry; a stream cannot, so a request with one is not retried. */
-  body?: Buffer | string | Readable;
+  body?: Buffer | string | Readable | AsyncIterable<Uint8Array>;
   /** Statuses that count as success; others become errors. */
   ok: number[];
   what: string;
@@ -129,7 +129,11 @@ export class RegistryClient {
     return `${this.scheme ?? 'https'}://${this.host}`;
   }
 
-  private toError(error: unknown, what: string): RegistryError {
+  /**
+   * A failure of one of this client's requests, or of a body it is streaming (a blob from
+   * {@link getBlob}), as a {@link RegistryError}: cancel, timeout, TLS, or an unreachable host.
+   */
+  asRegistryError(error: unknown, what: string): RegistryError {
     if (error instanceof RegistryError) return error;
     if (this.opts.signal?.aborted) return new RegistryError(RegistryErrorCode.Cancelled, `${what} was cancelled`, { cause: error });
     const code = networkCode(error);
@@ -167,7 +171,7 @@ export class RegistryClient {
         this.opts.onRequest?.('GET', `https://${this.host}/v2/`);
         this.scheme = 'https';
       } catch (error) {
-        if (this.opts.signal?.aborted) throw this.toError(error, 'probe');
+        if (this.opts.signal?.aborted) throw this.asRegistryError(error, 'probe');
         this.scheme = 'http';
       }
     })();
@@ -193,7 +197,8 @@ export class RegistryClient {
           // cost of a no-op sync.
           reset: false,
           headers: { ...(o.headers ?? {}), ...(authorization ? { authorization } : {}) },
-          body: o.body,
+          // undici streams an async iterable body (its type declarations leave that case out).
+          body: o.body as Dispatcher.RequestOptions['body'],
           // The operation timeout: undici fails a request whose headers, or whose next body bytes,
           // take longer than this (a per-request AbortSignal.timeout cost more than the HEAD itself).
           headersTimeout: this.timeoutMs,
@@ -202,7 +207,7 @@ export class RegistryClient {
         });
       } catch (error) {
         release?.();
-        throw this.toError(error, o.what);
+        throw this.asRegistryError(error, o.what);
       }
       this.rateLimit.observe(res.headers);
       release?.();
@@ -322,7 +327,7 @@ export class RegistryClient {
           chunks.push(chunk as Buffer);
         }
       } catch (error) {
-        throw this.toError(error, what);
+        throw this.asRegistryError(error, what);
       }
       const bytes = Buffer.concat(chunks);
       const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -422,7 +427,7 @@ export class RegistryClient {
    * Completes an upload in one PUT carrying the whole body, streamed. (docker-registry 2.8 drops the
    * body of a single `POST ?digest=`, so POST + PUT is the shortest upload that works everywhere.)
    */
-  async putBlob(repo: string, location: string, digest: string, size: number, body: Readable | Buffer): Promise<void> {
+  async putBlob(repo: string, location: string, digest: string, size: number, body: Buffer | Readable | AsyncIterable<Uint8Array>): Promise<void> {
     const res = await this.sendOnce({
       method: 'PUT',
       path: this.withDigest(location, digest),
@@ -439,7 +444,7 @@ export class RegistryClient {
    * Sends one chunk of a chunked upload (a Buffer, or a stream of exactly `length` bytes, which is
    * not retried here); returns the location for the next one.
    */
-  async patchBlobChunk(repo: string, location: string, offset: number, length: number, chunk: Buffer | Readable): Promise<string> {
+  async patchBlobChunk(repo: string, location: string, offset: number, length: number, chunk: Buffer | Readable | AsyncIterable<Uint8Array>): Promise<string> {
     const res = await this.send({
       method: 'PATCH',
       path: location,

@@ -10,6 +10,7 @@ export const RegistryErrorCode = {
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
   DigestMismatch: 'DIGEST_MISMATCH',
+  UnsupportedDigest: 'UNSUPPORTED_DIGEST',
   ManifestTooLarge: 'MANIFEST_TOO_LARGE',
   TooManyIndexEntries: 'TOO_MANY_INDEX_ENTRIES',
   ManifestInvalid: 'MANIFEST_INVALID',

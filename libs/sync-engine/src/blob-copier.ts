@@ -1,8 +1,7 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { RegistryError, type Descriptor, type RegistryClient } from '@ferry/registry-client';
 import { ConcurrencyLimit } from './concurrency-limit';
-import { DigestVerifier } from './digest-verifier';
+import { verifiedBlobBytes } from './digest-verifier';
 
 /** Drops a stream; its abort error has a listener so that it cannot surface as uncaught. */
 function discard(stream: Readable): void {
@@ -92,12 +91,11 @@ export class BlobCopier {
       location = mount.location;
     }
     return target.withRetries(async () => {
-      // A retry starts over: a new upload session and a fresh upstream GET.
-      const started = download;
-      download = undefined;
-      const bytes = await this.upload(d, location, started);
-      location = undefined;
-      return bytes;
+      // Only the first attempt uses the session and the GET opened above: a retry starts over with
+      // a new upload session (a failed PUT may have ended the old one) and a fresh upstream GET.
+      const [session, started] = [location, download];
+      [location, download] = [undefined, undefined];
+      return this.upload(d, session, started);
     });
   }
 
@@ -116,18 +114,15 @@ export class BlobCopier {
       discard(body);
       throw new RegistryError('SIZE_MISMATCH', `blob ${d.digest} is ${served} bytes upstream, the manifest says ${size}`);
     }
-    const verifier = new DigestVerifier(d.digest, size, this.o.onBytes);
+    const bytes = verifiedBlobBytes(body, { digest: d.digest, size }, {
+      onBytes: this.o.onBytes,
+      sourceFailure: (error) => upstream.asRegistryError(error, `GET blob ${upstream.host}/${upstreamRepo}@${d.digest}`),
+    });
     try {
-      if (size <= this.o.chunkedThresholdBytes) {
-        const piping = pipeline(body, verifier);
-        await Promise.all([target.putBlob(targetRepo, location, d.digest, size, verifier), piping]);
-      } else {
-        const piping = pipeline(body, verifier);
-        await Promise.all([this.uploadChunks(location, d.digest, size, verifier), piping]);
-      }
+      if (size <= this.o.chunkedThresholdBytes) await target.putBlob(targetRepo, location, d.digest, size, bytes);
+      else await this.uploadChunks(location, d.digest, size, bytes);
     } catch (error) {
       discard(body);
-      discard(verifier);
       throw error;
     }
     this.stats.uploaded++;
@@ -137,12 +132,12 @@ export class BlobCopier {
 
   /**
    * PATCHes fixed-size chunks, each streamed straight from the upstream (nothing is held in
-   * memory, however big the chunk), then closes with a PUT. The digest check of the source runs
-   * before the closing PUT, so a corrupt blob is never committed.
+   * memory, however big the chunk), then closes with a PUT. The source yields its last bytes only
+   * once the digest matched, so a corrupt blob never reaches the closing PUT.
    */
-  private async uploadChunks(start: string, digest: string, size: number, source: Readable): Promise<void> {
+  private async uploadChunks(start: string, digest: string, size: number, source: AsyncIterable<Buffer>): Promise<void> {
     const { target, targetRepo, chunkSizeBytes } = this.o;
-    const pieces = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const pieces = source[Symbol.asyncIterator]();
     let leftover: Buffer | null = null;
     let location = start;
     let offset = 0;
@@ -166,10 +161,10 @@ export class BlobCopier {
           yield buf;
         }
       };
-      location = await target.patchBlobChunk(targetRepo, location, offset, length, Readable.from(chunk(), { objectMode: false }));
+      location = await target.patchBlobChunk(targetRepo, location, offset, length, chunk());
       offset += length;
     }
-    // Reading past the last byte ends the source, which runs the digest check.
+    // The source must end exactly here.
     const end = leftover ? { done: false } : await pieces.next();
     if (!end.done) throw new RegistryError('SIZE_MISMATCH', `blob ${digest} is longer than ${size} bytes`);
     await target.finishUpload(targetRepo, location, digest);

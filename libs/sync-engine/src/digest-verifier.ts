@@ -1,37 +1,53 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { RegistryError, RegistryErrorCode } from '@ferry/registry-client';
+
+/** What a blob's descriptor promises. */
+export interface ExpectedBlob {
+  digest: string;
+  /** Bytes; negative when unknown. */
+  size: number;
+}
+
+const HASHES: Record<string, string> = { sha256: 'sha256', sha512: 'sha512' };
 
 /**
- * Passes bytes through while hashing them; fails the stream at its end when the sha256 or the
- * length is not what the descriptor promised, so an upload fed from it is aborted rather than
- * committed.
+ * The bytes of a blob as they stream in, hashed on the way. Each chunk is passed on only once the
+ * next one has arrived, and the last only after the whole blob matched its digest and size: a
+ * target is never sent every byte of a corrupt blob, so it can never commit one, whether the
+ * upload is one PUT or a series of chunks.
+ *
+ * A mismatch is a retryable DIGEST_MISMATCH (the next GET may bring the right bytes). Errors of
+ * the source (the upstream connection) go through `sourceFailure`, so that they name the upstream.
  */
-export class DigestVerifier extends Transform {
-  private readonly hash: Hash = createHash('sha256');
-  bytes = 0;
-
-  constructor(
-    private readonly expectedDigest: string,
-    private readonly expectedSize: number,
-    private readonly onBytes?: (n: number) => void,
-  ) {
-    super();
+export async function* verifiedBlobBytes(
+  source: AsyncIterable<Buffer>,
+  expected: ExpectedBlob,
+  opts: { onBytes?: (n: number) => void; sourceFailure?: (error: unknown) => Error } = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const colon = expected.digest.indexOf(':');
+  const algorithm = HASHES[expected.digest.slice(0, colon)];
+  if (!algorithm) {
+    throw new RegistryError(RegistryErrorCode.UnsupportedDigest, `blob ${expected.digest}: digest algorithm not supported (sha256 and sha512 are)`);
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    this.onBytes?.(chunk.length);
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const actual = `sha256:${this.hash.digest('hex')}`;
-    if (actual !== this.expectedDigest || (this.expectedSize >= 0 && this.bytes !== this.expectedSize)) {
-      const error = Object.assign(new Error(`blob ${this.expectedDigest} arrived as ${actual} (${this.bytes} bytes)`), { code: 'DIGEST_MISMATCH' });
-      callback(error);
-      return;
+  const hash = createHash(algorithm);
+  let received = 0;
+  let held: Buffer | undefined;
+  const mismatch = (actual: string) =>
+    new RegistryError(RegistryErrorCode.DigestMismatch, `blob ${expected.digest} arrived as ${actual} (${received} bytes)`, { retryable: true });
+  try {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      received += chunk.length;
+      if (expected.size >= 0 && received > expected.size) throw mismatch(`more than ${expected.size} bytes`);
+      opts.onBytes?.(chunk.length);
+      if (held) yield held;
+      held = chunk;
     }
-    callback();
+  } catch (error) {
+    if (error instanceof RegistryError || !opts.sourceFailure) throw error;
+    throw opts.sourceFailure(error);
   }
+  const actual = `${expected.digest.slice(0, colon)}:${hash.digest('hex')}`;
+  if (actual !== expected.digest || (expected.size >= 0 && received !== expected.size)) throw mismatch(actual);
+  if (held) yield held;
 }

@@ -7,4 +7,4 @@ export { BlobCopier, type BlobCopierOptions, type BlobCopierStats } from './blob
 export { ImageCopier, type ImageCopierOptions, type ImageCopyResult } from './image-copier';
 export { TagRemover } from './tag-remover';
 export { ConcurrencyLimit } from './concurrency-limit';
-export { DigestVerifier } from './digest-verifier';
+export { verifiedBlobBytes, type ExpectedBlob } from './digest-verifier';

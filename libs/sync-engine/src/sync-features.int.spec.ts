@@ -15,6 +15,8 @@ import {
   manifestDigest,
   seedQuayExampleRepository,
   startShapingProxy,
+  registryRequest,
+  blobExists,
   type RunningRegistry,
 } from '@ferry/testing';
 import { syncRepository } from './sync-repository';
@@ -316,6 +318,73 @@ describe('blobs shared between tags and repositories', () => {
     );
     assert.ok(patches >= 4, `${patches} PATCH requests`);
     assert.equal(await manifestDigest(target, 'mirror/big', 'v1'), await manifestDigest(upstream, 'big/repo', 'v1'));
+  });
+});
+
+describe('an upstream that serves a blob whose bytes do not match its digest', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  let layer: string;
+  let layerBytes: Buffer;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    const image = await pushImage(upstream, 'corrupt/repo', 'v1', { mediaType: 'oci', layers: [{ seed: 'corrupt-layer', size: 200_000 }] });
+    layer = image.layerDigests[0]!;
+    layerBytes = (await registryRequest(upstream, 'GET', `/v2/corrupt/repo/blobs/${layer}`)).body;
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  /** Serves the layer with one byte flipped, `times` times (same length, so only the digest can tell). */
+  function corrupting(times: number) {
+    let served = 0;
+    const proxy = startShapingProxy(upstream.url, {
+      answer: (request, res) => {
+        if (request.method !== 'GET' || !request.url?.endsWith(`/blobs/${layer}`) || served >= times) return false;
+        served++;
+        request.resume();
+        const bytes = Buffer.from(layerBytes);
+        bytes[bytes.length - 1]! ^= 0xff;
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }).end(bytes);
+        return true;
+      },
+    });
+    return { proxy, served: () => served };
+  }
+
+  for (const [mode, extra] of [
+    ['in one PUT', {}],
+    ['in chunks', { chunkedUploadThresholdBytes: 32 * 1024, chunkSizeBytes: 32 * 1024 }],
+  ] as const) {
+    it(`fails the tag with DIGEST_MISMATCH and never commits the blob on the target, uploading ${mode}`, async () => {
+      const { proxy: starting, served } = corrupting(Infinity);
+      const proxy = await starting;
+      try {
+        const targetRepo = `mirror/corrupt-${mode.replace(/\W/g, '').toLowerCase()}`;
+        const report = await syncRepository(req(proxy.host, 'corrupt/repo', target, targetRepo, extra));
+        const result = report.results[0]!;
+        assert.equal(result.kind, 'failed', JSON.stringify(report.results));
+        assert.equal(result.kind === 'failed' && result.error.code, 'DIGEST_MISMATCH', JSON.stringify(result));
+        assert.ok(served() >= 2, `the corrupt blob was fetched ${served()} times (retried)`);
+        assert.equal(await blobExists(target, targetRepo, layer), false);
+        assert.deepEqual(await listTags(target, targetRepo), []);
+      } finally {
+        await proxy.stop();
+      }
+    });
+  }
+
+  it('copies the image when a retry brings the right bytes', async () => {
+    const { proxy: starting, served } = corrupting(1);
+    const proxy = await starting;
+    try {
+      const report = await syncRepository(req(proxy.host, 'corrupt/repo', target, 'mirror/corrupt-once'));
+      assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
+      assert.equal(served(), 1);
+      assert.equal(await blobExists(target, 'mirror/corrupt-once', layer), true);
+      assert.deepEqual(await tagDigests(target, 'mirror/corrupt-once'), await tagDigests(upstream, 'corrupt/repo'));
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 
