@@ -373,6 +373,28 @@ describe('an upstream that serves a blob whose bytes do not match its digest', (
     });
   }
 
+  it('retries a blob whose upstream connection breaks halfway, from a fresh GET into a fresh upload', async () => {
+    let broken = 0;
+    const proxy = await startShapingProxy(upstream.url, {
+      answer: (request, res) => {
+        if (request.method !== 'GET' || !request.url?.endsWith(`/blobs/${layer}`) || broken > 0) return false;
+        broken++;
+        request.resume();
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(layerBytes.length) });
+        res.write(layerBytes.subarray(0, layerBytes.length / 2), () => res.destroy());
+        return true;
+      },
+    });
+    try {
+      const report = await syncRepository(req(proxy.host, 'corrupt/repo', target, 'mirror/broken-once'));
+      assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
+      assert.equal(broken, 1);
+      assert.deepEqual(await tagDigests(target, 'mirror/broken-once'), await tagDigests(upstream, 'corrupt/repo'));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('copies the image when a retry brings the right bytes', async () => {
     const { proxy: starting, served } = corrupting(1);
     const proxy = await starting;
