@@ -321,7 +321,7 @@ describe('blobs shared between tags and repositories', () => {
   });
 });
 
-describe('an upstream that serves a blob whose bytes do not match its digest', () => {
+describe('a blob transfer that goes wrong: corrupt bytes, a broken connection on either side', () => {
   let upstream: RunningRegistry;
   let target: RunningRegistry;
   let layer: string;
@@ -392,6 +392,30 @@ describe('an upstream that serves a blob whose bytes do not match its digest', (
       assert.deepEqual(await tagDigests(target, 'mirror/broken-once'), await tagDigests(upstream, 'corrupt/repo'));
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('retries a blob whose upload to the target breaks halfway, into a new upload session', async () => {
+    let broken = 0;
+    const targetProxy = await startShapingProxy(target.url, {
+      answer: (request) => {
+        if (request.method !== 'PUT' || !request.url?.includes(`digest=${encodeURIComponent(layer)}`) || broken > 0) return false;
+        broken++;
+        // Take some of the body, then drop the connection as a failing load balancer would.
+        request.once('data', () => request.socket.destroy());
+        return true;
+      },
+    });
+    try {
+      const viaProxy = { ...target, url: targetProxy.url };
+      const report = await syncRepository(req(upstream.host, 'corrupt/repo', viaProxy, 'mirror/broken-upload'));
+      assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
+      assert.equal(broken, 1);
+      const posts = targetProxy.seen.filter((line) => line.startsWith('POST /v2/mirror/broken-upload/blobs/uploads/'));
+      assert.ok(posts.length >= 3, `a new upload session for the retry (${posts.length} POSTs for 2 blobs)`);
+      assert.deepEqual(await tagDigests(target, 'mirror/broken-upload'), await tagDigests(upstream, 'corrupt/repo'));
+    } finally {
+      await targetProxy.stop();
     }
   });
 
