@@ -8,7 +8,7 @@ export interface ExpectedBlob {
   size: number;
 }
 
-const HASHES: Record<string, string> = { sha256: 'sha256', sha512: 'sha512' };
+const SUPPORTED_ALGORITHMS = new Set(['sha256', 'sha512']);
 
 /**
  * The bytes of a blob as they stream in, hashed on the way. Each chunk is passed on only once the
@@ -24,9 +24,8 @@ export async function* verifiedBlobBytes(
   expected: ExpectedBlob,
   opts: { onBytes?: (n: number) => void; sourceFailure?: (error: unknown) => Error } = {},
 ): AsyncGenerator<Buffer, void, undefined> {
-  const colon = expected.digest.indexOf(':');
-  const algorithm = HASHES[expected.digest.slice(0, colon)];
-  if (!algorithm) {
+  const algorithm = expected.digest.slice(0, expected.digest.indexOf(':'));
+  if (!SUPPORTED_ALGORITHMS.has(algorithm)) {
     throw new RegistryError(RegistryErrorCode.UnsupportedDigest, `blob ${expected.digest}: digest algorithm not supported (sha256 and sha512 are)`);
   }
   const hash = createHash(algorithm);
@@ -47,7 +46,7 @@ export async function* verifiedBlobBytes(
     if (error instanceof RegistryError || !opts.sourceFailure) throw error;
     throw opts.sourceFailure(error);
   }
-  const actual = `${expected.digest.slice(0, colon)}:${hash.digest('hex')}`;
+  const actual = `${algorithm}:${hash.digest('hex')}`;
   if (actual !== expected.digest || (expected.size >= 0 && received !== expected.size)) throw mismatch(actual);
   if (held) yield held;
 }

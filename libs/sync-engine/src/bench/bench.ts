@@ -259,29 +259,33 @@ async function main(): Promise<void> {
     `| scenario | tool | wall | tool CPU | upstream registry CPU | target registry CPU | all three | floor (all three / ${cores} cores) | idle core-seconds |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  const floors = new Map<string, { ferry: number; registriesOnly: number; ferryWall: number; ferryIdle: number; skopeoWall: number }>();
+  /** Medians of one tool's runs of a scenario: wall time, CPU of each process, idle cores. */
+  const cpuMedians = (runs: RunMeasure[]) => {
+    const m = (k: keyof RunMeasure) => median(runs.map((x) => x[k]));
+    const registries = m('upstreamCpu') + m('targetCpu');
+    return { wall: m('seconds'), tool: m('toolCpu'), upstream: m('upstreamCpu'), target: m('targetCpu'), registries, all: m('toolCpu') + registries, idle: m('idleCpu') };
+  };
   for (const [name, r] of Object.entries(results)) {
     if (r.ferry.length === 0) continue;
     for (const tool of ['ferry', 'skopeo'] as const) {
-      const m = (k: keyof RunMeasure) => median(r[tool].map((x) => x[k]));
-      const all = m('toolCpu') + m('upstreamCpu') + m('targetCpu');
+      const c = cpuMedians(r[tool]);
       cpuRows.push(
-        `| ${name} | ${tool === 'ferry' ? 'Ferry' : 'skopeo'} | ${fmt(m('seconds'))} s | ${fmt(m('toolCpu'))} s | ${fmt(m('upstreamCpu'))} s | ${fmt(m('targetCpu'))} s | ${fmt(all)} s | ${fmt(all / cores)} s | ${fmt(m('idleCpu'))} s |`,
+        `| ${name} | ${tool === 'ferry' ? 'Ferry' : 'skopeo'} | ${fmt(c.wall)} s | ${fmt(c.tool)} s | ${fmt(c.upstream)} s | ${fmt(c.target)} s | ${fmt(c.all)} s | ${fmt(c.all / cores)} s | ${fmt(c.idle)} s |`,
       );
-      if (tool === 'ferry') {
-        floors.set(name, { ferry: all / cores, registriesOnly: (m('upstreamCpu') + m('targetCpu')) / cores, ferryWall: m('seconds'), ferryIdle: m('idleCpu'), skopeoWall: 0 });
-      }
-      else floors.get(name)!.skopeoWall = m('seconds');
     }
   }
-  const layeredFloor = floors.get('layered full');
-  const floorNote = layeredFloor
-    ? `For the layered full mirror, the CPU that Ferry and the two registries spend allows no run shorter than ${fmt(layeredFloor.ferry)} s ` +
-      `(**${fmt(layeredFloor.ferry / layeredFloor.skopeoWall)}x** skopeo's median), however well the work is spread over the cores; ` +
-      `Ferry's median run took ${fmt(layeredFloor.ferryWall)} s, with ${fmt(layeredFloor.ferryIdle)} core-seconds idle. ` +
-      `A copier that spent no CPU of its own would still wait ${fmt(layeredFloor.registriesOnly)} s for the registries ` +
-      `(${fmt(layeredFloor.registriesOnly / layeredFloor.skopeoWall)}x).`
-    : '';
+  const layered = results['layered full'];
+  let floorNote = '';
+  if (layered.ferry.length > 0) {
+    const ferry = cpuMedians(layered.ferry);
+    const skopeoWall = cpuMedians(layered.skopeo).wall;
+    floorNote =
+      `For the layered full mirror, the CPU that Ferry and the two registries spend allows no run shorter than ${fmt(ferry.all / cores)} s ` +
+      `(**${fmt(ferry.all / cores / skopeoWall)}x** skopeo's median), however well the work is spread over the cores; ` +
+      `Ferry's median run took ${fmt(ferry.wall)} s, with ${fmt(ferry.idle)} core-seconds idle. ` +
+      `A copier that spent no CPU of its own would still wait ${fmt(ferry.registries / cores)} s for the registries ` +
+      `(${fmt(ferry.registries / cores / skopeoWall)}x).`;
+  }
   const table = rows.join('\n');
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   process.stdout.write(`${table}\n\nper round, seconds Ferry / skopeo:\n${perRound.join('\n')}\n\nCPU per run (medians):\n${cpuRows.join('\n')}\n${floorNote}\n\nbench: ${minutes} min\n`);
