@@ -9,21 +9,44 @@ export interface ApiAnswer {
 
 export type Api = (method: string, path: string, body?: unknown) => Promise<ApiAnswer>;
 
+/** Where the API is and whose token a client sends (the bootstrap admin's by default). */
+export interface ApiTarget {
+  apiUrl: string;
+  adminToken: string;
+}
+
 /**
- * A client for `<baseUrl>/api/v1`. A string body is sent as it is (to send invalid JSON); every
- * response text is added to `transcript`, so a test can search all of them for a secret.
+ * A client for `<apiUrl>/api/v1`, signed in with `token` (the deployment's admin token unless
+ * given; null sends none). A string body is sent as it is (to send invalid JSON); every response
+ * text is added to `transcript`, so a test can search all of them for a secret.
  */
-export function apiClient(baseUrl: () => string, transcript: string[] = []): Api {
+export function apiClient(target: () => ApiTarget, transcript: string[] = [], token?: () => string | null): Api {
   return async (method, path, body) => {
-    const res = await fetch(`${baseUrl()}/api/v1${path}`, {
+    const bearer = token ? token() : target().adminToken;
+    const res = await fetch(`${target().apiUrl}/api/v1${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     transcript.push(text);
-    return { status: res.status, json: text ? JSON.parse(text) : null, contentType: res.headers.get('content-type') };
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json, contentType: res.headers.get('content-type') };
   };
+}
+
+/** An organization and a robot in it, as every mirror needs; returns the robot's token. */
+export async function createOrganizationWithRobot(api: Api, organization: string, robot = 'syncer'): Promise<string> {
+  const org = await api('POST', '/organization/', { name: organization });
+  if (org.status !== 201) throw new Error(`creating organization ${organization} answered ${org.status}: ${JSON.stringify(org.json)}`);
+  const made = await api('PUT', `/organization/${organization}/robots/${robot}`, { description: 'mirror writer' });
+  if (made.status !== 201) throw new Error(`creating robot ${organization}+${robot} answered ${made.status}: ${JSON.stringify(made.json)}`);
+  return made.json.token as string;
 }
 
 /** A mirror as `GET .../mirror` shows it, with the fields the tests read. */

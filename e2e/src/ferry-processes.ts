@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { mintToken, TokenKind } from '@ferry/identity';
 import { freePort, TEST_NATS_URL } from '@ferry/testing';
 
 export const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'] as const;
@@ -10,6 +11,8 @@ const ROOT = join(__dirname, '..', '..');
 
 export interface FerryProcesses {
   apiUrl: string;
+  /** The bootstrap admin's API token (a superuser's, with every scope). */
+  adminToken: string;
   env: Record<string, string>;
   /** Everything each service wrote to stdout and stderr so far. */
   output(): string;
@@ -39,10 +42,27 @@ export function testDeploymentEnv(options: {
   };
 }
 
+/** The bootstrap admin a deployment starts with, as `npm start` makes one: a password and an API token. */
+export function bootstrapAdminEnv(): { FERRY_BOOTSTRAP_ADMIN_PASSWORD: string; FERRY_BOOTSTRAP_ADMIN_TOKEN: string } {
+  return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: randomBytes(18).toString('base64url'), FERRY_BOOTSTRAP_ADMIN_TOKEN: mintToken(TokenKind.User).token };
+}
+
+/** Resolves once the API answers as the bootstrap admin (so the admin exists), or throws when `exited()` or after 30 s. */
+export async function waitForApi(apiUrl: string, token: string, exited: () => boolean, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(`${apiUrl}/api/v1/user/`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline || exited()) throw new Error(`mirror-config did not come up:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Starts Ferry's four services as separate processes, as `npm start` does, on one test's own names. */
 export async function startFerry(env: Record<string, string>): Promise<FerryProcesses> {
   const apiPort = await freePort();
   const fullEnv: Record<string, string> = {
+    ...bootstrapAdminEnv(),
     FERRY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     FERRY_API_PORT: String(apiPort),
     FERRY_GRPC_PORT: String(await freePort()),
@@ -74,25 +94,18 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
   };
   for (const service of SERVICES) start(service);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${apiUrl}/api/v1/repository/probe/probe/mirror`);
-      if (res.status === 404) break;
-    } catch {
-      // not listening yet
-    }
-    const api = children.get('mirror-config');
-    const exited = api !== undefined && (api.exitCode !== null || api.signalCode !== null);
-    if (Date.now() > deadline || exited) {
-      // Stop what did start, or its processes would keep the test run alive.
-      await Promise.all([...children.keys()].map((instance) => stop(instance)));
-      throw new Error(`mirror-config did not come up:\n${chunks.join('')}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  const adminToken = fullEnv.FERRY_BOOTSTRAP_ADMIN_TOKEN!;
+  const api = () => children.get('mirror-config');
+  try {
+    await waitForApi(apiUrl, adminToken, () => api()?.exitCode !== null || api()?.signalCode !== null, () => chunks.join(''));
+  } catch (error) {
+    // Stop what did start, or its processes would keep the test run alive.
+    await Promise.all([...children.keys()].map((instance) => stop(instance)));
+    throw error;
   }
   return {
     apiUrl,
+    adminToken,
     env: fullEnv,
     output: () => chunks.join(''),
     start,

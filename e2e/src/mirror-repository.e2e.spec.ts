@@ -40,7 +40,7 @@ describe('mirroring a repository end to end through the four services', () => {
   const names = testEventLogNames();
   const responses: string[] = [];
 
-  const api = apiClient(() => ferry.apiUrl, responses);
+  const api = apiClient(() => ferry, responses);
   const mirrorPath = '/repository/mirrors/app/mirror';
   const mirrorBody = (): Record<string, unknown> =>
     onDemandMirrorBody(`${upstream.host}/${UPSTREAM_REPO}`, 'mirrors+syncer', PATTERNS, {
@@ -82,6 +82,7 @@ describe('mirroring a repository end to end through the four services', () => {
   });
 
   it('creates the robot and the mirror, answering in Quay\'s shape without the password', async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'mirrors' })).status, 201);
     const robot = await api('PUT', '/organization/mirrors/robots/syncer', { description: 'mirror writer' });
     assert.equal(robot.status, 201);
     assert.equal(robot.json.name, 'mirrors+syncer');

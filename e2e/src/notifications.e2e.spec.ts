@@ -11,7 +11,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
-import { apiClient, onDemandMirrorBody, syncNowAndWait } from './api-client';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
 
@@ -28,7 +28,7 @@ describe('notifications end to end: rules through the API, delivery by the notif
   const responses: string[] = [];
   const rules: Record<string, string> = {};
 
-  const api = apiClient(() => ferry.apiUrl, responses);
+  const api = apiClient(() => ferry, responses);
   const hits = (path: string) => receiver.requests.filter((r) => r.path === path);
 
   async function syncAndWait(repo: string, expected: 'SUCCESS' | 'FAIL'): Promise<string> {
@@ -43,7 +43,7 @@ describe('notifications end to end: rules through the API, delivery by the notif
     ferry = await startFerry({
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
     });
-    assert.equal((await api('PUT', '/organization/notify/robots/syncer', { description: 'writer' })).status, 201);
+    await createOrganizationWithRobot(api, 'notify');
     for (const [repo, upstreamRepo] of [['app', 'library/app'], ['broken', 'library/does-not-exist']] as const) {
       const created = await api('POST', `/repository/notify/${repo}/mirror`, onDemandMirrorBody(`${upstream.host}/${upstreamRepo}`, 'notify+syncer', ['*']));
       assert.equal(created.status, 201, JSON.stringify(created.json));

@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog, readEventLog } from './event-log';
-import { apiClient, onDemandMirrorBody } from './api-client';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
@@ -38,7 +38,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
   const names = testEventLogNames();
   let bigDigest: string;
 
-  const api = apiClient(() => ferry.apiUrl);
+  const api = apiClient(() => ferry);
 
   async function createMirror(repo: string, upstreamRef: string, extra: Record<string, unknown> = {}): Promise<void> {
     const res = await api('POST', `/repository/${repo}/mirror`, onDemandMirrorBody(upstreamRef, 'fleet+syncer', ['v1'], { sync_interval: 3600, ...extra }));
@@ -83,7 +83,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
     });
     for (const extra of WORKERS.slice(1)) ferry.start('sync-worker', {}, extra);
     ferry.start('scheduler', {}, 'scheduler-2');
-    assert.equal((await api('PUT', '/organization/fleet/robots/syncer')).status, 201);
+    await createOrganizationWithRobot(api, 'fleet');
   });
 
   after(async () => {

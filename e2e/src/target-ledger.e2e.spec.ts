@@ -10,7 +10,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
-import { apiClient, onDemandMirrorBody, syncNowAndWait, type MirrorView } from './api-client';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait, type MirrorView } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const DRIFT_CHECK_SECONDS = 12;
@@ -30,7 +30,7 @@ describe('between full checks, the worker trusts what the last run wrote to the 
   let db: TestDatabase;
   let ferry: FerryProcesses;
   const names = testEventLogNames();
-  const api = apiClient(() => ferry.apiUrl);
+  const api = apiClient(() => ferry);
   const mirrorPath = '/repository/ledger/app/mirror';
 
   async function run(): Promise<RunView & { id: string }> {
@@ -47,7 +47,7 @@ describe('between full checks, the worker trusts what the last run wrote to the 
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
       FERRY_DRIFT_CHECK_SECONDS: String(DRIFT_CHECK_SECONDS),
     });
-    await api('PUT', '/organization/ledger/robots/syncer', {});
+    await createOrganizationWithRobot(api, 'ledger');
     const created = await api('POST', mirrorPath, onDemandMirrorBody(`${upstream.host}/library/app`, 'ledger+syncer', ['v*']));
     assert.equal(created.status, 201, JSON.stringify(created.json));
   });

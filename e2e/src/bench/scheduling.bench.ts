@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregateSubject, AggregateKind, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       skopeoTimeoutInterval: 300,
     };
     const ids = Array.from({ length: MIRRORS }, (_, i) => `bench/m${String(i).padStart(5, '0')}`);
-    const causation = { correlationId: 'bench', causationId: 'bench' };
+    const causation = { correlationId: 'bench', causationId: 'bench', actor: serviceActor('bench') };
     const created = Date.now();
     await inParallel(ids, 32, async (id) => {
       const [namespace, repository] = id.split('/') as [string, string];

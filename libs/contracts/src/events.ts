@@ -7,6 +7,7 @@ import type {
   RunSummary,
   RunTrigger,
 } from './mirror-config';
+import type { Actor, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, Visibility } from './identity';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
 
@@ -25,6 +26,8 @@ export interface EventMetadata {
   /** W3C trace context of the span that produced the event. */
   traceparent?: string;
   tracestate?: string;
+  /** Who caused it; absent on events stored before actors were recorded. */
+  actor?: Actor;
 }
 
 export type Event<Type extends string, Data> = EventMetadata & { type: Type; data: Data };
@@ -132,12 +135,72 @@ export type MirrorTagRolledBack = Event<'MirrorTagRolledBack', { mirrorId: strin
 
 export type RunEvent = MirrorTagSynced | MirrorTagFailed | MirrorTagDeleted | MirrorTagRolledBack;
 
-// ---- robot accounts ---------------------------------------------------------------------------
+// ---- robot accounts: one subject per robot (`ns+name`) ------------------------------------------
 export type RobotCreated = Event<
   'RobotCreated',
-  { username: string; namespace: string; name: string; description: string; token: EncryptedSecret }
+  {
+    username: string;
+    namespace: string;
+    name: string;
+    description: string;
+    /** Sealed, for the worker that signs in as the robot. */
+    token: EncryptedSecret;
+    /** sha256 (hex) of the token, for checking a robot's credentials; absent on older robots. */
+    tokenHash?: string;
+  }
 >;
-export type RobotEvent = RobotCreated;
+export type RobotUpdated = Event<'RobotUpdated', { username: string; description: string }>;
+export type RobotTokenRegenerated = Event<'RobotTokenRegenerated', { username: string; token: EncryptedSecret; tokenHash: string }>;
+export type RobotDeleted = Event<'RobotDeleted', { username: string; namespace: string }>;
+export type RobotEvent = RobotCreated | RobotUpdated | RobotTokenRegenerated | RobotDeleted;
+
+// ---- users: one subject per user name; tokens are the user's ------------------------------------
+export type UserCreated = Event<'UserCreated', { username: string; email: string | null; password: PasswordHash | null }>;
+export type UserUpdated = Event<'UserUpdated', { username: string; email: string | null }>;
+export type UserPasswordChanged = Event<'UserPasswordChanged', { username: string; password: PasswordHash }>;
+export type UserDeleted = Event<'UserDeleted', { username: string }>;
+export type ApiTokenCreated = Event<
+  'ApiTokenCreated',
+  {
+    username: string;
+    tokenId: string;
+    title: string;
+    scopes: Scope[];
+    /** ISO-8601, or null for a token that does not expire. */
+    expiresAt: string | null;
+    /** sha256 (hex) of the token: the token itself is shown once and never stored. */
+    tokenHash: string;
+  }
+>;
+export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; tokenId: string }>;
+export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked;
+
+// ---- organizations and repositories: Quay's namespaces and what they hold -------------------------
+/** What a grant is on: a whole organization, or one repository. */
+export type GrantResource = { kind: 'organization'; namespace: string } | { kind: 'repository'; namespace: string; repository: string };
+export type PermissionGranted = Event<
+  'PermissionGranted',
+  { resource: GrantResource; principal: { kind: PrincipalKind; name: string }; role: Role }
+>;
+export type PermissionRevoked = Event<'PermissionRevoked', { resource: GrantResource; principal: { kind: PrincipalKind; name: string } }>;
+
+export type OrganizationCreated = Event<'OrganizationCreated', { name: string; email: string | null }>;
+export type OrganizationUpdated = Event<'OrganizationUpdated', { name: string; email: string | null }>;
+export type OrganizationDeleted = Event<'OrganizationDeleted', { name: string }>;
+export type OrganizationEvent = OrganizationCreated | OrganizationUpdated | OrganizationDeleted | PermissionGranted | PermissionRevoked;
+
+export interface RepositoryRef {
+  namespace: string;
+  repository: string;
+}
+export type RepositoryCreated = Event<
+  'RepositoryCreated',
+  RepositoryRef & { description: string; visibility: Visibility; state: RepositoryState }
+>;
+export type RepositoryUpdated = Event<'RepositoryUpdated', RepositoryRef & { description: string; visibility: Visibility }>;
+export type RepositoryStateChanged = Event<'RepositoryStateChanged', RepositoryRef & { state: RepositoryState }>;
+export type RepositoryDeleted = Event<'RepositoryDeleted', RepositoryRef>;
+export type RepositoryEvent = RepositoryCreated | RepositoryUpdated | RepositoryStateChanged | RepositoryDeleted | PermissionGranted | PermissionRevoked;
 
 // ---- notification rules -----------------------------------------------------------------------
 export interface NotificationRule {
@@ -185,7 +248,7 @@ export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId
 }
 
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent;
+export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

@@ -16,9 +16,17 @@ export interface ProxyConfig {
 
 export interface ExternalRegistryConfig {
   verifyTls: boolean;
+  /**
+   * Quay's `unsigned_images`: true accepts unsigned images whatever the signature policy; false
+   * leaves it to the policy (`MirrorConfig.signaturePolicy`), as in Quay.
+   */
   unsignedImages: boolean;
   proxy: ProxyConfig;
 }
+
+/** Ferry's signature policy: `require` refuses a tag whose image has no signature. */
+export const SignaturePolicy = { Accept: 'accept', Require: 'require' } as const;
+export type SignaturePolicy = (typeof SignaturePolicy)[keyof typeof SignaturePolicy];
 
 /** A mirror's settings, in Ferry's own (camelCase) names; the API maps Quay's names onto these. */
 export interface MirrorConfig {
@@ -39,6 +47,22 @@ export interface MirrorConfig {
   architectureFilter: string[];
   /** Seconds one registry operation may take. */
   skopeoTimeoutInterval: number;
+  /**
+   * Whether unsigned images are refused (unless `unsigned_images` is true). Absent on events
+   * stored before it existed, when `unsigned_images: false` alone refused them: read it through
+   * `signaturePolicyOf`.
+   */
+  signaturePolicy?: SignaturePolicy;
+}
+
+/** The policy of a stored config: older configs refused unsigned images by `unsigned_images: false` alone. */
+export function signaturePolicyOf(config: Pick<MirrorConfig, 'signaturePolicy' | 'externalRegistryConfig'>): SignaturePolicy {
+  return config.signaturePolicy ?? (config.externalRegistryConfig.unsignedImages ? SignaturePolicy.Accept : SignaturePolicy.Require);
+}
+
+/** True when a run refuses tags whose image carries no signature: Quay's `unsigned_images` overrides the policy. */
+export function refusesUnsignedImages(config: Pick<MirrorConfig, 'signaturePolicy' | 'externalRegistryConfig'>): boolean {
+  return !config.externalRegistryConfig.unsignedImages && signaturePolicyOf(config) === SignaturePolicy.Require;
 }
 
 /** Quay's mirror statuses, kept verbatim because API clients compare against them. */

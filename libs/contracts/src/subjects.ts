@@ -8,6 +8,9 @@ export const AggregateKind = {
   Run: 'run',
   Robot: 'robot',
   NotificationRule: 'notification',
+  User: 'user',
+  Organization: 'organization',
+  Repository: 'repository',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 
@@ -24,9 +27,20 @@ export function kindSubjects(prefix: string, kind: AggregateKind): string {
   return `${prefix}.${kind}.*`;
 }
 
-/** Mirrors are named by their target repository. */
+/** Mirrors are named by their target repository, and so are repositories. */
 export function mirrorId(namespace: string, repository: string): string {
   return `${namespace}/${repository}`;
+}
+
+/** The namespace of a mirror (or repository) id: the reverse of `mirrorId`. */
+export function mirrorNamespace(id: string): string {
+  return id.slice(0, id.indexOf('/'));
+}
+
+/** The namespace of a robot's `ns+name`, or null when the name is not a robot's. */
+export function robotNamespace(username: string): string | null {
+  const plus = username.indexOf('+');
+  return plus > 0 ? username.slice(0, plus) : null;
 }
 
 export function robotUsername(namespace: string, name: string): string {

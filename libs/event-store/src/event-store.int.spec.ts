@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { MirrorSyncNowRequested } from '@ferry/contracts';
+import { serviceActor, type MirrorSyncNowRequested } from '@ferry/contracts';
 import { EventStore } from './event-store';
 import { handleCommand, type Decider } from './handle-command';
 
@@ -17,7 +17,7 @@ const counterDecider: Decider<{ kind: 'request' }, Counter, MirrorSyncNowRequest
 describe('the event store on a real JetStream', () => {
   const unique = randomUUID().replaceAll('-', '').slice(0, 12);
   let store: EventStore;
-  const causation = { correlationId: 'c', causationId: 'c' };
+  const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
 
   before(async () => {
     store = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });

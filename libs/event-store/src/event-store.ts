@@ -13,7 +13,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { EVENT_SCHEMA_VERSION, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
+import { EVENT_SCHEMA_VERSION, type Actor, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
 import { decodeEvent, encodeEvent } from './event-codec';
 import { WrongExpectedVersionError } from './errors';
 import { currentTraceContext } from './trace-context';
@@ -32,6 +32,8 @@ export interface EventStoreOptions {
 export interface Causation {
   correlationId: string;
   causationId: string;
+  /** Who is acting: recorded on every event the append writes. */
+  actor: Actor;
 }
 
 export interface AppendOptions extends Causation {
@@ -115,6 +117,7 @@ export class EventStore {
         aggregateId: options.aggregateId,
         correlationId: options.correlationId,
         causationId,
+        actor: options.actor,
         ...trace,
       } as FerryEvent;
       const ack = await this.publishEvent(subject, event, expected);

@@ -1,5 +1,5 @@
 export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-patterns';
-export { DomainError, DomainErrorCode } from './domain-error';
+export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 export {
   mirrorDecider,
@@ -12,7 +12,6 @@ export {
   type MirrorCommand,
   type ActiveRun,
 } from './mirror.decider';
-export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';
 export {
   notificationRuleDecider,
   ruleInScope,

@@ -1,4 +1,4 @@
-import { TAG_RULE_KIND, type ExternalRegistryConfig, type MirrorConfig } from '@ferry/contracts';
+import { NAME_COMPONENT, repositoryNameProblem, robotNamespace, robotUsernameProblem, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, type ExternalRegistryConfig, type MirrorConfig } from '@ferry/contracts';
 import { normalizeTagPatterns, tagPatternProblem } from './tag-patterns';
 
 /** One reason an API request was refused, naming the field in Quay's terms. */
@@ -14,7 +14,8 @@ export type PasswordChange = { action: 'keep' } | { action: 'clear' } | { action
 export type MirrorDraft = Omit<MirrorConfig, 'externalRegistryPassword'>;
 
 export type MirrorInputResult =
-  | { ok: true; draft: MirrorDraft; password: PasswordChange }
+  /** `ignored`: fields Quay's schema does not know, which Quay's clients may send; the edge names them in a `Warning`. */
+  | { ok: true; draft: MirrorDraft; password: PasswordChange; ignored: string[] }
   | { ok: false; problems: FieldProblem[] };
 
 export const MIN_SYNC_INTERVAL_SECONDS = 60;
@@ -34,14 +35,13 @@ const WRITABLE_FIELDS = new Set([
   'external_registry_config',
   'architecture_filter',
   'skopeo_timeout_interval',
+  'signature_policy',
 ]);
 /** Fields GET returns; accepted and ignored so a client can PUT back what it read. */
 const READ_ONLY_FIELDS = new Set(['sync_status', 'sync_expiration_date', 'sync_retries_remaining', 'mirror_type']);
 
-const NAME_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 const START_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const ROBOT = /^[a-z0-9][a-z0-9_.-]*\+[a-z][a-z0-9_]{0,254}$/;
 const PLATFORM = /^[a-z0-9_]+(?:\/[a-z0-9_]+){0,2}$/;
 
 /** The problem with `external_reference`, if any: `host[:port]/path`, no scheme, tag or userinfo. */
@@ -64,11 +64,7 @@ export function externalReferenceProblem(reference: string): string | undefined 
   return undefined;
 }
 
-export function repositoryNameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.length > 255) return 'must be 1 to 255 characters';
-  if (!NAME_COMPONENT.test(name)) return 'must be lowercase letters and digits separated by . _ or -';
-  return undefined;
-}
+export { repositoryNameProblem };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -94,7 +90,7 @@ function proxyUrlProblem(value: string): string | undefined {
   }
 }
 
-function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, problems: FieldProblem[]): ExternalRegistryConfig {
+function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, problems: FieldProblem[], ignored: string[]): ExternalRegistryConfig {
   if (value === undefined) return base;
   if (!isObject(value)) {
     problems.push({ field: 'external_registry_config', message: 'must be an object' });
@@ -102,9 +98,7 @@ function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, probl
   }
   const result: ExternalRegistryConfig = { ...base, proxy: { ...base.proxy } };
   for (const key of Object.keys(value)) {
-    if (!['verify_tls', 'unsigned_images', 'proxy'].includes(key)) {
-      problems.push({ field: `external_registry_config.${key}`, message: 'is not a known setting' });
-    }
+    if (!['verify_tls', 'unsigned_images', 'proxy'].includes(key)) ignored.push(`external_registry_config.${key}`);
   }
   for (const [key, prop] of [['verify_tls', 'verifyTls'], ['unsigned_images', 'unsignedImages']] as const) {
     const v = value[key];
@@ -118,9 +112,7 @@ function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, probl
       problems.push({ field: 'external_registry_config.proxy', message: 'must be an object' });
     } else {
       for (const key of Object.keys(proxy)) {
-        if (!['http_proxy', 'https_proxy', 'no_proxy'].includes(key)) {
-          problems.push({ field: `external_registry_config.proxy.${key}`, message: 'is not a known setting' });
-        }
+        if (!['http_proxy', 'https_proxy', 'no_proxy'].includes(key)) ignored.push(`external_registry_config.proxy.${key}`);
       }
       const http = nullableString(proxy.http_proxy, 'external_registry_config.proxy.http_proxy', problems, proxyUrlProblem);
       const https = nullableString(proxy.https_proxy, 'external_registry_config.proxy.https_proxy', problems, proxyUrlProblem);
@@ -136,12 +128,12 @@ function parseRegistryConfig(value: unknown, base: ExternalRegistryConfig, probl
 }
 
 /**
- * `unsigned_images: false` refuses images that carry no signature, so the default accepts them:
- * otherwise every mirror of an unsigned upstream (most of them) would fail until reconfigured.
+ * Quay's defaults. `unsigned_images: false` leaves unsigned images to the signature policy, whose
+ * default (`accept`) copies them, as Quay does.
  */
 const DEFAULT_REGISTRY_CONFIG: ExternalRegistryConfig = {
   verifyTls: true,
-  unsignedImages: true,
+  unsignedImages: false,
   proxy: { httpProxy: null, httpsProxy: null, noProxy: null },
 };
 
@@ -157,9 +149,10 @@ export function parseMirrorInput(
   hasStoredPassword = false,
 ): MirrorInputResult {
   const problems: FieldProblem[] = [];
+  const ignored: string[] = [];
   if (!isObject(body)) return { ok: false, problems: [{ field: '(body)', message: 'must be a JSON object' }] };
   for (const key of Object.keys(body)) {
-    if (!WRITABLE_FIELDS.has(key) && !READ_ONLY_FIELDS.has(key)) problems.push({ field: key, message: 'is not a mirror setting' });
+    if (!WRITABLE_FIELDS.has(key) && !READ_ONLY_FIELDS.has(key)) ignored.push(key);
   }
   const required = (field: string) => {
     if (base === null && (body[field] === undefined || body[field] === null)) {
@@ -186,8 +179,12 @@ export function parseMirrorInput(
   let robotUsername = base?.robotUsername ?? '';
   if (required('robot_username')) {
     const v = body.robot_username;
-    if (typeof v !== 'string' || !ROBOT.test(v)) problems.push({ field: 'robot_username', message: 'must name a robot as namespace+name' });
-    else robotUsername = v;
+    const problem =
+      typeof v !== 'string'
+        ? 'must name a robot as namespace+name'
+        : (robotUsernameProblem(v) ?? (robotNamespace(v) !== target.namespace ? `must be a robot of the organization ${target.namespace}` : undefined));
+    if (problem) problems.push({ field: 'robot_username', message: problem });
+    else robotUsername = v as string;
   }
 
   let tagPatterns = base?.tagPatterns ?? [];
@@ -254,7 +251,14 @@ export function parseMirrorInput(
     architectureFilter = [];
   }
 
-  const externalRegistryConfig = parseRegistryConfig(body.external_registry_config, base?.externalRegistryConfig ?? DEFAULT_REGISTRY_CONFIG, problems);
+  const externalRegistryConfig = parseRegistryConfig(body.external_registry_config, base?.externalRegistryConfig ?? DEFAULT_REGISTRY_CONFIG, problems, ignored);
+
+  let signaturePolicy = base ? signaturePolicyOf(base) : SignaturePolicy.Accept;
+  if (body.signature_policy !== undefined) {
+    const v = body.signature_policy;
+    if (v !== SignaturePolicy.Accept && v !== SignaturePolicy.Require) problems.push({ field: 'signature_policy', message: 'must be "accept" or "require"' });
+    else signaturePolicy = v;
+  }
 
   let username = base?.externalRegistryUsername ?? null;
   const newUsername = nullableString(body.external_registry_username, 'external_registry_username', problems, (s) =>
@@ -279,6 +283,7 @@ export function parseMirrorInput(
   return {
     ok: true,
     password,
+    ignored,
     draft: {
       namespace: target.namespace,
       repository: target.repository,
@@ -292,6 +297,7 @@ export function parseMirrorInput(
       externalRegistryConfig,
       architectureFilter,
       skopeoTimeoutInterval,
+      signaturePolicy,
     },
   };
 }

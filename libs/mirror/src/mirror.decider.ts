@@ -8,7 +8,7 @@ import {
   type RunError,
   type RunSummary,
 } from '@ferry/contracts';
-import { DomainError, DomainErrorCode } from './domain-error';
+import { DomainError, DomainErrorCode } from '@ferry/contracts';
 import { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 
 /** The run that currently holds the mirror, if any. */

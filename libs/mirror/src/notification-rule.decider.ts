@@ -1,5 +1,5 @@
 import { notificationRuleNamespace, type NewEvent, type NotificationRule, type NotificationRuleEvent } from '@ferry/contracts';
-import { DomainError, DomainErrorCode } from './domain-error';
+import { DomainError, DomainErrorCode } from '@ferry/contracts';
 
 export interface NotificationRuleState {
   rule: NotificationRule | null;

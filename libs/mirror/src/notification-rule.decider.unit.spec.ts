@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotificationEvent, NotificationMethod, type NotificationRule, type NotificationRuleEvent } from '@ferry/contracts';
-import { DomainError, DomainErrorCode } from './domain-error';
+import { DomainError, DomainErrorCode } from '@ferry/contracts';
 import { notificationRuleDecider, type NotificationRuleCommand } from './notification-rule.decider';
 
 const mirrorRule: NotificationRule = {

@@ -14,6 +14,8 @@ import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Notifications1764400000000 } from './migrations/1764400000000-notifications';
 import { RunTargetCheck1764500000000 } from './migrations/1764500000000-run-target-check';
+import { Identity1764600000000 } from './migrations/1764600000000-identity';
+import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, RepositoryRow, UserRow } from './entities/identity.entities';
 
 export const ENTITIES = [
   MirrorRow,
@@ -28,6 +30,12 @@ export const ENTITIES = [
   NotificationDeliveryAttemptRow,
   UserNotificationRow,
   ProjectionCheckpointRow,
+  UserRow,
+  ApiTokenRow,
+  ApiTokenUsageRow,
+  OrganizationRow,
+  RepositoryRow,
+  PermissionRow,
 ];
 
 /** Any fixed number; every Ferry process that migrates takes this lock first. */
@@ -43,7 +51,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -6,11 +6,13 @@ import { tagsProjection } from './projections/tags.projection';
 import { robotsProjection } from './projections/robots.projection';
 import { notificationRulesProjection } from './projections/notification-rules.projection';
 import { dueMirrorsProjection } from './projections/due-mirrors.projection';
+import { usersProjection } from './projections/identity.projection';
+import { namespacesProjection } from './projections/namespaces.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, robotsProjection, notificationRulesProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection],
 };
 
 /** The scheduler's index of due mirrors; the scheduler runs this group. */

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, type MirrorConfig, type RunSummary } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type RunSummary } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
@@ -37,7 +37,7 @@ describe('read models built from the event log', () => {
   let db: TestDatabase;
   let ds: DataSource;
   let store: EventStore;
-  const causation = { correlationId: 'corr', causationId: 'corr' };
+  const causation = { correlationId: 'corr', causationId: 'corr', actor: serviceActor('test') };
   const mirrorSubject = () => aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/repo');
   const command = (c: MirrorCommand) => handleCommand(store, mirrorSubject(), 'ns/repo', mirrorDecider, c, causation);
 
@@ -111,7 +111,7 @@ describe('a run whose changes a rollback undid', () => {
     const ds = await openDatabase(db.url);
     const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
     try {
-      const causation = { correlationId: 'corr', causationId: 'corr' };
+      const causation = { correlationId: 'corr', causationId: 'corr', actor: serviceActor('test') };
       const command = (c: MirrorCommand) => handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/repo'), 'ns/repo', mirrorDecider, c, causation);
       const now = new Date('2026-01-01T00:00:00Z');
       await command({ kind: 'create', mirrorId: 'ns/repo', config, now });

@@ -1,19 +1,56 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { serviceActor } from '@ferry/contracts';
 import { createSecretBox } from '@ferry/secrets';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
+import { Authenticator } from './auth/authenticator';
+import { PermissionGuard } from './auth/permission.guard';
+import { Commands } from './commands';
 import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
 import { NotificationRuleService } from './notifications/notification-rule.service';
 import { UserNotificationController } from './notifications/user-notification.controller';
+import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationService } from './organizations/organization.service';
+import { PermissionService } from './repositories/permission.service';
+import { RepositoryController } from './repositories/repository.controller';
+import { RepositoryService } from './repositories/repository.service';
 import { RobotController } from './robots/robot.controller';
+import { RobotService } from './robots/robot.service';
 import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
-import { RobotService } from './robots/robot.service';
+import { SuperuserUserController, UserController } from './users/user.controller';
+import { UserService } from './users/user.service';
 import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
+
+/** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
+export const CONTROLLERS = [
+  UserController,
+  SuperuserUserController,
+  OrganizationController,
+  RepositoryController,
+  MirrorController,
+  RunController,
+  RobotController,
+  NotificationRuleController,
+  NamespaceNotificationRuleController,
+  UserNotificationController,
+  MirrorGrpcController,
+] as const;
+
+/** Creates the bootstrap admin (FERRY_BOOTSTRAP_ADMIN_PASSWORD) once the read models follow the log. */
+class BootstrapAdmin implements OnApplicationBootstrap {
+  constructor(@Inject(UserService) private readonly users: UserService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.users.ensureBootstrapAdmin({ correlationId: 'bootstrap', causationId: 'bootstrap', actor: serviceActor('bootstrap') });
+    Logger.log('the bootstrap admin exists', 'auth');
+  }
+}
 
 /** mirror-config's composition root. */
 @Module({})
@@ -22,16 +59,25 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config)],
-      controllers: [MirrorController, RunController, RobotController, NotificationRuleController, NamespaceNotificationRuleController, UserNotificationController, MirrorGrpcController],
+      controllers: [...CONTROLLERS],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },
         ApiProjections,
         { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
+        // One guard for every HTTP route and gRPC method: each declares its permission with @Requires.
+        { provide: APP_GUARD, useClass: PermissionGuard },
+        Authenticator,
+        Commands,
+        PermissionService,
+        UserService,
+        OrganizationService,
+        RepositoryService,
         MirrorService,
         RobotService,
         RunQueries,
         NotificationRuleService,
+        ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };
   }

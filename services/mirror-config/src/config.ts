@@ -1,3 +1,4 @@
+import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
 import { ConfigReader, readBaseConfig, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type NotificationSenderSettings } from '@ferry/service-runtime';
 
 export interface MirrorConfigServiceConfig extends BaseConfig {
@@ -10,6 +11,12 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   ssrfAllowedHosts: string[];
   /** For checking receivers and for "test notification", which sends a sample as the notifier would. */
   notificationSender: NotificationSenderSettings;
+  /** Quay's SUPER_USERS: these users administer every namespace (with a credential that carries `super:user`). */
+  superusers: string[];
+  /** The first superuser, created at boot when absent; never logged. */
+  bootstrapAdmin: { username: string; password: string; token: string | undefined } | undefined;
+  /** Single sign-on for automation: bearer JWTs of this OpenID Connect issuer. */
+  oidc: { issuer: string; audience: string; usernameClaim: string } | undefined;
 }
 
 /** The only reader of process.env in mirror-config. */
@@ -23,7 +30,32 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: readEncryptionKey(reader),
     ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
     notificationSender: readNotificationSenderSettings(reader),
+    superusers: [],
+    bootstrapAdmin: readBootstrapAdmin(reader),
+    oidc: readOidc(reader),
   };
+  // The bootstrap admin is the first superuser: without one, nobody could create the others.
+  config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];
   reader.done();
   return config;
+}
+
+function readBootstrapAdmin(reader: ConfigReader): MirrorConfigServiceConfig['bootstrapAdmin'] {
+  const password = reader.optional('FERRY_BOOTSTRAP_ADMIN_PASSWORD');
+  const token = reader.optional('FERRY_BOOTSTRAP_ADMIN_TOKEN');
+  if (password === undefined) {
+    if (token !== undefined) reader.problems.push('FERRY_BOOTSTRAP_ADMIN_TOKEN needs FERRY_BOOTSTRAP_ADMIN_PASSWORD');
+    return undefined;
+  }
+  // The values themselves are never part of a message.
+  if (passwordProblem(password)) reader.problems.push(`FERRY_BOOTSTRAP_ADMIN_PASSWORD ${passwordProblem(password)}`);
+  if (token !== undefined && tokenKindOf(token) !== TokenKind.User) reader.problems.push(`FERRY_BOOTSTRAP_ADMIN_TOKEN must be a ${TokenKind.User}... token (43 base64url characters after the prefix)`);
+  return { username: reader.string('FERRY_BOOTSTRAP_ADMIN_USERNAME', 'admin'), password, token };
+}
+
+function readOidc(reader: ConfigReader): MirrorConfigServiceConfig['oidc'] {
+  const issuer = reader.optional('FERRY_OIDC_ISSUER');
+  if (issuer === undefined) return undefined;
+  const audience = reader.required('FERRY_OIDC_AUDIENCE', 'the audience (aud) Ferry accepts in tokens of FERRY_OIDC_ISSUER');
+  return { issuer: reader.url('FERRY_OIDC_ISSUER', issuer, ['https:', 'http:']), audience, usernameClaim: reader.string('FERRY_OIDC_USERNAME_CLAIM', 'preferred_username') };
 }

@@ -1,12 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { bootService, nestLogLevels } from '@ferry/service-runtime';
-import { AppModule } from './app.module';
+import { AppModule, CONTROLLERS } from './app.module';
+import { assertEveryRouteDeclaresPermission } from './auth/route-table';
 import { readConfig } from './config';
 import { grpcServerOptions } from './grpc/grpc-options';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useJsonBodies } from './http/json-body';
 
 void bootService('mirror-config', () => readConfig(), async (config) => {
+  // A route that does not say who may call it must not start.
+  assertEveryRouteDeclaresPermission(CONTROLLERS);
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel) });
   useJsonBodies(app);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Actor } from '@ferry/contracts';
 import { bigintAsNumber } from './columns';
 
 /** The archive of every event; a trigger refuses UPDATE, DELETE and TRUNCATE. */
@@ -14,4 +15,6 @@ export class EventLogRow {
   @Column({ name: 'causation_id', type: 'text' }) causationId!: string;
   @Column({ type: 'text', nullable: true }) traceparent!: string | null;
   @Column({ type: 'jsonb' }) data!: unknown;
+  /** Who caused the event; null for events stored before actors were recorded. */
+  @Column({ type: 'jsonb', nullable: true }) actor!: Actor | null;
 }

@@ -7,8 +7,8 @@ export const eventLogProjection: Projection = {
   tables: [],
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
     await em.query(
-      `INSERT INTO event_log (position, event_id, subject, type, aggregate_id, occurred_at, correlation_id, causation_id, traceparent, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING`,
+      `INSERT INTO event_log (position, event_id, subject, type, aggregate_id, occurred_at, correlation_id, causation_id, traceparent, data, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (position) DO NOTHING`,
       [
         event.position,
         event.id,
@@ -20,6 +20,7 @@ export const eventLogProjection: Projection = {
         event.causationId,
         event.traceparent ?? null,
         JSON.stringify(event.data),
+        event.actor ? JSON.stringify(event.actor) : null,
       ],
     );
   },

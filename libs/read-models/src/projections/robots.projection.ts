@@ -6,8 +6,22 @@ import type { Projection } from '../projection-runner';
 export const robotsProjection: Projection = {
   tables: ['robots'],
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
-    if (event.type !== 'RobotCreated') return;
-    const { username, namespace, name, description } = event.data;
-    await em.getRepository(RobotRow).insert({ username, namespace, name, description, createdAt: new Date(event.occurredAt) });
+    const robots = em.getRepository(RobotRow);
+    switch (event.type) {
+      case 'RobotCreated': {
+        const { username, namespace, name, description, tokenHash } = event.data;
+        await robots.insert({ username, namespace, name, description, createdAt: new Date(event.occurredAt), tokenHash: tokenHash ?? null, lastAccessed: null });
+        return;
+      }
+      case 'RobotUpdated':
+        await robots.update({ username: event.data.username }, { description: event.data.description });
+        return;
+      case 'RobotTokenRegenerated':
+        await robots.update({ username: event.data.username }, { tokenHash: event.data.tokenHash });
+        return;
+      case 'RobotDeleted':
+        await robots.delete({ username: event.data.username });
+        return;
+    }
   },
 };

@@ -4,13 +4,22 @@ import protobuf from 'protobufjs';
 import { join } from 'node:path';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError, DomainErrorCode, type FieldProblem } from '@ferry/mirror';
-import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { ForbiddenError, InvalidRequestError, NotFoundError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { PROTO_ROOT } from './grpc-options';
 
 /** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
 const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
   [DomainErrorCode.MirrorNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.RuleNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.RobotNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.UserNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.TokenNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.OrganizationNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.RepositoryNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.PermissionNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.UserAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
+  [DomainErrorCode.OrganizationAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
+  [DomainErrorCode.RepositoryAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.MirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.RobotAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.RuleAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
@@ -78,6 +87,9 @@ export function grpcErrorFor(error: unknown): GrpcError {
   }
   if (error instanceof DomainError) return grpcError(DOMAIN_STATUS[error.code], error.code, error.message);
   if (error instanceof NotFoundError) return grpcError(GrpcStatus.NOT_FOUND, error.code, error.message);
+  if (error instanceof UnauthenticatedError) return grpcError(GrpcStatus.UNAUTHENTICATED, error.code, error.message);
+  if (error instanceof ForbiddenError) return grpcError(GrpcStatus.PERMISSION_DENIED, error.code, error.message);
+  if (error instanceof SignInThrottledError) return grpcError(GrpcStatus.RESOURCE_EXHAUSTED, error.code, error.message);
   Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
   return grpcError(GrpcStatus.INTERNAL, 'INTERNAL', 'the request failed; see the service log');
 }

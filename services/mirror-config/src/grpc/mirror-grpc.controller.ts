@@ -2,7 +2,9 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Causation } from '@ferry/event-store';
-import { causationFromRequest } from '../http/request-context';
+import { requires } from '@ferry/identity';
+import { Requires } from '../auth/permission';
+import { causationOf } from '../auth/request-caller';
 import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
 import { mirrorView } from '../mirror/mirror.view';
 import { RobotService } from '../robots/robot.service';
@@ -21,10 +23,13 @@ interface SettingsRequest extends RepositoryRequest {
 
 const target = (req: RepositoryRequest): TargetRepository => ({ namespace: req.namespace ?? '', repository: req.repository ?? '' });
 
-/** The caller's `x-request-id` metadata correlates everything the call causes, as the HTTP header does. */
-function causation(metadata: Metadata | undefined): Causation {
-  const id = metadata?.get('x-request-id')[0];
-  return causationFromRequest({ 'x-request-id': typeof id === 'string' ? id : undefined });
+/**
+ * The caller's `x-request-id` metadata correlates everything the call causes, as the HTTP header
+ * does; the guard has put the caller (from `authorization` metadata) beside the metadata.
+ */
+function causation(metadata: Metadata): Causation {
+  const id = metadata.get('x-request-id')[0];
+  return causationOf(metadata, typeof id === 'string' ? id : undefined);
 }
 
 /**
@@ -47,50 +52,60 @@ export class MirrorGrpcController {
   }
 
   @GrpcMethod('MirrorService', 'CreateMirror')
+  @Requires(requires.repository('admin'))
   async createMirror(req: SettingsRequest, metadata: Metadata) {
-    return this.view(req, await this.mirrors.create(target(req), quayBodyFromSettings(req.mirror), causation(metadata)));
+    return this.view(req, (await this.mirrors.create(target(req), quayBodyFromSettings(req.mirror), causation(metadata))).row);
   }
 
   @GrpcMethod('MirrorService', 'GetMirror')
+  @Requires(requires.repository('read'))
   async getMirror(req: RepositoryRequest) {
     return this.view(req, await this.mirrors.find(target(req)));
   }
 
   @GrpcMethod('MirrorService', 'UpdateMirror')
+  @Requires(requires.repository('admin'))
   async updateMirror(req: SettingsRequest, metadata: Metadata) {
-    return this.view(req, await this.mirrors.update(target(req), quayBodyFromSettings(req.mirror, req.update_mask), causation(metadata)));
+    return this.view(req, (await this.mirrors.update(target(req), quayBodyFromSettings(req.mirror, req.update_mask), causation(metadata))).row);
   }
 
   @GrpcMethod('MirrorService', 'DeleteMirror')
+  @Requires(requires.repository('admin'))
   async deleteMirror(req: RepositoryRequest, metadata: Metadata) {
     await this.mirrors.delete(target(req), causation(metadata));
     return {};
   }
 
   @GrpcMethod('MirrorService', 'SyncNow')
+  @Requires(requires.repository('write'))
   async syncNow(req: RepositoryRequest, metadata: Metadata) {
     return this.view(req, await this.mirrors.syncNow(target(req), causation(metadata)));
   }
 
   @GrpcMethod('MirrorService', 'CancelSync')
+  @Requires(requires.repository('write'))
   async cancelSync(req: RepositoryRequest, metadata: Metadata) {
     return this.view(req, await this.mirrors.cancel(target(req), causation(metadata)));
   }
 
   @GrpcMethod('MirrorService', 'ListRuns')
+  @Requires(requires.repository('read'))
   async listRuns(req: RepositoryRequest & { limit?: number }) {
     const { namespace, repository } = target(req);
     return this.runs.list(namespace, repository, req.limit === undefined ? undefined : String(req.limit));
   }
 
   @GrpcMethod('MirrorService', 'GetRun')
+  @Requires(requires.repository('read'))
   async getRun(req: RepositoryRequest & { run_id?: string }) {
     const { namespace, repository } = target(req);
     return this.runs.get(namespace, repository, req.run_id ?? '');
   }
 
   @GrpcMethod('MirrorService', 'CreateRobot')
+  @Requires(requires.organization('admin'))
   async createRobot(req: { namespace?: string; name?: string; description?: string }, metadata: Metadata) {
-    return this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, causation(metadata));
+    const { view } = await this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, causation(metadata));
+    return view;
   }
 }

@@ -1,11 +1,20 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
-import { InvalidRequestError, NotFoundError, type ProblemDetails } from './problem';
+import { ForbiddenError, InvalidRequestError, NotFoundError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
   [DomainErrorCode.RuleNotFound]: 404,
+  [DomainErrorCode.RobotNotFound]: 404,
+  [DomainErrorCode.UserNotFound]: 404,
+  [DomainErrorCode.TokenNotFound]: 404,
+  [DomainErrorCode.OrganizationNotFound]: 404,
+  [DomainErrorCode.RepositoryNotFound]: 404,
+  [DomainErrorCode.PermissionNotFound]: 404,
+  [DomainErrorCode.UserAlreadyExists]: 409,
+  [DomainErrorCode.OrganizationAlreadyExists]: 409,
+  [DomainErrorCode.RepositoryAlreadyExists]: 409,
   [DomainErrorCode.MirrorAlreadyExists]: 409,
   [DomainErrorCode.SyncInProgress]: 409,
   [DomainErrorCode.NothingToCancel]: 409,
@@ -28,6 +37,16 @@ function problemFor(error: unknown): ProblemDetails {
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.code];
     return { type: `https://ferry.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`, title: status === 404 ? 'Not found' : 'Conflict', status, code: error.code, detail: error.message };
+  }
+  if (error instanceof UnauthenticatedError) {
+    // Quay's fields too: its clients read error_type on a 401.
+    return { type: 'https://ferry.dev/problems/unauthenticated', title: 'Unauthorized', status: 401, code: error.code, detail: error.message, error_type: 'invalid_token', error_message: error.message };
+  }
+  if (error instanceof ForbiddenError) {
+    return { type: 'https://ferry.dev/problems/forbidden', title: 'Forbidden', status: 403, code: error.code, detail: error.message, error_type: 'insufficient_scope', error_message: error.message };
+  }
+  if (error instanceof SignInThrottledError) {
+    return { type: 'https://ferry.dev/problems/sign-in-throttled', title: 'Too many requests', status: 429, code: error.code, detail: error.message };
   }
   if (error instanceof NotFoundError) {
     return { type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: error.code, detail: error.message };
@@ -55,6 +74,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = problemFor(error);
     if (problem.status >= 500) Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
     const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof UnauthenticatedError) {
+      response.setHeader('WWW-Authenticate', error.invalid ? 'Bearer realm="ferry", error="invalid_token"' : 'Bearer realm="ferry"');
+    }
+    if (error instanceof SignInThrottledError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

@@ -13,6 +13,33 @@ export class NotFoundError extends Error {
   readonly code = 'NOT_FOUND' as const;
 }
 
+/**
+ * No credential, or one that is not good (malformed, unknown, expired, revoked): 401 with
+ * `WWW-Authenticate: Bearer`, or gRPC UNAUTHENTICATED. `invalid` says a credential was sent.
+ */
+export class UnauthenticatedError extends Error {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(
+    message: string,
+    readonly invalid: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** A good credential without the permission the route declares: 403, or gRPC PERMISSION_DENIED. */
+export class ForbiddenError extends Error {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+/** Too many failed sign-ins from this user or address: 429 with Retry-After. */
+export class SignInThrottledError extends Error {
+  readonly code = 'SIGN_IN_THROTTLED' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed sign-ins; try again in ${retryAfterSeconds} s`);
+  }
+}
+
 /** RFC 9457 problem details, as every error response of the API. */
 export interface ProblemDetails {
   type: string;
@@ -21,4 +48,7 @@ export interface ProblemDetails {
   detail: string;
   code: string;
   errors?: FieldProblem[];
+  /** Quay's error fields, which Quay's clients read on 401 and 403. */
+  error_type?: string;
+  error_message?: string;
 }

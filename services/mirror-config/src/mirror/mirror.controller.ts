@@ -1,9 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { causationFromRequest } from '../http/request-context';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Causation } from '@ferry/event-store';
+import { requires } from '@ferry/identity';
+import { Requires } from '../auth/permission';
+import { Cause } from '../auth/request-caller';
+import { warnIgnored } from '../http/quay-body';
 import { MirrorService } from './mirror.service';
 import { mirrorView } from './mirror.view';
-
-type RequestHeaders = Record<string, string | string[] | undefined>;
 
 /** Quay's repository-mirror API, same paths and field names; plus DELETE, which Quay lacks. */
 @Controller('api/v1/repository/:namespace/:repository/mirror')
@@ -12,35 +15,45 @@ export class MirrorController {
 
   @Post()
   @HttpCode(201)
-  async create(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
-    return mirrorView(await this.mirrors.create({ namespace, repository }, body, causationFromRequest(headers)));
+  @Requires(requires.repository('admin'))
+  async create(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { row, ignored } = await this.mirrors.create({ namespace, repository }, body, cause);
+    warnIgnored(res, ignored);
+    return mirrorView(row);
   }
 
   @Get()
+  @Requires(requires.repository('read'))
   async get(@Param('namespace') namespace: string, @Param('repository') repository: string) {
     return mirrorView(await this.mirrors.find({ namespace, repository }));
   }
 
   @Put()
-  async update(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Headers() headers: RequestHeaders) {
-    return mirrorView(await this.mirrors.update({ namespace, repository }, body, causationFromRequest(headers)));
+  @Requires(requires.repository('admin'))
+  async update(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { row, ignored } = await this.mirrors.update({ namespace, repository }, body, cause);
+    warnIgnored(res, ignored);
+    return mirrorView(row);
   }
 
   @Delete()
   @HttpCode(204)
-  async delete(@Param('namespace') namespace: string, @Param('repository') repository: string, @Headers() headers: RequestHeaders) {
-    await this.mirrors.delete({ namespace, repository }, causationFromRequest(headers));
+  @Requires(requires.repository('admin'))
+  async delete(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
+    await this.mirrors.delete({ namespace, repository }, cause);
   }
 
   @Post('sync-now')
   @HttpCode(204)
-  async syncNow(@Param('namespace') namespace: string, @Param('repository') repository: string, @Headers() headers: RequestHeaders) {
-    await this.mirrors.syncNow({ namespace, repository }, causationFromRequest(headers));
+  @Requires(requires.repository('write'))
+  async syncNow(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
+    await this.mirrors.syncNow({ namespace, repository }, cause);
   }
 
   @Post('sync-cancel')
   @HttpCode(204)
-  async cancel(@Param('namespace') namespace: string, @Param('repository') repository: string, @Headers() headers: RequestHeaders) {
-    await this.mirrors.cancel({ namespace, repository }, causationFromRequest(headers));
+  @Requires(requires.repository('write'))
+  async cancel(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
+    await this.mirrors.cancel({ namespace, repository }, cause);
   }
 }

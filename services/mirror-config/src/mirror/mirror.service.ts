@@ -1,24 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, mirrorId as toMirrorId, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
-import { handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
+import { AggregateKind, DomainError, DomainErrorCode, mirrorId as toMirrorId, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
 import {
   mirrorDecider,
   parseMirrorInput,
   repositoryNameProblem,
-  robotDecider,
   type FieldProblem,
   type MirrorCommand,
   type MirrorDraft,
   type MirrorState,
 } from '@ferry/mirror';
-import { MirrorRow, type ProjectionRunner } from '@ferry/read-models';
+import { MirrorRow } from '@ferry/read-models';
 import { assertUpstreamAllowed } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { DATA_SOURCE } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
+import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { assertNamespaceExists } from '../namespaces';
+import { RepositoryService } from '../repositories/repository.service';
+import { RobotService } from '../robots/robot.service';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
 
 export interface TargetRepository {
@@ -26,20 +29,23 @@ export interface TargetRepository {
   repository: string;
 }
 
+/** What a command answered with, and the fields of a Quay body it ignored (named in a `Warning`). */
+export interface MirrorAnswer {
+  row: MirrorRow;
+  ignored: string[];
+}
+
 /** Mirror commands from the API: validate, check references, seal secrets, append, then read back. */
 @Injectable()
 export class MirrorService {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
-    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    private readonly commands: Commands,
+    private readonly repositories: RepositoryService,
+    private readonly robots: RobotService,
   ) {}
-
-  private subject(id: string): string {
-    return aggregateSubject(this.store.prefix, AggregateKind.Mirror, id);
-  }
 
   /** Checks the path's names, answering 400 naming `namespace` or `repository`. */
   validateTarget(target: TargetRepository): string {
@@ -59,24 +65,35 @@ export class MirrorService {
     return row;
   }
 
-  async create(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorRow> {
+  /**
+   * Creates the mirror, and its repository when there is none (in state MIRROR, as Quay's mirror
+   * POST sets it), and gives the robot write on it.
+   */
+  async create(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorAnswer> {
     const id = this.validateTarget(target);
     const parsed = parseMirrorInput(body, target, null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
+    await assertNamespaceExists(this.dataSource, target.namespace);
     await this.checkReferences(parsed.draft, null);
+    if (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id })) {
+      // Refused before the repository is touched; the decider refuses it again under contention.
+      throw new DomainError(DomainErrorCode.MirrorAlreadyExists, 'this repository already has a mirror; use PUT to change it');
+    }
+    await this.repositories.prepareForMirror(target, parsed.draft.robotUsername, causation);
     const password = parsed.password.action === 'set' ? this.secrets.seal(parsed.password.plaintext) : null;
     const config: MirrorConfig = { ...parsed.draft, externalRegistryPassword: password };
-    return this.run(id, { kind: 'create', mirrorId: id, config, now: new Date() }, causation, 'mirror.create');
+    return { row: await this.run(id, { kind: 'create', mirrorId: id, config, now: new Date() }, causation, 'mirror.create'), ignored: parsed.ignored };
   }
 
-  async update(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorRow> {
+  async update(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorAnswer> {
     const id = this.validateTarget(target);
-    const { state } = await loadState(this.store, this.subject(id), mirrorDecider);
+    const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
     const current = this.current(state, id);
     // Validate against what is stored now, so a 400 is answered before any reference check.
     const draft = this.merge(body, current, target);
     await this.checkReferences(draft.draft, current);
-    return this.run(
+    if (draft.draft.robotUsername !== current.robotUsername) await this.repositories.prepareForMirror(target, draft.draft.robotUsername, causation);
+    const row = await this.run(
       id,
       (fresh: MirrorState) => {
         const latest = this.current(fresh, id);
@@ -86,6 +103,7 @@ export class MirrorService {
       causation,
       'mirror.update',
     );
+    return { row, ignored: draft.ignored };
   }
 
   async delete(target: TargetRepository, causation: Causation): Promise<void> {
@@ -108,21 +126,20 @@ export class MirrorService {
     return state.config;
   }
 
-  private merge(body: unknown, current: MirrorConfig, target: TargetRepository): { draft: MirrorDraft; password: EncryptedSecret | null } {
+  private merge(body: unknown, current: MirrorConfig, target: TargetRepository): { draft: MirrorDraft; password: EncryptedSecret | null; ignored: string[] } {
     const { externalRegistryPassword, ...base } = current;
     const parsed = parseMirrorInput(body, target, base, externalRegistryPassword !== null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
     const change = parsed.password;
     const password = change.action === 'set' ? this.secrets.seal(change.plaintext) : change.action === 'clear' ? null : externalRegistryPassword;
-    return { draft: parsed.draft, password };
+    return { draft: parsed.draft, password, ignored: parsed.ignored };
   }
 
   /** The robot must exist and the upstream must not be an internal address (SSRF). */
   private async checkReferences(draft: MirrorDraft, current: MirrorConfig | null): Promise<void> {
     const problems: FieldProblem[] = [];
-    if (draft.robotUsername !== current?.robotUsername) {
-      const robot = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, draft.robotUsername), robotDecider);
-      if (robot.state.username === null) problems.push({ field: 'robot_username', message: `names no robot; create ${draft.robotUsername} first` });
+    if (draft.robotUsername !== current?.robotUsername && !(await this.robots.exists(draft.robotUsername))) {
+      problems.push({ field: 'robot_username', message: `names no robot; create ${draft.robotUsername} first` });
     }
     if (draft.externalReference !== current?.externalReference) {
       try {
@@ -150,9 +167,7 @@ export class MirrorService {
   ): Promise<MirrorRow> {
     return withSpan(spanName, async (span) => {
       span.setAttribute('ferry.mirror_id', id);
-      const result = await handleCommand(this.store, this.subject(id), id, mirrorDecider, command, causation);
-      const last = result.events.at(-1);
-      if (last) await this.projections.waitFor(last.position);
+      await this.commands.run(AggregateKind.Mirror, id, mirrorDecider, command, causation);
       const row = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: id });
       return row ?? Object.assign(new MirrorRow(), { mirrorId: id });
     });

@@ -1,4 +1,4 @@
-import { TAG_RULE_KIND } from '@ferry/contracts';
+import { signaturePolicyOf, TAG_RULE_KIND } from '@ferry/contracts';
 import type { MirrorRow } from '@ferry/read-models';
 
 /** Quay writes times as `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -29,6 +29,8 @@ export function mirrorView(row: MirrorRow) {
     robot_username: row.robotUsername,
     architecture_filter: row.architectureFilter,
     skopeo_timeout_interval: row.skopeoTimeoutInterval,
+    // Ferry's: whether unsigned images are refused when `unsigned_images` is false.
+    signature_policy: signaturePolicyOf({ signaturePolicy: row.state?.config?.signaturePolicy, externalRegistryConfig: config }),
     current_run_id: row.currentRunId,
     last_run_id: row.lastRunId,
   };

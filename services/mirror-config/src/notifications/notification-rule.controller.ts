@@ -1,7 +1,13 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { repositoryNameProblem } from '@ferry/mirror';
-import { InvalidRequestError } from '../http/problem';
-import { causationFromRequest } from '../http/request-context';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { mirrorId, repositoryNameProblem } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
+import { requires } from '@ferry/identity';
+import { MirrorRow, RepositoryRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { Requires } from '../auth/permission';
+import { Cause } from '../auth/request-caller';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
 import { NotificationRuleService } from './notification-rule.service';
 
@@ -11,37 +17,48 @@ export class NotificationRuleController {
   constructor(
     private readonly rules: NotificationRuleService,
     private readonly mirrors: MirrorService,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
+  /** A repository's rules: the repository (or its mirror) must exist; a repository without rules has an empty list. */
   private async scope(namespace: string, repository: string) {
-    const mirror = await this.mirrors.find({ namespace, repository });
-    return { mirrorId: mirror.mirrorId };
+    const id = this.mirrors.validateTarget({ namespace, repository });
+    const exists =
+      (await this.dataSource.getRepository(RepositoryRow).existsBy({ namespace, name: repository })) || (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id }));
+    if (!exists) throw new NotFoundError(`no repository ${mirrorId(namespace, repository)}`);
+    return { mirrorId: id };
   }
 
   @Post()
   @HttpCode(201)
-  async create(@Param('namespace') ns: string, @Param('repository') repo: string, @Body() body: unknown, @Headers() headers: Record<string, string>) {
-    return this.rules.create(await this.scope(ns, repo), body, causationFromRequest(headers));
+  @Requires(requires.repository('admin'))
+  async create(@Param('namespace') ns: string, @Param('repository') repo: string, @Body() body: unknown, @Cause() cause: Causation) {
+    return this.rules.create(await this.scope(ns, repo), body, cause);
   }
 
   @Get()
+  // Rules hold receivers' URLs, and a Slack URL is itself a secret: reading them is configuring them.
+  @Requires(requires.repository('admin'))
   async list(@Param('namespace') ns: string, @Param('repository') repo: string) {
     return this.rules.list(await this.scope(ns, repo));
   }
 
   @Delete(':uuid')
   @HttpCode(204)
-  async delete(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Headers() headers: Record<string, string>) {
-    await this.rules.delete(await this.scope(ns, repo), uuid, causationFromRequest(headers));
+  @Requires(requires.repository('admin'))
+  async delete(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    await this.rules.delete(await this.scope(ns, repo), uuid, cause);
   }
 
   @Post(':uuid/test')
   @HttpCode(200)
+  @Requires(requires.repository('admin'))
   async test(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string) {
     return this.rules.test(await this.scope(ns, repo), uuid);
   }
 
   @Get(':uuid/deliveries')
+  @Requires(requires.repository('admin'))
   async deliveries(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Query('limit') limit?: string) {
     return this.rules.deliveries(await this.scope(ns, repo), uuid, limit);
   }
@@ -60,28 +77,33 @@ export class NamespaceNotificationRuleController {
 
   @Post()
   @HttpCode(201)
-  async create(@Param('namespace') ns: string, @Body() body: unknown, @Headers() headers: Record<string, string>) {
-    return this.rules.create(this.scope(ns), body, causationFromRequest(headers));
+  @Requires(requires.organization('admin'))
+  async create(@Param('namespace') ns: string, @Body() body: unknown, @Cause() cause: Causation) {
+    return this.rules.create(this.scope(ns), body, cause);
   }
 
   @Get()
+  @Requires(requires.organization('admin'))
   async list(@Param('namespace') ns: string) {
     return this.rules.list(this.scope(ns));
   }
 
   @Delete(':uuid')
   @HttpCode(204)
-  async delete(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Headers() headers: Record<string, string>) {
-    await this.rules.delete(this.scope(ns), uuid, causationFromRequest(headers));
+  @Requires(requires.organization('admin'))
+  async delete(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    await this.rules.delete(this.scope(ns), uuid, cause);
   }
 
   @Post(':uuid/test')
   @HttpCode(200)
+  @Requires(requires.organization('admin'))
   async test(@Param('namespace') ns: string, @Param('uuid') uuid: string) {
     return this.rules.test(this.scope(ns), uuid);
   }
 
   @Get(':uuid/deliveries')
+  @Requires(requires.organization('admin'))
   async deliveries(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Query('limit') limit?: string) {
     return this.rules.deliveries(this.scope(ns), uuid, limit);
   }

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { UserNotificationRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
+import { requires } from '@ferry/identity';
+import { Requires } from '../auth/permission';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
@@ -21,7 +23,7 @@ function view(n: UserNotificationRow) {
   };
 }
 
-/** The in-app notifications of one user (rules with method `quay_notification`), newest first. */
+/** The in-app notifications of one user (rules with method `quay_notification`), newest first; that user's alone. */
 @Controller('api/v1/user/:username/notifications')
 export class UserNotificationController {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
@@ -31,6 +33,7 @@ export class UserNotificationController {
   }
 
   @Get()
+  @Requires(requires.self('user:read'))
   async list(@Param('username') username: string, @Query('unread') unread?: string, @Query('limit') rawLimit?: string) {
     this.check(username);
     if (unread !== undefined && unread !== 'true' && unread !== 'false') throw new InvalidRequestError([{ field: 'unread', message: 'must be true or false' }]);
@@ -48,6 +51,7 @@ export class UserNotificationController {
   /** Marks one notification read; marking it again changes nothing. */
   @Post(':id/read')
   @HttpCode(200)
+  @Requires(requires.self('user:read'))
   async read(@Param('username') username: string, @Param('id') id: string) {
     this.check(username);
     const repo = this.dataSource.getRepository(UserNotificationRow);

@@ -1,66 +1,104 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, robotUsername } from '@ferry/contracts';
-import { handleCommand, type Causation, type EventStore } from '@ferry/event-store';
-import { repositoryNameProblem, robotDecider, type FieldProblem } from '@ferry/mirror';
-import { RobotRow, type ProjectionRunner } from '@ferry/read-models';
+import { AggregateKind, repositoryNameProblem, robotShortnameProblem, robotUsername } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
+import { mintToken, robotDecider, TokenKind } from '@ferry/identity';
+import { RobotRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { quayTime } from '../mirror/mirror.view';
-import { API_PROJECTIONS, SECRET_BOX } from '../tokens';
+import { optionalString, quayBody, quayDate } from '../http/quay-body';
+import { assertNamespaceExists } from '../namespaces';
+import { PermissionService } from '../repositories/permission.service';
+import { SECRET_BOX } from '../tokens';
 
-const ROBOT_NAME = /^[a-z][a-z0-9_]{1,254}$/;
-
-function validate(namespace: string, name: string, body: unknown): { description: string } {
-  const problems: FieldProblem[] = [];
-  const ns = repositoryNameProblem(namespace);
-  if (ns) problems.push({ field: 'namespace', message: ns });
-  if (!ROBOT_NAME.test(name)) problems.push({ field: 'robot_shortname', message: 'must start with a letter and hold 2 to 255 lowercase letters, digits or _' });
-  let description = '';
-  if (body !== undefined && body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    const d = (body as Record<string, unknown>).description;
-    if (d !== undefined && (typeof d !== 'string' || d.length > 255)) problems.push({ field: 'description', message: 'must be a string of at most 255 characters' });
-    else if (typeof d === 'string') description = d;
-  } else if (body !== undefined && body !== null && Object.keys(body as object).length > 0) {
-    problems.push({ field: '(body)', message: 'must be a JSON object' });
-  }
+function checkNames(namespace: string, name: string): string {
+  const problems = [
+    ...(repositoryNameProblem(namespace) ? [{ field: 'namespace', message: repositoryNameProblem(namespace)! }] : []),
+    ...(robotShortnameProblem(name) ? [{ field: 'robot_shortname', message: robotShortnameProblem(name)! }] : []),
+  ];
   if (problems.length) throw new InvalidRequestError(problems);
-  return { description };
+  return robotUsername(namespace, name);
 }
 
-/** Robot accounts: the identities that write into mirrored repositories (`robot_username`). */
+function robotView(row: RobotRow, token?: string) {
+  return {
+    name: row.username,
+    description: row.description,
+    created: quayDate(row.createdAt),
+    last_accessed: quayDate(row.lastAccessed),
+    unstructured_metadata: {},
+    ...(token === undefined ? {} : { token }),
+  };
+}
+
+/**
+ * Robot accounts: the identities that write into mirrored repositories (`robot_username`). A
+ * robot's token is shown when it is made (or regenerated), then only its sealed form (for the
+ * worker) and its hash (to check it) exist.
+ */
 @Injectable()
 export class RobotService {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
-    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
+    private readonly commands: Commands,
+    private readonly permissions: PermissionService,
   ) {}
 
-  /** Creates the robot and shows its token this once; afterwards only its sealed form exists. */
   async create(namespace: string, name: string, body: unknown, causation: Causation) {
-    const { description } = validate(namespace, name, body);
-    const username = robotUsername(namespace, name);
-    const token = randomBytes(32).toString('base64url');
-    const result = await handleCommand(
-      this.store,
-      aggregateSubject(this.store.prefix, AggregateKind.Robot, username),
+    const username = checkNames(namespace, name);
+    const { fields, ignored } = quayBody(body, ['description', 'unstructured_metadata']);
+    const problems: { field: string; message: string }[] = [];
+    const description = optionalString(fields, 'description', 255, problems) ?? '';
+    if (problems.length) throw new InvalidRequestError(problems);
+    await assertNamespaceExists(this.dataSource, namespace);
+    const minted = mintToken(TokenKind.Robot);
+    await this.commands.run(
+      AggregateKind.Robot,
       username,
       robotDecider,
-      { kind: 'create', namespace, name, description, token: this.secrets.seal(token) },
+      { kind: 'create', namespace, name, description, token: this.secrets.seal(minted.token), tokenHash: minted.hash },
       causation,
     );
-    await this.projections.waitFor(result.events.at(-1)!.position);
-    return { name: username, description, token, created: quayTime(new Date(result.events[0]!.occurredAt)) };
+    return { view: robotView(await this.find(namespace, name), minted.token), ignored };
   }
 
   async get(namespace: string, name: string) {
-    validate(namespace, name, undefined);
-    const row = await this.dataSource.getRepository(RobotRow).findOneBy({ username: robotUsername(namespace, name) });
-    if (!row) throw new NotFoundError(`no robot named ${robotUsername(namespace, name)}`);
-    return { name: row.username, description: row.description, created: quayTime(row.createdAt) };
+    return robotView(await this.find(namespace, name));
+  }
+
+  async list(namespace: string) {
+    if (repositoryNameProblem(namespace)) throw new InvalidRequestError([{ field: 'namespace', message: repositoryNameProblem(namespace)! }]);
+    await assertNamespaceExists(this.dataSource, namespace);
+    const rows = await this.dataSource.getRepository(RobotRow).find({ where: { namespace }, order: { name: 'ASC' } });
+    return { robots: rows.map((r) => robotView(r)) };
+  }
+
+  /** A new token; the old one stops working as soon as this answers. */
+  async regenerate(namespace: string, name: string, causation: Causation) {
+    const username = checkNames(namespace, name);
+    const minted = mintToken(TokenKind.Robot);
+    await this.commands.run(AggregateKind.Robot, username, robotDecider, { kind: 'regenerate-token', token: this.secrets.seal(minted.token), tokenHash: minted.hash }, causation);
+    return robotView(await this.find(namespace, name), minted.token);
+  }
+
+  /** A deleted robot loses every role it held; a mirror that names it fails its next run. */
+  async delete(namespace: string, name: string, causation: Causation): Promise<void> {
+    const username = checkNames(namespace, name);
+    await this.commands.run(AggregateKind.Robot, username, robotDecider, { kind: 'delete' }, causation);
+    await this.permissions.revokeEverywhere({ kind: 'robot', name: username }, causation);
+  }
+
+  async exists(username: string): Promise<boolean> {
+    return this.dataSource.getRepository(RobotRow).existsBy({ username });
+  }
+
+  private async find(namespace: string, name: string): Promise<RobotRow> {
+    const username = checkNames(namespace, name);
+    const row = await this.dataSource.getRepository(RobotRow).findOneBy({ username });
+    if (!row) throw new NotFoundError(`no robot named ${username}`);
+    return row;
   }
 }

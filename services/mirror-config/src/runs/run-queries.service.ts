@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { Actor } from '@ferry/contracts';
 import { EventLogRow, RunRow, RunTagRow, TagRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { parseLimit } from '../http/query';
@@ -70,12 +71,30 @@ export class RunQueries {
       .take(parseLimit(limit))
       .getMany();
     return {
-      logs: rows.map((e) => ({ kind: e.type, datetime: e.occurredAt.toISOString(), correlation_id: e.correlationId, metadata: redact(e.data) })),
+      logs: rows.map((e) => ({ kind: e.type, datetime: e.occurredAt.toISOString(), correlation_id: e.correlationId, performer: performerView(e.actor), metadata: redact(e.data) })),
     };
   }
 }
 
-/** Events hold secrets only sealed; the sealed form is still nobody's business in a log view. */
+/** Events hold secrets only sealed or hashed; even those forms are nobody's business in a log view. */
+const SEALED_KEYS = new Set(['externalRegistryPassword', 'token', 'tokenHash', 'password', 'secret']);
 function redact(data: unknown): unknown {
-  return JSON.parse(JSON.stringify(data), (key, value) => (key === 'externalRegistryPassword' || key === 'token' ? (value ? '(sealed)' : null) : value));
+  return JSON.parse(JSON.stringify(data), (key, value) => (SEALED_KEYS.has(key) ? (value ? '(sealed)' : null) : value));
+}
+
+/**
+ * Quay's `performer`: users and robots are both `kind: "user"`, robots with `is_robot`; Ferry's
+ * own services (the scheduler, the worker) name themselves. Events stored before actors were
+ * recorded have none.
+ */
+function performerView(actor: Actor | null) {
+  if (!actor) return null;
+  const isRobot = actor.kind === 'robot';
+  return {
+    kind: actor.kind === 'service' ? 'service' : 'user',
+    name: actor.name,
+    is_robot: isRobot,
+    ...(actor.tokenId ? { token_id: actor.tokenId } : {}),
+    avatar: { name: actor.name, hash: '', color: '#0066cc', kind: isRobot ? 'robot' : actor.kind === 'service' ? 'service' : 'user' },
+  };
 }

@@ -15,6 +15,7 @@ import {
   type NewEvent,
   type NotificationRule,
   type RunSummary,
+  serviceActor,
 } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { notificationRuleDecider } from '@ferry/mirror';
@@ -27,7 +28,7 @@ import { NotificationDispatcher } from './notification-dispatcher';
 
 const { Started, Succeeded, Failed } = NotificationEvent;
 const SECRET = 'whsec-0123456789abcdef-never-logged';
-const causation = { correlationId: 'corr', causationId: 'corr' };
+const causation = { correlationId: 'corr', causationId: 'corr', actor: serviceActor('test') };
 const summary: RunSummary = { startedAt: null, tagsMatched: ['v1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 10 };
 
 // ---- real receivers ---------------------------------------------------------------------------

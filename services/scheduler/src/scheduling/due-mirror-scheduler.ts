@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor } from '@ferry/contracts';
+
+/** The scheduler appends on its own account: usage logs name it as the performer. */
+const SCHEDULER_ACTOR = serviceActor('scheduler');
 import { eventTraceContext, handleCommand, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider } from '@ferry/mirror';
 import { DueMirrorRow } from '@ferry/read-models';
@@ -64,7 +67,7 @@ async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: Sc
           mirror.mirrorId,
           mirrorDecider,
           { kind: 'schedule-run', runId, now, leaseSeconds: settings.leaseSeconds },
-          { correlationId: runId, causationId: runId, now },
+          { correlationId: runId, causationId: runId, actor: SCHEDULER_ACTOR, now },
         );
         span.setAttribute('ferry.scheduled', result.events.length > 0);
         return result.events.length;

@@ -2,7 +2,9 @@ import { trace, type Span } from '@opentelemetry/api';
 import {
   aggregateSubject,
   AggregateKind,
+  refusesUnsignedImages,
   RunOutcome,
+  serviceActor,
   type Event,
   type MirrorConfig,
   type MirrorRunScheduled,
@@ -18,6 +20,9 @@ import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { summarize } from './run-summary';
+
+/** What the worker appends (run results) is on its own account, named so in usage logs. */
+const WORKER_ACTOR = serviceActor('sync-worker');
 import type { RateLimitBoard } from './rate-limit-board';
 import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 
@@ -108,7 +113,7 @@ export class MirrorRunExecutor {
   async execute(scheduled: ScheduledRun, heartbeat: () => void): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
     const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
-    const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id };
+    const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
     const command = (c: MirrorCommand) => handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation);
 
     return withSpan(
@@ -199,7 +204,8 @@ export class MirrorRunExecutor {
           architectureFilter: config.architectureFilter,
           timeoutSeconds: config.skopeoTimeoutInterval,
           ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
-          unsignedImages: config.externalRegistryConfig.unsignedImages,
+          // The engine's `unsignedImages: false` refuses unsigned images: Quay's flag and Ferry's policy decide it.
+          unsignedImages: !refusesUnsignedImages(config),
           rollback: this.settings.rollback,
           tagConcurrency: this.settings.tagConcurrency,
           blobConcurrency: this.settings.blobConcurrency,

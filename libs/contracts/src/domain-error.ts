@@ -1,13 +1,22 @@
-/** The reasons a command is refused; the API edge maps each to an HTTP status. */
+/** The reasons a command is refused; the API edges map each to an HTTP and a gRPC status. */
 export const DomainErrorCode = {
   MirrorNotFound: 'MIRROR_NOT_FOUND',
   MirrorAlreadyExists: 'MIRROR_ALREADY_EXISTS',
   SyncInProgress: 'SYNC_IN_PROGRESS',
   NothingToCancel: 'NOTHING_TO_CANCEL',
   StaleRun: 'STALE_RUN',
+  RobotNotFound: 'ROBOT_NOT_FOUND',
   RobotAlreadyExists: 'ROBOT_ALREADY_EXISTS',
   RuleNotFound: 'NOTIFICATION_RULE_NOT_FOUND',
   RuleAlreadyExists: 'NOTIFICATION_RULE_ALREADY_EXISTS',
+  UserNotFound: 'USER_NOT_FOUND',
+  UserAlreadyExists: 'USER_ALREADY_EXISTS',
+  TokenNotFound: 'TOKEN_NOT_FOUND',
+  OrganizationNotFound: 'ORGANIZATION_NOT_FOUND',
+  OrganizationAlreadyExists: 'ORGANIZATION_ALREADY_EXISTS',
+  RepositoryNotFound: 'REPOSITORY_NOT_FOUND',
+  RepositoryAlreadyExists: 'REPOSITORY_ALREADY_EXISTS',
+  PermissionNotFound: 'PERMISSION_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

@@ -1,0 +1,135 @@
+import { ROLES, SCOPES, type Role, type Scope } from '@ferry/contracts';
+
+/**
+ * What a route or gRPC method needs, declared next to its handler and enforced by one guard.
+ * Repository and organization requirements name the path (or message) fields they apply to.
+ */
+export type Requirement =
+  /** Anyone, signed in or not. */
+  | { kind: 'public' }
+  /** Any signed-in user whose credential carries `scope`. */
+  | { kind: 'signed-in'; scope: Scope }
+  /** A role on the repository `namespace/repository`. */
+  | { kind: 'repository'; role: Role }
+  /** A role on the organization `namespace`. */
+  | { kind: 'organization'; role: Role }
+  /** Creating a repository in `namespace` (Quay's `repo:create`). */
+  | { kind: 'create-repository' }
+  /** The user the path names, and only that user, with `scope`. */
+  | { kind: 'self'; scope: Scope }
+  /** A superuser whose credential carries `super:user`. */
+  | { kind: 'superuser' };
+
+export const requires = {
+  public: (): Requirement => ({ kind: 'public' }),
+  signedIn: (scope: Scope): Requirement => ({ kind: 'signed-in', scope }),
+  repository: (role: Role): Requirement => ({ kind: 'repository', role }),
+  organization: (role: Role): Requirement => ({ kind: 'organization', role }),
+  createRepository: (): Requirement => ({ kind: 'create-repository' }),
+  self: (scope: Scope): Requirement => ({ kind: 'self', scope }),
+  superuser: (): Requirement => ({ kind: 'superuser' }),
+};
+
+/** Who is calling, once their credential has been checked. */
+export type Caller =
+  | {
+      kind: 'user';
+      username: string;
+      /** Listed in FERRY_SUPERUSERS. */
+      superuser: boolean;
+      /** What the credential may do: every scope for a password, the token's own for a token. */
+      scopes: readonly Scope[];
+      tokenId: string | null;
+    }
+  | { kind: 'robot'; username: string; namespace: string };
+
+/** The caller's grants on what the request names, looked up by the guard. */
+export interface Grants {
+  organization: Role | null;
+  repository: Role | null;
+}
+
+/** What the request names: path parameters or message fields. */
+export interface Target {
+  namespace?: string;
+  repository?: string;
+  username?: string;
+}
+
+/** Quay's implied scopes: a stronger scope includes the weaker ones of its family. */
+const IMPLIED: Partial<Record<Scope, Scope[]>> = {
+  'repo:admin': ['repo:write', 'repo:read'],
+  'repo:write': ['repo:read'],
+  'user:admin': ['user:read'],
+};
+
+export function scopesProblem(scopes: unknown): string | undefined {
+  if (!Array.isArray(scopes) || scopes.length === 0) return `must be a non-empty list of ${SCOPES.join(', ')}`;
+  const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope));
+  return unknown.length ? `holds unknown scopes ${unknown.map((s) => JSON.stringify(s)).join(', ')}; known: ${SCOPES.join(', ')}` : undefined;
+}
+
+export function hasScope(scopes: readonly Scope[], wanted: Scope): boolean {
+  return scopes.some((s) => s === wanted || IMPLIED[s]?.includes(wanted));
+}
+
+export const roleRank = (role: Role | null): number => (role === null ? -1 : ROLES.indexOf(role));
+export const atLeast = (role: Role | null, wanted: Role): boolean => roleRank(role) >= roleRank(wanted);
+export const strongest = (...roles: (Role | null)[]): Role | null => roles.reduce<Role | null>((a, b) => (roleRank(b) > roleRank(a) ? b : a), null);
+
+/** The strongest repository role a user's credential may exercise, whatever the user holds. */
+function repositoryCap(scopes: readonly Scope[]): Role | null {
+  if (hasScope(scopes, 'repo:admin')) return 'admin';
+  if (hasScope(scopes, 'repo:write')) return 'write';
+  if (hasScope(scopes, 'repo:read')) return 'read';
+  return null;
+}
+
+const actsAsSuperuser = (caller: Caller): boolean => caller.kind === 'user' && caller.superuser && hasScope(caller.scopes, 'super:user');
+
+/**
+ * The role a caller holds on a repository: a superuser (acting as one) administers everything, a
+ * user administers the namespace named after them, otherwise the stronger of the organization's
+ * and the repository's grant. A token never raises it: the result is capped by its scopes.
+ */
+export function repositoryRole(caller: Caller, target: Target, grants: Grants): Role | null {
+  if (caller.kind === 'robot') return strongest(grants.organization, grants.repository);
+  if (actsAsSuperuser(caller)) return repositoryCap(caller.scopes);
+  const held = target.namespace === caller.username ? 'admin' : strongest(grants.organization, grants.repository);
+  const cap = repositoryCap(caller.scopes);
+  return roleRank(held) <= roleRank(cap) ? held : cap;
+}
+
+/** The role a caller holds on an organization; `org:admin` caps it at admin, any other credential at read. */
+export function organizationRole(caller: Caller, grants: Grants): Role | null {
+  if (caller.kind === 'robot') return null;
+  const cap: Role = hasScope(caller.scopes, 'org:admin') ? 'admin' : 'read';
+  const held = actsAsSuperuser(caller) ? 'admin' : grants.organization;
+  return roleRank(held) <= roleRank(cap) ? held : cap;
+}
+
+/** True when the caller (null: nobody signed in) may do what `requirement` declares on `target`. */
+export function allows(requirement: Requirement, caller: Caller | null, target: Target, grants: Grants): boolean {
+  if (requirement.kind === 'public') return true;
+  if (caller === null) return false;
+  switch (requirement.kind) {
+    case 'signed-in':
+      return caller.kind === 'user' && hasScope(caller.scopes, requirement.scope);
+    case 'superuser':
+      return actsAsSuperuser(caller);
+    case 'self':
+      return caller.kind === 'user' && caller.username === target.username && hasScope(caller.scopes, requirement.scope);
+    case 'repository':
+      return atLeast(repositoryRole(caller, target, grants), requirement.role);
+    case 'organization':
+      return atLeast(organizationRole(caller, grants), requirement.role);
+    case 'create-repository': {
+      if (caller.kind !== 'user' || !hasScope(caller.scopes, 'repo:create')) return false;
+      return actsAsSuperuser(caller) || target.namespace === caller.username || atLeast(grants.organization, 'write');
+    }
+  }
+}
+
+/** Whether `requirement` looks up grants at all (the guard skips the queries otherwise). */
+export const needsGrants = (requirement: Requirement): boolean =>
+  requirement.kind === 'repository' || requirement.kind === 'organization' || requirement.kind === 'create-repository';

@@ -1,0 +1,23 @@
+export { hashPassword, verifyPassword, passwordProblem, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from './password';
+export { TokenKind, mintToken, tokenHash, tokenKindOf, type MintedToken } from './secret-token';
+export {
+  requires,
+  allows,
+  needsGrants,
+  repositoryRole,
+  organizationRole,
+  hasScope,
+  scopesProblem,
+  atLeast,
+  strongest,
+  roleRank,
+  type Requirement,
+  type Caller,
+  type Grants,
+  type Target,
+} from './access';
+export { roleOf, type Principal, type GrantTable, type GrantCommand } from './grants';
+export { userDecider, type UserState, type UserCommand } from './user.decider';
+export { organizationDecider, type OrganizationState, type OrganizationCommand } from './organization.decider';
+export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
+export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';

@@ -1,0 +1,50 @@
+import { DomainError, DomainErrorCode, robotUsername, type EncryptedSecret, type NewEvent, type RobotEvent } from '@ferry/contracts';
+
+export type RobotState = { status: 'absent' } | { status: 'active'; username: string; namespace: string } | { status: 'deleted'; username: string };
+
+export type RobotCommand =
+  | { kind: 'create'; namespace: string; name: string; description: string; token: EncryptedSecret; tokenHash: string }
+  | { kind: 'update'; description: string }
+  | { kind: 'regenerate-token'; token: EncryptedSecret; tokenHash: string }
+  | { kind: 'delete' };
+
+function active(state: RobotState): Extract<RobotState, { status: 'active' }> {
+  if (state.status !== 'active') throw new DomainError(DomainErrorCode.RobotNotFound, 'no such robot');
+  return state;
+}
+
+export const robotDecider = {
+  initialState: (): RobotState => ({ status: 'absent' }),
+  evolve(state: RobotState, event: RobotEvent): RobotState {
+    switch (event.type) {
+      case 'RobotCreated':
+        return { status: 'active', username: event.data.username, namespace: event.data.namespace };
+      case 'RobotDeleted':
+        return { status: 'deleted', username: event.data.username };
+      case 'RobotUpdated':
+      case 'RobotTokenRegenerated':
+        return state;
+    }
+  },
+  decide(command: RobotCommand, state: RobotState): NewEvent<RobotEvent>[] {
+    switch (command.kind) {
+      case 'create': {
+        if (state.status === 'active') throw new DomainError(DomainErrorCode.RobotAlreadyExists, `robot ${state.username} already exists`);
+        const { namespace, name, description, token, tokenHash } = command;
+        return [{ type: 'RobotCreated', data: { username: robotUsername(namespace, name), namespace, name, description, token, tokenHash } }];
+      }
+      case 'update': {
+        const robot = active(state);
+        return [{ type: 'RobotUpdated', data: { username: robot.username, description: command.description } }];
+      }
+      case 'regenerate-token': {
+        const robot = active(state);
+        return [{ type: 'RobotTokenRegenerated', data: { username: robot.username, token: command.token, tokenHash: command.tokenHash } }];
+      }
+      case 'delete': {
+        const robot = active(state);
+        return [{ type: 'RobotDeleted', data: { username: robot.username, namespace: robot.namespace } }];
+      }
+    }
+  },
+};

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IsNull, type DataSource } from 'typeorm';
+import { robotNamespace, SCOPES } from '@ferry/contracts';
+import { tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '@ferry/identity';
+import { ApiTokenRow, ApiTokenUsageRow, RobotRow, UserRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { MirrorConfigServiceConfig } from '../config';
+import { SignInThrottledError, UnauthenticatedError } from '../http/problem';
+import { SERVICE_CONFIG } from '../tokens';
+import type { Credential } from './credential';
+import { OidcTokenError, OidcVerifier } from './oidc-verifier';
+import { SignInThrottle } from './sign-in-throttle';
+
+/** A token's last use is written at most this often, so a busy client costs no write per request. */
+const USAGE_WRITE_INTERVAL_MS = 30_000;
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Turns a credential into a caller, or refuses it. Tokens are looked up by their hash in the read
+ * model on every request, with no cache: a revoke that the API has acknowledged is therefore
+ * refused at once by every replica that shares the database.
+ */
+@Injectable()
+export class Authenticator {
+  private readonly logger = new Logger('auth');
+  private readonly throttle = new SignInThrottle();
+  private readonly oidc: OidcVerifier | undefined;
+  private readonly usageWritten = new Map<string, number>();
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+  ) {
+    this.oidc = config.oidc ? new OidcVerifier(config.oidc) : undefined;
+  }
+
+  /** Null when no credential was sent; throws UnauthenticatedError when the credential is not good. */
+  async authenticate(credential: Credential | null | undefined, address: string): Promise<Caller | null> {
+    if (credential === undefined) return null;
+    if (credential === null) throw new UnauthenticatedError('the Authorization header cannot be read', true);
+    if (credential.kind === 'bearer') return this.bearer(credential.token);
+    const { username, secret } = credential;
+    if (robotNamespace(username) !== null) return this.robot(secret, username);
+    if (tokenKindOf(secret) === TokenKind.User) return this.userToken(secret, username);
+    return this.password(username, secret, address);
+  }
+
+  private async bearer(token: string): Promise<Caller> {
+    const kind = tokenKindOf(token);
+    if (kind === TokenKind.User) return this.userToken(token);
+    if (kind === TokenKind.Robot) return this.robot(token);
+    if (this.oidc && JWT.test(token)) return this.singleSignOn(token);
+    throw new UnauthenticatedError('the bearer token is not a Ferry token', true);
+  }
+
+  private async userToken(token: string, expectedUser?: string): Promise<Caller> {
+    const row = await this.dataSource.getRepository(ApiTokenRow).findOneBy({ tokenHash: tokenHash(token), revokedAt: IsNull() });
+    if (!row || (expectedUser !== undefined && row.username !== expectedUser)) throw new UnauthenticatedError('the token is not valid (unknown or revoked)', true);
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('the token has expired', true);
+    this.noteUse(row.tokenId);
+    return this.user(row.username, row.scopes, row.tokenId);
+  }
+
+  private async robot(token: string, expectedName?: string): Promise<Caller> {
+    const row = tokenKindOf(token) === TokenKind.Robot ? await this.dataSource.getRepository(RobotRow).findOneBy({ tokenHash: tokenHash(token) }) : null;
+    if (!row || (expectedName !== undefined && row.username !== expectedName)) throw new UnauthenticatedError('the robot credentials are not valid', true);
+    return { kind: 'robot', username: row.username, namespace: row.namespace };
+  }
+
+  private async password(username: string, password: string, address: string): Promise<Caller> {
+    const keys = [`user:${username}`, `address:${address}`];
+    const wait = this.throttle.waitMs(keys);
+    if (wait > 0) throw new SignInThrottledError(Math.ceil(wait / 1000));
+    const row = await this.dataSource.getRepository(UserRow).findOneBy({ username });
+    // An unknown user costs a hash too, so timing does not tell which names exist.
+    const ok = row?.passwordHash ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+    if (!ok) {
+      const failures = this.throttle.fail(keys);
+      this.logger.warn(`sign-in failed for user ${JSON.stringify(username.slice(0, 100))} from ${address} (${failures} in a row)`);
+      throw new UnauthenticatedError('the user name or password is wrong', true);
+    }
+    this.throttle.succeed(keys[0]!);
+    return this.user(username, SCOPES, null);
+  }
+
+  private async singleSignOn(jwt: string): Promise<Caller> {
+    let username: string;
+    try {
+      username = await this.oidc!.username(jwt);
+    } catch (error) {
+      if (error instanceof OidcTokenError) throw new UnauthenticatedError(error.message, true);
+      this.logger.error(`single sign-on is unavailable: ${(error as Error).message}`);
+      throw new UnauthenticatedError('the single sign-on issuer cannot be reached', true);
+    }
+    if (!(await this.dataSource.getRepository(UserRow).existsBy({ username }))) {
+      throw new UnauthenticatedError(`the token names ${JSON.stringify(username.slice(0, 100))}, who is no Ferry user`, true);
+    }
+    // Single sign-on speaks for the user as a password would; the issuer decides who that is.
+    return this.user(username, SCOPES, null);
+  }
+
+  private async user(username: string, scopes: readonly (typeof SCOPES)[number][], tokenId: string | null): Promise<Caller> {
+    return { kind: 'user', username, superuser: this.config.superusers.includes(username), scopes, tokenId };
+  }
+
+  private noteUse(tokenId: string): void {
+    const now = Date.now();
+    if (now - (this.usageWritten.get(tokenId) ?? 0) < USAGE_WRITE_INTERVAL_MS) return;
+    this.usageWritten.set(tokenId, now);
+    if (this.usageWritten.size > 50_000) this.usageWritten.clear();
+    void this.dataSource
+      .getRepository(ApiTokenUsageRow)
+      .upsert({ tokenId, lastUsedAt: new Date(now) }, ['tokenId'])
+      .catch((error: unknown) => this.logger.warn(`could not record a token's last use: ${(error as Error).message}`));
+  }
+}
+
+/** A hash of nothing anyone knows, checked against when the user does not exist. */
+const DUMMY_HASH = {
+  algorithm: 'scrypt',
+  cost: { N: 2 ** 15, r: 8, p: 1 },
+  salt: 'AAAAAAAAAAAAAAAAAAAAAA==',
+  hash: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+} as const;

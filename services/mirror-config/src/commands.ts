@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { aggregateSubject, type AggregateKind, type FerryEvent } from '@ferry/contracts';
+import { handleCommand, loadState, type Causation, type CommandResult, type Decider, type EventStore } from '@ferry/event-store';
+import type { ProjectionRunner } from '@ferry/read-models';
+import { EVENT_STORE } from '@ferry/service-runtime';
+import { API_PROJECTIONS } from './tokens';
+
+/**
+ * How the API's services change an aggregate: decide and append on its subject, then wait until
+ * the API's read models hold the result, so the answer (and the caller's next read) sees it.
+ */
+@Injectable()
+export class Commands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
+  ) {}
+
+  async run<Command, State, Event extends FerryEvent>(
+    kind: AggregateKind,
+    id: string,
+    decider: Decider<Command, State, Event>,
+    command: Command | ((state: State) => Command),
+    causation: Causation,
+  ): Promise<CommandResult<State>> {
+    const result = await handleCommand(this.store, aggregateSubject(this.store.prefix, kind, id), id, decider, command, causation);
+    const last = result.events.at(-1);
+    if (last) await this.projections.waitFor(last.position);
+    return result;
+  }
+
+  async state<State, Event extends FerryEvent>(kind: AggregateKind, id: string, decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>): Promise<State> {
+    return (await loadState(this.store, aggregateSubject(this.store.prefix, kind, id), decider)).state;
+  }
+}

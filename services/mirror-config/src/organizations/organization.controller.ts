@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Causation } from '@ferry/event-store';
+import { requires, type Caller } from '@ferry/identity';
+import { Requires } from '../auth/permission';
+import { Cause, CurrentCaller } from '../auth/request-caller';
+import { warnIgnored } from '../http/quay-body';
+import { PermissionService } from '../repositories/permission.service';
+import { OrganizationService } from './organization.service';
+
+/** Quay's organizations; plus, as Ferry's own, roles on a whole organization. */
+@Controller('api/v1/organization')
+export class OrganizationController {
+  constructor(
+    private readonly organizations: OrganizationService,
+    private readonly permissions: PermissionService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Requires(requires.signedIn('user:admin'))
+  async create(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { view, ignored } = await this.organizations.create(caller, body, cause);
+    warnIgnored(res, ignored);
+    return view;
+  }
+
+  @Get(':namespace')
+  @Requires(requires.organization('read'))
+  get(@CurrentCaller() caller: Caller, @Param('namespace') namespace: string) {
+    return this.organizations.get(caller, namespace);
+  }
+
+  @Put(':namespace')
+  @Requires(requires.organization('admin'))
+  async update(@CurrentCaller() caller: Caller, @Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { view, ignored } = await this.organizations.update(caller, namespace, body, cause);
+    warnIgnored(res, ignored);
+    return view;
+  }
+
+  @Delete(':namespace')
+  @HttpCode(204)
+  @Requires(requires.organization('admin'))
+  async delete(@Param('namespace') namespace: string, @Cause() cause: Causation) {
+    await this.organizations.delete(namespace, cause);
+  }
+
+  @Get(':namespace/permissions/user')
+  @Requires(requires.organization('admin'))
+  permissionList(@Param('namespace') namespace: string) {
+    return this.permissions.list({ namespace, repository: '' });
+  }
+
+  @Get(':namespace/permissions/user/:username')
+  @Requires(requires.organization('admin'))
+  permission(@Param('namespace') namespace: string, @Param('username') username: string) {
+    return this.permissions.get({ namespace, repository: '' }, username);
+  }
+
+  @Put(':namespace/permissions/user/:username')
+  @Requires(requires.organization('admin'))
+  async setPermission(@Param('namespace') namespace: string, @Param('username') username: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { view, ignored } = await this.permissions.set({ namespace, repository: '' }, username, body, cause);
+    warnIgnored(res, ignored);
+    return view;
+  }
+
+  @Delete(':namespace/permissions/user/:username')
+  @HttpCode(204)
+  @Requires(requires.organization('admin'))
+  async removePermission(@Param('namespace') namespace: string, @Param('username') username: string, @Cause() cause: Causation) {
+    await this.permissions.remove({ namespace, repository: '' }, username, cause);
+  }
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AggregateKind, mirrorId, robotNamespace, robotUsernameProblem, ROLES, usernameProblem, type PrincipalKind, type Role } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
+import { organizationDecider, repositoryDecider, type Caller, type Grants, type Principal, type Target } from '@ferry/identity';
+import { PermissionRow, RobotRow, UserRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { Commands } from '../commands';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { quayBody } from '../http/quay-body';
+
+/** Where a grant is held: a repository, or (repository '') a whole organization. */
+export interface GrantScope {
+  namespace: string;
+  repository: string;
+}
+
+function permissionView(row: Pick<PermissionRow, 'principalKind' | 'principalName' | 'role'>) {
+  const isRobot = row.principalKind === 'robot';
+  return {
+    role: row.role,
+    name: row.principalName,
+    is_robot: isRobot,
+    avatar: { name: row.principalName, hash: '', color: '#0066cc', kind: isRobot ? 'robot' : 'user' },
+    is_org_member: true,
+  };
+}
+
+/** Roles granted to users and robots on repositories and organizations (Quay's permission API). */
+@Injectable()
+export class PermissionService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly commands: Commands,
+  ) {}
+
+  /** What a caller holds on the organization `namespace` and on `namespace/repository`: one indexed query. */
+  async grantsOf(caller: Caller, target: Target): Promise<Grants> {
+    if (!target.namespace) return { organization: null, repository: null };
+    const rows: { repository: string; role: Role }[] = await this.dataSource.query(
+      `SELECT repository, role FROM permissions
+        WHERE namespace = $1 AND repository IN ('', $2) AND principal_kind = $3 AND principal_name = $4`,
+      [target.namespace, target.repository ?? '', caller.kind, caller.username],
+    );
+    return {
+      organization: rows.find((r) => r.repository === '')?.role ?? null,
+      repository: target.repository ? (rows.find((r) => r.repository === target.repository)?.role ?? null) : null,
+    };
+  }
+
+  /** Quay's list: a map from each principal's name to its permission. */
+  async list(scope: GrantScope) {
+    const rows = await this.dataSource.getRepository(PermissionRow).find({ where: { namespace: scope.namespace, repository: scope.repository }, order: { principalName: 'ASC' } });
+    return { permissions: Object.fromEntries(rows.map((r) => [r.principalName, permissionView(r)])) };
+  }
+
+  async get(scope: GrantScope, name: string) {
+    const principal = this.principal(name);
+    const row = await this.dataSource.getRepository(PermissionRow).findOneBy({ ...scope, principalKind: principal.kind, principalName: principal.name });
+    if (!row) throw new NotFoundError(`${name} holds no permission on ${this.label(scope)}`);
+    return permissionView(row);
+  }
+
+  async set(scope: GrantScope, name: string, body: unknown, causation: Causation) {
+    const { fields, ignored } = quayBody(body, ['role']);
+    const role = fields.role;
+    if (!ROLES.includes(role as Role)) throw new InvalidRequestError([{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+    const principal = this.principal(name);
+    await this.assertGrantable(scope, principal);
+    await this.command(scope, { kind: 'grant', principal, role: role as Role }, causation);
+    return { view: permissionView({ principalKind: principal.kind, principalName: principal.name, role: role as Role }), ignored };
+  }
+
+  async remove(scope: GrantScope, name: string, causation: Causation): Promise<void> {
+    await this.command(scope, { kind: 'revoke', principal: this.principal(name) }, causation);
+  }
+
+  /** Grants `role` unless the principal holds it or more already (a mirror's robot needs write). */
+  async ensureAtLeast(scope: GrantScope, principal: Principal, role: Role, causation: Causation): Promise<void> {
+    const held = await this.dataSource.getRepository(PermissionRow).findOneBy({ ...scope, principalKind: principal.kind, principalName: principal.name });
+    if (held && ROLES.indexOf(held.role) >= ROLES.indexOf(role)) return;
+    await this.command(scope, { kind: 'grant', principal, role }, causation);
+  }
+
+  /** Every role a principal holds, revoked: a deleted user or robot leaves nothing behind for a namesake. */
+  async revokeEverywhere(principal: Principal, causation: Causation): Promise<void> {
+    const rows = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: principal.kind, principalName: principal.name });
+    for (const row of rows) {
+      await this.command({ namespace: row.namespace, repository: row.repository }, { kind: 'revoke', principal }, causation).catch((error: { code?: string }) => {
+        // Already gone with its repository or organization.
+        if (error.code !== 'PERMISSION_NOT_FOUND' && error.code !== 'REPOSITORY_NOT_FOUND' && error.code !== 'ORGANIZATION_NOT_FOUND') throw error;
+      });
+    }
+  }
+
+  private command(scope: GrantScope, command: { kind: 'grant'; principal: Principal; role: Role } | { kind: 'revoke'; principal: Principal }, causation: Causation) {
+    return scope.repository === ''
+      ? this.commands.run(AggregateKind.Organization, scope.namespace, organizationDecider, command, causation)
+      : this.commands.run(AggregateKind.Repository, mirrorId(scope.namespace, scope.repository), repositoryDecider, command, causation);
+  }
+
+  private principal(name: string): Principal {
+    const kind: PrincipalKind = robotNamespace(name) !== null ? 'robot' : 'user';
+    const problem = kind === 'robot' ? robotUsernameProblem(name) : usernameProblem(name);
+    if (problem) throw new InvalidRequestError([{ field: 'username', message: problem }]);
+    return { kind, name };
+  }
+
+  /** The principal must exist; a robot only in its own organization; a user's own namespace stays theirs. */
+  private async assertGrantable(scope: GrantScope, principal: Principal): Promise<void> {
+    if (principal.kind === 'robot') {
+      if (robotNamespace(principal.name) !== scope.namespace) throw new InvalidRequestError([{ field: 'username', message: `is a robot of another namespace than ${scope.namespace}` }]);
+      if (!(await this.dataSource.getRepository(RobotRow).existsBy({ username: principal.name }))) throw new InvalidRequestError([{ field: 'username', message: 'names no robot' }]);
+      return;
+    }
+    if (principal.name === scope.namespace) throw new InvalidRequestError([{ field: 'username', message: 'owns the namespace, and the owner is always admin' }]);
+    if (!(await this.dataSource.getRepository(UserRow).existsBy({ username: principal.name }))) throw new InvalidRequestError([{ field: 'username', message: 'names no user' }]);
+  }
+
+  private label(scope: GrantScope): string {
+    return scope.repository === '' ? `organization ${scope.namespace}` : `${scope.namespace}/${scope.repository}`;
+  }
+}

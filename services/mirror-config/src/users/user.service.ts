@@ -1,0 +1,193 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { In, IsNull, type DataSource } from 'typeorm';
+import { AggregateKind, SCOPES, usernameProblem, type Scope } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
+import { hashPassword, mintToken, passwordProblem, scopesProblem, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
+import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, UserRow } from '@ferry/read-models';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { Commands } from '../commands';
+import type { MirrorConfigServiceConfig } from '../config';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { optionalString, quayBody, quayDate } from '../http/quay-body';
+import { SERVICE_CONFIG } from '../tokens';
+import { PermissionService } from '../repositories/permission.service';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Longest token lifetime a caller may ask for; tokens without an expiry are allowed too. */
+const MAX_TOKEN_DAYS = 3650;
+
+export function emailProblem(value: unknown): string | undefined {
+  return value === null || (typeof value === 'string' && value.length <= 255 && EMAIL.test(value)) ? undefined : 'must be an e-mail address or null';
+}
+
+function tokenView(row: ApiTokenRow, lastUsed: Date | null) {
+  return {
+    uuid: row.tokenId,
+    title: row.title,
+    scopes: row.scopes,
+    created: quayDate(row.createdAt),
+    expiration: quayDate(row.expiresAt),
+    last_accessed: quayDate(lastUsed),
+  };
+}
+
+/** Users, their passwords and API tokens; superusers manage the users. */
+@Injectable()
+export class UserService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    private readonly commands: Commands,
+    private readonly permissions: PermissionService,
+  ) {}
+
+  /** Quay's `user_view` of the caller. */
+  async me(caller: Caller) {
+    if (caller.kind !== 'user') throw new NotFoundError('robots have no user view');
+    const user = await this.dataSource.getRepository(UserRow).findOneBy({ username: caller.username });
+    if (!user) throw new NotFoundError(`no user ${caller.username}`);
+    const grants = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: 'user', principalName: caller.username, repository: '' });
+    const orgs = grants.length ? await this.dataSource.getRepository(OrganizationRow).findBy({ name: In(grants.map((g) => g.namespace)) }) : [];
+    return {
+      anonymous: false,
+      username: user.username,
+      email: user.email,
+      verified: true,
+      avatar: { name: user.username, hash: '', color: '#0066cc', kind: 'user' },
+      can_create_repo: true,
+      is_me: true,
+      has_password_set: user.passwordHash !== null,
+      logins: [],
+      prompts: [],
+      organizations: orgs.map((o) => {
+        const role = grants.find((g) => g.namespace === o.name)?.role;
+        return { name: o.name, avatar: { name: o.name, hash: '', color: '#0066cc', kind: 'org' }, can_create_repo: role === 'admin' || role === 'write', public: false, is_org_admin: role === 'admin' };
+      }),
+      super_user: caller.superuser,
+    };
+  }
+
+  /** PUT /user/: a new password or e-mail address. */
+  async update(caller: Caller, body: unknown, causation: Causation) {
+    const { fields, ignored } = quayBody(body, ['password', 'email']);
+    const problems: { field: string; message: string }[] = [];
+    const password = optionalString(fields, 'password', 1024, problems);
+    if (password !== undefined && passwordProblem(password)) problems.push({ field: 'password', message: passwordProblem(password)! });
+    if (fields.email !== undefined && emailProblem(fields.email)) problems.push({ field: 'email', message: emailProblem(fields.email)! });
+    if (problems.length) throw new InvalidRequestError(problems);
+    if (password !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'change-password', password: await hashPassword(password) }, causation);
+    if (fields.email !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'update', email: fields.email as string | null }, causation);
+    return { view: await this.me(caller), ignored };
+  }
+
+  async create(body: unknown, causation: Causation) {
+    const { fields, ignored } = quayBody(body, ['username', 'email', 'password']);
+    const problems: { field: string; message: string }[] = [];
+    const username = optionalString(fields, 'username', 255, problems);
+    if (username === undefined) problems.push({ field: 'username', message: 'is required' });
+    else if (usernameProblem(username)) problems.push({ field: 'username', message: usernameProblem(username)! });
+    const email = fields.email === undefined ? null : fields.email;
+    if (emailProblem(email)) problems.push({ field: 'email', message: emailProblem(email)! });
+    // Quay answers a superuser's new user with a generated password; one may be given instead.
+    const given = optionalString(fields, 'password', 1024, problems);
+    if (given !== undefined && passwordProblem(given)) problems.push({ field: 'password', message: passwordProblem(given)! });
+    if (problems.length) throw new InvalidRequestError(problems);
+    if (await this.dataSource.getRepository(OrganizationRow).existsBy({ name: username! })) {
+      throw new InvalidRequestError([{ field: 'username', message: 'is the name of an organization' }]);
+    }
+    const password = given ?? randomBytes(18).toString('base64url');
+    await this.commands.run(AggregateKind.User, username!, userDecider, { kind: 'create', username: username!, email: email as string | null, password: await hashPassword(password) }, causation);
+    return { view: { username, email, password: given === undefined ? password : undefined }, ignored };
+  }
+
+  /** The bootstrap admin: created once, with its password and (optionally) a token both chosen by `npm start`. */
+  async ensureBootstrapAdmin(causation: Causation): Promise<void> {
+    const admin = this.config.bootstrapAdmin;
+    if (!admin) return;
+    const created = await this.commands.run(AggregateKind.User, admin.username, userDecider, { kind: 'create', username: admin.username, email: null, password: await hashPassword(admin.password), ifAbsent: true }, causation);
+    if (admin.token === undefined) return;
+    const hash = tokenHash(admin.token);
+    if (created.events.length === 0 && (await this.dataSource.getRepository(ApiTokenRow).existsBy({ tokenHash: hash }))) return;
+    await this.commands.run(
+      AggregateKind.User,
+      admin.username,
+      userDecider,
+      { kind: 'create-token', tokenId: randomUUID(), title: 'bootstrap', scopes: [...SCOPES], expiresAt: null, tokenHash: hash },
+      causation,
+    );
+  }
+
+  async list() {
+    const users = await this.dataSource.getRepository(UserRow).find({ order: { username: 'ASC' } });
+    return {
+      users: users.map((u) => ({ kind: 'user', name: u.username, username: u.username, email: u.email, verified: true, super_user: this.config.superusers.includes(u.username), enabled: true })),
+    };
+  }
+
+  /** A superuser removes a user: its tokens go with it, and so does every role it held. */
+  async delete(username: string, causation: Causation): Promise<void> {
+    if (this.config.superusers.includes(username)) throw new InvalidRequestError([{ field: 'username', message: 'names a superuser, who cannot be deleted' }]);
+    await this.commands.run(AggregateKind.User, username, userDecider, { kind: 'delete' }, causation);
+    await this.permissions.revokeEverywhere({ kind: 'user', name: username }, causation);
+  }
+
+  // ---- API tokens (Quay's app-specific tokens, with scopes and an expiry) -----------------------
+
+  async listTokens(caller: Caller) {
+    const rows = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username: caller.username, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    const usage = rows.length ? await this.dataSource.getRepository(ApiTokenUsageRow).findBy({ tokenId: In(rows.map((r) => r.tokenId)) }) : [];
+    return { tokens: rows.map((r) => tokenView(r, usage.find((u) => u.tokenId === r.tokenId)?.lastUsedAt ?? null)), only_expiring: null };
+  }
+
+  async getToken(caller: Caller, tokenId: string) {
+    const row = await this.findToken(caller, tokenId);
+    const usage = await this.dataSource.getRepository(ApiTokenUsageRow).findOneBy({ tokenId });
+    return { token: tokenView(row, usage?.lastUsedAt ?? null) };
+  }
+
+  /** The token is in this answer and nowhere else: only its hash is kept. */
+  async createToken(caller: Caller, body: unknown, causation: Causation) {
+    const { fields, ignored } = quayBody(body, ['title', 'scopes', 'expiration']);
+    const problems: { field: string; message: string }[] = [];
+    const title = optionalString(fields, 'title', 255, problems);
+    if (title === undefined || title.trim() === '') problems.push({ field: 'title', message: 'is required: a name for the token' });
+    const scopes = (fields.scopes ?? [...SCOPES]) as Scope[];
+    if (scopesProblem(scopes)) problems.push({ field: 'scopes', message: scopesProblem(scopes)! });
+    const expiresAt = this.expiration(fields.expiration, problems);
+    if (problems.length) throw new InvalidRequestError(problems);
+    const tokenId = randomUUID();
+    const minted = mintToken(TokenKind.User);
+    await this.commands.run(
+      AggregateKind.User,
+      caller.username,
+      userDecider,
+      { kind: 'create-token', tokenId, title: title!, scopes: [...new Set(scopes)], expiresAt, tokenHash: minted.hash },
+      causation,
+    );
+    const row = await this.findToken(caller, tokenId);
+    return { view: { token: { ...tokenView(row, null), token_code: minted.token } }, ignored };
+  }
+
+  async revokeToken(caller: Caller, tokenId: string, causation: Causation): Promise<void> {
+    await this.findToken(caller, tokenId);
+    await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'revoke-token', tokenId }, causation);
+  }
+
+  private expiration(value: unknown, problems: { field: string; message: string }[]): string | null {
+    if (value === undefined || value === null) return null;
+    const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(at) || at <= Date.now() || at > Date.now() + MAX_TOKEN_DAYS * 86_400_000) {
+      problems.push({ field: 'expiration', message: `must be an ISO-8601 time in the future, within ${MAX_TOKEN_DAYS} days, or null` });
+      return null;
+    }
+    return new Date(at).toISOString();
+  }
+
+  private async findToken(caller: Caller, tokenId: string): Promise<ApiTokenRow> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenId)) throw new InvalidRequestError([{ field: 'uuid', message: 'must be a token id (UUID)' }]);
+    const row = await this.dataSource.getRepository(ApiTokenRow).findOneBy({ tokenId, username: caller.username, revokedAt: IsNull() });
+    if (!row) throw new NotFoundError(`no token ${tokenId}`);
+    return row;
+  }
+}
