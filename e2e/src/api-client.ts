@@ -40,6 +40,24 @@ export function apiClient(target: () => ApiTarget, transcript: string[] = [], to
   };
 }
 
+/**
+ * A user made by the admin (`POST /superuser/users/`), signed in with the password it was given
+ * (HTTP Basic) to mint an API token with `scopes` (all by default); returns the token.
+ */
+export async function createUserWithToken(api: Api, apiUrl: string, username: string, scopes?: string[]): Promise<string> {
+  const user = await api('POST', '/superuser/users/', { username });
+  if (user.status !== 200) throw new Error(`creating user ${username} answered ${user.status}: ${JSON.stringify(user.json)}`);
+  const basic = Buffer.from(`${username}:${user.json.password as string}`).toString('base64');
+  const res = await fetch(`${apiUrl}/api/v1/user/apptoken`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'e2e', ...(scopes ? { scopes } : {}) }),
+  });
+  const body = (await res.json()) as { token?: { token_code?: string } };
+  if (res.status !== 200 || !body.token?.token_code) throw new Error(`minting a token for ${username} answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.token.token_code;
+}
+
 /** An organization and a robot in it, as every mirror needs; returns the robot's token. */
 export async function createOrganizationWithRobot(api: Api, organization: string, robot = 'syncer'): Promise<string> {
   const org = await api('POST', '/organization/', { name: organization });

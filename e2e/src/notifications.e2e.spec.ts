@@ -11,7 +11,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
-import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait } from './api-client';
+import { apiClient, createOrganizationWithRobot, createUserWithToken, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
 
@@ -29,6 +29,8 @@ describe('notifications end to end: rules through the API, delivery by the notif
   const rules: Record<string, string> = {};
 
   const api = apiClient(() => ferry, responses);
+  const tokens: Record<string, string> = {};
+  const as = (user: string) => apiClient(() => ferry, responses, () => tokens[user]!);
   const hits = (path: string) => receiver.requests.filter((r) => r.path === path);
 
   async function syncAndWait(repo: string, expected: 'SUCCESS' | 'FAIL'): Promise<string> {
@@ -44,6 +46,7 @@ describe('notifications end to end: rules through the API, delivery by the notif
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
     });
     await createOrganizationWithRobot(api, 'notify');
+    for (const user of ['alice', 'bob']) tokens[user] = await createUserWithToken(api, ferry.apiUrl, user);
     for (const [repo, upstreamRepo] of [['app', 'library/app'], ['broken', 'library/does-not-exist']] as const) {
       const created = await api('POST', `/repository/notify/${repo}/mirror`, onDemandMirrorBody(`${upstream.host}/${upstreamRepo}`, 'notify+syncer', ['*']));
       assert.equal(created.status, 201, JSON.stringify(created.json));
@@ -148,20 +151,25 @@ describe('notifications end to end: rules through the API, delivery by the notif
     assert.equal(hits('/org')[0]!.headers['x-ferry-signature'], undefined, 'no secret, no signature');
   });
 
-  it('lists the in-app notifications of the user, unread first, and marks one read', async () => {
+  it('lists the in-app notifications of the user, unread first, and marks one read; they are that user\'s alone', async () => {
+    const alice = as('alice');
     const list = await eventually(async () => {
-      const l = (await api('GET', '/user/alice/notifications?unread=true')).json;
+      const l = (await alice('GET', '/user/alice/notifications?unread=true')).json;
       return l.notifications.length === 2 ? l : undefined;
     }, 20_000, 'two in-app notifications');
     assert.equal(list.unread, 2);
     assert.ok(list.notifications.every((n: { kind: string; repository: string; read: boolean }) => n.kind === 'repo_mirror_sync_failed' && n.repository === 'notify/broken' && !n.read));
-    const read = await api('POST', `/user/alice/notifications/${list.notifications[0].id}/read`);
+    const read = await alice('POST', `/user/alice/notifications/${list.notifications[0].id}/read`);
     assert.equal(read.status, 200);
     assert.equal(read.json.read, true);
-    assert.equal((await api('GET', '/user/alice/notifications?unread=true')).json.notifications.length, 1);
-    assert.equal((await api('GET', '/user/alice/notifications')).json.notifications.length, 2);
-    assert.equal((await api('GET', '/user/bob/notifications')).json.notifications.length, 0);
-    assert.equal((await api('POST', '/user/alice/notifications/nope/read')).status, 404);
+    assert.equal((await alice('GET', '/user/alice/notifications?unread=true')).json.notifications.length, 1);
+    assert.equal((await alice('GET', '/user/alice/notifications')).json.notifications.length, 2);
+    assert.equal((await as('bob')('GET', '/user/bob/notifications')).json.notifications.length, 0);
+    assert.equal((await alice('POST', '/user/alice/notifications/nope/read')).status, 404);
+    // Nobody else reads them: not another user, not a superuser.
+    assert.equal((await as('bob')('GET', '/user/alice/notifications')).status, 403);
+    assert.equal((await api('GET', '/user/alice/notifications')).status, 403);
+    assert.equal((await as('bob')('POST', `/user/alice/notifications/${list.notifications[1].id}/read`)).status, 403);
   });
 
   it('deletes a rule, after which its test endpoint answers 404; the secret never appears in a response or a log', async () => {

@@ -13,8 +13,9 @@ void bootService('mirror-config', () => readConfig(), async (config) => {
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel) });
   useJsonBodies(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // A hybrid app: the gRPC API shares the HTTP API's services; its own filter maps errors to statuses.
-  app.connectMicroservice(grpcServerOptions(config), { inheritAppConfig: false });
+  // A hybrid app: the gRPC API shares the HTTP API's services and its configuration, so the one
+  // permission guard (APP_GUARD) guards it too; its controller's own filter maps errors to gRPC statuses.
+  app.connectMicroservice(grpcServerOptions(config), { inheritAppConfig: true });
   await app.startAllMicroservices().catch((error: unknown) => {
     throw new Error(`the gRPC API cannot listen on ${config.apiHost}:${config.grpcPort} (FERRY_GRPC_PORT): ${(error as Error).message}`, { cause: error });
   });
