@@ -5,8 +5,10 @@ import {
   eventually,
   freePort,
   pushImage,
+  startOidcIssuer,
   startRegistry,
   tagDigests,
+  type OidcIssuer,
   testEventLogNames,
   type RunningRegistry,
   type TestDatabase,
@@ -28,6 +30,7 @@ describe("Quay's clients, unchanged, against Ferry", () => {
   let db: TestDatabase;
   let ferry: FerryProcesses;
   let webhook: Receiver;
+  let oidc: OidcIssuer;
   let upstreamDigests: Record<string, string>;
   let robotToken = '';
   const responses: string[] = [];
@@ -35,18 +38,18 @@ describe("Quay's clients, unchanged, against Ferry", () => {
   const repo = '/repository/quayorg/etcd';
 
   before(async () => {
-    [upstream, target, db, webhook] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase(), startReceiver()]);
+    [upstream, target, db, webhook, oidc] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase(), startReceiver(), startOidcIssuer()]);
     for (const [tag, seed] of [['v1.0', 'q-v1.0'], ['v1.1', 'q-v1.1'], ['latest', 'q-latest'], ['v2.0', 'q-v2.0']] as const) {
       await pushImage(upstream, 'coreos/etcd', tag, { mediaType: 'oci', layers: [{ seed, size: 2048 }] });
     }
     upstreamDigests = await tagDigests(upstream, 'coreos/etcd');
-    ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }) });
+    ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }), FERRY_OIDC_ISSUER: oidc.issuer, FERRY_OIDC_AUDIENCE: 'ferry' });
   });
 
   after(async () => {
     await ferry?.stopAll();
     await destroyEventLog(names);
-    await Promise.all([upstream?.stop(), target?.stop(), webhook?.close()]);
+    await Promise.all([upstream?.stop(), target?.stop(), webhook?.close(), oidc?.stop()]);
     await db?.drop();
   });
 
@@ -190,6 +193,24 @@ describe("Quay's clients, unchanged, against Ferry", () => {
     assert.ok(Date.now() - revokedAt < 1_000);
     assert.equal((await asCarol('GET', '/user/')).status, 401);
     await ferry.stop('mirror-config-2');
+  });
+
+  it('signs in automation with a bearer JWT of the OIDC issuer, mapped to a Ferry user by its claim', async () => {
+    assert.equal((await api('POST', '/superuser/users/', { username: 'dave' })).status, 200);
+    const as = (jwt: string) => apiClient(() => ferry, [], () => jwt)('GET', '/user/');
+    const good = await as(await oidc.sign({ preferred_username: 'dave', sub: 'd-1' }));
+    assert.equal(good.status, 200);
+    assert.equal(good.json.username, 'dave');
+    for (const [what, jwt] of [
+      ['an expired token', await oidc.sign({ preferred_username: 'dave' }, { expiresIn: -120 })],
+      ['a wrong audience', await oidc.sign({ preferred_username: 'dave' }, { audience: 'not-ferry' })],
+      ['a bad signature', await oidc.sign({ preferred_username: 'dave' }, { forgedKey: true })],
+      ['no such Ferry user', await oidc.sign({ preferred_username: 'mallory' })],
+    ] as const) {
+      const refused = await as(jwt);
+      assert.equal(refused.status, 401, what);
+      assert.equal(refused.json.code, 'UNAUTHENTICATED', what);
+    }
   });
 
   it('never shows a token or a password in a log line, an event or a response other than its creation', async () => {

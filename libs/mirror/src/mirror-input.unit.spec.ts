@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { refusesUnsignedImages } from '@ferry/contracts';
 import { parseMirrorInput, type MirrorInputResult } from './mirror-input';
 
 const target = { namespace: 'ns', repository: 'repo' };
@@ -41,7 +42,8 @@ describe('a mirror body for POST', () => {
     ['a non-boolean verify_tls', { external_registry_config: { verify_tls: 'no' } }, 'external_registry_config.verify_tls'],
     ['a proxy that is not a URL', { external_registry_config: { proxy: { https_proxy: 'not a url' } } }, 'external_registry_config.proxy.https_proxy'],
     ['a password without a username', { external_registry_password: 'pw' }, 'external_registry_password'],
-    ['an unknown field', { sync_everything: true }, 'sync_everything'],
+    ['a robot of another organization', { robot_username: 'other+mirror' }, 'robot_username'],
+    ['an unknown signature policy', { signature_policy: 'sometimes' }, 'signature_policy'],
     ['a bad architecture filter', { architecture_filter: ['AMD 64'] }, 'architecture_filter'],
     ['a non-boolean is_enabled', { is_enabled: 'yes' }, 'is_enabled'],
   ];
@@ -50,6 +52,32 @@ describe('a mirror body for POST', () => {
       assert.deepEqual(fields(parseMirrorInput({ ...valid, ...patch }, target, null)), [field]);
     });
   }
+  it('ignores fields Quay\'s schema does not know, naming them, as Quay does', () => {
+    const parsed = parseMirrorInput({ ...valid, sync_everything: true, unsigned_images: false, external_registry_config: { verify_tls: true, colour: 'blue', proxy: { socks: 'x' } } }, target, null);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.ignored, ['sync_everything', 'unsigned_images', 'external_registry_config.colour', 'external_registry_config.proxy.socks']);
+  });
+
+  it('takes Quay\'s default unsigned_images: false to mean "the signature policy decides", which accepts by default', () => {
+    const parsed = parseMirrorInput({ ...valid, external_registry_config: { unsigned_images: false } }, target, null);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.draft.signaturePolicy, 'accept');
+    assert.equal(refusesUnsignedImages(parsed.draft), false);
+    const strict = parseMirrorInput({ ...valid, signature_policy: 'require' }, target, null);
+    assert.ok(strict.ok);
+    assert.equal(refusesUnsignedImages(strict.draft), true);
+    // Quay's unsigned_images: true accepts them whatever the policy.
+    const lenient = parseMirrorInput({ ...valid, signature_policy: 'require', external_registry_config: { unsigned_images: true } }, target, null);
+    assert.ok(lenient.ok);
+    assert.equal(refusesUnsignedImages(lenient.draft), false);
+  });
+
+  it('reads configs stored before the policy existed as they were meant: unsigned_images false refused them', () => {
+    const stored = { externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } } };
+    assert.equal(refusesUnsignedImages(stored), true);
+    assert.equal(refusesUnsignedImages({ externalRegistryConfig: { ...stored.externalRegistryConfig, unsignedImages: true } }), false);
+  });
+
   it('does not echo the password in any problem', () => {
     const r = parseMirrorInput({ ...valid, external_registry_password: 's3cret-pw' }, target, null);
     assert.doesNotMatch(JSON.stringify(r.ok ? [] : r.problems), /s3cret/);

@@ -44,3 +44,4 @@ export {
 export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
 export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './registry-forward-proxy';
 export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';
+export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';

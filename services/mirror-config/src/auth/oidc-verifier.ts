@@ -14,7 +14,11 @@ export class OidcTokenError extends Error {
 export class OidcVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
 
-  constructor(private readonly settings: NonNullable<MirrorConfigServiceConfig['oidc']>) {}
+  /** `refetchCooldownMs`: the least time between two JWKS fetches for unknown key ids, which spares the issuer. */
+  constructor(
+    private readonly settings: NonNullable<MirrorConfigServiceConfig['oidc']>,
+    private readonly refetchCooldownMs = 30_000,
+  ) {}
 
   private async discover(): Promise<JWTVerifyGetKey> {
     const url = `${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -22,7 +26,7 @@ export class OidcVerifier {
     if (!res.ok) throw new Error(`${url} answered ${res.status}`);
     const document = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
     if (typeof document.jwks_uri !== 'string') throw new Error(`${url} names no jwks_uri`);
-    return createRemoteJWKSet(new URL(document.jwks_uri), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    return createRemoteJWKSet(new URL(document.jwks_uri), { cacheMaxAge: 10 * 60_000, cooldownDuration: this.refetchCooldownMs, timeoutDuration: 5_000 });
   }
 
   /** The Ferry user name the token's claim names; throws OidcTokenError when the token is not good. */
