@@ -160,6 +160,39 @@ function encryptionKey() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The first superuser. A deployment sets FERRY_BOOTSTRAP_ADMIN_PASSWORD (and, if it wants one,
+ * FERRY_BOOTSTRAP_ADMIN_TOKEN); otherwise the first run makes both, prints them this once and keeps
+ * them in a file only this user can read, which later runs pass on again (the admin then exists,
+ * and nothing changes).
+ */
+function bootstrapAdmin() {
+  if (process.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD) return {};
+  const file = join(state, 'admin-credentials.json');
+  if (!existsSync(file)) {
+    const credentials = {
+      username: 'admin',
+      password: randomBytes(18).toString('base64url'),
+      token: `ferry_pat_${randomBytes(32).toString('base64url')}`,
+    };
+    writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+    console.log(
+      [
+        '',
+        'ferry: created the superuser "admin"; its password and API token are shown this once:',
+        `  password: ${credentials.password}`,
+        `  token:    ${credentials.token}`,
+        `  (kept, readable only by you, in ${file})`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    log(`the admin's password and API token are in ${file}`);
+  }
+  const { password, token } = JSON.parse(readFileSync(file, 'utf8'));
+  return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: password, FERRY_BOOTSTRAP_ADMIN_TOKEN: token };
+}
+
 let stopping = false;
 function stopAll(signal) {
   if (stopping) return;
@@ -177,6 +210,7 @@ const env = {
   NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
   FERRY_TARGET_REGISTRY: process.env.FERRY_TARGET_REGISTRY ?? 'http://127.0.0.1:5000',
   FERRY_ENCRYPTION_KEY: encryptionKey(),
+  ...bootstrapAdmin(),
 };
 await ensurePostgres(env.DATABASE_URL);
 await ensureNats(env.NATS_URL);

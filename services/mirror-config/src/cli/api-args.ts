@@ -1,7 +1,14 @@
+import { hostname as osHostname } from 'node:os';
 import { parseArgs } from 'node:util';
 
 /** `ferry` verbs that call Ferry's HTTP API. */
 export const API_USAGE = `usage: ferry <command> [options]
+
+  ferry login [--username USER --password-stdin | --token-stdin]
+                                      sign in: the password makes an API token, stored in
+                                      $FERRY_CONFIG_DIR/credentials.json (~/.config/ferry)
+  ferry logout                        forget (and revoke) the stored token
+  ferry whoami                        the signed-in user
 
   ferry mirror create <ns/repo> --upstream HOST/PATH --tags 'v3.*,latest' --robot NS+NAME
         [--interval SECONDS] [--start YYYY-MM-DDTHH:MM:SSZ] [--username USER --password-stdin]
@@ -11,35 +18,31 @@ export const API_USAGE = `usage: ferry <command> [options]
   ferry mirror sync-now <ns/repo>     run as soon as the scheduler ticks
   ferry mirror cancel <ns/repo>       cancel the running or requested sync
   ferry mirror runs <ns/repo> [--limit N]   run history, newest first
+
+  ferry org create <name> [--email ADDRESS] | get <name> | delete <name>
+  ferry repo create <ns/repo> [--public] [--description TEXT] | get <ns/repo> | delete <ns/repo>
+  ferry repo state <ns/repo> NORMAL|READ_ONLY|MIRROR
+  ferry permission list <ns/repo>
+  ferry permission set <ns/repo> <user|ns+robot> read|write|admin
+  ferry permission remove <ns/repo> <user|ns+robot>
   ferry robot create <ns+name> [--description TEXT]   prints the robot's token, once
+  ferry robot list <ns> | get <ns+name> | delete <ns+name>
+  ferry robot regenerate <ns+name>    a new token (printed once); the old one stops working
+  ferry token create <title> [--scope SCOPE]... [--expires ISO-8601]   prints the token, once
+  ferry token list | revoke <uuid>    your API tokens
+  ferry user create <name> [--email ADDRESS]   (superuser) prints the new password, once
+  ferry user delete <name>            (superuser)
   ferry sync ...                      the standalone sync engine (ferry sync --help)
 
-  --api-url URL     Ferry's HTTP API (default $FERRY_API_URL or http://127.0.0.1:8080)
+  --api-url URL     Ferry's HTTP API (default $FERRY_API_URL, else the one signed in to, else
+                    http://127.0.0.1:8080)
   --json            print the API's answer as JSON
+  The token sent is $FERRY_TOKEN, else the one \`ferry login\` stored for that API.
   Exit status: 0 done, 1 refused or failed (field errors on stderr), 2 bad usage.
 `;
 
 export class UsageError extends Error {
   readonly code = 'USAGE' as const;
-}
-
-/** One HTTP call to make, and how to print its answer. */
-export interface ApiCommand {
-  verb: 'mirror create' | 'mirror get' | 'mirror delete' | 'mirror sync-now' | 'mirror cancel' | 'mirror runs' | 'robot create';
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Under /api/v1. */
-  path: string;
-  body?: Record<string, unknown>;
-  /** The password is read from stdin when the command runs, so parsing stays pure. */
-  passwordFromStdin: boolean;
-  /** What the command names, for messages: `ns/repo` or `ns+name`. */
-  subject: string;
-}
-
-export interface ParsedApiArgs {
-  command: ApiCommand;
-  apiUrl: string | undefined;
-  json: boolean;
 }
 
 const OPTIONS = {
@@ -52,35 +55,194 @@ const OPTIONS = {
   start: { type: 'string' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'token-stdin': { type: 'boolean' },
   'no-verify-tls': { type: 'boolean' },
   disabled: { type: 'boolean' },
   limit: { type: 'string' },
   description: { type: 'string' },
+  email: { type: 'string' },
+  public: { type: 'boolean' },
+  scope: { type: 'string', multiple: true },
+  expires: { type: 'string' },
 } as const;
 
-const VERB_OPTIONS: Record<ApiCommand['verb'], string[]> = {
-  'mirror create': ['upstream', 'tags', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'],
-  'mirror get': [],
-  'mirror delete': [],
-  'mirror sync-now': [],
-  'mirror cancel': [],
-  'mirror runs': ['limit'],
-  'robot create': ['description'],
-};
+type Option = keyof typeof OPTIONS;
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+/** What stdin holds for a command: read when it runs, so parsing stays pure. */
+export type StdinSecret = 'upstream-password' | 'password' | 'token';
+
+/** One HTTP call (login and logout: the first of theirs) and what it acts on. */
+interface Request {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Under /api/v1. */
+  path: string;
+  body?: Record<string, unknown>;
+  stdin?: StdinSecret;
+  /** `ferry login --username`: who signs in with the password. */
+  username?: string;
+}
+
+interface VerbSpec {
+  /** How many positionals follow the verb (a missing one is named by its parser). */
+  arity: number;
+  options?: Option[];
+  build: (args: (string | undefined)[], values: Values, context: { now: Date; hostname: string }) => Request;
+}
 
 const enc = encodeURIComponent;
+const got = (ref: string | undefined) => (ref === undefined ? 'nothing' : `"${ref}"`);
 
-function repositoryPath(ref: string | undefined): { ns: string; repo: string } {
-  const m = ref?.match(/^([^/\s]+)\/([^/\s]+)$/);
-  if (!m) throw new UsageError(`expected <namespace/repository>, got ${ref === undefined ? 'nothing' : `"${ref}"`}`);
-  return { ns: m[1]!, repo: m[2]! };
+function split(ref: string | undefined, re: RegExp, what: string): [string, string] {
+  const m = ref?.match(re);
+  if (!m) throw new UsageError(`expected <${what}>, got ${got(ref)}`);
+  return [m[1]!, m[2]!];
 }
+
+const repoPath = (ref: string | undefined) => split(ref, /^([^/\s]+)\/([^/\s]+)$/, 'namespace/repository');
+const robotPath = (ref: string | undefined) => split(ref, /^([^+/\s]+)\+([^+/\s]+)$/, 'namespace+name');
+const repoBase = (ref: string | undefined) => {
+  const [ns, repo] = repoPath(ref);
+  return `/repository/${enc(ns)}/${enc(repo)}`;
+};
+const mirrorBase = (ref: string | undefined) => `${repoBase(ref)}/mirror`;
+const robotBase = (ref: string | undefined) => {
+  const [ns, name] = robotPath(ref);
+  return `/organization/${enc(ns)}/robots/${enc(name)}`;
+};
+
+/** One name (a namespace, a user or robot, a uuid): anything without a slash; the API judges the rest. */
+function word(ref: string | undefined, what: string): string {
+  if (ref === undefined || ref.trim() === '' || ref.includes('/')) throw new UsageError(`expected <${what}>, got ${got(ref)}`);
+  return ref;
+}
+
+function oneOf<T extends string>(ref: string | undefined, choices: readonly T[], what: string): T {
+  const value = choices.find((c) => c.toLowerCase() === ref?.toLowerCase());
+  if (value === undefined) throw new UsageError(`expected ${what}, ${choices.join('|')}, got ${got(ref)}`);
+  return value;
+}
+
+const STATES = ['NORMAL', 'READ_ONLY', 'MIRROR'] as const;
+const ROLES = ['read', 'write', 'admin'] as const;
+/** Repeated and comma-separated values, as `--tags` takes them. */
+const list = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const optional = <K extends string>(key: K, value: unknown) => (value === undefined ? {} : ({ [key]: value } as Record<K, unknown>));
 
 /** Quay's time format, which `sync_start_date` requires. */
 export const quayNow = (now: Date): string => `${now.toISOString().slice(0, 19)}Z`;
 
-/** Parses `ferry mirror ...` / `ferry robot ...`; throws UsageError. `now` is the default start. */
-export function parseApiArgs(argv: string[], now: Date = new Date()): ParsedApiArgs {
+function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { now: Date }): Request {
+  const path = mirrorBase(ref);
+  const missing = (['upstream', 'tags', 'robot'] as const).filter((k) => values[k] === undefined);
+  if (missing.length) throw new UsageError(`ferry mirror create needs ${missing.map((k) => `--${k}`).join(', ')}`);
+  if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
+  const interval = values.interval === undefined ? 86400 : Number(values.interval);
+  if (!Number.isInteger(interval)) throw new UsageError('--interval takes whole seconds');
+  // Everything else (pattern syntax, ranges, the robot's existence) is the API's to judge, so
+  // the CLI's errors are the API's, field by field.
+  const body = {
+    external_reference: values.upstream,
+    root_rule: { rule_kind: 'tag_glob_csv', rule_value: list(values.tags!) },
+    robot_username: values.robot,
+    sync_interval: interval,
+    sync_start_date: values.start ?? quayNow(now),
+    is_enabled: !values.disabled,
+    external_registry_username: values.username ?? null,
+    external_registry_config: { verify_tls: !values['no-verify-tls'] },
+  };
+  return { method: 'POST', path, body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
+}
+
+function login(_args: unknown, values: Values, { hostname }: { hostname: string }): Request {
+  if (values['token-stdin']) {
+    if (values.username !== undefined || values['password-stdin']) throw new UsageError('--token-stdin goes alone, without --username or --password-stdin');
+    return { method: 'GET', path: '/user/', stdin: 'token' };
+  }
+  if (values.username === undefined || !values['password-stdin']) {
+    throw new UsageError('ferry login needs --token-stdin, or --username USER with --password-stdin (a password is never taken from the command line)');
+  }
+  return { method: 'POST', path: '/user/apptoken', body: { title: `ferry-cli@${hostname}` }, stdin: 'password', username: values.username };
+}
+
+/** Every verb: its positionals, options and the request they make. */
+const VERBS = {
+  login: { arity: 0, options: ['username', 'password-stdin', 'token-stdin'], build: login },
+  // The token's uuid, known only from the credentials file, is appended when the command runs.
+  logout: { arity: 0, build: () => ({ method: 'DELETE', path: '/user/apptoken' }) },
+  whoami: { arity: 0, build: () => ({ method: 'GET', path: '/user/' }) },
+
+  'mirror create': { arity: 1, options: ['upstream', 'tags', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
+  'mirror get': { arity: 1, build: ([r]) => ({ method: 'GET', path: mirrorBase(r) }) },
+  'mirror delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: mirrorBase(r) }) },
+  'mirror sync-now': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now` }) },
+  'mirror cancel': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-cancel` }) },
+  // The API checks the limit and names `limit` if it is wrong.
+  'mirror runs': { arity: 1, options: ['limit'], build: ([r], v) => ({ method: 'GET', path: `${mirrorBase(r)}/runs${v.limit === undefined ? '' : `?limit=${enc(v.limit)}`}` }) },
+
+  'org create': { arity: 1, options: ['email'], build: ([n], v) => ({ method: 'POST', path: '/organization/', body: { name: word(n, 'name'), ...optional('email', v.email) } }) },
+  'org get': { arity: 1, build: ([n]) => ({ method: 'GET', path: `/organization/${enc(word(n, 'name'))}` }) },
+  'org delete': { arity: 1, build: ([n]) => ({ method: 'DELETE', path: `/organization/${enc(word(n, 'name'))}` }) },
+
+  'repo create': {
+    arity: 1,
+    options: ['public', 'description'],
+    build: ([r], v) => {
+      const [namespace, repository] = repoPath(r);
+      return { method: 'POST', path: '/repository', body: { namespace, repository, visibility: v.public ? 'public' : 'private', ...optional('description', v.description) } };
+    },
+  },
+  'repo get': { arity: 1, build: ([r]) => ({ method: 'GET', path: repoBase(r) }) },
+  'repo delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: repoBase(r) }) },
+  'repo state': { arity: 2, build: ([r, s]) => ({ method: 'PUT', path: `${repoBase(r)}/changestate`, body: { state: oneOf(s, STATES, 'a state') } }) },
+
+  'permission list': { arity: 1, build: ([r]) => ({ method: 'GET', path: `${repoBase(r)}/permissions/user/` }) },
+  'permission set': {
+    arity: 3,
+    build: ([r, who, role]) => ({ method: 'PUT', path: `${repoBase(r)}/permissions/user/${enc(word(who, 'user or namespace+robot'))}`, body: { role: oneOf(role, ROLES, 'a role') } }),
+  },
+  'permission remove': { arity: 2, build: ([r, who]) => ({ method: 'DELETE', path: `${repoBase(r)}/permissions/user/${enc(word(who, 'user or namespace+robot'))}` }) },
+
+  'robot create': { arity: 1, options: ['description'], build: ([r], v) => ({ method: 'PUT', path: robotBase(r), body: optional('description', v.description) }) },
+  'robot list': { arity: 1, build: ([n]) => ({ method: 'GET', path: `/organization/${enc(word(n, 'namespace'))}/robots` }) },
+  'robot get': { arity: 1, build: ([r]) => ({ method: 'GET', path: robotBase(r) }) },
+  'robot delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: robotBase(r) }) },
+  'robot regenerate': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${robotBase(r)}/regenerate` }) },
+
+  'token create': {
+    arity: 1,
+    options: ['scope', 'expires'],
+    build: ([t], v) => {
+      if (t === undefined || t.trim() === '') throw new UsageError(`expected <title>, got ${got(t)}`);
+      return { method: 'POST', path: '/user/apptoken', body: { title: t, ...optional('scopes', v.scope && list(v.scope)), ...optional('expiration', v.expires) } };
+    },
+  },
+  'token list': { arity: 0, build: () => ({ method: 'GET', path: '/user/apptoken' }) },
+  'token revoke': { arity: 1, build: ([u]) => ({ method: 'DELETE', path: `/user/apptoken/${enc(word(u, 'uuid'))}` }) },
+
+  'user create': { arity: 1, options: ['email'], build: ([n], v) => ({ method: 'POST', path: '/superuser/users/', body: { username: word(n, 'name'), ...optional('email', v.email) } }) },
+  'user delete': { arity: 1, build: ([n]) => ({ method: 'DELETE', path: `/superuser/users/${enc(word(n, 'name'))}` }) },
+} satisfies Record<string, VerbSpec>;
+
+export type Verb = keyof typeof VERBS;
+
+/** One HTTP call to make, and how to print its answer. */
+export interface ApiCommand extends Request {
+  verb: Verb;
+  /** What the command names, for messages: `ns/repo`, `ns+name`, a name or a uuid (the first argument). */
+  subject: string;
+  /** Its positionals (`permission set`: the repository, the user or robot, the role). */
+  args: string[];
+}
+
+export interface ParsedApiArgs {
+  command: ApiCommand;
+  apiUrl: string | undefined;
+  json: boolean;
+}
+
+/** Parses every verb but `ferry sync`; throws UsageError. `now` is a mirror's default start, `hostname` names a login's token. */
+export function parseApiArgs(argv: string[], now: Date = new Date(), hostname: string = osHostname()): ParsedApiArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -88,59 +250,19 @@ export function parseApiArgs(argv: string[], now: Date = new Date()): ParsedApiA
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const [noun, action, ref, ...rest] = positionals;
-  const verb = `${noun ?? ''} ${action ?? ''}` as ApiCommand['verb'];
-  if (!(verb in VERB_OPTIONS)) throw new UsageError(noun ? `unknown command "${[noun, action].filter(Boolean).join(' ')}"` : 'no command given');
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const [noun, action] = positionals;
+  const pair = `${noun ?? ''} ${action ?? ''}`;
+  const verb = (pair in VERBS ? pair : noun) as Verb | undefined;
+  if (verb === undefined || !(verb in VERBS)) throw new UsageError(noun ? `unknown command "${[noun, action].filter(Boolean).join(' ')}"` : 'no command given');
+  const spec: VerbSpec = VERBS[verb];
+  const args = positionals.slice(verb.split(' ').length);
+  if (args.length > spec.arity) {
+    // What is typed after `login` may well be a password: it is not echoed.
+    throw new UsageError(verb === 'login' ? 'ferry login takes no arguments: the password or token is read from stdin' : `unexpected argument "${args[spec.arity]}"`);
+  }
   for (const key of Object.keys(values)) {
-    if (key !== 'api-url' && key !== 'json' && !VERB_OPTIONS[verb].includes(key)) throw new UsageError(`--${key} does not apply to ferry ${verb}`);
+    if (key !== 'api-url' && key !== 'json' && !spec.options?.includes(key as Option)) throw new UsageError(`--${key} does not apply to ferry ${verb}`);
   }
-  const common = { apiUrl: values['api-url'], json: values.json ?? false };
-
-  if (verb === 'robot create') {
-    const m = ref?.match(/^([^+/\s]+)\+([^+/\s]+)$/);
-    if (!m) throw new UsageError(`expected <namespace+name>, got ${ref === undefined ? 'nothing' : `"${ref}"`}`);
-    const body = values.description === undefined ? {} : { description: values.description };
-    return { ...common, command: { verb, method: 'PUT', path: `/organization/${enc(m[1]!)}/robots/${enc(m[2]!)}`, body, passwordFromStdin: false, subject: ref! } };
-  }
-
-  const { ns, repo } = repositoryPath(ref);
-  const base = `/repository/${enc(ns)}/${enc(repo)}/mirror`;
-  const subject = `${ns}/${repo}`;
-  switch (verb) {
-    case 'mirror get':
-      return { ...common, command: { verb, method: 'GET', path: base, passwordFromStdin: false, subject } };
-    case 'mirror delete':
-      return { ...common, command: { verb, method: 'DELETE', path: base, passwordFromStdin: false, subject } };
-    case 'mirror sync-now':
-      return { ...common, command: { verb, method: 'POST', path: `${base}/sync-now`, passwordFromStdin: false, subject } };
-    case 'mirror cancel':
-      return { ...common, command: { verb, method: 'POST', path: `${base}/sync-cancel`, passwordFromStdin: false, subject } };
-    case 'mirror runs': {
-      // The API checks the value and names `limit` if it is wrong.
-      const query = values.limit === undefined ? '' : `?limit=${enc(values.limit)}`;
-      return { ...common, command: { verb, method: 'GET', path: `${base}/runs${query}`, passwordFromStdin: false, subject } };
-    }
-    case 'mirror create': {
-      const missing = (['upstream', 'tags', 'robot'] as const).filter((k) => values[k] === undefined);
-      if (missing.length) throw new UsageError(`ferry mirror create needs ${missing.map((k) => `--${k}`).join(', ')}`);
-      if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
-      const interval = values.interval === undefined ? 86400 : Number(values.interval);
-      if (!Number.isInteger(interval)) throw new UsageError('--interval takes whole seconds');
-      // Everything else (pattern syntax, ranges, the robot's existence) is the API's to judge, so
-      // the CLI's errors are the API's, field by field.
-      const body: Record<string, unknown> = {
-        external_reference: values.upstream,
-        root_rule: { rule_kind: 'tag_glob_csv', rule_value: values.tags!.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) },
-        robot_username: values.robot,
-        sync_interval: interval,
-        sync_start_date: values.start ?? quayNow(now),
-        is_enabled: !values.disabled,
-        external_registry_username: values.username ?? null,
-        external_registry_config: { verify_tls: !values['no-verify-tls'] },
-      };
-      return { ...common, command: { verb, method: 'POST', path: base, body, passwordFromStdin: values['password-stdin'] ?? false, subject } };
-    }
-  }
-  throw new UsageError(`unknown command "${verb}"`);
+  const request = spec.build(args, values, { now, hostname });
+  return { command: { verb, subject: args[0] ?? '', args, ...request }, apiUrl: values['api-url'], json: values.json ?? false };
 }

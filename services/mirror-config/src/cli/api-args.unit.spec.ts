@@ -20,12 +20,12 @@ describe('ferry mirror create', () => {
       external_registry_username: null,
       external_registry_config: { verify_tls: false },
     });
-    assert.equal(command.passwordFromStdin, false);
+    assert.equal(command.stdin, undefined);
   });
 
   it('reads the password from stdin only with a username', () => {
     const { command } = parseApiArgs(['mirror', 'create', 'a/b', '--upstream', 'h/p', '--tags', 'x', '--robot', 'a+r', '--username', 'u', '--password-stdin', '--interval', '3600', '--start', '2026-01-01T00:00:00Z'], NOW);
-    assert.equal(command.passwordFromStdin, true);
+    assert.equal(command.stdin, 'upstream-password');
     assert.equal(command.body!.external_registry_username, 'u');
     assert.equal(command.body!.sync_interval, 3600);
     assert.equal(command.body!.sync_start_date, '2026-01-01T00:00:00Z');
@@ -38,24 +38,123 @@ describe('ferry mirror create', () => {
 });
 
 describe('the other verbs', () => {
+  const call = (...argv: string[]) => {
+    const { command } = parseApiArgs(argv, NOW, 'build-host');
+    return `${command.method} ${command.path}`;
+  };
+  const body = (...argv: string[]) => parseApiArgs(argv, NOW, 'build-host').command.body;
+
   it('map to the HTTP API paths', () => {
-    const path = (...argv: string[]) => {
-      const { command } = parseApiArgs(argv);
-      return `${command.method} ${command.path}`;
-    };
-    assert.equal(path('mirror', 'get', 'a/b'), 'GET /repository/a/b/mirror');
-    assert.equal(path('mirror', 'delete', 'a/b'), 'DELETE /repository/a/b/mirror');
-    assert.equal(path('mirror', 'sync-now', 'a/b'), 'POST /repository/a/b/mirror/sync-now');
-    assert.equal(path('mirror', 'cancel', 'a/b'), 'POST /repository/a/b/mirror/sync-cancel');
-    assert.equal(path('mirror', 'runs', 'a/b', '--limit', '5'), 'GET /repository/a/b/mirror/runs?limit=5');
-    assert.equal(path('robot', 'create', 'a+syncer', '--api-url', 'http://x'), 'PUT /organization/a/robots/syncer');
+    assert.equal(call('mirror', 'get', 'a/b'), 'GET /repository/a/b/mirror');
+    assert.equal(call('mirror', 'delete', 'a/b'), 'DELETE /repository/a/b/mirror');
+    assert.equal(call('mirror', 'sync-now', 'a/b'), 'POST /repository/a/b/mirror/sync-now');
+    assert.equal(call('mirror', 'cancel', 'a/b'), 'POST /repository/a/b/mirror/sync-cancel');
+    assert.equal(call('mirror', 'runs', 'a/b', '--limit', '5'), 'GET /repository/a/b/mirror/runs?limit=5');
+    assert.equal(call('robot', 'create', 'a+syncer', '--api-url', 'http://x'), 'PUT /organization/a/robots/syncer');
+    assert.equal(call('robot', 'list', 'a'), 'GET /organization/a/robots');
+    assert.equal(call('robot', 'get', 'a+syncer'), 'GET /organization/a/robots/syncer');
+    assert.equal(call('robot', 'delete', 'a+syncer'), 'DELETE /organization/a/robots/syncer');
+    assert.equal(call('robot', 'regenerate', 'a+syncer'), 'POST /organization/a/robots/syncer/regenerate');
+    assert.equal(call('whoami'), 'GET /user/');
+    assert.equal(call('token', 'create', 'ci'), 'POST /user/apptoken');
+    assert.equal(call('token', 'list'), 'GET /user/apptoken');
+    assert.equal(call('token', 'revoke', '0b9d6f1c-2d5e-4e8f-9a6b-3c1d2e4f5a6b'), 'DELETE /user/apptoken/0b9d6f1c-2d5e-4e8f-9a6b-3c1d2e4f5a6b');
+    assert.equal(call('org', 'create', 'mirrors'), 'POST /organization/');
+    assert.equal(call('org', 'get', 'mirrors'), 'GET /organization/mirrors');
+    assert.equal(call('org', 'delete', 'mirrors'), 'DELETE /organization/mirrors');
+    assert.equal(call('repo', 'create', 'a/b'), 'POST /repository');
+    assert.equal(call('repo', 'get', 'a/b'), 'GET /repository/a/b');
+    assert.equal(call('repo', 'delete', 'a/b'), 'DELETE /repository/a/b');
+    assert.equal(call('repo', 'state', 'a/b', 'MIRROR'), 'PUT /repository/a/b/changestate');
+    assert.equal(call('permission', 'list', 'a/b'), 'GET /repository/a/b/permissions/user/');
+    assert.equal(call('permission', 'set', 'a/b', 'a+syncer', 'write'), 'PUT /repository/a/b/permissions/user/a%2Bsyncer');
+    assert.equal(call('permission', 'remove', 'a/b', 'alice'), 'DELETE /repository/a/b/permissions/user/alice');
+    assert.equal(call('user', 'create', 'alice'), 'POST /superuser/users/');
+    assert.equal(call('user', 'delete', 'alice'), 'DELETE /superuser/users/alice');
+  });
+
+  it('send Quay\'s bodies, with only the options given', () => {
+    assert.deepEqual(body('token', 'create', 'ci', '--scope', 'repo:read', '--scope', 'repo:write,org:admin', '--expires', '2027-01-01T00:00:00Z'), {
+      title: 'ci',
+      scopes: ['repo:read', 'repo:write', 'org:admin'],
+      expiration: '2027-01-01T00:00:00Z',
+    });
+    assert.deepEqual(body('token', 'create', 'ci'), { title: 'ci' });
+    assert.deepEqual(body('org', 'create', 'mirrors', '--email', 'ops@example.com'), { name: 'mirrors', email: 'ops@example.com' });
+    assert.deepEqual(body('org', 'create', 'mirrors'), { name: 'mirrors' });
+    assert.deepEqual(body('repo', 'create', 'a/b', '--public', '--description', 'etcd'), { namespace: 'a', repository: 'b', visibility: 'public', description: 'etcd' });
+    assert.deepEqual(body('repo', 'create', 'a/b'), { namespace: 'a', repository: 'b', visibility: 'private' });
+    assert.deepEqual(body('repo', 'state', 'a/b', 'read_only'), { state: 'READ_ONLY' });
+    assert.deepEqual(body('permission', 'set', 'a/b', 'alice', 'ADMIN'), { role: 'admin' });
+    assert.deepEqual(body('robot', 'create', 'a+r'), {});
+    assert.deepEqual(body('user', 'create', 'alice', '--email', 'a@example.com'), { username: 'alice', email: 'a@example.com' });
+    const { command } = parseApiArgs(['permission', 'set', 'a/b', 'a+r', 'read'], NOW);
+    assert.equal(command.subject, 'a/b');
+    assert.deepEqual(command.args, ['a/b', 'a+r', 'read']);
   });
 
   it('refuse bad usage: unknown verbs, malformed names, options of another verb', () => {
     assert.throws(() => parseApiArgs(['mirror', 'frobnicate', 'a/b']), /unknown command "mirror frobnicate"/);
+    assert.throws(() => parseApiArgs(['frobnicate']), /unknown command "frobnicate"/);
+    assert.throws(() => parseApiArgs(['token']), /unknown command "token"/);
+    assert.throws(() => parseApiArgs([]), /no command given/);
     assert.throws(() => parseApiArgs(['mirror', 'get', 'a']), /namespace\/repository/);
     assert.throws(() => parseApiArgs(['robot', 'create', 'a/b']), /namespace\+name/);
+    assert.throws(() => parseApiArgs(['robot', 'get', 'a']), /namespace\+name/);
+    assert.throws(() => parseApiArgs(['robot', 'list']), /expected <namespace>, got nothing/);
     assert.throws(() => parseApiArgs(['mirror', 'get', 'a/b', '--robot', 'x+y']), /--robot does not apply/);
     assert.throws(() => parseApiArgs(['mirror', 'get', 'a/b', '--bogus']), UsageError);
+    assert.throws(() => parseApiArgs(['mirror', 'get', 'a/b', 'c/d']), /unexpected argument "c\/d"/);
+    assert.throws(() => parseApiArgs(['whoami', 'me']), /unexpected argument "me"/);
+    assert.throws(() => parseApiArgs(['token', 'list', 'x']), /unexpected argument "x"/);
+    assert.throws(() => parseApiArgs(['token', 'create']), /expected <title>, got nothing/);
+    assert.throws(() => parseApiArgs(['token', 'create', 'ci', '--email', 'x@y']), /--email does not apply to ferry token create/);
+    assert.throws(() => parseApiArgs(['org', 'create', 'a/b']), /expected <name>/);
+    assert.throws(() => parseApiArgs(['repo', 'state', 'a/b']), /expected a state, NORMAL\|READ_ONLY\|MIRROR, got nothing/);
+    assert.throws(() => parseApiArgs(['repo', 'state', 'a/b', 'FROZEN']), /got "FROZEN"/);
+    assert.throws(() => parseApiArgs(['permission', 'set', 'a/b', 'alice']), /expected a role, read\|write\|admin/);
+    assert.throws(() => parseApiArgs(['permission', 'set', 'a/b', 'alice', 'owner']), UsageError);
+    assert.throws(() => parseApiArgs(['permission', 'remove', 'a/b']), /expected <user or namespace\+robot>/);
+    assert.throws(() => parseApiArgs(['repo', 'create', 'a/b', '--scope', 'repo:read']), /--scope does not apply/);
+  });
+});
+
+describe('ferry login', () => {
+  it('reads a token from stdin and checks it with GET /user/', () => {
+    const { command, apiUrl } = parseApiArgs(['login', '--token-stdin', '--api-url', 'https://ferry.example.com'], NOW, 'build-host');
+    assert.equal(apiUrl, 'https://ferry.example.com');
+    assert.deepEqual({ method: command.method, path: command.path, stdin: command.stdin }, { method: 'GET', path: '/user/', stdin: 'token' });
+  });
+
+  it('makes an API token from a password on stdin, titled after the host', () => {
+    const { command } = parseApiArgs(['login', '--username', 'alice', '--password-stdin'], NOW, 'build-host');
+    assert.equal(`${command.method} ${command.path}`, 'POST /user/apptoken');
+    assert.deepEqual(command.body, { title: 'ferry-cli@build-host' });
+    assert.equal(command.stdin, 'password');
+    assert.equal(command.username, 'alice');
+  });
+
+  it('never takes a password from the command line, and needs one way to sign in', () => {
+    assert.throws(() => parseApiArgs(['login']), /needs --token-stdin, or --username USER with --password-stdin/);
+    assert.throws(() => parseApiArgs(['login', '--username', 'alice']), /--password-stdin/);
+    assert.throws(() => parseApiArgs(['login', '--password-stdin']), /--username/);
+    assert.throws(() => parseApiArgs(['login', '--username', 'alice', 'hunter2']), (e: Error) => e instanceof UsageError && /read from stdin/.test(e.message) && !e.message.includes('hunter2'));
+    assert.throws(() => parseApiArgs(['login', '--password', 'hunter2']), UsageError);
+    assert.throws(() => parseApiArgs(['login', '--token-stdin', '--username', 'alice']), /--token-stdin goes alone/);
+    assert.throws(() => parseApiArgs(['login', '--token-stdin', '--password-stdin']), /--token-stdin goes alone/);
+  });
+
+  it('is the only verb that takes --token-stdin, and only login and mirror create read a password', () => {
+    for (const argv of [['whoami'], ['logout'], ['token', 'list'], ['token', 'create', 't'], ['mirror', 'get', 'a/b'], ['mirror', 'create', 'a/b', '--upstream', 'h/p', '--tags', 'x', '--robot', 'a+r'], ['user', 'create', 'alice'], ['robot', 'create', 'a+r']]) {
+      assert.throws(() => parseApiArgs([...argv, '--token-stdin']), /--token-stdin does not apply/, argv.join(' '));
+    }
+    for (const argv of [['whoami'], ['logout'], ['token', 'create', 't'], ['user', 'create', 'alice'], ['robot', 'create', 'a+r'], ['repo', 'create', 'a/b']]) {
+      assert.throws(() => parseApiArgs([...argv, '--password-stdin']), /--password-stdin does not apply/, argv.join(' '));
+    }
+  });
+
+  it('logout takes no options', () => {
+    assert.equal(parseApiArgs(['logout']).command.verb, 'logout');
+    assert.throws(() => parseApiArgs(['logout', '--username', 'x']), /--username does not apply to ferry logout/);
   });
 });

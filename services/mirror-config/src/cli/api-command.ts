@@ -1,12 +1,24 @@
-import type { ApiCommand, ParsedApiArgs } from './api-args';
+import { SCOPES } from '@ferry/contracts';
+import type { ApiCommand, ParsedApiArgs, Verb } from './api-args';
+import { readCredentials, removeCredentials, writeCredentials, type Credentials } from './credentials';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** All of stdin, for --password-stdin. */
+  /** All of stdin, for --password-stdin and --token-stdin. */
   readStdin: () => Promise<string>;
+}
+
+/** Where the CLI finds its API and token, besides its arguments. */
+export interface CliEnv {
+  /** `--api-url` or `$FERRY_API_URL`; else the API signed in to, else the default. */
+  apiUrl: string | undefined;
+  /** `$FERRY_TOKEN`, which wins over the stored token. */
+  token: string | undefined;
+  /** Where `ferry login` keeps `credentials.json`. */
+  configDir: string;
 }
 
 /** A problem+json answer of the API (RFC 9457), as far as the CLI reads it. */
@@ -18,10 +30,39 @@ interface Problem {
   errors?: { field: string; message: string }[];
 }
 
+/** A failure of the CLI's own (not the API's): printed as it is, exit 1. */
+class CliError extends Error {}
+
 // The views the API answers; the CLI prints a few of their fields.
 type Json = Record<string, any>;
+interface Answer {
+  status: number;
+  json: any;
+}
 
 const yesNo = (b: unknown) => (b ? 'yes' : 'no');
+const trimUrl = (url: string) => url.replace(/\/+$/, '');
+const bearer = (token: string) => `Bearer ${token}`;
+const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+/** One trailing newline is the shell's, not the secret's (as `docker login --password-stdin`). */
+const fromStdin = (text: string) => text.replace(/\r?\n$/, '');
+
+/** A header value must be printable ASCII; fetch's own refusal would quote the token. */
+function checkToken(token: string, source: string): string {
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new CliError(`${source} holds no token (ferry_pat_... or ferry_rbt_...)`);
+  return token;
+}
+
+function fieldsText(title: string, rows: [string, unknown][]): string {
+  return `${title}\n${rows.map(([k, v]) => `  ${k.padEnd(12)}${v === undefined || v === null || v === '' ? '-' : v}`).join('\n')}\n`;
+}
+
+function table(header: string[], rows: unknown[][], empty: string): string {
+  if (rows.length === 0) return `${empty}\n`;
+  const cells = rows.map((r) => r.map((c) => (c === undefined || c === null || c === '' ? '-' : String(c))));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  return [header, ...cells].map((r) => r.map((c, i) => c.padEnd(i === r.length - 1 ? 0 : widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
 
 function mirrorText(subject: string, m: Json): string {
   const rows: [string, unknown][] = [
@@ -38,24 +79,86 @@ function mirrorText(subject: string, m: Json): string {
   if (m.sync_expiration_date) rows.push(['lease until', m.sync_expiration_date]);
   if (m.current_run_id) rows.push(['current run', m.current_run_id]);
   if (m.last_run_id) rows.push(['last run', m.last_run_id]);
-  return `${subject}\n${rows.map(([k, v]) => `  ${k.padEnd(12)}${v ?? '-'}`).join('\n')}\n`;
+  return fieldsText(subject, rows);
 }
 
-function runsText(runs: Json[]): string {
-  if (runs.length === 0) return 'no runs yet\n';
-  const header = ['RUN ID', 'TRIGGER', 'STATUS', 'SCHEDULED', 'FINISHED', 'COPIED', 'FAILED', 'ERROR'];
-  const rows = runs.map((r) => [
-    r.run_id,
-    r.trigger,
-    r.status,
-    r.scheduled_at,
-    r.finished_at ?? '-',
-    `${r.tags_copied}/${r.tags_matched}`,
-    String(r.tags_failed),
-    r.error ? `${r.error.code}: ${r.error.message}` : '',
+const runsText = (runs: Json[]) =>
+  table(
+    ['RUN ID', 'TRIGGER', 'STATUS', 'SCHEDULED', 'FINISHED', 'COPIED', 'FAILED', 'ERROR'],
+    runs.map((r) => [r.run_id, r.trigger, r.status, r.scheduled_at, r.finished_at, `${r.tags_copied}/${r.tags_matched}`, String(r.tags_failed), r.error ? `${r.error.code}: ${r.error.message}` : '']),
+    'no runs yet',
+  );
+
+const userText = (u: Json) =>
+  fieldsText(`${u.username}${u.super_user ? ' (superuser)' : ''}`, [
+    ['email', u.email],
+    ['orgs', (u.organizations ?? []).map((o: Json) => `${o.name}${o.is_org_admin ? ' (admin)' : ''}`).join(', ')],
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  return [header, ...rows].map((r) => r.map((c, i) => String(c).padEnd(i === r.length - 1 ? 0 : widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+
+const robotText = (r: Json) =>
+  fieldsText(r.name, [
+    ['description', r.description],
+    ['created', r.created],
+    ['last used', r.last_accessed],
+  ]);
+
+const scopesText = (scopes: string[] = []) => (SCOPES.every((s) => scopes.includes(s)) ? 'all scopes' : scopes.join(','));
+
+const shownOnce = (what: string, secret: string) => `${what}: ${secret}\n(shown this once: store it now)\n`;
+
+/** What each verb prints for people (login and logout print their own). */
+const DESCRIBE: Record<Exclude<Verb, 'login' | 'logout'>, (command: ApiCommand, answer: Json, mirror: Json | null) => string> = {
+  whoami: (_c, a) => userText(a),
+  'mirror create': (c, a) => `created mirror ${mirrorText(c.subject, a)}`,
+  'mirror get': (c, a) => mirrorText(c.subject, a),
+  'mirror delete': (c) => `deleted mirror ${c.subject} (the target's images stay)\n`,
+  'mirror sync-now': (c, _a, m) => `sync requested for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
+  'mirror cancel': (c, _a, m) => `sync cancelled for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
+  'mirror runs': (_c, a) => runsText(a.runs ?? []),
+  'org create': (c) => `created organization ${c.subject}\n`,
+  'org get': (c, a) => fieldsText(a.name ?? c.subject, [['email', a.email], ['admin', yesNo(a.is_admin)], ['member', yesNo(a.is_member)]]),
+  'org delete': (c) => `deleted organization ${c.subject}\n`,
+  'repo create': (c) => `created repository ${c.subject} (${c.body!.visibility})\n`,
+  'repo get': (c, a) =>
+    fieldsText(c.subject, [
+      ['description', a.description],
+      ['visibility', a.is_public ? 'public' : 'private'],
+      ['state', a.state],
+      ['can write', yesNo(a.can_write)],
+      ['can admin', yesNo(a.can_admin)],
+    ]),
+  'repo delete': (c) => `deleted repository ${c.subject} (and its mirror, if it had one)\n`,
+  'repo state': (c) => `${c.subject} is now ${c.body!.state}\n`,
+  'permission list': (_c, a) =>
+    table(
+      ['NAME', 'KIND', 'ROLE'],
+      Object.values((a.permissions ?? {}) as Record<string, Json>).map((p) => [p.name, p.is_robot ? 'robot' : 'user', p.role]),
+      'no permissions',
+    ),
+  'permission set': (c, a) => `${a.name ?? c.args[1]} has ${a.role ?? c.body!.role} on ${c.subject}\n`,
+  'permission remove': (c) => `removed ${c.args[1]}'s role on ${c.subject}\n`,
+  'robot create': (_c, a) => `created robot ${a.name}\n${shownOnce('token', a.token)}`,
+  'robot list': (_c, a) => table(['NAME', 'DESCRIPTION', 'CREATED', 'LAST USED'], (a.robots ?? []).map((r: Json) => [r.name, r.description, r.created, r.last_accessed]), 'no robots'),
+  'robot get': (_c, a) => robotText(a),
+  'robot delete': (c) => `deleted robot ${c.subject}\n`,
+  'robot regenerate': (_c, a) => `new token for robot ${a.name} (the old one no longer works)\n${shownOnce('token', a.token)}`,
+  'token create': (_c, a) => `created token ${a.token.uuid} "${a.token.title}" (${scopesText(a.token.scopes)}; expires ${a.token.expiration ?? 'never'})\n${shownOnce('token', a.token.token_code)}`,
+  'token list': (_c, a) =>
+    table(
+      ['UUID', 'TITLE', 'SCOPES', 'CREATED', 'EXPIRES', 'LAST USED'],
+      (a.tokens ?? []).map((t: Json) => [t.uuid, t.title, scopesText(t.scopes), t.created, t.expiration ?? 'never', t.last_accessed]),
+      'no tokens',
+    ),
+  'token revoke': (c) => `revoked token ${c.subject}\n`,
+  'user create': (_c, a) => `created user ${a.username}\n${a.password ? shownOnce('password', a.password) : ''}`,
+  'user delete': (c) => `deleted user ${c.subject}\n`,
+};
+
+/** What `--json` prints for an answer without a body (204). */
+function emptyAnswer(command: ApiCommand): Json {
+  if (command.verb === 'token revoke') return { revoked: command.subject };
+  if (command.verb === 'permission remove') return { removed: command.args[1], repository: command.subject };
+  return { deleted: command.subject };
 }
 
 function problemText(problem: Problem, status: number): string {
@@ -64,12 +167,11 @@ function problemText(problem: Problem, status: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function call(apiUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${apiUrl.replace(/\/+$/, '')}/api/v1${path}`, {
-    method,
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function call(apiUrl: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (authorization !== undefined) headers.authorization = authorization;
+  const res = await fetch(`${trimUrl(apiUrl)}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -80,52 +182,113 @@ async function call(apiUrl: string, method: string, path: string, body?: unknown
   return { status: res.status, json };
 }
 
-function describe(command: ApiCommand, answer: Json | null, mirror: Json | null): string {
-  switch (command.verb) {
-    case 'mirror create':
-      return `created mirror ${mirrorText(command.subject, answer!)}`;
-    case 'mirror get':
-      return mirrorText(command.subject, answer!);
-    case 'mirror delete':
-      return `deleted mirror ${command.subject} (the target's images stay)\n`;
-    case 'mirror sync-now':
-      return `sync requested for ${command.subject}; status ${mirror?.sync_status ?? 'unknown'}\n`;
-    case 'mirror cancel':
-      return `sync cancelled for ${command.subject}; status ${mirror?.sync_status ?? 'unknown'}\n`;
-    case 'mirror runs':
-      return runsText(answer!.runs ?? []);
-    case 'robot create':
-      return `created robot ${answer!.name}\ntoken: ${answer!.token}\n(shown this once: store it now)\n`;
-  }
+/** Prints a refusal: the problem (with `--json` also on stdout), and for 401 how to sign in. */
+function refused(args: ParsedApiArgs, io: CliIo, answer: Answer, hint?: string): number {
+  if (args.json) io.stdout(`${JSON.stringify(answer.json)}\n`);
+  io.stderr(problemText((answer.json ?? {}) as Problem, answer.status));
+  if (answer.status === 401 && hint) io.stderr(`  ${hint}\n`);
+  return 1;
 }
 
-/** Runs one API verb: 0 when the API did it, 1 when it refused (its field errors on stderr) or could not be reached. */
-export async function runApiCommand(args: ParsedApiArgs, io: CliIo, apiUrl: string): Promise<number> {
+/** `ferry login`: checks (or, from a password, makes) a token, then stores it for this API. */
+async function login(args: ParsedApiArgs, io: CliIo, env: CliEnv, apiUrl: string, stored: Credentials | null): Promise<number> {
   const { command } = args;
-  let body = command.body;
-  if (command.passwordFromStdin) {
-    // One trailing newline is the shell's, not the password's (as `docker login --password-stdin`).
-    body = { ...body, external_registry_password: (await io.readStdin()).replace(/\r?\n$/, '') };
+  const secret = fromStdin(await io.readStdin());
+  let token: string;
+  let uuid: string | undefined;
+  if (command.stdin === 'token') {
+    token = checkToken(secret.trim(), 'stdin');
+  } else {
+    if (secret === '') throw new CliError('no password on stdin');
+    const created = await call(apiUrl, command.method, command.path, basic(command.username!, secret), command.body);
+    if (created.status >= 400) return refused(args, io, created);
+    ({ token_code: token, uuid } = created.json.token as { token_code: string; uuid: string });
   }
+  const me = await call(apiUrl, 'GET', '/user/', bearer(token));
+  // A token without user:read (403), or a robot's (404, robots have no user view), still signs in.
+  if (me.status >= 400 && me.status !== 403 && me.status !== 404) return refused(args, io, me, 'the token was refused');
+  const username = me.status === 200 ? (me.json.username as string) : undefined;
+  await writeCredentials(env.configDir, { api_url: apiUrl, token, ...(username === undefined ? {} : { username }), ...(uuid === undefined ? {} : { uuid }) });
+  // The token this one replaces, if an earlier login made it: nobody else holds it.
+  if (stored?.uuid && stored.token !== token) await revoke(stored).catch(() => null);
+  if (args.json) io.stdout(`${JSON.stringify(me.json)}\n`);
+  else io.stdout(username === undefined ? `signed in to ${apiUrl} (the token cannot read its user: ${me.json?.code ?? `HTTP ${me.status}`})\n` : `signed in to ${apiUrl} as ${username}\n`);
+  return 0;
+}
+
+const revoke = (stored: Credentials) => call(stored.api_url, 'DELETE', `/user/apptoken/${encodeURIComponent(stored.uuid!)}`, bearer(stored.token));
+
+/** `ferry logout`: forgets the stored token, revoking it first when login made it. */
+async function logout(args: ParsedApiArgs, io: CliIo, env: CliEnv, stored: Credentials | null): Promise<number> {
+  if (!stored) {
+    io.stdout(args.json ? `${JSON.stringify({ signed_out: null })}\n` : 'not signed in\n');
+    return 0;
+  }
+  let failure: string | undefined;
+  if (stored.uuid) {
+    // 401: the token no longer works (revoked or expired), which is what logout wants.
+    const answer = await revoke(stored).catch((error: Error) => ({ status: 0, json: { detail: `cannot reach Ferry's API at ${stored.api_url}: ${networkCause(error)}` } }));
+    if (answer.status !== 204 && answer.status !== 401 && answer.status !== 404) failure = problemText((answer.json ?? {}) as Problem, answer.status).replace(/^ferry: /, '');
+  }
+  await removeCredentials(env.configDir);
+  const revoked = stored.uuid !== undefined && failure === undefined;
+  if (args.json) io.stdout(`${JSON.stringify({ signed_out: stored.api_url, revoked })}\n`);
+  else io.stdout(`signed out of ${stored.api_url}${revoked ? '; the token is revoked' : stored.uuid ? '' : ' (the token given to ferry login still works: ferry token revoke <uuid> ends it)'}\n`);
+  if (failure === undefined) return 0;
+  io.stderr(`ferry: the token could not be revoked: ${failure}  revoke it with: ferry token revoke ${stored.uuid}\n`);
+  return 1;
+}
+
+function networkCause(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
+/**
+ * Runs one API verb: 0 when the API did it, 1 when it refused (its field errors on stderr) or could
+ * not be reached. The token is `$FERRY_TOKEN`, else the one stored for this API by `ferry login`.
+ */
+export async function runApiCommand(args: ParsedApiArgs, io: CliIo, env: CliEnv): Promise<number> {
+  const { command } = args;
+  const stored = await readCredentials(env.configDir, (message) => io.stderr(`ferry: ${message}\n`));
+  const apiUrl = trimUrl(env.apiUrl ?? stored?.api_url ?? DEFAULT_API_URL);
   try {
-    const answer = await call(apiUrl, command.method, command.path, body);
-    if (answer.status >= 400) {
-      if (args.json) io.stdout(`${JSON.stringify(answer.json)}\n`);
-      io.stderr(problemText((answer.json ?? {}) as Problem, answer.status));
-      return 1;
-    }
+    if (command.verb === 'login') return await login(args, io, env, apiUrl, stored);
+    if (command.verb === 'logout') return await logout(args, io, env, stored);
+    // A stored token goes only to the API it was made for.
+    const storedToken = stored && trimUrl(stored.api_url) === apiUrl ? stored.token : undefined;
+    const token = env.token !== undefined ? checkToken(env.token.trim(), 'FERRY_TOKEN') : storedToken;
+    const authorization = token === undefined ? undefined : bearer(token);
+    const hint =
+      env.token !== undefined
+        ? 'the token in FERRY_TOKEN was refused: unset it to use the one of `ferry login`, or set a valid one'
+        : token === undefined
+          ? `not signed in to ${apiUrl}: run \`ferry login${env.apiUrl === undefined ? '' : ` --api-url ${apiUrl}`}\` (or set FERRY_TOKEN)`
+          : 'the stored token was refused (revoked or expired): run `ferry login` again';
+
+    let body = command.body;
+    if (command.stdin === 'upstream-password') body = { ...body, external_registry_password: fromStdin(await io.readStdin()) };
+    const answer = await call(apiUrl, command.method, command.path, authorization, body);
+    if (answer.status >= 400) return refused(args, io, answer, hint);
     // sync-now and cancel answer 204; what the caller wants to see is the status they caused.
-    const mirror = command.verb === 'mirror sync-now' || command.verb === 'mirror cancel' ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''))).json : null;
-    if (args.json) {
-      const out = command.verb === 'mirror delete' ? { deleted: command.subject } : (mirror ?? answer.json);
-      io.stdout(`${JSON.stringify(out)}\n`);
-    } else {
-      io.stdout(describe(command, answer.json, mirror));
-    }
+    const mirror = command.verb === 'mirror sync-now' || command.verb === 'mirror cancel' ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
+    if (args.json) io.stdout(`${JSON.stringify(mirror ?? answer.json ?? emptyAnswer(command))}\n`);
+    else io.stdout(DESCRIBE[command.verb](command, answer.json, mirror));
     return 0;
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    io.stderr(`ferry: cannot reach Ferry's API at ${apiUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}\n`);
-    return 1;
+    if (error instanceof CliError) {
+      io.stderr(`ferry: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined) {
+      io.stderr(`ferry: cannot reach Ferry's API at ${apiUrl}: ${networkCause(error)}\n`);
+      return 1;
+    }
+    // The credentials file could not be written or removed.
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') {
+      io.stderr(`ferry: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
   }
 }

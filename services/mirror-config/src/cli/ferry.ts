@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { dirname, join } from 'node:path';
 import { API_USAGE, parseApiArgs, UsageError } from './api-args';
-import { DEFAULT_API_URL, runApiCommand } from './api-command';
+import { runApiCommand } from './api-command';
+import { configDir } from './credentials';
 
 /**
  * The one `ferry` command: `ferry sync ...` is the sync engine's standalone CLI, loaded as it is
@@ -24,7 +25,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ferry: ${error.message}\n\n${API_USAGE}`);
     return 2;
   }
-  const apiUrl = args.apiUrl ?? process.env.FERRY_API_URL ?? DEFAULT_API_URL;
   return runApiCommand(
     args,
     {
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
         return Buffer.concat(chunks).toString('utf8');
       },
     },
-    apiUrl,
+    { apiUrl: args.apiUrl ?? (process.env.FERRY_API_URL || undefined), token: process.env.FERRY_TOKEN || undefined, configDir: configDir(process.env) },
   );
 }
 
