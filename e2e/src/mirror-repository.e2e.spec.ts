@@ -214,7 +214,7 @@ describe('mirroring a repository end to end through the four services', () => {
   });
 
   it('rebuilds read models identical to the live ones with npm run replay', async () => {
-    const tables = ['mirrors', 'runs', 'run_tags', 'tags', 'robots', 'notification_rules', 'event_log', 'due_mirrors'];
+    const tables = ['mirrors', 'runs', 'run_tags', 'tags', 'robots', 'notification_rules', 'event_log', 'due_mirrors', 'users', 'api_tokens', 'organizations', 'repositories', 'permissions'];
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
@@ -235,7 +235,7 @@ describe('mirroring a repository end to end through the four services', () => {
     }
   });
 
-  it('never shows the upstream password in an event, a log line or a response', async () => {
+  it('never shows the upstream password, the admin\'s password or token in an event, a log line, a trace or a response', async () => {
     const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
     try {
       const stop = new AbortController();
@@ -248,8 +248,12 @@ describe('mirroring a repository end to end through the four services', () => {
       stop.abort();
       assert.ok(events.length > 10);
       assert.ok(events.some((e) => e.includes('"externalRegistryPassword":{')), 'the password is stored sealed');
-      for (const [where, text] of [['events', events.join('\n')], ['logs', ferry.output()], ['responses', responses.join('\n')]] as const) {
+      const traces = collector.requests.map((r) => r.body).join('\n');
+      assert.ok(traces.length > 0, 'spans were exported');
+      for (const [where, text] of [['events', events.join('\n')], ['logs', ferry.output()], ['responses', responses.join('\n')], ['traces', traces]] as const) {
         assert.equal(text.includes(PASSWORD), false, `password found in ${where}`);
+        assert.equal(text.includes(ferry.adminToken), false, `the admin's token found in ${where}`);
+        assert.equal(text.includes(ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD!), false, `the admin's password found in ${where}`);
       }
     } finally {
       await store.close();

@@ -68,7 +68,7 @@ describe("the README's walk-through", () => {
     const { code, output } = await bash(script, home);
     assert.equal(code, 0, `${output}\n${ferry.output()}`);
     assert.deepEqual(Object.keys(await tagDigests(target, 'mirrors/etcd')).sort(), ['latest', 'v3.5.0', 'v3.5.1'], output);
-    // Step 5 lists who did what: the admin configured it, Ferry's services ran it.
+    // The last step lists who did what: the admin configured it, Ferry's services ran it.
     assert.match(output, /"performer": "admin"/);
     assert.match(output, /"performer": "sync-worker"/);
     assert.ok(!output.includes(ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD!));

@@ -27,7 +27,7 @@ const MASK_PATH = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$/;
  * The Quay-shaped body that `parseMirrorInput` (the HTTP API's parser) validates, from a gRPC
  * request. With an update mask, each path is taken from `settings`; a path whose field was not
  * sent becomes null, which clears it as `"field": null` does over HTTP. Unknown fields are left
- * for the parser, which names them.
+ * for the parser (a proto message holds only known ones).
  */
 export function quayBodyFromSettings(settings: MessageObject | undefined, updateMask?: { paths?: string[] }): MessageObject {
   const message = settings ?? {};

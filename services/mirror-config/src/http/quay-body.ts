@@ -19,6 +19,13 @@ export function warnIgnored(response: Pick<Response, 'setHeader'>, ignored: read
   response.setHeader('Warning', `299 ferry "unknown fields ignored: ${names}"`);
 }
 
+/** A service's answer to a Quay body: its view, with what it ignored named in the `Warning` header. */
+export async function answerWithWarning<View>(response: Pick<Response, 'setHeader'>, pending: Promise<{ view: View; ignored: string[] }>): Promise<View> {
+  const { view, ignored } = await pending;
+  warnIgnored(response, ignored);
+  return view;
+}
+
 /** A string field: absent is `undefined`; present must be a string of at most `max` characters. */
 export function optionalString(fields: Record<string, unknown>, field: string, max: number, problems: { field: string; message: string }[]): string | undefined {
   const value = fields[field];

@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
-import { warnIgnored } from '../http/quay-body';
+import { answerWithWarning } from '../http/quay-body';
 import { PermissionService } from '../repositories/permission.service';
 import { OrganizationService } from './organization.service';
 
@@ -19,10 +19,8 @@ export class OrganizationController {
   @Post()
   @HttpCode(201)
   @Requires(requires.signedIn('user:admin'))
-  async create(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.organizations.create(caller, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  create(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.organizations.create(caller, body, cause));
   }
 
   @Get(':namespace')
@@ -33,10 +31,8 @@ export class OrganizationController {
 
   @Put(':namespace')
   @Requires(requires.organization('admin'))
-  async update(@CurrentCaller() caller: Caller, @Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.organizations.update(caller, namespace, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  update(@CurrentCaller() caller: Caller, @Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.organizations.update(caller, namespace, body, cause));
   }
 
   @Delete(':namespace')
@@ -60,10 +56,8 @@ export class OrganizationController {
 
   @Put(':namespace/permissions/user/:username')
   @Requires(requires.organization('admin'))
-  async setPermission(@Param('namespace') namespace: string, @Param('username') username: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.permissions.set({ namespace, repository: '' }, username, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  setPermission(@Param('namespace') namespace: string, @Param('username') username: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.permissions.set({ namespace, repository: '' }, username, body, cause));
   }
 
   @Delete(':namespace/permissions/user/:username')

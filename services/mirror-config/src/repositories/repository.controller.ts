@@ -4,17 +4,9 @@ import type { Causation } from '@ferry/event-store';
 import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
-import { warnIgnored } from '../http/quay-body';
+import { answerWithWarning as answer } from '../http/quay-body';
 import { PermissionService } from './permission.service';
 import { RepositoryService } from './repository.service';
-
-type Answer = { view: unknown; ignored: string[] };
-
-async function answer(res: Response, pending: Promise<Answer>): Promise<unknown> {
-  const { view, ignored } = await pending;
-  warnIgnored(res, ignored);
-  return view;
-}
 
 /** Quay's repositories and their user and robot permissions. */
 @Controller('api/v1/repository')

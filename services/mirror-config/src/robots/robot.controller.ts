@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
-import { warnIgnored } from '../http/quay-body';
+import { answerWithWarning } from '../http/quay-body';
 import { RobotService } from './robot.service';
 
 /** Robot accounts of an organization, at Quay's paths: the organization's admins manage them. */
@@ -21,10 +21,8 @@ export class RobotController {
   @Put(':name')
   @HttpCode(201)
   @Requires(requires.organization('admin'))
-  async create(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.robots.create(namespace, name, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  create(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.robots.create(namespace, name, body, cause));
   }
 
   @Get(':name')

@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
-import { warnIgnored } from '../http/quay-body';
+import { answerWithWarning } from '../http/quay-body';
 import { UserService } from './user.service';
 
 /** The signed-in user (Quay's `/user/`) and their API tokens (Quay's app-specific tokens, with scopes and an expiry). */
@@ -20,10 +20,8 @@ export class UserController {
 
   @Put()
   @Requires(requires.signedIn('user:admin'))
-  async update(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.users.update(caller, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  update(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.users.update(caller, body, cause));
   }
 
   @Get('apptoken')
@@ -36,10 +34,8 @@ export class UserController {
   @Post('apptoken')
   @HttpCode(200)
   @Requires(requires.signedIn('user:admin'))
-  async createToken(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.users.createToken(caller, body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  createToken(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.users.createToken(caller, body, cause));
   }
 
   @Get('apptoken/:uuid')
@@ -71,10 +67,8 @@ export class SuperuserUserController {
   @Post()
   @HttpCode(200)
   @Requires(requires.superuser())
-  async create(@Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    const { view, ignored } = await this.users.create(body, cause);
-    warnIgnored(res, ignored);
-    return view;
+  create(@Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.users.create(body, cause));
   }
 
   @Delete(':username')
