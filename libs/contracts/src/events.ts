@@ -200,6 +200,16 @@ export type RepositoryCreated = Event<
 export type RepositoryUpdated = Event<'RepositoryUpdated', RepositoryRef & { description: string; visibility: Visibility }>;
 export type RepositoryStateChanged = Event<'RepositoryStateChanged', RepositoryRef & { state: RepositoryState }>;
 export type RepositoryDeleted = Event<'RepositoryDeleted', RepositoryRef>;
+/**
+ * The token service issued a registry token for one repository (or the catalog): the audit of who
+ * was let do what on the target registry. `granted` and `refused` split what was asked for.
+ */
+export type RegistryTokenIssued = Event<
+  'RegistryTokenIssued',
+  { service: string; namespace: string | null; repository: string | null; subject: string; requested: string[]; granted: string[]; refused: string[]; expiresAt: string }
+>;
+export type RegistryEvent = RegistryTokenIssued;
+
 export type RepositoryEvent = RepositoryCreated | RepositoryUpdated | RepositoryStateChanged | RepositoryDeleted | PermissionGranted | PermissionRevoked;
 
 // ---- notification rules -----------------------------------------------------------------------
@@ -248,7 +258,7 @@ export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId
 }
 
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent;
+export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

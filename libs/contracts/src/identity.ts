@@ -26,7 +26,8 @@ export type PrincipalKind = 'user' | 'robot';
  * token it used, never the token), a robot, or one of Ferry's own services acting on schedule.
  */
 export interface Actor {
-  kind: 'user' | 'robot' | 'service';
+  /** `anonymous`: nobody signed in (an anonymous pull's token). */
+  kind: 'user' | 'robot' | 'service' | 'anonymous';
   name: string;
   /** The API token's id when a user acted through one. */
   tokenId?: string;

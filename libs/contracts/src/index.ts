@@ -62,6 +62,8 @@ export {
   type RepositoryStateChanged,
   type RepositoryDeleted,
   type RepositoryEvent,
+  type RegistryTokenIssued,
+  type RegistryEvent,
   type NotificationRule,
   type NotificationRuleCreated,
   type NotificationRuleDeleted,

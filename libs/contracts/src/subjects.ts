@@ -11,6 +11,8 @@ export const AggregateKind = {
   User: 'user',
   Organization: 'organization',
   Repository: 'repository',
+  /** The token service's audit of registry access, per repository (`catalog` for the catalog). */
+  Registry: 'registry',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

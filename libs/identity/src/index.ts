@@ -21,3 +21,4 @@ export { userDecider, type UserState, type UserCommand } from './user.decider';
 export { organizationDecider, type OrganizationState, type OrganizationCommand } from './organization.decider';
 export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
 export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';
+export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';

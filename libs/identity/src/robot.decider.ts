@@ -1,6 +1,10 @@
 import { DomainError, DomainErrorCode, robotUsername, type EncryptedSecret, type NewEvent, type RobotEvent } from '@ferry/contracts';
 
-export type RobotState = { status: 'absent' } | { status: 'active'; username: string; namespace: string } | { status: 'deleted'; username: string };
+/** An active robot's state holds its current token, sealed: the worker opens it to sign in as the robot. */
+export type RobotState =
+  | { status: 'absent' }
+  | { status: 'active'; username: string; namespace: string; token: EncryptedSecret }
+  | { status: 'deleted'; username: string };
 
 export type RobotCommand =
   | { kind: 'create'; namespace: string; name: string; description: string; token: EncryptedSecret; tokenHash: string }
@@ -18,11 +22,12 @@ export const robotDecider = {
   evolve(state: RobotState, event: RobotEvent): RobotState {
     switch (event.type) {
       case 'RobotCreated':
-        return { status: 'active', username: event.data.username, namespace: event.data.namespace };
+        return { status: 'active', username: event.data.username, namespace: event.data.namespace, token: event.data.token };
       case 'RobotDeleted':
         return { status: 'deleted', username: event.data.username };
-      case 'RobotUpdated':
       case 'RobotTokenRegenerated':
+        return state.status === 'active' ? { ...state, token: event.data.token } : state;
+      case 'RobotUpdated':
         return state;
     }
   },

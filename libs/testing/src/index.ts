@@ -1,6 +1,6 @@
 export { freePort } from './ports';
 export { processCpuSeconds, reapedChildrenCpuSeconds, idleCpuSeconds } from './proc-stats';
-export { startRegistry, writeTagsDirectly, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
+export { startRegistry, writeTagsDirectly, makeTokenSigningFiles, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
 export {
   registryRequest,
   sha256Digest,

@@ -25,6 +25,13 @@ export interface StartRegistryOptions {
    */
   token?: { users?: RegistryCredentials[]; ttlSeconds?: number };
   /**
+   * Bearer token auth by a token service outside the harness (Ferry's `/v2/auth`): the registry
+   * sends clients to `realm` and trusts tokens whose x5c chain ends in a certificate of `rootCertBundle`.
+   */
+  trustTokenService?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /** Keep the registry's log at level info (it names each request's authenticated user): see {@link RunningRegistry.log}. */
+  keepLog?: boolean;
+  /**
    * Count every request the registry answers (from its access log), without a proxy in the
    * path: see {@link RunningRegistry.requestCount}.
    */
@@ -62,6 +69,8 @@ export interface RunningRegistry {
   resetRequestCount(): Promise<void>;
   /** Waits until the access log has caught up with the answers sent so far (it is written after each answer). */
   settleRequestCount(): Promise<number>;
+  /** With `keepLog`: what the registry logged so far (level info, with `auth.user.name` per request). */
+  log(): string;
   /** CPU time (user + system, seconds) the registry process has used so far, from /proc (Linux). */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -137,6 +146,19 @@ async function startTokenIssuer(dir: string, users: RegistryCredentials[], ttlSe
   return { issuer: { url: `http://127.0.0.1:${port}/token`, requests, server }, certPath };
 }
 
+/**
+ * A token service's signing key and self-signed certificate (EC P-256), as `openssl` makes them
+ * and as Ferry's FERRY_TOKEN_SIGNING_KEY / FERRY_TOKEN_SIGNING_CERT take them.
+ */
+export function makeTokenSigningFiles(dir: string, name: string): { keyPath: string; certPath: string } {
+  const keyPath = join(dir, `${name}-key.pem`);
+  const certPath = join(dir, `${name}-cert.pem`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', `/CN=${name}`], {
+    stdio: 'ignore',
+  });
+  return { keyPath, certPath };
+}
+
 /** A CA and a server certificate for 127.0.0.1/localhost signed by it (EC keys: quick to make). */
 function makeTlsFiles(dir: string): { certPath: string; keyPath: string; caCertificate: string } {
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
@@ -181,7 +203,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   const lines = [
     'version: 0.1',
     'log:',
-    '  level: error',
+    `  level: ${opts.keepLog ? 'info' : 'error'}`,
     '  accesslog:',
     `    disabled: ${opts.countRequests ? 'false' : 'true'}`,
     'storage:',
@@ -209,6 +231,9 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     writeFileSync(htpasswdPath, `${opts.htpasswd.username}:${bcryptHash(opts.htpasswd.password)}\n`);
     lines.push('auth:', '  htpasswd:', '    realm: ferry-test', `    path: ${htpasswdPath}`);
     credentials = opts.htpasswd;
+  } else if (opts.trustTokenService) {
+    const t = opts.trustTokenService;
+    lines.push('auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.rootCertBundle}`);
   } else if (opts.token) {
     const started = await startTokenIssuer(dir, opts.token.users ?? [], opts.token.ttlSeconds ?? 300);
     issuer = started.issuer;
@@ -231,8 +256,10 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     for (const byte of chunk) if (byte === 10) counter.lines++;
   });
   let stderr = '';
+  let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    if (opts.keepLog) log += chunk.toString('utf8');
   });
   const url = `${opts.tls ? 'https' : 'http'}://${host}`;
   const cleanup = async (): Promise<void> => {
@@ -272,6 +299,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     },
     settleRequestCount: settle,
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    log: () => log,
     resetRequestCount: async () => {
       await settle();
       counter.lines = 0;

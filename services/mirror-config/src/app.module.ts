@@ -21,6 +21,8 @@ import { RepositoryController } from './repositories/repository.controller';
 import { RepositoryService } from './repositories/repository.service';
 import { RobotController } from './robots/robot.controller';
 import { RobotService } from './robots/robot.service';
+import { RegistryTokenController } from './registry-auth/registry-token.controller';
+import { RegistryTokenService } from './registry-auth/registry-token.service';
 import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
 import { SuperuserUserController, UserController } from './users/user.controller';
@@ -39,6 +41,7 @@ export const CONTROLLERS = [
   NotificationRuleController,
   NamespaceNotificationRuleController,
   UserNotificationController,
+  RegistryTokenController,
   MirrorGrpcController,
 ] as const;
 
@@ -77,6 +80,7 @@ export class AppModule {
         RobotService,
         RunQueries,
         NotificationRuleService,
+        RegistryTokenService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };

@@ -1,3 +1,5 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
 import { ConfigReader, readBaseConfig, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type NotificationSenderSettings } from '@ferry/service-runtime';
 
@@ -17,6 +19,19 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   bootstrapAdmin: { username: string; password: string; token: string | undefined } | undefined;
   /** Single sign-on for automation: bearer JWTs of this OpenID Connect issuer. */
   oidc: { issuer: string; audience: string; usernameClaim: string } | undefined;
+  /** The target registry's token service (`/v2/auth`); absent without a signing key. */
+  registryTokens: RegistryTokenSettings | undefined;
+}
+
+export interface RegistryTokenSettings {
+  /** PEM: the private key tokens are signed with, and its certificate (in the registry's root bundle). */
+  signingKey: string;
+  signingCertificate: string;
+  /** The registry's `auth.token.issuer` and `auth.token.service`. */
+  issuer: string;
+  service: string;
+  /** How long a token lets its holder act: also how long a revoked permission can linger. */
+  ttlSeconds: number;
 }
 
 /** The only reader of process.env in mirror-config. */
@@ -33,6 +48,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     superusers: [],
     bootstrapAdmin: readBootstrapAdmin(reader),
     oidc: readOidc(reader),
+    registryTokens: readRegistryTokens(reader),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];
@@ -58,4 +74,37 @@ function readOidc(reader: ConfigReader): MirrorConfigServiceConfig['oidc'] {
   if (issuer === undefined) return undefined;
   const audience = reader.required('FERRY_OIDC_AUDIENCE', 'the audience (aud) Ferry accepts in tokens of FERRY_OIDC_ISSUER');
   return { issuer: reader.url('FERRY_OIDC_ISSUER', issuer, ['https:', 'http:']), audience, usernameClaim: reader.string('FERRY_OIDC_USERNAME_CLAIM', 'preferred_username') };
+}
+
+/** A PEM setting: the PEM itself, or the path of a file holding it (a mounted secret). */
+function pem(reader: ConfigReader, name: string): string | undefined {
+  const value = reader.optional(name);
+  if (value === undefined || value.includes('-----BEGIN')) return value;
+  if (!existsSync(value)) {
+    reader.problems.push(`${name} must be PEM or the path of a PEM file; ${value} does not exist`);
+    return undefined;
+  }
+  return readFileSync(value, 'utf8');
+}
+
+function readRegistryTokens(reader: ConfigReader): RegistryTokenSettings | undefined {
+  const signingKey = pem(reader, 'FERRY_TOKEN_SIGNING_KEY');
+  const signingCertificate = pem(reader, 'FERRY_TOKEN_SIGNING_CERT');
+  const ttlSeconds = reader.integer('FERRY_REGISTRY_TOKEN_SECONDS', 300, 10, 3600);
+  const issuer = reader.string('FERRY_TOKEN_ISSUER', 'ferry');
+  const service = reader.string('FERRY_REGISTRY_SERVICE', 'ferry-registry');
+  if (signingKey === undefined && signingCertificate === undefined) return undefined;
+  if (signingKey === undefined || signingCertificate === undefined) {
+    reader.problems.push('FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT go together');
+    return undefined;
+  }
+  try {
+    if (!new X509Certificate(signingCertificate).checkPrivateKey(createPrivateKey(signingKey))) {
+      reader.problems.push('FERRY_TOKEN_SIGNING_CERT is not the certificate of FERRY_TOKEN_SIGNING_KEY');
+    }
+  } catch (error) {
+    // The message names the setting, never the key's contents.
+    reader.problems.push(`FERRY_TOKEN_SIGNING_KEY / FERRY_TOKEN_SIGNING_CERT cannot be read: ${(error as { code?: string }).code ?? 'invalid PEM'}`);
+  }
+  return { signingKey, signingCertificate, issuer, service, ttlSeconds };
 }

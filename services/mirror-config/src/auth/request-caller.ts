@@ -26,7 +26,7 @@ export function signedInCaller(request: object): Caller {
 }
 
 export function actorOf(caller: Caller | null): Actor {
-  if (caller === null) return { kind: 'service', name: 'anonymous' };
+  if (caller === null) return { kind: 'anonymous', name: 'anonymous' };
   if (caller.kind === 'robot') return { kind: 'robot', name: caller.username };
   return caller.tokenId ? { kind: 'user', name: caller.username, tokenId: caller.tokenId } : { kind: 'user', name: caller.username };
 }

@@ -91,7 +91,7 @@ function performerView(actor: Actor | null) {
   if (!actor) return null;
   const isRobot = actor.kind === 'robot';
   return {
-    kind: actor.kind === 'service' ? 'service' : 'user',
+    kind: actor.kind === 'service' || actor.kind === 'anonymous' ? actor.kind : 'user',
     name: actor.name,
     is_robot: isRobot,
     ...(actor.tokenId ? { token_id: actor.tokenId } : {}),

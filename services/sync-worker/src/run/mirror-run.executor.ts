@@ -13,7 +13,8 @@ import {
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
+import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
+import { robotDecider } from '@ferry/identity';
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -32,6 +33,11 @@ function upstreamHost(reference: string): string {
 }
 
 export interface RunSettings {
+  /**
+   * The target registry. With `username` (FERRY_TARGET_USERNAME) every run writes with those
+   * credentials, for a registry that does not ask Ferry's token service; without, each run writes
+   * as its mirror's robot.
+   */
   target: { registryUrl: string; username?: string; password?: string; verifyTls: boolean };
   ssrfAllowedHosts: string[];
   leaseSeconds: number;
@@ -190,6 +196,7 @@ export class MirrorRunExecutor {
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     try {
       if (!abort.signal.aborted) {
+        const targetCredentials = await this.targetCredentials(config.robotUsername);
         report = await syncRepository({
           upstream: {
             reference: config.externalReference,
@@ -198,7 +205,7 @@ export class MirrorRunExecutor {
             verifyTls: config.externalRegistryConfig.verifyTls,
             proxy: config.externalRegistryConfig.proxy,
           },
-          target: { ...this.settings.target, repository: mirrorId },
+          target: { ...this.settings.target, ...targetCredentials, repository: mirrorId },
           upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
           tagPatterns: config.tagPatterns,
           architectureFilter: config.architectureFilter,
@@ -256,6 +263,21 @@ export class MirrorRunExecutor {
       throw error;
     }
     return 'completed';
+  }
+
+  /**
+   * Who the run writes as: the mirror's robot, read afresh from its subject for every run (so a
+   * changed robot or a regenerated token takes effect on the next run), unless the deployment
+   * gives fixed target credentials. A deleted robot fails the run before anything is written.
+   */
+  private async targetCredentials(robotUsername: string): Promise<{ username: string; password: string }> {
+    const fixed = this.settings.target;
+    if (fixed.username !== undefined) return { username: fixed.username, password: fixed.password ?? '' };
+    const { state } = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, robotUsername), robotDecider);
+    if (state.status !== 'active') {
+      throw Object.assign(new Error(`the mirror's robot ${robotUsername} does not exist; give the mirror another robot_username`), { code: 'ROBOT_NOT_FOUND', retryable: false });
+    }
+    return { username: state.username, password: this.secrets.open(state.token) };
   }
 
   /** What a run wrote to the target, from its tag events: tag → upstream digest, target digest, copy profile. */
