@@ -15,7 +15,7 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient, onDemandMirrorBody, syncNowAndWait } from './api-client';
+import { apiClient, createUserWithToken, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
 
@@ -172,6 +172,34 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
     assert.equal((await targetTags('acme/etcd'))['v1.1'], undefined);
   });
 
+  it('signs docker and skopeo clients in to the target with Ferry\'s identities: a password, an API token, a robot token', async () => {
+    const token = await createUserWithToken(api, ferry.apiUrl, 'ci');
+    assert.equal((await api('PUT', '/repository/acme/app/permissions/user/ci', { role: 'read' })).status, 200);
+    const login = (username: string, secret: string, authfile: string) =>
+      new Promise<number | null>((resolve, reject) => {
+        const child = spawn('skopeo', ['login', '--tls-verify=false', '--authfile', authfile, '--username', username, '--password-stdin', target.host], { stdio: ['pipe', 'ignore', 'ignore'] });
+        child.on('error', reject);
+        child.on('close', resolve);
+        child.stdin.end(secret);
+      });
+    for (const [who, username, secret] of [['a password', 'reader', PASSWORD], ['an API token', 'ci', token], ['a robot token', 'acme+mirrorbot', robotToken]] as const) {
+      const authfile = join(mkdtempSync(join(dir, 'auth-')), 'auth.json');
+      assert.equal(await login(username, secret, authfile), 0, `skopeo login with ${who}`);
+      if (username === 'acme+mirrorbot') continue;
+      const pulled = await skopeo(['copy', '--src-tls-verify=false', '--authfile', authfile, `docker://${target.host}/acme/app:v1`, `dir:${mkdtempSync(join(dir, 'pull-'))}`]);
+      assert.equal(pulled.code, 0, `a pull after signing in with ${who}: ${pulled.output}`);
+    }
+    assert.notEqual(await login('reader', 'not-the-password', join(dir, 'wrong.json')), 0);
+    // The OAuth2 form newer clients post.
+    const form = new URLSearchParams({ grant_type: 'password', username: 'reader', password: PASSWORD, service: SERVICE, scope: 'repository:acme/app:pull,push', client_id: 'docker' });
+    const posted = await fetch(`${ferry.apiUrl}/v2/auth`, { method: 'POST', body: form });
+    const answer = (await posted.json()) as { access_token: string; token_type: string; expires_in: number };
+    assert.equal(posted.status, 200);
+    assert.equal(answer.token_type, 'Bearer');
+    assert.equal(answer.expires_in, 30);
+    assert.deepEqual(JSON.parse(Buffer.from(answer.access_token.split('.')[1]!, 'base64url').toString()).access, [{ type: 'repository', name: 'acme/app', actions: ['pull'] }]);
+  });
+
   it('audits every token: who, which repository, what was granted and refused, never the token', async () => {
     const events = await readEventLog(names);
     const issued = events.filter((e) => e.type === 'RegistryTokenIssued');
@@ -188,6 +216,17 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
     assert.equal((await api('DELETE', '/organization/acme/robots/mirrorbot')).status, 204);
     const res = await fetch(`${ferry.apiUrl}/v2/auth?service=${SERVICE}&scope=repository:acme/etcd:pull,push`, { headers: { authorization: `Basic ${Buffer.from(creds.robot!).toString('base64')}` } });
     assert.equal(res.status, 401, 'a deleted robot gets no token at all');
+  });
+
+  it('fails the run of a mirror whose robot has no write on the repository, with a clear code and no write', async () => {
+    assert.equal((await api('DELETE', '/repository/acme/etcd/permissions/user/acme+spare')).status, 204);
+    const before = await targetTags('acme/etcd');
+    const view = await syncNowAndWait(api, '/repository/acme/etcd/mirror');
+    assert.equal(view.sync_status, 'FAIL');
+    const run = (await api('GET', `/repository/acme/etcd/mirror/runs/${view.last_run_id}`)).json;
+    assert.equal(run.error.code, 'TARGET_PUSH_DENIED', JSON.stringify(run));
+    assert.match(run.error.message, /acme\+spare/);
+    assert.deepEqual(await targetTags('acme/etcd'), before);
   });
 
   it('fails the next run of a mirror whose robot is deleted, with a clear code and no write', async () => {

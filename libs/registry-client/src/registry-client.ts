@@ -249,6 +249,26 @@ export class RegistryClient {
    * Every tag of a repository, following `Link` pagination to the end. `null` when the repository
    * does not exist (NAME_UNKNOWN) and `missingOk` is set.
    */
+  /**
+   * The actions on `repo` the registry's token service grants these credentials, read from the
+   * token's `access` claim (the distribution spec's token format), so a writer learns it may not
+   * write before writing anything. Null when that cannot be known without trying: the registry
+   * takes no bearer tokens (it is open, or asks for Basic), or its tokens are opaque.
+   */
+  async grantedActions(repo: string, actions: readonly string[]): Promise<string[] | null> {
+    const scope = `repository:${repo}:${actions.join(',')}`;
+    await this.send({ method: 'GET', path: '/v2/', scope, ok: [200], what: `checking access to ${this.host}/${repo}` });
+    const header = await this.auth.headerFor(scope);
+    if (!header?.startsWith('Bearer ')) return null;
+    try {
+      const claims = JSON.parse(Buffer.from(header.slice(7).split('.')[1] ?? '', 'base64url').toString('utf8')) as { access?: { type?: string; name?: string; actions?: string[] }[] };
+      if (!Array.isArray(claims.access)) return null;
+      return claims.access.filter((a) => a.type === 'repository' && a.name === repo).flatMap((a) => a.actions ?? []);
+    } catch {
+      return null;
+    }
+  }
+
   async listTags(repo: string, opts: { pageSize?: number; missingOk?: boolean } = {}): Promise<string[] | null> {
     const tags: string[] = [];
     let next: string | null = `/v2/${repo}/tags/list?n=${opts.pageSize ?? 1000}`;

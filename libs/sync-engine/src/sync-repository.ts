@@ -41,6 +41,22 @@ function describe(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * A target that asks a token service (Ferry's, for a mirror's robot) is asked first whether these
+ * credentials may push: if not, the run fails before it writes anything, naming who was refused.
+ */
+async function assertMayPush(target: RegistryClient, repo: string, username: string): Promise<void> {
+  let granted: string[] | null;
+  try {
+    granted = await target.grantedActions(repo, ['pull', 'push']);
+  } catch (error) {
+    throw runError(error, `checking that ${username} may push to the target ${target.host}/${repo}`);
+  }
+  if (granted !== null && !granted.includes('push')) {
+    throw new SyncError('TARGET_PUSH_DENIED', `the target ${target.host} grants ${username} no push on ${repo}: it needs write on the repository (and, for a mirrored one, to be the mirror's robot)`, false);
+  }
+}
+
 function runError(error: unknown, what: string): SyncError {
   if (error instanceof SyncError) return error;
   if (error instanceof RegistryError) return new SyncError(error.code, `${what}: ${error.message}`, error.retryable, { cause: error });
@@ -170,6 +186,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     let targetTags: string[];
     // Both listings at once: the target's is not needed before the upstream's is complete, but
     // waiting for one before asking for the other adds a round trip to every run.
+    if (req.target.username) await assertMayPush(target, targetRepo, req.target.username);
     const targetListing = target.listTags(targetRepo, { missingOk: true });
     targetListing.catch(() => undefined);
     try {
