@@ -123,7 +123,32 @@ async function ensureNats(url) {
   await waitFor(host, port, 'nats-server');
 }
 
-async function ensureRegistry(url) {
+/**
+ * The key and certificate Ferry signs registry tokens with (FERRY_TOKEN_SIGNING_KEY / _CERT), made
+ * once under .ferry/token/ when none is configured. `bundle.pem` is what the registry trusts: during
+ * a key rollover it holds the old and the new certificate (see the README).
+ */
+function tokenSigning() {
+  if (process.env.FERRY_TOKEN_SIGNING_KEY) {
+    return { env: {}, bundle: process.env.FERRY_TOKEN_ROOT_BUNDLE ?? process.env.FERRY_TOKEN_SIGNING_CERT };
+  }
+  const dir = join(state, 'token');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const key = join(dir, 'signing-key.pem');
+  const cert = join(dir, 'signing-cert.pem');
+  const bundle = join(dir, 'bundle.pem');
+  if (!existsSync(key)) {
+    if (!onPath('openssl')) fail('making the registry token signing key needs openssl (Debian: apt-get install -y openssl), or set FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT');
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '3650', '-subj', '/CN=ferry registry tokens'], { stdio: 'ignore' });
+    if (r.status !== 0) fail('openssl could not make the registry token signing key');
+    spawnSync('chmod', ['600', key]);
+    log(`made the registry token signing key and certificate in ${dir}`);
+  }
+  if (!existsSync(bundle)) writeFileSync(bundle, readFileSync(cert, 'utf8'));
+  return { env: { FERRY_TOKEN_SIGNING_KEY: key, FERRY_TOKEN_SIGNING_CERT: cert }, bundle };
+}
+
+async function ensureRegistry(url, auth) {
   const u = new URL(url);
   const host = u.hostname;
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
@@ -142,10 +167,12 @@ async function ensureRegistry(url) {
       'log: { level: warn }',
       `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true } }`,
       `http: { addr: "${host}:${port}" }`,
+      // The registry asks Ferry's token service who may pull, push and delete.
+      `auth: { token: { realm: "${auth.realm}", service: ${auth.service}, issuer: ${auth.issuer}, rootcertbundle: ${auth.bundle} } }`,
       '',
     ].join('\n'),
   );
-  log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')})`);
+  log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')}; tokens from ${auth.realm})`);
   background('registry', 'docker-registry', ['serve', config]);
   await waitFor(host, port, 'docker-registry');
 }
@@ -212,9 +239,18 @@ const env = {
   FERRY_ENCRYPTION_KEY: encryptionKey(),
   ...bootstrapAdmin(),
 };
+const signing = tokenSigning();
+Object.assign(env, signing.env);
+const apiHost = env.FERRY_API_HOST ?? '127.0.0.1';
+const registryAuth = {
+  realm: `http://${apiHost === '0.0.0.0' ? '127.0.0.1' : apiHost}:${env.FERRY_API_PORT ?? 8080}/v2/auth`,
+  service: env.FERRY_REGISTRY_SERVICE ?? 'ferry-registry',
+  issuer: env.FERRY_TOKEN_ISSUER ?? 'ferry',
+  bundle: signing.bundle,
+};
 await ensurePostgres(env.DATABASE_URL);
 await ensureNats(env.NATS_URL);
-await ensureRegistry(env.FERRY_TARGET_REGISTRY);
+await ensureRegistry(env.FERRY_TARGET_REGISTRY, registryAuth);
 
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));

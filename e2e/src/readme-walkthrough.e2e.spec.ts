@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, pushImage, startRegistry, tagDigests, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, freePort, makeTokenSigningFiles, pushImage, startRegistry, tagDigests, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
@@ -41,12 +41,25 @@ describe("the README's walk-through", () => {
   let home: string;
 
   before(async () => {
-    [upstream, target, db, hooks] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase(), startReceiver()]);
-    for (const tag of ['v3.5.0', 'v3.5.1', 'v3.4.9', 'latest']) await pushImage(upstream, 'coreos/etcd', tag, { mediaType: 'oci', layers: [{ seed: `readme-${tag}`, size: 1024 }] });
-    ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }) });
-    // What `npm start` leaves in the checkout on its first run.
+    // What `npm start` leaves in the checkout on its first run, and the registry it starts: one
+    // that asks Ferry's token service who may push.
     home = mkdtempSync(join(tmpdir(), 'ferry-readme-'));
     mkdirSync(join(home, '.ferry'));
+    const signing = makeTokenSigningFiles(join(home, '.ferry'), 'token');
+    const apiPort = await freePort();
+    [upstream, target, db, hooks] = await Promise.all([
+      startRegistry(),
+      startRegistry({ trustTokenService: { realm: `http://127.0.0.1:${apiPort}/v2/auth`, service: 'ferry-registry', issuer: 'ferry', rootCertBundle: signing.certPath } }),
+      createTestDatabase(),
+      startReceiver(),
+    ]);
+    for (const tag of ['v3.5.0', 'v3.5.1', 'v3.4.9', 'latest']) await pushImage(upstream, 'coreos/etcd', tag, { mediaType: 'oci', layers: [{ seed: `readme-${tag}`, size: 1024 }] });
+    ferry = await startFerry({
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
+      FERRY_API_PORT: String(apiPort),
+      FERRY_TOKEN_SIGNING_KEY: signing.keyPath,
+      FERRY_TOKEN_SIGNING_CERT: signing.certPath,
+    });
     writeFileSync(join(home, '.ferry', 'admin-credentials.json'), JSON.stringify({ username: 'admin', password: ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD, token: ferry.adminToken }), { mode: 0o600 });
   });
 
@@ -67,7 +80,8 @@ describe("the README's walk-through", () => {
       .replaceAll('"verify_tls": true', '"verify_tls": false');
     const { code, output } = await bash(script, home);
     assert.equal(code, 0, `${output}\n${ferry.output()}`);
-    assert.deepEqual(Object.keys(await tagDigests(target, 'mirrors/etcd')).sort(), ['latest', 'v3.5.0', 'v3.5.1'], output);
+    const asAdmin = { url: target.url, credentials: { username: 'admin', password: ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD! } };
+    assert.deepEqual(Object.keys(await tagDigests(asAdmin, 'mirrors/etcd')).sort(), ['latest', 'v3.5.0', 'v3.5.1'], output);
     // The last step lists who did what: the admin configured it, Ferry's services ran it.
     assert.match(output, /"performer": "admin"/);
     assert.match(output, /"performer": "sync-worker"/);
