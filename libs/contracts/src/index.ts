@@ -97,3 +97,4 @@ export {
   robotShortnameProblem,
   robotUsernameProblem,
 } from './names';
+export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';

@@ -40,6 +40,12 @@ export function tagPatternProblem(pattern: string): string | undefined {
     }
   }
   if (open) return 'has an unclosed [';
+  // Compiled here by the very function the worker runs, so nothing the API accepts fails a run.
+  try {
+    compileTagPatterns([pattern]);
+  } catch (error) {
+    return `cannot be compiled (${(error as Error).message.replace(/ - use .*$/, '')}); write a literal bracket as a set, e.g. [[] or []]`;
+  }
   return undefined;
 }
 

@@ -50,3 +50,17 @@ describe('pattern validation', () => {
     assert.ok(tagPatternProblem('v 3'));
   });
 });
+
+describe('patterns the API refuses because the worker could not compile them', () => {
+  for (const pattern of [']', '[]', 'a]', '[!]']) {
+    it(`refuses ${pattern}`, () => {
+      assert.match(tagPatternProblem(pattern) ?? '', /cannot be compiled|unclosed/);
+      assert.ok(tagPatternProblem(pattern));
+    });
+  }
+  it('accepts what compiles, and compiles everything it accepts', () => {
+    for (const pattern of ['v3.[!1]*', 'latest', 'v?.*', '[[]x']) {
+      if (tagPatternProblem(pattern) === undefined) assert.doesNotThrow(() => compileTagPatterns([pattern]), pattern);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 export { openDatabase, ENTITIES } from './data-source';
-export { ProjectionRunner, type Projection, type ProjectionGroup, type ProjectionLogger } from './projection-runner';
+export { ProjectionRunner, type Projection, type ProjectionGroup, type ProjectionLogger, type ProjectionFailure } from './projection-runner';
 export { apiReadModels, schedulerReadModels } from './projection-groups';
 export { MirrorRow } from './entities/mirror.entity';
 export { RunRow, RunStatus } from './entities/run.entity';

@@ -19,6 +19,21 @@ export interface ProjectionLogger {
   error(message: string, error?: unknown): void;
 }
 
+/** The event a projection cannot apply, while it keeps retrying it (readiness shows it). */
+export interface ProjectionFailure {
+  position: number;
+  eventId: string;
+  type: string;
+  error: string;
+  /** ISO-8601: when the first attempt failed. */
+  since: string;
+  attempts: number;
+}
+
+/** Backoff between attempts at an event that failed: 1 s, doubling, at most 30 s. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
 /**
  * Applies events to a group of projections, each event in one transaction together with the
  * checkpoint. The checkpoint moves by compare-and-set (`position < new`), so an event seen twice,
@@ -27,6 +42,7 @@ export interface ProjectionLogger {
  */
 export class ProjectionRunner {
   private applied = 0;
+  private failure: ProjectionFailure | null = null;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
 
   constructor(
@@ -38,6 +54,11 @@ export class ProjectionRunner {
 
   get name(): string {
     return this.group.name;
+  }
+
+  /** What this process has projected, and the event it is stuck on, if any. */
+  health(): { applied: number; failing: ProjectionFailure | null } {
+    return { applied: this.applied, failing: this.failure };
   }
 
   async checkpoint(em: EntityManager = this.dataSource.manager): Promise<number> {
@@ -86,19 +107,31 @@ export class ProjectionRunner {
     });
   }
 
-  /** Follows the log from the checkpoint until `signal` aborts, restarting after errors. */
-  async run(signal: AbortSignal, retryDelayMs = 1_000): Promise<void> {
+  /**
+   * Follows the log from the checkpoint until `signal` aborts. An event that cannot be applied is
+   * recorded (`health().failing`: which event, why, since when), logged, and tried again from the
+   * checkpoint with a growing backoff; the projection never skips it.
+   */
+  async run(signal: AbortSignal, retryBaseMs = RETRY_BASE_MS): Promise<void> {
     while (!signal.aborted) {
+      let current: StoredEvent | undefined;
       try {
         const from = (await this.checkpoint()) + 1;
         this.advance(from - 1);
         for await (const event of this.store.follow(from, signal)) {
+          current = event;
           await this.applyEvent(event);
+          this.failure = null;
         }
       } catch (error) {
         if (signal.aborted) return;
-        this.logger?.error(`projection ${this.group.name} stopped; resuming from its checkpoint`, error);
-        await new Promise((r) => setTimeout(r, retryDelayMs));
+        const message = (error as Error)?.message ?? String(error);
+        const attempts = current && this.failure?.position === current.position ? this.failure.attempts + 1 : 1;
+        if (current) this.failure = { position: current.position, eventId: current.id, type: current.type, error: message, since: attempts === 1 ? new Date().toISOString() : this.failure!.since, attempts };
+        const delay = Math.min(RETRY_MAX_MS, retryBaseMs * 2 ** (attempts - 1));
+        const at = current ? ` at event ${current.position} (${current.type}, id ${current.id}), attempt ${attempts}` : '';
+        this.logger?.error(`projection ${this.group.name} stopped${at}; retrying from its checkpoint in ${delay} ms`, error);
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }

@@ -252,12 +252,13 @@ export class RegistryClient {
   /**
    * The actions on `repo` the registry's token service grants these credentials, read from the
    * token's `access` claim (the distribution spec's token format), so a writer learns it may not
-   * write before writing anything. Null when that cannot be known without trying: the registry
-   * takes no bearer tokens (it is open, or asks for Basic), or its tokens are opaque.
+   * write before writing anything. It asks the token service only (the registry's challenge must
+   * have been seen, e.g. by a listing), and the token it gets is the one later pushes use. Null
+   * when that cannot be known without trying: the registry has not asked for bearer tokens (it is
+   * open, or asks for Basic), or its tokens are opaque.
    */
   async grantedActions(repo: string, actions: readonly string[]): Promise<string[] | null> {
     const scope = `repository:${repo}:${actions.join(',')}`;
-    await this.send({ method: 'GET', path: '/v2/', scope, ok: [200], what: `checking access to ${this.host}/${repo}` });
     const header = await this.auth.headerFor(scope);
     if (!header?.startsWith('Bearer ')) return null;
     try {

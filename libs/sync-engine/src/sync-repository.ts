@@ -36,9 +36,10 @@ function digestTag(digest: string, suffix: string): string {
   return `${digest.replace(':', '-')}${suffix}`;
 }
 
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof RegistryError || error instanceof SyncError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+/** A tag's failure as its result records it; an unexpected error may pass, so a later run tries again. */
+function describe(error: unknown): { error: { code: string; message: string }; retryable: boolean } {
+  if (error instanceof RegistryError || error instanceof SyncError) return { error: { code: error.code, message: error.message }, retryable: error.retryable };
+  return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }, retryable: true };
 }
 
 /**
@@ -186,7 +187,6 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     let targetTags: string[];
     // Both listings at once: the target's is not needed before the upstream's is complete, but
     // waiting for one before asking for the other adds a round trip to every run.
-    if (req.target.username) await assertMayPush(target, targetRepo, req.target.username);
     const targetListing = target.listTags(targetRepo, { missingOk: true });
     targetListing.catch(() => undefined);
     try {
@@ -202,8 +202,12 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       targetTags = (await targetListing) ?? [];
     } catch (error) {
       if (signal?.aborted) return { ...report, cancelled: true };
+      // Refused even a listing: say so in terms of pushing, which is what the run is for.
+      if (req.target.username && error instanceof RegistryError && (error.status === 401 || error.status === 403)) await assertMayPush(target, targetRepo, req.target.username);
       throw runError(error, `listing tags of the target ${targetUrl.host}/${targetRepo}`);
     }
+    // The listing has shown whether the target asks a token service: if it does, ask it whether we may push.
+    if (req.target.username) await assertMayPush(target, targetRepo, req.target.username);
     const targetTagSet = new Set(targetTags);
     images.targetEmpty = blobs.targetEmpty = targetTags.length === 0;
 
@@ -303,7 +307,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       } catch (error) {
         if (signal?.aborted) return;
         wanted.add(tag);
-        await emit({ kind: 'failed', tag, error: describe(error) });
+        await emit({ kind: 'failed', tag, ...describe(error) });
         return;
       }
       if (extra) return;

@@ -8,6 +8,8 @@ import { ApiProjections } from './api-projections';
 import { Authenticator } from './auth/authenticator';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
+import { HealthController } from './health/health.controller';
+import { InputTextGuard } from './http/input-text.guard';
 import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
@@ -42,6 +44,7 @@ export const CONTROLLERS = [
   NamespaceNotificationRuleController,
   UserNotificationController,
   RegistryTokenController,
+  HealthController,
   MirrorGrpcController,
 ] as const;
 
@@ -68,7 +71,9 @@ export class AppModule {
         { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },
         ApiProjections,
         { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
-        // One guard for every HTTP route and gRPC method: each declares its permission with @Requires.
+        // Guards run in this order: first every string must be storable text, then the one
+        // permission guard (each route declares its permission with @Requires).
+        { provide: APP_GUARD, useClass: InputTextGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         Authenticator,
         Commands,

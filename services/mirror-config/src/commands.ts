@@ -3,6 +3,7 @@ import { aggregateSubject, type AggregateKind, type FerryEvent } from '@ferry/co
 import { handleCommand, loadState, type Causation, type CommandResult, type Decider, type EventStore } from '@ferry/event-store';
 import type { ProjectionRunner } from '@ferry/read-models';
 import { EVENT_STORE } from '@ferry/service-runtime';
+import { ReadModelBehindError } from './http/problem';
 import { API_PROJECTIONS } from './tokens';
 
 /**
@@ -25,7 +26,9 @@ export class Commands {
   ): Promise<CommandResult<State>> {
     const result = await handleCommand(this.store, aggregateSubject(this.store.prefix, kind, id), id, decider, command, causation);
     const last = result.events.at(-1);
-    if (last) await this.projections.waitFor(last.position);
+    if (last && !(await this.projections.waitFor(last.position))) {
+      throw new ReadModelBehindError(`the change is stored (event ${last.position}), but the read models have not caught up with it yet; read it again shortly`);
+    }
     return result;
   }
 

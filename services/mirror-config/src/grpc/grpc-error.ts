@@ -4,7 +4,7 @@ import protobuf from 'protobufjs';
 import { join } from 'node:path';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError, DomainErrorCode, type FieldProblem } from '@ferry/mirror';
-import { ForbiddenError, InvalidRequestError, NotFoundError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
+import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { PROTO_ROOT } from './grpc-options';
 
 /** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
@@ -90,6 +90,7 @@ export function grpcErrorFor(error: unknown): GrpcError {
   if (error instanceof UnauthenticatedError) return grpcError(GrpcStatus.UNAUTHENTICATED, error.code, error.message);
   if (error instanceof ForbiddenError) return grpcError(GrpcStatus.PERMISSION_DENIED, error.code, error.message);
   if (error instanceof SignInThrottledError) return grpcError(GrpcStatus.RESOURCE_EXHAUSTED, error.code, error.message);
+  if (error instanceof ReadModelBehindError) return grpcError(GrpcStatus.UNAVAILABLE, error.code, error.message);
   Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
   return grpcError(GrpcStatus.INTERNAL, 'INTERNAL', 'the request failed; see the service log');
 }

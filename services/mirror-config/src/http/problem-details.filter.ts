@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
-import { ForbiddenError, InvalidRequestError, NotFoundError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
+import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
@@ -48,6 +48,9 @@ function problemFor(error: unknown): ProblemDetails {
   if (error instanceof SignInThrottledError) {
     return { type: 'https://ferry.dev/problems/sign-in-throttled', title: 'Too many requests', status: 429, code: error.code, detail: error.message };
   }
+  if (error instanceof ReadModelBehindError) {
+    return { type: 'https://ferry.dev/problems/read-model-behind', title: 'Service unavailable', status: 503, code: error.code, detail: error.message };
+  }
   if (error instanceof NotFoundError) {
     return { type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: error.code, detail: error.message };
   }
@@ -78,6 +81,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.setHeader('WWW-Authenticate', error.invalid ? 'Bearer realm="ferry", error="invalid_token"' : 'Bearer realm="ferry"');
     }
     if (error instanceof SignInThrottledError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof ReadModelBehindError) response.setHeader('Retry-After', '1');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

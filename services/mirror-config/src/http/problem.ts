@@ -40,6 +40,14 @@ export class SignInThrottledError extends Error {
   }
 }
 
+/**
+ * The command was stored, but the API's read models have not shown it in time (a projection is
+ * stuck or slow): 503 with Retry-After and a stable code, never a 500 or a stale answer.
+ */
+export class ReadModelBehindError extends Error {
+  readonly code = 'READ_MODEL_BEHIND' as const;
+}
+
 /** RFC 9457 problem details, as every error response of the API. */
 export interface ProblemDetails {
   type: string;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, NotificationMethod, type NotificationRule } from '@ferry/contracts';
-import { handleCommand, type Causation, type EventStore } from '@ferry/event-store';
+import { AggregateKind, NotificationMethod, type NotificationRule } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
 import { notificationRuleDecider, type NotificationRuleScope } from '@ferry/mirror';
 import {
   assertReceiverAllowed,
@@ -15,13 +15,13 @@ import {
   NotificationDeliveryRow,
   NotificationRuleRow,
   UserNotificationRow,
-  type ProjectionRunner,
 } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { DATA_SOURCE } from '@ferry/service-runtime';
+import { Commands } from '../commands';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
 import { parseNotificationRule } from './notification-rule.input';
 
@@ -51,16 +51,11 @@ function ruleView(rule: NotificationRuleRow) {
 @Injectable()
 export class NotificationRuleService {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
-    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    private readonly commands: Commands,
   ) {}
-
-  private subject(ruleId: string): string {
-    return aggregateSubject(this.store.prefix, AggregateKind.NotificationRule, ruleId);
-  }
 
   async create(scope: NotificationRuleScope, body: unknown, causation: Causation) {
     const draft = parseNotificationRule(body);
@@ -75,8 +70,7 @@ export class NotificationRuleService {
     const mirrorId = 'mirrorId' in scope ? scope.mirrorId : null;
     const namespace = 'mirrorId' in scope ? scope.mirrorId.slice(0, scope.mirrorId.indexOf('/')) : scope.namespace;
     const rule: NotificationRule = { ...draft, ruleId, mirrorId, namespace, secret: draft.secret ? this.secrets.seal(draft.secret) : null };
-    const result = await handleCommand(this.store, this.subject(ruleId), ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
-    await this.projections.waitFor(result.events.at(-1)!.position);
+    await this.commands.run(AggregateKind.NotificationRule, ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
     return ruleView(await this.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId }));
   }
 
@@ -88,9 +82,7 @@ export class NotificationRuleService {
 
   async delete(scope: NotificationRuleScope, uuid: string, causation: Causation): Promise<void> {
     this.checkUuid(uuid);
-    const result = await handleCommand(this.store, this.subject(uuid), uuid, notificationRuleDecider, { kind: 'delete', scope }, causation);
-    const last = result.events.at(-1);
-    if (last) await this.projections.waitFor(last.position);
+    await this.commands.run(AggregateKind.NotificationRule, uuid, notificationRuleDecider, { kind: 'delete', scope }, causation);
   }
 
   /**
