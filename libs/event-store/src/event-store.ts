@@ -19,13 +19,22 @@ import { WrongExpectedVersionError } from './errors';
 import { currentTraceContext } from './trace-context';
 
 export interface EventStoreOptions {
+  /** One NATS URL, or several separated by commas (the nodes of a cluster). */
   natsUrl: string;
+  /** Copies JetStream keeps of the stream (1, or 3 on a three-node cluster); default 1. */
+  replicas?: number;
   /** JetStream stream name, e.g. `FERRY_EVENTS`; tests use their own. */
   stream: string;
   /** Subject prefix of every event, e.g. `ferry`; the stream holds `<prefix>.>`. */
   subjectPrefix: string;
   /** How long JetStream remembers message ids to drop a retried publish. */
   duplicateWindowMs?: number;
+  /**
+   * How long an append keeps retrying while NATS is away (reconnecting, a new stream leader being
+   * elected) before it fails: short for the API, which answers 503 instead, long for a worker,
+   * whose run should outlast an outage. Default 15 s.
+   */
+  publishPatienceMs?: number;
 }
 
 /** Why an event is being appended: ties it to the request or event that caused it. */
@@ -50,6 +59,11 @@ export interface SubjectHistory {
   lastSequence: number;
 }
 
+/** `nats://a:4222,nats://b:4222` → the list nats.js takes. */
+export function natsServers(urls: string): string[] {
+  return urls.split(',').map((u) => u.trim()).filter(Boolean);
+}
+
 /** What a durable consumer's handler tells the store about one message. */
 export type Disposition = { ack: true } | { retryInMs: number } | { poison: string };
 
@@ -59,17 +73,41 @@ export type Disposition = { ack: true } | { retryInMs: number } | { poison: stri
  * so a publish that is retried after a lost ack is stored once.
  */
 export class EventStore {
+  private reachable = true;
+
   private constructor(
     readonly connection: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     readonly options: Required<EventStoreOptions>,
-  ) {}
+  ) {
+    void this.watchStatus();
+  }
+
+  /** False between a disconnect and the reconnect that ends it (the client reconnects forever). */
+  get connected(): boolean {
+    return this.reachable && !this.connection.isClosed();
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect') this.reachable = false;
+      else if (status.type === 'reconnect') this.reachable = true;
+    }
+  }
 
   static async connect(options: EventStoreOptions): Promise<EventStore> {
-    const connection = await connect({ servers: options.natsUrl, name: `ferry-${process.pid}` });
+    const connection = await connect({
+      servers: natsServers(options.natsUrl),
+      name: `ferry-${process.pid}`,
+      // An outage of any length ends with a reconnect, never a closed connection that needs a
+      // restart; the first connect waits for a server too, so start order does not matter.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      waitOnFirstConnect: true,
+    });
     const jsm = await jetstreamManager(connection);
-    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, ...options });
+    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, replicas: 1, publishPatienceMs: 15_000, ...options });
     await store.ensureStream();
     return store;
   }
@@ -85,9 +123,12 @@ export class EventStore {
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       duplicate_window: this.options.duplicateWindowMs * 1_000_000,
+      num_replicas: this.options.replicas,
     };
     try {
-      await this.jsm.streams.info(this.options.stream);
+      const info = await this.jsm.streams.info(this.options.stream);
+      // FERRY_STREAM_REPLICAS raised (or lowered) on an existing stream: JetStream moves it.
+      if (info.config.num_replicas !== this.options.replicas) await this.jsm.streams.update(this.options.stream, { num_replicas: this.options.replicas });
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
       try {
@@ -133,10 +174,11 @@ export class EventStore {
    * with the same `Nats-Msg-Id`; JetStream answers the repeat as a duplicate of the stored
    * message, so the event is stored once and the retry learns its sequence.
    */
-  async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number, attempts = 3): Promise<{ seq: number; duplicate: boolean }> {
+  async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number): Promise<{ seq: number; duplicate: boolean }> {
     const hdrs = headers();
     hdrs.set('Ferry-Event-Type', event.type);
     if (event.traceparent) hdrs.set('traceparent', event.traceparent);
+    const deadline = Date.now() + this.options.publishPatienceMs;
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.js.publish(subject, encodeEvent(event), {
@@ -152,8 +194,8 @@ export class EventStore {
           }
           throw error;
         }
-        if (attempt >= attempts) throw error;
-        await new Promise((r) => setTimeout(r, 100 * attempt));
+        if (Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
     }
   }

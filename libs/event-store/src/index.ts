@@ -1,5 +1,6 @@
 export {
   EventStore,
+  natsServers,
   type EventStoreOptions,
   type Causation,
   type AppendOptions,

@@ -1,7 +1,10 @@
 /** Settings every Ferry service reads; each service's config.ts adds its own. */
 export interface BaseConfig {
   databaseUrl: string;
+  /** One NATS URL or a comma-separated list (a cluster's nodes). */
   natsUrl: string;
+  /** FERRY_STREAM_REPLICAS: copies of the event stream and the KV buckets (3 on a three-node cluster). */
+  streamReplicas: number;
   /** JetStream stream that holds the event log. */
   eventStream: string;
   /** Subject prefix of every event. */
@@ -95,6 +98,7 @@ export function readBaseConfig(reader: ConfigReader): BaseConfig {
   return {
     databaseUrl: reader.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ferry', ['postgres:', 'postgresql:']),
     natsUrl: reader.string('NATS_URL', 'nats://127.0.0.1:4222'),
+    streamReplicas: reader.integer('FERRY_STREAM_REPLICAS', 1, 1, 5),
     eventStream: reader.string('FERRY_EVENT_STREAM', 'FERRY_EVENTS'),
     subjectPrefix,
     otlpEndpoint: reader.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),

@@ -28,14 +28,22 @@ class ConnectionCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: BaseConfig, options: { database?: boolean } = {}): DynamicModule {
+  /** `publishPatienceMs`: how long appends retry while NATS is away (the event store's default otherwise). */
+  static forRoot(config: BaseConfig, options: { database?: boolean; publishPatienceMs?: number } = {}): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: BASE_CONFIG, useValue: config },
         {
           provide: EVENT_STORE,
-          useFactory: () => EventStore.connect({ natsUrl: config.natsUrl, stream: config.eventStream, subjectPrefix: config.subjectPrefix }),
+          useFactory: () =>
+            EventStore.connect({
+              natsUrl: config.natsUrl,
+              stream: config.eventStream,
+              subjectPrefix: config.subjectPrefix,
+              replicas: config.streamReplicas,
+              ...(options.publishPatienceMs === undefined ? {} : { publishPatienceMs: options.publishPatienceMs }),
+            }),
         },
         { provide: DATA_SOURCE, useFactory: () => (options.database === false ? null : openDatabase(config.databaseUrl)) },
         ConnectionCloser,

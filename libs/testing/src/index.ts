@@ -45,3 +45,4 @@ export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
 export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './registry-forward-proxy';
 export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';
 export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
+export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNodeOptions } from './private-servers';

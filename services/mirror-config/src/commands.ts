@@ -4,6 +4,7 @@ import { handleCommand, loadState, type Causation, type CommandResult, type Deci
 import type { ProjectionRunner } from '@ferry/read-models';
 import { EVENT_STORE } from '@ferry/service-runtime';
 import { ReadModelBehindError } from './http/problem';
+import { DependencyUnavailableError } from './http/unavailable';
 import { API_PROJECTIONS } from './tokens';
 
 /**
@@ -17,6 +18,11 @@ export class Commands {
     @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
   ) {}
 
+  /** While NATS is away the client reconnects on its own; until then a command is refused at once (503). */
+  private assertConnected(): void {
+    if (!this.store.connected) throw new DependencyUnavailableError('NATS');
+  }
+
   async run<Command, State, Event extends FerryEvent>(
     kind: AggregateKind,
     id: string,
@@ -24,6 +30,7 @@ export class Commands {
     command: Command | ((state: State) => Command),
     causation: Causation,
   ): Promise<CommandResult<State>> {
+    this.assertConnected();
     const result = await handleCommand(this.store, aggregateSubject(this.store.prefix, kind, id), id, decider, command, causation);
     const last = result.events.at(-1);
     if (last && !(await this.projections.waitFor(last.position))) {
@@ -33,6 +40,7 @@ export class Commands {
   }
 
   async state<State, Event extends FerryEvent>(kind: AggregateKind, id: string, decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>): Promise<State> {
+    this.assertConnected();
     return (await loadState(this.store, aggregateSubject(this.store.prefix, kind, id), decider)).state;
   }
 }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = readBaseConfig(reader);
   reader.done();
   const dataSource = await openDatabase(config.databaseUrl);
-  const store = await EventStore.connect({ natsUrl: config.natsUrl, stream: config.eventStream, subjectPrefix: config.subjectPrefix });
+  const store = await EventStore.connect({ natsUrl: config.natsUrl, stream: config.eventStream, subjectPrefix: config.subjectPrefix, replicas: config.streamReplicas });
   try {
     for (const group of [apiReadModels, schedulerReadModels]) {
       const started = Date.now();

@@ -10,7 +10,9 @@ export class AppModule {
   static forRoot(config: SyncWorkerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, { database: false })],
+      // A run's results wait out a NATS outage (10 min) rather than fail the run: the lease's
+      // fencing still refuses them if another worker took the run over meanwhile.
+      imports: [InfrastructureModule.forRoot(config, { database: false, publishPatienceMs: 10 * 60_000 })],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, SyncWorkerService],
     };
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError, DomainErrorCode, type FieldProblem } from '@ferry/mirror';
 import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
+import { unavailableDependency } from '../http/unavailable';
 import { PROTO_ROOT } from './grpc-options';
 
 /** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
@@ -91,6 +92,8 @@ export function grpcErrorFor(error: unknown): GrpcError {
   if (error instanceof ForbiddenError) return grpcError(GrpcStatus.PERMISSION_DENIED, error.code, error.message);
   if (error instanceof SignInThrottledError) return grpcError(GrpcStatus.RESOURCE_EXHAUSTED, error.code, error.message);
   if (error instanceof ReadModelBehindError) return grpcError(GrpcStatus.UNAVAILABLE, error.code, error.message);
+  const away = unavailableDependency(error);
+  if (away) return grpcError(GrpcStatus.UNAVAILABLE, 'DEPENDENCY_UNAVAILABLE', `${away} is unreachable; try again shortly`);
   Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
   return grpcError(GrpcStatus.INTERNAL, 'INTERNAL', 'the request failed; see the service log');
 }

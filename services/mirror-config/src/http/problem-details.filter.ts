@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
+import { unavailableDependency, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable';
 import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -67,6 +68,10 @@ function problemFor(error: unknown): ProblemDetails {
       ...(status === 400 ? { errors: [{ field: '(body)', message: 'must be valid JSON' }] } : {}),
     };
   }
+  const away = unavailableDependency(error);
+  if (away) {
+    return { type: 'https://ferry.dev/problems/dependency-unavailable', title: 'Service unavailable', status: 503, code: 'DEPENDENCY_UNAVAILABLE', detail: `${away} is unreachable; Ferry reconnects on its own: try again shortly` };
+  }
   return { type: 'about:blank', title: 'Internal error', status: 500, code: 'INTERNAL', detail: 'the request failed; see the service log' };
 }
 
@@ -75,13 +80,15 @@ function problemFor(error: unknown): ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = problemFor(error);
-    if (problem.status >= 500) Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
+    if (problem.status === 500) Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
+    else if (problem.status >= 500) Logger.warn(`${problem.code}: ${problem.detail}`, 'mirror-config');
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof UnauthenticatedError) {
       response.setHeader('WWW-Authenticate', error.invalid ? 'Bearer realm="ferry", error="invalid_token"' : 'Bearer realm="ferry"');
     }
     if (error instanceof SignInThrottledError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof ReadModelBehindError) response.setHeader('Retry-After', '1');
+    if (problem.code === 'DEPENDENCY_UNAVAILABLE') response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

@@ -1,0 +1,181 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventStore } from '@ferry/event-store';
+import type { StoredEvent } from '@ferry/contracts';
+import {
+  createTestDatabase,
+  eventually,
+  pushImage,
+  startNatsServer,
+  startPostgresCluster,
+  startRegistry,
+  startSlowUpstream,
+  tagDigests,
+  testEventLogNames,
+  type RestartableServer,
+  type RunningRegistry,
+  type SlowUpstream,
+  type TestDatabase,
+} from '@ferry/testing';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, type Api } from './api-client';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+
+const MiB = 1024 * 1024;
+
+async function eventsOf(natsUrl: string, names: { stream: string; subjectPrefix: string }): Promise<StoredEvent[]> {
+  const store = await EventStore.connect({ natsUrl, ...names });
+  try {
+    const head = await store.headPosition();
+    const events: StoredEvent[] = [];
+    const stop = new AbortController();
+    if (head > 0) {
+      for await (const event of store.follow(1, stop.signal)) {
+        events.push(event);
+        if (event.position >= head) break;
+      }
+    }
+    stop.abort();
+    return events;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Starts a sync-now of a big image behind a slow upstream and waits until the run is copying. */
+async function startSlowRun(api: Api, mirror: string): Promise<void> {
+  assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
+  await eventually(async () => ((await api('GET', mirror)).json.sync_status === 'SYNCING' ? true : undefined), 30_000, 'the run to start');
+}
+
+async function waitForOutcome(api: Api, mirror: string): Promise<string> {
+  return eventually(
+    async () => {
+      const view = (await api('GET', mirror)).json;
+      return view?.last_run_id && ['SUCCESS', 'FAIL'].includes(view.sync_status) ? (view.sync_status as string) : undefined;
+    },
+    180_000,
+    'the run to end',
+  );
+}
+
+/** One run, one start, one end: nothing lost or doubled by the outage. */
+function assertOneRun(events: StoredEvent[]): void {
+  const runs = new Set(events.filter((e) => e.type === 'MirrorRunScheduled').map((e) => (e.data as { runId: string }).runId));
+  assert.equal(runs.size, 1, `one run: ${[...runs].join(', ')}`);
+  const terminal = events.filter((e) => ['MirrorSucceeded', 'MirrorFailed', 'MirrorCancelled'].includes(e.type));
+  assert.deepEqual(terminal.map((e) => e.type), ['MirrorSucceeded']);
+  const tags = events.filter((e) => e.type === 'MirrorTagSynced').map((e) => (e.data as { tag: string }).tag);
+  assert.deepEqual(tags, ['v1'], 'the tag is recorded once');
+}
+
+describe('outages end, Ferry does not', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  let slow: SlowUpstream;
+
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    await pushImage(upstream, 'big/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'outage-layer', size: 16 * MiB }] });
+    slow = await startSlowUpstream(upstream.url);
+  });
+
+  after(async () => {
+    await slow?.close();
+    await Promise.all([upstream?.stop(), target?.stop()]);
+  });
+
+  describe('a private nats-server stopped for 60 s mid-run', () => {
+    const names = testEventLogNames();
+    let nats: RestartableServer;
+    let db: TestDatabase;
+    let ferry: FerryProcesses;
+    const api = apiClient(() => ferry);
+    const mirror = '/repository/natsout/app/mirror';
+
+    before(async () => {
+      [nats, db] = await Promise.all([startNatsServer(), createTestDatabase()]);
+      ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }), NATS_URL: nats.url, FERRY_RUN_LEASE_SECONDS: '20' });
+      await createOrganizationWithRobot(api, 'natsout');
+      assert.equal((await api('POST', mirror, onDemandMirrorBody(`${slow.host}/big/app`, 'natsout+syncer', ['v1']))).status, 201);
+    });
+
+    after(async () => {
+      await ferry?.stopAll();
+      await nats?.destroy();
+      await db?.drop();
+    });
+
+    it('finishes the run once, loses and doubles nothing, and answers again within seconds of NATS\'s return', async () => {
+      slow.setBytesPerSecond(256 * 1024);
+      await startSlowRun(api, mirror);
+      await nats.stop();
+      const down = Date.now();
+      // While NATS is away: reads of the read models still answer; commands and readiness say 503.
+      assert.equal((await api('GET', mirror)).status, 200);
+      const refused = await fetch(`${ferry.apiUrl}/api/v1${mirror}/sync-cancel`, { method: 'POST', headers: { authorization: `Bearer ${ferry.adminToken}` } });
+      assert.equal(refused.status, 503);
+      assert.ok(refused.headers.get('retry-after'));
+      assert.equal(((await refused.json()) as { code: string }).code, 'DEPENDENCY_UNAVAILABLE');
+      const ready = await fetch(`${ferry.apiUrl}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.equal(((await ready.json()) as { checks: { nats: { ok: boolean } } }).checks.nats.ok, false);
+      slow.setBytesPerSecond(0);
+      await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - down))));
+      await nats.start();
+      const back = Date.now();
+      await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after NATS is back');
+      assert.ok(Date.now() - back < 30_000);
+      assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
+      assertOneRun(await eventsOf(nats.url, names));
+      assert.deepEqual(await tagDigests(target, 'natsout/app'), await tagDigests(upstream, 'big/app'));
+      // Commands work again.
+      assert.equal((await api('PUT', mirror, { sync_interval: 7200 })).status, 200);
+    });
+  });
+
+  describe('a private Postgres stopped for 30 s mid-run', () => {
+    const names = testEventLogNames();
+    let postgres: RestartableServer;
+    let ferry: FerryProcesses;
+    const api = apiClient(() => ferry);
+    const mirror = '/repository/pgout/app/mirror';
+
+    before(async () => {
+      postgres = await startPostgresCluster();
+      ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: postgres.url, names, targetUrl: target.url }) });
+      await createOrganizationWithRobot(api, 'pgout');
+      assert.equal((await api('POST', mirror, onDemandMirrorBody(`${slow.host}/big/app`, 'pgout+syncer', ['v1']))).status, 201);
+    });
+
+    after(async () => {
+      await ferry?.stopAll();
+      await postgres?.destroy();
+      const store = await EventStore.connect({ natsUrl: ferry.env.NATS_URL!, ...names }).catch(() => null);
+      await store?.destroyStream();
+      await store?.close();
+    });
+
+    it('finishes the run once, loses and doubles nothing, and answers again within seconds of Postgres\'s return', async () => {
+      slow.setBytesPerSecond(256 * 1024);
+      await startSlowRun(api, mirror);
+      await postgres.stop();
+      const down = Date.now();
+      const refused = await fetch(`${ferry.apiUrl}/api/v1${mirror}`, { headers: { authorization: `Bearer ${ferry.adminToken}` } });
+      assert.equal(refused.status, 503, await refused.text());
+      assert.ok(refused.headers.get('retry-after'));
+      const ready = await fetch(`${ferry.apiUrl}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.equal(((await ready.json()) as { checks: { postgres: { ok: boolean } } }).checks.postgres.ok, false);
+      slow.setBytesPerSecond(0);
+      await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - down))));
+      await postgres.start();
+      const back = Date.now();
+      await eventually(async () => ((await api('GET', mirror)).status === 200 ? true : undefined), 30_000, 'the API after Postgres is back');
+      assert.ok(Date.now() - back < 30_000);
+      assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
+      assertOneRun(await eventsOf(ferry.env.NATS_URL!, names));
+      assert.deepEqual(await tagDigests(target, 'pgout/app'), await tagDigests(upstream, 'big/app'));
+      await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after Postgres is back');
+    });
+  });
+});
