@@ -1,0 +1,123 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { EventStore } from '@ferry/event-store';
+import type { StoredEvent } from '@ferry/contracts';
+import {
+  createTestDatabase,
+  eventually,
+  pushImage,
+  startNatsCluster,
+  startRegistry,
+  startSlowUpstream,
+  tagDigests,
+  testEventLogNames,
+  type RunningRegistry,
+  type SlowUpstream,
+  type TestDatabase,
+} from '@ferry/testing';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { startReceiver, type Receiver } from './receivers';
+
+const MiB = 1024 * 1024;
+
+/** Every event of the stream, read through whichever nodes are up. */
+async function readAll(urls: string, names: { stream: string; subjectPrefix: string }): Promise<StoredEvent[]> {
+  const store = await EventStore.connect({ natsUrl: urls, ...names, replicas: 3 });
+  try {
+    const head = await store.headPosition();
+    const events: StoredEvent[] = [];
+    const stop = new AbortController();
+    if (head > 0) {
+      for await (const event of store.follow(1, stop.signal)) {
+        events.push(event);
+        if (event.position >= head) break;
+      }
+    }
+    stop.abort();
+    return events;
+  } finally {
+    await store.close();
+  }
+}
+
+describe('Ferry on a three-node NATS cluster', () => {
+  const names = testEventLogNames();
+  let cluster: Awaited<ReturnType<typeof startNatsCluster>>;
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  let slow: SlowUpstream;
+  let db: TestDatabase;
+  let ferry: FerryProcesses;
+  let hooks: Receiver;
+  const api = apiClient(() => ferry);
+  const mirror = '/repository/cluster/app/mirror';
+
+  before(async () => {
+    [cluster, upstream, target, db, hooks] = await Promise.all([startNatsCluster(), startRegistry(), startRegistry(), createTestDatabase(), startReceiver()]);
+    await pushImage(upstream, 'big/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'cluster-layer', size: 8 * MiB }] });
+    slow = await startSlowUpstream(upstream.url);
+    ferry = await startFerry({
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
+      NATS_URL: cluster.urls,
+      FERRY_STREAM_REPLICAS: '3',
+      FERRY_RUN_LEASE_SECONDS: '15',
+    });
+    await createOrganizationWithRobot(api, 'cluster');
+    assert.equal((await api('POST', mirror, onDemandMirrorBody(`${slow.host}/big/app`, 'cluster+syncer', ['v1']))).status, 201);
+    const rule = await api('POST', '/repository/cluster/app/notification/', { event: 'repo_mirror_sync_success', method: 'webhook', config: { url: `${hooks.url}/done` } });
+    assert.equal(rule.status, 201, JSON.stringify(rule.json));
+  });
+
+  after(async () => {
+    await ferry?.stopAll();
+    await Promise.all([cluster?.destroy(), upstream?.stop(), target?.stop(), db?.drop(), hooks?.close(), slow?.close()]);
+  });
+
+  it('keeps the event stream on three replicas', async () => {
+    const nc = await connect({ servers: cluster.urls.split(',') });
+    try {
+      const info = await (await jetstreamManager(nc)).streams.info(names.stream);
+      assert.equal(info.config.num_replicas, 3);
+      assert.equal(info.cluster?.replicas?.length, 2, 'a leader and two followers');
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it("survives the loss of the stream's leader mid-run: the run completes once, nothing written before is lost, one notification", async () => {
+    slow.setBytesPerSecond(512 * 1024);
+    assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
+    await eventually(async () => ((await api('GET', mirror)).json.sync_status === 'SYNCING' ? true : undefined), 30_000, 'the run to start');
+    const before = await readAll(cluster.urls, names);
+    const nc = await connect({ servers: cluster.urls.split(',') });
+    const leader = (await (await jetstreamManager(nc)).streams.info(names.stream)).cluster?.leader;
+    await nc.close();
+    const node = cluster.nodes.find((n) => n.name === leader);
+    assert.ok(node, `the leader ${leader} is one of ours`);
+    await node.stop();
+    slow.setBytesPerSecond(0);
+    const view = await eventually(
+      async () => {
+        const v = (await api('GET', mirror)).json;
+        return v?.last_run_id && ['SUCCESS', 'FAIL'].includes(v.sync_status) ? v : undefined;
+      },
+      120_000,
+      'the run to end',
+    );
+    assert.equal(view.sync_status, 'SUCCESS', ferry.output().slice(-3000));
+    const after = await readAll(cluster.urls, names);
+    // Everything acknowledged before the leader went is still there, in order.
+    assert.deepEqual(after.slice(0, before.length).map((e) => e.id), before.map((e) => e.id));
+    const terminal = after.filter((e) => ['MirrorSucceeded', 'MirrorFailed', 'MirrorCancelled'].includes(e.type));
+    assert.equal(terminal.length, 1);
+    assert.deepEqual(await tagDigests(target, 'cluster/app'), await tagDigests(upstream, 'big/app'));
+    await eventually(async () => (hooks.requests.filter((r) => r.path === '/done').length >= 1 ? true : undefined), 60_000, 'the notification');
+    await new Promise((r) => setTimeout(r, 2_000));
+    const deliveries = hooks.requests.filter((r) => r.path === '/done').map((r) => JSON.parse(r.body) as { run_id: string });
+    assert.deepEqual(deliveries.map((d) => d.run_id), [view.last_run_id], 'delivered once');
+    await node.start();
+  });
+});
