@@ -196,6 +196,11 @@ describe('mirroring a repository end to end through the four services', () => {
         [{ external_registry_config: { verify_tls: 'maybe' } }, 'external_registry_config.verify_tls'],
         [{ architecture_filter: 'amd64' }, 'architecture_filter'],
         [{ is_enabled: 'yes' }, 'is_enabled'],
+        [{ external_reference: '[::127.0.0.1]:5000/x/y' }, 'external_reference'],
+        [{ external_registry_config: { proxy: { https_proxy: 'http://10.0.0.8:3128' } } }, 'external_registry_config.proxy.https_proxy'],
+        [{ external_registry_config: { proxy: { http_proxy: 'http://169.254.169.254' } } }, 'external_registry_config.proxy.http_proxy'],
+        [{ root_rule: { rule_kind: 'tag_glob_csv', rule_value: [']'] } }, 'root_rule.rule_value'],
+        [{ description: 'unknown fields are ignored, but a NUL is refused wherever it is\u0000' }, 'description'],
         ['{not json', '(body)'],
       ];
       for (const [patch, field] of invalid) {

@@ -1,4 +1,5 @@
 import { NAME_COMPONENT, repositoryNameProblem, robotNamespace, robotUsernameProblem, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, type ExternalRegistryConfig, type MirrorConfig } from '@ferry/contracts';
+import { isIpv6Literal } from '@ferry/net-guard';
 import { normalizeTagPatterns, tagPatternProblem } from './tag-patterns';
 
 /** One reason an API request was refused, naming the field in Quay's terms. */
@@ -40,7 +41,7 @@ const WRITABLE_FIELDS = new Set([
 /** Fields GET returns; accepted and ignored so a client can PUT back what it read. */
 const READ_ONLY_FIELDS = new Set(['sync_status', 'sync_expiration_date', 'sync_retries_remaining', 'mirror_type']);
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[^\]]*\])(?::[0-9]{1,5})?$/;
 const START_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const PLATFORM = /^[a-z0-9_]+(?:\/[a-z0-9_]+){0,2}$/;
 
@@ -56,6 +57,9 @@ export function externalReferenceProblem(reference: string): string | undefined 
   const host = reference.slice(0, slash);
   const path = reference.slice(slash + 1);
   if (!HOST.test(host)) return `has an invalid registry host "${host}"`;
+  if (host.startsWith('[') && !isIpv6Literal(host.slice(1, host.indexOf(']')))) {
+    return `has an invalid registry host "${host}": an IPv6 address in brackets is written in hex groups and colons`;
+  }
   const port = host.match(/:(\d+)$/)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return 'has a port outside 1-65535';
   if (path.split('/').some((component) => !NAME_COMPONENT.test(component))) {

@@ -32,6 +32,11 @@ describe('a mirror body for POST', () => {
     ['a reference with userinfo', { external_reference: 'user:pw@quay.io/x/y' }, 'external_reference'],
     ['a reference with a tag', { external_reference: 'quay.io/x/y:latest' }, 'external_reference'],
     ['a reference without a path', { external_reference: 'quay.io' }, 'external_reference'],
+    ['a reference to [::127.0.0.1]', { external_reference: '[::127.0.0.1]:5000/x/y' }, 'external_reference'],
+    ['a bracketed host with a dotted IPv4 tail', { external_reference: '[::ffff:10.0.0.1]/x/y' }, 'external_reference'],
+    ['a bracketed host that is not IPv6', { external_reference: '[1::2::3]/x/y' }, 'external_reference'],
+    ['a bracketed name', { external_reference: '[quay.io]/x/y' }, 'external_reference'],
+    ['empty brackets', { external_reference: '[]:5000/x/y' }, 'external_reference'],
     ['a start date without Z', { sync_start_date: '2026-01-01T00:00:00' }, 'sync_start_date'],
     ['an impossible start date', { sync_start_date: '2026-02-30T00:00:00Z' }, 'sync_start_date'],
     ['a robot without a namespace', { robot_username: 'mirror' }, 'robot_username'],
@@ -52,6 +57,13 @@ describe('a mirror body for POST', () => {
       assert.deepEqual(fields(parseMirrorInput({ ...valid, ...patch }, target, null)), [field]);
     });
   }
+  it('accepts an IPv6 literal in brackets, with or without a port', () => {
+    for (const reference of ['[fd00::5]:5000/x/y', '[2001:db8::1]/x', '[::1]:5000/x/y']) {
+      const parsed = parseMirrorInput({ ...valid, external_reference: reference }, target, null);
+      assert.ok(parsed.ok, `${reference}: ${JSON.stringify(!parsed.ok && parsed.problems)}`);
+    }
+  });
+
   it('ignores fields Quay\'s schema does not know, naming them, as Quay does', () => {
     const parsed = parseMirrorInput({ ...valid, sync_everything: true, unsigned_images: false, external_registry_config: { verify_tls: true, colour: 'blue', proxy: { socks: 'x' } } }, target, null);
     assert.ok(parsed.ok);

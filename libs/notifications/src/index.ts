@@ -20,13 +20,7 @@ export {
   type DeliveryStep,
   type NotificationFilter,
 } from './delivery.policy';
-export {
-  assertReceiverAllowed,
-  blockedAddressReason,
-  guardedLookup,
-  parseReceiverUrl,
-  type HostResolver,
-} from './receiver-url.guard';
+export { assertReceiverAllowed, guardedLookup, parseReceiverUrl, type HostResolver } from './receiver-url.guard';
 export {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   createReceiverAgent,

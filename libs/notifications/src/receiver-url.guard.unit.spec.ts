@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeliveryErrorCode, NotificationDeliveryError, ReceiverNotAllowedError } from './notification-errors';
-import { assertReceiverAllowed, blockedAddressReason, type HostResolver } from './receiver-url.guard';
+import type { LookupAddress } from 'node:dns';
+import { assertReceiverAllowed, guardedLookup, type HostResolver } from './receiver-url.guard';
 
 const resolvesTo =
   (...addresses: string[]): HostResolver =>
@@ -42,6 +43,10 @@ describe('IP literals the guard refuses', () => {
     'http://[::ffff:a9fe:a9fe]/',
     'http://[64:ff9b::a00:1]/',
     'http://[2002:c0a8:0101::1]/',
+    'http://[::127.0.0.1]/',
+    'http://[fec0::1]/',
+    'http://255.255.255.255/',
+    'http://198.18.0.1/',
     // The URL parser turns these spellings into 127.0.0.1.
     'http://2130706433/',
     'http://0x7f.1/',
@@ -103,6 +108,12 @@ describe('the allowlist', () => {
     await refused('http://10.21.0.1/', ['10.20.0.0/16']);
     await assertReceiverAllowed('http://[fd00::5]/', ['[fd00::5]'], noDns);
   });
+  it('admits host:port on that port only', async () => {
+    await assertReceiverAllowed('http://127.0.0.1:8080/hook', ['127.0.0.1:8080'], noDns);
+    await assertReceiverAllowed('https://receiver.internal/hook', ['receiver.internal:443'], noDns);
+    await refused('http://127.0.0.1:8081/hook', ['127.0.0.1:8080']);
+    await refused('http://receiver.internal:8081/hook', ['receiver.internal:8080'], resolvesTo('10.0.0.9'));
+  });
   it('does not admit 127.0.0.2 because 127.0.0.1 is listed', async () => {
     await refused('http://127.0.0.2/', ['127.0.0.1']);
   });
@@ -121,15 +132,36 @@ describe('malformed receiver URLs', () => {
   }
 });
 
-describe('address classification', () => {
-  it('names the reason', () => {
-    assert.equal(blockedAddressReason('127.0.0.1'), 'loopback');
-    assert.equal(blockedAddressReason('::1'), 'loopback');
-    assert.equal(blockedAddressReason('169.254.0.1'), 'link-local');
-    assert.equal(blockedAddressReason('fe80::1%eth0'), 'link-local');
-    assert.equal(blockedAddressReason('192.168.0.1'), 'private');
-    assert.equal(blockedAddressReason('0.0.0.0'), 'unspecified');
-    assert.equal(blockedAddressReason('::'), 'unspecified');
-    assert.equal(blockedAddressReason('8.8.8.8'), null);
+describe('the refusal', () => {
+  it('names the reason', async () => {
+    const reasons: Array<[string, string]> = [
+      ['http://127.0.0.1/', 'loopback'],
+      ['http://[::1]/', 'loopback'],
+      ['http://169.254.0.1/', 'link-local'],
+      ['http://192.168.0.1/', 'private'],
+      ['http://0.0.0.0/', 'unspecified'],
+      ['http://[::]/', 'unspecified'],
+      ['http://[fec0::1]/', 'private (site-local)'],
+    ];
+    for (const [url, reason] of reasons) assert.equal((await refused(url)).reason, reason, url);
+  });
+});
+
+describe('the lookup at connect time', () => {
+  const lookUp = (allowed: string[], host: string) =>
+    new Promise<{ error: Error | null; addresses: LookupAddress[] }>((resolve) =>
+      guardedLookup(allowed)(host, { all: true }, (error, addresses) => resolve({ error, addresses: addresses as LookupAddress[] })),
+    );
+  it('refuses a name that resolves to loopback', async () => {
+    const { error } = await lookUp([], 'localhost');
+    assert.ok(error instanceof ReceiverNotAllowedError);
+    assert.equal(error.reason, 'loopback');
+  });
+  it('admits it when allowlisted by name, by host:port (the port was checked before the send) or by address', async () => {
+    for (const allowed of [['localhost'], ['localhost:8080'], ['127.0.0.1', '::1'], ['127.0.0.0/8', '::1/128']]) {
+      const { error, addresses } = await lookUp(allowed, 'localhost');
+      assert.equal(error, null, allowed.join());
+      assert.ok(addresses.length >= 1);
+    }
   });
 });

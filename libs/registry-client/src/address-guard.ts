@@ -1,48 +1,54 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
-import { isForbiddenAddress } from './upstream-allowed';
+import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
+import { parseRepositoryReference } from './repository-reference';
 import { RegistryError, RegistryErrorCode } from './registry-error';
 
-/** Whether `hostname` (or `hostname:port`) is in an allowlist of hosts. */
-export function hostAllowed(hostname: string, port: number | string | undefined, allowedHosts: readonly string[]): boolean {
-  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return allowedHosts.some((h) => {
-    const entry = h.trim().toLowerCase();
-    return entry === name || entry === `${name}:${port}` || entry === `[${name}]:${port}`;
-  });
-}
-
-function notAllowed(hostname: string, address: string): RegistryError {
-  return new RegistryError(
-    RegistryErrorCode.UpstreamNotAllowed,
-    `connection to ${hostname}${address === hostname ? '' : ` (${address})`} refused: a loopback, private or link-local address that is not in the allowed hosts`,
-  );
-}
-
 /**
- * What a new connection to `hostname:port` may do: `allowed` (allowlisted: connect as usual),
- * an error (an IP literal that is forbidden), or `check` (resolve with {@link guardedLookup}).
+ * The private-address rule for everything an upstream makes Ferry dial (the registry, its token
+ * realm, its redirects, the mirror's proxies): loopback, private, link-local and the like are
+ * refused with `UPSTREAM_NOT_ALLOWED` unless `allowedHosts` (`FERRY_SSRF_ALLOWED_HOSTS`: names,
+ * `host:port`, IPs, CIDRs) lists them. `what` names the dialled thing in the message.
  */
-export function connectionAllowed(hostname: string, port: number | string | undefined, allowedHosts: readonly string[]): 'allowed' | 'check' | RegistryError {
-  if (hostAllowed(hostname, port, allowedHosts)) return 'allowed';
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) return isForbiddenAddress(bare) ? notAllowed(hostname, bare) : 'allowed';
-  return 'check';
-}
-
-/**
- * A `lookup` for `net.connect` that resolves as usual and fails when any resolved address is
- * forbidden: the address checked is the address connected to (no DNS-rebinding window).
- */
-export function guardedLookup(resolve: LookupFunction = dnsLookup as LookupFunction): LookupFunction {
-  return (hostname, options, callback) => {
-    resolve(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      const list = (Array.isArray(addresses) ? addresses : [{ address: String(addresses), family: 4 }]) as LookupAddress[];
-      const bad = list.find((a) => isForbiddenAddress(a.address));
-      if (bad) return callback(notAllowed(hostname, bad.address) as unknown as NodeJS.ErrnoException, '', 0);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      callback(null, list[0]!.address, list[0]!.family);
-    });
+export function upstreamGuard(allowedHosts: readonly string[], what = 'upstream host'): AddressGuard {
+  return {
+    allowlist: new Allowlist(allowedHosts),
+    refuse: (host, address, reason) =>
+      new RegistryError(
+        RegistryErrorCode.UpstreamNotAllowed,
+        `${what} ${host} ${address === host ? 'is' : `resolves to ${address}, which is`} a ${reason} address and is not in the allowed hosts`,
+      ),
   };
+}
+
+async function assertAllowed(host: string, port: number | string, guard: AddressGuard): Promise<void> {
+  try {
+    await assertHostAllowed(host, port, guard);
+  } catch (error) {
+    if (error instanceof RegistryError) throw error;
+    throw new RegistryError(RegistryErrorCode.Unreachable, `${host} does not resolve`, { retryable: true, cause: error });
+  }
+}
+
+/**
+ * Refuses an upstream whose host is, or resolves to, a loopback, private or link-local address
+ * (SSRF), unless {@link upstreamGuard}'s allowlist admits it. Throws a {@link RegistryError} with
+ * code `UPSTREAM_NOT_ALLOWED` (or `INVALID_REFERENCE`, or `UPSTREAM_UNREACHABLE` when the name does
+ * not resolve); resolves when the upstream may be used. The dispatcher checks again at connect time.
+ */
+export async function assertUpstreamAllowed(reference: string, allowedHosts: readonly string[]): Promise<void> {
+  const ref = parseRepositoryReference(reference);
+  await assertAllowed(ref.hostname, ref.port ?? 443, upstreamGuard(allowedHosts));
+}
+
+/**
+ * Refuses a mirror's `http_proxy` or `https_proxy` on a loopback, private or link-local address
+ * unless the same allowlist admits it (enterprise proxies usually are private: list them). Throws
+ * `UPSTREAM_NOT_ALLOWED`, `INVALID_REFERENCE` for a URL that is not http(s), or
+ * `UPSTREAM_UNREACHABLE` when the name does not resolve here.
+ */
+export async function assertProxyAllowed(proxyUrl: string, allowedHosts: readonly string[]): Promise<void> {
+  const url = URL.canParse(proxyUrl) ? new URL(proxyUrl) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new RegistryError(RegistryErrorCode.InvalidReference, 'proxy must be an http:// or https:// URL');
+  }
+  await assertAllowed(url.hostname, url.port || (url.protocol === 'https:' ? 443 : 80), upstreamGuard(allowedHosts, 'proxy'));
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { unbracket } from '@ferry/net-guard';
 import { loadDispatcherClass } from './undici-parts';
 
 interface NoProxyEntry {
@@ -15,13 +16,13 @@ export function parseNoProxy(value: string | null | undefined): NoProxyEntry[] {
     .filter(Boolean)
     .map((entry) => {
       const parsed = /^(.+):(\d+)$/.exec(entry);
-      return { hostname: (parsed ? parsed[1]! : entry).replace(/^\*?\./, '').replace(/^\[|\]$/g, '').toLowerCase(), port: parsed ? Number(parsed[2]) : 0 };
+      return { hostname: unbracket((parsed ? parsed[1]! : entry).replace(/^\*?\./, '')).toLowerCase(), port: parsed ? Number(parsed[2]) : 0 };
     });
 }
 
 /** Whether a URL is reached directly because of `no_proxy`. */
 export function bypassesProxy(url: URL, entries: readonly NoProxyEntry[]): boolean {
-  const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const hostname = unbracket(url.hostname).toLowerCase();
   const port = Number(url.port) || DEFAULT_PORTS[url.protocol] || 0;
   return entries.some(
     (e) => e.hostname === '*' || ((!e.port || e.port === port) && (hostname === e.hostname || hostname.endsWith(`.${e.hostname}`))),

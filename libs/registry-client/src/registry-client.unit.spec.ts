@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { parseAuthChallenge } from './auth-challenge';
 import { parseRepositoryReference } from './repository-reference';
 import { retryDelayMs, parseRetryAfter } from './retry-policy';
-import { isForbiddenAddress, assertUpstreamAllowed } from './upstream-allowed';
+import { assertProxyAllowed, assertUpstreamAllowed } from './address-guard';
 import { errorFromResponse } from './registry-error';
+import { TokenAuthenticator } from './token-authenticator';
+import type { Dispatcher } from 'undici';
 import { parseManifest } from './manifest-document';
 import { parseNoProxy, bypassesProxy } from './proxy-router';
 import { parseRateLimitRemaining, RateLimitGate, type SharedRateLimit } from './rate-limit-gate';
@@ -23,13 +25,22 @@ describe('a WWW-Authenticate header', () => {
 
 describe('an upstream reference', () => {
   it('maps docker.io to registry-1.docker.io and adds library/ to official images', () => {
-    assert.deepEqual(parseRepositoryReference('docker.io/nginx'), { host: 'registry-1.docker.io', hostname: 'registry-1.docker.io', repository: 'library/nginx' });
+    assert.deepEqual(parseRepositoryReference('docker.io/nginx'), { host: 'registry-1.docker.io', hostname: 'registry-1.docker.io', port: undefined, repository: 'library/nginx' });
   });
   it('keeps a port and a nested path', () => {
-    assert.deepEqual(parseRepositoryReference('quay.io:8443/coreos/etcd'), { host: 'quay.io:8443', hostname: 'quay.io', repository: 'coreos/etcd' });
+    assert.deepEqual(parseRepositoryReference('quay.io:8443/coreos/etcd'), { host: 'quay.io:8443', hostname: 'quay.io', port: 8443, repository: 'coreos/etcd' });
+  });
+  it('takes an IPv6 literal in brackets, with or without a port', () => {
+    assert.deepEqual(parseRepositoryReference('[FD00::5]:5000/a/b'), { host: '[fd00::5]:5000', hostname: 'fd00::5', port: 5000, repository: 'a/b' });
+    assert.equal(parseRepositoryReference('[::1]/a').hostname, '::1');
   });
   it('refuses schemes, credentials and a missing path', () => {
     for (const bad of ['https://quay.io/a', 'user:pw@quay.io/a', 'quay.io', 'quay.io/A b']) assert.throws(() => parseRepositoryReference(bad), { code: 'INVALID_REFERENCE' });
+  });
+  it('refuses a bracketed host that is not an IPv6 literal of hex groups, and malformed ports', () => {
+    for (const bad of ['[::127.0.0.1]/a/b', '[::127.0.0.1]:5000/a/b', '[::ffff:10.0.0.1]/a', '[1::2::3]/a', '[localhost]/a', '[]/a', 'a:b:c/a', 'quay.io:99999/a', 'quay.io:/a']) {
+      assert.throws(() => parseRepositoryReference(bad), { code: 'INVALID_REFERENCE' }, bad);
+    }
   });
 });
 
@@ -52,20 +63,48 @@ describe('retry timing', () => {
   });
 });
 
-describe('addresses an upstream may resolve to', () => {
-  it('refuses loopback, private, link-local and mapped forms', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) {
-      assert.equal(isForbiddenAddress(a), true, a);
+describe('the upstream address guard', () => {
+  it('refuses loopback, private, link-local and embedded forms with UPSTREAM_NOT_ALLOWED', async () => {
+    for (const host of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '[::1]', '[fe80::1]', '[fd00::1]', '[::ffff:7f00:1]', '[64:ff9b::a00:1]', '[2002:a9fe:a9fe::1]', '[fec0::1]', '0.0.0.0', '100.64.0.1']) {
+      await assert.rejects(assertUpstreamAllowed(`${host}:5000/ns/repo`, []), { code: 'UPSTREAM_NOT_ALLOWED' }, host);
     }
   });
-  it('accepts public addresses', () => {
-    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) assert.equal(isForbiddenAddress(a), false, a);
+  it('accepts public addresses', async () => {
+    for (const host of ['8.8.8.8', '1.1.1.1', '[2606:4700::1111]', '[64:ff9b::808:808]']) await assertUpstreamAllowed(`${host}/ns/repo`, []);
   });
-  it('refuses a loopback upstream with UPSTREAM_NOT_ALLOWED unless its host is allowlisted', async () => {
-    await assert.rejects(assertUpstreamAllowed('127.0.0.1:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED' });
-    await assert.rejects(assertUpstreamAllowed('localhost:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED' });
+  it('refuses a loopback upstream unless its host, host:port, address or range is allowlisted', async () => {
+    await assert.rejects(assertUpstreamAllowed('127.0.0.1:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED', message: /127\.0\.0\.1 is a loopback address/ });
+    await assert.rejects(assertUpstreamAllowed('localhost:5000/ns/repo', []), { code: 'UPSTREAM_NOT_ALLOWED', message: /resolves to/ });
     await assertUpstreamAllowed('127.0.0.1:5000/ns/repo', ['127.0.0.1']);
     await assertUpstreamAllowed('127.0.0.1:5000/ns/repo', ['127.0.0.1:5000']);
+    await assertUpstreamAllowed('127.0.0.1:5000/ns/repo', ['127.0.0.0/8']);
+    await assertUpstreamAllowed('localhost:5000/ns/repo', ['localhost']);
+    await assert.rejects(assertUpstreamAllowed('127.0.0.1:5001/ns/repo', ['127.0.0.1:5000']), { code: 'UPSTREAM_NOT_ALLOWED' });
+  });
+  it('refuses [::127.0.0.1] as an invalid reference before any address is judged', async () => {
+    await assert.rejects(assertUpstreamAllowed('[::127.0.0.1]:5000/ns/repo', ['::127.0.0.1']), { code: 'INVALID_REFERENCE' });
+  });
+  it('refuses a proxy on a loopback, private or link-local address unless it is allowlisted', async () => {
+    for (const proxy of ['http://127.0.0.1:3128', 'https://10.0.0.8/', 'http://[fe80::1]:8080', 'http://169.254.169.254']) {
+      await assert.rejects(assertProxyAllowed(proxy, []), { code: 'UPSTREAM_NOT_ALLOWED', message: /^proxy / }, proxy);
+    }
+    await assertProxyAllowed('http://127.0.0.1:3128', ['127.0.0.1']);
+    await assertProxyAllowed('http://127.0.0.1:3128', ['127.0.0.1:3128']);
+    await assertProxyAllowed('http://10.0.0.8:3128', ['10.0.0.0/8']);
+    await assertProxyAllowed('https://10.0.0.8/', ['10.0.0.8:443']);
+    await assert.rejects(assertProxyAllowed('http://127.0.0.1:3128', ['127.0.0.1:8080']), { code: 'UPSTREAM_NOT_ALLOWED' });
+    await assertProxyAllowed('http://8.8.8.8:3128', []);
+    await assert.rejects(assertProxyAllowed('socks5://8.8.8.8', []), { code: 'INVALID_REFERENCE' });
+  });
+});
+
+describe('a token realm', () => {
+  it('that is not an http(s) URL is refused without dialling anything', async () => {
+    const dispatcher = { dispatch: () => assert.fail('nothing may be dialled') } as unknown as Dispatcher;
+    const auth = new TokenAuthenticator(undefined, dispatcher, { timeoutMs: 1000 });
+    for (const realm of ['file:///etc/passwd', 'gopher://127.0.0.1:6379/_', 'not a url']) {
+      await assert.rejects(auth.onUnauthorized(`Bearer realm="${realm}"`, 'repository:a/b:pull', undefined), { code: 'UNEXPECTED_RESPONSE' }, realm);
+    }
   });
 });
 

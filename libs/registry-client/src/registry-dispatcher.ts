@@ -1,6 +1,7 @@
-import type { Dispatcher, buildConnector as BuildConnector } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { LookupFunction } from 'node:net';
-import { guardedLookup, connectionAllowed } from './address-guard';
+import { guardedConnector, guardedLookup, screenHost, type AddressGuard } from '@ferry/net-guard';
+import { upstreamGuard } from './address-guard';
 import { createProxyRouter } from './proxy-router';
 import { loadAgent, loadBuildConnector, loadProxyAgent, loadRedirectInterceptor } from './undici-parts';
 
@@ -21,31 +22,32 @@ export interface DispatcherOptions {
   /** Connections (hence concurrent requests) per origin: the per-host limit. */
   connectionsPerHost?: number;
   /**
-   * SSRF pinning for an upstream: every direct connection checks the address it is about to
-   * connect to (after DNS, so a name that resolved to a public address when the mirror was
-   * checked cannot be re-pointed at a private one later, and a redirect cannot lead there
-   * either) and refuses loopback, private and link-local addresses unless the host is in
-   * `allowedHosts` (`name` or `name:port`). Connections through a configured proxy are the
-   * proxy's to resolve. Absent: no check (the target registry is the operator's own).
+   * SSRF pinning for an upstream (see `upstreamGuard`): every direct connection, to the registry,
+   * its token realm or a redirect's target, checks the address it is about to connect to (after
+   * DNS, so a name that resolved to a public address when the mirror was checked cannot be
+   * re-pointed at a private one later) and refuses loopback, private and link-local addresses
+   * unless `allowedHosts` admits them. A proxy is checked the same way when it is dialled; what
+   * goes through it is refused only for a forbidden IP literal (names are the proxy's to
+   * resolve). `lookup` replaces DNS (tests). Absent: no check (the target registry is the
+   * operator's own).
    */
   addressGuard?: { allowedHosts: readonly string[]; lookup?: LookupFunction };
 }
 
-type Connector = ReturnType<typeof BuildConnector>;
+const defaultPort = (protocol: string): number => (protocol === 'https:' ? 443 : 80);
 
-/** A connector that applies the address guard on every new connection. */
-function guardedConnector(buildConnector: typeof BuildConnector, tls: Record<string, unknown>, guard: NonNullable<DispatcherOptions['addressGuard']>): Connector {
-  const plain = buildConnector({ ...tls, ...(guard.lookup ? { lookup: guard.lookup } : {}) });
-  const checked = buildConnector({ ...tls, lookup: guardedLookup(guard.lookup) });
-  return (opts, callback) => {
-    const verdict = connectionAllowed(opts.hostname, opts.port, guard.allowedHosts);
-    if (verdict === 'allowed') return plain(opts, callback);
-    if (verdict instanceof Error) {
-      // The connector contract is a callback; a throw here would escape the request's error path.
-      queueMicrotask(() => callback(verdict, null));
-      return;
-    }
-    return checked(opts, callback);
+/**
+ * In front of a proxy: fails a request before it is sent when the proxy itself is refused, or
+ * when its origin is a forbidden IP literal (`https://169.254.169.254/` as a token realm).
+ */
+function screenProxied(proxyRefusal: Error | null, guard: AddressGuard): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const origin = new URL(String(opts.origin));
+    const verdict = proxyRefusal ?? screenHost(origin.hostname, origin.port || defaultPort(origin.protocol), guard);
+    if (!(verdict instanceof Error)) return dispatch(opts, handler);
+    // Composed handlers take the new API; undici's own interceptors fail a request this way.
+    queueMicrotask(() => handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, verdict));
+    return true;
   };
 }
 
@@ -56,7 +58,10 @@ function guardedConnector(buildConnector: typeof BuildConnector, tls: Record<str
  */
 export function createRegistryDispatcher(opts: DispatcherOptions): Dispatcher {
   const tls = { rejectUnauthorized: opts.verifyTls, ...(opts.caBundle ? { ca: opts.caBundle } : {}) };
-  const connect = opts.addressGuard ? guardedConnector(loadBuildConnector(), tls, opts.addressGuard) : tls;
+  const pin = opts.addressGuard;
+  const guard = pin && upstreamGuard(pin.allowedHosts);
+  const buildConnector = loadBuildConnector();
+  const connect = guard ? guardedConnector((lookup) => buildConnector({ ...tls, ...(lookup ? { lookup } : {}) }), guard, pin.lookup) : tls;
   const common = {
     connections: opts.connectionsPerHost ?? 8,
     keepAliveTimeout: 30_000,
@@ -67,10 +72,17 @@ export function createRegistryDispatcher(opts: DispatcherOptions): Dispatcher {
   let base: Dispatcher = direct;
   if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
     const ProxyAgent = loadProxyAgent();
-    const through = (uri: string | null): Dispatcher | null =>
+    const through = (uri: string | null): Dispatcher | null => {
+      if (!uri) return null;
+      const url = new URL(uri);
+      const proxyGuard = pin && upstreamGuard(pin.allowedHosts, 'proxy');
+      const verdict = proxyGuard ? screenHost(url.hostname, url.port || defaultPort(url.protocol), proxyGuard) : 'allowed';
+      const lookup = verdict === 'resolve' ? guardedLookup(proxyGuard!, pin?.lookup) : pin?.lookup;
       // proxyTunnel false: plain http goes as absolute-URI requests (many proxies refuse CONNECT
       // to non-TLS ports); https always goes through a CONNECT tunnel.
-      uri ? new ProxyAgent({ ...common, uri, requestTls: tls, proxyTunnel: false } as ConstructorParameters<typeof ProxyAgent>[0]) : null;
+      const agent = new ProxyAgent({ ...common, uri, requestTls: tls, proxyTls: lookup ? { lookup } : {}, proxyTunnel: false } as ConstructorParameters<typeof ProxyAgent>[0]);
+      return guard ? agent.compose(screenProxied(verdict instanceof Error ? verdict : null, guard)) : agent;
+    };
     base = createProxyRouter({ direct, http: through(proxy.httpProxy), https: through(proxy.httpsProxy), noProxy: proxy.noProxy });
   }
   return base.compose(loadRedirectInterceptor()({ maxRedirections: 5 }));

@@ -18,6 +18,11 @@ interface CachedToken {
  * Answers registry auth challenges: Basic with the credentials, or the Bearer token dance
  * (`realm`, `service`, `scope`) with tokens cached per scope until shortly before they expire.
  * After the first challenge it authenticates new scopes up front, saving a 401 round trip each.
+ *
+ * The realm is a URL the registry chose, so it is dialled through the registry's own dispatcher:
+ * an upstream's realm passes the same address guard as the upstream (`addressGuard`, the
+ * `FERRY_SSRF_ALLOWED_HOSTS` allowlist) and a refused one fails with `UPSTREAM_NOT_ALLOWED`; the
+ * target's dispatcher has no guard, so a target's token service on loopback keeps working.
  */
 export class TokenAuthenticator {
   private scheme: 'none' | 'basic' | 'bearer' | undefined;
@@ -83,7 +88,10 @@ export class TokenAuthenticator {
   }
 
   private async requestToken(scope: string, cacheAs: string): Promise<string> {
-    const url = new URL(this.realm!);
+    const url = URL.canParse(this.realm!) ? new URL(this.realm!) : null;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new RegistryError(RegistryErrorCode.UnexpectedResponse, 'the registry named a token realm that is not an http(s) URL');
+    }
     if (this.service) url.searchParams.set('service', this.service);
     for (const s of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', s);
     const basic = this.basicHeader();
@@ -100,6 +108,8 @@ export class TokenAuthenticator {
         signal: this.opts.signal,
       });
     } catch (error) {
+      // The address guard's refusal is a refusal, not an outage.
+      if (error instanceof RegistryError) throw new RegistryError(error.code, `token service: ${error.message}`, { retryable: error.retryable, cause: error });
       throw new RegistryError(RegistryErrorCode.Unreachable, `token service ${url.host} is unreachable`, { retryable: true, cause: error });
     }
     const text = await res.body.text();

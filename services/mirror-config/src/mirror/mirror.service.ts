@@ -12,7 +12,7 @@ import {
   type MirrorState,
 } from '@ferry/mirror';
 import { MirrorRow } from '@ferry/read-models';
-import { assertUpstreamAllowed } from '@ferry/registry-client';
+import { assertProxyAllowed, assertUpstreamAllowed } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
@@ -135,21 +135,33 @@ export class MirrorService {
     return { draft: parsed.draft, password, ignored: parsed.ignored };
   }
 
-  /** The robot must exist and the upstream must not be an internal address (SSRF). */
+  /**
+   * The robot must exist, and neither the upstream nor the mirror's proxies may be on an internal
+   * address (SSRF) that FERRY_SSRF_ALLOWED_HOSTS does not list. Only what changed is checked.
+   */
   private async checkReferences(draft: MirrorDraft, current: MirrorConfig | null): Promise<void> {
     const problems: FieldProblem[] = [];
     if (draft.robotUsername !== current?.robotUsername && !(await this.robots.exists(draft.robotUsername))) {
       problems.push({ field: 'robot_username', message: `names no robot; create ${draft.robotUsername} first` });
     }
-    if (draft.externalReference !== current?.externalReference) {
+    const allowed = this.config.ssrfAllowedHosts;
+    const proxy = draft.externalRegistryConfig.proxy;
+    const was = current?.externalRegistryConfig.proxy;
+    const checks: Array<[field: string, changed: boolean, check: () => Promise<void>]> = [
+      ['external_reference', draft.externalReference !== current?.externalReference, () => assertUpstreamAllowed(draft.externalReference, allowed)],
+      ['external_registry_config.proxy.http_proxy', !!proxy.httpProxy && proxy.httpProxy !== was?.httpProxy, () => assertProxyAllowed(proxy.httpProxy!, allowed)],
+      ['external_registry_config.proxy.https_proxy', !!proxy.httpsProxy && proxy.httpsProxy !== was?.httpsProxy, () => assertProxyAllowed(proxy.httpsProxy!, allowed)],
+    ];
+    for (const [field, changed, check] of checks) {
+      if (!changed) continue;
       try {
-        await assertUpstreamAllowed(draft.externalReference, this.config.ssrfAllowedHosts);
+        await check();
       } catch (error) {
         const code = (error as { code?: string }).code;
         // A name that does not resolve now may resolve when the run comes; the worker checks again.
-        if (code === 'UPSTREAM_UNREACHABLE') return this.failIfAny(problems);
+        if (code === 'UPSTREAM_UNREACHABLE') continue;
         if (code !== 'UPSTREAM_NOT_ALLOWED' && code !== 'INVALID_REFERENCE') throw error;
-        problems.push({ field: 'external_reference', message: (error as Error).message });
+        problems.push({ field, message: (error as Error).message });
       }
     }
     this.failIfAny(problems);
