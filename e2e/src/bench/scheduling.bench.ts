@@ -4,57 +4,17 @@
  * `MirrorStarted` (p50/p99) and runs completed per second with 1, 2 and 4 sync-worker processes,
  * and what one scheduler tick costs over 10,000 mirrors. Writes its section of docs/benchmarks.md.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
 import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
+import { eventsSince, inParallel, percentile, writeSection } from './bench-kit';
 
 const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
 const DUE = Number(process.env.BENCH_DUE ?? 1_000);
 const WORKER_COUNTS = [1, 2, 4];
-const ROOT = join(__dirname, '..', '..', '..');
-
-const SECTION_START = '<!-- scheduling-benchmark: written by e2e/src/bench/scheduling.bench.ts -->';
-const SECTION_END = '<!-- /scheduling-benchmark -->';
-
-/** Replaces this benchmark's section of the benchmarks page (or adds it), leaving the rest. */
-function writeSection(path: string, section: string): void {
-  const page = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const block = `${SECTION_START}\n${section}${SECTION_END}\n`;
-  const start = page.indexOf(SECTION_START);
-  const end = page.indexOf(SECTION_END);
-  const next = start >= 0 && end > start ? page.slice(0, start) + block + page.slice(end + SECTION_END.length + 1) : `${page.trimEnd()}\n\n${block}`;
-  writeFileSync(path, next);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
-
-async function eventsSince(store: EventStore, from: number): Promise<StoredEvent[]> {
-  const head = await store.headPosition();
-  const out: StoredEvent[] = [];
-  if (head < from) return out;
-  const stop = new AbortController();
-  for await (const e of store.follow(from, stop.signal)) {
-    out.push(e);
-    if (e.position >= head) break;
-  }
-  stop.abort();
-  return out;
-}
 
 async function main(): Promise<void> {
   const [upstream, target, db] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase()]);
@@ -91,6 +51,9 @@ async function main(): Promise<void> {
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
       FERRY_LOG_LEVEL: 'warn',
       FERRY_UPSTREAM_HOST_LIMIT: '64',
+      // The bench's mirrors have no robot: the (open) target takes fixed credentials instead.
+      FERRY_TARGET_USERNAME: 'bench',
+      FERRY_TARGET_PASSWORD: 'bench',
     });
     await ferry.stop('sync-worker');
     await ferry.stop('notifier');
@@ -166,7 +129,7 @@ async function main(): Promise<void> {
       ...lines,
       '',
     ].join('\n');
-    writeSection(join(ROOT, 'docs', 'benchmarks.md'), doc);
+    writeSection('scheduling-benchmark', 'e2e/src/bench/scheduling.bench.ts', doc);
     process.stdout.write(doc);
   } finally {
     await ferry?.stopAll();

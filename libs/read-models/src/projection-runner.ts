@@ -86,6 +86,8 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly group: ProjectionGroup,
     private readonly logger?: ProjectionLogger,
+    /** Most events applied in one transaction (1: a transaction per event). */
+    private readonly maxBatch = MAX_BATCH,
   ) {}
 
   get name(): string {
@@ -171,7 +173,7 @@ export class ProjectionRunner {
       try {
         const from = (await this.checkpoint()) + 1;
         this.advance(from - 1);
-        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), MAX_BATCH)) {
+        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch)) {
           current = batch[0];
           try {
             await this.applyBatch(batch);

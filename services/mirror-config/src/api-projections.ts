@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
 import { apiReadModels, ProjectionRunner } from '@ferry/read-models';
 import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import type { MirrorConfigServiceConfig } from './config';
+import { SERVICE_CONFIG } from './tokens';
 
 /** Keeps the API's read models following the event log while the service runs. */
 @Injectable()
@@ -10,9 +12,9 @@ export class ApiProjections implements OnApplicationBootstrap, OnApplicationShut
   readonly runner: ProjectionRunner;
   private readonly task: BackgroundTask;
 
-  constructor(@Inject(DATA_SOURCE) dataSource: DataSource, @Inject(EVENT_STORE) store: EventStore) {
+  constructor(@Inject(DATA_SOURCE) dataSource: DataSource, @Inject(EVENT_STORE) store: EventStore, @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig) {
     const logger = new Logger('projections');
-    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, { error: (m, e) => logger.error(`${m}: ${(e as Error)?.stack ?? e}`) });
+    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, { error: (m, e) => logger.error(`${m}: ${(e as Error)?.stack ?? e}`) }, config.projectionBatch);
     this.task = new BackgroundTask('api projections', (signal) => this.runner.run(signal));
   }
 

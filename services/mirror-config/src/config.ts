@@ -19,6 +19,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   bootstrapAdmin: { username: string; password: string; token: string | undefined } | undefined;
   /** Single sign-on for automation: bearer JWTs of this OpenID Connect issuer. */
   oidc: { issuer: string; audience: string; usernameClaim: string } | undefined;
+  /** Most events the API's projections apply in one transaction. */
+  projectionBatch: number;
   /** The target registry's token service (`/v2/auth`); absent without a signing key. */
   registryTokens: RegistryTokenSettings | undefined;
 }
@@ -49,6 +51,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdmin: readBootstrapAdmin(reader),
     oidc: readOidc(reader),
     registryTokens: readRegistryTokens(reader),
+    projectionBatch: reader.integer('FERRY_PROJECTION_BATCH', 200, 1, 10_000),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];
