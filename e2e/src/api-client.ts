@@ -92,6 +92,16 @@ export async function syncNowAndWait(api: Api, mirrorPath: string, timeoutMs = 6
   );
 }
 
+/** Waits until the current run of `repo`'s mirror has been started by a worker; returns the run and its worker (`host/pid`). */
+export async function runningRun(api: Api, repo: string): Promise<{ runId: string; worker: string }> {
+  return eventually(async () => {
+    const m = (await api('GET', `/repository/${repo}/mirror`)).json;
+    if (!m.current_run_id) return undefined;
+    const run = (await api('GET', `/repository/${repo}/mirror/runs/${m.current_run_id}`)).json;
+    return run.status === 'running' && run.worker ? { runId: run.run_id as string, worker: run.worker as string } : undefined;
+  }, 30_000, `${repo} to be running`);
+}
+
 /**
  * The body of a mirror that runs only when asked (sync-now): its start date is decades away.
  * `extra` adds or replaces fields (credentials, another interval).

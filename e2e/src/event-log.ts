@@ -2,9 +2,9 @@ import { EventStore } from '@ferry/event-store';
 import type { StoredEvent } from '@ferry/contracts';
 import { TEST_NATS_URL } from '@ferry/testing';
 
-/** Every event a test's Ferry stored so far, oldest first. */
-export async function readEventLog(names: { stream: string; subjectPrefix: string }): Promise<StoredEvent[]> {
-  const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
+/** Every event a test's Ferry stored so far, oldest first (from the shared NATS, or the servers `natsUrl` lists). */
+export async function readEventLog(names: { stream: string; subjectPrefix: string }, natsUrl = TEST_NATS_URL): Promise<StoredEvent[]> {
+  const store = await EventStore.connect({ natsUrl, ...names });
   try {
     const head = await store.headPosition();
     const events: StoredEvent[] = [];

@@ -2,8 +2,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EventStore } from '@ferry/event-store';
-import type { StoredEvent } from '@ferry/contracts';
 import {
   createTestDatabase,
   eventually,
@@ -19,29 +17,10 @@ import {
 } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { readEventLog } from './event-log';
 import { startReceiver, type Receiver } from './receivers';
 
 const MiB = 1024 * 1024;
-
-/** Every event of the stream, read through whichever nodes are up. */
-async function readAll(urls: string, names: { stream: string; subjectPrefix: string }): Promise<StoredEvent[]> {
-  const store = await EventStore.connect({ natsUrl: urls, ...names, replicas: 3 });
-  try {
-    const head = await store.headPosition();
-    const events: StoredEvent[] = [];
-    const stop = new AbortController();
-    if (head > 0) {
-      for await (const event of store.follow(1, stop.signal)) {
-        events.push(event);
-        if (event.position >= head) break;
-      }
-    }
-    stop.abort();
-    return events;
-  } finally {
-    await store.close();
-  }
-}
 
 describe('Ferry on a three-node NATS cluster', () => {
   const names = testEventLogNames();
@@ -91,7 +70,7 @@ describe('Ferry on a three-node NATS cluster', () => {
     slow.setBytesPerSecond(512 * 1024);
     assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
     await eventually(async () => ((await api('GET', mirror)).json.sync_status === 'SYNCING' ? true : undefined), 30_000, 'the run to start');
-    const before = await readAll(cluster.urls, names);
+    const before = await readEventLog(names, cluster.urls);
     const nc = await connect({ servers: cluster.urls.split(',') });
     const leader = (await (await jetstreamManager(nc)).streams.info(names.stream)).cluster?.leader;
     await nc.close();
@@ -108,7 +87,7 @@ describe('Ferry on a three-node NATS cluster', () => {
       'the run to end',
     );
     assert.equal(view.sync_status, 'SUCCESS', ferry.output().slice(-3000));
-    const after = await readAll(cluster.urls, names);
+    const after = await readEventLog(names, cluster.urls);
     // Everything acknowledged before the leader went is still there, in order.
     assert.deepEqual(after.slice(0, before.length).map((e) => e.id), before.map((e) => e.id));
     const terminal = after.filter((e) => ['MirrorSucceeded', 'MirrorFailed', 'MirrorCancelled'].includes(e.type));

@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventStore } from '@ferry/event-store';
 import type { StoredEvent } from '@ferry/contracts';
 import {
   createTestDatabase,
@@ -18,28 +17,10 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, type Api } from './api-client';
+import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
-
-async function eventsOf(natsUrl: string, names: { stream: string; subjectPrefix: string }): Promise<StoredEvent[]> {
-  const store = await EventStore.connect({ natsUrl, ...names });
-  try {
-    const head = await store.headPosition();
-    const events: StoredEvent[] = [];
-    const stop = new AbortController();
-    if (head > 0) {
-      for await (const event of store.follow(1, stop.signal)) {
-        events.push(event);
-        if (event.position >= head) break;
-      }
-    }
-    stop.abort();
-    return events;
-  } finally {
-    await store.close();
-  }
-}
 
 /** Starts a sync-now of a big image behind a slow upstream and waits until the run is copying. */
 async function startSlowRun(api: Api, mirror: string): Promise<void> {
@@ -126,7 +107,7 @@ describe('outages end, Ferry does not', () => {
       await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after NATS is back');
       assert.ok(Date.now() - back < 30_000);
       assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
-      assertOneRun(await eventsOf(nats.url, names));
+      assertOneRun(await readEventLog(names, nats.url));
       assert.deepEqual(await tagDigests(target, 'natsout/app'), await tagDigests(upstream, 'big/app'));
       // Commands work again.
       assert.equal((await api('PUT', mirror, { sync_interval: 7200 })).status, 200);
@@ -150,9 +131,7 @@ describe('outages end, Ferry does not', () => {
     after(async () => {
       await ferry?.stopAll();
       await postgres?.destroy();
-      const store = await EventStore.connect({ natsUrl: ferry.env.NATS_URL!, ...names }).catch(() => null);
-      await store?.destroyStream();
-      await store?.close();
+      await destroyEventLog(names);
     });
 
     it('finishes the run once, loses and doubles nothing, and answers again within seconds of Postgres\'s return', async () => {
@@ -173,7 +152,7 @@ describe('outages end, Ferry does not', () => {
       await eventually(async () => ((await api('GET', mirror)).status === 200 ? true : undefined), 30_000, 'the API after Postgres is back');
       assert.ok(Date.now() - back < 30_000);
       assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
-      assertOneRun(await eventsOf(ferry.env.NATS_URL!, names));
+      assertOneRun(await readEventLog(names, ferry.env.NATS_URL!));
       assert.deepEqual(await tagDigests(target, 'pgout/app'), await tagDigests(upstream, 'big/app'));
       await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after Postgres is back');
     });

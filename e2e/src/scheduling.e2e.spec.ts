@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { destroyEventLog, readEventLog } from './event-log';
-import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, runningRun } from './api-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
@@ -48,15 +48,7 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
   const mirror = async (repo: string) => (await api('GET', `/repository/${repo}/mirror`)).json;
   const runs = async (repo: string): Promise<Run[]> => (await api('GET', `/repository/${repo}/mirror/runs`)).json.runs;
 
-  /** Waits until the mirror's current run has been started by a worker; returns the run and its worker. */
-  async function runningOn(repo: string): Promise<{ runId: string; worker: string }> {
-    return eventually(async () => {
-      const m = await mirror(repo);
-      if (!m.current_run_id) return undefined;
-      const run = (await api('GET', `/repository/${repo}/mirror/runs/${m.current_run_id}`)).json;
-      return run.status === 'running' && run.worker ? { runId: run.run_id as string, worker: run.worker as string } : undefined;
-    }, 30_000, `${repo} to be running`);
-  }
+  const runningOn = (repo: string) => runningRun(api, repo);
 
   async function finished(repo: string, status: string[] = ['SUCCESS']): Promise<any> {
     return eventually(async () => {
@@ -198,6 +190,27 @@ describe('runs that never wedge: leases, cancel, two schedulers, four workers, r
     const [only] = await runs('fleet/missing');
     assert.ok(only?.error, 'the run names its error');
     assert.ok(Date.parse(failed.sync_start_date) > Date.now() + 60_000, `a permanent failure is not retried early (${only?.error?.code})`);
+  });
+
+  it('fails a run whose only failures are refusals (UNSIGNED_IMAGE) without retrying it before the next interval', async () => {
+    await createMirror('fleet/unsigned', `${upstream.host}/small/app-1`, {
+      signature_policy: 'require',
+      external_registry_config: { verify_tls: false, unsigned_images: false },
+    });
+    assert.equal((await api('POST', '/repository/fleet/unsigned/mirror/sync-now')).status, 204);
+    const failed = await finished('fleet/unsigned', ['FAIL']);
+    const [only] = await runs('fleet/unsigned');
+    assert.equal(only?.error?.code, 'TAGS_FAILED');
+    assert.match(only?.error?.message ?? '', /UNSIGNED_IMAGE/);
+    const events = (await readEventLog(names)).filter((e) => (e.data as { mirrorId?: string }).mirrorId === 'fleet/unsigned');
+    const tagFailed = events.find((e) => e.type === 'MirrorTagFailed')?.data as { error: { code: string }; retryable?: boolean } | undefined;
+    assert.deepEqual([tagFailed?.error.code, tagFailed?.retryable], ['UNSIGNED_IMAGE', false], 'the tag event keeps the engine\'s retryable');
+    assert.equal((events.find((e) => e.type === 'MirrorFailed')?.data as { retryable: boolean }).retryable, false);
+    assert.equal(failed.sync_retries_remaining, 3, 'no retry was spent');
+    assert.ok(Date.parse(failed.sync_start_date) > Date.now() + 60_000, 'the next run waits for the interval');
+    // A retry would come after 1 to 2 s (base 2 s): none comes.
+    await new Promise((r) => setTimeout(r, 4_000));
+    assert.equal((await runs('fleet/unsigned')).length, 1, 'not retried');
   });
 
   it('refuses interval 0 and negative intervals with a 400', async () => {

@@ -21,7 +21,11 @@ import { currentTraceContext } from './trace-context';
 export interface EventStoreOptions {
   /** One NATS URL, or several separated by commas (the nodes of a cluster). */
   natsUrl: string;
-  /** Copies JetStream keeps of the stream (1, or 3 on a three-node cluster); default 1. */
+  /**
+   * Copies JetStream keeps of the stream (1, or 3 on a three-node cluster). Given, an existing
+   * stream is moved to it; absent, a new stream gets 1 and an existing one is left as it is
+   * (so a tool that only reads never changes a deployment's stream).
+   */
   replicas?: number;
   /** JetStream stream name, e.g. `FERRY_EVENTS`; tests use their own. */
   stream: string;
@@ -107,7 +111,7 @@ export class EventStore {
       waitOnFirstConnect: true,
     });
     const jsm = await jetstreamManager(connection);
-    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, replicas: 1, publishPatienceMs: 15_000, ...options });
+    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, publishPatienceMs: 15_000, ...options, replicas: options.replicas ?? 0 });
     await store.ensureStream();
     return store;
   }
@@ -123,12 +127,12 @@ export class EventStore {
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       duplicate_window: this.options.duplicateWindowMs * 1_000_000,
-      num_replicas: this.options.replicas,
+      num_replicas: this.options.replicas || 1,
     };
     try {
       const info = await this.jsm.streams.info(this.options.stream);
       // FERRY_STREAM_REPLICAS raised (or lowered) on an existing stream: JetStream moves it.
-      if (info.config.num_replicas !== this.options.replicas) await this.jsm.streams.update(this.options.stream, { num_replicas: this.options.replicas });
+      if (this.options.replicas && info.config.num_replicas !== this.options.replicas) await this.jsm.streams.update(this.options.stream, { num_replicas: this.options.replicas });
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
       try {
