@@ -1,25 +1,96 @@
 // `npm start`: installs and builds on first use, makes sure Postgres, NATS (JetStream) and a target
 // registry answer (starting local ones where it can), then runs Ferry's four services as separate
-// processes until Ctrl-C.
+// processes until Ctrl-C, SIGTERM or SIGHUP (or until the npm that started it goes away). Stopping
+// stops the services first (a sync-worker hands its runs back over NATS), then the nats-server and
+// docker-registry it started, each given a bounded time before it is killed; a Postgres it started
+// is stopped with pg_ctl. It stops only processes it started, by their pids.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureBuilt, onPath, root } from './toolchain.mjs';
 
-const state = join(root, '.ferry');
+/** Keys, credentials and local data (FERRY_STATE_DIR, default `.ferry/` in the checkout). */
+const state = process.env.FERRY_STATE_DIR ? resolve(process.env.FERRY_STATE_DIR) : join(root, '.ferry');
 mkdirSync(state, { recursive: true });
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+/** A service gets this long to stop (it gives itself 10 s), nats-server and docker-registry 5 s; then SIGKILL. */
+const SERVICE_GRACE_MS = 15_000;
+const INFRA_GRACE_MS = 5_000;
+/**
+ * `{ name, child, infra, exited }` for every process started here (infra: nats-server or
+ * docker-registry; exited: resolves once it has exited, or could not start).
+ */
 const children = [];
+let stopping = false;
+
+// A closed terminal must not crash us mid-stop with EIO/EPIPE on a write.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 function log(message) {
   console.log(`ferry: ${message}`);
 }
 
+const running = ({ child }) => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+
+/** Reports and stops; before anything was started it exits at once, as the callers expect of it. */
 function fail(message) {
   console.error(`ferry: ${message}`);
-  for (const child of children) child.kill('SIGTERM');
-  process.exit(1);
+  if (!children.some(running)) process.exit(1);
+  void stopAll(null, 1);
+  return new Promise(() => undefined);
+}
+
+/** SIGTERM to each process of `group`, SIGKILL to those still there after `graceMs`; resolves when all have exited. */
+async function stopGroup(group, graceMs) {
+  const live = group.filter(running);
+  const exited = Promise.all(live.map((entry) => entry.exited));
+  for (const { child } of live) child.kill('SIGTERM');
+  let timer;
+  const inTime = await Promise.race([exited.then(() => true), new Promise((r) => (timer = setTimeout(r, graceMs, false)))]);
+  clearTimeout(timer);
+  if (inTime) return;
+  for (const entry of live.filter(running)) {
+    log(`${entry.name} (pid ${entry.child.pid}) did not stop within ${graceMs / 1000} s: killing it`);
+    entry.child.kill('SIGKILL');
+  }
+  await exited;
+}
+
+/** Stops the services, then the nats-server and docker-registry they used, then exits (`reason`: what to log, if anything). */
+async function stopAll(reason, code = 0) {
+  if (stopping) return;
+  stopping = true;
+  if (reason) log(`${reason}: stopping`);
+  await stopGroup(children.filter((c) => !c.infra), SERVICE_GRACE_MS);
+  await stopGroup(children.filter((c) => c.infra), INFRA_GRACE_MS);
+  process.exit(code);
+}
+
+for (const signal of STOP_SIGNALS) process.on(signal, () => void stopAll(signal));
+// npm forwards SIGTERM and SIGINT to us but dies of SIGHUP (or SIGKILL) alone: stop when it has gone.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void stopAll(`the parent process ${parent} exited`), 1000).unref();
+
+/**
+ * Starts a child and follows it: its output goes to ours, prefixed with its name; its unexpected
+ * exit stops everything. nats-server and docker-registry get their own process group, so a Ctrl-C
+ * at the terminal reaches them only through us, after the services have stopped.
+ */
+function startChild(name, cmd, args, { infra = false, env = process.env } = {}) {
+  if (stopping) return null;
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: infra });
+  child.stdout.on('data', (d) => process.stdout.write(prefix(name, d)));
+  child.stderr.on('data', (d) => process.stdout.write(prefix(name, d)));
+  child.on('error', (error) => void fail(`${name} could not start: ${error.message}`));
+  child.on('exit', (code, signal) => {
+    if (!stopping) void fail(`${name} exited (${signal ?? code}); stopping the others`);
+  });
+  const exited = new Promise((r) => child.once('exit', r).once('error', r));
+  children.push({ name, child, infra, exited });
+  return child;
 }
 
 function answers(host, port, timeoutMs = 1000) {
@@ -36,18 +107,7 @@ async function waitFor(host, port, what, seconds = 30) {
     if (await answers(host, port, 200)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  fail(`${what} did not start listening on ${host}:${port}`);
-}
-
-function background(name, cmd, args) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => process.stdout.write(prefix(name, d)));
-  child.stderr.on('data', (d) => process.stdout.write(prefix(name, d)));
-  child.on('exit', (code, signal) => {
-    if (!stopping) fail(`${name} exited (${signal ?? code})`);
-  });
-  children.push(child);
-  return child;
+  return fail(`${what} did not start listening on ${host}:${port}`);
 }
 
 function prefix(name, data) {
@@ -116,10 +176,10 @@ async function ensureNats(url) {
   const port = Number(u.port || 4222);
   if (await answers(host, port)) return;
   if (!onPath('nats-server')) {
-    fail(`NATS does not answer at ${host}:${port}. Set NATS_URL to a server with JetStream, or install nats-server (Debian: apt-get install -y nats-server) so Ferry can start its own.`);
+    return fail(`NATS does not answer at ${host}:${port}. Set NATS_URL to a server with JetStream, or install nats-server (Debian: apt-get install -y nats-server) so Ferry can start its own.`);
   }
   log(`starting nats-server with JetStream on ${host}:${port}`);
-  background('nats', 'nats-server', ['-a', host, '-p', String(port), '-js', '-sd', join(state, 'nats')]);
+  startChild('nats', 'nats-server', ['-a', host, '-p', String(port), '-js', '-sd', join(state, 'nats')], { infra: true });
   await waitFor(host, port, 'nats-server');
 }
 
@@ -155,7 +215,7 @@ async function ensureRegistry(url, auth) {
   if (await answers(host, port)) return;
   const local = host === '127.0.0.1' || host === 'localhost';
   if (!local || !onPath('docker-registry')) {
-    fail(`the target registry does not answer at ${url}. Set FERRY_TARGET_REGISTRY to your registry, or install docker-registry (Debian: apt-get install -y docker-registry) so Ferry can start a local one.`);
+    return fail(`the target registry does not answer at ${url}. Set FERRY_TARGET_REGISTRY to your registry, or install docker-registry (Debian: apt-get install -y docker-registry) so Ferry can start a local one.`);
   }
   const dir = join(state, 'registry');
   mkdirSync(join(dir, 'data'), { recursive: true });
@@ -173,7 +233,7 @@ async function ensureRegistry(url, auth) {
     ].join('\n'),
   );
   log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')}; tokens from ${auth.realm})`);
-  background('registry', 'docker-registry', ['serve', config]);
+  startChild('registry', 'docker-registry', ['serve', config], { infra: true });
   await waitFor(host, port, 'docker-registry');
 }
 
@@ -220,16 +280,6 @@ function bootstrapAdmin() {
   return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: password, FERRY_BOOTSTRAP_ADMIN_TOKEN: token };
 }
 
-let stopping = false;
-function stopAll(signal) {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: stopping`);
-  for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(0), 6000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(() => process.exit(0));
-}
-
 ensureBuilt();
 const env = {
   ...process.env,
@@ -252,15 +302,7 @@ await ensurePostgres(env.DATABASE_URL);
 await ensureNats(env.NATS_URL);
 await ensureRegistry(env.FERRY_TARGET_REGISTRY, registryAuth);
 
-process.on('SIGINT', () => stopAll('SIGINT'));
-process.on('SIGTERM', () => stopAll('SIGTERM'));
 for (const service of ['mirror-config', 'scheduler', 'sync-worker', 'notifier']) {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'services', service, 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => process.stdout.write(prefix(service, d)));
-  child.stderr.on('data', (d) => process.stdout.write(prefix(service, d)));
-  child.on('exit', (code, signal) => {
-    if (!stopping) fail(`${service} exited (${signal ?? code}); stopping the others`);
-  });
-  children.push(child);
+  startChild(service, process.execPath, ['--enable-source-maps', join(root, 'services', service, 'dist', 'main.js')], { env });
 }
-log(`API on http://${env.FERRY_API_HOST ?? '127.0.0.1'}:${env.FERRY_API_PORT ?? 8080}  (Ctrl-C stops everything)`);
+if (!stopping) log(`API on http://${env.FERRY_API_HOST ?? '127.0.0.1'}:${env.FERRY_API_PORT ?? 8080}  (Ctrl-C stops everything)`);

@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need before they can run: npm packages, a build, and the
 // registry tools the tests and the benchmark drive. Each step is skipped when already done.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,8 +42,38 @@ export function ensureRegistryTools() {
   const apt = (args) => (cmd ? run(cmd, [...pre, 'apt-get', ...args], { env: aptEnv }) : run('apt-get', args, { env: aptEnv }));
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', 'docker-registry', 'skopeo']);
-  // Debian's package starts a registry on :5000 where it can; Ferry's tests start their own.
-  spawnSync('sh', ['-c', 'pkill -x docker-registry || true'], { stdio: 'ignore' });
+  // Debian's package starts a registry on :5000 where it can; Ferry's tests start their own (on
+  // free ports), and `npm start` one of its own on :5000, so stop that one, and only that one.
+  if (missing.includes('docker-registry')) {
+    const pid = packageRegistryPid();
+    if (pid !== null) spawnSync(cmd ?? 'kill', cmd ? [...pre, 'kill', String(pid)] : [String(pid)], { stdio: 'ignore' });
+  }
+}
+
+/**
+ * The pid of the registry Debian's package started: from its init script's pidfile, or systemd's
+ * record of its unit, and only if that process is serving the package's own config. Null if none.
+ */
+function packageRegistryPid() {
+  const candidates = [];
+  try {
+    candidates.push(readFileSync('/run/docker-registry.pid', 'utf8').trim());
+  } catch {
+    // No pidfile: not started by the init script.
+  }
+  if (existsSync('/run/systemd/system')) {
+    const r = spawnSync('systemctl', ['show', '--property=MainPID', '--value', 'docker-registry'], { encoding: 'utf8' });
+    if (r.status === 0) candidates.push(r.stdout.trim());
+  }
+  for (const pid of candidates) {
+    if (!/^[1-9][0-9]*$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('/etc/docker/registry/config.yml')) return Number(pid);
+    } catch {
+      // Gone already.
+    }
+  }
+  return null;
 }
 
 

@@ -33,6 +33,8 @@ describe('Ferry on a three-node NATS cluster', () => {
   let hooks: Receiver;
   const api = apiClient(() => ferry);
   const mirror = '/repository/cluster/app/mirror';
+  /** The log as a client reads it, retried while the cluster elects a new stream leader. */
+  const readLog = () => eventually(() => readEventLog(names, cluster.urls).catch(() => undefined), 30_000, 'the log to be readable');
 
   before(async () => {
     [cluster, upstream, target, db, hooks] = await Promise.all([startNatsCluster(), startRegistry(), startRegistry(), createTestDatabase(), startReceiver()]);
@@ -70,7 +72,7 @@ describe('Ferry on a three-node NATS cluster', () => {
     slow.setBytesPerSecond(512 * 1024);
     assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
     await eventually(async () => ((await api('GET', mirror)).json.sync_status === 'SYNCING' ? true : undefined), 30_000, 'the run to start');
-    const before = await readEventLog(names, cluster.urls);
+    const before = await readLog();
     const nc = await connect({ servers: cluster.urls.split(',') });
     const leader = (await (await jetstreamManager(nc)).streams.info(names.stream)).cluster?.leader;
     await nc.close();
@@ -85,9 +87,13 @@ describe('Ferry on a three-node NATS cluster', () => {
       },
       120_000,
       'the run to end',
-    );
+    ).catch(async (error: Error) => {
+      const log = (await readLog()).slice(-15).map((e) => `${e.position} ${e.type}`).join(', ');
+      const ready = await (await fetch(`${ferry.apiUrl}/readyz`)).text();
+      assert.fail(`${error.message}: ${JSON.stringify((await api('GET', mirror)).json)}\nlog: ${log}\nreadyz: ${ready}\n${ferry.output().split('\n').filter((l) => /ERROR|WARN|error/i.test(l)).slice(-30).join('\n')}`);
+    });
     assert.equal(view.sync_status, 'SUCCESS', ferry.output().slice(-3000));
-    const after = await readEventLog(names, cluster.urls);
+    const after = await readLog();
     // Everything acknowledged before the leader went is still there, in order.
     assert.deepEqual(after.slice(0, before.length).map((e) => e.id), before.map((e) => e.id));
     const terminal = after.filter((e) => ['MirrorSucceeded', 'MirrorFailed', 'MirrorCancelled'].includes(e.type));

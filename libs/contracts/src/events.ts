@@ -53,6 +53,14 @@ export type MirrorLeaseRenewed = Event<
   'MirrorLeaseRenewed',
   { mirrorId: string; runId: string; fencingToken: number; leaseExpiresAt: string }
 >;
+/**
+ * A stopping worker gave its run back: the lease ends at `leaseExpiresAt` (when it was given back),
+ * so the run is due at once and another worker resumes it instead of waiting the lease out.
+ */
+export type MirrorLeaseReleased = Event<
+  'MirrorLeaseReleased',
+  { mirrorId: string; runId: string; fencingToken: number; leaseExpiresAt: string }
+>;
 export type MirrorStarted = Event<
   'MirrorStarted',
   {
@@ -101,6 +109,7 @@ export type MirrorEvent =
   | MirrorSyncNowRequested
   | MirrorRunScheduled
   | MirrorLeaseRenewed
+  | MirrorLeaseReleased
   | MirrorStarted
   | MirrorRunResumed
   | MirrorSucceeded
@@ -125,7 +134,8 @@ export type MirrorTagSynced = Event<
     copyProfile?: string;
   }
 >;
-export type MirrorTagFailed = Event<'MirrorTagFailed', { mirrorId: string; runId: string; tag: string; error: RunError }>;
+/** `retryable`: whether a later run may copy the tag (false for a refusal such as UNSIGNED_IMAGE); absent on older events. */
+export type MirrorTagFailed = Event<'MirrorTagFailed', { mirrorId: string; runId: string; tag: string; error: RunError; retryable?: boolean }>;
 export type MirrorTagDeleted = Event<'MirrorTagDeleted', { mirrorId: string; runId: string; tag: string; digest: string | null }>;
 /**
  * A failed run with rollback put the tag back as it was before the run: `digest` (and its media

@@ -209,6 +209,27 @@ export class EventStore {
    * the sequence to expect next. A subject with nothing new costs one request.
    */
   async read(subject: string, afterSequence = 0): Promise<SubjectHistory> {
+    return this.patiently(() => this.readOnce(subject, afterSequence));
+  }
+
+  /**
+   * Runs a read again while JetStream is briefly away (a reconnect, a stream leader being
+   * elected on a cluster) for up to the store's patience; an answer JetStream gives (an API
+   * error such as "no such stream") is final.
+   */
+  private async patiently<T>(read: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.options.publishPatienceMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (error instanceof JetStreamApiError || Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async readOnce(subject: string, afterSequence: number): Promise<SubjectHistory> {
     const last = await this.lastSequenceOf(subject);
     if (last <= afterSequence) return { events: [], lastSequence: last };
     const events: StoredEvent[] = [];
@@ -243,7 +264,7 @@ export class EventStore {
 
   /** The newest position in the whole stream (0 when empty). */
   async headPosition(): Promise<number> {
-    const info = await this.jsm.streams.info(this.options.stream);
+    const info = await this.patiently(() => this.jsm.streams.info(this.options.stream));
     return info.state.last_seq;
   }
 

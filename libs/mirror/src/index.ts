@@ -1,6 +1,7 @@
 export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-patterns';
 export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
+export { runOutcome, type RunFacts, type RunFailure, type RunVerdict } from './run-outcome';
 export {
   mirrorDecider,
   decideMirror,

@@ -48,6 +48,8 @@ export type MirrorCommand =
   | { kind: 'schedule-run'; runId: string; now: Date; leaseSeconds: number }
   | { kind: 'start-run'; runId: string; fencingToken: number; worker: string }
   | { kind: 'renew-lease'; runId: string; fencingToken: number; now: Date; leaseSeconds: number }
+  /** A stopping worker gives its run back: it is due at once, for another worker to resume. */
+  | { kind: 'release-lease'; runId: string; fencingToken: number; now: Date }
   | {
       kind: 'complete-run';
       runId: string;
@@ -189,6 +191,12 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
       const leaseExpiresAt = new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString();
       return [{ type: 'MirrorLeaseRenewed', data: { mirrorId, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt } }];
     }
+    case 'release-lease': {
+      const { mirrorId } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      const leaseExpiresAt = command.now.toISOString();
+      return [{ type: 'MirrorLeaseReleased', data: { mirrorId, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt } }];
+    }
     case 'complete-run': {
       const { mirrorId, config } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
@@ -268,6 +276,7 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
         },
       };
     case 'MirrorLeaseRenewed':
+    case 'MirrorLeaseReleased':
       return { ...state, run: state.run && { ...state.run, leaseExpiresAt: event.data.leaseExpiresAt } };
     case 'MirrorStarted':
       return {

@@ -127,6 +127,40 @@ describe('a started run taken over after its lease expired', () => {
   });
 });
 
+describe('a run given back by a stopping worker', () => {
+  const started: NewEvent<MirrorEvent> = { type: 'MirrorStarted', data: { mirrorId: 'ns/repo', runId: 'r1', trigger: 'schedule', externalReference: 'x', fencingToken: 1, worker: 'w/1' } };
+  const release: MirrorCommand = { kind: 'release-lease', runId: 'r1', fencingToken: 1, now: at(20) };
+  it('ends the lease when it is given back', () => {
+    const [event] = given(created, scheduled(1, 600), started).when(release);
+    assert.equal(event?.type, 'MirrorLeaseReleased');
+    assert.deepEqual(event?.data, { mirrorId: 'ns/repo', runId: 'r1', fencingToken: 1, leaseExpiresAt: at(20).toISOString() });
+  });
+  it('is due at once, long before the lease would have expired, and still shows SYNCING', () => {
+    const held = given(created, scheduled(1, 600), started);
+    const after = evolveMirror(held.state, held.when(release)[0] as MirrorEvent);
+    assert.equal(isDue(held.state, at(20)), false);
+    assert.equal(isDue(after, at(20)), true);
+    assert.equal(after.status, MirrorStatus.Syncing);
+  });
+  it('is reassigned as the same run under a new token, and resumed by the next worker', () => {
+    const held = given(created, scheduled(1, 600), started);
+    const released = held.when(release)[0]!;
+    const [reassigned] = given(created, scheduled(1, 600), started, released).when({ kind: 'schedule-run', runId: 'r2', now: at(21), leaseSeconds: 60 });
+    assert.deepEqual([(reassigned?.data as { runId: string }).runId, (reassigned?.data as { fencingToken: number }).fencingToken], ['r1', 2]);
+    const [resumed] = given(created, scheduled(1, 600), started, released, reassigned!).when({ kind: 'start-run', runId: 'r1', fencingToken: 2, worker: 'w/2' });
+    assert.equal(resumed?.type, 'MirrorRunResumed');
+  });
+  it('keeps a cancel asked for before it was given back', () => {
+    const held = given(created, scheduled(1, 600), started, { type: 'MirrorCancelRequested', data: { mirrorId: 'ns/repo', runId: 'r1' } });
+    const after = evolveMirror(held.state, held.when(release)[0] as MirrorEvent);
+    assert.equal(after.run?.cancelRequested, true);
+  });
+  it('can be given back only by the worker holding it', () => {
+    assert.throws(() => given(created, scheduled(1, 60), started, scheduled(2, 120)).when(release), { code: 'STALE_RUN' });
+    assert.throws(() => given(created).when(release), { code: 'STALE_RUN' });
+  });
+});
+
 describe('cancel with nothing to cancel', () => {
   it('is refused', () => {
     assert.throws(() => given(created).when({ kind: 'cancel', now: T0 }), { code: 'NOTHING_TO_CANCEL' });

@@ -30,6 +30,13 @@ export interface ProjectionFailure {
   attempts: number;
 }
 
+/**
+ * How often a following projection checks that it still moves while the log is ahead of it: a
+ * subscription can go quiet without an error (seen when a cluster's stream leader died), and a
+ * projection that stopped moving is restarted from its checkpoint.
+ */
+const STALL_CHECK_MS = 5_000;
+
 /** Most events applied in one transaction. */
 const MAX_BATCH = 200;
 
@@ -170,6 +177,7 @@ export class ProjectionRunner {
       const attempt = new AbortController();
       const stop = () => attempt.abort();
       signal.addEventListener('abort', stop, { once: true });
+      const watchdog = this.watchForStall(attempt);
       try {
         const from = (await this.checkpoint()) + 1;
         this.advance(from - 1);
@@ -198,10 +206,30 @@ export class ProjectionRunner {
         attempt.abort();
         await new Promise((r) => setTimeout(r, delay));
       } finally {
+        clearInterval(watchdog);
         attempt.abort();
         signal.removeEventListener('abort', stop);
       }
     }
+  }
+
+  /** Aborts `attempt` when the log is ahead and nothing was applied between two checks. */
+  private watchForStall(attempt: AbortController): NodeJS.Timeout {
+    let seen = this.applied;
+    const timer = setInterval(() => {
+      void this.store
+        .headPosition()
+        .then((head) => {
+          if (head > this.applied && this.applied === seen && !attempt.signal.aborted) {
+            this.logger?.error(`projection ${this.group.name} stopped moving at ${this.applied} with the log at ${head}; following it again from its checkpoint`);
+            attempt.abort();
+          }
+          seen = this.applied;
+        })
+        .catch(() => undefined);
+    }, STALL_CHECK_MS);
+    timer.unref();
+    return timer;
   }
 
   /** Applies everything up to the log's current head and returns that head. */

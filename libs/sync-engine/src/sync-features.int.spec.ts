@@ -220,7 +220,8 @@ describe('images with cosign signatures and unsigned images', () => {
     const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/strict', { tagPatterns: ['signed', 'unsigned'], unsignedImages: false }));
     const byTag = new Map(report.results.map((r) => [r.tag, r]));
     assert.equal(byTag.get('signed')!.kind, 'synced');
-    assert.equal((byTag.get('unsigned') as { error: { code: string } }).error.code, 'UNSIGNED_IMAGE');
+    const refused = byTag.get('unsigned') as { error: { code: string }; retryable: boolean };
+    assert.deepEqual([refused.error.code, refused.retryable], ['UNSIGNED_IMAGE', false], 'a refusal a later run cannot undo');
     assert.ok(!(await listTags(target, 'mirror/strict')).includes('unsigned'));
   });
 });

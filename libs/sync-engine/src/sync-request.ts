@@ -111,7 +111,8 @@ export type TagResult =
       bytesCopied: number;
       unchanged: boolean;
     }
-  | { kind: 'failed'; tag: string; error: { code: string; message: string } }
+  /** `retryable`: whether a later run may copy it (from the engine's error; false for a refusal such as UNSIGNED_IMAGE). */
+  | { kind: 'failed'; tag: string; error: { code: string; message: string }; retryable: boolean }
   | { kind: 'deleted'; tag: string; digest: string | null }
   /** Put back by a rollback: what the tag holds again, or null when the run had created it. */
   | { kind: 'rolled-back'; tag: string; digest: string | null; mediaType: string | null };

@@ -35,6 +35,8 @@ export const dueMirrorsProjection: Projection = {
         await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: null, syncNowTraceparent: null, leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
         return;
       case 'MirrorLeaseRenewed':
+      // A run given back is due when it was given back: the scheduler reassigns it on its next tick.
+      case 'MirrorLeaseReleased':
         await due.update({ mirrorId: event.data.mirrorId }, { leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
         return;
       case 'MirrorSucceeded':

@@ -11,6 +11,7 @@ const MIRROR_EVENTS = new Set<string>([
   'MirrorSyncNowRequested',
   'MirrorRunScheduled',
   'MirrorLeaseRenewed',
+  'MirrorLeaseReleased',
   'MirrorStarted',
   'MirrorRunResumed',
   'MirrorSucceeded',

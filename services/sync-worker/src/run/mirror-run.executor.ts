@@ -1,26 +1,23 @@
-import { trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import {
   aggregateSubject,
   AggregateKind,
   refusesUnsignedImages,
-  RunOutcome,
   serviceActor,
   type Event,
   type MirrorConfig,
   type MirrorRunScheduled,
-  type NewEvent,
-  type RunError,
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
 import { robotDecider } from '@ferry/identity';
-import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState } from '@ferry/mirror';
+import { DomainError, mirrorDecider, runOutcome, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
-import { summarize } from './run-summary';
+import { recordTagSpan, runErrorOf, summarize, tagEvent } from './run-report';
 
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 const WORKER_ACTOR = serviceActor('sync-worker');
@@ -61,46 +58,18 @@ interface RunContext {
   causation: Causation;
   command: (c: MirrorCommand) => Promise<{ events: StoredEvent[]; state: MirrorState }>;
   heartbeat: () => void;
+  /** Aborted when the worker is stopping: the run is given back for another worker to resume. */
+  stopping: AbortSignal;
   slot: UpstreamSlot;
   span: Span;
 }
 
-/** How a run ended from this worker's point of view; `busy-upstream`: try again shortly. */
-export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream';
-
-function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
-  switch (r.kind) {
-    case 'synced':
-      return {
-        type: 'MirrorTagSynced',
-        data: {
-          mirrorId,
-          runId,
-          tag: r.tag,
-          digest: r.digest,
-          mediaType: r.mediaType,
-          bytesCopied: r.bytesCopied,
-          unchanged: r.unchanged,
-          sourceDigest: r.sourceDigest,
-          copyProfile: r.copyProfile,
-        },
-      };
-    case 'failed':
-      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error } };
-    case 'deleted':
-      return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
-    case 'rolled-back':
-      return { type: 'MirrorTagRolledBack', data: { mirrorId, runId, tag: r.tag, digest: r.digest, mediaType: r.mediaType } };
-  }
-}
-
-function runErrorOf(error: unknown): { error: RunError; retryable: boolean } {
-  const e = error as { code?: unknown; message?: unknown; retryable?: unknown };
-  return {
-    error: { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: typeof e.message === 'string' ? e.message : String(error) },
-    retryable: typeof e.retryable === 'boolean' ? e.retryable : true,
-  };
-}
+/**
+ * How a run ended from this worker's point of view. `busy-upstream`: try again shortly;
+ * `stopping`: the worker stopped before it claimed the run, offer it to another at once;
+ * `handed-back`: the worker stopped mid-run and gave the lease back.
+ */
+export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream' | 'stopping' | 'handed-back';
 
 /**
  * Carries out one scheduled run: claims it with its fencing token, keeps the lease alive, copies
@@ -116,7 +85,7 @@ export class MirrorRunExecutor {
     private readonly rateLimits: RateLimitBoard,
   ) {}
 
-  async execute(scheduled: ScheduledRun, heartbeat: () => void): Promise<RunEnd> {
+  async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
     const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
@@ -141,7 +110,7 @@ export class MirrorRunExecutor {
           return 'busy-upstream';
         }
         try {
-          return await this.claimAndRun({ scheduled, subject, causation, command, heartbeat, slot, span });
+          return await this.claimAndRun({ scheduled, subject, causation, command, heartbeat, stopping, slot, span });
         } finally {
           await slot.release();
         }
@@ -151,8 +120,9 @@ export class MirrorRunExecutor {
   }
 
   private async claimAndRun(run: RunContext): Promise<RunEnd> {
-    const { scheduled, subject, causation, command, heartbeat, slot, span } = run;
+    const { scheduled, subject, causation, command, heartbeat, stopping, slot, span } = run;
     const { mirrorId, runId, fencingToken } = scheduled.data;
+    if (stopping.aborted) return 'stopping';
     let started;
     try {
       started = await command({ kind: 'start-run', runId, fencingToken, worker: this.settings.workerId });
@@ -165,7 +135,9 @@ export class MirrorRunExecutor {
     const abort = new AbortController();
     let cancelled = started.state.run?.cancelRequested ?? false;
     let leaseLost = false;
-    if (cancelled) abort.abort();
+    const stop = () => abort.abort();
+    stopping.addEventListener('abort', stop, { once: true });
+    if (cancelled || stopping.aborted) abort.abort();
 
     const keepAlive = setInterval(heartbeat, 5_000);
     const renewal = setInterval(() => {
@@ -190,7 +162,7 @@ export class MirrorRunExecutor {
     span.setAttribute('ferry.target_check', ledger === undefined);
 
     let report: SyncReport | null = null;
-    let failure: { error: RunError; retryable: boolean } | null = null;
+    let failure: RunFailure | null = null;
     const results: TagResult[] = [];
     const tagStarts = new Map<string, number>();
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
@@ -229,6 +201,7 @@ export class MirrorRunExecutor {
     } catch (error) {
       if (!abort.signal.aborted) failure = runErrorOf(error);
     } finally {
+      stopping.removeEventListener('abort', stop);
       clearInterval(keepAlive);
       clearInterval(renewal);
       watch.abort();
@@ -238,22 +211,33 @@ export class MirrorRunExecutor {
       span.setAttribute('ferry.outcome', 'lease-lost');
       return 'lease-lost';
     }
+    // Stopped before the run ended (not cancelled, not failed first): give it back, for another worker to resume at once.
+    if (stopping.aborted && !cancelled && (report ? report.cancelled : failure === null)) {
+      span.setAttribute('ferry.outcome', 'handed-back');
+      try {
+        await command({ kind: 'release-lease', runId, fencingToken, now: new Date() });
+      } catch (error) {
+        if (error instanceof DomainError) return 'lease-lost';
+        throw error;
+      }
+      return 'handed-back';
+    }
     const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results, report ? report.listingComplete && report.tagsTrustedFromLedger === 0 : false);
-    const tagFailure =
-      summary.tagsFailed > 0
-        ? { error: { code: 'TAGS_FAILED', message: `${summary.tagsFailed} of ${summary.tagsMatched.length} tags failed to copy` }, retryable: true }
-        : null;
-    const outcome = cancelled || report?.cancelled ? RunOutcome.Cancelled : failure || tagFailure ? RunOutcome.Failed : RunOutcome.Succeeded;
-    const why = failure ?? tagFailure;
-    span.setAttributes({ 'ferry.outcome': outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
+    const verdict = runOutcome({
+      cancelled: cancelled || (report?.cancelled ?? false),
+      failure,
+      tagFailures: (report?.results ?? results).flatMap((r) => (r.kind === 'failed' ? [{ code: r.error.code, retryable: r.retryable }] : [])),
+      tagsMatched: summary.tagsMatched.length,
+    });
+    span.setAttributes({ 'ferry.outcome': verdict.outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
     try {
       await command({
         kind: 'complete-run',
         runId,
         fencingToken,
-        outcome,
+        outcome: verdict.outcome,
         summary,
-        ...(outcome === RunOutcome.Failed && why ? { error: why.error, retryable: why.retryable } : {}),
+        ...(verdict.error ? { error: verdict.error, retryable: verdict.retryable } : {}),
         now: new Date(),
         jitter: Math.random(),
         retryBaseSeconds: this.settings.retryBaseSeconds,
@@ -308,14 +292,4 @@ export class MirrorRunExecutor {
       // Watching is best effort: a lost watch still ends through the lease renewal's fencing.
     }
   }
-}
-
-/** A span per tag under the run's span, from the tag's start to its result. */
-function recordTagSpan(result: TagResult, startTime: number | undefined): void {
-  const span = trace.getTracer('ferry').startSpan(`mirror.tag ${result.tag}`, {
-    ...(startTime === undefined ? {} : { startTime }),
-    attributes: { 'ferry.tag': result.tag, 'ferry.tag_result': result.kind, ...(result.kind === 'synced' ? { 'ferry.digest': result.digest, 'ferry.unchanged': result.unchanged } : {}) },
-  });
-  if (result.kind === 'failed') span.setStatus({ code: 2, message: result.error.code });
-  span.end();
 }

@@ -21,8 +21,8 @@ export class RateLimitBoard {
     private readonly stopWatching: () => void,
   ) {}
 
-  static async open(connection: NatsConnection, bucket: string, ttlMs: number): Promise<RateLimitBoard> {
-    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs });
+  static async open(connection: NatsConnection, bucket: string, ttlMs: number, replicas = 1): Promise<RateLimitBoard> {
+    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs, replicas });
     const watch = await kv.watch({ key: '>' });
     const board = new RateLimitBoard(kv, ttlMs, () => watch.stop());
     void (async () => {

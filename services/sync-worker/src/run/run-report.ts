@@ -1,4 +1,6 @@
-import type { RunSummary } from '@ferry/contracts';
+import { trace } from '@opentelemetry/api';
+import type { NewEvent, RunEvent, RunSummary } from '@ferry/contracts';
+import type { RunFailure } from '@ferry/mirror';
 import type { TagResult } from '@ferry/sync-engine';
 
 /** Counts a run's tag results for its terminal event. */
@@ -16,4 +18,51 @@ export function summarize(startedAt: string | null, tagsMatched: string[], resul
     }
   }
   return summary;
+}
+
+/** The run-stream event that records one tag's result. */
+export function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEvent<RunEvent> {
+  switch (r.kind) {
+    case 'synced':
+      return {
+        type: 'MirrorTagSynced',
+        data: {
+          mirrorId,
+          runId,
+          tag: r.tag,
+          digest: r.digest,
+          mediaType: r.mediaType,
+          bytesCopied: r.bytesCopied,
+          unchanged: r.unchanged,
+          sourceDigest: r.sourceDigest,
+          copyProfile: r.copyProfile,
+        },
+      };
+    case 'failed':
+      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error, retryable: r.retryable } };
+    case 'deleted':
+      return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
+    case 'rolled-back':
+      return { type: 'MirrorTagRolledBack', data: { mirrorId, runId, tag: r.tag, digest: r.digest, mediaType: r.mediaType } };
+  }
+}
+
+/** A run-level failure from whatever was thrown: its code and retryable flag when it has them (an unknown error may pass). */
+export function runErrorOf(error: unknown): RunFailure {
+  const e = error as { code?: unknown; message?: unknown; retryable?: unknown };
+  return {
+    code: typeof e.code === 'string' ? e.code : 'INTERNAL',
+    message: typeof e.message === 'string' ? e.message : String(error),
+    retryable: typeof e.retryable === 'boolean' ? e.retryable : true,
+  };
+}
+
+/** A span per tag under the run's span, from the tag's start to its result. */
+export function recordTagSpan(result: TagResult, startTime: number | undefined): void {
+  const span = trace.getTracer('ferry').startSpan(`mirror.tag ${result.tag}`, {
+    ...(startTime === undefined ? {} : { startTime }),
+    attributes: { 'ferry.tag': result.tag, 'ferry.tag_result': result.kind, ...(result.kind === 'synced' ? { 'ferry.digest': result.digest, 'ferry.unchanged': result.unchanged } : {}) },
+  });
+  if (result.kind === 'failed') span.setStatus({ code: 2, message: result.error.code });
+  span.end();
 }

@@ -15,7 +15,9 @@ const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
 /**
  * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
  * (competing consumers): more processes, more mirrors in parallel. A message is acked only after
- * the run's terminal event is stored; a worker that dies leaves it unacked for another.
+ * the run's terminal event is stored; a worker that dies leaves it unacked for another. A worker
+ * told to stop takes no more runs and gives back the ones it holds (their leases end at once),
+ * so other workers resume them without waiting the leases out.
  */
 @Injectable()
 export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,8 +26,8 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000);
-      const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS);
+      const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
+      const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
       const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits);
       await store.consumeDurable(
@@ -33,8 +35,10 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         kindSubjects(store.prefix, AggregateKind.Mirror),
         async (event, message) => {
           if (event.type !== 'MirrorRunScheduled') return { ack: true };
-          const end = await executor.execute(event, () => message.working());
+          const end = await executor.execute(event, () => message.working(), signal);
           if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
+          // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
+          if (end === 'stopping') return { retryInMs: 0 };
           this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
           return { ack: true };
         },

@@ -17,8 +17,9 @@ export interface UpstreamSlot {
 export class UpstreamSlots {
   private constructor(private readonly kv: KV) {}
 
-  static async open(connection: NatsConnection, bucket: string, ttlMs: number): Promise<UpstreamSlots> {
-    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs });
+  /** `replicas`: FERRY_STREAM_REPLICAS, so the slots outlive a node of a cluster as the log does. */
+  static async open(connection: NatsConnection, bucket: string, ttlMs: number, replicas = 1): Promise<UpstreamSlots> {
+    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs, replicas });
     return new UpstreamSlots(kv);
   }
 

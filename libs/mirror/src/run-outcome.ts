@@ -1,0 +1,47 @@
+import { RunOutcome, type RunError } from '@ferry/contracts';
+
+/** A run-level failure (the upstream refused the listing, the robot is gone, …) and whether a later run may succeed. */
+export interface RunFailure extends RunError {
+  retryable: boolean;
+}
+
+/** What a run's end is decided from: plain data, so this lib never needs the sync engine's types. */
+export interface RunFacts {
+  /** Cancelled by a user (or the mirror deleted) while it ran. */
+  cancelled: boolean;
+  failure: RunFailure | null;
+  /** One per tag that failed to copy. */
+  tagFailures: readonly { code: string; retryable: boolean }[];
+  /** How many tags the run set out to copy. */
+  tagsMatched: number;
+}
+
+export interface RunVerdict {
+  outcome: RunOutcome;
+  /** Set when the outcome is FAILED. */
+  error?: RunError;
+  /** Whether the run is tried again within the interval; false waits for the next interval. */
+  retryable: boolean;
+}
+
+/**
+ * How a run ended and whether it is retried: a cancel wins; then a run-level failure, retried as
+ * its error says; then failed tags (`TAGS_FAILED`), retried only when some tag may copy later, so
+ * a run refused for good (every failure UNSIGNED_IMAGE, MANIFEST_TOO_LARGE, …) waits for the
+ * next interval.
+ */
+export function runOutcome(facts: RunFacts): RunVerdict {
+  if (facts.cancelled) return { outcome: RunOutcome.Cancelled, retryable: false };
+  if (facts.failure) {
+    const { code, message, retryable } = facts.failure;
+    return { outcome: RunOutcome.Failed, error: { code, message }, retryable };
+  }
+  const failed = facts.tagFailures;
+  if (failed.length === 0) return { outcome: RunOutcome.Succeeded, retryable: false };
+  const codes = [...new Set(failed.map((f) => f.code))].sort().join(', ');
+  return {
+    outcome: RunOutcome.Failed,
+    error: { code: 'TAGS_FAILED', message: `${failed.length} of ${facts.tagsMatched} tags failed to copy (${codes})` },
+    retryable: failed.some((f) => f.retryable),
+  };
+}
