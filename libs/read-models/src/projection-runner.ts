@@ -35,7 +35,7 @@ export interface ProjectionFailure {
  * subscription can go quiet without an error (seen when a cluster's stream leader died), and a
  * projection that stopped moving is restarted from its checkpoint.
  */
-const STALL_CHECK_MS = 5_000;
+const STALL_CHECK_MS = 3_000;
 
 /** Most events applied in one transaction. */
 const MAX_BATCH = 200;
