@@ -19,6 +19,7 @@ import {
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, type Api } from './api-client';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { startReceiver, type Receiver } from './receivers';
 
 const MiB = 1024 * 1024;
 
@@ -70,20 +71,23 @@ describe('outages end, Ferry does not', () => {
     let nats: RestartableServer;
     let db: TestDatabase;
     let ferry: FerryProcesses;
+    let hooks: Receiver;
     const api = apiClient(() => ferry);
     const mirror = '/repository/natsout/app/mirror';
 
     before(async () => {
-      [nats, db] = await Promise.all([startNatsServer(), createTestDatabase()]);
+      [nats, db, hooks] = await Promise.all([startNatsServer(), createTestDatabase(), startReceiver()]);
       ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }), NATS_URL: nats.url, FERRY_RUN_LEASE_SECONDS: '20' });
       await createOrganizationWithRobot(api, 'natsout');
       assert.equal((await api('POST', mirror, onDemandMirrorBody(`${slow.host}/big/app`, 'natsout+syncer', ['v1']))).status, 201);
+      const rule = await api('POST', '/repository/natsout/app/notification/', { event: 'repo_mirror_sync_success', method: 'webhook', config: { url: `${hooks.url}/done` } });
+      assert.equal(rule.status, 201, JSON.stringify(rule.json));
     });
 
     after(async () => {
       await ferry?.stopAll();
       await nats?.destroy();
-      await db?.drop();
+      await Promise.all([db?.drop(), hooks?.close()]);
     });
 
     it('finishes the run once, loses and doubles nothing, and answers again within seconds of NATS\'s return', async () => {
@@ -109,8 +113,15 @@ describe('outages end, Ferry does not', () => {
       assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
       assertOneRun(await readEventLog(names, nats.url));
       assert.deepEqual(await tagDigests(target, 'natsout/app'), await tagDigests(upstream, 'big/app'));
-      // Commands work again.
+      // The notifier's consumer resumed: the run's notification arrives, once.
+      const first = (await api('GET', mirror)).json.last_run_id as string;
+      await eventually(async () => (hooks.requests.length >= 1 ? true : undefined), 60_000, 'the notification');
+      // Commands work again, and so do the scheduler's tick and the workers' consumer: a new run ends.
       assert.equal((await api('PUT', mirror, { sync_interval: 7200 })).status, 200);
+      assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
+      await eventually(async () => ((await api('GET', mirror)).json.last_run_id !== first ? true : undefined), 60_000, 'a run after the outage');
+      await eventually(async () => (hooks.requests.length >= 2 ? true : undefined), 60_000, 'the second notification');
+      assert.deepEqual(hooks.requests.map((r) => (JSON.parse(r.body) as { run_id: string }).run_id).sort(), [first, (await api('GET', mirror)).json.last_run_id].sort(), 'one notification per run');
     });
   });
 

@@ -213,6 +213,20 @@ describe("Quay's clients, unchanged, against Ferry", () => {
     }
   });
 
+  it('logs failed sign-ins and slows them down per user and address, with Retry-After', async () => {
+    assert.equal((await api('POST', '/superuser/users/', { username: 'erin', password: 'the-right-password' })).status, 200);
+    const signIn = (password: string) => fetch(`${ferry.apiUrl}/api/v1/user/`, { headers: { authorization: `Basic ${Buffer.from(`erin:${password}`).toString('base64')}` } });
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(`guess-${i}`)).status, 401);
+    const throttled = await signIn('the-right-password');
+    assert.equal(throttled.status, 429, 'even the right password waits once guessing has started');
+    assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
+    assert.equal(((await throttled.json()) as { code: string }).code, 'SIGN_IN_THROTTLED');
+    assert.match(ferry.output(), /sign-in failed for user "erin" from \S+ \(5 in a row\)/);
+    assert.ok(!ferry.output().includes('guess-'), 'no password in the log');
+    await new Promise((r) => setTimeout(r, Number(throttled.headers.get('retry-after')) * 1000 + 100));
+    assert.equal((await signIn('the-right-password')).status, 200);
+  });
+
   it('never shows a token or a password in a log line, an event or a response other than its creation', async () => {
     const secrets = { 'admin password': ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD!, 'admin token': ferry.adminToken, 'robot token': robotToken };
     const events = JSON.stringify(await readEventLog(names));
