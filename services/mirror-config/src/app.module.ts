@@ -6,6 +6,7 @@ import { InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
 import { Authenticator } from './auth/authenticator';
+import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
 import { HealthController } from './health/health.controller';
@@ -76,6 +77,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: InputTextGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         Authenticator,
+        GrantLookup,
         Commands,
         PermissionService,
         UserService,

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Metadata } from '@grpc/grpc-js';
 import { allows, needsGrants, type Requirement, type Target } from '@ferry/identity';
-import { PermissionService } from '../repositories/permission.service';
+import { GrantLookup } from './grant-lookup';
 import { ForbiddenError, UnauthenticatedError } from '../http/problem';
 import { Authenticator } from './authenticator';
 import { parseAuthorization } from './credential';
@@ -33,7 +33,7 @@ export class PermissionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
-    private readonly permissions: PermissionService,
+    private readonly grants: GrantLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,7 +45,7 @@ export class PermissionGuard implements CanActivate {
     const call = this.call(context);
     const caller = await this.authenticator.authenticate(call.credential, call.address);
     rememberCaller(call.key, caller);
-    const grants = caller && needsGrants(requirement) ? await this.permissions.grantsOf(caller, call.target) : { organization: null, repository: null };
+    const grants = caller && needsGrants(requirement) ? await this.grants.grantsOf(caller, call.target) : { organization: null, repository: null };
     if (allows(requirement, caller, call.target, grants)) return true;
     if (caller === null) throw new UnauthenticatedError('this operation needs a signed-in caller: send Authorization: Bearer <token>', false);
     throw new ForbiddenError(`${caller.username} may not do this: it needs ${describe(requirement)}`);

@@ -8,7 +8,7 @@ import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { optionalString, quayBody } from '../http/quay-body';
-import { PermissionService } from '../repositories/permission.service';
+import { GrantLookup } from '../auth/grant-lookup';
 import { RepositoryService } from '../repositories/repository.service';
 import { RobotService } from '../robots/robot.service';
 import { emailProblem } from '../users/user.service';
@@ -19,7 +19,7 @@ export class OrganizationService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly commands: Commands,
-    private readonly permissions: PermissionService,
+    private readonly grants: GrantLookup,
     private readonly repositories: RepositoryService,
     private readonly robots: RobotService,
   ) {}
@@ -41,7 +41,7 @@ export class OrganizationService {
 
   async get(caller: Caller, name: string) {
     const org = await this.find(name);
-    const role = organizationRole(caller, await this.permissions.grantsOf(caller, { namespace: name }));
+    const role = organizationRole(caller, await this.grants.grantsOf(caller, { namespace: name }));
     const isAdmin = role === 'admin';
     return {
       name: org.name,

@@ -11,7 +11,7 @@ import type { Credential } from '../auth/credential';
 import { actorOf } from '../auth/request-caller';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { PermissionService } from '../repositories/permission.service';
+import { GrantLookup } from '../auth/grant-lookup';
 import { SERVICE_CONFIG } from '../tokens';
 import { RegistryTokenSigner, type RegistryAccess } from './token-signer';
 
@@ -46,7 +46,7 @@ export class RegistryTokenService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     private readonly authenticator: Authenticator,
-    private readonly permissions: PermissionService,
+    private readonly grants: GrantLookup,
   ) {
     this.signer = config.registryTokens ? new RegistryTokenSigner(config.registryTokens) : undefined;
   }
@@ -86,7 +86,7 @@ export class RegistryTokenService {
       this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(namespace, repository) }),
     ]);
     const target = { namespace, repository };
-    const role = caller ? repositoryRole(caller, target, await this.permissions.grantsOf(caller, target)) : null;
+    const role = caller ? repositoryRole(caller, target, await this.grants.grantsOf(caller, target)) : null;
     const facts = { state: (row?.state ?? null) as RepositoryState | null, visibility: row?.visibility ?? Visibility.Private, mirrorRobot: mirror?.robotUsername ?? null, role };
     return { access: { type, name, actions: grantedRepositoryActions(caller, facts, requested) }, namespace, repository, requested };
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AggregateKind, mirrorId, robotNamespace, robotUsernameProblem, ROLES, usernameProblem, type PrincipalKind, type Role } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { organizationDecider, repositoryDecider, type Caller, type Grants, type Principal, type Target } from '@ferry/identity';
+import { organizationDecider, repositoryDecider, type Principal } from '@ferry/identity';
 import { PermissionRow, RobotRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
@@ -33,20 +33,6 @@ export class PermissionService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly commands: Commands,
   ) {}
-
-  /** What a caller holds on the organization `namespace` and on `namespace/repository`: one indexed query. */
-  async grantsOf(caller: Caller, target: Target): Promise<Grants> {
-    if (!target.namespace) return { organization: null, repository: null };
-    const rows: { repository: string; role: Role }[] = await this.dataSource.query(
-      `SELECT repository, role FROM permissions
-        WHERE namespace = $1 AND repository IN ('', $2) AND principal_kind = $3 AND principal_name = $4`,
-      [target.namespace, target.repository ?? '', caller.kind, caller.username],
-    );
-    return {
-      organization: rows.find((r) => r.repository === '')?.role ?? null,
-      repository: target.repository ? (rows.find((r) => r.repository === target.repository)?.role ?? null) : null,
-    };
-  }
 
   /** Quay's list: a map from each principal's name to its permission. */
   async list(scope: GrantScope) {

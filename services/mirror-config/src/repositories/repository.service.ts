@@ -10,6 +10,7 @@ import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { optionalString, quayBody } from '../http/quay-body';
 import { assertNamespaceExists } from '../namespaces';
+import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
 
 const STATES = Object.values(RepositoryState);
@@ -36,6 +37,7 @@ export class RepositoryService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
+    private readonly grants: GrantLookup,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -66,7 +68,7 @@ export class RepositoryService {
   /** Quay's repository view, with what the caller may do with it. */
   async get(caller: Caller, path: RepositoryPath) {
     const row = await this.find(path);
-    const role = repositoryRole(caller, path, await this.permissions.grantsOf(caller, path));
+    const role = repositoryRole(caller, path, await this.grants.grantsOf(caller, path));
     return {
       namespace: row.namespace,
       name: row.name,
