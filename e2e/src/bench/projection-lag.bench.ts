@@ -113,10 +113,13 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'A transaction per event (one commit, one WAL flush each) capped the projection at a few hundred',
-    'events a second, so a burst of runs queued their events behind each other: that queue is the',
-    'lag that once kept a finished run showing `SYNCING` for half a minute. Events that arrive',
-    'together now share one transaction (`FERRY_PROJECTION_BATCH`, default 200).',
+    'Two causes of lag, both fixed. A transaction per event (one commit, one WAL flush each) capped',
+    'the projection at a few hundred events a second, so a burst of runs queued its events: events',
+    'that arrive together now share one transaction (`FERRY_PROJECTION_BATCH`, default 200). And the',
+    "projection's subscription to the log can go quiet without an error (seen on a three-node cluster",
+    "when the stream's leader died: a finished run showed `SYNCING` until the client noticed missed",
+    'heartbeats, about half a minute later): a projection whose log is ahead but that applied nothing',
+    'for 3 s now follows the log again from its checkpoint.',
     '',
   ].join('\n');
   writeSection('projection-lag-benchmark', 'e2e/src/bench/projection-lag.bench.ts', doc);
