@@ -254,6 +254,18 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       assert.equal(unmasked.sync_interval, 3600);
     });
 
+    it('sets Ferry\'s tag_rule through the mask, answering it beside root_rule, and names a bad selector\'s field', async () => {
+      const tagRule = { include: [{ kind: 'glob', patterns: ['latest'] }, { kind: 'semver', range: '>=3.5 <3.7' }], exclude: [{ kind: 'regex', pattern: '.*-rc\\d*' }], keep_newest: { count: 2, by: 'semver' } };
+      const mirror = await rpc(client, 'UpdateMirror', { ...repo, mirror: { tag_rule: tagRule }, update_mask: { paths: ['tag_rule'] } }, asAdmin);
+      assert.deepEqual(mirror.root_rule, { rule_kind: 'tag_glob_csv', rule_value: ['latest'] });
+      assert.deepEqual(mirror.tag_rule.keep_newest, { count: 2, by: 'semver' });
+      assert.deepEqual(mirror.tag_rule.include[1], { kind: 'semver', patterns: [], range: '>=3.5 <3.7', include_prerelease: false });
+      assert.equal(mirror.tag_rule.exclude[0].pattern, '.*-rc\\d*');
+      const error = await rpcError(rpc(client, 'UpdateMirror', { ...repo, mirror: { tag_rule: { include: [{ kind: 'regex', pattern: '(a+)+$' }] } } }, asAdmin));
+      assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+      assert.deepEqual(fieldViolations(error).map((v) => v.field), ['tag_rule.include[0].pattern']);
+    });
+
     it('syncs now, cancels, and refuses a cancel with nothing to cancel as FAILED_PRECONDITION', async () => {
       assert.equal((await rpc(client, 'SyncNow', repo, asAdmin)).sync_status, 'SYNC_NOW');
       await rpc(client, 'CancelSync', repo, asAdmin);
@@ -323,6 +335,22 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       const json = await ferry(['mirror', 'get', 'clins/none', '--json']);
       assert.equal(json.code, 1);
       assert.equal(JSON.parse(json.stdout).status, 404);
+    });
+
+    it('creates a mirror with a semver range, an exclude and keep-newest, shown as its tag rule; a catastrophic regex is the API\'s 400', async () => {
+      const created = await ferry(['mirror', 'create', 'clins/semver', '--upstream', UPSTREAM, '--tags-semver', '>=3.5 <3.7', '--exclude', '*-rc*', '--keep-newest', '2', '--robot', 'clins+syncer', '--json']);
+      assert.equal(created.code, 0, created.stderr);
+      assert.deepEqual(JSON.parse(created.stdout).tag_rule, {
+        include: [{ kind: 'semver', range: '>=3.5 <3.7', include_prerelease: false }],
+        exclude: [{ kind: 'glob', patterns: ['*-rc*'] }],
+        keep_newest: { count: 2, by: 'semver' },
+      });
+      const shown = await ferry(['mirror', 'get', 'clins/semver']);
+      assert.match(shown.stdout, /tag rule\s+--tags-semver >=3\.5 <3\.7 --exclude \*-rc\* --keep-newest 2 \(by semver\)/);
+      const refused = await ferry(['mirror', 'create', 'clins/redos', '--upstream', UPSTREAM, '--tags-regex', '(a+)+$', '--robot', 'clins+syncer']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /^ {2}tag_rule\.include\[0\]\.pattern: .*nested quantifiers/m);
+      assert.equal((await ferry(['mirror', 'delete', 'clins/semver'])).code, 0);
     });
 
     it('syncs now, cancels, lists runs and deletes', async () => {

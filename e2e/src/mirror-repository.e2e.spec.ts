@@ -180,6 +180,20 @@ describe('mirroring a repository end to end through the four services', () => {
     assert.deepEqual([run.tags_copied, run.tags_deleted, run.tags_unchanged], [2, 1, 3]);
   });
 
+  it('narrows the selection with Ferry\'s tag_rule (a semver range, an exclude, keep newest 2), answering root_rule and tag_rule', async () => {
+    const tagRule = { include: [{ kind: 'semver', range: '>=3 <5' }], exclude: [{ kind: 'glob', patterns: ['v4*'] }], keep_newest: { count: 2, by: 'semver' } };
+    const put = await api('PUT', mirrorPath, { tag_rule: tagRule });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    assert.deepEqual(put.json.tag_rule, { ...tagRule, include: [{ ...tagRule.include[0], include_prerelease: false }] });
+    assert.deepEqual(put.json.root_rule, { rule_kind: 'tag_glob_csv', rule_value: [] });
+    const view = await syncAndWait();
+    const now = await tagDigests(upstream, UPSTREAM_REPO);
+    // v3.1, v3.2 and v3.4 are in the range (v3.2-4beta is a pre-release, v32 is 32.0.0, v4.0 is excluded): the newest two stay.
+    assert.deepEqual(await tagDigests(target, 'mirrors/app'), { 'v3.2': now['v3.2'], 'v3.4': now['v3.4'] });
+    const run = (await api('GET', `${mirrorPath}/runs/${view.last_run_id}`)).json;
+    assert.deepEqual([[...run.tags_matched].sort(), run.tags_copied, run.tags_deleted], [['v3.2', 'v3.4'], 0, 3]);
+  });
+
   it('refuses each invalid field with a 400 naming it and appends nothing', async () => {
     const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
     try {
@@ -200,6 +214,9 @@ describe('mirroring a repository end to end through the four services', () => {
         [{ external_registry_config: { proxy: { https_proxy: 'http://10.0.0.8:3128' } } }, 'external_registry_config.proxy.https_proxy'],
         [{ external_registry_config: { proxy: { http_proxy: 'http://169.254.169.254' } } }, 'external_registry_config.proxy.http_proxy'],
         [{ root_rule: { rule_kind: 'tag_glob_csv', rule_value: [']'] } }, 'root_rule.rule_value'],
+        [{ tag_rule: { include: [{ kind: 'regex', pattern: '(a+)+$' }] } }, 'tag_rule.include[0].pattern'],
+        [{ tag_rule: { include: [{ kind: 'semver', range: 'newest' }] } }, 'tag_rule.include[0].range'],
+        [{ tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 0 } } }, 'tag_rule.keep_newest.count'],
         [{ description: 'unknown fields are ignored, but a NUL is refused wherever it is\u0000' }, 'description'],
         ['{not json', '(body)'],
       ];

@@ -6,7 +6,7 @@
  * how projections worked before) and with the default batching; writes its section of
  * docs/benchmarks.md.
  */
-import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
@@ -49,7 +49,7 @@ async function measure(batch: number): Promise<LagFigures> {
       externalRegistryUsername: null,
       externalRegistryPassword: null,
       robotUsername: 'lag+syncer',
-      tagPatterns: ['v1'],
+      tagRule: globTagRule(['v1']),
       syncStartDate: new Date(Date.now() + 5_000).toISOString(),
       syncInterval: 86_400,
       externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },

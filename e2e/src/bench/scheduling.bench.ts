@@ -4,7 +4,7 @@
  * `MirrorStarted` (p50/p99) and runs completed per second with 1, 2 and 4 sync-worker processes,
  * and what one scheduler tick costs over 10,000 mirrors. Writes its section of docs/benchmarks.md.
  */
-import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       externalRegistryUsername: null,
       externalRegistryPassword: null,
       robotUsername: 'bench+syncer',
-      tagPatterns: ['v1'],
+      tagRule: globTagRule(['v1']),
       syncStartDate: '2099-01-01T00:00:00.000Z',
       syncInterval: 86_400,
       externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },

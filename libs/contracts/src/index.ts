@@ -15,6 +15,7 @@ export {
   NotificationEvent,
   NotificationMethod,
 } from './mirror-config';
+export { globTagRule, type TagRule, type TagSelector, type TagSelectorKind, type KeepNewestOrder } from './tag-rule';
 export {
   EVENT_SCHEMA_VERSION,
   type EventMetadata,

@@ -6,6 +6,9 @@ export interface EncryptedSecret {
   ciphertext: string;
 }
 
+import type { TagRule } from './tag-rule';
+
+/** Quay's only `root_rule.rule_kind`: comma-separated globs. */
 export const TAG_RULE_KIND = 'tag_glob_csv' as const;
 
 export interface ProxyConfig {
@@ -38,7 +41,8 @@ export interface MirrorConfig {
   externalRegistryUsername: string | null;
   externalRegistryPassword: EncryptedSecret | null;
   robotUsername: string;
-  tagPatterns: string[];
+  /** Which upstream tags are copied. Events stored before it existed held `tagPatterns: string[]`; the event codec upcasts them. */
+  tagRule: TagRule;
   /** ISO-8601 instant that anchors the interval grid. */
   syncStartDate: string;
   /** Seconds between scheduled runs. */

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA_VERSION, type FerryEvent, type StoredEvent } from '@ferry/contracts';
+import { EVENT_SCHEMA_VERSION, globTagRule, type FerryEvent, type StoredEvent } from '@ferry/contracts';
 import { MalformedEventError } from './errors';
 
 const decoder = new TextDecoder();
@@ -8,8 +8,23 @@ export function encodeEvent(event: FerryEvent): Uint8Array {
 }
 
 /**
- * Parses a stored message. Schema upcasters hook in here: every event is version 1 today, and a
- * version this code does not know is refused rather than misread.
+ * Upcasters: each rewrites, in place, an event as an older Ferry stored it into today's shape, so
+ * nothing past the codec sees the old one. Each must leave an event already in today's shape alone.
+ */
+const UPCASTERS: Array<(event: FerryEvent) => void> = [
+  // A mirror's tags were `tagPatterns: string[]` (Quay's globs) before the tag rule existed.
+  (event) => {
+    if (event.type !== 'MirrorCreated' && event.type !== 'MirrorUpdated') return;
+    const config = event.data?.config as (typeof event.data.config & { tagPatterns?: string[] }) | undefined;
+    if (!config || config.tagRule !== undefined || !Array.isArray(config.tagPatterns)) return;
+    const { tagPatterns, ...rest } = config;
+    event.data.config = { ...rest, tagRule: globTagRule(tagPatterns) };
+  },
+];
+
+/**
+ * Parses a stored message, upcasting older shapes (`UPCASTERS`). Every event is version 1 today,
+ * and a version this code does not know is refused rather than misread.
  */
 export function decodeEvent(data: Uint8Array, position: number, subject: string): StoredEvent {
   let parsed: unknown;
@@ -25,5 +40,6 @@ export function decodeEvent(data: Uint8Array, position: number, subject: string)
   if (event.schemaVersion !== EVENT_SCHEMA_VERSION) {
     throw new MalformedEventError(position, { cause: new Error(`unknown schema version ${event.schemaVersion}`) });
   }
+  for (const upcast of UPCASTERS) upcast(event);
   return { ...event, position, subject };
 }

@@ -1,4 +1,22 @@
-export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-patterns';
+export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-rules/glob';
+export { regexProblem, compileTagRegex } from './tag-rules/regex';
+export { semverRangeProblem, tagVersion } from './tag-rules/semver';
+export {
+  TAG_SELECTOR_KINDS,
+  compileTagRule,
+  selectTagsByRule,
+  parseTagRule,
+  parseRootRule,
+  quayRootRule,
+  isQuayRule,
+  tagRuleView,
+  globPatternsOf,
+  withGlobPatterns,
+  globTagRule,
+  type TagRuleContext,
+} from './tag-rules/tag-rule';
+export type { SelectorKind } from './tag-rules/selector-kind';
+export { tagRuleFromFlags, tagRuleBody, onlyGlobs, TAG_RULE_FLAGS_USAGE, type TagRuleFlags } from './tag-rules/tag-rule-flags';
 export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 export { runOutcome, type RunFacts, type RunFailure, type RunVerdict } from './run-outcome';

@@ -1,12 +1,10 @@
-import { NAME_COMPONENT, repositoryNameProblem, robotNamespace, robotUsernameProblem, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, type ExternalRegistryConfig, type MirrorConfig } from '@ferry/contracts';
+import { NAME_COMPONENT, repositoryNameProblem, robotNamespace, robotUsernameProblem, SignaturePolicy, signaturePolicyOf, type ExternalRegistryConfig, type MirrorConfig, type TagRule } from '@ferry/contracts';
 import { isIpv6Literal } from '@ferry/net-guard';
-import { normalizeTagPatterns, tagPatternProblem } from './tag-patterns';
+import type { FieldProblem } from './tag-rules/selector-kind';
+import { normalizeTagPatterns } from './tag-rules/glob';
+import { parseRootRule, parseTagRule, quayRootRule, withGlobPatterns } from './tag-rules/tag-rule';
 
-/** One reason an API request was refused, naming the field in Quay's terms. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem };
 
 /** What happens to the stored upstream password. */
 export type PasswordChange = { action: 'keep' } | { action: 'clear' } | { action: 'set'; plaintext: string };
@@ -31,6 +29,7 @@ const WRITABLE_FIELDS = new Set([
   'external_registry_password',
   'robot_username',
   'root_rule',
+  'tag_rule',
   'sync_start_date',
   'sync_interval',
   'external_registry_config',
@@ -141,6 +140,32 @@ const DEFAULT_REGISTRY_CONFIG: ExternalRegistryConfig = {
   proxy: { httpProxy: null, httpsProxy: null, noProxy: null },
 };
 
+/** Whether a sent `root_rule` says what the rule's globs say (patterns compared as the parser reads them). */
+function sameRootRule(sent: unknown, rule: TagRule | undefined): boolean {
+  if (rule === undefined || !isObject(sent) || !Array.isArray(sent.rule_value) || sent.rule_value.some((p) => typeof p !== 'string')) return false;
+  const quay = quayRootRule(rule);
+  return sent.rule_kind === quay.rule_kind && JSON.stringify(normalizeTagPatterns(sent.rule_value as string[])) === JSON.stringify(quay.rule_value);
+}
+
+/**
+ * The tag rule of a body: Ferry's `tag_rule`, and Quay's `root_rule`, which sets the rule's glob
+ * includes and leaves the rest. A `root_rule` sent back unchanged beside a new `tag_rule` (a
+ * client that read both) says nothing. Undefined: unchanged, or refused.
+ */
+function parseRules(body: Record<string, unknown>, base: TagRule | undefined, problems: FieldProblem[]): TagRule | undefined {
+  const root = body.root_rule ?? undefined;
+  const rich = body.tag_rule ?? undefined;
+  if (base === undefined && root === undefined && rich === undefined) {
+    problems.push({ field: 'root_rule', message: 'is required (or Ferry\'s tag_rule)' });
+    return undefined;
+  }
+  let rule = rich === undefined ? base : parseTagRule(rich, problems);
+  if (rich !== undefined && rule === undefined) return undefined;
+  if (root === undefined || (rich !== undefined && (sameRootRule(root, base) || sameRootRule(root, rule)))) return rule;
+  const patterns = parseRootRule(root, problems);
+  return patterns && withGlobPatterns(rule ?? { include: [], exclude: [] }, patterns);
+}
+
 /**
  * Validates a Quay-shaped mirror body. With `base` (a PUT) absent fields keep their stored
  * values; without it (a POST) Quay's required fields must be present. Every problem is reported,
@@ -191,27 +216,7 @@ export function parseMirrorInput(
     else robotUsername = v as string;
   }
 
-  let tagPatterns = base?.tagPatterns ?? [];
-  if (required('root_rule')) {
-    const rule = body.root_rule;
-    if (!isObject(rule)) {
-      problems.push({ field: 'root_rule', message: 'must be an object with rule_kind and rule_value' });
-    } else {
-      if (rule.rule_kind !== TAG_RULE_KIND) problems.push({ field: 'root_rule.rule_kind', message: `must be "${TAG_RULE_KIND}"` });
-      const value = rule.rule_value;
-      if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
-        problems.push({ field: 'root_rule.rule_value', message: 'must be a list of tag patterns' });
-      } else {
-        const patterns = normalizeTagPatterns(value as string[]);
-        if (patterns.length === 0) problems.push({ field: 'root_rule.rule_value', message: 'must hold at least one tag pattern' });
-        for (const p of patterns) {
-          const problem = tagPatternProblem(p);
-          if (problem) problems.push({ field: 'root_rule.rule_value', message: `pattern "${p}" ${problem}` });
-        }
-        tagPatterns = patterns;
-      }
-    }
-  }
+  const tagRule = parseRules(body, base?.tagRule, problems);
 
   let syncStartDate = base?.syncStartDate ?? '';
   if (required('sync_start_date')) {
@@ -295,7 +300,7 @@ export function parseMirrorInput(
       externalReference,
       externalRegistryUsername: username,
       robotUsername,
-      tagPatterns,
+      tagRule: tagRule ?? base?.tagRule ?? { include: [], exclude: [] },
       syncStartDate,
       syncInterval,
       externalRegistryConfig,

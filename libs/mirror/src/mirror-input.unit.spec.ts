@@ -17,7 +17,7 @@ describe('a mirror body for POST', () => {
   it('accepts Quay\'s required fields and fills the defaults', () => {
     const r = parseMirrorInput(valid, target, null);
     assert.ok(r.ok);
-    assert.deepEqual(r.draft.tagPatterns, ['v3.*', 'latest']);
+    assert.deepEqual(r.draft.tagRule, { include: [{ kind: 'glob', patterns: ['v3.*', 'latest'] }], exclude: [] });
     assert.equal(r.draft.externalRegistryConfig.verifyTls, true);
     assert.equal(r.draft.skopeoTimeoutInterval, 300);
   });
@@ -51,6 +51,15 @@ describe('a mirror body for POST', () => {
     ['an unknown signature policy', { signature_policy: 'sometimes' }, 'signature_policy'],
     ['a bad architecture filter', { architecture_filter: ['AMD 64'] }, 'architecture_filter'],
     ['a non-boolean is_enabled', { is_enabled: 'yes' }, 'is_enabled'],
+    ['a catastrophic regex', { tag_rule: { include: [{ kind: 'regex', pattern: '(a+)+$' }] } }, 'tag_rule.include[0].pattern'],
+    ['a bad semver range', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }, { kind: 'semver', range: 'not a range' }] } }, 'tag_rule.include[1].range'],
+    ['an unknown selector kind', { tag_rule: { include: [{ kind: 'wildcard', patterns: ['*'] }] } }, 'tag_rule.include[0].kind'],
+    ['a bad exclude glob', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], exclude: [{ kind: 'glob', patterns: ['v3.[1'] }] } }, 'tag_rule.exclude[0].patterns'],
+    ['no includes', { tag_rule: { include: [] } }, 'tag_rule.include'],
+    ['keep_newest 0', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 0 } } }, 'tag_rule.keep_newest.count'],
+    ['keep_newest by an unknown order', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 2, by: 'age' } } }, 'tag_rule.keep_newest.by'],
+    ['keep_newest by first-seen, which Ferry does not record yet', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 2, by: 'first-seen' } } }, 'tag_rule.keep_newest.by'],
+    ['a misspelt tag_rule field', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], exlude: [] } }, 'tag_rule.exlude'],
   ];
   for (const [what, patch, field] of invalid) {
     it(`refuses ${what}, naming ${field}`, () => {
@@ -116,5 +125,45 @@ describe('a mirror body for PUT', () => {
   });
   it('accepts the read-only fields a GET returned', () => {
     assert.ok(parseMirrorInput({ sync_status: 'SUCCESS', mirror_type: 'PULL' }, target, base).ok);
+  });
+});
+
+describe('Ferry\'s tag_rule beside Quay\'s root_rule', () => {
+  const { root_rule: _root, ...withoutRoot } = valid;
+  const rich = {
+    include: [{ kind: 'semver', range: '>=1.27 <1.30' }, { kind: 'glob', patterns: ['latest'] }],
+    exclude: [{ kind: 'regex', pattern: '.*-rc\\d*' }],
+    keep_newest: { count: 3, by: 'semver' },
+  };
+  const richRule = {
+    include: [{ kind: 'semver', range: '>=1.27 <1.30' }, { kind: 'glob', patterns: ['latest'] }],
+    exclude: [{ kind: 'regex', pattern: '.*-rc\\d*' }],
+    keepNewest: { count: 3, by: 'semver' },
+  };
+  it('takes tag_rule instead of root_rule on POST', () => {
+    const r = parseMirrorInput({ ...withoutRoot, tag_rule: rich }, target, null);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    assert.deepEqual(r.draft.tagRule, richRule);
+  });
+  it('lets a root_rule alone change only the rule\'s globs', () => {
+    const base = parseMirrorInput({ ...withoutRoot, tag_rule: rich }, target, null);
+    assert.ok(base.ok);
+    const r = parseMirrorInput({ root_rule: { rule_kind: 'tag_glob_csv', rule_value: ['stable'] } }, target, base.draft);
+    assert.ok(r.ok);
+    assert.deepEqual(r.draft.tagRule, { ...richRule, include: [richRule.include[0], { kind: 'glob', patterns: ['stable'] }] });
+  });
+  it('ignores the root_rule a client read back beside the tag_rule it changed', () => {
+    const base = parseMirrorInput(valid, target, null);
+    assert.ok(base.ok);
+    const r = parseMirrorInput({ root_rule: valid.root_rule, tag_rule: rich }, target, base.draft);
+    assert.ok(r.ok);
+    assert.deepEqual(r.draft.tagRule, richRule);
+  });
+  it('keeps the stored rule when a PUT names neither', () => {
+    const base = parseMirrorInput({ ...withoutRoot, tag_rule: rich }, target, null);
+    assert.ok(base.ok);
+    const r = parseMirrorInput({ sync_interval: 7200 }, target, base.draft);
+    assert.ok(r.ok);
+    assert.deepEqual(r.draft.tagRule, richRule);
   });
 });

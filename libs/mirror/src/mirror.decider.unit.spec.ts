@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
+import { globTagRule, MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
 import { decideMirror, evolveMirror, initialMirrorState, isDue, targetCheckDue, type MirrorCommand } from './mirror.decider';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -13,7 +13,7 @@ const config: MirrorConfig = {
   externalRegistryUsername: null,
   externalRegistryPassword: null,
   robotUsername: 'ns+bot',
-  tagPatterns: ['v3.*'],
+  tagRule: globTagRule(['v3.*']),
   syncStartDate: T0.toISOString(),
   syncInterval: 3600,
   externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
@@ -105,7 +105,7 @@ describe('a running mirror', () => {
   });
   it('keeps its lease across a config edit', () => {
     const state = running();
-    const [edit] = state.when({ kind: 'update', config: { ...config, tagPatterns: ['v4.*'] }, now: at(3) });
+    const [edit] = state.when({ kind: 'update', config: { ...config, tagRule: globTagRule(['v4.*']) }, now: at(3) });
     const after = evolveMirror(state.state, edit as MirrorEvent);
     assert.equal(after.run?.fencingToken, 1);
     assert.equal(decideMirror({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'succeeded', summary, now: at(9), jitter: 0 }, after)[0]?.type, 'MirrorSucceeded');

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type RunSummary } from '@ferry/contracts';
+import { aggregateSubject, globTagRule, AggregateKind, serviceActor, type MirrorConfig, type RunSummary } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
@@ -18,7 +18,7 @@ const config: MirrorConfig = {
   externalRegistryUsername: null,
   externalRegistryPassword: null,
   robotUsername: 'ns+bot',
-  tagPatterns: ['v3.*'],
+  tagRule: globTagRule(['v3.*']),
   syncStartDate: '2026-01-01T00:00:00.000Z',
   syncInterval: 3600,
   externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
@@ -102,6 +102,29 @@ describe('read models built from the event log', () => {
     await scheduler.catchUp();
     const [row] = await ds.query('SELECT due_at FROM due_mirrors');
     assert.equal(new Date(row.due_at).toISOString(), '2026-01-01T01:00:00.000Z');
+  });
+
+  it('migrates a mirror stored with tag_patterns to the tag_rule a replay builds', async () => {
+    const live = await dump(ds, ['mirrors']);
+    await ds.undoLastMigration({ transaction: 'each' });
+    const [old] = await ds.query('SELECT tag_patterns, state FROM mirrors');
+    assert.deepEqual(old.tag_patterns, ['v3.*']);
+    assert.deepEqual(old.state.config.tagPatterns, ['v3.*']);
+    assert.equal('tagRule' in old.state.config, false);
+    await ds.runMigrations({ transaction: 'each' });
+    assert.deepEqual(await dump(ds, ['mirrors']), live);
+  });
+
+  it('reads a MirrorUpdated stored with tagPatterns (before the tag rule) as a glob rule', async () => {
+    const { tagRule: _rule, ...rest } = config;
+    const old = { ...rest, tagPatterns: ['v9.*', 'stable'] } as unknown as MirrorConfig;
+    await store.append(mirrorSubject(), [{ type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: old, nextSyncAt: '2026-01-01T01:00:00.000Z' } }], { ...causation, aggregateId: 'ns/repo' });
+    const api = new ProjectionRunner(ds, store, apiReadModels);
+    await api.catchUp();
+    const [row] = await ds.query('SELECT tag_rule, state FROM mirrors');
+    assert.deepEqual(row.tag_rule, { include: [{ kind: 'glob', patterns: ['v9.*', 'stable'] }], exclude: [] });
+    assert.deepEqual(row.state.config.tagRule, row.tag_rule);
+    assert.equal('tagPatterns' in row.state.config, false);
   });
 });
 

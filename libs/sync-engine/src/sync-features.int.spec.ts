@@ -1,3 +1,4 @@
+import { globTagRule } from '@ferry/contracts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -208,16 +209,16 @@ describe('images with cosign signatures and unsigned images', () => {
   after(() => Promise.all([upstream.stop(), target.stop()]));
 
   it('copies the .sig tag with the signed image even though no pattern selects it', async () => {
-    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagPatterns: ['signed'] }));
+    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagRule: globTagRule(['signed']) }));
     assert.deepEqual(report.tagsMatched, ['signed']);
     assert.deepEqual(await listTags(target, 'mirror/sig'), [`${signed.replace(':', '-')}.sig`, 'signed']);
     // and a re-run keeps it rather than deleting it as unselected
-    await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagPatterns: ['signed'] }));
+    await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/sig', { tagRule: globTagRule(['signed']) }));
     assert.deepEqual(await listTags(target, 'mirror/sig'), [`${signed.replace(':', '-')}.sig`, 'signed']);
   });
 
   it('refuses the unsigned tag with UNSIGNED_IMAGE when unsigned images are not allowed', async () => {
-    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/strict', { tagPatterns: ['signed', 'unsigned'], unsignedImages: false }));
+    const report = await syncRepository(req(upstream.host, 'sig/repo', target, 'mirror/strict', { tagRule: globTagRule(['signed', 'unsigned']), unsignedImages: false }));
     const byTag = new Map(report.results.map((r) => [r.tag, r]));
     assert.equal(byTag.get('signed')!.kind, 'synced');
     const refused = byTag.get('unsigned') as { error: { code: string }; retryable: boolean };
@@ -283,7 +284,7 @@ describe('blobs shared between tags and repositories', () => {
     // Pushed by digest only: the blobs are there, the tag list is empty, so the copy starts its
     // upstream GETs early and must drop them when the target answers that it has each blob.
     const image = await pushImage(target, 'mirror/half', null, { mediaType: 'docker', layers: [{ seed: 'shared-base', size: 40_000 }, { seed: 'own-one', size: 100 }] });
-    const report = await syncRepository(req(upstream.host, 'share/repo', target, 'mirror/half', { tagPatterns: ['one'] }));
+    const report = await syncRepository(req(upstream.host, 'share/repo', target, 'mirror/half', { tagRule: globTagRule(['one']) }));
     assert.ok(report.results.every((r) => r.kind === 'synced'), JSON.stringify(report.results));
     assert.equal(report.bytesCopied, 0);
     assert.equal(await manifestDigest(target, 'mirror/half', 'one'), image.digest);
@@ -597,7 +598,7 @@ describe('an upstream with 5,000 tags served in pages of 1,000', () => {
       const image = await pushImage(upstream, 'many/repo', 't0000', { mediaType: 'oci', layers: [{ seed: 'many', size: 100 }] });
       const tags = Array.from({ length: 5000 }, (_, i) => `t${String(i).padStart(4, '0')}`);
       writeTagsDirectly(upstream, 'many/repo', tags.slice(1), image.digest);
-      const report = await syncRepository(req(proxy.host, 'many/repo', target, 'mirror/many', { tagPatterns: ['t4999', 't0000', 't20*'] }));
+      const report = await syncRepository(req(proxy.host, 'many/repo', target, 'mirror/many', { tagRule: globTagRule(['t4999', 't0000', 't20*']) }));
       assert.equal(report.listingComplete, true);
       assert.equal(report.tagsMatched.length, 102);
       assert.ok(report.tagsMatched.includes('t4999'));

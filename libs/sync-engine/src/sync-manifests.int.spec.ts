@@ -1,3 +1,4 @@
+import { globTagRule } from '@ferry/contracts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -97,7 +98,7 @@ describe('an upstream with the referrers API and a target without it (docker-reg
   after(() => Promise.all([api.stop(), upstream.stop(), target.stop()]));
 
   it('copies the referrers and lists them in the sha256-<digest> fallback tag on the target', async () => {
-    const report = await syncRepository(req(api.host, 'ref/repo', target, 'mirror/ref', { tagPatterns: ['v1'] }));
+    const report = await syncRepository(req(api.host, 'ref/repo', target, 'mirror/ref', { tagRule: globTagRule(['v1']) }));
     assert.deepEqual(byTag(report.results), { v1: 'synced' });
     const fallbackTag = subject.digest.replace(':', '-');
     assert.deepEqual(await listTags(target, 'mirror/ref'), [fallbackTag, 'v1'].sort());
@@ -109,7 +110,7 @@ describe('an upstream with the referrers API and a target without it (docker-reg
   });
 
   it('keeps the fallback tag on the next run, though no pattern selects it', async () => {
-    const report = await syncRepository(req(api.host, 'ref/repo', target, 'mirror/ref', { tagPatterns: ['v1'] }));
+    const report = await syncRepository(req(api.host, 'ref/repo', target, 'mirror/ref', { tagRule: globTagRule(['v1']) }));
     assert.deepEqual(report.results.map((r) => r.kind), ['synced']);
     assert.ok((await listTags(target, 'mirror/ref')).includes(subject.digest.replace(':', '-')));
   });

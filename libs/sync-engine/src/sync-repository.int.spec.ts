@@ -1,3 +1,4 @@
+import { globTagRule } from '@ferry/contracts';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -21,7 +22,7 @@ function request(upstream: RunningRegistry, target: RunningRegistry, extra: Part
   return {
     upstream: { reference: `${upstream.host}/quay/example`, verifyTls: false },
     target: { registryUrl: target.url, repository: 'mirror/example' },
-    tagPatterns: PATTERNS,
+    tagRule: globTagRule(PATTERNS),
     timeoutSeconds: 30,
     ssrfAllowedHosts: ['127.0.0.1'],
     ...extra,
@@ -98,5 +99,23 @@ describe('syncing the Quay example repository into an empty target', () => {
     assert.deepEqual(byTag.get('v3.2-4beta'), { kind: 'deleted', tag: 'v3.2-4beta', digest: seeded['v3.2-4beta'] });
     assert.equal((byTag.get('v3.3') as { unchanged: boolean }).unchanged, false);
     assert.equal((byTag.get('v3.2') as { unchanged: boolean }).unchanged, true);
+  });
+
+  it('selects with a richer rule: a regex and a semver range, an exclude after them, the newest 3 last; the rest is removed', async () => {
+    const report = await syncRepository(
+      request(upstream, target, {
+        tagRule: {
+          include: [{ kind: 'regex', pattern: 'multiarch-(oci|docker)' }, { kind: 'semver', range: '>=3.1 <5' }],
+          exclude: [{ kind: 'regex', pattern: 'multiarch-docker' }],
+          keepNewest: { count: 3, by: 'semver' },
+        },
+      }),
+    );
+    // In the range: v3.1 to v3.4 and v4.0 (v32 is 32.0.0); multiarch-oci names no version, so it ranks below them all.
+    assert.deepEqual([...report.tagsMatched].sort(), ['v3.3', 'v3.4', 'v4.0']);
+    const upstreamNow = await tagDigests(upstream.url, 'quay/example');
+    assert.deepEqual(await tagDigests(target.url, 'mirror/example'), { 'v3.3': upstreamNow['v3.3'], 'v3.4': upstreamNow['v3.4'], 'v4.0': upstreamNow['v4.0'] });
+    const deleted = report.results.filter((r) => r.kind === 'deleted').map((r) => r.tag).sort();
+    assert.deepEqual(deleted, [QUAY_EXAMPLE_INDEX_TAGS.dockerList, QUAY_EXAMPLE_INDEX_TAGS.ociIndex, 'v3.2'].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { selectTags } from '@ferry/mirror';
+import { compileTagRule } from '@ferry/mirror';
 import {
   DEFAULT_MANIFEST_LIMITS,
   RegistryClient,
@@ -197,7 +197,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     }
     report.listingComplete = true;
     const upstreamTagSet = new Set(upstreamTags);
-    report.tagsMatched = selectTags(upstreamTags, req.tagPatterns);
+    report.tagsMatched = compileTagRule(req.tagRule)(upstreamTags);
     try {
       targetTags = (await targetListing) ?? [];
     } catch (error) {

@@ -1,3 +1,4 @@
+import { globTagRule } from '@ferry/contracts';
 import type { RunningRegistry } from '@ferry/testing';
 import type { SyncRequest } from './sync-request';
 
@@ -15,7 +16,7 @@ export function testSyncRequest(
   return {
     upstream: { reference: `${upstreamHost}/${upstreamRepo}`, verifyTls: false },
     target: { registryUrl: target.url, repository: targetRepo, ...(target.caCertificate ? { caBundle: target.caCertificate } : {}) },
-    tagPatterns: ['*'],
+    tagRule: globTagRule(['*']),
     timeoutSeconds: 30,
     ssrfAllowedHosts: ['127.0.0.1'],
     retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },

@@ -1,3 +1,4 @@
+import type { TagRule } from '@ferry/contracts';
 import type { ManifestLimits, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
 import type { TargetLedger } from './target-ledger';
 
@@ -25,7 +26,8 @@ export interface SyncRequest {
     proxy?: { httpProxy: string | null; httpsProxy: string | null; noProxy: string | null };
     caBundle?: string;
   };
-  tagPatterns: string[];
+  /** Which upstream tags are copied (and which target tags stay). */
+  tagRule: TagRule;
   /** e.g. `["amd64", "arm64", "arm/v7", "linux/arm64/v8"]`; empty or absent copies every platform. */
   architectureFilter?: string[];
   /**

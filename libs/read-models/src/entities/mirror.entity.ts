@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ExternalRegistryConfig, MirrorStatus } from '@ferry/contracts';
+import type { ExternalRegistryConfig, MirrorStatus, TagRule } from '@ferry/contracts';
 import type { MirrorState } from '@ferry/mirror';
 
 /** A mirror's configuration and status: what Quay's GET .../mirror returns. */
@@ -13,7 +13,7 @@ export class MirrorRow {
   @Column({ name: 'external_registry_username', type: 'text', nullable: true }) externalRegistryUsername!: string | null;
   @Column({ name: 'has_password', type: 'boolean' }) hasPassword!: boolean;
   @Column({ name: 'robot_username', type: 'text' }) robotUsername!: string;
-  @Column({ name: 'tag_patterns', type: 'jsonb' }) tagPatterns!: string[];
+  @Column({ name: 'tag_rule', type: 'jsonb' }) tagRule!: TagRule;
   @Column({ name: 'sync_start_date', type: 'timestamptz' }) syncStartDate!: Date;
   @Column({ name: 'sync_interval', type: 'integer' }) syncInterval!: number;
   @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true }) nextSyncAt!: Date | null;

@@ -1,3 +1,4 @@
+import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { IndexMode, SyncRequest } from '../sync-request';
 import {
@@ -21,10 +22,11 @@ export interface FerrySyncArgs {
 }
 
 export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3.*,latest' [options]
+       ferry sync <upstream-repo> <target-repo> --tags-semver '>=1.27 <1.30' --exclude '*-rc*' --keep-newest 3
 
   <upstream-repo>            host[:port]/path (docker.io/nginx works)
   <target-repo>              host[:port]/ns/repo, or http(s)://host[:port]/ns/repo
-  --tags PATTERNS            comma-separated shell globs (* ? [seq] [!seq]); repeatable
+${TAG_RULE_FLAGS_USAGE}
   --all-platforms            copy every platform of an index (the default)
   --arch LIST                copy only these platforms: amd64,arm64,arm/v7,linux/arm64/v8
   --index-mode MODE          with --arch: rewrite (default) or sparse
@@ -75,7 +77,7 @@ function int(v: string, name: string): number {
 /** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
 export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   const positional: string[] = [];
-  const tags: string[] = [];
+  const rule: TagRuleFlags = { tags: [], regex: [], semver: [], exclude: [], excludeRegex: [] };
   let arch: string[] = [];
   let indexMode: IndexMode = 'rewrite';
   let srcTls = true;
@@ -105,7 +107,13 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       return next;
     };
     switch (name) {
-      case '--tags': tags.push(value()); break;
+      case '--tags': rule.tags.push(value()); break;
+      case '--tags-regex': rule.regex.push(value()); break;
+      case '--tags-semver': rule.semver.push(value()); break;
+      case '--include-prerelease': rule.includePrerelease = true; break;
+      case '--exclude': rule.exclude.push(value()); break;
+      case '--exclude-regex': rule.excludeRegex.push(value()); break;
+      case '--keep-newest': rule.keepNewest = int(value(), name); break;
       case '--all-platforms': arch = []; break;
       case '--arch': arch = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--index-mode': {
@@ -141,7 +149,9 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
     }
   }
   if (positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
-  if (tags.length === 0) throw new Error('--tags is required');
+  if (rule.tags.length + rule.regex.length + rule.semver.length === 0) throw new Error('--tags is required (or --tags-regex, --tags-semver)');
+  const tagRule = tagRuleFromFlags(rule);
+  if ('problems' in tagRule) throw new Error(tagRule.problems.join('; '));
   const [upstreamRef, targetRaw] = positional as [string, string];
   const upstream = parseRepositoryReference(upstreamRef);
   let targetUrl: string;
@@ -160,7 +170,7 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
     request: {
       upstream: { reference: upstreamRef, verifyTls: srcTls, ...(srcCreds ?? {}) },
       target: { registryUrl: targetUrl, repository: targetRepo, verifyTls: destTls, ...(destCreds ?? {}) },
-      tagPatterns: tags,
+      tagRule: tagRule.rule,
       architectureFilter: arch,
       indexMode,
       timeoutSeconds: timeout,

@@ -10,7 +10,7 @@ describe('ferry sync arguments', () => {
     assert.equal(a.request.upstream.password, 'p:w');
     assert.equal(a.request.target.registryUrl, 'http://localhost:5000');
     assert.equal(a.request.target.repository, 'mirror/etcd');
-    assert.deepEqual(a.request.tagPatterns, ['v3.*, latest']);
+    assert.deepEqual(a.request.tagRule, { include: [{ kind: 'glob', patterns: ['v3.*', 'latest'] }], exclude: [] });
     assert.deepEqual(a.request.architectureFilter, ['amd64', 'arm64']);
   });
   it('take chunk sizes in MiB', () => {
@@ -22,5 +22,28 @@ describe('ferry sync arguments', () => {
   it('refuse a missing --tags and unknown options', () => {
     assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y']), /--tags is required/);
     assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--bogus']), /unknown option --bogus/);
+  });
+  it('build a tag rule from regex, semver, exclude and keep-newest flags, in that order of application', () => {
+    const a = parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', 'latest', '--tags-regex', 'v\\d+', '--tags-semver', '>=1.27 <1.30', '--include-prerelease', '--exclude', '*-rc*,*-beta*', '--exclude-regex', '.*-dev', '--keep-newest', '3']);
+    assert.deepEqual(a.request.tagRule, {
+      include: [
+        { kind: 'glob', patterns: ['latest'] },
+        { kind: 'regex', pattern: 'v\\d+' },
+        { kind: 'semver', range: '>=1.27 <1.30', includePrerelease: true },
+      ],
+      exclude: [{ kind: 'glob', patterns: ['*-rc*', '*-beta*'] }, { kind: 'regex', pattern: '.*-dev' }],
+      keepNewest: { count: 3, by: 'semver' },
+    });
+  });
+  it('take a semver range alone, without --tags', () => {
+    const a = parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags-semver', '^2']);
+    assert.deepEqual(a.request.tagRule, { include: [{ kind: 'semver', range: '^2' }], exclude: [] });
+  });
+  it('refuse a bad rule, naming the flag', () => {
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags-regex', '(a+)+$']), /--tags-regex .*nested quantifiers/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags-semver', 'not a range']), /--tags-semver .*not a semver range/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--exclude', 'v3.[1']), /--exclude pattern "v3.\[1" has an unclosed \[/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--keep-newest', '0']), /--keep-newest takes a positive integer/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--exclude', 'x']), /--tags is required/);
   });
 });

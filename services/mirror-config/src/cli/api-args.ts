@@ -1,5 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { onlyGlobs, tagRuleBody, type TagRuleFlags } from '@ferry/mirror';
 
 /** `ferry` verbs that call Ferry's HTTP API. */
 export const API_USAGE = `usage: ferry <command> [options]
@@ -13,6 +14,9 @@ export const API_USAGE = `usage: ferry <command> [options]
   ferry mirror create <ns/repo> --upstream HOST/PATH --tags 'v3.*,latest' --robot NS+NAME
         [--interval SECONDS] [--start YYYY-MM-DDTHH:MM:SSZ] [--username USER --password-stdin]
         [--no-verify-tls] [--disabled]
+        [--tags-regex REGEX] [--tags-semver RANGE [--include-prerelease]] [--exclude PATTERNS]
+        [--exclude-regex REGEX] [--keep-newest N]   Ferry's tag rule (tag_rule) beside or
+                                      instead of --tags; as in ferry sync
   ferry mirror get <ns/repo>          the mirror and its sync status
   ferry mirror delete <ns/repo>       remove the mirror (the target's images stay)
   ferry mirror sync-now <ns/repo>     run as soon as the scheduler ticks
@@ -50,6 +54,12 @@ const OPTIONS = {
   json: { type: 'boolean' },
   upstream: { type: 'string' },
   tags: { type: 'string', multiple: true },
+  'tags-regex': { type: 'string', multiple: true },
+  'tags-semver': { type: 'string', multiple: true },
+  'include-prerelease': { type: 'boolean' },
+  exclude: { type: 'string', multiple: true },
+  'exclude-regex': { type: 'string', multiple: true },
+  'keep-newest': { type: 'string' },
   robot: { type: 'string' },
   interval: { type: 'string' },
   start: { type: 'string' },
@@ -134,8 +144,17 @@ export const quayNow = (now: Date): string => `${now.toISOString().slice(0, 19)}
 
 function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { now: Date }): Request {
   const path = mirrorBase(ref);
-  const missing = (['upstream', 'tags', 'robot'] as const).filter((k) => values[k] === undefined);
+  const missing = (['upstream', 'tags', 'robot'] as const).filter((k) => values[k] === undefined && (k !== 'tags' || (!values['tags-regex'] && !values['tags-semver'])));
   if (missing.length) throw new UsageError(`ferry mirror create needs ${missing.map((k) => `--${k}`).join(', ')}`);
+  const rule: TagRuleFlags = {
+    tags: list(values.tags ?? []),
+    regex: values['tags-regex'] ?? [],
+    semver: values['tags-semver'] ?? [],
+    exclude: list(values.exclude ?? []),
+    excludeRegex: values['exclude-regex'] ?? [],
+    ...(values['include-prerelease'] ? { includePrerelease: true } : {}),
+    ...(values['keep-newest'] === undefined ? {} : { keepNewest: Number(values['keep-newest']) }),
+  };
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
   const interval = values.interval === undefined ? 86400 : Number(values.interval);
   if (!Number.isInteger(interval)) throw new UsageError('--interval takes whole seconds');
@@ -143,7 +162,8 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
   // the CLI's errors are the API's, field by field.
   const body = {
     external_reference: values.upstream,
-    root_rule: { rule_kind: 'tag_glob_csv', rule_value: list(values.tags!) },
+    // Quay's root_rule says globs alone; anything more is Ferry's tag_rule, judged by the API.
+    ...(onlyGlobs(rule) ? { root_rule: { rule_kind: 'tag_glob_csv', rule_value: rule.tags } } : { tag_rule: tagRuleBody(rule) }),
     robot_username: values.robot,
     sync_interval: interval,
     sync_start_date: values.start ?? quayNow(now),
@@ -172,7 +192,7 @@ const VERBS = {
   logout: { arity: 0, build: () => ({ method: 'DELETE', path: '/user/apptoken' }) },
   whoami: { arity: 0, build: () => ({ method: 'GET', path: '/user/' }) },
 
-  'mirror create': { arity: 1, options: ['upstream', 'tags', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
+  'mirror create': { arity: 1, options: ['upstream', 'tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
   'mirror get': { arity: 1, build: ([r]) => ({ method: 'GET', path: mirrorBase(r) }) },
   'mirror delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: mirrorBase(r) }) },
   'mirror sync-now': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now` }) },

@@ -35,6 +35,30 @@ describe('ferry mirror create', () => {
   it('names every missing required option', () => {
     assert.throws(() => parseApiArgs(['mirror', 'create', 'a/b', '--tags', 'x']), /--upstream, --robot/);
   });
+
+  it('sends Ferry\'s tag_rule for the regex, semver, exclude and keep-newest flags', () => {
+    const { command } = parseApiArgs(
+      ['mirror', 'create', 'a/b', '--upstream', 'h/p', '--robot', 'a+r', '--tags', 'latest', '--tags-semver', '>=1.27 <1.30', '--tags-regex', 'v\\d+', '--exclude', '*-rc*', '--exclude-regex', '.*-dev', '--keep-newest', '3'],
+      NOW,
+    );
+    assert.equal(command.body!.root_rule, undefined);
+    assert.deepEqual(command.body!.tag_rule, {
+      include: [
+        { kind: 'glob', patterns: ['latest'] },
+        { kind: 'regex', pattern: 'v\\d+' },
+        { kind: 'semver', range: '>=1.27 <1.30', include_prerelease: false },
+      ],
+      exclude: [{ kind: 'glob', patterns: ['*-rc*'] }, { kind: 'regex', pattern: '.*-dev' }],
+      keep_newest: { count: 3, by: 'semver' },
+    });
+  });
+
+  it('takes a semver range instead of --tags, and refuses the rule flags on other verbs', () => {
+    const { command } = parseApiArgs(['mirror', 'create', 'a/b', '--upstream', 'h/p', '--robot', 'a+r', '--tags-semver', '^2', '--include-prerelease'], NOW);
+    assert.deepEqual(command.body!.tag_rule, { include: [{ kind: 'semver', range: '^2', include_prerelease: true }], exclude: [] });
+    assert.throws(() => parseApiArgs(['mirror', 'create', 'a/b', '--upstream', 'h/p', '--robot', 'a+r', '--exclude', 'x']), /needs --tags/);
+    assert.throws(() => parseApiArgs(['mirror', 'get', 'a/b', '--keep-newest', '3']), /--keep-newest does not apply/);
+  });
 });
 
 describe('the other verbs', () => {

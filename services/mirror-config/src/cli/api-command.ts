@@ -64,6 +64,18 @@ function table(header: string[], rows: unknown[][], empty: string): string {
   return [header, ...cells].map((r) => r.map((c, i) => c.padEnd(i === r.length - 1 ? 0 : widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+/** A selector as `ferry mirror create` takes it: `--tags-semver >=1.27`. */
+const selectorText = (side: string, sel: Json) =>
+  sel.kind === 'glob' ? `${side === 'include' ? '--tags' : '--exclude'} ${sel.patterns.join(',')}` : `${side === 'include' ? '--tags' : '--exclude'}-${sel.kind} ${sel.pattern ?? sel.range}${sel.include_prerelease ? ' --include-prerelease' : ''}`;
+
+/** Ferry's rule, when it says more than root_rule's globs: in the CLI's flags. */
+function tagRuleText(rule: Json | undefined): string | undefined {
+  if (!rule || (rule.exclude.length === 0 && !rule.keep_newest && rule.include.every((s: Json) => s.kind === 'glob'))) return undefined;
+  const parts = ['include', 'exclude'].flatMap((side) => (rule[side] as Json[]).map((sel) => selectorText(side, sel)));
+  if (rule.keep_newest) parts.push(`--keep-newest ${rule.keep_newest.count} (by ${rule.keep_newest.by})`);
+  return parts.join(' ');
+}
+
 function mirrorText(subject: string, m: Json): string {
   const rows: [string, unknown][] = [
     ['status', m.sync_status],
@@ -75,6 +87,8 @@ function mirrorText(subject: string, m: Json): string {
     ['enabled', yesNo(m.is_enabled)],
     ['verify tls', yesNo(m.external_registry_config?.verify_tls)],
   ];
+  const rule = tagRuleText(m.tag_rule);
+  if (rule) rows.splice(3, 0, ['tag rule', rule]);
   if (m.external_registry_username) rows.push(['username', m.external_registry_username]);
   if (m.sync_expiration_date) rows.push(['lease until', m.sync_expiration_date]);
   if (m.current_run_id) rows.push(['current run', m.current_run_id]);

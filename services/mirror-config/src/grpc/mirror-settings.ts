@@ -7,6 +7,16 @@ export type MessageObject = { [field: string]: unknown };
 const isMessage = (v: unknown): v is MessageObject => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 
 /**
+ * A decoded `TagRule` as the HTTP API's `tag_rule`: a selector holds only its kind's fields, so
+ * the empty `patterns` list proto3 gives every selector is dropped where it does not apply.
+ */
+function tagRuleBody(rule: MessageObject): MessageObject {
+  const selectors = (list: unknown) =>
+    Array.isArray(list) ? list.map((s) => (isMessage(s) && s.kind !== 'glob' && Array.isArray(s.patterns) && s.patterns.length === 0 ? (({ patterns: _, ...rest }) => rest)(s) : s)) : list;
+  return { ...rule, include: selectors(rule.include), ...(rule.exclude === undefined ? {} : { exclude: selectors(rule.exclude) }) };
+}
+
+/**
  * Without a mask, every field that was sent, as Quay's JSON body. Repeated fields have no presence
  * in proto3, so an empty list at the top of the message means "not sent"; inside a sent message
  * (root_rule.rule_value) it is passed on for the parser to judge.
@@ -18,6 +28,7 @@ function sentFields(message: MessageObject, top: boolean): MessageObject {
     if (top && Array.isArray(value) && value.length === 0) continue;
     body[field] = isMessage(value) ? sentFields(value, false) : value;
   }
+  if (top && isMessage(body.tag_rule)) body.tag_rule = tagRuleBody(body.tag_rule);
   return body;
 }
 
@@ -54,5 +65,6 @@ export function quayBodyFromSettings(settings: MessageObject | undefined, update
     });
   }
   if (problems.length) throw new InvalidRequestError(problems);
+  if (isMessage(body.tag_rule)) body.tag_rule = tagRuleBody(body.tag_rule);
   return body;
 }

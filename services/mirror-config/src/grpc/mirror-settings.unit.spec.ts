@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidRequestError } from '../http/problem';
+import protobuf from 'protobufjs';
+import { MIRROR_PROTO } from './grpc-options';
 import { quayBodyFromSettings } from './mirror-settings';
 
 describe('a gRPC MirrorSettings without an update mask', () => {
@@ -46,5 +48,38 @@ describe('a gRPC MirrorSettings with an update mask', () => {
       () => quayBodyFromSettings({}, { paths: ['sync_interval', 'Bad Path'] }),
       (e: unknown) => e instanceof InvalidRequestError && e.problems.length === 1 && e.problems[0]!.field === 'update_mask',
     );
+  });
+});
+
+describe('a gRPC TagRule', () => {
+  const decoded = {
+    include: [
+      { kind: 'glob', patterns: ['latest'] },
+      { kind: 'semver', patterns: [], range: '>=1.27 <1.30' },
+    ],
+    exclude: [{ kind: 'regex', patterns: [], pattern: '.*-rc.*' }],
+    keep_newest: { count: 3, by: 'semver' },
+  };
+  const expected = {
+    include: [{ kind: 'glob', patterns: ['latest'] }, { kind: 'semver', range: '>=1.27 <1.30' }],
+    exclude: [{ kind: 'regex', pattern: '.*-rc.*' }],
+    keep_newest: { count: 3, by: 'semver' },
+  };
+  it('becomes the HTTP API\'s tag_rule, each selector with its own fields', () => {
+    assert.deepEqual(quayBodyFromSettings({ tag_rule: decoded }).tag_rule, expected);
+  });
+  it('is taken by an update mask path', () => {
+    assert.deepEqual(quayBodyFromSettings({ tag_rule: decoded, sync_interval: 60 }, { paths: ['tag_rule'] }), { tag_rule: expected });
+  });
+  it('round-trips through the proto, in MirrorSettings and in Mirror', () => {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => target;
+    root.loadSync(MIRROR_PROTO, { keepCase: true });
+    for (const [name, field] of [['ferry.v1.MirrorSettings', 'tag_rule'], ['ferry.v1.Mirror', 'tag_rule']] as const) {
+      const type = root.lookupType(name);
+      const view = { ...expected, include: [expected.include[0], { ...expected.include[1], include_prerelease: false }], keep_newest: { count: 3, by: 'semver' } };
+      const back = type.toObject(type.decode(type.encode(type.fromObject({ [field]: view })).finish()), { arrays: true }) as Record<string, unknown>;
+      assert.deepEqual(quayBodyFromSettings(back).tag_rule, { ...expected, include: [expected.include[0], { ...expected.include[1], include_prerelease: false }] });
+    }
   });
 });

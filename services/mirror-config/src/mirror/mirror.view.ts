@@ -1,4 +1,5 @@
-import { signaturePolicyOf, TAG_RULE_KIND } from '@ferry/contracts';
+import { signaturePolicyOf } from '@ferry/contracts';
+import { quayRootRule, tagRuleView } from '@ferry/mirror';
 import type { MirrorRow } from '@ferry/read-models';
 
 /** Quay writes times as `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -25,7 +26,9 @@ export function mirrorView(row: MirrorRow) {
     sync_expiration_date: quayTime(row.syncExpirationDate),
     sync_retries_remaining: row.syncRetriesRemaining,
     sync_status: row.syncStatus,
-    root_rule: { rule_kind: TAG_RULE_KIND, rule_value: row.tagPatterns },
+    // Quay's clients read the rule's globs; Ferry's `tag_rule` holds all of it.
+    root_rule: quayRootRule(row.tagRule),
+    tag_rule: tagRuleView(row.tagRule),
     robot_username: row.robotUsername,
     architecture_filter: row.architectureFilter,
     skopeo_timeout_interval: row.skopeoTimeoutInterval,

@@ -179,7 +179,7 @@ export class MirrorRunExecutor {
           },
           target: { ...this.settings.target, ...targetCredentials, repository: mirrorId },
           upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
-          tagPatterns: config.tagPatterns,
+          tagRule: config.tagRule,
           architectureFilter: config.architectureFilter,
           timeoutSeconds: config.skopeoTimeoutInterval,
           ssrfAllowedHosts: this.settings.ssrfAllowedHosts,

@@ -1,4 +1,8 @@
 import picomatch from 'picomatch';
+import type { TagSelector } from '@ferry/contracts';
+import type { FieldProblem, SelectorKind } from './selector-kind';
+
+type GlobSelector = Extract<TagSelector, { kind: 'glob' }>;
 
 /**
  * Quay's tag patterns are fnmatch-style shell globs: `*`, `?`, `[seq]`, `[!seq]`, matched against
@@ -64,4 +68,32 @@ export function compileTagPatterns(patterns: readonly string[]): (tag: string) =
 export function selectTags(tags: readonly string[], patterns: readonly string[]): string[] {
   const matches = compileTagPatterns(patterns);
   return tags.filter(matches);
+}
+
+/** The `glob` selector kind: Quay's patterns, their union. */
+export const globKind: SelectorKind<GlobSelector> = {
+  parse(input, field, problems) {
+    const value = input.patterns;
+    if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
+      problems.push({ field: `${field}.patterns`, message: 'must be a list of tag patterns' });
+      return undefined;
+    }
+    const patterns = normalizeTagPatterns(value as string[]);
+    problems.push(...globPatternProblems(patterns, `${field}.patterns`));
+    return { kind: 'glob', patterns };
+  },
+  view: (selector) => ({ kind: 'glob', patterns: selector.patterns }),
+  compile(selector) {
+    const matches = compileTagPatterns(selector.patterns);
+    return (tags) => new Set(tags.filter(matches));
+  },
+};
+
+/** Every problem of a normalized pattern list, each naming `field`: what `root_rule.rule_value` and a glob selector report. */
+export function globPatternProblems(patterns: readonly string[], field: string): FieldProblem[] {
+  if (patterns.length === 0) return [{ field, message: 'must hold at least one tag pattern' }];
+  return patterns.flatMap((p) => {
+    const problem = tagPatternProblem(p);
+    return problem ? [{ field, message: `pattern "${p}" ${problem}` }] : [];
+  });
 }
