@@ -1,4 +1,10 @@
-import semver from 'semver';
+import type * as Semver from 'semver';
+
+let loaded: typeof Semver | undefined;
+/** npm's `semver`, loaded on first use: a run (or `ferry sync`) without a semver rule does not pay its ~25 ms to load. */
+function semverLib(): typeof Semver {
+  return (loaded ??= require('semver') as typeof Semver);
+}
 import type { TagSelector } from '@ferry/contracts';
 import type { SelectorKind } from './selector-kind';
 
@@ -8,17 +14,17 @@ type SemverSelector = Extract<TagSelector, { kind: 'semver' }>;
 const VERSION_TAG = /^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/;
 
 /** The version a tag names (missing minor and patch read as 0), or null for tags such as `latest`. */
-export function tagVersion(tag: string): semver.SemVer | null {
+export function tagVersion(tag: string): Semver.SemVer | null {
   const m = VERSION_TAG.exec(tag);
   if (!m) return null;
-  return semver.parse(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ? `-${m[4]}` : ''}`);
+  return semverLib().parse(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ? `-${m[4]}` : ''}`);
 }
 
 /** Highest version first; tags that name no version after every version, in their listing order. */
 export function newestFirstBySemver(tags: readonly string[]): string[] {
   const versions = tags.map((tag, index) => ({ tag, index, version: tagVersion(tag) }));
   versions.sort((a, b) => {
-    if (a.version && b.version) return semver.rcompare(a.version, b.version) || a.index - b.index;
+    if (a.version && b.version) return semverLib().rcompare(a.version, b.version) || a.index - b.index;
     if (a.version || b.version) return a.version ? -1 : 1;
     return a.index - b.index;
   });
@@ -27,7 +33,7 @@ export function newestFirstBySemver(tags: readonly string[]): string[] {
 
 export function semverRangeProblem(range: string): string | undefined {
   if (range.trim().length === 0 || range.length > 256) return 'must be 1 to 256 characters';
-  return semver.validRange(range) === null ? 'is not a semver range (npm syntax, e.g. ">=1.27 <1.30" or "^2")' : undefined;
+  return semverLib().validRange(range) === null ? 'is not a semver range (npm syntax, e.g. ">=1.27 <1.30" or "^2")' : undefined;
 }
 
 /** The `semver` selector kind: tags whose version satisfies the range; pre-releases only when asked. */
@@ -46,7 +52,7 @@ export const semverKind: SelectorKind<SemverSelector> = {
   compile(selector) {
     const problem = semverRangeProblem(selector.range);
     if (problem) throw new Error(`semver range ${JSON.stringify(selector.range)} ${problem}`);
-    const range = new semver.Range(selector.range, { includePrerelease: selector.includePrerelease ?? false });
+    const range = new (semverLib().Range)(selector.range, { includePrerelease: selector.includePrerelease ?? false });
     return (tags) =>
       new Set(
         tags.filter((tag) => {
