@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, makeTokenSigningFiles, pushImage, startRegistry, tagDigests, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { runCommand } from './commands';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
@@ -18,17 +18,6 @@ function walkthrough(): string {
   const block = /```sh\n([\s\S]*?)```/.exec(section);
   assert.ok(block, 'the section has a sh block');
   return block[1]!;
-}
-
-function bash(script: string, cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
 }
 
 describe("the README's walk-through", () => {
@@ -78,7 +67,7 @@ describe("the README's walk-through", () => {
       .replaceAll('https://hooks.example.com/ferry', `${hooks.url}/ferry`)
       // The local upstream speaks plain HTTP; the only change to what a reader runs.
       .replaceAll('"verify_tls": true', '"verify_tls": false');
-    const { code, output } = await bash(script, home);
+    const { code, output } = await runCommand('bash', ['-euo', 'pipefail', '-c', script], { cwd: home });
     assert.equal(code, 0, `${output}\n${ferry.output()}`);
     const asAdmin = { url: target.url, credentials: { username: 'admin', password: ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD! } };
     assert.deepEqual(Object.keys(await tagDigests(asAdmin, 'mirrors/etcd')).sort(), ['latest', 'v3.5.0', 'v3.5.1'], output);

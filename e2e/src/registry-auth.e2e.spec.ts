@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,23 +15,15 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createUserWithToken, onDemandMirrorBody, syncNowAndWait } from './api-client';
+import { runCommand } from './commands';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
 
 const SERVICE = 'ferry-registry';
 const PASSWORD = 'a-long-test-password';
 
-/** `skopeo` as a user runs it against plain-HTTP loopback registries; resolves with its exit code and output. */
-function skopeo(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('skopeo', ['--insecure-policy', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+/** `skopeo` as a user runs it against plain-HTTP loopback registries. */
+const skopeo = (args: string[]) => runCommand('skopeo', ['--insecure-policy', ...args], { env: process.env as Record<string, string> });
 
 /** The registry obeys Ferry: a stock docker-registry with `auth: token` whose realm is Ferry's `/v2/auth`. */
 describe('the target registry asks Ferry who may pull, push and delete', () => {
@@ -175,13 +166,8 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
   it('signs docker and skopeo clients in to the target with Ferry\'s identities: a password, an API token, a robot token', async () => {
     const token = await createUserWithToken(api, ferry.apiUrl, 'ci');
     assert.equal((await api('PUT', '/repository/acme/app/permissions/user/ci', { role: 'read' })).status, 200);
-    const login = (username: string, secret: string, authfile: string) =>
-      new Promise<number | null>((resolve, reject) => {
-        const child = spawn('skopeo', ['login', '--tls-verify=false', '--authfile', authfile, '--username', username, '--password-stdin', target.host], { stdio: ['pipe', 'ignore', 'ignore'] });
-        child.on('error', reject);
-        child.on('close', resolve);
-        child.stdin.end(secret);
-      });
+    const login = async (username: string, secret: string, authfile: string) =>
+      (await runCommand('skopeo', ['login', '--tls-verify=false', '--authfile', authfile, '--username', username, '--password-stdin', target.host], { env: process.env as Record<string, string>, stdin: secret })).code;
     for (const [who, username, secret] of [['a password', 'reader', PASSWORD], ['an API token', 'ci', token], ['a robot token', 'acme+mirrorbot', robotToken]] as const) {
       const authfile = join(mkdtempSync(join(dir, 'auth-')), 'auth.json');
       assert.equal(await login(username, secret, authfile), 0, `skopeo login with ${who}`);
