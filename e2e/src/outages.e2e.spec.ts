@@ -110,7 +110,9 @@ describe('outages end, Ferry does not', () => {
       const back = Date.now();
       await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after NATS is back');
       assert.ok(Date.now() - back < 30_000);
-      assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
+      const outcome = await waitForOutcome(api, mirror);
+      const run = (await api('GET', `${mirror}/runs/${(await api('GET', mirror)).json.last_run_id}`)).json;
+      assert.equal(outcome, 'SUCCESS', `${JSON.stringify(run)}\n${ferry.output().slice(-3000)}`);
       assertOneRun(await readEventLog(names, nats.url));
       assert.deepEqual(await tagDigests(target, 'natsout/app'), await tagDigests(upstream, 'big/app'));
       // The notifier's consumer resumed: the run's notification arrives, once.

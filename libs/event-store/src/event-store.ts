@@ -55,6 +55,8 @@ export interface AppendOptions extends Causation {
   expectedSequence?: number;
   /** Event time; handed in so deciders and replays stay deterministic. */
   now?: Date;
+  /** How long this append may wait for NATS (default: the store's publishPatienceMs). */
+  patienceMs?: number;
 }
 
 export interface SubjectHistory {
@@ -165,7 +167,7 @@ export class EventStore {
         actor: options.actor,
         ...trace,
       } as FerryEvent;
-      const ack = await this.publishEvent(subject, event, expected);
+      const ack = await this.publishEvent(subject, event, expected, options.patienceMs);
       stored.push({ ...event, position: ack.seq, subject });
       expected = expected === undefined ? undefined : ack.seq;
       causationId = event.id;
@@ -178,11 +180,11 @@ export class EventStore {
    * with the same `Nats-Msg-Id`; JetStream answers the repeat as a duplicate of the stored
    * message, so the event is stored once and the retry learns its sequence.
    */
-  async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number): Promise<{ seq: number; duplicate: boolean }> {
+  async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number, patienceMs = this.options.publishPatienceMs): Promise<{ seq: number; duplicate: boolean }> {
     const hdrs = headers();
     hdrs.set('Ferry-Event-Type', event.type);
     if (event.traceparent) hdrs.set('traceparent', event.traceparent);
-    const deadline = Date.now() + this.options.publishPatienceMs;
+    const deadline = Date.now() + patienceMs;
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.js.publish(subject, encodeEvent(event), {

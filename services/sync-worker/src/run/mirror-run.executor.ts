@@ -9,6 +9,7 @@ import {
   type MirrorRunScheduled,
   type RunEvent,
   type StoredEvent,
+  type NewEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
 import { robotDecider } from '@ferry/identity';
@@ -140,15 +141,50 @@ export class MirrorRunExecutor {
     if (cancelled || stopping.aborted) abort.abort();
 
     const keepAlive = setInterval(heartbeat, 5_000);
-    const renewal = setInterval(() => {
-      void slot.renew();
-      command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds }).catch((error) => {
+    const leaseMs = this.settings.leaseSeconds * 1000;
+    /** Until when this worker knows it holds the run: a renewal it sent then was accepted. */
+    let leaseHeldUntil = Date.now() + leaseMs;
+    const renew = async (): Promise<void> => {
+      const sentAt = Date.now();
+      try {
+        await command({ kind: 'renew-lease', runId, fencingToken, now: new Date(sentAt), leaseSeconds: this.settings.leaseSeconds });
+        leaseHeldUntil = Math.max(leaseHeldUntil, sentAt + leaseMs);
+      } catch (error) {
         if (error instanceof DomainError) {
           leaseLost = true;
           abort.abort();
         }
-      });
-    }, (this.settings.leaseSeconds * 1000) / 3);
+        throw error;
+      }
+    };
+    const renewal = setInterval(() => {
+      void slot.renew();
+      renew().catch(() => undefined);
+    }, leaseMs / 3);
+    /**
+     * Records a tag's result only while the lease is known to be held, and gives up on an append
+     * that could land after the lease ran out (NATS away longer than the lease): another worker
+     * may have taken the run over by then, and its record of the tag is the one that counts.
+     */
+    const recordWhileHeld = async (event: NewEvent<RunEvent>): Promise<void> => {
+      for (;;) {
+        if (abort.signal.aborted) throw new Error('the run stopped before its result could be recorded');
+        const remaining = leaseHeldUntil - Date.now() - 1_000;
+        if (remaining > 0) {
+          try {
+            await this.store.append(runSubject, [event], { ...causation, aggregateId: runId, patienceMs: remaining });
+            return;
+          } catch (error) {
+            if (leaseHeldUntil - Date.now() - 1_000 > 0) throw error;
+          }
+        }
+        // The lease may have run out: only a renewal that is accepted (or refused) says.
+        await renew().catch(async (error: unknown) => {
+          if (error instanceof DomainError) throw error;
+          await new Promise((r) => setTimeout(r, 1_000));
+        });
+      }
+    };
     const watch = new AbortController();
     const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
     const watching = this.watchForCancel(subject, watchFrom + 1, runId, watch.signal, () => {
@@ -194,7 +230,7 @@ export class MirrorRunExecutor {
           onTagResult: async (result) => {
             results.push(result);
             recordTagSpan(result, tagStarts.get(result.tag));
-            await this.store.append(runSubject, [tagEvent(mirrorId, runId, result)], { ...causation, aggregateId: runId });
+            await recordWhileHeld(tagEvent(mirrorId, runId, result));
           },
         });
       }
