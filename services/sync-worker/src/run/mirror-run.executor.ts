@@ -131,6 +131,10 @@ export class MirrorRunExecutor {
       if (error instanceof DomainError) return 'stale';
       throw error;
     }
+    // The same assignment delivered again (its ack was lost, e.g. while NATS was away): the worker
+    // that started it still runs it, or, if it died, the lease's expiry brings a new assignment.
+    // Running it twice would record every tag twice.
+    if (started.events.length === 0) return 'stale';
     const config = started.state.config as MirrorConfig;
     const startedAt = new Date().toISOString();
     const abort = new AbortController();
