@@ -1,7 +1,7 @@
 /** What the e2e benchmarks share: their section of docs/benchmarks.md, percentiles, bounded parallelism, reading the log. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StoredEvent } from '@ferry/contracts';
+import { globTagRule, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -16,6 +16,23 @@ export function writeSection(name: string, writer: string, section: string, path
   const from = page.indexOf(start);
   const to = page.indexOf(end);
   writeFileSync(path, from >= 0 && to > from ? page.slice(0, from) + block + page.slice(to + end.length + 1) : `${page.trimEnd()}\n\n${block}`);
+}
+
+/** The benchmarks' mirror: one tag (`v1`) of a tiny image, no credentials, no TLS. */
+export function tinyMirrorConfig(upstreamHost: string, robotUsername: string, syncStartDate: string): Omit<MirrorConfig, 'namespace' | 'repository'> {
+  return {
+    isEnabled: true,
+    externalReference: `${upstreamHost}/tiny/app`,
+    externalRegistryUsername: null,
+    externalRegistryPassword: null,
+    robotUsername,
+    tagRule: globTagRule(['v1']),
+    syncStartDate,
+    syncInterval: 86_400,
+    externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
+    architectureFilter: [],
+    skopeoTimeoutInterval: 300,
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

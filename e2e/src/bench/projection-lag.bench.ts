@@ -6,13 +6,13 @@
  * how projections worked before) and with the default batching; writes its section of
  * docs/benchmarks.md.
  */
-import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
 import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { startFerry, testDeploymentEnv } from '../ferry-processes';
-import { eventsSince, inParallel, percentile, writeSection } from './bench-kit';
+import { eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } from './bench-kit';
 
 const MIRRORS = Number(process.env.BENCH_LAG_MIRRORS ?? 200);
 const SAMPLE_MS = 20;
@@ -43,19 +43,7 @@ async function measure(batch: number): Promise<LagFigures> {
   await client.connect();
   try {
     await pushImage(upstream, 'tiny/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'lag', size: 1024 }] });
-    const config: Omit<MirrorConfig, 'namespace' | 'repository'> = {
-      isEnabled: true,
-      externalReference: `${upstream.host}/tiny/app`,
-      externalRegistryUsername: null,
-      externalRegistryPassword: null,
-      robotUsername: 'lag+syncer',
-      tagRule: globTagRule(['v1']),
-      syncStartDate: new Date(Date.now() + 5_000).toISOString(),
-      syncInterval: 86_400,
-      externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-      architectureFilter: [],
-      skopeoTimeoutInterval: 300,
-    };
+    const config = tinyMirrorConfig(upstream.host, 'lag+syncer', new Date(Date.now() + 5_000).toISOString());
     const ids = Array.from({ length: MIRRORS }, (_, i) => `lag/m${String(i).padStart(4, '0')}`);
     const causation = { correlationId: 'bench', causationId: 'bench', actor: serviceActor('bench') };
     const from = (await store.headPosition()) + 1;

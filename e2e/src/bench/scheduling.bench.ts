@@ -4,13 +4,13 @@
  * `MirrorStarted` (p50/p99) and runs completed per second with 1, 2 and 4 sync-worker processes,
  * and what one scheduler tick costs over 10,000 mirrors. Writes its section of docs/benchmarks.md.
  */
-import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
 import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
-import { eventsSince, inParallel, percentile, writeSection } from './bench-kit';
+import { eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } from './bench-kit';
 
 const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
 const DUE = Number(process.env.BENCH_DUE ?? 1_000);
@@ -24,19 +24,7 @@ async function main(): Promise<void> {
   let ferry: FerryProcesses | null = null;
   try {
     await pushImage(upstream, 'tiny/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'tiny', size: 1024 }] });
-    const base: Omit<MirrorConfig, 'namespace' | 'repository'> = {
-      isEnabled: true,
-      externalReference: `${upstream.host}/tiny/app`,
-      externalRegistryUsername: null,
-      externalRegistryPassword: null,
-      robotUsername: 'bench+syncer',
-      tagRule: globTagRule(['v1']),
-      syncStartDate: '2099-01-01T00:00:00.000Z',
-      syncInterval: 86_400,
-      externalRegistryConfig: { verifyTls: false, unsignedImages: true, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-      architectureFilter: [],
-      skopeoTimeoutInterval: 300,
-    };
+    const base = tinyMirrorConfig(upstream.host, 'bench+syncer', '2099-01-01T00:00:00.000Z');
     const ids = Array.from({ length: MIRRORS }, (_, i) => `bench/m${String(i).padStart(5, '0')}`);
     const causation = { correlationId: 'bench', causationId: 'bench', actor: serviceActor('bench') };
     const created = Date.now();
