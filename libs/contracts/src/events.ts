@@ -132,6 +132,8 @@ export type MirrorTagSynced = Event<
     /** The upstream digest it was copied from, and how (the sync engine's copy profile); absent on older events. */
     sourceDigest?: string;
     copyProfile?: string;
+    /** When Ferry first saw the tag upstream (ISO-8601); absent on events recorded before it was. */
+    firstSeenAt?: string;
   }
 >;
 /** `retryable`: whether a later run may copy the tag (false for a refusal such as UNSIGNED_IMAGE); absent on older events. */

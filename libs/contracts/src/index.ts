@@ -15,6 +15,7 @@ export {
   NotificationEvent,
   NotificationMethod,
 } from './mirror-config';
+export { QUAY_TAG_DELETION, tagDeletionOf, deleteAllowance, deleteCapView, type TagDeletion, type DeleteCap } from './tag-deletion';
 export { globTagRule, type TagRule, type TagSelector, type TagSelectorKind, type KeepNewestOrder } from './tag-rule';
 export {
   EVENT_SCHEMA_VERSION,

@@ -6,6 +6,7 @@ export interface EncryptedSecret {
   ciphertext: string;
 }
 
+import type { TagDeletion } from './tag-deletion';
 import type { TagRule } from './tag-rule';
 
 /** Quay's only `root_rule.rule_kind`: comma-separated globs. */
@@ -57,6 +58,8 @@ export interface MirrorConfig {
    * `signaturePolicyOf`.
    */
   signaturePolicy?: SignaturePolicy;
+  /** Whether tags that stop matching are deleted, and the cap per run; absent (Quay's behaviour) on older configs: read it through `tagDeletionOf`. */
+  tagDeletion?: TagDeletion;
 }
 
 /** The policy of a stored config: older configs refused unsigned images by `unsigned_images: false` alone. */
@@ -102,6 +105,14 @@ export interface RunSummary {
    * results: a full check, which finds and repairs drift. Absent on runs recorded before it existed.
    */
   targetChecked?: boolean;
+  /**
+   * Upstream tags this run's listing showed for the first time (tag → when), and tags Ferry had
+   * seen that the listing no longer holds: the mirror's record of when it first saw each tag
+   * (for keep-newest by first-seen and tag history). Absent when the listing was not complete.
+   */
+  tagsSeen?: { first: Record<string, string>; gone: string[] };
+  /** Set when the run would have deleted more tags than the mirror's cap allows (and deleted none). */
+  deletionRefused?: { wouldDelete: number; allowed: number };
 }
 
 export interface RunError {

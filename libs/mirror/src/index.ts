@@ -49,3 +49,4 @@ export {
   type MirrorDraft,
   type MirrorInputResult,
 } from './mirror-input';
+export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';

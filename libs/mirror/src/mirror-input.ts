@@ -1,3 +1,4 @@
+import { tagDeletionOf, type DeleteCap, type TagDeletion } from '@ferry/contracts';
 import { NAME_COMPONENT, repositoryNameProblem, robotNamespace, robotUsernameProblem, SignaturePolicy, signaturePolicyOf, type ExternalRegistryConfig, type MirrorConfig, type TagRule } from '@ferry/contracts';
 import { isIpv6Literal } from '@ferry/net-guard';
 import type { FieldProblem } from './tag-rules/selector-kind';
@@ -36,6 +37,7 @@ const WRITABLE_FIELDS = new Set([
   'architecture_filter',
   'skopeo_timeout_interval',
   'signature_policy',
+  'tag_deletion',
 ]);
 /** Fields GET returns; accepted and ignored so a client can PUT back what it read. */
 const READ_ONLY_FIELDS = new Set(['sync_status', 'sync_expiration_date', 'sync_retries_remaining', 'mirror_type']);
@@ -269,6 +271,8 @@ export function parseMirrorInput(
     else signaturePolicy = v;
   }
 
+  const tagDeletion = parseTagDeletion(body.tag_deletion, base ? tagDeletionOf(base) : undefined, problems);
+
   let username = base?.externalRegistryUsername ?? null;
   const newUsername = nullableString(body.external_registry_username, 'external_registry_username', problems, (s) =>
     s.length > 255 || /[\s:]/.test(s) ? 'must be up to 255 characters without whitespace or ":"' : undefined,
@@ -307,6 +311,48 @@ export function parseMirrorInput(
       architectureFilter,
       skopeoTimeoutInterval,
       signaturePolicy,
+      ...(tagDeletion ? { tagDeletion } : {}),
     },
   };
+}
+
+const MAX_DELETE = /^(\d{1,9})(%?)$/;
+
+/**
+ * Ferry's `tag_deletion: { enabled, max_delete }`: `max_delete` is a count (`10`, `"10"`) or a
+ * percentage of the target's tags (`"25%"`), null for no cap. Fields left out keep their value;
+ * a mirror that never set it deletes as Quay does (undefined is returned, so nothing is stored).
+ */
+function parseTagDeletion(input: unknown, base: TagDeletion | undefined, problems: FieldProblem[]): TagDeletion | undefined {
+  if (input === undefined) return base;
+  if (input === null) return undefined;
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    problems.push({ field: 'tag_deletion', message: 'must be an object with enabled and max_delete' });
+    return base;
+  }
+  const body = input as Record<string, unknown>;
+  const result: TagDeletion = { ...(base ?? tagDeletionOf({})) };
+  for (const key of Object.keys(body)) {
+    if (key !== 'enabled' && key !== 'max_delete') problems.push({ field: `tag_deletion.${key}`, message: 'is not a field of tag_deletion' });
+  }
+  if (body.enabled !== undefined) {
+    if (typeof body.enabled !== 'boolean') problems.push({ field: 'tag_deletion.enabled', message: 'must be true or false' });
+    else result.enabled = body.enabled;
+  }
+  if (body.max_delete !== undefined) {
+    const cap = parseDeleteCap(body.max_delete);
+    if (cap === undefined) problems.push({ field: 'tag_deletion.max_delete', message: 'must be a count such as 10, a percentage such as "25%" (0 to 100), or null' });
+    else result.maxDelete = cap;
+  }
+  return result;
+}
+
+function parseDeleteCap(value: unknown): DeleteCap | null | undefined {
+  if (value === null) return null;
+  const text = typeof value === 'number' && Number.isInteger(value) && value >= 0 ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  const m = text === undefined ? null : MAX_DELETE.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2] === '%') return n <= 100 ? { percent: n } : undefined;
+  return { count: n };
 }

@@ -58,7 +58,12 @@ describe('a mirror body for POST', () => {
     ['no includes', { tag_rule: { include: [] } }, 'tag_rule.include'],
     ['keep_newest 0', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 0 } } }, 'tag_rule.keep_newest.count'],
     ['keep_newest by an unknown order', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 2, by: 'age' } } }, 'tag_rule.keep_newest.by'],
-    ['keep_newest by first-seen, which Ferry does not record yet', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 2, by: 'first-seen' } } }, 'tag_rule.keep_newest.by'],
+    ['a tag_deletion that is not an object', { tag_deletion: true }, 'tag_deletion'],
+    ['a non-boolean tag_deletion.enabled', { tag_deletion: { enabled: 'no' } }, 'tag_deletion.enabled'],
+    ['a negative max_delete', { tag_deletion: { max_delete: -1 } }, 'tag_deletion.max_delete'],
+    ['a max_delete over 100%', { tag_deletion: { max_delete: '150%' } }, 'tag_deletion.max_delete'],
+    ['a fractional max_delete', { tag_deletion: { max_delete: 2.5 } }, 'tag_deletion.max_delete'],
+    ['a misspelt tag_deletion field', { tag_deletion: { max_deletes: 3 } }, 'tag_deletion.max_deletes'],
     ['a misspelt tag_rule field', { tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], exlude: [] } }, 'tag_rule.exlude'],
   ];
   for (const [what, patch, field] of invalid) {
@@ -66,6 +71,30 @@ describe('a mirror body for POST', () => {
       assert.deepEqual(fields(parseMirrorInput({ ...valid, ...patch }, target, null)), [field]);
     });
   }
+  it('accepts keep_newest by first-seen: a mirror records when it first saw each tag', () => {
+    const parsed = parseMirrorInput({ ...valid, tag_rule: { include: [{ kind: 'glob', patterns: ['*'] }], keep_newest: { count: 2, by: 'first-seen' } } }, target, null);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.draft.tagRule.keepNewest, { count: 2, by: 'first-seen' });
+  });
+  it('reads tag_deletion: a count, a percentage, no cap, and keeps what a later body leaves out', () => {
+    const count = parseMirrorInput({ ...valid, tag_deletion: { max_delete: 10 } }, target, null);
+    assert.ok(count.ok);
+    assert.deepEqual(count.draft.tagDeletion, { enabled: true, maxDelete: { count: 10 } });
+    const percent = parseMirrorInput({ ...valid, tag_deletion: { enabled: false, max_delete: '25%' } }, target, null);
+    assert.ok(percent.ok);
+    assert.deepEqual(percent.draft.tagDeletion, { enabled: false, maxDelete: { percent: 25 } });
+    const kept = parseMirrorInput({ ...valid, tag_deletion: { enabled: true } }, target, percent.draft);
+    assert.ok(kept.ok);
+    assert.deepEqual(kept.draft.tagDeletion, { enabled: true, maxDelete: { percent: 25 } });
+    const untouched = parseMirrorInput({ is_enabled: false }, target, percent.draft);
+    assert.ok(untouched.ok);
+    assert.deepEqual(untouched.draft.tagDeletion, percent.draft.tagDeletion);
+  });
+  it('leaves tag_deletion unset for a Quay body: such a mirror deletes as Quay does', () => {
+    const parsed = parseMirrorInput(valid, target, null);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.draft.tagDeletion, undefined);
+  });
   it('accepts an IPv6 literal in brackets, with or without a port', () => {
     for (const reference of ['[fd00::5]:5000/x/y', '[2001:db8::1]/x', '[::1]:5000/x/y']) {
       const parsed = parseMirrorInput({ ...valid, external_reference: reference }, target, null);

@@ -9,6 +9,7 @@ import {
   type RunSummary,
 } from '@ferry/contracts';
 import { DomainError, DomainErrorCode } from '@ferry/contracts';
+import { foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 import { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 
 /** The run that currently holds the mirror, if any. */
@@ -37,6 +38,8 @@ export interface MirrorState {
   lastRunId: string | null;
   /** When the last run that checked every tag on the target began: drift is repaired up to then. */
   lastTargetCheckAt: string | null;
+  /** When Ferry first saw each tag the upstream lists, from the runs' listings (absent in states folded before it was kept). */
+  tagsFirstSeen?: TagsFirstSeen;
 }
 
 export type MirrorCommand =
@@ -77,6 +80,7 @@ export const initialMirrorState = (): MirrorState => ({
   consecutiveFailures: 0,
   lastRunId: null,
   lastTargetCheckAt: null,
+  tagsFirstSeen: {},
 });
 
 function existing(state: MirrorState): { mirrorId: string; config: MirrorConfig } {
@@ -235,10 +239,11 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
 }
 
 /** What an ended run tells later runs about the target. */
-function afterRun(state: MirrorState, runId: string, summary: RunSummary): Pick<MirrorState, 'lastRunId' | 'lastTargetCheckAt'> {
+function afterRun(state: MirrorState, runId: string, summary: RunSummary): Pick<MirrorState, 'lastRunId' | 'lastTargetCheckAt' | 'tagsFirstSeen'> {
   return {
     lastRunId: runId,
     lastTargetCheckAt: summary.targetChecked && summary.startedAt ? summary.startedAt : state.lastTargetCheckAt,
+    tagsFirstSeen: foldTagsSeen(state.tagsFirstSeen ?? {}, summary.tagsSeen),
   };
 }
 
@@ -255,8 +260,11 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
   switch (event.type) {
     case 'MirrorCreated':
       return { ...initialMirrorState(), lastFencingToken: state.lastFencingToken, mirrorId: event.data.mirrorId, config: event.data.config, nextSyncAt: event.data.nextSyncAt };
-    case 'MirrorUpdated':
-      return { ...state, config: event.data.config, nextSyncAt: event.data.nextSyncAt };
+    case 'MirrorUpdated': {
+      // Another upstream has other tags: what Ferry saw of the old one says nothing about them.
+      const sameUpstream = state.config?.externalReference === event.data.config.externalReference;
+      return { ...state, config: event.data.config, nextSyncAt: event.data.nextSyncAt, ...(sameUpstream ? {} : { tagsFirstSeen: {} }) };
+    }
     case 'MirrorDeleted':
       return { ...state, deleted: true, run: null };
     case 'MirrorSyncNowRequested':
@@ -313,6 +321,8 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
         ...state,
         // A cancelled run's results are true as far as they go; it never counts as a full check.
         ...(event.data.runId ? { lastRunId: event.data.runId } : {}),
+        // Its listing is as true as any other run's.
+        tagsFirstSeen: foldTagsSeen(state.tagsFirstSeen ?? {}, event.data.summary?.tagsSeen),
         status: MirrorStatus.Cancel,
         run: null,
         nextSyncAt: event.data.nextSyncAt,

@@ -13,7 +13,7 @@ export const TAG_SELECTOR_KINDS: { [K in TagSelectorKind]: SelectorKind<Extract<
 
 const kindOf = <S extends TagSelector>(selector: S) => TAG_SELECTOR_KINDS[selector.kind] as unknown as SelectorKind<S>;
 
-const FIRST_SEEN_UNAVAILABLE = 'keep_newest by "first-seen" is not available yet: Ferry does not record when it first saw a tag';
+const FIRST_SEEN_UNAVAILABLE = 'keep_newest by "first-seen" needs the record of when Ferry first saw each tag, which only a mirror keeps (ferry sync has none: order by semver)';
 
 /** How `keepNewest` orders the matches, newest first; `first-seen` needs when Ferry first saw each tag. */
 const KEEP_NEWEST_ORDERS: Record<KeepNewestOrder, (tags: readonly string[], context: TagRuleContext) => string[]> = {
@@ -167,7 +167,8 @@ export function parseTagRule(input: unknown, problems: FieldProblem[], field = '
   }
   if (problems.length > before) return undefined;
   try {
-    compileTagRule(rule);
+    // A mirror's runs carry its record of first sightings; an empty one compiles the same way.
+    compileTagRule(rule, { firstSeen: () => undefined });
   } catch (error) {
     problems.push({ field: rule.keepNewest?.by === 'first-seen' ? `${field}.keep_newest.by` : field, message: (error as Error).message });
     return undefined;

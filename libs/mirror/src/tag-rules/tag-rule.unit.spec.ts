@@ -55,9 +55,14 @@ describe('rule kinds, alone and combined', () => {
   });
   it('keep newest N by first-seen needs when Ferry first saw each tag', () => {
     const r = rule({ include: [{ kind: 'glob', patterns: ['*'] }], keepNewest: { count: 2, by: 'first-seen' } });
-    assert.throws(() => compileTagRule(r), /first-seen.*not available/);
+    assert.throws(() => compileTagRule(r), /first-seen.*needs the record/);
     const seen: Record<string, string> = { a: '2026-01-01T00:00:00Z', b: '2026-03-01T00:00:00Z', c: '2026-02-01T00:00:00Z' };
     assert.deepEqual(compileTagRule(r, { firstSeen: (t) => seen[t] })(['a', 'b', 'c']), ['b', 'c']);
+  });
+  it('keep newest N by first-seen counts a tag never seen before as the newest', () => {
+    const r = rule({ include: [{ kind: 'glob', patterns: ['*'] }], keepNewest: { count: 2, by: 'first-seen' } });
+    const seen: Record<string, string> = { a: '2026-01-01T00:00:00Z', b: '2026-03-01T00:00:00Z', c: '2026-02-01T00:00:00Z' };
+    assert.deepEqual(compileTagRule(r, { firstSeen: (t) => seen[t] })(['a', 'b', 'c', 'new']), ['b', 'new']);
   });
 });
 

@@ -48,7 +48,10 @@ export class MirrorGrpcController {
   ) {}
 
   private view(req: RepositoryRequest, row: Parameters<typeof mirrorView>[0]) {
-    return { namespace: req.namespace, repository: req.repository, ...mirrorView(row) };
+    const view = mirrorView(row);
+    // proto3 has no number-or-string: the cap travels as its text ("10", "25%").
+    const maxDelete = view.tag_deletion.max_delete;
+    return { namespace: req.namespace, repository: req.repository, ...view, tag_deletion: { enabled: view.tag_deletion.enabled, ...(maxDelete === null ? {} : { max_delete: String(maxDelete) }) } };
   }
 
   @GrpcMethod('MirrorService', 'CreateMirror')

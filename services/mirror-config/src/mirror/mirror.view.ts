@@ -1,4 +1,4 @@
-import { signaturePolicyOf } from '@ferry/contracts';
+import { deleteCapView, signaturePolicyOf, tagDeletionOf } from '@ferry/contracts';
 import { quayRootRule, tagRuleView } from '@ferry/mirror';
 import type { MirrorRow } from '@ferry/read-models';
 
@@ -34,7 +34,14 @@ export function mirrorView(row: MirrorRow) {
     skopeo_timeout_interval: row.skopeoTimeoutInterval,
     // Ferry's: whether unsigned images are refused when `unsigned_images` is false.
     signature_policy: signaturePolicyOf({ signaturePolicy: row.state?.config?.signaturePolicy, externalRegistryConfig: config }),
+    // Ferry's: whether tags that stop matching are deleted, and the cap per run.
+    tag_deletion: tagDeletionView(row),
     current_run_id: row.currentRunId,
     last_run_id: row.lastRunId,
   };
+}
+
+function tagDeletionView(row: MirrorRow) {
+  const deletion = tagDeletionOf(row.state?.config ?? {});
+  return { enabled: deletion.enabled, max_delete: deleteCapView(deletion.maxDelete) };
 }
