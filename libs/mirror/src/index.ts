@@ -16,6 +16,7 @@ export {
   type TagRuleContext,
 } from './tag-rules/tag-rule';
 export type { SelectorKind } from './tag-rules/selector-kind';
+export { fieldOf, problemsOf } from './schema-problems';
 export { tagRuleFromFlags, tagRuleBody, onlyGlobs, TAG_RULE_FLAGS_USAGE, type TagRuleFlags } from './tag-rules/tag-rule-flags';
 export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';

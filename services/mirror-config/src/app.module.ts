@@ -17,6 +17,7 @@ import { MirrorService } from './mirror/mirror.service';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
 import { NotificationRuleService } from './notifications/notification-rule.service';
 import { UserNotificationController } from './notifications/user-notification.controller';
+import { apiDocumentProvider, OpenApiController } from './openapi/openapi.controller';
 import { OrganizationController } from './organizations/organization.controller';
 import { OrganizationService } from './organizations/organization.service';
 import { PermissionService } from './repositories/permission.service';
@@ -46,6 +47,7 @@ export const CONTROLLERS = [
   UserNotificationController,
   RegistryTokenController,
   HealthController,
+  OpenApiController,
   MirrorGrpcController,
 ] as const;
 
@@ -71,6 +73,8 @@ export class AppModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: SECRET_BOX, useValue: createSecretBox(config.encryptionKey) },
         ApiProjections,
+        // The OpenAPI document of every HTTP route above, built once.
+        apiDocumentProvider(CONTROLLERS),
         { provide: API_PROJECTIONS, useFactory: (p: ApiProjections) => p.runner, inject: [ApiProjections] },
         // Guards run in this order: first every string must be storable text, then the one
         // permission guard (each route declares its permission with @Requires).

@@ -48,7 +48,7 @@ export class PermissionGuard implements CanActivate {
     const grants = caller && needsGrants(requirement) ? await this.grants.grantsOf(caller, call.target) : { organization: null, repository: null };
     if (allows(requirement, caller, call.target, grants)) return true;
     if (caller === null) throw new UnauthenticatedError('this operation needs a signed-in caller: send Authorization: Bearer <token>', false);
-    throw new ForbiddenError(`${caller.username} may not do this: it needs ${describe(requirement)}`);
+    throw new ForbiddenError(`${caller.username} may not do this: it needs ${describeRequirement(requirement)}`);
   }
 
   private call(context: ExecutionContext): { key: object; credential: ReturnType<typeof parseAuthorization>; address: string; target: Target } {
@@ -74,7 +74,8 @@ export class PermissionGuard implements CanActivate {
   }
 }
 
-function describe(requirement: Requirement): string {
+/** What a requirement asks of a caller, in words: the 403's detail and the OpenAPI document's. */
+export function describeRequirement(requirement: Requirement): string {
   switch (requirement.kind) {
     case 'repository':
       return `${requirement.role} on the repository`;

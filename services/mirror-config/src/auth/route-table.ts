@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { Requirement } from '@ferry/identity';
+import { OPERATION, type OperationSpec } from '../openapi/operation';
 import { PERMISSION } from './permission';
 
 /** One HTTP route or gRPC method and what it declares it needs. */
@@ -10,6 +11,8 @@ export interface RouteEntry {
   http?: { method: string; path: string };
   grpc?: { service: string; rpc: string };
   requirement: Requirement | undefined;
+  /** How the OpenAPI document describes an HTTP route (`@Operation`). */
+  operation?: OperationSpec;
 }
 
 // Where @nestjs/microservices' @GrpcMethod keeps its pattern.
@@ -31,7 +34,8 @@ export function routeTable(controllers: readonly (abstract new (...args: never[]
       const patterns = Reflect.getMetadata(PATTERN_METADATA, fn) as { service: string; rpc: string }[] | undefined;
       if (path !== undefined) {
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod];
-        for (const b of [base].flat()) for (const p of [path].flat()) entries.push({ controller: controller.name, handler, http: { method, path: join(b, p) }, requirement });
+        const operation = Reflect.getMetadata(OPERATION, fn) as OperationSpec | undefined;
+        for (const b of [base].flat()) for (const p of [path].flat()) entries.push({ controller: controller.name, handler, http: { method, path: join(b, p) }, requirement, ...(operation ? { operation } : {}) });
       }
       for (const pattern of patterns ?? []) entries.push({ controller: controller.name, handler, grpc: { service: pattern.service, rpc: pattern.rpc }, requirement });
     }

@@ -1,4 +1,6 @@
 import { dirname, join } from 'node:path';
+import type { Server } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import type { MirrorConfigServiceConfig } from '../config';
 
@@ -24,7 +26,12 @@ export const PROTO_LOADER_OPTIONS = {
   includeDirs: [PROTO_ROOT],
 };
 
-/** The gRPC server of the hybrid app: `ferry.v1.MirrorService` on FERRY_API_HOST:FERRY_GRPC_PORT. */
+/**
+ * The gRPC server of the hybrid app: `ferry.v1.MirrorService` on FERRY_API_HOST:FERRY_GRPC_PORT,
+ * and gRPC server reflection (v1 and v1alpha) built from the same loaded protos, so `grpcurl` and
+ * other clients can list and call the API without the proto files. Reflection is public, as the
+ * OpenAPI document is: it describes the API, it grants nothing (every method still needs its permission).
+ */
 export function grpcServerOptions(config: Pick<MirrorConfigServiceConfig, 'apiHost' | 'grpcPort'>): GrpcOptions {
   const host = config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost;
   return {
@@ -34,6 +41,7 @@ export function grpcServerOptions(config: Pick<MirrorConfigServiceConfig, 'apiHo
       protoPath: MIRROR_PROTO,
       url: `${host}:${config.grpcPort}`,
       loader: PROTO_LOADER_OPTIONS,
+      onLoadPackageDefinition: (definition: ConstructorParameters<typeof ReflectionService>[0], server: Pick<Server, 'addService'>) => new ReflectionService(definition).addToServer(server),
     },
   };
 }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { FieldProblem } from '@ferry/mirror';
+import { responseSchema } from '../openapi/operation';
 
 /** A request refused before anything was appended; the edge answers 400 naming each field. */
 export class InvalidRequestError extends Error {
@@ -49,14 +51,22 @@ export class ReadModelBehindError extends Error {
 }
 
 /** RFC 9457 problem details, as every error response of the API. */
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: FieldProblem[];
-  /** Quay's error fields, which Quay's clients read on 401 and 403. */
-  error_type?: string;
-  error_message?: string;
-}
+export const PROBLEM_DETAILS = responseSchema(
+  'Problem',
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string(),
+      /** Stable: INVALID_REQUEST, NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, MIRROR_ALREADY_EXISTS, READ_MODEL_BEHIND, DEPENDENCY_UNAVAILABLE... */
+      code: z.string(),
+      /** A 400's bad fields, each named as the body writes it (`external_registry_config.proxy.no_proxy`, `tags[2]`). */
+      errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+      /** Quay's error fields, which Quay's clients read on 401 and 403. */
+      error_type: z.string().optional(),
+      error_message: z.string().optional(),
+    })
+    .meta({ description: 'RFC 9457 problem details (application/problem+json): every error of the API.' }),
+);
+export type ProblemDetails = z.output<typeof PROBLEM_DETAILS>;
