@@ -6,7 +6,7 @@
 // is stopped with pg_ctl. It stops only processes it started, by their pids.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureBuilt, onPath, root } from './toolchain.mjs';
@@ -14,6 +14,12 @@ import { ensureBuilt, onPath, root } from './toolchain.mjs';
 /** Keys, credentials and local data (FERRY_STATE_DIR, default `.ferry/` in the checkout). */
 const state = process.env.FERRY_STATE_DIR ? resolve(process.env.FERRY_STATE_DIR) : join(root, '.ferry');
 mkdirSync(state, { recursive: true });
+/**
+ * Every process's full output: each service's JSON log lines, the registry's access log, the
+ * nats-server's. The console shows the services' lines in short and nothing of the others.
+ */
+const logDir = join(state, 'logs');
+mkdirSync(logDir, { recursive: true });
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 /** A service gets this long to stop (it gives itself 10 s), nats-server and docker-registry 5 s; then SIGKILL. */
 const SERVICE_GRACE_MS = 15_000;
@@ -75,18 +81,23 @@ const parent = process.ppid;
 setInterval(() => process.ppid !== parent && void stopAll(`the parent process ${parent} exited`), 1000).unref();
 
 /**
- * Starts a child and follows it: its output goes to ours, prefixed with its name; its unexpected
- * exit stops everything. nats-server and docker-registry get their own process group, so a Ctrl-C
- * at the terminal reaches them only through us, after the services have stopped.
+ * Starts a child and follows it: all its output goes to `.ferry/logs/<name>.log`; a service's log
+ * lines also reach the console, shortened (see `consoleLine`); its unexpected exit stops
+ * everything. nats-server and docker-registry get their own process group, so a Ctrl-C at the
+ * terminal reaches them only through us, after the services have stopped.
  */
 function startChild(name, cmd, args, { infra = false, env = process.env } = {}) {
   if (stopping) return null;
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: infra });
-  child.stdout.on('data', (d) => process.stdout.write(prefix(name, d)));
-  child.stderr.on('data', (d) => process.stdout.write(prefix(name, d)));
+  const file = join(logDir, `${name}.log`);
+  const logFile = createWriteStream(file, { flags: 'a' });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.pipe(logFile, { end: false });
+    if (!infra) eachLine(stream, (line) => showServiceLine(name, line));
+  }
   child.on('error', (error) => void fail(`${name} could not start: ${error.message}`));
   child.on('exit', (code, signal) => {
-    if (!stopping) void fail(`${name} exited (${signal ?? code}); stopping the others`);
+    if (!stopping) void fail(`${name} exited (${signal ?? code}); stopping the others (its output is in ${file})`);
   });
   const exited = new Promise((r) => child.once('exit', r).once('error', r));
   children.push({ name, child, infra, exited });
@@ -110,13 +121,44 @@ async function waitFor(host, port, what, seconds = 30) {
   return fail(`${what} did not start listening on ${host}:${port}`);
 }
 
-function prefix(name, data) {
-  return data
-    .toString()
-    .split('\n')
-    .filter((line) => line.length)
-    .map((line) => `[${name}] ${line}\n`)
-    .join('');
+/** Calls `onLine` with each complete line `stream` writes (and the last one when it ends). */
+function eachLine(stream, onLine) {
+  let rest = '';
+  stream.on('data', (d) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop();
+    for (const line of lines) if (line.length) onLine(line);
+  });
+  stream.on('end', () => rest.length && onLine(rest));
+}
+
+const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'];
+const ready = new Set();
+
+/**
+ * A service's JSON log line, short: `[name] HH:MM:SS message`, with the level for warnings and
+ * errors and an error's stack below it. Lines that are not JSON (a crash) pass through as they are.
+ */
+function consoleLine(name, line) {
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return `[${name}] ${line}`;
+  }
+  if (!entry || typeof entry !== 'object' || typeof entry.msg !== 'string') return `[${name}] ${line}`;
+  const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
+  const level = entry.level === 'info' ? '' : `${String(entry.level).toUpperCase()} `;
+  const stack = entry.stack ?? entry.err?.stack;
+  return `[${name}] ${time} ${level}${entry.msg}${stack ? `\n${String(stack).replace(/^/gm, '    ')}` : ''}`;
+}
+
+function showServiceLine(name, line) {
+  process.stdout.write(`${consoleLine(name, line)}\n`);
+  if (line.includes(`"msg":"ferry ${name} ready"`) && !ready.has(name)) {
+    ready.add(name);
+    if (SERVICES.every((s) => ready.has(s))) showReady();
+  }
 }
 
 function postgresBinary(name) {
@@ -253,6 +295,9 @@ function encryptionKey() {
  * them in a file only this user can read, which later runs pass on again (the admin then exists,
  * and nothing changes).
  */
+/** The admin `bootstrapAdmin` made on this run (its token is shown again once everything is up), if it made one. */
+let createdAdmin = null;
+
 function bootstrapAdmin() {
   if (process.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD) return {};
   const file = join(state, 'admin-credentials.json');
@@ -263,6 +308,7 @@ function bootstrapAdmin() {
       token: `ferry_pat_${randomBytes(32).toString('base64url')}`,
     };
     writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+    createdAdmin = { token: credentials.token, file };
     console.log(
       [
         '',
@@ -302,7 +348,24 @@ await ensurePostgres(env.DATABASE_URL);
 await ensureNats(env.NATS_URL);
 await ensureRegistry(env.FERRY_TARGET_REGISTRY, registryAuth);
 
-for (const service of ['mirror-config', 'scheduler', 'sync-worker', 'notifier']) {
+const apiUrl = `http://${apiHost}:${env.FERRY_API_PORT ?? 8080}`;
+
+/** Once every service is up: where everything is, in a few lines. */
+function showReady() {
+  const lines = [
+    '',
+    `ferry: all four services are ready (${SERVICES.join(', ')})`,
+    `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
+    `  registry: ${env.FERRY_TARGET_REGISTRY}`,
+    ...(createdAdmin ? [`  token:    ${createdAdmin.token}   (the admin's; also in ${createdAdmin.file})`] : [`  token:    TOKEN=$(jq -r .token ${join(state, 'admin-credentials.json')})`]),
+    `  logs:     ${logDir}/ (JSON per service; the registry's access log in registry.log)`,
+    '  Ctrl-C stops everything',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+for (const service of SERVICES) {
   startChild(service, process.execPath, ['--enable-source-maps', join(root, 'services', service, 'dist', 'main.js')], { env });
 }
-if (!stopping) log(`API on http://${env.FERRY_API_HOST ?? '127.0.0.1'}:${env.FERRY_API_PORT ?? 8080}  (Ctrl-C stops everything)`);
+if (!stopping) log(`starting the services; API on ${apiUrl}`);

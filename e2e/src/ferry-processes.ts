@@ -16,6 +16,8 @@ export interface FerryProcesses {
   env: Record<string, string>;
   /** Everything each service wrote to stdout and stderr so far. */
   output(): string;
+  /** The JSON log lines every service wrote so far, parsed, each with the `instance` that wrote it. */
+  logLines(): LogLine[];
   /** Starts a service process; `instance` names a second copy (e.g. `sync-worker-2`). */
   start(service: ServiceName, extraEnv?: Record<string, string>, instance?: string): ChildProcess;
   /** Stops a service process by its instance name (the service name for the first copy). */
@@ -23,6 +25,14 @@ export interface FerryProcesses {
   /** The pid of a running instance. */
   pid(instance: string): number | undefined;
   stopAll(): Promise<void>;
+}
+
+/** One line of a service's JSON log. */
+export interface LogLine {
+  instance: string;
+  level: string;
+  msg: string;
+  [field: string]: unknown;
 }
 
 /** The settings every e2e deployment shares: its own database, stream, target and loopback allowlists. */
@@ -74,12 +84,17 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
   };
   const children = new Map<string, ChildProcess>();
   const chunks: string[] = [];
+  /** Each instance's stdout as written, for its log lines (a chunk may end mid-line). */
+  const stdout = new Map<string, string>();
   const start = (service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service) => {
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', service, 'dist', 'main.js')], {
       env: { PATH: process.env.PATH ?? '', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (d: Buffer) => chunks.push(`[${instance}] ${d.toString()}`));
+    child.stdout!.on('data', (d: Buffer) => {
+      chunks.push(`[${instance}] ${d.toString()}`);
+      stdout.set(instance, (stdout.get(instance) ?? '') + d.toString());
+    });
     child.stderr!.on('data', (d: Buffer) => chunks.push(`[${instance}!] ${d.toString()}`));
     children.set(instance, child);
     return child;
@@ -109,6 +124,17 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     adminToken,
     env: fullEnv,
     output: () => chunks.join(''),
+    logLines: () =>
+      [...stdout].flatMap(([instance, text]) =>
+        text.split('\n').flatMap((line): LogLine[] => {
+          try {
+            const parsed = JSON.parse(line) as Omit<LogLine, 'instance'> | null;
+            return parsed && typeof parsed === 'object' && typeof parsed.msg === 'string' ? [{ ...parsed, instance } as LogLine] : [];
+          } catch {
+            return [];
+          }
+        }),
+      ),
     start,
     stop,
     pid: (instance) => children.get(instance)?.pid,

@@ -221,7 +221,9 @@ describe("Quay's clients, unchanged, against Ferry", () => {
     assert.equal(throttled.status, 429, 'even the right password waits once guessing has started');
     assert.ok(Number(throttled.headers.get('retry-after')) >= 1);
     assert.equal(((await throttled.json()) as { code: string }).code, 'SIGN_IN_THROTTLED');
-    assert.match(ferry.output(), /sign-in failed for user "erin" from \S+ \(5 in a row\)/);
+    const failed = ferry.logLines().find((l) => l.msg === `sign-in failed for user erin from ${l.address} (5 in a row)`);
+    assert.ok(failed, 'the fifth failed sign-in is logged');
+    assert.deepEqual([failed.level, failed.user, failed.failures], ['warn', 'erin', 5]);
     assert.ok(!ferry.output().includes('guess-'), 'no password in the log');
     await new Promise((r) => setTimeout(r, Number(throttled.headers.get('retry-after')) * 1000 + 100));
     assert.equal((await signIn('the-right-password')).status, 200);

@@ -9,5 +9,5 @@ export {
 } from './event-store';
 export { handleCommand, loadState, type Decider, type CommandResult } from './handle-command';
 export { WrongExpectedVersionError, TooMuchContentionError, MalformedEventError } from './errors';
-export { currentTraceContext, eventTraceContext } from './trace-context';
+export { currentTraceContext, eventTraceContext, traceIdOf } from './trace-context';
 export { encodeEvent, decodeEvent } from './event-codec';

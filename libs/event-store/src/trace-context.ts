@@ -18,3 +18,9 @@ export function eventTraceContext(event: Pick<EventMetadata, 'traceparent' | 'tr
   if (event.tracestate) carrier.tracestate = event.tracestate;
   return propagation.extract(ROOT_CONTEXT, carrier);
 }
+
+/** The trace id a W3C `traceparent` names (`00-<trace id>-<span id>-<flags>`), or null for none or a malformed one. */
+export function traceIdOf(traceparent: string | null | undefined): string | null {
+  const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? '');
+  return match && !/^0+$/.test(match[1]!) ? match[1]! : null;
+}

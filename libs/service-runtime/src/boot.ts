@@ -1,12 +1,8 @@
 import 'reflect-metadata';
-import { Logger, type INestApplicationContext, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { startTelemetry } from '@ferry/telemetry';
-import { ConfigError, LOG_LEVELS, type BaseConfig } from './base-config';
-
-/** Nest log levels at and above the configured one. */
-export function nestLogLevels(level: BaseConfig['logLevel']): NestLogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as NestLogLevel[];
-}
+import { ConfigError, type BaseConfig } from './base-config';
+import { createServiceLogger, ServiceLogger } from './service-logger';
 
 /** The signals that stop a service (SIGHUP too: the terminal it ran in went away). */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -19,7 +15,8 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * Boots a service: reads its config (failing with every problem listed), starts telemetry before
- * anything else so that all spans are recorded, then creates the Nest application. On SIGTERM,
+ * anything else so that all spans are recorded, makes the service's JSON logger the one every Nest
+ * `Logger` writes through, then creates the Nest application (hand it `logger`). On SIGTERM,
  * SIGINT or SIGHUP it closes the application (each part stops taking work and finishes or hands
  * back what it holds; a second signal changes nothing) and exits, with status 1 when that took
  * longer than SHUTDOWN_GRACE_MS.
@@ -27,21 +24,23 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export async function bootService<C extends BaseConfig>(
   serviceName: string,
   readConfig: () => C,
-  create: (config: C) => Promise<INestApplicationContext>,
+  create: (config: C, logger: ServiceLogger) => Promise<INestApplicationContext>,
 ): Promise<void> {
   let config: C;
   try {
     config = readConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${serviceName}: ${error.message}`);
+      createServiceLogger(serviceName, 'error').fatal({ problems: error.problems }, `${serviceName}: ${error.message}`);
       process.exit(78);
     }
     throw error;
   }
   const telemetry = startTelemetry({ serviceName: `ferry-${serviceName}`, otlpEndpoint: config.otlpEndpoint });
+  const logger = new ServiceLogger(createServiceLogger(serviceName, config.logLevel));
+  Logger.overrideLogger(logger);
   // Listening before the application exists: a signal during startup stops it once it is up.
-  const app = create(config);
+  const app = create(config, logger);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { bootService, nestLogLevels } from '@ferry/service-runtime';
+import { bootService } from '@ferry/service-runtime';
 import { AppModule, CONTROLLERS } from './app.module';
 import { assertEveryRouteDeclaresPermission } from './auth/route-table';
 import { readConfig } from './config';
@@ -7,10 +7,10 @@ import { grpcServerOptions } from './grpc/grpc-options';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useJsonBodies } from './http/json-body';
 
-void bootService('mirror-config', () => readConfig(), async (config) => {
+void bootService('mirror-config', () => readConfig(), async (config, logger) => {
   // A route that does not say who may call it must not start.
   assertEveryRouteDeclaresPermission(CONTROLLERS);
-  const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel) });
+  const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger });
   useJsonBodies(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   // A hybrid app: the gRPC API shares the HTTP API's services and its configuration, so the one

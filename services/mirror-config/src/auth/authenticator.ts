@@ -76,7 +76,7 @@ export class Authenticator {
     const ok = row?.passwordHash ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
     if (!ok) {
       const failures = this.throttle.fail(keys);
-      this.logger.warn(`sign-in failed for user ${JSON.stringify(username.slice(0, 100))} from ${address} (${failures} in a row)`);
+      this.logger.warn({ msg: `sign-in failed for user ${username.slice(0, 100)} from ${address} (${failures} in a row)`, user: username.slice(0, 100), address, failures });
       throw new UnauthenticatedError('the user name or password is wrong', true);
     }
     this.throttle.succeed(keys[0]!);

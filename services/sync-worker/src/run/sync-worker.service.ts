@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { kindSubjects, AggregateKind } from '@ferry/contracts';
-import type { EventStore } from '@ferry/event-store';
+import { traceIdOf, type EventStore } from '@ferry/event-store';
 import { createSecretBox } from '@ferry/secrets';
-import { BackgroundTask, EVENT_STORE } from '@ferry/service-runtime';
+import { BackgroundTask, EVENT_STORE, withLogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
@@ -35,12 +35,16 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         kindSubjects(store.prefix, AggregateKind.Mirror),
         async (event, message) => {
           if (event.type !== 'MirrorRunScheduled') return { ack: true };
-          const end = await executor.execute(event, () => message.working(), signal);
-          if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
-          // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
-          if (end === 'stopping') return { retryInMs: 0 };
-          this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
-          return { ack: true };
+          // Every line logged for the run names its mirror, run and trace (the run's span joins the trace of its scheduling).
+          const fields = { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
+          return withLogFields(fields, async () => {
+            const end = await executor.execute(event, () => message.working(), signal);
+            if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
+            // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
+            if (end === 'stopping') return { retryInMs: 0 };
+            this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
+            return { ack: true };
+          });
         },
         signal,
         { concurrency: config.concurrency, ackWaitMs: 30_000, onError: (e) => this.logger.error(`run failed: ${(e as Error).stack ?? e}`) },
