@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import {
   RegistryError,
+  digestOf,
   isNonDistributable,
   parseManifest,
   type Descriptor,
@@ -32,10 +32,6 @@ export interface ImageCopierOptions {
   limits: ManifestLimits;
   platformFilter: ((d: Descriptor) => boolean) | null;
   indexMode: IndexMode;
-}
-
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /**
@@ -79,7 +75,7 @@ export class ImageCopier {
       json.manifests = selected;
       bytes = Buffer.from(JSON.stringify(json, null, 3));
     }
-    const digest = bytes === m.bytes ? m.digest : sha256(bytes);
+    const digest = bytes === m.bytes ? m.digest : digestOf(bytes);
     const children = selected.map((c) => c.digest);
     if (digest === targetDigest) return { digest, mediaType: m.mediaType, bytesCopied: 0, unchanged: true, children };
     const copied = await Promise.all(selected.map((c) => this.copyChild(c)));

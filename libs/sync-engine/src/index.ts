@@ -1,10 +1,11 @@
-export { syncRepository } from './sync-repository';
+export { syncRepository, selectTags } from './sync-repository';
+export { planRemoval, type RemovalPlan } from './tag-removal';
+export { previewRepository, type SyncPreview, type TagPreview } from './sync-preview';
 export { type SyncRequest, type TagResult, type SyncReport, type SyncProgress, type IndexMode } from './sync-request';
 export { SyncError } from './sync-error';
 export { MemoryLedger, FileLedger, type TargetLedger, type LedgerEntry } from './target-ledger';
 export { compilePlatformFilter, parsePlatformSpec } from './platform-filter';
 export { BlobCopier, type BlobCopierOptions, type BlobCopierStats } from './blob-copier';
 export { ImageCopier, type ImageCopierOptions, type ImageCopyResult } from './image-copier';
-export { TagRemover } from './tag-remover';
 export { ConcurrencyLimit } from './concurrency-limit';
 export { verifiedBlobBytes, type ExpectedBlob } from './digest-verifier';

@@ -1,4 +1,4 @@
-import type { TagRule } from '@ferry/contracts';
+import type { TagDeletion, TagRule } from '@ferry/contracts';
 import type { ManifestLimits, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
 import type { TargetLedger } from './target-ledger';
 
@@ -63,8 +63,14 @@ export interface SyncRequest {
   unsignedImages?: boolean;
   /** On a failed run, put the target's tags back as they were before it (default false: best-effort). */
   rollback?: boolean;
-  /** Delete target tags that are not (or no longer) selected upstream (default true, as Quay does). */
-  deleteUnmatched?: boolean;
+  /**
+   * Whether target tags that are not (or no longer) selected are deleted, and at most how many
+   * (default: deleted, no cap, as Quay does). A run over the cap deletes nothing and says so in
+   * `SyncReport.deletionRefused`.
+   */
+  tagDeletion?: TagDeletion;
+  /** When Ferry first saw each upstream tag (a mirror's record), for keep-newest by first-seen; tags it lacks are seen now. */
+  tagsFirstSeen?: Readonly<Record<string, string>>;
   /** A record of what Ferry wrote, so an unchanged tag costs one upstream HEAD. */
   ledger?: TargetLedger;
   /** Ignore the ledger's claims and check the target too (the periodic drift check). */
@@ -112,6 +118,8 @@ export type TagResult =
       mediaType: string;
       bytesCopied: number;
       unchanged: boolean;
+      /** When Ferry first saw the tag upstream, given a record (`SyncRequest.tagsFirstSeen`). */
+      firstSeenAt?: string;
     }
   /** `retryable`: whether a later run may copy it (from the engine's error; false for a refusal such as UNSIGNED_IMAGE). */
   | { kind: 'failed'; tag: string; error: { code: string; message: string }; retryable: boolean }
@@ -123,6 +131,8 @@ export type TagResult =
 export interface SyncReport {
   /** Upstream tags that matched the patterns. */
   tagsMatched: string[];
+  /** The upstream's whole listing (empty when it was not read). */
+  upstreamTags: string[];
   results: TagResult[];
   /** The upstream listing was read to its last page. */
   listingComplete: boolean;
@@ -141,4 +151,6 @@ export interface SyncReport {
    * tag was checked on the target too (a full check, which repairs drift).
    */
   tagsTrustedFromLedger: number;
+  /** The removal would have deleted more tags than the cap allows, so it deleted none. */
+  deletionRefused: { wouldDelete: number; allowed: number } | null;
 }

@@ -69,6 +69,8 @@ export interface RunningRegistry {
   resetRequestCount(): Promise<void>;
   /** Waits until the access log has caught up with the answers sent so far (it is written after each answer). */
   settleRequestCount(): Promise<number>;
+  /** With `countRequests`: the access log's lines since the last reset (`... "PUT /v2/... HTTP/1.1" 201 ...`). */
+  accessLog(): string[];
   /** With `keepLog`: what the registry logged so far (level info, with `auth.user.name` per request). */
   log(): string;
   /** CPU time (user + system, seconds) the registry process has used so far, from /proc (Linux). */
@@ -252,8 +254,14 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
   const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', opts.countRequests ? 'pipe' : 'ignore', 'pipe'] });
   // The access log (stdout) has one line per answered request.
   const counter = { lines: 0 };
+  let accessLines: string[] = [];
+  let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     for (const byte of chunk) if (byte === 10) counter.lines++;
+    const text = partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    accessLines.push(...lines);
   });
   let stderr = '';
   let log = '';
@@ -300,9 +308,11 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     settleRequestCount: settle,
     cpuSeconds: () => processCpuSeconds(child.pid!),
     log: () => log,
+    accessLog: () => [...accessLines],
     resetRequestCount: async () => {
       await settle();
       counter.lines = 0;
+      accessLines = [];
     },
     stop: () => (stopped ??= cleanup()),
   };

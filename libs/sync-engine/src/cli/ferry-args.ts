@@ -1,3 +1,4 @@
+import type { DeleteCap } from '@ferry/contracts';
 import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { IndexMode, SyncRequest } from '../sync-request';
@@ -19,6 +20,8 @@ export interface FerrySyncArgs {
   driftCheckSeconds: number;
   json: boolean;
   quiet: boolean;
+  /** Print what a run would copy and delete, and write nothing. */
+  dryRun: boolean;
 }
 
 export const USAGE = `usage: ferry sync <upstream-repo> <target-repo> --tags 'v3.*,latest' [options]
@@ -39,7 +42,11 @@ ${TAG_RULE_FLAGS_USAGE}
   --verify-target            check the target even where the state file vouches for it
   --drift-check SECONDS      with --state-file: check the target for every tag once the last such
                              check is this old (default 86400), repairing tags changed behind its back
-  --no-delete                keep target tags that are not selected
+  --delete                   delete target tags that are not selected (as skopeo sync, ferry
+                             sync keeps them unless asked)
+  --max-delete N|N%          with --delete: delete nothing (and fail) when more than N tags, or
+                             N % of the target's tags, would go
+  --dry-run                  print what a run would copy, leave and delete; write nothing
   --rollback                 on failure, put the target's tags back as they were
   --unsigned-images=BOOL     false: refuse images without a signature
   --no-signatures            do not copy cosign .sig/.att/.sbom tags
@@ -74,6 +81,12 @@ function int(v: string, name: string): number {
   return n;
 }
 
+function deleteCap(v: string, name: string): DeleteCap {
+  const m = /^(\d{1,9})(%?)$/.exec(v.trim());
+  if (!m || (m[2] === '%' && Number(m[1]) > 100)) throw new Error(`${name} takes a count (10) or a percentage (25%)`);
+  return m[2] === '%' ? { percent: Number(m[1]) } : { count: Number(m[1]) };
+}
+
 /** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
 export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   const positional: string[] = [];
@@ -91,6 +104,9 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   const limits: { maxManifestBytes?: number; maxIndexEntries?: number } = {};
   let json = false;
   let quiet = false;
+  let dryRun = false;
+  let deleteUnselected = false;
+  let maxDelete: DeleteCap | null = null;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (!raw.startsWith('--')) {
@@ -130,7 +146,10 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       case '--state-file': stateFile = value(); break;
       case '--verify-target': flags.verifyTarget = true; break;
       case '--drift-check': driftCheckSeconds = int(value(), name); break;
-      case '--no-delete': flags.deleteUnmatched = false; break;
+      case '--delete': deleteUnselected = true; break;
+      case '--no-delete': deleteUnselected = false; break;
+      case '--max-delete': maxDelete = deleteCap(value(), name); break;
+      case '--dry-run': dryRun = true; break;
       case '--rollback': flags.rollback = true; break;
       case '--unsigned-images': flags.unsignedImages = bool(inline, name); break;
       case '--no-signatures': flags.copySignatures = false; break;
@@ -149,6 +168,7 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
     }
   }
   if (positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
+  if (maxDelete !== null && !deleteUnselected) throw new Error('--max-delete needs --delete');
   if (rule.tags.length + rule.regex.length + rule.semver.length === 0) throw new Error('--tags is required (or --tags-regex, --tags-semver)');
   const tagRule = tagRuleFromFlags(rule);
   if ('problems' in tagRule) throw new Error(tagRule.problems.join('; '));
@@ -177,8 +197,10 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       // The command's user names the upstream themselves: the SSRF guard protects services that take remote input.
       ssrfAllowedHosts: [upstream.host, upstream.hostname],
       limits,
+      tagDeletion: { enabled: deleteUnselected, maxDelete },
       ...flags,
     },
+    dryRun,
     stateFile,
     driftCheckSeconds,
     json,

@@ -19,6 +19,10 @@ function summary(report: SyncReport, seconds: number): string {
       (report.cancelled ? ' (cancelled)' : '') +
       (report.rolledBack.length ? `; rolled back ${report.rolledBack.length} tags` : ''),
   ];
+  if (report.deletionRefused) {
+    const { wouldDelete, allowed } = report.deletionRefused;
+    lines.push(`ferry: DELETE_CAP_EXCEEDED: ${wouldDelete} tags would have been deleted, more than the ${allowed} --max-delete allows; none were`);
+  }
   for (const r of report.results) if (r.kind === 'failed') lines.push(`  ${r.tag}: ${r.error.code}: ${r.error.message}`);
   return lines.join('\n');
 }
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now, so that usage errors and --help answer without loading the engine.
   const { syncRepository } = require('../sync-repository') as typeof import('../sync-repository');
   const { FileLedger } = require('../target-ledger') as typeof import('../target-ledger');
+  if (args.dryRun) return preview(args);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -85,12 +90,39 @@ async function main(argv: string[]): Promise<number> {
     if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     process.stderr.write(`${summary(report, (Date.now() - started) / 1000)}\n`);
     if (report.cancelled) return 130;
-    return report.results.some((r) => r.kind === 'failed') ? 1 : 0;
+    return report.results.some((r) => r.kind === 'failed') || report.deletionRefused ? 1 : 0;
   } catch (error) {
     if (tty) process.stderr.write('\r\x1b[K');
     const e = error as SyncError;
     process.stderr.write(`ferry: sync failed: ${e.code ?? 'INTERNAL'}: ${e.message}${e.retryable ? ' (retryable)' : ''}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify({ error: { code: e.code ?? 'INTERNAL', message: e.message, retryable: e.retryable ?? false } })}\n`);
+    return 1;
+  }
+}
+
+/** `ferry sync --dry-run`: what a run would do, one line a tag, then the totals; writes nothing. */
+async function preview(args: ReturnType<typeof parseFerrySyncArgs>): Promise<number> {
+  const { previewRepository } = require('../sync-preview') as typeof import('../sync-preview');
+  try {
+    const p = await previewRepository(args.request);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(p)}\n`);
+    } else {
+      for (const t of p.tags) {
+        const detail = t.action === 'copy' ? ` ${t.digest} (${mib(t.bytes)} to copy)` : t.action === 'fail' ? ` ${t.error.code}: ${t.error.message}` : ` ${t.digest}`;
+        process.stdout.write(`${t.action.padEnd(9)} ${t.tag}${detail}\n`);
+      }
+      const verb = p.totals.delete > 0 ? 'delete' : 'keep';
+      for (const tag of p.delete) process.stdout.write(`${verb.padEnd(9)} ${tag} (no longer selected)\n`);
+    }
+    const { copy, unchanged, fail, delete: deleting, bytes } = p.totals;
+    process.stderr.write(`ferry: dry run: ${p.tagsMatched.length} tags matched: ${copy} to copy (${mib(bytes)}), ${unchanged} unchanged, ${fail} failing, ${deleting} to delete; nothing was written\n`);
+    if (p.deletionRefused) process.stderr.write(`ferry: DELETE_CAP_EXCEEDED: ${p.deletionRefused.wouldDelete} tags would go, more than the ${p.deletionRefused.allowed} --max-delete allows: a run would delete none\n`);
+    else if (!args.request.tagDeletion?.enabled && p.delete.length) process.stderr.write(`ferry: ${p.delete.length} target tags are no longer selected; --delete would delete them\n`);
+    return 0;
+  } catch (error) {
+    const e = error as SyncError;
+    process.stderr.write(`ferry: dry run failed: ${e.code ?? 'INTERNAL'}: ${e.message}\n`);
     return 1;
   }
 }

@@ -1,0 +1,108 @@
+import { RegistryError, isIndexMediaType, type ManifestHead } from '@ferry/registry-client';
+import { companionTags, digestTag } from './companions';
+import { SyncError } from './sync-error';
+import type { SyncRun } from './sync-run';
+import type { SyncSession } from './sync-session';
+import { copyProfile } from './target-ledger';
+
+/** What the run knows when its tags are copied: both listings, and when it began. */
+export interface TagSyncContext {
+  upstreamTags: ReadonlySet<string>;
+  targetTags: ReadonlySet<string>;
+  /** The copy profile of this request (see `copyProfile`). */
+  profile: string;
+  /** ISO-8601: a tag Ferry never saw before is first seen now. */
+  runStartedAt: string;
+}
+
+/** A tag's failure as its result records it; an unexpected error may pass, so a later run tries again. */
+function describe(error: unknown): { error: { code: string; message: string }; retryable: boolean } {
+  if (error instanceof RegistryError || error instanceof SyncError) return { error: { code: error.code, message: error.message }, retryable: error.retryable };
+  return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }, retryable: true };
+}
+
+export function tagSyncContext(session: SyncSession, upstreamTags: readonly string[], targetTags: readonly string[]): TagSyncContext {
+  return { upstreamTags: new Set(upstreamTags), targetTags: new Set(targetTags), profile: copyProfile(session.req), runStartedAt: new Date().toISOString() };
+}
+
+/**
+ * Brings one tag to the target: the upstream's digest (a GET when the target lacks the tag, which
+ * gives the digest a HEAD would), the signature policy, the ledger's word or the target's HEAD,
+ * then the copy with its referrers; then the tag's companions (signatures, attestations, SBOMs,
+ * the referrers fallback tag). Its result, or its failure, is emitted on the run.
+ */
+export async function syncTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion = false): Promise<void> {
+  const { req, upstream, upstreamRepo, target, targetRepo, limits, images } = session;
+  if (req.signal?.aborted) return;
+  req.onTagStart?.(tag);
+  let upHead: ManifestHead | null;
+  try {
+    const fetched = !context.targetTags.has(tag) ? await upstream.getManifest(upstreamRepo, tag, { maxBytes: limits.maxManifestBytes }) : null;
+    upHead = fetched ?? (await upstream.headManifest(upstreamRepo, tag));
+    if (!upHead) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
+    if (upHead.size > limits.maxManifestBytes) {
+      throw new RegistryError('MANIFEST_TOO_LARGE', `manifest of ${upHead.size} bytes exceeds the limit of ${limits.maxManifestBytes}`);
+    }
+    if (!companion && req.unsignedImages === false && !context.upstreamTags.has(digestTag(upHead.digest, '.sig'))) {
+      const referrers = await session.upstreamReferrers(upHead.digest);
+      if (!referrers?.length) throw new SyncError('UNSIGNED_IMAGE', `tag ${tag} carries no signature and unsigned images are refused`, false);
+    }
+    const recorded = req.verifyTarget ? undefined : req.ledger?.get(tag);
+    let result: { digest: string; mediaType: string; bytesCopied: number; unchanged: boolean; children: string[] | null };
+    if (recorded && recorded.source === upHead.digest && recorded.profile === context.profile && context.targetTags.has(tag)) {
+      run.report.tagsTrustedFromLedger++;
+      result = { digest: recorded.target, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
+    } else {
+      const tgtHead = fetched ? null : await target.headManifest(targetRepo, tag);
+      // A filtered index is rewritten into other bytes: the target holding the upstream's own
+      // digest (copied before the filter was set) is then not the result; copyTag decides.
+      const rewritesIndex = session.platformFilter !== null && session.indexMode === 'rewrite' && isIndexMediaType(upHead.mediaType);
+      if (!rewritesIndex && tgtHead?.digest === upHead.digest) {
+        result = { digest: upHead.digest, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
+      } else {
+        const copied = await images.copyTag(fetched ?? upHead.digest, tag, tgtHead?.digest ?? null);
+        if (!copied.unchanged) run.changed.set(tag, tgtHead?.digest ?? null);
+        result = copied;
+        // Referrers of a newly copied image; an unchanged one had them copied before.
+        if (!copied.unchanged && req.copyReferrers !== false) await copyReferrers(session, run, upHead.digest);
+      }
+    }
+    req.ledger?.set(tag, { source: upHead.digest, target: result.digest, profile: context.profile });
+    run.keep(tag, upHead.digest, { digest: result.digest, mediaType: result.mediaType, children: result.children });
+    const firstSeenAt = req.tagsFirstSeen ? (req.tagsFirstSeen[tag] ?? context.runStartedAt) : undefined;
+    await run.emit({
+      kind: 'synced',
+      tag,
+      digest: result.digest,
+      sourceDigest: upHead.digest,
+      copyProfile: context.profile,
+      mediaType: result.mediaType,
+      bytesCopied: result.bytesCopied,
+      unchanged: result.unchanged,
+      ...(firstSeenAt ? { firstSeenAt } : {}),
+    });
+  } catch (error) {
+    if (req.signal?.aborted) return;
+    run.wanted.add(tag);
+    await run.emit({ kind: 'failed', tag, ...describe(error) });
+    return;
+  }
+  if (companion) return;
+  for (const other of companionTags(upHead.digest, req)) {
+    if (!context.upstreamTags.has(other) || run.wanted.has(other)) continue;
+    run.wanted.add(other);
+    await syncTag(session, run, context, other, true);
+  }
+}
+
+async function copyReferrers(session: SyncSession, run: SyncRun, digest: string): Promise<void> {
+  const referrers = await session.upstreamReferrers(digest);
+  for (const r of referrers ?? []) await session.images.copyChild(r);
+  if (referrers?.length && !(await session.targetHasReferrersApi(digest))) {
+    // OCI distribution 1.1: where the registry does not index `subject`, the client keeps the
+    // referrers in an index tagged sha256-<digest> (the tag schema).
+    const fallback = digestTag(digest, '');
+    run.wanted.add(fallback);
+    await session.target.putReferrersTagIndex(session.targetRepo, fallback, referrers, session.limits);
+  }
+}
