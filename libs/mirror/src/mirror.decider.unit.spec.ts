@@ -201,3 +201,34 @@ describe('what ended runs tell the next one about the target', () => {
     assert.equal(cancelled.lastTargetCheckAt, at(10).toISOString());
   });
 });
+
+describe('the record of when Ferry first saw each upstream tag', () => {
+  const succeeded = (runId: string, tagsSeen: RunSummary['tagsSeen']): NewEvent<MirrorEvent> => ({
+    type: 'MirrorSucceeded',
+    data: { mirrorId: 'ns/repo', runId, summary: { ...summary, tagsSeen }, nextSyncAt: at(3600).toISOString() },
+  });
+  it('grows with each run that lists a new tag, keeping the first sighting', () => {
+    const { state } = given(
+      created,
+      succeeded('r1', { first: { 'v3.1': at(0).toISOString() }, gone: [] }),
+      succeeded('r2', { first: { 'v3.2': at(60).toISOString() }, gone: [] }),
+    );
+    assert.deepEqual(state.tagsFirstSeen, { 'v3.1': at(0).toISOString(), 'v3.2': at(60).toISOString() });
+  });
+  it('forgets what it saw of an upstream the mirror no longer follows', () => {
+    const { state } = given(
+      created,
+      succeeded('r1', { first: { 'v3.1': at(0).toISOString() }, gone: [] }),
+      { type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: { ...config, externalReference: 'quay.io/other/repo' }, nextSyncAt: config.syncStartDate } },
+    );
+    assert.deepEqual(state.tagsFirstSeen, {});
+  });
+  it('keeps it across a change that leaves the upstream as it is', () => {
+    const { state } = given(
+      created,
+      succeeded('r1', { first: { 'v3.1': at(0).toISOString() }, gone: [] }),
+      { type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: { ...config, syncInterval: 7200 }, nextSyncAt: config.syncStartDate } },
+    );
+    assert.deepEqual(state.tagsFirstSeen, { 'v3.1': at(0).toISOString() });
+  });
+});

@@ -14,6 +14,8 @@ export interface RunFacts {
   tagFailures: readonly { code: string; retryable: boolean }[];
   /** How many tags the run set out to copy. */
   tagsMatched: number;
+  /** The removal would have deleted more tags than the mirror's cap allows (and deleted none). */
+  deletionRefused?: { wouldDelete: number; allowed: number } | null;
 }
 
 export interface RunVerdict {
@@ -28,7 +30,7 @@ export interface RunVerdict {
  * How a run ended and whether it is retried: a cancel wins; then a run-level failure, retried as
  * its error says; then failed tags (`TAGS_FAILED`), retried only when some tag may copy later, so
  * a run refused for good (every failure UNSIGNED_IMAGE, MANIFEST_TOO_LARGE, …) waits for the
- * next interval.
+ * next interval. A removal over the mirror's cap fails the run (`DELETE_CAP_EXCEEDED`) for good.
  */
 export function runOutcome(facts: RunFacts): RunVerdict {
   if (facts.cancelled) return { outcome: RunOutcome.Cancelled, retryable: false };
@@ -37,6 +39,16 @@ export function runOutcome(facts: RunFacts): RunVerdict {
     return { outcome: RunOutcome.Failed, error: { code, message }, retryable };
   }
   const failed = facts.tagFailures;
+  if (facts.deletionRefused) {
+    // Not retried: the same listing would be refused again. A person raises the cap or fixes the rule.
+    const { wouldDelete, allowed } = facts.deletionRefused;
+    const tags = failed.length ? `; ${failed.length} of ${facts.tagsMatched} tags also failed to copy` : '';
+    return {
+      outcome: RunOutcome.Failed,
+      error: { code: 'DELETE_CAP_EXCEEDED', message: `the run would have deleted ${wouldDelete} tags, more than the ${allowed} max_delete allows, so it deleted none${tags}` },
+      retryable: false,
+    };
+  }
   if (failed.length === 0) return { outcome: RunOutcome.Succeeded, retryable: false };
   const codes = [...new Set(failed.map((f) => f.code))].sort().join(', ');
   return {

@@ -57,4 +57,13 @@ describe("a run's outcome", () => {
     assert.equal(runOutcome({ ...clean, tagFailures: [unsigned, busy] }).retryable, true);
     assert.equal(runOutcome({ ...clean, tagFailures: [busy] }).retryable, true);
   });
+
+  it('fails for good when the removal would exceed the cap, naming how many it would have deleted', () => {
+    const verdict = runOutcome({ ...clean, deletionRefused: { wouldDelete: 600, allowed: 61 } });
+    assert.equal(verdict.outcome, RunOutcome.Failed);
+    assert.equal(verdict.error?.code, 'DELETE_CAP_EXCEEDED');
+    assert.match(verdict.error!.message, /600 tags, more than the 61/);
+    assert.equal(verdict.retryable, false);
+    assert.equal(runOutcome({ ...clean, deletionRefused: { wouldDelete: 2, allowed: 1 }, tagFailures: [busy] }).error?.code, 'DELETE_CAP_EXCEEDED');
+  });
 });

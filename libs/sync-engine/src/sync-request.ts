@@ -71,6 +71,8 @@ export interface SyncRequest {
   tagDeletion?: TagDeletion;
   /** When Ferry first saw each upstream tag (a mirror's record), for keep-newest by first-seen; tags it lacks are seen now. */
   tagsFirstSeen?: Readonly<Record<string, string>>;
+  /** When a tag this run sees for the first time counts as seen (ISO-8601; default: when the run lists the tags). */
+  seenAt?: string;
   /** A record of what Ferry wrote, so an unchanged tag costs one upstream HEAD. */
   ledger?: TargetLedger;
   /** Ignore the ledger's claims and check the target too (the periodic drift check). */

@@ -11,8 +11,10 @@ export interface TagSyncContext {
   targetTags: ReadonlySet<string>;
   /** The copy profile of this request (see `copyProfile`). */
   profile: string;
-  /** ISO-8601: a tag Ferry never saw before is first seen now. */
+  /** ISO-8601: when the tags were listed (drift is repaired as of then). */
   runStartedAt: string;
+  /** ISO-8601: a tag Ferry never saw before is first seen at this time. */
+  seenAt: string;
 }
 
 /** A tag's failure as its result records it; an unexpected error may pass, so a later run tries again. */
@@ -22,7 +24,8 @@ function describe(error: unknown): { error: { code: string; message: string }; r
 }
 
 export function tagSyncContext(session: SyncSession, upstreamTags: readonly string[], targetTags: readonly string[]): TagSyncContext {
-  return { upstreamTags: new Set(upstreamTags), targetTags: new Set(targetTags), profile: copyProfile(session.req), runStartedAt: new Date().toISOString() };
+  const runStartedAt = new Date().toISOString();
+  return { upstreamTags: new Set(upstreamTags), targetTags: new Set(targetTags), profile: copyProfile(session.req), runStartedAt, seenAt: session.req.seenAt ?? runStartedAt };
 }
 
 /**
@@ -69,7 +72,7 @@ export async function syncTag(session: SyncSession, run: SyncRun, context: TagSy
     }
     req.ledger?.set(tag, { source: upHead.digest, target: result.digest, profile: context.profile });
     run.keep(tag, upHead.digest, { digest: result.digest, mediaType: result.mediaType, children: result.children });
-    const firstSeenAt = req.tagsFirstSeen ? (req.tagsFirstSeen[tag] ?? context.runStartedAt) : undefined;
+    const firstSeenAt = req.tagsFirstSeen ? (req.tagsFirstSeen[tag] ?? context.seenAt) : undefined;
     await run.emit({
       kind: 'synced',
       tag,

@@ -3,6 +3,7 @@ import {
   aggregateSubject,
   AggregateKind,
   refusesUnsignedImages,
+  tagDeletionOf,
   serviceActor,
   type Event,
   type MirrorConfig,
@@ -13,7 +14,7 @@ import {
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
 import { robotDecider } from '@ferry/identity';
-import { DomainError, mirrorDecider, runOutcome, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
+import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
@@ -220,6 +221,9 @@ export class MirrorRunExecutor {
           target: { ...this.settings.target, ...targetCredentials, repository: mirrorId },
           upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
           tagRule: config.tagRule,
+          tagDeletion: tagDeletionOf(config),
+          tagsFirstSeen: started.state.tagsFirstSeen ?? {},
+          seenAt: startedAt,
           architectureFilter: config.architectureFilter,
           timeoutSeconds: config.skopeoTimeoutInterval,
           ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
@@ -263,11 +267,15 @@ export class MirrorRunExecutor {
       return 'handed-back';
     }
     const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results, report ? report.listingComplete && report.tagsTrustedFromLedger === 0 : false);
+    // The mirror's record of when Ferry first saw each upstream tag, from this run's complete listing.
+    if (report?.listingComplete) summary.tagsSeen = tagsSeenIn(report.upstreamTags, started.state.tagsFirstSeen ?? {}, startedAt);
+    if (report?.deletionRefused) summary.deletionRefused = report.deletionRefused;
     const verdict = runOutcome({
       cancelled: cancelled || (report?.cancelled ?? false),
       failure,
       tagFailures: (report?.results ?? results).flatMap((r) => (r.kind === 'failed' ? [{ code: r.error.code, retryable: r.retryable }] : [])),
       tagsMatched: summary.tagsMatched.length,
+      deletionRefused: report?.deletionRefused ?? null,
     });
     span.setAttributes({ 'ferry.outcome': verdict.outcome, 'ferry.tags_copied': summary.tagsCopied, 'ferry.bytes_copied': summary.bytesCopied });
     try {

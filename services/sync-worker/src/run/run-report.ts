@@ -36,6 +36,7 @@ export function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEven
           unchanged: r.unchanged,
           sourceDigest: r.sourceDigest,
           copyProfile: r.copyProfile,
+          ...(r.firstSeenAt ? { firstSeenAt: r.firstSeenAt } : {}),
         },
       };
     case 'failed':
