@@ -4,11 +4,12 @@ import { pullScope, pushScope, type RegistryTransport } from './registry-transpo
 
 type BlobBody = Buffer | Readable | AsyncIterable<Uint8Array>;
 
-/** The blob's size when the repository holds it, else null. */
+/** The blob's size when the repository holds it, else null (a 404 is an answer here, not a failure). */
 export async function headBlob(t: RegistryTransport, repo: string, digest: string): Promise<number | null> {
   try {
-    const res = await t.send({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scope: pullScope(repo), ok: [200], what: `HEAD blob ${t.host}/${repo}@${digest}` });
+    const res = await t.send({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scope: pullScope(repo), ok: [200, 404], what: `HEAD blob ${t.host}/${repo}@${digest}` });
     await res.body.dump();
+    if (res.statusCode === 404) return null;
     return Number(res.headers['content-length'] ?? 0);
   } catch (error) {
     if (error instanceof RegistryError && (error.status === 404 || error.code === 'BLOB_UNKNOWN')) return null;

@@ -20,7 +20,7 @@ export function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** HEAD of a manifest by tag or digest; null when unknown. */
+/** HEAD of a manifest by tag or digest; null when unknown (a 404 is an answer here, not a failure). */
 export async function headManifest(t: RegistryTransport, repo: string, reference: string): Promise<ManifestHead | null> {
   try {
     const res = await t.send({
@@ -28,10 +28,11 @@ export async function headManifest(t: RegistryTransport, repo: string, reference
       path: `/v2/${repo}/manifests/${reference}`,
       scope: pullScope(repo),
       headers: { accept: MANIFEST_ACCEPT },
-      ok: [200],
+      ok: [200, 404],
       what: `HEAD manifest ${t.host}/${repo}:${reference}`,
     });
     await res.body.dump();
+    if (res.statusCode === 404) return null;
     const digest = res.headers['docker-content-digest'];
     if (typeof digest !== 'string') return null;
     return { digest, mediaType: String(res.headers['content-type'] ?? ''), size: Number(res.headers['content-length'] ?? 0) };

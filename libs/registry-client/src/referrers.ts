@@ -4,7 +4,10 @@ import { ManifestMediaType } from './media-types';
 import { RegistryError } from './registry-error';
 import { pullScope, type RegistryTransport } from './registry-transport';
 
-/** The OCI referrers of a digest (an image index); null when the registry has no referrers API. */
+/**
+ * The OCI referrers of a digest (an image index); null when the registry has no referrers API
+ * (it answers 404, 405 or 400: answers here, not failures).
+ */
 export async function listReferrers(t: RegistryTransport, repo: string, digest: string): Promise<Descriptor[] | null> {
   try {
     const res = await t.send({
@@ -12,9 +15,13 @@ export async function listReferrers(t: RegistryTransport, repo: string, digest: 
       path: `/v2/${repo}/referrers/${digest}`,
       scope: pullScope(repo),
       headers: { accept: 'application/vnd.oci.image.index.v1+json' },
-      ok: [200],
+      ok: [200, 404, 405, 400],
       what: `referrers of ${t.host}/${repo}@${digest}`,
     });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return null;
+    }
     const body = (await res.body.json()) as { manifests?: Descriptor[] };
     return body.manifests ?? [];
   } catch (error) {

@@ -8,7 +8,7 @@ import type { RegistryError } from './registry-error';
 import { RegistryTransport, type RegistryClientOptions } from './registry-transport';
 import * as tags from './tags';
 
-export type { RegistryClientOptions } from './registry-transport';
+export type { RegistryClientOptions, RegistryExchange } from './registry-transport';
 export type { ManifestHead, ManifestBytes } from './manifests';
 
 type BlobBody = Buffer | Readable | AsyncIterable<Uint8Array>;

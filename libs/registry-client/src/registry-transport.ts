@@ -26,6 +26,8 @@ export interface RegistryClientOptions {
   signal?: AbortSignal;
   /** Called for every HTTP request sent, token requests included (for counting and logs). */
   onRequest?: (method: string, url: string) => void;
+  /** Called as each registry request ends, with its status and timing (for per-request spans and metrics). */
+  onExchange?: (exchange: RegistryExchange) => void;
   /** Called before each retry wait. */
   onRetry?: (error: RegistryError, attempt: number, delayMs: number) => void;
   /**
@@ -40,6 +42,32 @@ export interface RegistryClientOptions {
 }
 
 export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One HTTP request to a registry and how it ended (the time to its response's headers; a body then streams). */
+export interface RegistryExchange {
+  method: Method;
+  /** The URL, its query values other than paging and digests replaced by `REDACTED` (an upload's `_state`, a signature). */
+  url: string;
+  /** Null when no response came (a network failure, a timeout, a cancel). */
+  status: number | null;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  durationMs: number;
+  /** Why the request failed, as a stable code: the RegistryError's, for a network failure or a status the caller did not expect. */
+  errorCode?: string;
+}
+
+/** Query parameters whose values say nothing secret: paging, digests, mounts. */
+const PLAIN_QUERY_PARAMS = new Set(['n', 'last', 'digest', 'mount', 'from', 'artifactType']);
+
+/** `url` for a log line or a span: no user info, and query values other than {@link PLAIN_QUERY_PARAMS} redacted. */
+export function redactedUrl(url: URL): string {
+  const copy = new URL(url);
+  copy.username = '';
+  copy.password = '';
+  for (const key of new Set(copy.searchParams.keys())) if (!PLAIN_QUERY_PARAMS.has(key)) copy.searchParams.set(key, 'REDACTED');
+  return copy.toString();
+}
 
 export interface SendOptions {
   method: Method;
@@ -138,6 +166,9 @@ export class RegistryTransport {
       // Docker Hub budgets manifest GETs only.
       const release = o.method === 'GET' && url.pathname.includes('/manifests/') ? await this.rateLimit.acquire(this.opts.signal) : undefined;
       this.opts.onRequest?.(o.method, url.toString());
+      const startedAt = Date.now();
+      const ended = (status: number | null, errorCode?: string) =>
+        this.opts.onExchange?.({ method: o.method, url: redactedUrl(url), status, startedAt, durationMs: Date.now() - startedAt, ...(errorCode ? { errorCode } : {}) });
       let res: Dispatcher.ResponseData;
       try {
         res = await sendRequest(this.opts.dispatcher, {
@@ -159,11 +190,14 @@ export class RegistryTransport {
         });
       } catch (error) {
         release?.();
-        throw this.asRegistryError(error, o.what);
+        const failure = this.asRegistryError(error, o.what);
+        ended(null, failure.code);
+        throw failure;
       }
       this.rateLimit.observe(res.headers);
       release?.();
       if (res.statusCode === 401 && authAttempt === 0) {
+        ended(401);
         await res.body.dump();
         const challenge = res.headers['www-authenticate'];
         const next = await this.auth.onUnauthorized(Array.isArray(challenge) ? challenge[0] : challenge, o.scope, authorization);
@@ -179,8 +213,11 @@ export class RegistryTransport {
       if (!o.ok.includes(res.statusCode)) {
         const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
         if (o.method === 'HEAD') await res.body.dump();
-        throw errorFromResponse(res.statusCode, text, o.what, parseRetryAfter(res.headers['retry-after']));
+        const failure = errorFromResponse(res.statusCode, text, o.what, parseRetryAfter(res.headers['retry-after']));
+        ended(res.statusCode, failure.code);
+        throw failure;
       }
+      ended(res.statusCode);
       return res;
     }
   }

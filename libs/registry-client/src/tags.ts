@@ -17,7 +17,13 @@ export async function listTags(t: RegistryTransport, repo: string, opts: { pageS
   while (next) {
     let res: Dispatcher.ResponseData;
     try {
-      res = await t.send({ method: 'GET', path: next, scope: pullScope(repo), ok: [200], what: `listing tags of ${t.host}/${repo}` });
+      // A repository that may be missing answers 404: an answer then, not a failure.
+      const missingOk = opts.missingOk === true && pages === 0;
+      res = await t.send({ method: 'GET', path: next, scope: pullScope(repo), ok: missingOk ? [200, 404] : [200], what: `listing tags of ${t.host}/${repo}` });
+      if (res.statusCode === 404) {
+        await res.body.dump();
+        return null;
+      }
     } catch (error) {
       if (opts.missingOk && pages === 0 && error instanceof RegistryError && (error.code === 'NAME_UNKNOWN' || error.code === 'NOT_FOUND')) return null;
       throw error;

@@ -20,7 +20,28 @@ export interface BlobCopierOptions {
   mountFrom: string[];
   chunkedThresholdBytes: number;
   chunkSizeBytes: number;
+  /** Bytes newly on their way to the target: counted once per blob however often a transfer is tried. */
   onBytes?: (n: number) => void;
+  /** The bytes the copier knows it must copy changed by `delta` (a blob queued: +size; found on the target: -size). */
+  onPlanned?: (delta: number) => void;
+  /** Called as each blob's copy ends. */
+  onBlob?: (record: BlobCopyRecord) => void;
+}
+
+/** How one blob's copy went, reported as it ends (for per-blob spans and metrics). */
+export interface BlobCopyRecord {
+  digest: string;
+  /** From the manifest's descriptor (-1 when it gave none). */
+  size: number;
+  /** `skipped`: the target repository held it; `mounted`: from another repository of the target; `uploaded`; `failed`. */
+  outcome: 'skipped' | 'mounted' | 'uploaded' | 'failed';
+  bytesUploaded: number;
+  /** Transfers started again after a transient failure. */
+  retries: number;
+  /** Epoch milliseconds, once the copy had its turn among the blobs copied at once. */
+  startedAt: number;
+  durationMs: number;
+  errorCode?: string;
 }
 
 /** Counters of one copier, for tests and the report. */
@@ -46,6 +67,8 @@ export class BlobCopier {
    */
   targetEmpty = false;
   private readonly inflight = new Map<string, Promise<number>>();
+  /** Per blob, the most bytes any transfer of it reached: a retried transfer counts only beyond that. */
+  private readonly counted = new Map<string, number>();
   private readonly limit: ConcurrencyLimit;
 
   constructor(private readonly o: BlobCopierOptions) {
@@ -57,15 +80,36 @@ export class BlobCopier {
     const existing = this.inflight.get(d.digest);
     // Only the first asker counts the bytes, so a shared blob is counted once in the run's total.
     if (existing) return existing.then(() => 0);
+    if (!this.counted.has(d.digest)) {
+      this.counted.set(d.digest, 0);
+      if (d.size > 0) this.o.onPlanned?.(d.size);
+    }
     // Biggest first: the run cannot end before its biggest blob has moved, so that one starts first.
-    const p = this.limit.run(() => this.copyOnce(d), d.size);
+    const p = this.limit.run(() => this.copyReported(d), d.size);
     this.inflight.set(d.digest, p);
     // A failed copy may be asked for again by a later tag; a successful one never needs redoing.
     p.catch(() => this.inflight.delete(d.digest));
     return p;
   }
 
-  private async copyOnce(d: Descriptor): Promise<number> {
+  /** Copies one blob and reports how it went. */
+  private async copyReported(d: Descriptor): Promise<number> {
+    const startedAt = Date.now();
+    const attempt = { outcome: 'uploaded' as BlobCopyRecord['outcome'], retries: 0 };
+    const report = (outcome: BlobCopyRecord['outcome'], bytesUploaded: number, errorCode?: string) =>
+      this.o.onBlob?.({ digest: d.digest, size: d.size, outcome, bytesUploaded, retries: attempt.retries, startedAt, durationMs: Date.now() - startedAt, ...(errorCode ? { errorCode } : {}) });
+    try {
+      const bytes = await this.copyOnce(d, attempt);
+      if (attempt.outcome !== 'uploaded' && d.size > 0) this.o.onPlanned?.(-d.size);
+      report(attempt.outcome, bytes);
+      return bytes;
+    } catch (error) {
+      report('failed', 0, typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL');
+      throw error;
+    }
+  }
+
+  private async copyOnce(d: Descriptor, attempt: { outcome: BlobCopyRecord['outcome']; retries: number }): Promise<number> {
     const { target, targetRepo, upstream, upstreamRepo } = this.o;
     let download = this.targetEmpty && this.o.mountFrom.length === 0 ? upstream.getBlob(upstreamRepo, d.digest) : undefined;
     download?.catch(() => undefined);
@@ -78,6 +122,7 @@ export class BlobCopier {
     if (self.mounted) {
       void download?.then(({ body }) => discard(body), () => undefined);
       this.stats.present++;
+      attempt.outcome = 'skipped';
       return 0;
     }
     let location: string | undefined = self.location;
@@ -86,11 +131,14 @@ export class BlobCopier {
       const mount = await target.mountBlob(targetRepo, d.digest, from);
       if (mount.mounted) {
         this.stats.mounted++;
+        attempt.outcome = 'mounted';
         return 0;
       }
       location = mount.location;
     }
+    let tries = 0;
     return target.withRetries(async () => {
+      if (tries++ > 0) attempt.retries++;
       // Only the first attempt uses the session and the GET opened above: a retry starts over with
       // a new upload session (a failed PUT may have ended the old one) and a fresh upstream GET.
       const [session, started] = [location, download];
@@ -114,8 +162,15 @@ export class BlobCopier {
       discard(body);
       throw new RegistryError('SIZE_MISMATCH', `blob ${d.digest} is ${served} bytes upstream, the manifest says ${size}`);
     }
+    let moved = 0;
     const bytes = verifiedBlobBytes(body, { digest: d.digest, size }, {
-      onBytes: this.o.onBytes,
+      onBytes: (n) => {
+        moved += n;
+        const before = this.counted.get(d.digest) ?? 0;
+        if (moved <= before) return;
+        this.counted.set(d.digest, moved);
+        this.o.onBytes?.(moved - before);
+      },
       sourceFailure: (error) => upstream.asRegistryError(error, `GET blob ${upstream.host}/${upstreamRepo}@${d.digest}`),
     });
     try {

@@ -5,7 +5,8 @@ export { type SyncRequest, type TagResult, type SyncReport, type SyncProgress, t
 export { SyncError } from './sync-error';
 export { MemoryLedger, FileLedger, type TargetLedger, type LedgerEntry } from './target-ledger';
 export { compilePlatformFilter, parsePlatformSpec } from './platform-filter';
-export { BlobCopier, type BlobCopierOptions, type BlobCopierStats } from './blob-copier';
+export { BlobCopier, type BlobCopierOptions, type BlobCopierStats, type BlobCopyRecord } from './blob-copier';
 export { ImageCopier, type ImageCopierOptions, type ImageCopyResult } from './image-copier';
 export { ConcurrencyLimit } from './concurrency-limit';
 export { verifiedBlobBytes, type ExpectedBlob } from './digest-verifier';
+export { syncRequestForMirror, type MirrorTargetSettings } from './mirror-request';

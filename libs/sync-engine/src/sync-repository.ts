@@ -27,11 +27,10 @@ export function selectTags(req: Pick<SyncRequest, 'tagRule' | 'tagsFirstSeen'>, 
  * signal) aborts in-flight requests and resolves with `cancelled: true`.
  */
 export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
-  const run = new SyncRun(req);
+  const progress = () => req.onProgress?.({ tagsDone: run.tagsDone, tagsTotal: report.tagsMatched.length, bytesCopied: session.bytesMoved, bytesTotal: session.bytesPlanned });
+  const run = new SyncRun(req, progress);
   const report = run.report;
-  const session = await SyncSession.open(req, () =>
-    req.onProgress?.({ tagsDone: run.tagsDone, tagsTotal: report.tagsMatched.length, bytesCopied: session.bytesMoved }),
-  );
+  const session = await SyncSession.open(req, progress);
   // The report's counters are the session's, read when the run ends.
   const finish = (): SyncReport => Object.assign(report, { requests: session.requests, rateLimitWaits: session.rateLimitWaits });
   if (session.platformFilter) report.indexMode = session.indexMode;
@@ -48,6 +47,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     session.images.targetEmpty = session.blobs.targetEmpty = targetTags.length === 0;
 
     for (const tag of report.tagsMatched) run.wanted.add(tag);
+    progress();
     const context = tagSyncContext(session, upstreamTags, targetTags);
     const tagLimit = new ConcurrencyLimit(req.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY);
     await Promise.all(report.tagsMatched.map((tag) => tagLimit.run(() => syncTag(session, run, context, tag))));

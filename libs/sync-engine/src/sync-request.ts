@@ -1,5 +1,6 @@
 import type { TagDeletion, TagRule } from '@ferry/contracts';
-import type { ManifestLimits, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
+import type { ManifestLimits, RegistryExchange, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
+import type { BlobCopyRecord } from './blob-copier';
 import type { TargetLedger } from './target-ledger';
 
 /** What one sync run is asked to do. The sync-worker builds it from a mirror's configuration. */
@@ -44,6 +45,15 @@ export interface SyncRequest {
   signal?: AbortSignal;
   /** Called as each tag's copy begins (for per-tag spans and progress). */
   onTagStart?: (tag: string) => void;
+  /**
+   * Runs each tag's work, its companion tags' inside it: a caller may wrap it, e.g. in a span
+   * that is active while the tag's blobs and requests are reported (`onBlob`, `onExchange`).
+   */
+  aroundTag?: <T>(tag: string, work: () => Promise<T>) => Promise<T>;
+  /** Called as each blob's copy ends: skipped, mounted, uploaded or failed, its bytes and retries. */
+  onBlob?: (record: BlobCopyRecord) => void;
+  /** Called as each registry request ends, with its status and timing. */
+  onExchange?: (side: 'upstream' | 'target', exchange: RegistryExchange) => void;
   /** Called as each tag finishes (awaited, one at a time). */
   onTagResult?: (r: TagResult) => Promise<void> | void;
 
@@ -92,7 +102,7 @@ export interface SyncRequest {
   upstreamRateLimit?: SharedRateLimit;
   /** Called for every HTTP request (counting, debugging). */
   onRequest?: (side: 'upstream' | 'target', method: string, url: string) => void;
-  /** Called as blob bytes move, for progress displays. */
+  /** Called as blob bytes move, as the bytes known to be copied grow, and as tags end, for progress displays. */
   onProgress?: (p: SyncProgress) => void;
 }
 
@@ -104,6 +114,11 @@ export interface SyncProgress {
   tagsDone: number;
   tagsTotal: number;
   bytesCopied: number;
+  /**
+   * The bytes the run knows it must copy: the blobs of the manifests it has read, less those the
+   * target turned out to hold. It grows as manifests are read; `bytesCopied` never passes it.
+   */
+  bytesTotal: number;
 }
 
 /** The outcome of one tag. */

@@ -25,7 +25,11 @@ export class SyncRun {
   tagsDone = 0;
   private resultChain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly req: Pick<SyncRequest, 'onTagResult' | 'onProgress'>) {
+  constructor(
+    private readonly req: Pick<SyncRequest, 'onTagResult'>,
+    /** Called as a tag's result counts towards `tagsDone`. */
+    private readonly onTagDone: () => void = () => undefined,
+  ) {
     this.report = {
       tagsMatched: [],
       upstreamTags: [],
@@ -45,7 +49,10 @@ export class SyncRun {
   emit(result: TagResult): Promise<void> {
     this.report.results.push(result);
     if (result.kind === 'synced') this.report.bytesCopied += result.bytesCopied;
-    if (result.kind !== 'rolled-back') this.tagsDone++;
+    if (result.kind !== 'rolled-back') {
+      this.tagsDone++;
+      this.onTagDone();
+    }
     this.resultChain = this.resultChain.then(() => this.req.onTagResult?.(result));
     return this.resultChain;
   }

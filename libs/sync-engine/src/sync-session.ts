@@ -7,6 +7,7 @@ import {
   parseRepositoryReference,
   type Descriptor,
   type ManifestLimits,
+  type RegistryExchange,
 } from '@ferry/registry-client';
 import { BlobCopier } from './blob-copier';
 import { ImageCopier } from './image-copier';
@@ -46,6 +47,8 @@ export class SyncSession {
   rateLimitWaits = 0;
   /** Blob bytes moved so far. */
   bytesMoved = 0;
+  /** Blob bytes the run knows it must move: the blobs of the manifests read so far, less those the target holds. */
+  bytesPlanned = 0;
   private readonly dispatchers: Array<{ close(): Promise<void> }>;
   private referrersApi: boolean | undefined;
   private referrersProbe: Promise<unknown> | undefined;
@@ -55,7 +58,7 @@ export class SyncSession {
     readonly req: SyncRequest,
     upstreamHost: string,
     upstreamRepo: string,
-    /** Called as blob bytes move. */
+    /** Called as blob bytes move, or the bytes planned change. */
     onBytes: () => void,
   ) {
     const targetUrl = new URL(req.target.registryUrl);
@@ -93,6 +96,7 @@ export class SyncSession {
         this.requests.upstream++;
         req.onRequest?.('upstream', method, url);
       },
+      ...(req.onExchange ? { onExchange: (e: RegistryExchange) => req.onExchange!('upstream', e) } : {}),
     });
     this.target = new RegistryClient({
       host: targetUrl.host,
@@ -106,6 +110,7 @@ export class SyncSession {
         this.requests.target++;
         req.onRequest?.('target', method, url);
       },
+      ...(req.onExchange ? { onExchange: (e: RegistryExchange) => req.onExchange!('target', e) } : {}),
     });
     this.blobs = new BlobCopier({
       upstream: this.upstream,
@@ -120,6 +125,11 @@ export class SyncSession {
         this.bytesMoved += n;
         onBytes();
       },
+      onPlanned: (delta) => {
+        this.bytesPlanned += delta;
+        onBytes();
+      },
+      ...(req.onBlob ? { onBlob: req.onBlob } : {}),
     });
     this.platformFilter = compilePlatformFilter(req.architectureFilter);
     this.indexMode = req.indexMode ?? 'rewrite';

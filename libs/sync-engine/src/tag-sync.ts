@@ -34,9 +34,14 @@ export function tagSyncContext(session: SyncSession, upstreamTags: readonly stri
  * then the copy with its referrers; then the tag's companions (signatures, attestations, SBOMs,
  * the referrers fallback tag). Its result, or its failure, is emitted on the run.
  */
-export async function syncTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion = false): Promise<void> {
+export function syncTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion = false): Promise<void> {
+  const { req } = session;
+  if (req.signal?.aborted) return Promise.resolve();
+  return req.aroundTag ? req.aroundTag(tag, () => syncOneTag(session, run, context, tag, companion)) : syncOneTag(session, run, context, tag, companion);
+}
+
+async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion: boolean): Promise<void> {
   const { req, upstream, upstreamRepo, target, targetRepo, limits, images } = session;
-  if (req.signal?.aborted) return;
   req.onTagStart?.(tag);
   let upHead: ManifestHead | null;
   try {

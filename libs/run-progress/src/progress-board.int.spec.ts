@@ -1,0 +1,74 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { TEST_NATS_URL } from '@ferry/testing';
+import { ProgressBoard, type RunProgress } from './progress-board';
+
+/** The first `count` entries a watch of `runId` yields. */
+async function firstEntries(board: ProgressBoard, runId: string, count: number): Promise<RunProgress[]> {
+  const stop = new AbortController();
+  const seen: RunProgress[] = [];
+  for await (const entry of board.watch(runId, stop.signal)) {
+    seen.push(entry);
+    if (seen.length === count) stop.abort();
+  }
+  return seen;
+}
+
+describe('the run progress board', () => {
+  let connection: NatsConnection;
+  let board: ProgressBoard;
+  const bucket = `TEST_PROGRESS_${randomUUID().slice(0, 8)}`;
+
+  before(async () => {
+    connection = await connect({ servers: TEST_NATS_URL });
+    board = await ProgressBoard.open(connection, bucket);
+  });
+
+  after(async () => {
+    await board?.destroy();
+    await connection?.close();
+  });
+
+  it('writes the first counters at once and, however often they change, the latest only once the interval comes, then the last entry', async () => {
+    const run = { runId: randomUUID(), mirrorId: 'acme/app' };
+    const reporter = board.reporter(run, { intervalMs: 60_000 });
+    for (let bytes = 1; bytes <= 1000; bytes++) reporter.update({ tagsDone: 0, tagsTotal: 2, bytesCopied: bytes, bytesTotal: 1000 });
+    await reporter.finish();
+    const entries = await firstEntries(board, run.runId, 1);
+    const last = entries[0]!;
+    assert.equal(last.done, true);
+    assert.equal(last.bytesCopied, 1000);
+    assert.equal(last.mirrorId, 'acme/app');
+    assert.ok(!Number.isNaN(Date.parse(last.updatedAt)));
+    assert.deepEqual(await board.get(run.runId), last);
+    // A write per interval, not per update: the first one and the last one (the bucket's first test, so its revisions count them).
+    const entry = await (await new Kvm(connection).open(bucket)).get(run.runId);
+    assert.equal(entry?.revision, 2);
+  });
+
+  it('keeps rewriting while nothing moves, so the rate falls, and the latest comes first to a new watcher', async () => {
+    let now = 1_000_000;
+    const run = { runId: randomUUID(), mirrorId: 'acme/slow' };
+    const reporter = board.reporter(run, { intervalMs: 20, now: () => (now += 1_000) });
+    reporter.update({ tagsDone: 0, tagsTotal: 1, bytesCopied: 5_000, bytesTotal: 10_000 });
+    const entries = await firstEntries(board, run.runId, 12);
+    await reporter.finish();
+    const rates = entries.map((e) => e.bytesPerSecond);
+    assert.ok(rates[0]! > 0, `copying at first: ${rates}`);
+    assert.equal(rates.at(-1), 0, `stalled at last: ${rates}`);
+    assert.equal(entries.at(-1)!.etaSeconds, null);
+    assert.ok(entries.every((e) => e.bytesCopied === 5_000 && !e.done));
+  });
+
+  it("shows no run another run's progress", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const reporter = board.reporter({ runId: a, mirrorId: 'x/a' }, { intervalMs: 60_000 });
+    reporter.update({ tagsDone: 1, tagsTotal: 1, bytesCopied: 1, bytesTotal: 1 });
+    await reporter.finish();
+    assert.equal(await board.get(b), null);
+    assert.equal((await board.get(a))?.runId, a);
+  });
+});

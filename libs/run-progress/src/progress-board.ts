@@ -1,0 +1,129 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ProgressMeter, type ProgressCounters } from './progress-meter';
+
+/** A run's progress as the worker last wrote it. */
+export interface RunProgress extends ProgressCounters {
+  runId: string;
+  mirrorId: string;
+  bytesPerSecond: number;
+  /** Seconds until the known bytes are copied at the current rate (null while it cannot be told). */
+  etaSeconds: number | null;
+  /** ISO-8601: when the worker wrote it. */
+  updatedAt: string;
+  /** The run has stopped copying: this is its last entry. */
+  done: boolean;
+}
+
+/** The bucket of a deployment's run progress, beside its event stream. */
+export function runProgressBucket(eventStream: string): string {
+  return `${eventStream}_RUN_PROGRESS`;
+}
+
+/**
+ * How long an entry outlives its last write: a running run rewrites its entry every second, so
+ * only an ended run's (or a dead worker's) entry goes, this long after it stopped.
+ */
+export const PROGRESS_TTL_MS = 120_000;
+
+/**
+ * Live progress of the runs in flight, in a JetStream KV bucket (one key per run, the latest
+ * entry only), so that the event log is not flooded with it: the sync-worker writes it about once
+ * a second per run, the API reads and watches it. Progress is best effort: a write lost while NATS
+ * is away is simply followed by the next one.
+ */
+export class ProgressBoard {
+  private constructor(private readonly kv: KV) {}
+
+  /** `replicas`: FERRY_STREAM_REPLICAS, as for the event stream. Every service opens it the same way. */
+  static async open(connection: NatsConnection, bucket: string, replicas = 1): Promise<ProgressBoard> {
+    return new ProgressBoard(await new Kvm(connection).create(bucket, { history: 1, ttl: PROGRESS_TTL_MS, replicas }));
+  }
+
+  /** Starts reporting one run's progress; `intervalMs` between writes. */
+  reporter(run: { runId: string; mirrorId: string }, options: { intervalMs?: number; now?: () => number } = {}): ProgressReporter {
+    return new ProgressReporter(this.kv, run, options.intervalMs ?? 1_000, options.now ?? Date.now);
+  }
+
+  /** The run's latest progress, or null when there is none (not started copying, or ended a while ago). */
+  async get(runId: string): Promise<RunProgress | null> {
+    const entry = await this.kv.get(runId);
+    return entry && entry.operation === 'PUT' ? (entry.json() as RunProgress) : null;
+  }
+
+  /** The run's progress as it is written (its latest first), until `signal` aborts. */
+  async *watch(runId: string, signal: AbortSignal): AsyncGenerator<RunProgress> {
+    const entries = await this.kv.watch({ key: runId, ignoreDeletes: true });
+    const stop = () => entries.stop();
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const entry of entries) {
+        if (entry.operation === 'PUT') yield entry.json() as RunProgress;
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stop();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.kv.destroy();
+  }
+}
+
+/**
+ * Writes one run's progress: the first counters at once, then the latest every interval (also
+ * when nothing moved, so a stall shows as the rate falling), one write at a time, and a last
+ * entry marked `done` on {@link finish}.
+ */
+export class ProgressReporter {
+  private counters: ProgressCounters | null = null;
+  private readonly meter: ProgressMeter;
+  private readonly timer: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+  private busy = false;
+  private finished = false;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly run: { runId: string; mirrorId: string },
+    intervalMs: number,
+    private readonly now: () => number,
+  ) {
+    this.meter = new ProgressMeter(now());
+    this.timer = setInterval(() => this.write(false), intervalMs);
+    this.timer.unref();
+  }
+
+  /** The run's counters now (cheap: called for every chunk of bytes). */
+  update(counters: ProgressCounters): void {
+    if (this.finished) return;
+    const first = this.counters === null;
+    this.counters = counters;
+    if (first) this.write(false);
+  }
+
+  /** Writes the last entry and stops. */
+  async finish(): Promise<void> {
+    if (this.finished) return this.writing;
+    clearInterval(this.timer);
+    await this.writing;
+    this.write(true);
+    this.finished = true;
+    await this.writing;
+  }
+
+  private write(done: boolean): void {
+    const counters = this.counters;
+    // A write still under way (NATS slow or away): this tick is skipped, the next one carries the news.
+    if (!counters || this.busy || this.finished) return;
+    const now = this.now();
+    const entry: RunProgress = { ...this.run, ...counters, ...this.meter.read(counters, now), updatedAt: new Date(now).toISOString(), done };
+    this.busy = true;
+    this.writing = this.kv
+      .put(this.run.runId, JSON.stringify(entry))
+      .then(() => undefined, () => undefined)
+      .finally(() => (this.busy = false));
+  }
+}
