@@ -50,6 +50,20 @@ export class ReadModelBehindError extends Error {
   readonly code = 'READ_MODEL_BEHIND' as const;
 }
 
+/**
+ * A preview could not read the registries (the upstream is unreachable, refuses the mirror's
+ * credentials, has no such repository...): 422, naming the registry's or the engine's code.
+ */
+export class PreviewFailedError extends Error {
+  readonly code = 'PREVIEW_FAILED' as const;
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(`${reason}: ${message}`);
+  }
+}
+
 /** RFC 9457 problem details, as every error response of the API. */
 export const PROBLEM_DETAILS = responseSchema(
   'Problem',

@@ -9,6 +9,10 @@ import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
+import { LIMIT_QUERY } from '../http/query';
+import { Operation } from '../openapi/operation';
+import { NOTIFICATION_RULE_BODY } from './notification-rule.input';
+import { DELIVERY_LOG, NOTIFICATION_RULE_LIST, NOTIFICATION_RULE_VIEW, TEST_DELIVERY } from './notification.view';
 import { NotificationRuleService } from './notification-rule.service';
 
 /** Quay's repository notifications, for the three mirror events of one mirror. */
@@ -32,6 +36,7 @@ export class NotificationRuleController {
   @Post()
   @HttpCode(201)
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Creates a notification rule for the repository\'s mirror', body: NOTIFICATION_RULE_BODY, responses: { 201: NOTIFICATION_RULE_VIEW } })
   async create(@Param('namespace') ns: string, @Param('repository') repo: string, @Body() body: unknown, @Cause() cause: Causation) {
     return this.rules.create(await this.scope(ns, repo), body, cause);
   }
@@ -39,6 +44,7 @@ export class NotificationRuleController {
   @Get()
   // Rules hold receivers' URLs, and a Slack URL is itself a secret: reading them is configuring them.
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'The notification rules of the repository\'s mirror', responses: { 200: NOTIFICATION_RULE_LIST } })
   async list(@Param('namespace') ns: string, @Param('repository') repo: string) {
     return this.rules.list(await this.scope(ns, repo));
   }
@@ -46,6 +52,7 @@ export class NotificationRuleController {
   @Delete(':uuid')
   @HttpCode(204)
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Deletes a notification rule', responses: { 204: null } })
   async delete(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
     await this.rules.delete(await this.scope(ns, repo), uuid, cause);
   }
@@ -53,12 +60,14 @@ export class NotificationRuleController {
   @Post(':uuid/test')
   @HttpCode(200)
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Sends a sample of the rule\'s first event to its receiver now', responses: { 200: TEST_DELIVERY } })
   async test(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string) {
     return this.rules.test(await this.scope(ns, repo), uuid);
   }
 
   @Get(':uuid/deliveries')
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'The rule\'s delivery log, newest first, with every attempt', query: LIMIT_QUERY, responses: { 200: DELIVERY_LOG } })
   async deliveries(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Query('limit') limit?: string) {
     return this.rules.deliveries(await this.scope(ns, repo), uuid, limit);
   }
@@ -78,12 +87,14 @@ export class NamespaceNotificationRuleController {
   @Post()
   @HttpCode(201)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Creates a notification rule for every mirror of the namespace', body: NOTIFICATION_RULE_BODY, responses: { 201: NOTIFICATION_RULE_VIEW } })
   async create(@Param('namespace') ns: string, @Body() body: unknown, @Cause() cause: Causation) {
     return this.rules.create(this.scope(ns), body, cause);
   }
 
   @Get()
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'The notification rules of every mirror of the namespace', responses: { 200: NOTIFICATION_RULE_LIST } })
   async list(@Param('namespace') ns: string) {
     return this.rules.list(this.scope(ns));
   }
@@ -91,6 +102,7 @@ export class NamespaceNotificationRuleController {
   @Delete(':uuid')
   @HttpCode(204)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Deletes a notification rule', responses: { 204: null } })
   async delete(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
     await this.rules.delete(this.scope(ns), uuid, cause);
   }
@@ -98,12 +110,14 @@ export class NamespaceNotificationRuleController {
   @Post(':uuid/test')
   @HttpCode(200)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Sends a sample of the rule\'s first event to its receiver now', responses: { 200: TEST_DELIVERY } })
   async test(@Param('namespace') ns: string, @Param('uuid') uuid: string) {
     return this.rules.test(this.scope(ns), uuid);
   }
 
   @Get(':uuid/deliveries')
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'The rule\'s delivery log, newest first, with every attempt', query: LIMIT_QUERY, responses: { 200: DELIVERY_LOG } })
   async deliveries(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Query('limit') limit?: string) {
     return this.rules.deliveries(this.scope(ns), uuid, limit);
   }

@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { NotificationEvent, NotificationMethod, type NotificationRule } from '@ferry/contracts';
-import type { FieldProblem } from '@ferry/mirror';
+import { problemsOf, type FieldProblem } from '@ferry/mirror';
 import { InvalidRequestError } from '../http/problem';
+import { text } from '../http/request-body';
+import { requestSchema } from '../openapi/operation';
 
-const EVENTS = Object.values(NotificationEvent) as string[];
-const METHODS = Object.values(NotificationMethod) as string[];
+const EVENTS = Object.values(NotificationEvent) as [NotificationEvent, ...NotificationEvent[]];
+const METHODS = Object.values(NotificationMethod) as [NotificationMethod, ...NotificationMethod[]];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
@@ -13,80 +16,93 @@ export type NotificationRuleDraft = Omit<NotificationRule, 'ruleId' | 'mirrorId'
   secret: string | null;
 };
 
-function record(value: unknown): Record<string, unknown> {
-  return (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
-}
+const EVENTS_MESSAGE = `must be a non-empty list of ${EVENTS.join(', ')}`;
+const URL_MESSAGE = 'must be an http:// or https:// URL';
+const FAILURES_MESSAGE = 'must be a whole number from 1 to 1000';
+
+/** A receiver's URL, as Ferry stores it (normalized by the URL parser). */
+const RECEIVER_URL = z
+  .string({ error: URL_MESSAGE })
+  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), { error: URL_MESSAGE })
+  .transform((value) => new URL(value).toString());
+const NO_SECRET = z.null({ error: 'is for webhooks only' }).optional();
+
+/** Each method's `config`, in Quay's shape; only a webhook signs its deliveries with a secret. */
+const CONFIG_BY_METHOD = {
+  [NotificationMethod.Email]: z.object({ email: z.string({ error: 'must be an email address' }).regex(EMAIL, { error: 'must be an email address' }), secret: NO_SECRET }),
+  [NotificationMethod.InApp]: z.object({
+    target: z.object({ kind: z.literal('user', { error: 'must be "user"' }).optional(), name: z.string({ error: 'must be a user name' }).regex(USERNAME, { error: 'must be a user name' }) }),
+    secret: NO_SECRET,
+  }),
+  [NotificationMethod.Webhook]: z.object({
+    url: RECEIVER_URL,
+    secret: z.string({ error: 'must be 16 to 256 characters' }).min(16, { error: 'must be 16 to 256 characters' }).max(256, { error: 'must be 16 to 256 characters' }).nullable().optional().meta({ description: 'Signs each delivery (HMAC-SHA256); shown again only as has_secret.' }),
+  }),
+  [NotificationMethod.Slack]: z.object({ url: RECEIVER_URL, secret: NO_SECRET }),
+} satisfies Record<NotificationMethod, z.ZodObject>;
+
+const EVENT_CONFIG = z.object({
+  min_consecutive_failures: z.number({ error: FAILURES_MESSAGE }).int({ error: FAILURES_MESSAGE }).min(1, { error: FAILURES_MESSAGE }).max(1000, { error: FAILURES_MESSAGE }).optional(),
+});
+
+/** What every rule says, whatever its method. */
+const RULE_FIELDS = {
+  event: z.enum(EVENTS, { error: `must be one of ${EVENTS.join(', ')}` }).optional().meta({ description: 'Quay\'s single event; `events` or this is required.' }),
+  events: z.array(z.enum(EVENTS), { error: EVENTS_MESSAGE }).min(1, { error: EVENTS_MESSAGE }).optional().meta({ description: 'Ferry\'s: any of the mirror events.' }),
+  method: z.enum(METHODS, { error: `must be one of ${METHODS.join(', ')}` }),
+  title: text(255).nullable().optional(),
+  eventConfig: EVENT_CONFIG.optional(),
+  event_config: EVENT_CONFIG.optional().meta({ description: 'The same as eventConfig.' }),
+};
+const RULE = z.object({ ...RULE_FIELDS, config: z.unknown().optional() });
 
 /**
- * Reads Quay's create-notification body (`event`, `method`, `config`, `eventConfig`, `title`)
- * plus Ferry's `events: [...]` (any subset of the three mirror events; Quay's single `event` is
- * the same as a list of one). Every bad field is named in one 400.
+ * Quay's create-notification body (`event`, `method`, `config`, `eventConfig`, `title`) plus
+ * Ferry's `events: [...]`: one variant per method, each with its method's `config`. The parser
+ * reads the fields every rule has, then the method's `config`, so every bad field is named at once.
+ */
+export const NOTIFICATION_RULE_BODY = requestSchema(
+  'CreateNotificationRuleRequest',
+  z.discriminatedUnion(
+    'method',
+    METHODS.map((method) => z.object({ ...RULE_FIELDS, method: z.literal(method), config: CONFIG_BY_METHOD[method] })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  ),
+);
+
+/** Problems in the order the body's fields are read, so a client reads them as it wrote the body. */
+const FIELD_ORDER = ['(body)', 'event', 'events', 'method', 'config', 'title', 'eventConfig', 'event_config'];
+const inBodyOrder = (problems: FieldProblem[]) => problems.map((p, i) => ({ p, i, at: FIELD_ORDER.indexOf(p.field.split(/[.[]/)[0]!) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ p }) => p);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads a notification rule request (`NOTIFICATION_RULE_BODY`): Quay's single `event` is the
+ * same as a list of one, and leads the list when both are given. Every bad field is named in one 400.
  */
 export function parseNotificationRule(body: unknown): NotificationRuleDraft {
   const problems: FieldProblem[] = [];
-  const b = record(body);
-  if (b !== body) problems.push({ field: '(body)', message: 'must be a JSON object' });
-
-  const events: NotificationEvent[] = [];
-  if (b.events !== undefined) {
-    if (!Array.isArray(b.events) || b.events.length === 0 || b.events.some((e) => typeof e !== 'string' || !EVENTS.includes(e))) {
-      problems.push({ field: 'events', message: `must be a non-empty list of ${EVENTS.join(', ')}` });
-    } else {
-      for (const e of b.events as NotificationEvent[]) if (!events.includes(e)) events.push(e);
-    }
-  }
-  if (b.event !== undefined) {
-    if (typeof b.event !== 'string' || !EVENTS.includes(b.event)) problems.push({ field: 'event', message: `must be one of ${EVENTS.join(', ')}` });
-    else {
-      // Quay's `event` leads, so the rule's single (Quay-shaped) event is the one the client named.
-      const at = events.indexOf(b.event as NotificationEvent);
-      if (at >= 0) events.splice(at, 1);
-      events.unshift(b.event as NotificationEvent);
-    }
-  }
-  if (b.event === undefined && b.events === undefined) problems.push({ field: 'event', message: `is required (or events: a list of ${EVENTS.join(', ')})` });
-
-  const method = b.method;
-  if (typeof method !== 'string' || !METHODS.includes(method)) problems.push({ field: 'method', message: `must be one of ${METHODS.join(', ')}` });
-  const config = record(b.config);
-  let target = '';
-  if (method === NotificationMethod.Email) {
-    if (typeof config.email !== 'string' || !EMAIL.test(config.email)) problems.push({ field: 'config.email', message: 'must be an email address' });
-    else target = config.email;
-  } else if (method === NotificationMethod.InApp) {
-    // Quay's shape: {"target": {"kind": "user", "name": "alice"}}.
-    const t = record(config.target);
-    if (t.kind !== undefined && t.kind !== 'user') problems.push({ field: 'config.target.kind', message: 'must be "user"' });
-    else if (typeof t.name !== 'string' || !USERNAME.test(t.name)) problems.push({ field: 'config.target.name', message: 'must be a user name' });
-    else target = t.name;
-  } else if (typeof method === 'string' && METHODS.includes(method)) {
-    try {
-      const url = new URL(String(config.url));
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-      target = url.toString();
-    } catch {
-      problems.push({ field: 'config.url', message: 'must be an http:// or https:// URL' });
-    }
-  }
-  let secret: string | null = null;
-  if (config.secret !== undefined && config.secret !== null) {
-    if (method !== NotificationMethod.Webhook) problems.push({ field: 'config.secret', message: 'is for webhooks only' });
-    else if (typeof config.secret !== 'string' || config.secret.length < 16 || config.secret.length > 256) problems.push({ field: 'config.secret', message: 'must be 16 to 256 characters' });
-    else secret = config.secret;
-  }
-  const title = b.title ?? '';
-  if (typeof title !== 'string' || title.length > 255) problems.push({ field: 'title', message: 'must be a string of at most 255 characters' });
-  const eventConfig = record(b.eventConfig ?? b.event_config);
-  const n = eventConfig.min_consecutive_failures ?? 1;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) problems.push({ field: 'eventConfig.min_consecutive_failures', message: 'must be a whole number from 1 to 1000' });
-  if (problems.length) throw new InvalidRequestError(problems);
+  if (!isObject(body)) problems.push({ field: '(body)', message: 'must be a JSON object' });
+  const input = isObject(body) ? body : {};
+  const rule = RULE.safeParse(input);
+  // A bad member of `events` is the list's problem: it names the events there are.
+  if (!rule.success) problems.push(...problemsOf(rule.error).map((p) => (p.field.startsWith('events[') ? { field: 'events', message: EVENTS_MESSAGE } : p)));
+  if (input.event === undefined && input.events === undefined) problems.push({ field: 'event', message: `is required (or events: a list of ${EVENTS.join(', ')})` });
+  const method = METHODS.includes(input.method as NotificationMethod) ? (input.method as NotificationMethod) : undefined;
+  const config = method ? CONFIG_BY_METHOD[method].safeParse(isObject(input.config) ? input.config : {}) : undefined;
+  if (config && !config.success) problems.push(...problemsOf(config.error, 'config'));
+  if (problems.length || !rule.success || !config?.success) throw new InvalidRequestError(inBodyOrder(problems));
+  const fields = rule.data;
+  const events = [...new Set(fields.events ?? [])];
+  // Quay's `event` leads, so the rule's single (Quay-shaped) event is the one the client named.
+  if (fields.event) events.splice(0, events.length, fields.event, ...events.filter((e) => e !== fields.event));
+  const settings = config.data as { email?: string; target?: { name: string }; url?: string; secret?: string | null };
   return {
     event: events[0]!,
     events,
-    method: method as NotificationMethod,
-    target,
-    title: title as string,
-    secret,
-    minConsecutiveFailures: n as number,
+    method: method!,
+    target: settings.email ?? settings.target?.name ?? settings.url!,
+    title: fields.title ?? '',
+    secret: settings.secret ?? null,
+    minConsecutiveFailures: (fields.eventConfig ?? fields.event_config)?.min_consecutive_failures ?? 1,
   };
 }

@@ -24,15 +24,16 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
 import { parseNotificationRule } from './notification-rule.input';
+import type { NotificationRuleView } from './notification.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function ruleView(rule: NotificationRuleRow) {
+function ruleView(rule: NotificationRuleRow): NotificationRuleView {
   const config =
     rule.method === NotificationMethod.Email
       ? { email: rule.target }
       : rule.method === NotificationMethod.InApp
-        ? { target: { kind: 'user', name: rule.target } }
+        ? { target: { kind: 'user' as const, name: rule.target } }
         : { url: rule.target, has_secret: rule.secret !== null };
   return {
     uuid: rule.ruleId,

@@ -5,11 +5,20 @@ import { UserNotificationRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
+import { z } from 'zod';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { limit, readQuery } from '../http/query';
+import { Operation } from '../openapi/operation';
+import { USER_NOTIFICATION, USER_NOTIFICATION_LIST, type UserNotificationView } from './notification.view';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
-function view(n: UserNotificationRow) {
+const LIST_QUERY = z.object({
+  unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional().meta({ description: 'true: only the unread ones.' }),
+  limit: limit(100),
+});
+
+function view(n: UserNotificationRow): UserNotificationView {
   return {
     id: n.id,
     kind: n.event,
@@ -34,11 +43,12 @@ export class UserNotificationController {
 
   @Get()
   @Requires(requires.self('user:read'))
-  async list(@Param('username') username: string, @Query('unread') unread?: string, @Query('limit') rawLimit?: string) {
+  @Operation({ summary: 'The user\'s in-app notifications, newest first', query: LIST_QUERY, responses: { 200: USER_NOTIFICATION_LIST } })
+  async list(@Param('username') username: string, @Query('unread') rawUnread?: string, @Query('limit') rawLimit?: string) {
     this.check(username);
-    if (unread !== undefined && unread !== 'true' && unread !== 'false') throw new InvalidRequestError([{ field: 'unread', message: 'must be true or false' }]);
-    const limit = rawLimit === undefined ? 100 : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidRequestError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
+    const query = readQuery(LIST_QUERY, { unread: rawUnread, limit: rawLimit });
+    const unread = query.unread;
+    const limit = query.limit ?? 100;
     const repo = this.dataSource.getRepository(UserNotificationRow);
     const where = unread === 'true' ? { username, readAt: IsNull() } : { username };
     const [rows, unreadCount] = await Promise.all([
@@ -52,6 +62,7 @@ export class UserNotificationController {
   @Post(':id/read')
   @HttpCode(200)
   @Requires(requires.self('user:read'))
+  @Operation({ summary: 'Marks a notification read (again: no change)', responses: { 200: USER_NOTIFICATION } })
   async read(@Param('username') username: string, @Param('id') id: string) {
     this.check(username);
     const repo = this.dataSource.getRepository(UserNotificationRow);

@@ -92,7 +92,8 @@ function operation(route: RouteEntry, spec: OperationSpec): Json {
       return { name, in: 'query', required: !(field as z.ZodType).safeParse(undefined).success, ...(schema.description ? { description: schema.description } : {}), schema };
     }),
   ];
-  const warning = spec.body?.quay ? { Warning: { description: 'Set when fields Quay\'s schema does not know were ignored: `299 ferry "unknown fields ignored: a, b.c"`.', schema: { type: 'string' } } } : undefined;
+  const quay = spec.body !== undefined && REQUEST_SCHEMAS.get(spec.body)?.quay === true;
+  const warning = quay ? { Warning: { description: 'Set when fields Quay\'s schema does not know were ignored: `299 ferry "unknown fields ignored: a, b.c"`.', schema: { type: 'string' } } } : undefined;
   const responses: Record<string, Json> = {};
   for (const [status, response] of Object.entries(spec.responses)) responses[status] = success(Number(status), response, warning);
   const errors = ['400', ...(requirement.kind === 'public' ? [] : ['401', '403']), ...(names.length ? ['404'] : []), '503', 'default'];
@@ -101,7 +102,7 @@ function operation(route: RouteEntry, spec: OperationSpec): Json {
     operationId: `${route.controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}.${route.handler}`,
     tags: [tagOf(route.http!.path)],
     summary: spec.summary,
-    description: [spec.description, `Requires: ${describeRequirement(requirement)}.`, spec.body?.quay ? 'Quay\'s leniency: fields the body schema does not know are ignored and named in a `Warning` header.' : undefined]
+    description: [spec.description, `Requires: ${describeRequirement(requirement)}.`, quay ? 'Quay\'s leniency: fields the body schema does not know are ignored and named in a `Warning` header.' : undefined]
       .filter(Boolean)
       .join('\n\n'),
     'x-ferry-requires': requirement,
@@ -110,8 +111,8 @@ function operation(route: RouteEntry, spec: OperationSpec): Json {
     ...(spec.body
       ? {
           requestBody: {
-            required: spec.body.required ?? true,
-            content: { [spec.body.contentType ?? 'application/json']: { schema: ref(REQUEST_SCHEMAS, spec.body.schema, 'input') } },
+            required: !quay,
+            content: { [spec.bodyContentType ?? 'application/json']: { schema: ref(REQUEST_SCHEMAS, spec.body, 'input') } },
           },
         }
       : {}),

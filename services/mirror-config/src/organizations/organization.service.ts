@@ -7,11 +7,12 @@ import { OrganizationRow, RepositoryRow, RobotRow, UserRow } from '@ferry/read-m
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { optionalString, quayBody } from '../http/quay-body';
+import { readBody } from '../http/request-body';
 import { GrantLookup } from '../auth/grant-lookup';
 import { RepositoryService } from '../repositories/repository.service';
 import { RobotService } from '../robots/robot.service';
-import { emailProblem } from '../users/user.service';
+import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
+import type { OrganizationView } from './organization.view';
 
 /** Quay's organizations: the namespaces that hold repositories, robots and namespace rules. */
 @Injectable()
@@ -26,20 +27,15 @@ export class OrganizationService {
 
   /** POST /organization/: the creator becomes its admin. Quay answers 201 "Created". */
   async create(caller: Caller, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['name', 'email', 'contact_email', 'recaptcha_response']);
-    const problems: { field: string; message: string }[] = [];
-    const name = optionalString(fields, 'name', 255, problems);
-    if (name === undefined) problems.push({ field: 'name', message: 'is required' });
-    else if (organizationNameProblem(name)) problems.push({ field: 'name', message: organizationNameProblem(name)! });
+    const { value: fields, ignored } = readBody(CREATE_ORGANIZATION_BODY, body);
+    const { name } = fields;
     const email = fields.contact_email ?? fields.email ?? null;
-    if (emailProblem(email)) problems.push({ field: fields.contact_email !== undefined ? 'contact_email' : 'email', message: emailProblem(email)! });
-    if (problems.length) throw new InvalidRequestError(problems);
-    if (await this.dataSource.getRepository(UserRow).existsBy({ username: name! })) throw new InvalidRequestError([{ field: 'name', message: 'is the name of a user' }]);
-    await this.commands.run(AggregateKind.Organization, name!, organizationDecider, { kind: 'create', name: name!, email: email as string | null, creator: caller.kind === 'user' ? { kind: 'user', name: caller.username } : null }, causation);
-    return { view: 'Created', ignored };
+    if (await this.dataSource.getRepository(UserRow).existsBy({ username: name })) throw new InvalidRequestError([{ field: 'name', message: 'is the name of a user' }]);
+    await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'create', name, email, creator: caller.kind === 'user' ? { kind: 'user', name: caller.username } : null }, causation);
+    return { view: 'Created' as const, ignored };
   }
 
-  async get(caller: Caller, name: string) {
+  async get(caller: Caller, name: string): Promise<OrganizationView> {
     const org = await this.find(name);
     const role = organizationRole(caller, await this.grants.grantsOf(caller, { namespace: name }));
     const isAdmin = role === 'admin';
@@ -55,12 +51,9 @@ export class OrganizationService {
 
   async update(caller: Caller, name: string, body: unknown, causation: Causation) {
     await this.find(name);
-    const { fields, ignored } = quayBody(body, ['email', 'contact_email', 'invoice_email', 'invoice_email_address', 'tag_expiration_s']);
+    const { value: fields, ignored } = readBody(UPDATE_ORGANIZATION_BODY, body);
     const email = fields.contact_email ?? fields.email;
-    if (email !== undefined) {
-      if (emailProblem(email)) throw new InvalidRequestError([{ field: fields.contact_email !== undefined ? 'contact_email' : 'email', message: emailProblem(email)! }]);
-      await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'update', email: email as string | null }, causation);
-    }
+    if (email !== undefined) await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'update', email }, causation);
     return { view: await this.get(caller, name), ignored };
   }
 

@@ -2,8 +2,12 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nes
 import { requires } from '@ferry/identity';
 import { parseAuthorization, type Credential } from '../auth/credential';
 import { Requires } from '../auth/permission';
-import { InvalidRequestError } from '../http/problem';
+import { readQuery } from '../http/query';
+import { readBody } from '../http/request-body';
+import { Operation } from '../openapi/operation';
+import { OAUTH_TOKEN_FORM, TOKEN_QUERY } from './registry-token.input';
 import { RegistryTokenService } from './registry-token.service';
+import { OAUTH_TOKEN, REGISTRY_TOKEN } from './registry-token.view';
 
 type Request = { ip?: string; socket?: { remoteAddress?: string } };
 
@@ -22,27 +26,30 @@ export class RegistryTokenController {
   /** `GET /v2/auth?service=...&scope=...`, with Basic credentials or none (docker, skopeo, the worker). */
   @Get()
   @Requires(requires.public())
+  @Operation({
+    summary: 'A registry token (Docker\'s token protocol), for Basic credentials or none',
+    description: 'Public: anonymous callers get pulls of public repositories only; each scope is granted the actions the caller may have.',
+    query: TOKEN_QUERY,
+    responses: { 200: REGISTRY_TOKEN },
+  })
   issue(@Query('service') service: string | string[] | undefined, @Query('scope') scope: string | string[] | undefined, @Headers('authorization') authorization: string | undefined, @Headers('x-request-id') requestId: string | undefined, @Req() req: Request) {
-    if (Array.isArray(service)) throw new InvalidRequestError([{ field: 'service', message: 'must be given once' }]);
+    const query = readQuery(TOKEN_QUERY, { service, scope });
     // One scope parameter may carry several scopes separated by spaces.
-    const scopes = list(scope).flatMap((s) => s.split(' ')).filter(Boolean);
-    return this.tokens.issue({ credential: parseAuthorization(authorization), address: address(req), service, scopes, requestId });
+    const scopes = list(query.scope).flatMap((s) => s.split(' ')).filter(Boolean);
+    return this.tokens.issue({ credential: parseAuthorization(authorization), address: address(req), service: query.service, scopes, requestId });
   }
 
   /** The OAuth2 form newer clients post: `grant_type=password` with `username`, `password`, `service`, `scope`. */
   @Post()
   @HttpCode(200)
   @Requires(requires.public())
+  @Operation({ summary: 'A registry token for the OAuth2 password grant', body: OAUTH_TOKEN_FORM, bodyContentType: 'application/x-www-form-urlencoded', responses: { 200: OAUTH_TOKEN } })
   async oauth(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Headers('x-request-id') requestId: string | undefined, @Req() req: Request) {
-    const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const text = (field: string) => (typeof form[field] === 'string' ? (form[field] as string) : undefined);
-    const grant = text('grant_type');
-    if (grant !== 'password') throw new InvalidRequestError([{ field: 'grant_type', message: 'must be "password" (Ferry issues no refresh tokens)' }]);
-    const username = text('username');
-    const password = text('password');
+    const form = readBody(OAUTH_TOKEN_FORM, typeof body === 'object' && body !== null ? body : {}).value;
+    const { username, password } = form;
     const credential: Credential | null | undefined = username !== undefined && password !== undefined ? { kind: 'basic', username, secret: password } : parseAuthorization(authorization);
-    const scopes = (text('scope') ?? '').split(' ').filter(Boolean);
-    const answer = await this.tokens.issue({ credential, address: address(req), service: text('service'), scopes, requestId });
+    const scopes = (form.scope ?? '').split(' ').filter(Boolean);
+    const answer = await this.tokens.issue({ credential, address: address(req), service: form.service, scopes, requestId });
     return { access_token: answer.access_token, token_type: 'Bearer', expires_in: answer.expires_in, issued_at: answer.issued_at, scope: scopes.join(' ') };
   }
 }

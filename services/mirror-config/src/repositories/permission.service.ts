@@ -7,7 +7,9 @@ import { PermissionRow, RobotRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { quayBody } from '../http/quay-body';
+import { readBody } from '../http/request-body';
+import { SET_PERMISSION_BODY } from './permission.input';
+import type { PermissionView } from './permission.view';
 
 /** Where a grant is held: a repository, or (repository '') a whole organization. */
 export interface GrantScope {
@@ -15,7 +17,7 @@ export interface GrantScope {
   repository: string;
 }
 
-function permissionView(row: Pick<PermissionRow, 'principalKind' | 'principalName' | 'role'>) {
+function permissionView(row: Pick<PermissionRow, 'principalKind' | 'principalName' | 'role'>): PermissionView {
   const isRobot = row.principalKind === 'robot';
   return {
     role: row.role,
@@ -48,13 +50,11 @@ export class PermissionService {
   }
 
   async set(scope: GrantScope, name: string, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['role']);
-    const role = fields.role;
-    if (!ROLES.includes(role as Role)) throw new InvalidRequestError([{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+    const { value: { role }, ignored } = readBody(SET_PERMISSION_BODY, body);
     const principal = this.principal(name);
     await this.assertGrantable(scope, principal);
-    await this.command(scope, { kind: 'grant', principal, role: role as Role }, causation);
-    return { view: permissionView({ principalKind: principal.kind, principalName: principal.name, role: role as Role }), ignored };
+    await this.command(scope, { kind: 'grant', principal, role }, causation);
+    return { view: permissionView({ principalKind: principal.kind, principalName: principal.name, role }), ignored };
   }
 
   async remove(scope: GrantScope, name: string, causation: Causation): Promise<void> {

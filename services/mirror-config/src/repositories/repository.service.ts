@@ -8,13 +8,12 @@ import { MirrorRow, RepositoryRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { optionalString, quayBody } from '../http/quay-body';
+import { readBody } from '../http/request-body';
 import { assertNamespaceExists } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
-
-const STATES = Object.values(RepositoryState);
-const VISIBILITIES = Object.values(Visibility);
+import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
+import type { RepositoryView } from './repository.view';
 
 export interface RepositoryPath {
   namespace: string;
@@ -42,31 +41,26 @@ export class RepositoryService {
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
   async create(caller: Caller, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['repository', 'namespace', 'visibility', 'description', 'repo_kind']);
-    const problems: { field: string; message: string }[] = [];
-    const repository = optionalString(fields, 'repository', 255, problems);
-    if (repository === undefined) problems.push({ field: 'repository', message: 'is required' });
-    else if (repositoryNameProblem(repository)) problems.push({ field: 'repository', message: repositoryNameProblem(repository)! });
-    const namespace = optionalString(fields, 'namespace', 255, problems) ?? caller.username;
-    if (repositoryNameProblem(namespace)) problems.push({ field: 'namespace', message: repositoryNameProblem(namespace)! });
+    const { value: fields, ignored } = readBody(CREATE_REPOSITORY_BODY, body);
+    const { repository } = fields;
+    const namespace = fields.namespace ?? caller.username;
+    // A caller's own namespace is its user name, which a repository path may not hold.
+    if (repositoryNameProblem(namespace)) throw new InvalidRequestError([{ field: 'namespace', message: repositoryNameProblem(namespace)! }]);
     const visibility = fields.visibility ?? Visibility.Private;
-    if (!VISIBILITIES.includes(visibility as Visibility)) problems.push({ field: 'visibility', message: `must be one of ${VISIBILITIES.join(', ')}` });
-    const description = optionalString(fields, 'description', 4096, problems) ?? '';
-    if (fields.repo_kind !== undefined && fields.repo_kind !== null && fields.repo_kind !== 'image') problems.push({ field: 'repo_kind', message: 'must be "image" (Ferry mirrors container images)' });
-    if (problems.length) throw new InvalidRequestError(problems);
+    const description = fields.description ?? '';
     await assertNamespaceExists(this.dataSource, namespace, { field: 'namespace' });
     await this.commands.run(
       AggregateKind.Repository,
-      mirrorId(namespace, repository!),
+      mirrorId(namespace, repository),
       repositoryDecider,
-      { kind: 'create', namespace, repository: repository!, description, visibility: visibility as Visibility, state: RepositoryState.Normal },
+      { kind: 'create', namespace, repository, description, visibility, state: RepositoryState.Normal },
       causation,
     );
     return { view: { namespace, name: repository, kind: 'image' }, ignored };
   }
 
   /** Quay's repository view, with what the caller may do with it. */
-  async get(caller: Caller, path: RepositoryPath) {
+  async get(caller: Caller, path: RepositoryPath): Promise<RepositoryView> {
     const row = await this.find(path);
     const role = repositoryRole(caller, path, await this.grants.grantsOf(caller, path));
     return {
@@ -97,20 +91,15 @@ export class RepositoryService {
 
   /** PUT /repository/{ns}/{repo}: Quay changes only the description here. */
   async update(path: RepositoryPath, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['description']);
-    const problems: { field: string; message: string }[] = [];
-    const description = optionalString(fields, 'description', 4096, problems);
-    if (description === undefined && problems.length === 0) problems.push({ field: 'description', message: 'is required' });
-    if (problems.length) throw new InvalidRequestError(problems);
+    const { value: { description }, ignored } = readBody(UPDATE_REPOSITORY_BODY, body);
     await this.command(path, { kind: 'update', description }, causation);
-    return { view: { success: true }, ignored };
+    return { view: { success: true as const }, ignored };
   }
 
   async changeVisibility(path: RepositoryPath, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['visibility']);
-    if (!VISIBILITIES.includes(fields.visibility as Visibility)) throw new InvalidRequestError([{ field: 'visibility', message: `must be one of ${VISIBILITIES.join(', ')}` }]);
-    await this.command(path, { kind: 'update', visibility: fields.visibility as Visibility }, causation);
-    return { view: { success: true }, ignored };
+    const { value: { visibility }, ignored } = readBody(CHANGE_VISIBILITY_BODY, body);
+    await this.command(path, { kind: 'update', visibility }, causation);
+    return { view: { success: true as const }, ignored };
   }
 
   /**
@@ -118,15 +107,13 @@ export class RepositoryService {
    * mirror (its settings stay, so setting MIRROR again and enabling it resumes it).
    */
   async changeState(path: RepositoryPath, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['state']);
-    if (!STATES.includes(fields.state as RepositoryState)) throw new InvalidRequestError([{ field: 'state', message: `must be one of ${STATES.join(', ')}` }]);
-    const state = fields.state as RepositoryState;
+    const { value: { state }, ignored } = readBody(CHANGE_STATE_BODY, body);
     await this.command(path, { kind: 'change-state', state }, causation);
     const mirror = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(path.namespace, path.repository) });
     if (mirror && state !== RepositoryState.Mirror && mirror.isEnabled) {
       await this.commands.run(AggregateKind.Mirror, mirror.mirrorId, mirrorDecider, (s): MirrorCommand => ({ kind: 'update', config: { ...s.config!, isEnabled: false }, now: new Date() }), causation);
     }
-    return { view: { success: true }, ignored };
+    return { view: { success: true as const }, ignored };
   }
 
   /** Deleting a repository deletes its mirror (Quay has no other way to remove one); the target's images stay. */

@@ -5,6 +5,9 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
+import { Operation } from '../openapi/operation';
+import { CREATE_ROBOT_BODY } from './robot.input';
+import { ROBOT_LIST, ROBOT_VIEW } from './robot.view';
 import { RobotService } from './robot.service';
 
 /** Robot accounts of an organization, at Quay's paths: the organization's admins manage them. */
@@ -14,6 +17,7 @@ export class RobotController {
 
   @Get()
   @Requires(requires.organization('read'))
+  @Operation({ summary: 'The organization\'s robots (without their tokens)', responses: { 200: ROBOT_LIST } })
   list(@Param('namespace') namespace: string) {
     return this.robots.list(namespace);
   }
@@ -21,12 +25,14 @@ export class RobotController {
   @Put(':name')
   @HttpCode(201)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Creates a robot; its token is in this answer', body: CREATE_ROBOT_BODY, responses: { 201: ROBOT_VIEW } })
   create(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.robots.create(namespace, name, body, cause));
   }
 
   @Get(':name')
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'A robot (without its token)', responses: { 200: ROBOT_VIEW } })
   get(@Param('namespace') namespace: string, @Param('name') name: string) {
     return this.robots.get(namespace, name);
   }
@@ -34,6 +40,7 @@ export class RobotController {
   @Delete(':name')
   @HttpCode(204)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Deletes a robot and every role it held; a mirror that names it fails its next run', responses: { 204: null } })
   async delete(@Param('namespace') namespace: string, @Param('name') name: string, @Cause() cause: Causation) {
     await this.robots.delete(namespace, name, cause);
   }
@@ -41,6 +48,7 @@ export class RobotController {
   @Post(':name/regenerate')
   @HttpCode(200)
   @Requires(requires.organization('admin'))
+  @Operation({ summary: 'A new token for the robot; the old one stops working now', responses: { 200: ROBOT_VIEW } })
   regenerate(@Param('namespace') namespace: string, @Param('name') name: string, @Cause() cause: Causation) {
     return this.robots.regenerate(namespace, name, cause);
   }

@@ -8,10 +8,13 @@ import type { SecretBox } from '@ferry/secrets';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { optionalString, quayBody, quayDate } from '../http/quay-body';
+import { quayDate } from '../http/quay-body';
+import { readBody } from '../http/request-body';
 import { assertNamespaceExists } from '../namespaces';
 import { PermissionService } from '../repositories/permission.service';
 import { SECRET_BOX } from '../tokens';
+import { CREATE_ROBOT_BODY } from './robot.input';
+import type { RobotView } from './robot.view';
 
 function checkNames(namespace: string, name: string): string {
   const problems = [
@@ -22,7 +25,7 @@ function checkNames(namespace: string, name: string): string {
   return robotUsername(namespace, name);
 }
 
-function robotView(row: RobotRow, token?: string) {
+function robotView(row: RobotRow, token?: string): RobotView {
   return {
     name: row.username,
     description: row.description,
@@ -49,10 +52,8 @@ export class RobotService {
 
   async create(namespace: string, name: string, body: unknown, causation: Causation) {
     const username = checkNames(namespace, name);
-    const { fields, ignored } = quayBody(body, ['description', 'unstructured_metadata']);
-    const problems: { field: string; message: string }[] = [];
-    const description = optionalString(fields, 'description', 255, problems) ?? '';
-    if (problems.length) throw new InvalidRequestError(problems);
+    const { value: fields, ignored } = readBody(CREATE_ROBOT_BODY, body);
+    const description = fields.description ?? '';
     await assertNamespaceExists(this.dataSource, namespace);
     const minted = mintToken(TokenKind.Robot);
     await this.commands.run(

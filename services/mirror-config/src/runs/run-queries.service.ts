@@ -6,8 +6,9 @@ import { DATA_SOURCE } from '@ferry/service-runtime';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
+import type { RunView } from './run.view';
 
-export function runView(run: RunRow) {
+export function runView(run: RunRow): RunView {
   return {
     run_id: run.runId,
     trigger: run.trigger,

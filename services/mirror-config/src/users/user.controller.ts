@@ -5,7 +5,10 @@ import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
+import { Operation } from '../openapi/operation';
+import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import { UserService } from './user.service';
+import { API_TOKEN_ANSWER, API_TOKEN_LIST, CREATED_API_TOKEN, CREATED_USER, USER_LIST, USER_VIEW } from './user.view';
 
 /** The signed-in user (Quay's `/user/`) and their API tokens (Quay's app-specific tokens, with scopes and an expiry). */
 @Controller('api/v1/user')
@@ -14,18 +17,21 @@ export class UserController {
 
   @Get()
   @Requires(requires.signedIn('user:read'))
+  @Operation({ summary: 'The signed-in user', responses: { 200: USER_VIEW } })
   me(@CurrentCaller() caller: Caller) {
     return this.users.me(caller);
   }
 
   @Put()
   @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'Changes the signed-in user\'s password or e-mail address', body: UPDATE_USER_BODY, responses: { 200: USER_VIEW } })
   update(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.update(caller, body, cause));
   }
 
   @Get('apptoken')
   @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'The signed-in user\'s API tokens (without their secrets)', responses: { 200: API_TOKEN_LIST } })
   tokens(@CurrentCaller() caller: Caller) {
     return this.users.listTokens(caller);
   }
@@ -34,12 +40,14 @@ export class UserController {
   @Post('apptoken')
   @HttpCode(200)
   @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'Mints an API token; its secret (`token_code`) is in this answer only', body: CREATE_TOKEN_BODY, responses: { 200: CREATED_API_TOKEN } })
   createToken(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.createToken(caller, body, cause));
   }
 
   @Get('apptoken/:uuid')
   @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'One API token of the signed-in user', responses: { 200: API_TOKEN_ANSWER } })
   token(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string) {
     return this.users.getToken(caller, uuid);
   }
@@ -47,6 +55,7 @@ export class UserController {
   @Delete('apptoken/:uuid')
   @HttpCode(204)
   @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'Revokes an API token', responses: { 204: null } })
   async revokeToken(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string, @Cause() cause: Causation) {
     await this.users.revokeToken(caller, uuid, cause);
   }
@@ -59,6 +68,7 @@ export class SuperuserUserController {
 
   @Get()
   @Requires(requires.superuser())
+  @Operation({ summary: 'Every user', responses: { 200: USER_LIST } })
   list() {
     return this.users.list();
   }
@@ -67,6 +77,7 @@ export class SuperuserUserController {
   @Post()
   @HttpCode(200)
   @Requires(requires.superuser())
+  @Operation({ summary: 'Creates a user', body: CREATE_USER_BODY, responses: { 200: CREATED_USER } })
   create(@Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.create(body, cause));
   }
@@ -74,6 +85,7 @@ export class SuperuserUserController {
   @Delete(':username')
   @HttpCode(204)
   @Requires(requires.superuser())
+  @Operation({ summary: 'Deletes a user, its tokens and every role it held', responses: { 204: null } })
   async delete(@Param('username') username: string, @Cause() cause: Causation) {
     await this.users.delete(username, cause);
   }

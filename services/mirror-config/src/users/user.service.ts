@@ -1,27 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { In, IsNull, type DataSource } from 'typeorm';
-import { AggregateKind, SCOPES, usernameProblem, type Scope } from '@ferry/contracts';
+import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { hashPassword, mintToken, passwordProblem, scopesProblem, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
+import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
 import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { optionalString, quayBody, quayDate } from '../http/quay-body';
+import { quayDate } from '../http/quay-body';
+import { readBody } from '../http/request-body';
 import { SERVICE_CONFIG } from '../tokens';
 import { PermissionService } from '../repositories/permission.service';
+import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
+import type { ApiTokenView, UserView } from './user.view';
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-/** Longest token lifetime a caller may ask for; tokens without an expiry are allowed too. */
-const MAX_TOKEN_DAYS = 3650;
-
-export function emailProblem(value: unknown): string | undefined {
-  return value === null || (typeof value === 'string' && value.length <= 255 && EMAIL.test(value)) ? undefined : 'must be an e-mail address or null';
-}
-
-function tokenView(row: ApiTokenRow, lastUsed: Date | null) {
+function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
   return {
     uuid: row.tokenId,
     title: row.title,
@@ -43,7 +38,7 @@ export class UserService {
   ) {}
 
   /** Quay's `user_view` of the caller. */
-  async me(caller: Caller) {
+  async me(caller: Caller): Promise<UserView> {
     if (caller.kind !== 'user') throw new NotFoundError('robots have no user view');
     const user = await this.dataSource.getRepository(UserRow).findOneBy({ username: caller.username });
     if (!user) throw new NotFoundError(`no user ${caller.username}`);
@@ -70,34 +65,24 @@ export class UserService {
 
   /** PUT /user/: a new password or e-mail address. */
   async update(caller: Caller, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['password', 'email']);
-    const problems: { field: string; message: string }[] = [];
-    const password = optionalString(fields, 'password', 1024, problems);
-    if (password !== undefined && passwordProblem(password)) problems.push({ field: 'password', message: passwordProblem(password)! });
-    if (fields.email !== undefined && emailProblem(fields.email)) problems.push({ field: 'email', message: emailProblem(fields.email)! });
-    if (problems.length) throw new InvalidRequestError(problems);
+    const { value: fields, ignored } = readBody(UPDATE_USER_BODY, body);
+    const password = fields.password;
     if (password !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'change-password', password: await hashPassword(password) }, causation);
-    if (fields.email !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'update', email: fields.email as string | null }, causation);
+    if (fields.email !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'update', email: fields.email }, causation);
     return { view: await this.me(caller), ignored };
   }
 
   async create(body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['username', 'email', 'password']);
-    const problems: { field: string; message: string }[] = [];
-    const username = optionalString(fields, 'username', 255, problems);
-    if (username === undefined) problems.push({ field: 'username', message: 'is required' });
-    else if (usernameProblem(username)) problems.push({ field: 'username', message: usernameProblem(username)! });
-    const email = fields.email === undefined ? null : fields.email;
-    if (emailProblem(email)) problems.push({ field: 'email', message: emailProblem(email)! });
+    const { value: fields, ignored } = readBody(CREATE_USER_BODY, body);
+    const { username } = fields;
+    const email = fields.email ?? null;
     // Quay answers a superuser's new user with a generated password; one may be given instead.
-    const given = optionalString(fields, 'password', 1024, problems);
-    if (given !== undefined && passwordProblem(given)) problems.push({ field: 'password', message: passwordProblem(given)! });
-    if (problems.length) throw new InvalidRequestError(problems);
-    if (await this.dataSource.getRepository(OrganizationRow).existsBy({ name: username! })) {
+    const given = fields.password;
+    if (await this.dataSource.getRepository(OrganizationRow).existsBy({ name: username })) {
       throw new InvalidRequestError([{ field: 'username', message: 'is the name of an organization' }]);
     }
     const password = given ?? randomBytes(18).toString('base64url');
-    await this.commands.run(AggregateKind.User, username!, userDecider, { kind: 'create', username: username!, email: email as string | null, password: await hashPassword(password) }, causation);
+    await this.commands.run(AggregateKind.User, username, userDecider, { kind: 'create', username, email, password: await hashPassword(password) }, causation);
     return { view: { username, email, password: given === undefined ? password : undefined }, ignored };
   }
 
@@ -148,21 +133,17 @@ export class UserService {
 
   /** The token is in this answer and nowhere else: only its hash is kept. */
   async createToken(caller: Caller, body: unknown, causation: Causation) {
-    const { fields, ignored } = quayBody(body, ['title', 'scopes', 'expiration']);
-    const problems: { field: string; message: string }[] = [];
-    const title = optionalString(fields, 'title', 255, problems);
-    if (title === undefined || title.trim() === '') problems.push({ field: 'title', message: 'is required: a name for the token' });
-    const scopes = (fields.scopes ?? [...SCOPES]) as Scope[];
-    if (scopesProblem(scopes)) problems.push({ field: 'scopes', message: scopesProblem(scopes)! });
-    const expiresAt = this.expiration(fields.expiration, problems);
-    if (problems.length) throw new InvalidRequestError(problems);
+    const { value: fields, ignored } = readBody(CREATE_TOKEN_BODY, body);
+    const { title } = fields;
+    const scopes = fields.scopes ?? [...SCOPES];
+    const expiresAt = fields.expiration ? new Date(fields.expiration).toISOString() : null;
     const tokenId = randomUUID();
     const minted = mintToken(TokenKind.User);
     await this.commands.run(
       AggregateKind.User,
       caller.username,
       userDecider,
-      { kind: 'create-token', tokenId, title: title!, scopes: [...new Set(scopes)], expiresAt, tokenHash: minted.hash },
+      { kind: 'create-token', tokenId, title, scopes: [...new Set(scopes)], expiresAt, tokenHash: minted.hash },
       causation,
     );
     const row = await this.findToken(caller, tokenId);
@@ -172,16 +153,6 @@ export class UserService {
   async revokeToken(caller: Caller, tokenId: string, causation: Causation): Promise<void> {
     await this.findToken(caller, tokenId);
     await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'revoke-token', tokenId }, causation);
-  }
-
-  private expiration(value: unknown, problems: { field: string; message: string }[]): string | null {
-    if (value === undefined || value === null) return null;
-    const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(at) || at <= Date.now() || at > Date.now() + MAX_TOKEN_DAYS * 86_400_000) {
-      problems.push({ field: 'expiration', message: `must be an ISO-8601 time in the future, within ${MAX_TOKEN_DAYS} days, or null` });
-      return null;
-    }
-    return new Date(at).toISOString();
   }
 
   private async findToken(caller: Caller, tokenId: string): Promise<ApiTokenRow> {

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { responseSchema } from '../openapi/operation';
+import { AVATAR } from '../http/quay-view';
+
+/** Quay's organization view; its admins see the contact address and the billing fields. */
+export const ORGANIZATION_VIEW = responseSchema(
+  'Organization',
+  z.object({
+    name: z.string(),
+    email: z.string(),
+    avatar: AVATAR,
+    is_admin: z.boolean(),
+    is_member: z.boolean(),
+    invoice_email: z.boolean().optional(),
+    invoice_email_address: z.null().optional(),
+    tag_expiration_s: z.number().optional(),
+    is_free_account: z.boolean().optional(),
+  }),
+);
+export type OrganizationView = z.output<typeof ORGANIZATION_VIEW>;
+
+/** Quay answers a new organization with the word. */
+export const ORGANIZATION_CREATED = responseSchema('OrganizationCreated', z.literal('Created'));

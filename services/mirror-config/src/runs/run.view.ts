@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { responseSchema } from '../openapi/operation';
+import { AVATAR, ISO_TIME } from '../http/quay-view';
+
+const ERROR = z.object({ code: z.string(), message: z.string().nullable() }).nullable();
+
+/** One sync run of a mirror (Ferry's; Quay has no run history). */
+export const RUN_VIEW = responseSchema(
+  'Run',
+  z.object({
+    run_id: z.string(),
+    trigger: z.string().meta({ description: 'What started it: schedule, sync_now, retry...' }),
+    status: z.enum(['scheduled', 'running', 'succeeded', 'failed', 'cancelled']),
+    attempts: z.number().int(),
+    worker: z.string().nullable().meta({ description: 'The sync-worker (`host/pid`) that last started it.' }),
+    scheduled_at: ISO_TIME,
+    started_at: ISO_TIME.nullable(),
+    finished_at: ISO_TIME.nullable(),
+    tags_matched: z.array(z.string()).nullable(),
+    tags_copied: z.number().int(),
+    tags_unchanged: z.number().int(),
+    tags_deleted: z.number().int(),
+    tags_failed: z.number().int(),
+    bytes_copied: z.number().int(),
+    target_checked: z.boolean().nullable(),
+    error: ERROR,
+  }),
+);
+export type RunView = z.output<typeof RUN_VIEW>;
+
+export const RUN_LIST = responseSchema('RunList', z.object({ runs: z.array(RUN_VIEW) }));
+
+/** A run with each tag's result. */
+export const RUN_DETAIL = responseSchema(
+  'RunDetail',
+  RUN_VIEW.extend({
+    tags: z.array(
+      z.object({
+        tag: z.string(),
+        result: z.enum(['copied', 'unchanged', 'failed', 'deleted', 'rolled_back']),
+        digest: z.string().nullable(),
+        bytes_copied: z.number().int(),
+        error: ERROR,
+      }),
+    ),
+  }),
+);
+
+/** The target's tag ledger: what the mirror last wrote to each tag. */
+export const TAG_LEDGER = responseSchema(
+  'TagLedger',
+  z.object({ tags: z.array(z.object({ name: z.string(), manifest_digest: z.string(), media_type: z.string(), run_id: z.string(), last_modified: ISO_TIME })) }),
+);
+
+/** Quay's usage logs of a mirror: every event of it and its runs, newest first; secrets shown only as "(sealed)". */
+export const USAGE_LOGS = responseSchema(
+  'UsageLogs',
+  z.object({
+    logs: z.array(
+      z.object({
+        kind: z.string(),
+        datetime: ISO_TIME,
+        correlation_id: z.string(),
+        performer: z.object({ kind: z.string(), name: z.string(), is_robot: z.boolean(), token_id: z.string().optional(), avatar: AVATAR }).nullable(),
+        metadata: z.unknown(),
+      }),
+    ),
+  }),
+);
