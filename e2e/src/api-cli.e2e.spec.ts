@@ -151,6 +151,8 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       FERRY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       FERRY_API_PORT: String(apiPort),
       FERRY_GRPC_PORT: String(grpcPort),
+      // Any free port: other tests' services may hold mirror-config's default.
+      FERRY_METRICS_PORT: '0',
       FERRY_LOG_LEVEL: 'warn',
     });
     api = apiClient(() => ({ apiUrl, adminToken }));

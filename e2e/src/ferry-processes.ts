@@ -24,6 +24,8 @@ export interface FerryProcesses {
   stop(instance: string, signal?: NodeJS.Signals): Promise<void>;
   /** The pid of a running instance. */
   pid(instance: string): number | undefined;
+  /** `http://127.0.0.1:<port>` of a service's metrics port (/metrics, /healthz, /readyz), for its first instance. */
+  metricsUrl(service: ServiceName): string;
   stopAll(): Promise<void>;
 }
 
@@ -82,13 +84,15 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     REPO_MIRROR_INTERVAL: '1',
     ...env,
   };
+  // Each service's metrics port of its own (tests run side by side); a second copy takes any free one.
+  const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
   const children = new Map<string, ChildProcess>();
   const chunks: string[] = [];
   /** Each instance's stdout as written, for its log lines (a chunk may end mid-line). */
   const stdout = new Map<string, string>();
   const start = (service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service) => {
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', service, 'dist', 'main.js')], {
-      env: { PATH: process.env.PATH ?? '', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
+      env: { PATH: process.env.PATH ?? '', FERRY_METRICS_PORT: instance === service ? String(metricsPorts[service]) : '0', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => {
@@ -138,6 +142,7 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
     start,
     stop,
     pid: (instance) => children.get(instance)?.pid,
+    metricsUrl: (service) => `http://127.0.0.1:${metricsPorts[service]}`,
     stopAll: async () => {
       await Promise.all([...children.keys()].map((instance) => stop(instance)));
     },

@@ -98,6 +98,8 @@ describe('stopping npm start', () => {
           FERRY_SUBJECT_PREFIX: names.subjectPrefix,
           FERRY_API_PORT: String(ports.api),
           FERRY_GRPC_PORT: String(ports.grpc),
+          // Each service a free metrics port of its own: other tests' services may hold the defaults.
+          FERRY_METRICS_PORT: '0',
           FERRY_TARGET_REGISTRY: `http://127.0.0.1:${ports.registry}`,
           FERRY_ENCRYPTION_KEY: encryptionKey,
           ...admin,

@@ -14,6 +14,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { EVENT_SCHEMA_VERSION, type Actor, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
+import { recordAppend, type AppendOutcome } from '@ferry/metrics';
 import { decodeEvent, encodeEvent } from './event-codec';
 import { WrongExpectedVersionError } from './errors';
 import { currentTraceContext } from './trace-context';
@@ -167,12 +168,28 @@ export class EventStore {
         actor: options.actor,
         ...trace,
       } as FerryEvent;
-      const ack = await this.publishEvent(subject, event, expected, options.patienceMs);
+      const ack = await this.timedPublish(subject, event, expected, options.patienceMs);
       stored.push({ ...event, position: ack.seq, subject });
       expected = expected === undefined ? undefined : ack.seq;
       causationId = event.id;
     }
     return stored;
+  }
+
+  /** `publishEvent`, with its latency and outcome in the append metrics. */
+  private async timedPublish(subject: string, event: FerryEvent, expectedSequence: number | undefined, patienceMs: number | undefined): Promise<{ seq: number; duplicate: boolean }> {
+    const started = performance.now();
+    let outcome: AppendOutcome = 'error';
+    try {
+      const ack = await this.publishEvent(subject, event, expectedSequence, patienceMs);
+      outcome = 'ok';
+      return ack;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) outcome = 'conflict';
+      throw error;
+    } finally {
+      recordAppend(outcome, (performance.now() - started) / 1000);
+    }
   }
 
   /**
@@ -264,9 +281,13 @@ export class EventStore {
     }
   }
 
-  /** The newest position in the whole stream (0 when empty). */
-  async headPosition(): Promise<number> {
-    const info = await this.patiently(() => this.jsm.streams.info(this.options.stream));
+  /**
+   * The newest position in the whole stream (0 when empty). `patient: false` asks once, for a
+   * probe that must answer now rather than wait out an outage.
+   */
+  async headPosition(options: { patient?: boolean } = {}): Promise<number> {
+    const ask = () => this.jsm.streams.info(this.options.stream);
+    const info = options.patient === false ? await ask() : await this.patiently(ask);
     return info.state.last_seq;
   }
 

@@ -51,3 +51,4 @@ export {
   type MirrorInputResult,
 } from './mirror-input';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
+export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';

@@ -16,6 +16,7 @@ import { Notifications1764400000000 } from './migrations/1764400000000-notificat
 import { RunTargetCheck1764500000000 } from './migrations/1764500000000-run-target-check';
 import { Identity1764600000000 } from './migrations/1764600000000-identity';
 import { MirrorTagRule1764700000000 } from './migrations/1764700000000-mirror-tag-rule';
+import { MirrorLastSuccess1764810000000 } from './migrations/1764810000000-mirror-last-success';
 import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, RepositoryRow, UserRow } from './entities/identity.entities';
 
 export const ENTITIES = [
@@ -52,7 +53,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

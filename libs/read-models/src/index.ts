@@ -1,6 +1,7 @@
 export { openDatabase, ENTITIES } from './data-source';
 export { ProjectionRunner, type Projection, type ProjectionGroup, type ProjectionLogger, type ProjectionFailure } from './projection-runner';
 export { apiReadModels, schedulerReadModels } from './projection-groups';
+export { readMirrorHealth, type MirrorHealthRow } from './mirror-health';
 export { MirrorRow } from './entities/mirror.entity';
 export { RunRow, RunStatus } from './entities/run.entity';
 export { RunTagRow, TagResultKind } from './entities/run-tag.entity';

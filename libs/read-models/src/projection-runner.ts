@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredEvent } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
+import { recordProjected } from '@ferry/metrics';
 
 /** Turns events into rows. `apply` must write only through the manager it is given. */
 export interface Projection {
@@ -114,6 +115,7 @@ export class ProjectionRunner {
   /** Applies one event unless the checkpoint is already past it; true when it was applied. */
   async applyEvent(event: StoredEvent): Promise<boolean> {
     const applied = await this.dataSource.transaction((em) => this.applyWithin(em, event));
+    if (applied) recordProjected(this.group.name, [event]);
     this.advance(event.position);
     return applied;
   }
@@ -125,9 +127,11 @@ export class ProjectionRunner {
    * event by event.
    */
   private async applyBatch(events: readonly StoredEvent[]): Promise<void> {
+    const applied: StoredEvent[] = [];
     await this.dataSource.transaction(async (em) => {
-      for (const event of events) await this.applyWithin(em, event);
+      for (const event of events) if (await this.applyWithin(em, event)) applied.push(event);
     });
+    recordProjected(this.group.name, applied);
     this.advance(events.at(-1)!.position);
   }
 

@@ -1,13 +1,38 @@
-import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EventStore } from '@ferry/event-store';
+import { EVENT_STORE_METRICS, exposeMetrics, exposeProcessMetrics, PROJECTION_METRICS, type Metric } from '@ferry/metrics';
 import { openDatabase } from '@ferry/read-models';
 import type { BaseConfig } from './base-config';
+import { startOpsServer, type MetricsSettings, type OpsServer } from './ops-server';
+import { Readiness, type TargetRegistryProbe } from './readiness';
 
 /** Injection tokens for the connections every service holds. */
 export const EVENT_STORE = Symbol('EventStore');
 export const DATA_SOURCE = Symbol('DataSource');
 export const BASE_CONFIG = Symbol('BaseConfig');
+/** The service's {@link Readiness}: a projection the service runs joins it with `follow`. */
+export const READINESS = Symbol('Readiness');
+const METRICS_SETTINGS = Symbol('MetricsSettings');
+
+/** Serves the metrics port from boot (so /healthz answers while the service starts) until shutdown. */
+class MetricsPort implements OnModuleInit, OnApplicationShutdown {
+  private server: OpsServer | null = null;
+
+  constructor(
+    @Inject(METRICS_SETTINGS) private readonly settings: MetricsSettings,
+    @Inject(READINESS) private readonly readiness: Readiness,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.server = await startOpsServer(this.settings, this.readiness);
+    Logger.log(`metrics on ${this.server.url}/metrics, health on ${this.server.url}/healthz and /readyz`, 'metrics');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server?.close();
+  }
+}
 
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
@@ -28,12 +53,22 @@ class ConnectionCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  /** `publishPatienceMs`: how long appends retry while NATS is away (the event store's default otherwise). */
-  static forRoot(config: BaseConfig, options: { database?: boolean; publishPatienceMs?: number } = {}): DynamicModule {
+  /**
+   * `publishPatienceMs`: how long appends retry while NATS is away (the event store's default
+   * otherwise); `metrics`: what the service records beyond the event store's and the projections'
+   * metrics; `targetRegistry`: a registry the service cannot work without (readiness probes it).
+   */
+  static forRoot(
+    config: BaseConfig & { metrics: MetricsSettings },
+    options: { database?: boolean; publishPatienceMs?: number; metrics?: readonly Metric[]; targetRegistry?: TargetRegistryProbe } = {},
+  ): DynamicModule {
+    exposeProcessMetrics();
+    exposeMetrics([...EVENT_STORE_METRICS, ...(options.database === false ? [] : PROJECTION_METRICS), ...(options.metrics ?? [])]);
     return {
       module: InfrastructureModule,
       providers: [
         { provide: BASE_CONFIG, useValue: config },
+        { provide: METRICS_SETTINGS, useValue: config.metrics },
         {
           provide: EVENT_STORE,
           useFactory: () =>
@@ -46,9 +81,15 @@ export class InfrastructureModule {
             }),
         },
         { provide: DATA_SOURCE, useFactory: () => (options.database === false ? null : openDatabase(config.databaseUrl)) },
+        {
+          provide: READINESS,
+          useFactory: (store: EventStore, dataSource: DataSource | null) => new Readiness(store, dataSource, options.targetRegistry ?? null),
+          inject: [EVENT_STORE, DATA_SOURCE],
+        },
+        MetricsPort,
         ConnectionCloser,
       ],
-      exports: [BASE_CONFIG, EVENT_STORE, DATA_SOURCE],
+      exports: [BASE_CONFIG, EVENT_STORE, DATA_SOURCE, READINESS],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
 import { apiReadModels, ProjectionRunner } from '@ferry/read-models';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, READINESS, type Readiness } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { SERVICE_CONFIG } from './tokens';
 
@@ -12,9 +12,15 @@ export class ApiProjections implements OnApplicationBootstrap, OnApplicationShut
   readonly runner: ProjectionRunner;
   private readonly task: BackgroundTask;
 
-  constructor(@Inject(DATA_SOURCE) dataSource: DataSource, @Inject(EVENT_STORE) store: EventStore, @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig) {
+  constructor(
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
+    @Inject(READINESS) readiness: Readiness,
+  ) {
     const logger = new Logger('projections');
     this.runner = new ProjectionRunner(dataSource, store, apiReadModels, { error: (m, e) => logger.error(`${m}: ${(e as Error)?.stack ?? e}`) }, config.projectionBatch);
+    readiness.follow(this.runner);
     this.task = new BackgroundTask('api projections', (signal) => this.runner.run(signal));
   }
 

@@ -2,6 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap
 import { APP_GUARD } from '@nestjs/core';
 import { serviceActor } from '@ferry/contracts';
 import { createSecretBox } from '@ferry/secrets';
+import { MIRROR_METRICS } from '@ferry/metrics';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
@@ -10,6 +11,8 @@ import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
 import { HealthController } from './health/health.controller';
+import { MirrorHealthController } from './mirror-health/mirror-health.controller';
+import { MirrorHealthService } from './mirror-health/mirror-health.service';
 import { InputTextGuard } from './http/input-text.guard';
 import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
 import { MirrorController } from './mirror/mirror.controller';
@@ -38,6 +41,8 @@ export const CONTROLLERS = [
   UserController,
   SuperuserUserController,
   OrganizationController,
+  // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
+  MirrorHealthController,
   RepositoryController,
   MirrorController,
   RunController,
@@ -67,7 +72,7 @@ export class AppModule {
   static forRoot(config: MirrorConfigServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config)],
+      imports: [InfrastructureModule.forRoot(config, { metrics: MIRROR_METRICS })],
       controllers: [...CONTROLLERS],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
@@ -90,6 +95,7 @@ export class AppModule {
         MirrorService,
         RobotService,
         RunQueries,
+        MirrorHealthService,
         NotificationRuleService,
         RegistryTokenService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),

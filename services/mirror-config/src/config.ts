@@ -1,9 +1,11 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
-import { ConfigReader, readBaseConfig, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type NotificationSenderSettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings } from '@ferry/service-runtime';
 
 export interface MirrorConfigServiceConfig extends BaseConfig {
+  /** The metrics port: /metrics, /healthz, /readyz. */
+  metrics: MetricsSettings;
   apiPort: number;
   apiHost: string;
   /** The gRPC API (ferry.v1.MirrorService) listens on apiHost at this port. */
@@ -41,6 +43,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const reader = new ConfigReader(env);
   const config: MirrorConfigServiceConfig = {
     ...readBaseConfig(reader),
+    metrics: readMetricsSettings(reader, 'mirror-config'),
     apiPort: reader.integer('FERRY_API_PORT', 8080, 0, 65535),
     apiHost: reader.string('FERRY_API_HOST', '127.0.0.1'),
     grpcPort: reader.integer('FERRY_GRPC_PORT', 9090, 1, 65535),

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { NOTIFICATION_METRICS } from '@ferry/metrics';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { NotifierConfig } from './config';
 import { NotifierService } from './delivery/notifier.service';
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config)],
+      imports: [InfrastructureModule.forRoot(config, { metrics: NOTIFICATION_METRICS })],
       providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, NotifierService],
     };
   }

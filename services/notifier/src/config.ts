@@ -1,7 +1,9 @@
-import { ConfigReader, readBaseConfig, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type NotificationSenderSettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings } from '@ferry/service-runtime';
 import type { RetryPolicy } from '@ferry/notifications';
 
 export interface NotifierConfig extends BaseConfig, NotificationSenderSettings {
+  /** The metrics port: /metrics, /healthz, /readyz. */
+  metrics: MetricsSettings;
   encryptionKey: Buffer;
   retry: RetryPolicy;
   /** Events being queued at once by this process. */
@@ -15,6 +17,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const reader = new ConfigReader(env);
   const config: NotifierConfig = {
     ...readBaseConfig(reader),
+    metrics: readMetricsSettings(reader, 'notifier'),
     ...readNotificationSenderSettings(reader),
     encryptionKey: readEncryptionKey(reader),
     retry: {

@@ -1,6 +1,8 @@
-import { ConfigReader, readBaseConfig, type BaseConfig } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, type BaseConfig, type MetricsSettings } from '@ferry/service-runtime';
 
 export interface SchedulerConfig extends BaseConfig {
+  /** The metrics port: /metrics, /healthz, /readyz. */
+  metrics: MetricsSettings;
   /** Quay's REPO_MIRROR_INTERVAL: seconds between looks for due mirrors. */
   tickSeconds: number;
   /** How long a run's lease lasts before another worker may take the run over. */
@@ -16,6 +18,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const reader = new ConfigReader(env);
   const config = {
     ...readBaseConfig(reader),
+    metrics: readMetricsSettings(reader, 'scheduler'),
     tickSeconds: reader.integer('REPO_MIRROR_INTERVAL', 30, 1, 3600),
     leaseSeconds: reader.integer('FERRY_RUN_LEASE_SECONDS', 60, 5, 3600),
     batchSize: reader.integer('FERRY_SCHEDULER_BATCH', 500, 1, 10_000),

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { REGISTRY_REQUEST_METRICS, RUN_METRICS } from '@ferry/metrics';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from './config';
 import { SyncWorkerService } from './run/sync-worker.service';
@@ -12,7 +13,15 @@ export class AppModule {
       module: AppModule,
       // A run's results wait out a NATS outage (10 min) rather than fail the run: the lease's
       // fencing still refuses them if another worker took the run over meanwhile.
-      imports: [InfrastructureModule.forRoot(config, { database: false, publishPatienceMs: 10 * 60_000 })],
+      imports: [
+        InfrastructureModule.forRoot(config, {
+          database: false,
+          publishPatienceMs: 10 * 60_000,
+          metrics: [...RUN_METRICS, ...REGISTRY_REQUEST_METRICS],
+          // Not ready while the registry it writes to is away.
+          targetRegistry: { registryUrl: config.target.registryUrl, verifyTls: config.target.verifyTls },
+        }),
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, SyncWorkerService],
     };
   }

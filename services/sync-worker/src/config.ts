@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
-import { ConfigReader, readBaseConfig, readEncryptionKey, type BaseConfig } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, type BaseConfig, type MetricsSettings } from '@ferry/service-runtime';
 
 export interface SyncWorkerConfig extends BaseConfig {
+  /** The metrics port: /metrics, /healthz, /readyz. */
+  metrics: MetricsSettings;
   encryptionKey: Buffer;
   target: { registryUrl: string; username?: string; password?: string; verifyTls: boolean };
   ssrfAllowedHosts: string[];
@@ -32,6 +34,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const password = reader.optional('FERRY_TARGET_PASSWORD');
   const config: SyncWorkerConfig = {
     ...base,
+    metrics: readMetricsSettings(reader, 'sync-worker'),
     encryptionKey: readEncryptionKey(reader),
     target: {
       registryUrl: reader.url('FERRY_TARGET_REGISTRY', 'http://127.0.0.1:5000', ['http:', 'https:']).replace(/\/$/, ''),

@@ -25,6 +25,8 @@ export class MirrorRow {
   @Column({ name: 'sync_retries_remaining', type: 'integer' }) syncRetriesRemaining!: number;
   @Column({ name: 'current_run_id', type: 'uuid', nullable: true }) currentRunId!: string | null;
   @Column({ name: 'last_run_id', type: 'uuid', nullable: true }) lastRunId!: string | null;
+  /** When the last successful run ended (null: none has). */
+  @Column({ name: 'last_success_at', type: 'timestamptz', nullable: true }) lastSuccessAt!: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   /** The aggregate's folded state, so the next event is applied by the decider's own `evolve`. */

@@ -44,6 +44,7 @@ function toRow(state: MirrorState, existing: MirrorRow | null, occurredAt: Date,
     syncRetriesRemaining: state.retriesRemaining,
     currentRunId: state.run?.runId ?? null,
     lastRunId,
+    lastSuccessAt: existing?.lastSuccessAt ?? null,
     createdAt: existing?.createdAt ?? occurredAt,
     updatedAt: occurredAt,
     state,
@@ -63,6 +64,7 @@ export const mirrorsProjection: Projection = {
     const finishedRun =
       event.type === 'MirrorSucceeded' || event.type === 'MirrorFailed' || event.type === 'MirrorCancelled' ? event.data.runId : null;
     const row = toRow(after, event.type === 'MirrorCreated' ? null : existing, new Date(event.occurredAt), finishedRun ?? existing?.lastRunId ?? null);
+    if (row && event.type === 'MirrorSucceeded') row.lastSuccessAt = new Date(event.occurredAt);
     if (row) await repo.save(row);
     else if (existing) await repo.delete({ mirrorId: existing.mirrorId });
   },

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Dispatcher } from 'undici';
 import { NotificationMethod } from '@ferry/contracts';
 import { eventTraceContext } from '@ferry/event-store';
+import { recordDelivery } from '@ferry/metrics';
 import {
   deliverToReceiver,
   nextDeliveryStep,
@@ -180,6 +181,7 @@ export class DeliveryWorker {
       { parent: eventTraceContext({ ...(row.traceparent ? { traceparent: row.traceparent } : {}), ...(row.tracestate ? { tracestate: row.tracestate } : {}) }) },
     );
     const step = nextDeliveryStep(result, attempt, this.settings.retry);
+    recordDelivery(method, step.action, result.durationMs / 1000);
     const error = result.error ? `${result.error.code}: ${result.error.message}` : null;
     await this.settle(row, step, result.statusCode, error, result.durationMs, true);
   }

@@ -8,6 +8,7 @@ const SCHEDULER_ACTOR = serviceActor('scheduler');
 import { eventTraceContext, handleCommand, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider } from '@ferry/mirror';
 import { DueMirrorRow } from '@ferry/read-models';
+import { recordLeaseTakeover } from '@ferry/metrics';
 import { withSpan } from '@ferry/telemetry';
 
 export interface SchedulerSettings {
@@ -51,6 +52,17 @@ export async function scheduleDueMirrors(
   return { considered: due.length, scheduled };
 }
 
+/** Mirrors due now, and those due for longer than `overdueAfterSeconds` (an indexed count each). */
+export async function countDueMirrors(dataSource: DataSource, overdueAfterSeconds: number, now: Date = new Date()): Promise<{ due: number; overdue: number }> {
+  const [row] = (await dataSource.query(
+    `SELECT count(*) FILTER (WHERE due_at <= $1)::int AS due,
+            count(*) FILTER (WHERE due_at <= $1::timestamptz - $2 * interval '1 second')::int AS overdue
+       FROM due_mirrors WHERE due_at <= $1`,
+    [now, overdueAfterSeconds],
+  )) as Array<{ due: number; overdue: number }>;
+  return { due: row?.due ?? 0, overdue: row?.overdue ?? 0 };
+}
+
 /** Asks one mirror's aggregate for a run; returns how many runs it issued (0 or 1). */
 async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: SchedulerSettings, now: Date): Promise<number> {
   // A sync-now joins the trace of the API call that asked for it; a scheduled run starts one.
@@ -70,6 +82,9 @@ async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: Sc
           { correlationId: runId, causationId: runId, actor: SCHEDULER_ACTOR, now },
         );
         span.setAttribute('ferry.scheduled', result.events.length > 0);
+        // The decider reassigns a run whose lease ended under that run's own id, not the new one.
+        const scheduled = result.events[0]?.data as { runId?: string } | undefined;
+        if (scheduled?.runId !== undefined && scheduled.runId !== runId) recordLeaseTakeover();
         return result.events.length;
       } catch (error) {
         // The mirror was deleted after the index read it: nothing to schedule.

@@ -3,10 +3,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
 import { ProjectionRunner, schedulerReadModels } from '@ferry/read-models';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { observeDueMirrors } from '@ferry/metrics';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, READINESS, type Readiness } from '@ferry/service-runtime';
 import type { SchedulerConfig } from '../config';
 import { SCHEDULER_CONFIG } from '../tokens';
-import { scheduleDueMirrors } from './due-mirror-scheduler';
+import { countDueMirrors, scheduleDueMirrors } from './due-mirror-scheduler';
 
 /** Keeps the due-mirror index current and issues runs every tick. */
 @Injectable()
@@ -19,8 +20,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SCHEDULER_CONFIG) config: SchedulerConfig,
+    @Inject(READINESS) readiness: Readiness,
   ) {
     const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, { error: (m, e) => this.logger.error(`${m}: ${e}`) });
+    readiness.follow(runner);
+    // A mirror due for two ticks is one the scheduler should have issued a run for by now.
+    observeDueMirrors(() => countDueMirrors(dataSource, 2 * config.tickSeconds));
     this.projection = new BackgroundTask('due-mirror projection', (signal) => runner.run(signal));
     this.ticker = new BackgroundTask('scheduler tick', async (signal) => {
       while (!signal.aborted) {

@@ -19,7 +19,8 @@ import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
-import { recordTagSpan, runErrorOf, summarize, tagEvent } from './run-report';
+import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
+import { meterTagResult, recordTagSpan, runErrorOf, summarize, tagEvent } from './run-report';
 
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 const WORKER_ACTOR = serviceActor('sync-worker');
@@ -136,6 +137,7 @@ export class MirrorRunExecutor {
     // that started it still runs it, or, if it died, the lease's expiry brings a new assignment.
     // Running it twice would record every tag twice.
     if (started.events.length === 0) return 'stale';
+    recordRunStarted(scheduled.data.trigger);
     const config = started.state.config as MirrorConfig;
     const startedAt = new Date().toISOString();
     const abort = new AbortController();
@@ -239,6 +241,7 @@ export class MirrorRunExecutor {
             results.push(result);
             recordTagSpan(result, tagStarts.get(result.tag));
             await recordWhileHeld(tagEvent(mirrorId, runId, result));
+            meterTagResult(result);
           },
         });
       }
@@ -294,6 +297,13 @@ export class MirrorRunExecutor {
       if (error instanceof DomainError) return 'lease-lost';
       throw error;
     }
+    recordRunFinished({
+      outcome: verdict.outcome,
+      namespace: config.namespace,
+      durationSeconds: (Date.now() - Date.parse(startedAt)) / 1000,
+      ...(verdict.error ? { errorCode: verdict.error.code } : {}),
+      rateLimitWaits: report?.rateLimitWaits ?? 0,
+    });
     return 'completed';
   }
 

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { NewEvent, RunEvent, RunSummary } from '@ferry/contracts';
 import type { RunFailure } from '@ferry/mirror';
+import { recordTagResult, type TagResultLabel } from '@ferry/metrics';
 import type { TagResult } from '@ferry/sync-engine';
 
 /** Counts a run's tag results for its terminal event. */
@@ -18,6 +19,12 @@ export function summarize(startedAt: string | null, tagsMatched: string[], resul
     }
   }
   return summary;
+}
+
+/** A tag's result in the metrics, as the run's summary counts it. */
+export function meterTagResult(r: TagResult): void {
+  const label: TagResultLabel = r.kind === 'synced' ? (r.unchanged ? 'unchanged' : 'copied') : r.kind === 'rolled-back' ? 'rolled_back' : r.kind;
+  recordTagResult(label, r.kind === 'synced' ? r.bytesCopied : 0);
 }
 
 /** The run-stream event that records one tag's result. */

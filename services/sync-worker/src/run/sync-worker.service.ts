@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { kindSubjects, AggregateKind } from '@ferry/contracts';
 import { traceIdOf, type EventStore } from '@ferry/event-store';
+import { recordWorkerActive } from '@ferry/metrics';
 import { createSecretBox } from '@ferry/secrets';
 import { BackgroundTask, EVENT_STORE, withLogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
 import { RateLimitBoard } from './rate-limit-board';
+import { meterRegistryRequests } from './registry-request-meter';
 import { UpstreamSlots } from './upstream-slots';
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
@@ -23,8 +25,10 @@ const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
 export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('sync-worker');
   private readonly task: BackgroundTask;
+  private readonly stopMetering: () => void;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
+    this.stopMetering = meterRegistryRequests(config.target.registryUrl);
     this.task = new BackgroundTask('run consumer', async (signal) => {
       const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
       const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
@@ -54,9 +58,12 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.task.start();
+    recordWorkerActive(true);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    recordWorkerActive(false);
     await this.task.stop();
+    this.stopMetering();
   }
 }

@@ -1,0 +1,19 @@
+export { metricsRegistry, exposeMetrics, exposeProcessMetrics, renderMetrics, type Metric } from './metrics-registry';
+export {
+  RUN_METRICS,
+  recordWorkerActive,
+  recordRunStarted,
+  recordTagResult,
+  recordBlobCopied,
+  recordRunFinished,
+  type RunOutcomeLabel,
+  type TagResultLabel,
+  type BlobCopyLabel,
+} from './run-metrics';
+export { REGISTRY_REQUEST_METRICS, recordRegistryRequest, recordRegistryRetry } from './registry-request-metrics';
+export { MIRROR_METRICS, observeMirrors, type MirrorSample } from './mirror-metrics';
+export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSample } from './scheduling-metrics';
+export { PROJECTION_METRICS, recordProjected, observeProjection } from './projection-metrics';
+export { EVENT_STORE_METRICS, recordAppend, type AppendOutcome } from './event-store-metrics';
+export { NOTIFICATION_METRICS, recordDelivery, type DeliveryOutcome } from './notification-metrics';
+export { quayFailureReason } from './quay-names';

@@ -1,0 +1,123 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { quayFailureReason } from './quay-names';
+
+/*
+ * What sync runs do, recorded by the sync-worker that runs them. Counters start at 0 for every
+ * known label value, so a dashboard's rate() has a series before the first run ends.
+ */
+
+const OUTCOMES = ['succeeded', 'failed', 'cancelled'] as const;
+const TRIGGERS = ['schedule', 'sync_now', 'retry'] as const;
+const TAG_RESULTS = ['copied', 'unchanged', 'failed', 'deleted', 'rolled_back'] as const;
+const BLOB_HOW = ['uploaded', 'mounted'] as const;
+
+export type RunOutcomeLabel = (typeof OUTCOMES)[number];
+export type TagResultLabel = (typeof TAG_RESULTS)[number];
+export type BlobCopyLabel = (typeof BLOB_HOW)[number];
+
+const runsStarted = new Counter({
+  name: 'ferry_runs_started_total',
+  help: 'Runs a sync-worker started (claimed with its fencing token), by trigger: schedule, sync_now or retry.',
+  labelNames: ['trigger'],
+  registers: [],
+});
+
+const runsFinished = new Counter({
+  name: 'ferry_runs_finished_total',
+  help: 'Runs that ended with a terminal event, by outcome: succeeded, failed or cancelled.',
+  labelNames: ['outcome'],
+  registers: [],
+});
+
+const runDuration = new Histogram({
+  name: 'ferry_run_duration_seconds',
+  help: 'From a run\'s start on a worker to its terminal event, by outcome.',
+  labelNames: ['outcome'],
+  buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+  registers: [],
+});
+
+const bytesCopied = new Counter({
+  name: 'ferry_bytes_copied_total',
+  help: 'Bytes of blobs copied to the target, counted as each tag\'s copy is recorded (the run summary\'s bytes_copied).',
+  registers: [],
+});
+
+const blobsCopied = new Counter({
+  name: 'ferry_blobs_copied_total',
+  help: 'Blobs the target accepted from a run: uploaded (PUT of a finished upload, 201) or mounted from another repository (POST ?mount=, 201).',
+  labelNames: ['how'],
+  registers: [],
+});
+
+const tagResults = new Counter({
+  name: 'ferry_tag_results_total',
+  help: 'Tag results recorded by runs: copied, unchanged, failed, deleted (no longer selected) or rolled_back.',
+  labelNames: ['result'],
+  registers: [],
+});
+
+const rateLimitWaits = new Counter({
+  name: 'ferry_registry_rate_limit_waits_total',
+  help: 'Pauses made because an upstream\'s pull budget was spent (RateLimit-Remaining: 0), counted when the run ends.',
+  registers: [],
+});
+
+// Quay's names for the same things (workers/repomirrorworker), so Quay's dashboards keep working.
+
+const quaySyncDuration = new Histogram({
+  name: 'quay_repository_mirror_sync_duration_seconds',
+  help: 'Quay\'s name: duration of synchronization operations aggregated by namespace (Quay\'s buckets).',
+  labelNames: ['namespace'],
+  buckets: [60, 300, 900, 3600],
+  registers: [],
+});
+
+const quaySyncFailures = new Counter({
+  name: 'quay_repository_mirror_sync_failures_total',
+  help: 'Quay\'s name: synchronization failures by namespace and Quay\'s reason category (auth_failed, network_timeout, connection_error, not_found, tls_error, invalid_source_registry, unknown_error).',
+  labelNames: ['namespace', 'reason'],
+  registers: [],
+});
+
+const quayWorkersActive = new Gauge({
+  name: 'quay_repository_mirror_workers_active',
+  help: 'Quay\'s name: 1 while this sync-worker process takes runs (sum over the targets for the cluster\'s count).',
+  registers: [],
+});
+
+/** What the sync-worker exposes. */
+export const RUN_METRICS = [runsStarted, runsFinished, runDuration, bytesCopied, blobsCopied, tagResults, rateLimitWaits, quaySyncDuration, quaySyncFailures, quayWorkersActive];
+
+for (const trigger of TRIGGERS) runsStarted.inc({ trigger }, 0);
+for (const outcome of OUTCOMES) runsFinished.inc({ outcome }, 0);
+for (const result of TAG_RESULTS) tagResults.inc({ result }, 0);
+for (const how of BLOB_HOW) blobsCopied.inc({ how }, 0);
+
+/** This process takes runs (or stopped taking them). */
+export function recordWorkerActive(active: boolean): void {
+  quayWorkersActive.set(active ? 1 : 0);
+}
+
+export function recordRunStarted(trigger: string): void {
+  runsStarted.inc({ trigger });
+}
+
+/** One tag's result as the run records it. */
+export function recordTagResult(result: TagResultLabel, bytes = 0): void {
+  tagResults.inc({ result });
+  if (bytes > 0) bytesCopied.inc(bytes);
+}
+
+export function recordBlobCopied(how: BlobCopyLabel): void {
+  blobsCopied.inc({ how });
+}
+
+/** A run's terminal event was stored. `errorCode`: the run's error, for Quay's reason. */
+export function recordRunFinished(run: { outcome: RunOutcomeLabel; namespace: string; durationSeconds: number; errorCode?: string; rateLimitWaits?: number }): void {
+  runsFinished.inc({ outcome: run.outcome });
+  runDuration.observe({ outcome: run.outcome }, run.durationSeconds);
+  quaySyncDuration.observe({ namespace: run.namespace }, run.durationSeconds);
+  if (run.outcome === 'failed') quaySyncFailures.inc({ namespace: run.namespace, reason: quayFailureReason(run.errorCode) });
+  if (run.rateLimitWaits) rateLimitWaits.inc(run.rateLimitWaits);
+}
