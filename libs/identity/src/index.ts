@@ -20,5 +20,5 @@ export { roleOf, type Principal, type GrantTable, type GrantCommand } from './gr
 export { userDecider, type UserState, type UserCommand } from './user.decider';
 export { organizationDecider, type OrganizationState, type OrganizationCommand } from './organization.decider';
 export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
-export { robotDecider, type RobotState, type RobotCommand } from './robot.decider';
+export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } from './robot.decider';
 export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';

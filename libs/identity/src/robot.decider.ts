@@ -53,3 +53,15 @@ export const robotDecider = {
     }
   },
 };
+
+/**
+ * How a mirror's robot signs in to the target registry: its name and its token, opened by the
+ * caller's secret box. A robot that is gone fails with ROBOT_NOT_FOUND (not retried), before
+ * anything is written.
+ */
+export function robotRegistryLogin(state: RobotState, robotUsername: string, open: (sealed: EncryptedSecret) => string): { username: string; password: string } {
+  if (state.status !== 'active') {
+    throw Object.assign(new Error(`the mirror's robot ${robotUsername} does not exist; give the mirror another robot_username`), { code: 'ROBOT_NOT_FOUND', retryable: false });
+  }
+  return { username: state.username, password: open(state.token) };
+}

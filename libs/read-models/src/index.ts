@@ -6,6 +6,7 @@ export { MirrorRow } from './entities/mirror.entity';
 export { RunRow, RunStatus } from './entities/run.entity';
 export { RunTagRow, TagResultKind } from './entities/run-tag.entity';
 export { TagRow } from './entities/tag.entity';
+export { TagHistoryRow, type TagChange } from './entities/tag-history.entity';
 export { RobotRow } from './entities/robot.entity';
 export { NotificationRuleRow } from './entities/notification-rule.entity';
 export { EventLogRow } from './entities/event-log.entity';

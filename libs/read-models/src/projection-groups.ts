@@ -3,6 +3,7 @@ import { eventLogProjection } from './projections/event-log.projection';
 import { mirrorsProjection } from './projections/mirrors.projection';
 import { runsProjection } from './projections/runs.projection';
 import { tagsProjection } from './projections/tags.projection';
+import { tagHistoryProjection } from './projections/tag-history.projection';
 import { robotsProjection } from './projections/robots.projection';
 import { notificationRulesProjection } from './projections/notification-rules.projection';
 import { dueMirrorsProjection } from './projections/due-mirrors.projection';
@@ -12,7 +13,7 @@ import { namespacesProjection } from './projections/namespaces.projection';
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection],
 };
 
 /** The scheduler's index of due mirrors; the scheduler runs this group. */

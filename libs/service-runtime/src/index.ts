@@ -5,4 +5,4 @@ export { readMetricsSettings, startOpsServer, DEFAULT_METRICS_PORTS, type Metric
 export { BackgroundTask } from './background-task';
 export { bootService } from './boot';
 export { createServiceLogger, ServiceLogger, withLogFields, type LogFields } from './service-logger';
-export { readEncryptionKey, readNotificationSenderSettings, type NotificationSenderSettings } from './shared-settings';
+export { readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type NotificationSenderSettings, type TargetRegistrySettings } from './shared-settings';

@@ -46,3 +46,27 @@ export function readNotificationSenderSettings(reader: ConfigReader): Notificati
       : undefined,
   };
 }
+
+/** The registry mirrors write to, as every service that talks to it reads it. */
+export interface TargetRegistrySettings {
+  /** e.g. `http://127.0.0.1:5000`, no trailing slash. */
+  registryUrl: string;
+  verifyTls: boolean;
+  /**
+   * Fixed credentials (FERRY_TARGET_USERNAME/PASSWORD) for a registry that does not ask Ferry's
+   * token service; without them, each mirror writes (and previews) as its robot.
+   */
+  username?: string;
+  password?: string;
+}
+
+export function readTargetRegistrySettings(reader: ConfigReader): TargetRegistrySettings {
+  const username = reader.optional('FERRY_TARGET_USERNAME');
+  const password = reader.optional('FERRY_TARGET_PASSWORD');
+  return {
+    registryUrl: reader.url('FERRY_TARGET_REGISTRY', 'http://127.0.0.1:5000', ['http:', 'https:']).replace(/\/$/, ''),
+    verifyTls: reader.boolean('FERRY_TARGET_VERIFY_TLS', true),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+  };
+}

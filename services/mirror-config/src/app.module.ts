@@ -15,6 +15,7 @@ import { MirrorHealthController } from './mirror-health/mirror-health.controller
 import { MirrorHealthService } from './mirror-health/mirror-health.service';
 import { InputTextGuard } from './http/input-text.guard';
 import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
+import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-preview';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
@@ -30,6 +31,7 @@ import { RobotController } from './robots/robot.controller';
 import { RobotService } from './robots/robot.service';
 import { RegistryTokenController } from './registry-auth/registry-token.controller';
 import { RegistryTokenService } from './registry-auth/registry-token.service';
+import { TagHistoryController, TagHistoryQueries } from './runs/tag-history';
 import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
 import { SuperuserUserController, UserController } from './users/user.controller';
@@ -45,7 +47,9 @@ export const CONTROLLERS = [
   MirrorHealthController,
   RepositoryController,
   MirrorController,
+  MirrorPreviewController,
   RunController,
+  TagHistoryController,
   RobotController,
   NotificationRuleController,
   NamespaceNotificationRuleController,
@@ -95,6 +99,8 @@ export class AppModule {
         MirrorService,
         RobotService,
         RunQueries,
+        TagHistoryQueries,
+        MirrorPreviewService,
         MirrorHealthService,
         NotificationRuleService,
         RegistryTokenService,

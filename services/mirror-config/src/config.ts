@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
-import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
 
 export interface MirrorConfigServiceConfig extends BaseConfig {
   /** The metrics port: /metrics, /healthz, /readyz. */
@@ -13,6 +13,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   encryptionKey: Buffer;
   /** Upstream hosts allowed although they are loopback or private addresses. */
   ssrfAllowedHosts: string[];
+  /** The registry mirrors write to: a preview reads it as the mirror's robot. */
+  target: TargetRegistrySettings;
   /** For checking receivers and for "test notification", which sends a sample as the notifier would. */
   notificationSender: NotificationSenderSettings;
   /** Quay's SUPER_USERS: these users administer every namespace (with a credential that carries `super:user`). */
@@ -49,6 +51,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     grpcPort: reader.integer('FERRY_GRPC_PORT', 9090, 1, 65535),
     encryptionKey: readEncryptionKey(reader),
     ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
+    target: readTargetRegistrySettings(reader),
     notificationSender: readNotificationSenderSettings(reader),
     superusers: [],
     bootstrapAdmin: readBootstrapAdmin(reader),

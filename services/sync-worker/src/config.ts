@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, type BaseConfig, type MetricsSettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readTargetRegistrySettings, type BaseConfig, type MetricsSettings } from '@ferry/service-runtime';
 
 export interface SyncWorkerConfig extends BaseConfig {
   /** The metrics port: /metrics, /healthz, /readyz. */
@@ -30,18 +30,11 @@ export interface SyncWorkerConfig extends BaseConfig {
 export function readConfig(env: Record<string, string | undefined> = process.env): SyncWorkerConfig {
   const reader = new ConfigReader(env);
   const base = readBaseConfig(reader);
-  const username = reader.optional('FERRY_TARGET_USERNAME');
-  const password = reader.optional('FERRY_TARGET_PASSWORD');
   const config: SyncWorkerConfig = {
     ...base,
     metrics: readMetricsSettings(reader, 'sync-worker'),
     encryptionKey: readEncryptionKey(reader),
-    target: {
-      registryUrl: reader.url('FERRY_TARGET_REGISTRY', 'http://127.0.0.1:5000', ['http:', 'https:']).replace(/\/$/, ''),
-      ...(username ? { username } : {}),
-      ...(password ? { password } : {}),
-      verifyTls: reader.boolean('FERRY_TARGET_VERIFY_TLS', true),
-    },
+    target: readTargetRegistrySettings(reader),
     ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
     concurrency: reader.integer('FERRY_WORKER_CONCURRENCY', 2, 1, 256),
     leaseSeconds: reader.integer('FERRY_RUN_LEASE_SECONDS', 60, 5, 3600),

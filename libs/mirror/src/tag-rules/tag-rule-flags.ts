@@ -1,4 +1,4 @@
-import type { TagRule } from '@ferry/contracts';
+import type { KeepNewestOrder, TagRule } from '@ferry/contracts';
 import type { FieldProblem } from './selector-kind';
 import { parseTagRule } from './tag-rule';
 
@@ -16,8 +16,10 @@ export interface TagRuleFlags {
   excludeRegex: string[];
   /** `--include-prerelease`: semver ranges match pre-releases too. */
   includePrerelease?: boolean;
-  /** `--keep-newest N`: only the N highest versions of the matches. */
+  /** `--keep-newest N`: only the N newest of the matches. */
   keepNewest?: number;
+  /** `--keep-newest-by`: newest by version (default) or by when Ferry first saw the tag upstream (mirrors only). */
+  keepNewestBy?: KeepNewestOrder;
 }
 
 export const TAG_RULE_FLAGS_USAGE = `  --tags PATTERNS            comma-separated shell globs (* ? [seq] [!seq]); repeatable
@@ -26,7 +28,9 @@ export const TAG_RULE_FLAGS_USAGE = `  --tags PATTERNS            comma-separate
   --include-prerelease       semver ranges match pre-releases (1.2.0-rc.1) too
   --exclude PATTERNS         leave out tags these globs match, after the above; repeatable
   --exclude-regex REGEX      leave out tags the regular expression matches; repeatable
-  --keep-newest N            only the N highest versions of what is selected`;
+  --keep-newest N            only the N newest of what is selected (highest versions first)
+  --keep-newest-by ORDER     semver (default), or first-seen: the tags Ferry saw upstream last
+                             (a mirror's record; ferry sync keeps none)`;
 
 /** True when only Quay's globs were asked for, which `root_rule` says. */
 export const onlyGlobs = (f: TagRuleFlags): boolean =>
@@ -54,7 +58,7 @@ function build(f: TagRuleFlags): Built {
     ...(f.exclude.length ? [['--exclude', { kind: 'glob', patterns: f.exclude }] as [string, Record<string, unknown>]] : []),
     ...f.excludeRegex.map((pattern): [string, Record<string, unknown>] => ['--exclude-regex', { kind: 'regex', pattern }]),
   ]);
-  const body = { include, exclude, ...(f.keepNewest === undefined ? {} : { keep_newest: { count: f.keepNewest, by: 'semver' } }) };
+  const body = { include, exclude, ...(f.keepNewest === undefined ? {} : { keep_newest: { count: f.keepNewest, by: f.keepNewestBy ?? 'semver' } }) };
   return { body, flagOf };
 }
 

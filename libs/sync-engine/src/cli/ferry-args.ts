@@ -130,6 +130,13 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
       case '--exclude': rule.exclude.push(value()); break;
       case '--exclude-regex': rule.excludeRegex.push(value()); break;
       case '--keep-newest': rule.keepNewest = int(value(), name); break;
+      case '--keep-newest-by': {
+        const by = value();
+        if (by === 'first-seen') throw new Error('--keep-newest-by first-seen needs the record of when Ferry first saw each tag, which only a mirror keeps; ferry sync orders by semver');
+        if (by !== 'semver') throw new Error('--keep-newest-by takes semver (or first-seen, for a mirror)');
+        rule.keepNewestBy = by;
+        break;
+      }
       case '--all-platforms': arch = []; break;
       case '--arch': arch = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--index-mode': {

@@ -15,13 +15,19 @@ export const API_USAGE = `usage: ferry <command> [options]
         [--interval SECONDS] [--start YYYY-MM-DDTHH:MM:SSZ] [--username USER --password-stdin]
         [--no-verify-tls] [--disabled]
         [--tags-regex REGEX] [--tags-semver RANGE [--include-prerelease]] [--exclude PATTERNS]
-        [--exclude-regex REGEX] [--keep-newest N]   Ferry's tag rule (tag_rule) beside or
-                                      instead of --tags; as in ferry sync
+        [--exclude-regex REGEX] [--keep-newest N [--keep-newest-by semver|first-seen]]
+                                      Ferry's tag rule (tag_rule) beside or instead of --tags;
+                                      as in ferry sync
+        [--no-delete] [--max-delete N|N%]   keep tags that stop matching, or delete at most
+                                      N (N % of the target's) tags a run
   ferry mirror get <ns/repo>          the mirror and its sync status
   ferry mirror delete <ns/repo>       remove the mirror (the target's images stay)
   ferry mirror sync-now <ns/repo>     run as soon as the scheduler ticks
   ferry mirror cancel <ns/repo>       cancel the running or requested sync
   ferry mirror runs <ns/repo> [--limit N]   run history, newest first
+  ferry mirror preview <ns/repo>      what the next run would copy, leave and delete (writes nothing)
+  ferry mirror tags <ns/repo>         the target's tags as the mirror last wrote them
+  ferry mirror tag-history <ns/repo> <tag>   every digest the tag has had, by which run
 
   ferry org create <name> [--email ADDRESS] | get <name> | delete <name>
   ferry repo create <ns/repo> [--public] [--description TEXT] | get <ns/repo> | delete <ns/repo>
@@ -60,6 +66,9 @@ const OPTIONS = {
   exclude: { type: 'string', multiple: true },
   'exclude-regex': { type: 'string', multiple: true },
   'keep-newest': { type: 'string' },
+  'keep-newest-by': { type: 'string' },
+  'no-delete': { type: 'boolean' },
+  'max-delete': { type: 'string' },
   robot: { type: 'string' },
   interval: { type: 'string' },
   start: { type: 'string' },
@@ -154,6 +163,7 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
     excludeRegex: values['exclude-regex'] ?? [],
     ...(values['include-prerelease'] ? { includePrerelease: true } : {}),
     ...(values['keep-newest'] === undefined ? {} : { keepNewest: Number(values['keep-newest']) }),
+    ...(values['keep-newest-by'] === undefined ? {} : { keepNewestBy: values['keep-newest-by'] as TagRuleFlags['keepNewestBy'] }),
   };
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
   const interval = values.interval === undefined ? 86400 : Number(values.interval);
@@ -170,6 +180,8 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
     is_enabled: !values.disabled,
     external_registry_username: values.username ?? null,
     external_registry_config: { verify_tls: !values['no-verify-tls'] },
+    // Quay's behaviour (delete what stops matching, no cap) unless asked otherwise; the API judges the cap.
+    ...(values['no-delete'] || values['max-delete'] !== undefined ? { tag_deletion: { enabled: !values['no-delete'], ...optional('max_delete', values['max-delete']) } } : {}),
   };
   return { method: 'POST', path, body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
 }
@@ -192,11 +204,14 @@ const VERBS = {
   logout: { arity: 0, build: () => ({ method: 'DELETE', path: '/user/apptoken' }) },
   whoami: { arity: 0, build: () => ({ method: 'GET', path: '/user/' }) },
 
-  'mirror create': { arity: 1, options: ['upstream', 'tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
+  'mirror create': { arity: 1, options: ['upstream', 'tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'keep-newest-by', 'no-delete', 'max-delete', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
   'mirror get': { arity: 1, build: ([r]) => ({ method: 'GET', path: mirrorBase(r) }) },
   'mirror delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: mirrorBase(r) }) },
   'mirror sync-now': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now` }) },
   'mirror cancel': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-cancel` }) },
+  'mirror preview': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/preview` }) },
+  'mirror tags': { arity: 1, build: ([r]) => ({ method: 'GET', path: `${mirrorBase(r)}/tags` }) },
+  'mirror tag-history': { arity: 2, build: ([r, t]) => ({ method: 'GET', path: `${mirrorBase(r)}/tags/${enc(word(t, 'tag'))}/history` }) },
   // The API checks the limit and names `limit` if it is wrong.
   'mirror runs': { arity: 1, options: ['limit'], build: ([r], v) => ({ method: 'GET', path: `${mirrorBase(r)}/runs${v.limit === undefined ? '' : `?limit=${enc(v.limit)}`}` }) },
 

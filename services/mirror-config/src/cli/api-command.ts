@@ -86,6 +86,7 @@ function mirrorText(subject: string, m: Json): string {
     ['next sync', m.sync_start_date],
     ['enabled', yesNo(m.is_enabled)],
     ['verify tls', yesNo(m.external_registry_config?.verify_tls)],
+    ['tag deletion', m.tag_deletion ? (m.tag_deletion.enabled ? `on${m.tag_deletion.max_delete === null ? '' : `, at most ${m.tag_deletion.max_delete} a run`}` : 'off') : undefined],
   ];
   const rule = tagRuleText(m.tag_rule);
   if (rule) rows.splice(3, 0, ['tag rule', rule]);
@@ -94,6 +95,26 @@ function mirrorText(subject: string, m: Json): string {
   if (m.current_run_id) rows.push(['current run', m.current_run_id]);
   if (m.last_run_id) rows.push(['last run', m.last_run_id]);
   return fieldsText(subject, rows);
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** A preview: one line a tag, then the totals and what the deletion settings make of the tags that would go. */
+function previewText(subject: string, p: Json): string {
+  const rows = [
+    ...(p.copy ?? []).map((t: Json) => ['copy', t.tag, t.digest, mib(t.bytes)]),
+    ...(p.unchanged ?? []).map((t: Json) => ['unchanged', t.tag, t.digest, '']),
+    ...(p.failing ?? []).map((t: Json) => ['fail', t.tag, `${t.error.code}: ${t.error.message}`, '']),
+    ...(p.delete ?? []).map((tag: string) => [p.totals.delete > 0 ? 'delete' : 'keep', tag, '(no longer selected)', '']),
+  ];
+  const { copy, unchanged, failing, delete: deleting, bytes } = p.totals;
+  const refused = p.tag_deletion?.refused;
+  const verdict = refused
+    ? `DELETE_CAP_EXCEEDED: ${refused.would_delete} tags would go, more than the ${refused.allowed} max_delete allows: the run would delete none and fail\n`
+    : !p.tag_deletion?.enabled && (p.delete ?? []).length
+      ? `tag deletion is off: the ${p.delete.length} tags no longer selected stay\n`
+      : '';
+  return `${table(['ACTION', 'TAG', 'DIGEST', 'BYTES'], rows, 'no tags selected')}${subject}: ${p.tags_matched} tags matched: ${copy} to copy (${mib(bytes)}), ${unchanged} unchanged, ${failing} failing, ${deleting} to delete; nothing was written\n${verdict}`;
 }
 
 const runsText = (runs: Json[]) =>
@@ -129,6 +150,11 @@ const DESCRIBE: Record<Exclude<Verb, 'login' | 'logout'>, (command: ApiCommand, 
   'mirror sync-now': (c, _a, m) => `sync requested for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
   'mirror cancel': (c, _a, m) => `sync cancelled for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
   'mirror runs': (_c, a) => runsText(a.runs ?? []),
+  'mirror preview': (c, a) => previewText(c.subject, a),
+  'mirror tags': (_c, a) => table(['TAG', 'DIGEST', 'RUN', 'WRITTEN'], (a.tags ?? []).map((t: Json) => [t.name, t.manifest_digest, t.run_id, t.last_modified]), 'no tags written yet'),
+  'mirror tag-history': (_c, a) =>
+    `${a.tag}: first seen upstream ${a.first_seen_upstream ?? '(not listed now)'}; holds ${a.current_digest ?? 'nothing'}\n` +
+    table(['WHEN', 'CHANGE', 'DIGEST', 'RUN'], (a.history ?? []).map((h: Json) => [h.at, h.change, h.digest, h.run_id]), 'no changes recorded'),
   'org create': (c) => `created organization ${c.subject}\n`,
   'org get': (c, a) => fieldsText(a.name ?? c.subject, [['email', a.email], ['admin', yesNo(a.is_admin)], ['member', yesNo(a.is_member)]]),
   'org delete': (c) => `deleted organization ${c.subject}\n`,

@@ -2,7 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
 import { unavailableDependency, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable';
-import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
+import { ForbiddenError, InvalidRequestError, NotFoundError, PreviewFailedError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
@@ -51,6 +51,9 @@ function problemFor(error: unknown): ProblemDetails {
   }
   if (error instanceof ReadModelBehindError) {
     return { type: 'https://ferry.dev/problems/read-model-behind', title: 'Service unavailable', status: 503, code: error.code, detail: error.message };
+  }
+  if (error instanceof PreviewFailedError) {
+    return { type: 'https://ferry.dev/problems/preview-failed', title: 'Unprocessable content', status: 422, code: error.code, detail: error.message };
   }
   if (error instanceof NotFoundError) {
     return { type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: error.code, detail: error.message };

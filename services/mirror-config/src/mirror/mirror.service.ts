@@ -121,6 +121,21 @@ export class MirrorService {
     return this.run(id, { kind: 'cancel', now: new Date() }, causation, 'mirror.sync-cancel');
   }
 
+  /**
+   * The stored settings with a body's changes applied, validated as a PUT would be but not
+   * stored: what a preview runs with (no body: the settings as they are).
+   */
+  async settingsWith(target: TargetRepository, body: unknown): Promise<{ mirrorId: string; config: MirrorConfig; state: MirrorState }> {
+    const id = this.validateTarget(target);
+    const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
+    const current = this.current(state, id);
+    const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0);
+    if (empty) return { mirrorId: id, config: current, state };
+    const merged = this.merge(body, current, target);
+    await this.checkReferences(merged.draft, current);
+    return { mirrorId: id, config: { ...merged.draft, externalRegistryPassword: merged.password }, state };
+  }
+
   private current(state: MirrorState, id: string): MirrorConfig {
     if (!state.config || state.deleted) throw new NotFoundError(`no mirror is configured for ${id}`);
     return state.config;

@@ -2,8 +2,6 @@ import type { Span } from '@opentelemetry/api';
 import {
   aggregateSubject,
   AggregateKind,
-  refusesUnsignedImages,
-  tagDeletionOf,
   serviceActor,
   type Event,
   type MirrorConfig,
@@ -13,11 +11,11 @@ import {
   type NewEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
-import { robotDecider } from '@ferry/identity';
+import { robotDecider, robotRegistryLogin } from '@ferry/identity';
 import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { MemoryLedger, syncRepository, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
 import { meterTagResult, recordTagSpan, runErrorOf, summarize, tagEvent } from './run-report';
@@ -213,24 +211,13 @@ export class MirrorRunExecutor {
       if (!abort.signal.aborted) {
         const targetCredentials = await this.targetCredentials(config.robotUsername);
         report = await syncRepository({
-          upstream: {
-            reference: config.externalReference,
-            ...(config.externalRegistryUsername ? { username: config.externalRegistryUsername } : {}),
-            ...(config.externalRegistryPassword ? { password: this.secrets.open(config.externalRegistryPassword) } : {}),
-            verifyTls: config.externalRegistryConfig.verifyTls,
-            proxy: config.externalRegistryConfig.proxy,
-          },
-          target: { ...this.settings.target, ...targetCredentials, repository: mirrorId },
+          ...syncRequestForMirror(mirrorId, config, this.settings, {
+            upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
+            target: targetCredentials,
+            tagsFirstSeen: started.state.tagsFirstSeen ?? {},
+          }),
           upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
-          tagRule: config.tagRule,
-          tagDeletion: tagDeletionOf(config),
-          tagsFirstSeen: started.state.tagsFirstSeen ?? {},
           seenAt: startedAt,
-          architectureFilter: config.architectureFilter,
-          timeoutSeconds: config.skopeoTimeoutInterval,
-          ssrfAllowedHosts: this.settings.ssrfAllowedHosts,
-          // The engine's `unsignedImages: false` refuses unsigned images: Quay's flag and Ferry's policy decide it.
-          unsignedImages: !refusesUnsignedImages(config),
           rollback: this.settings.rollback,
           tagConcurrency: this.settings.tagConcurrency,
           blobConcurrency: this.settings.blobConcurrency,
@@ -316,10 +303,7 @@ export class MirrorRunExecutor {
     const fixed = this.settings.target;
     if (fixed.username !== undefined) return { username: fixed.username, password: fixed.password ?? '' };
     const { state } = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, robotUsername), robotDecider);
-    if (state.status !== 'active') {
-      throw Object.assign(new Error(`the mirror's robot ${robotUsername} does not exist; give the mirror another robot_username`), { code: 'ROBOT_NOT_FOUND', retryable: false });
-    }
-    return { username: state.username, password: this.secrets.open(state.token) };
+    return robotRegistryLogin(state, robotUsername, (sealed) => this.secrets.open(sealed));
   }
 
   /** What a run wrote to the target, from its tag events: tag → upstream digest, target digest, copy profile. */

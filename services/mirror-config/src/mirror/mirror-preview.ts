@@ -1,0 +1,109 @@
+import { Body, Controller, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { aggregateSubject, AggregateKind, deleteCapView, tagDeletionOf } from '@ferry/contracts';
+import { loadState, type EventStore } from '@ferry/event-store';
+import { requires, robotDecider, robotRegistryLogin } from '@ferry/identity';
+import type { SecretBox } from '@ferry/secrets';
+import { EVENT_STORE } from '@ferry/service-runtime';
+import { previewRepository, syncRequestForMirror, type SyncPreview } from '@ferry/sync-engine';
+import { Requires } from '../auth/permission';
+import type { MirrorConfigServiceConfig } from '../config';
+import { PreviewFailedError } from '../http/problem';
+import { Operation, responseSchema } from '../openapi/operation';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { MirrorService } from './mirror.service';
+
+/** A preview reads every selected tag of both registries: long for a big repository, but never unbounded. */
+const PREVIEW_TIMEOUT_MS = 5 * 60_000;
+
+const ERROR = z.object({ code: z.string(), message: z.string() });
+
+export const MIRROR_PREVIEW = responseSchema(
+  'MirrorPreview',
+  z.object({
+    tags_matched: z.number().int(),
+    copy: z.array(z.object({ tag: z.string(), digest: z.string(), bytes: z.number().int().meta({ description: 'Blob bytes the target lacks (a blob shared by several tags is counted once).' }), companion: z.boolean() })),
+    unchanged: z.array(z.object({ tag: z.string(), digest: z.string(), companion: z.boolean() })),
+    failing: z.array(z.object({ tag: z.string(), error: ERROR, companion: z.boolean() })).meta({ description: 'Tags whose upstream manifest cannot be read: a run would record them as failed.' }),
+    delete: z.array(z.string()).meta({ description: 'Target tags no longer selected. A run deletes them unless tag_deletion is off or the cap refuses.' }),
+    tag_deletion: z.object({
+      enabled: z.boolean(),
+      max_delete: z.union([z.number().int(), z.string()]).nullable(),
+      refused: z.object({ would_delete: z.number().int(), allowed: z.number().int() }).nullable().meta({ description: 'Set when the deletion exceeds the cap: a run then deletes nothing and fails with DELETE_CAP_EXCEEDED.' }),
+    }),
+    totals: z.object({ copy: z.number().int(), unchanged: z.number().int(), failing: z.number().int(), delete: z.number().int(), bytes: z.number().int() }),
+  }),
+);
+export type MirrorPreviewView = z.output<typeof MIRROR_PREVIEW>;
+
+function previewView(p: SyncPreview, deletion: ReturnType<typeof tagDeletionOf>): MirrorPreviewView {
+  return {
+    tags_matched: p.tagsMatched.length,
+    copy: p.tags.flatMap((t) => (t.action === 'copy' ? [{ tag: t.tag, digest: t.digest, bytes: t.bytes, companion: t.companion }] : [])),
+    unchanged: p.tags.flatMap((t) => (t.action === 'unchanged' ? [{ tag: t.tag, digest: t.digest, companion: t.companion }] : [])),
+    failing: p.tags.flatMap((t) => (t.action === 'fail' ? [{ tag: t.tag, error: t.error, companion: t.companion }] : [])),
+    delete: p.delete,
+    tag_deletion: {
+      enabled: deletion.enabled,
+      max_delete: deleteCapView(deletion.maxDelete),
+      refused: p.deletionRefused ? { would_delete: p.deletionRefused.wouldDelete, allowed: p.deletionRefused.allowed } : null,
+    },
+    totals: { copy: p.totals.copy, unchanged: p.totals.unchanged, failing: p.totals.fail, delete: p.totals.delete, bytes: p.totals.bytes },
+  };
+}
+
+/**
+ * What the mirror's next run would copy, leave and delete, from the registries' real listings,
+ * read as the run would read them (the upstream with the mirror's credentials, the target as its
+ * robot) without writing anything. A body previews changed settings before they are saved.
+ */
+@Injectable()
+export class MirrorPreviewService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    private readonly mirrors: MirrorService,
+  ) {}
+
+  async preview(target: { namespace: string; repository: string }, body: unknown): Promise<MirrorPreviewView> {
+    const { mirrorId, config, state } = await this.mirrors.settingsWith(target, body);
+    const settings = this.config.target;
+    let writer: { username: string; password: string };
+    if (settings.username !== undefined) {
+      writer = { username: settings.username, password: settings.password ?? '' };
+    } else {
+      const robot = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, config.robotUsername), robotDecider);
+      writer = robotRegistryLogin(robot.state, config.robotUsername, (sealed) => this.secrets.open(sealed));
+    }
+    const request = syncRequestForMirror(mirrorId, config, { target: settings, ssrfAllowedHosts: this.config.ssrfAllowedHosts }, {
+      upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
+      target: writer,
+      tagsFirstSeen: state.tagsFirstSeen ?? {},
+    });
+    try {
+      const preview = await previewRepository({ ...request, signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS) });
+      return previewView(preview, tagDeletionOf(config));
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      throw new PreviewFailedError(typeof e.code === 'string' ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : String(error));
+    }
+  }
+}
+
+@Controller('api/v1/repository/:namespace/:repository/mirror')
+export class MirrorPreviewController {
+  constructor(private readonly previews: MirrorPreviewService) {}
+
+  @Post('preview')
+  @HttpCode(200)
+  @Requires(requires.repository('write'))
+  @Operation({
+    summary: 'What the next run would copy, leave and delete, with counts and bytes; nothing is written',
+    description: 'Without a body, for the mirror as it is; with a body (the fields of PUT .../mirror), for those changes, which are not saved.',
+    responses: { 200: MIRROR_PREVIEW },
+  })
+  preview(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {
+    return this.previews.preview({ namespace, repository }, body);
+  }
+}
