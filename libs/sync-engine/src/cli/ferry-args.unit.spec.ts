@@ -47,3 +47,17 @@ describe('ferry sync arguments', () => {
     assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--exclude', 'x']), /--tags is required/);
   });
 });
+
+describe('ferry sync deletion flags', () => {
+  it('keep target tags by default and delete only with --delete, within --max-delete', () => {
+    assert.deepEqual(parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*']).request.tagDeletion, { enabled: false, maxDelete: null });
+    assert.deepEqual(parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--delete']).request.tagDeletion, { enabled: true, maxDelete: null });
+    assert.deepEqual(parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--delete', '--max-delete', '10%']).request.tagDeletion, { enabled: true, maxDelete: { percent: 10 } });
+    assert.equal(parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--dry-run']).dryRun, true);
+  });
+  it('refuse a cap without --delete, a bad cap, and first-seen, which needs a mirror', () => {
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--max-delete', '3']), /--max-delete needs --delete/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--delete', '--max-delete', '101%']), /--max-delete takes a count/);
+    assert.throws(() => parseFerrySyncArgs(['a.io/x', 'b.io/y', '--tags', '*', '--keep-newest', '2', '--keep-newest-by', 'first-seen']), /only a mirror keeps/);
+  });
+});

@@ -32,6 +32,15 @@ describe('ferry mirror create', () => {
     assert.throws(() => parseApiArgs(['mirror', 'create', 'a/b', '--upstream', 'h/p', '--tags', 'x', '--robot', 'a+r', '--password-stdin']), UsageError);
   });
 
+  it('sends tag_deletion only when asked, and keep-newest by first-seen', () => {
+    const base = ['mirror', 'create', 'a/b', '--upstream', 'h/p', '--tags', 'v*', '--robot', 'a+r'];
+    assert.equal(parseApiArgs(base, NOW).command.body!.tag_deletion, undefined);
+    assert.deepEqual(parseApiArgs([...base, '--no-delete'], NOW).command.body!.tag_deletion, { enabled: false });
+    assert.deepEqual(parseApiArgs([...base, '--max-delete', '25%'], NOW).command.body!.tag_deletion, { enabled: true, max_delete: '25%' });
+    const rule = parseApiArgs([...base, '--keep-newest', '3', '--keep-newest-by', 'first-seen'], NOW).command.body!.tag_rule as { keep_newest: unknown };
+    assert.deepEqual(rule.keep_newest, { count: 3, by: 'first-seen' });
+  });
+
   it('names every missing required option', () => {
     assert.throws(() => parseApiArgs(['mirror', 'create', 'a/b', '--tags', 'x']), /--upstream, --robot/);
   });
@@ -74,6 +83,9 @@ describe('the other verbs', () => {
     assert.equal(call('mirror', 'sync-now', 'a/b'), 'POST /repository/a/b/mirror/sync-now');
     assert.equal(call('mirror', 'cancel', 'a/b'), 'POST /repository/a/b/mirror/sync-cancel');
     assert.equal(call('mirror', 'runs', 'a/b', '--limit', '5'), 'GET /repository/a/b/mirror/runs?limit=5');
+    assert.equal(call('mirror', 'preview', 'a/b'), 'POST /repository/a/b/mirror/preview');
+    assert.equal(call('mirror', 'tags', 'a/b'), 'GET /repository/a/b/mirror/tags');
+    assert.equal(call('mirror', 'tag-history', 'a/b', 'v1.2'), 'GET /repository/a/b/mirror/tags/v1.2/history');
     assert.equal(call('robot', 'create', 'a+syncer', '--api-url', 'http://x'), 'PUT /organization/a/robots/syncer');
     assert.equal(call('robot', 'list', 'a'), 'GET /organization/a/robots');
     assert.equal(call('robot', 'get', 'a+syncer'), 'GET /organization/a/robots/syncer');
