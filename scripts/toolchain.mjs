@@ -27,48 +27,63 @@ export function ensureBuilt() {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
 }
 
-/** docker-registry and skopeo come from Debian; install them when this machine lacks them. */
+/**
+ * The Debian packages the tests drive, each with the command that shows it is installed and, for a
+ * package whose install starts a service, how to know that service: its unit, its init script's
+ * pidfile and what its command line holds (so that only the package's own process is stopped).
+ */
+const TEST_PACKAGES = [
+  // A registry on :5000: Ferry's tests start their own on free ports, `npm start` its own on :5000.
+  { name: 'docker-registry', bin: 'docker-registry', service: { unit: 'docker-registry', pidfile: '/run/docker-registry.pid', cmdline: (args) => args.includes('/etc/docker/registry/config.yml') } },
+  { name: 'skopeo', bin: 'skopeo' },
+  // Prometheus and promtool: the metrics e2e test and the alert rules' tests. Its service would
+  // take :9090, the gRPC API's default port.
+  { name: 'prometheus', bin: 'promtool', service: { unit: 'prometheus', pidfile: '/run/prometheus/prometheus.pid', cmdline: (args) => args[0] === '/usr/bin/prometheus' && !args.some((a) => a.startsWith('--config.file')) } },
+];
+
+/** docker-registry, skopeo and prometheus come from Debian; install those this machine lacks. */
 export function ensureRegistryTools() {
-  const missing = ['docker-registry', 'skopeo'].filter((b) => !onPath(b));
+  const missing = TEST_PACKAGES.filter((p) => !onPath(p.bin));
   if (missing.length === 0) return;
+  const names = missing.map((p) => p.name);
   const asRoot = process.getuid?.() === 0;
   const sudo = asRoot ? [] : onPath('sudo') ? ['sudo'] : null;
   if (!onPath('apt-get') || sudo === null) {
-    throw new Error(`ferry: the tests need ${missing.join(' and ')}; install them (Debian: apt-get install -y docker-registry skopeo)`);
+    throw new Error(`ferry: the tests need ${names.join(' and ')}; install them (Debian: apt-get install -y --no-install-recommends ${names.join(' ')})`);
   }
-  console.log(`ferry: installing ${missing.join(', ')} from Debian's packages`);
+  console.log(`ferry: installing ${names.join(', ')} from Debian's packages`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const [cmd, ...pre] = sudo.length ? sudo : [];
   const apt = (args) => (cmd ? run(cmd, [...pre, 'apt-get', ...args], { env: aptEnv }) : run('apt-get', args, { env: aptEnv }));
   apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', 'docker-registry', 'skopeo']);
-  // Debian's package starts a registry on :5000 where it can; Ferry's tests start their own (on
-  // free ports), and `npm start` one of its own on :5000, so stop that one, and only that one.
-  if (missing.includes('docker-registry')) {
-    const pid = packageRegistryPid();
+  // Without recommends: prometheus would bring node-exporter and more along.
+  apt(['install', '-y', '-qq', '--no-install-recommends', ...names]);
+  // A package may start its service where it can; stop that one, and only that one.
+  for (const { service } of missing) {
+    const pid = service ? packageServicePid(service) : null;
     if (pid !== null) spawnSync(cmd ?? 'kill', cmd ? [...pre, 'kill', String(pid)] : [String(pid)], { stdio: 'ignore' });
   }
 }
 
 /**
- * The pid of the registry Debian's package started: from its init script's pidfile, or systemd's
- * record of its unit, and only if that process is serving the package's own config. Null if none.
+ * The pid of the service a Debian package started: from its init script's pidfile, or systemd's
+ * record of its unit, and only if that process's command line is the package's own. Null if none.
  */
-function packageRegistryPid() {
+function packageServicePid({ unit, pidfile, cmdline }) {
   const candidates = [];
   try {
-    candidates.push(readFileSync('/run/docker-registry.pid', 'utf8').trim());
+    candidates.push(readFileSync(pidfile, 'utf8').trim());
   } catch {
     // No pidfile: not started by the init script.
   }
   if (existsSync('/run/systemd/system')) {
-    const r = spawnSync('systemctl', ['show', '--property=MainPID', '--value', 'docker-registry'], { encoding: 'utf8' });
+    const r = spawnSync('systemctl', ['show', '--property=MainPID', '--value', unit], { encoding: 'utf8' });
     if (r.status === 0) candidates.push(r.stdout.trim());
   }
   for (const pid of candidates) {
     if (!/^[1-9][0-9]*$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('/etc/docker/registry/config.yml')) return Number(pid);
+      if (cmdline(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'))) return Number(pid);
     } catch {
       // Gone already.
     }
