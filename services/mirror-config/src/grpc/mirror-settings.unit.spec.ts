@@ -83,3 +83,15 @@ describe('a gRPC TagRule', () => {
     }
   });
 });
+
+describe('a gRPC MirrorSettings with tag_deletion', () => {
+  it('round-trips through the proto into the HTTP body, the cap as its text', () => {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => target;
+    root.loadSync(MIRROR_PROTO, { keepCase: true });
+    const type = root.lookupType('ferry.v1.MirrorSettings');
+    const back = type.toObject(type.decode(type.encode(type.fromObject({ tag_deletion: { enabled: true, max_delete: '25%' } })).finish()), { arrays: true }) as Record<string, unknown>;
+    assert.deepEqual(quayBodyFromSettings(back), { tag_deletion: { enabled: true, max_delete: '25%' } });
+    assert.deepEqual(quayBodyFromSettings({ tag_deletion: { enabled: false }, sync_interval: 60 }, { paths: ['tag_deletion'] }), { tag_deletion: { enabled: false } });
+  });
+});
