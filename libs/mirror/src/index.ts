@@ -7,6 +7,8 @@ export {
   selectTagsByRule,
   parseTagRule,
   parseRootRule,
+  TAG_RULE_BODY,
+  ROOT_RULE_BODY,
   quayRootRule,
   isQuayRule,
   tagRuleView,
@@ -39,16 +41,6 @@ export {
   type NotificationRuleCommand,
   type NotificationRuleScope,
 } from './notification-rule.decider';
-export {
-  parseMirrorInput,
-  externalReferenceProblem,
-  repositoryNameProblem,
-  MIN_SYNC_INTERVAL_SECONDS,
-  MIN_TIMEOUT_SECONDS,
-  type FieldProblem,
-  type PasswordChange,
-  type MirrorDraft,
-  type MirrorInputResult,
-} from './mirror-input';
+export type { FieldProblem } from './tag-rules/selector-kind';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';

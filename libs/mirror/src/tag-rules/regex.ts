@@ -1,4 +1,5 @@
 import { Script, createContext } from 'node:vm';
+import { z } from 'zod';
 import type { TagSelector } from '@ferry/contracts';
 import type { SelectorKind } from './selector-kind';
 
@@ -112,15 +113,17 @@ export function compileTagRegex(pattern: string): (tags: readonly string[]) => S
 
 /** The `regex` selector kind. */
 export const regexKind: SelectorKind<RegexSelector> = {
-  parse(input, field, problems) {
-    const pattern = input.pattern;
-    const problem = typeof pattern === 'string' ? regexProblem(pattern) : 'must be a regular expression';
-    if (problem) {
-      problems.push({ field: `${field}.pattern`, message: problem });
-      return undefined;
-    }
-    return { kind: 'regex', pattern: pattern as string };
-  },
+  body: z.object({
+    kind: z.literal('regex'),
+    pattern: z
+      .string({ error: 'must be a regular expression' })
+      .superRefine((pattern, ctx) => {
+        const problem = regexProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({ description: `A JavaScript regular expression matched against the whole tag, 1 to ${MAX_PATTERN_LENGTH} characters; refused if it could backtrack catastrophically.` }),
+  }),
+  read: (body) => ({ kind: 'regex', pattern: body.pattern as string }),
   view: (selector) => ({ kind: 'regex', pattern: selector.pattern }),
   compile: (selector) => compileTagRegex(selector.pattern),
 };

@@ -1,4 +1,5 @@
 import type * as Semver from 'semver';
+import { z } from 'zod';
 
 let loaded: typeof Semver | undefined;
 /** npm's `semver`, loaded on first use: a run (or `ferry sync`) without a semver rule does not pay its ~25 ms to load. */
@@ -38,16 +39,18 @@ export function semverRangeProblem(range: string): string | undefined {
 
 /** The `semver` selector kind: tags whose version satisfies the range; pre-releases only when asked. */
 export const semverKind: SelectorKind<SemverSelector> = {
-  parse(input, field, problems) {
-    const { range, include_prerelease: includePrerelease } = input;
-    const problem = typeof range === 'string' ? semverRangeProblem(range) : 'must be a semver range';
-    if (problem) problems.push({ field: `${field}.range`, message: problem });
-    if (includePrerelease !== undefined && typeof includePrerelease !== 'boolean') {
-      problems.push({ field: `${field}.include_prerelease`, message: 'must be true or false' });
-    }
-    if (problem || (includePrerelease !== undefined && typeof includePrerelease !== 'boolean')) return undefined;
-    return { kind: 'semver', range: range as string, ...(includePrerelease ? { includePrerelease: true } : {}) };
-  },
+  body: z.object({
+    kind: z.literal('semver'),
+    range: z
+      .string({ error: 'must be a semver range' })
+      .superRefine((range, ctx) => {
+        const problem = semverRangeProblem(range);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({ description: 'An npm semver range (`>=1.27 <1.30`, `^2`); tags such as `v1.2.3` and `1.2` are read by coercion.' }),
+    include_prerelease: z.boolean({ error: 'must be true or false' }).optional(),
+  }),
+  read: (body) => ({ kind: 'semver', range: body.range as string, ...(body.include_prerelease ? { includePrerelease: true } : {}) }),
   view: (selector) => ({ kind: 'semver', range: selector.range, include_prerelease: selector.includePrerelease ?? false }),
   compile(selector) {
     const problem = semverRangeProblem(selector.range);

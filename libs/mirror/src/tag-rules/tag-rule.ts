@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { TAG_RULE_KIND, globTagRule, type KeepNewestOrder, type TagRule, type TagSelector, type TagSelectorKind } from '@ferry/contracts';
-import { globKind, globPatternProblems, normalizeTagPatterns } from './glob';
+import { problemsOf } from '../schema-problems';
+import { globKind, normalizeTagPatterns, TAG_PATTERNS } from './glob';
 import { regexKind } from './regex';
 import { newestFirstBySemver, semverKind } from './semver';
 import type { FieldProblem, SelectorKind } from './selector-kind';
@@ -94,86 +96,85 @@ export function withGlobPatterns(rule: TagRule, patterns: string[]): TagRule {
   return { ...rule, include };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Quay's `root_rule`: `{ rule_kind: "tag_glob_csv", rule_value: [...] }`, read into its glob
+ * patterns (normalized: comma-separated entries split, each trimmed).
+ */
+export const ROOT_RULE_BODY = z
+  .object(
+    { rule_kind: z.literal(TAG_RULE_KIND, { error: `must be "${TAG_RULE_KIND}"` }), rule_value: TAG_PATTERNS },
+    { error: 'must be an object with rule_kind and rule_value' },
+  )
+  .transform((body) => normalizeTagPatterns(body.rule_value));
 
 /** Reads Quay's `root_rule` into its glob patterns, each problem naming its field. */
 export function parseRootRule(input: unknown, problems: FieldProblem[], field = 'root_rule'): string[] | undefined {
-  if (!isObject(input)) {
-    problems.push({ field, message: 'must be an object with rule_kind and rule_value' });
-    return undefined;
-  }
-  const before = problems.length;
-  if (input.rule_kind !== TAG_RULE_KIND) problems.push({ field: `${field}.rule_kind`, message: `must be "${TAG_RULE_KIND}"` });
-  const value = input.rule_value;
-  if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
-    problems.push({ field: `${field}.rule_value`, message: 'must be a list of tag patterns' });
-    return undefined;
-  }
-  const patterns = normalizeTagPatterns(value as string[]);
-  problems.push(...globPatternProblems(patterns, `${field}.rule_value`));
-  return problems.length === before ? patterns : undefined;
+  const parsed = ROOT_RULE_BODY.safeParse(input);
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, field));
+  return parsed.data;
 }
 
-function parseSelectors(input: unknown, field: string, problems: FieldProblem[], required: boolean): TagSelector[] {
-  if (input === undefined || input === null) {
-    if (required) problems.push({ field, message: 'must hold at least one selector' });
-    return [];
-  }
-  if (!Array.isArray(input) || input.length > MAX_SELECTORS || (required && input.length === 0)) {
-    problems.push({ field, message: `must be a list of ${required ? '1' : '0'} to ${MAX_SELECTORS} selectors` });
-    return [];
-  }
-  return input.flatMap((entry, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(entry) || typeof entry.kind !== 'string' || !(entry.kind in TAG_SELECTOR_KINDS)) {
-      problems.push({ field: `${at}.kind`, message: `must be one of ${Object.keys(TAG_SELECTOR_KINDS).join(', ')}` });
-      return [];
-    }
-    const selector = TAG_SELECTOR_KINDS[entry.kind as TagSelectorKind].parse(entry, at, problems);
-    return selector ? [selector] : [];
-  });
+const KINDS = Object.values(TAG_SELECTOR_KINDS) as SelectorKind<TagSelector>[];
+const KIND_NAMES = Object.keys(TAG_SELECTOR_KINDS).join(', ');
+/** One selector: its `kind` says which fields it has. */
+const SELECTOR_BODY = z.discriminatedUnion('kind', KINDS.map((k) => k.body) as [z.ZodObject, ...z.ZodObject[]], {
+  error: (issue) => ((issue as { code: string }).code === 'invalid_type' ? `must be a selector: an object whose kind is one of ${KIND_NAMES}` : `must be one of ${KIND_NAMES}`),
+});
+
+function selectors(required: boolean) {
+  const message = `must be a list of ${required ? '1' : '0'} to ${MAX_SELECTORS} selectors`;
+  return z
+    .array(SELECTOR_BODY, { error: (issue) => (required && issue.input == null ? 'must hold at least one selector' : message) })
+    .min(required ? 1 : 0, { error: message })
+    .max(MAX_SELECTORS, { error: message });
 }
+
+const COUNT_MESSAGE = `must be a whole number from 1 to ${MAX_KEEP_NEWEST}`;
+const ORDERS = Object.keys(KEEP_NEWEST_ORDERS) as [KeepNewestOrder, ...KeepNewestOrder[]];
 
 /**
- * Reads Ferry's `tag_rule` (`{ include: [...], exclude: [...], keep_newest: { count, by } }`),
- * each problem naming its field (`tag_rule.include[0].pattern`). A rule without problems has been
- * compiled by the worker's own `compileTagRule`.
+ * Ferry's `tag_rule` (`{ include: [...], exclude: [...], keep_newest: { count, by } }`), read into a
+ * `TagRule`, each problem naming its field (`tag_rule.include[0].pattern`). A rule it accepts has
+ * been compiled by the worker's own `compileTagRule`.
  */
-export function parseTagRule(input: unknown, problems: FieldProblem[], field = 'tag_rule'): TagRule | undefined {
-  if (!isObject(input)) {
-    problems.push({ field, message: 'must be an object with include, and optionally exclude and keep_newest' });
-    return undefined;
-  }
-  const before = problems.length;
-  for (const key of Object.keys(input)) {
-    if (!['include', 'exclude', 'keep_newest'].includes(key)) problems.push({ field: `${field}.${key}`, message: 'is not a field of a tag rule' });
-  }
-  const rule: TagRule = {
-    include: parseSelectors(input.include, `${field}.include`, problems, true),
-    exclude: parseSelectors(input.exclude, `${field}.exclude`, problems, false),
-  };
-  const keep = input.keep_newest;
-  if (keep !== undefined && keep !== null) {
-    const count = isObject(keep) ? keep.count : undefined;
-    const by = isObject(keep) ? (keep.by ?? 'semver') : undefined;
-    if (!isObject(keep)) problems.push({ field: `${field}.keep_newest`, message: 'must be an object with count and by' });
-    else if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_KEEP_NEWEST) {
-      problems.push({ field: `${field}.keep_newest.count`, message: `must be a whole number from 1 to ${MAX_KEEP_NEWEST}` });
-    } else if (typeof by !== 'string' || !(by in KEEP_NEWEST_ORDERS)) {
-      problems.push({ field: `${field}.keep_newest.by`, message: `must be one of ${Object.keys(KEEP_NEWEST_ORDERS).join(', ')}` });
-    } else {
-      rule.keepNewest = { count, by: by as KeepNewestOrder };
+export const TAG_RULE_BODY = z
+  .strictObject(
+    {
+      include: selectors(true),
+      exclude: selectors(false).nullable().optional(),
+      keep_newest: z
+        .object(
+          {
+            count: z.number({ error: COUNT_MESSAGE }).int({ error: COUNT_MESSAGE }).min(1, { error: COUNT_MESSAGE }).max(MAX_KEEP_NEWEST, { error: COUNT_MESSAGE }),
+            by: z.enum(ORDERS, { error: `must be one of ${ORDERS.join(', ')}` }).optional().meta({ description: 'semver (the default): highest versions; first-seen: the tags Ferry first saw upstream most recently.' }),
+          },
+          { error: 'must be an object with count and by' },
+        )
+        .nullable()
+        .optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'is not a field of a tag rule' : 'must be an object with include, and optionally exclude and keep_newest') },
+  )
+  .transform((body): TagRule => {
+    const read = (list: Record<string, unknown>[]) => list.map((s) => TAG_SELECTOR_KINDS[s.kind as TagSelectorKind].read(s) as TagSelector);
+    const rule: TagRule = { include: read(body.include), exclude: read(body.exclude ?? []) };
+    if (body.keep_newest) rule.keepNewest = { count: body.keep_newest.count, by: body.keep_newest.by ?? 'semver' };
+    return rule;
+  })
+  .superRefine((rule, ctx) => {
+    try {
+      // A mirror's runs carry its record of first sightings; an empty one compiles the same way.
+      compileTagRule(rule, { firstSeen: () => undefined });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: rule.keepNewest?.by === 'first-seen' ? ['keep_newest', 'by'] : [], message: (error as Error).message });
     }
-  }
-  if (problems.length > before) return undefined;
-  try {
-    // A mirror's runs carry its record of first sightings; an empty one compiles the same way.
-    compileTagRule(rule, { firstSeen: () => undefined });
-  } catch (error) {
-    problems.push({ field: rule.keepNewest?.by === 'first-seen' ? `${field}.keep_newest.by` : field, message: (error as Error).message });
-    return undefined;
-  }
-  return rule;
+  });
+
+/** Reads Ferry's `tag_rule` (`TAG_RULE_BODY`), each problem naming its field under `field`. */
+export function parseTagRule(input: unknown, problems: FieldProblem[], field = 'tag_rule'): TagRule | undefined {
+  const parsed = TAG_RULE_BODY.safeParse(input);
+  if (!parsed.success) problems.push(...problemsOf(parsed.error, field));
+  return parsed.data;
 }
 
 export { globTagRule };

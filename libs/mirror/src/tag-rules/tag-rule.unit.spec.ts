@@ -88,7 +88,7 @@ describe('the API\'s tag_rule', () => {
   it('names every problem\'s field', () => {
     const problems: FieldProblem[] = [];
     parseTagRule({ include: [{ kind: 'regex', pattern: '(a+)+$' }, { kind: 'glob', patterns: [']'] }, 'x'], exclude: [{ kind: 'semver', range: 1 }], keep_newest: 3 }, problems);
-    assert.deepEqual(problems.map((p) => p.field), ['tag_rule.include[0].pattern', 'tag_rule.include[1].patterns', 'tag_rule.include[2].kind', 'tag_rule.exclude[0].range', 'tag_rule.keep_newest']);
+    assert.deepEqual(problems.map((p) => p.field), ['tag_rule.include[0].pattern', 'tag_rule.include[1].patterns', 'tag_rule.include[2]', 'tag_rule.exclude[0].range', 'tag_rule.keep_newest']);
   });
   it('has a kind table the parser and the compiler both use', () => {
     assert.deepEqual(Object.keys(TAG_SELECTOR_KINDS).sort(), ['glob', 'regex', 'semver']);

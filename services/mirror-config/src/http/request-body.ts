@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldOf, problemsOf } from '@ferry/mirror';
+import { fieldOf, problemsOf, type FieldProblem } from '@ferry/mirror';
 import { REQUEST_SCHEMAS } from '../openapi/operation';
 import { InvalidRequestError } from './problem';
 
@@ -39,6 +39,15 @@ export function unknownFields(schema: z.core.$ZodType, value: unknown, path: (st
   return Object.entries(value as Record<string, unknown>).flatMap(([key, field]) =>
     Object.hasOwn(shape, key) ? unknownFields(shape[key]!, field, [...path, key]) : [fieldOf([...path, key])],
   );
+}
+
+/** Problems in the order the body's fields are read (`order`, by top-level field), so a client reads them as it wrote the body. */
+export function inFieldOrder(problems: FieldProblem[], order: readonly string[]): FieldProblem[] {
+  const at = (p: FieldProblem) => {
+    const i = order.indexOf(p.field.split(/[.[]/)[0]!);
+    return p.field === '(body)' ? -1 : i < 0 ? order.length : i;
+  };
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => at(a.p) - at(b.p) || a.i - b.i).map(({ p }) => p);
 }
 
 // ---- Field schemas the bodies share, each with the message a 400 names it with ----------------

@@ -11,6 +11,7 @@ import type { MirrorConfigServiceConfig } from '../config';
 import { PreviewFailedError } from '../http/problem';
 import { Operation, responseSchema } from '../openapi/operation';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { MIRROR_UPDATE_BODY } from './mirror.input';
 import { MirrorService } from './mirror.service';
 
 /** A preview reads every selected tag of both registries: long for a big repository, but never unbounded. */
@@ -101,6 +102,7 @@ export class MirrorPreviewController {
   @Operation({
     summary: 'What the next run would copy, leave and delete, with counts and bytes; nothing is written',
     description: 'Without a body, for the mirror as it is; with a body (the fields of PUT .../mirror), for those changes, which are not saved.',
+    body: MIRROR_UPDATE_BODY,
     responses: { 200: MIRROR_PREVIEW },
   })
   preview(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {

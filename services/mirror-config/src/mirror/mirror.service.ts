@@ -1,16 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AggregateKind, DomainError, DomainErrorCode, mirrorId as toMirrorId, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
+import { AggregateKind, DomainError, DomainErrorCode, mirrorId as toMirrorId, repositoryNameProblem, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import {
-  mirrorDecider,
-  parseMirrorInput,
-  repositoryNameProblem,
-  type FieldProblem,
-  type MirrorCommand,
-  type MirrorDraft,
-  type MirrorState,
-} from '@ferry/mirror';
+import { mirrorDecider, type FieldProblem, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { MirrorRow } from '@ferry/read-models';
 import { assertProxyAllowed, assertUpstreamAllowed } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -21,6 +13,7 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { assertNamespaceExists } from '../namespaces';
 import { RepositoryService } from '../repositories/repository.service';
 import { RobotService } from '../robots/robot.service';
+import { parseMirrorInput, type MirrorDraft } from './mirror.input';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
 

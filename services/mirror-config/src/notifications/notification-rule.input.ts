@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NotificationEvent, NotificationMethod, type NotificationRule } from '@ferry/contracts';
 import { problemsOf, type FieldProblem } from '@ferry/mirror';
 import { InvalidRequestError } from '../http/problem';
-import { text } from '../http/request-body';
+import { inFieldOrder, text } from '../http/request-body';
 import { requestSchema } from '../openapi/operation';
 
 const EVENTS = Object.values(NotificationEvent) as [NotificationEvent, ...NotificationEvent[]];
@@ -69,9 +69,8 @@ export const NOTIFICATION_RULE_BODY = requestSchema(
   ),
 );
 
-/** Problems in the order the body's fields are read, so a client reads them as it wrote the body. */
-const FIELD_ORDER = ['(body)', 'event', 'events', 'method', 'config', 'title', 'eventConfig', 'event_config'];
-const inBodyOrder = (problems: FieldProblem[]) => problems.map((p, i) => ({ p, i, at: FIELD_ORDER.indexOf(p.field.split(/[.[]/)[0]!) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ p }) => p);
+/** The order problems are named in: the order of Quay's body. */
+const FIELD_ORDER = ['event', 'events', 'method', 'config', 'title', 'eventConfig', 'event_config'];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -90,7 +89,7 @@ export function parseNotificationRule(body: unknown): NotificationRuleDraft {
   const method = METHODS.includes(input.method as NotificationMethod) ? (input.method as NotificationMethod) : undefined;
   const config = method ? CONFIG_BY_METHOD[method].safeParse(isObject(input.config) ? input.config : {}) : undefined;
   if (config && !config.success) problems.push(...problemsOf(config.error, 'config'));
-  if (problems.length || !rule.success || !config?.success) throw new InvalidRequestError(inBodyOrder(problems));
+  if (problems.length || !rule.success || !config?.success) throw new InvalidRequestError(inFieldOrder(problems, FIELD_ORDER));
   const fields = rule.data;
   const events = [...new Set(fields.events ?? [])];
   // Quay's `event` leads, so the rule's single (Quay-shaped) event is the one the client named.

@@ -30,6 +30,7 @@ const PATH_PARAMETERS: Record<string, string> = {
   runId: 'A sync run\'s id.',
   name: 'A robot\'s short name.',
   id: 'A notification\'s id.',
+  tag: 'A tag of the target repository.',
 };
 
 export interface ApiDocument {

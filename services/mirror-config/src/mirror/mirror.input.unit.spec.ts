@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { refusesUnsignedImages } from '@ferry/contracts';
-import { parseMirrorInput, type MirrorInputResult } from './mirror-input';
+import { parseMirrorInput, type MirrorInputResult } from './mirror.input';
 
 const target = { namespace: 'ns', repository: 'repo' };
 const valid = {
