@@ -8,6 +8,7 @@ export {
   parseTagRule,
   parseRootRule,
   TAG_RULE_BODY,
+  TAG_RULE_VIEW,
   ROOT_RULE_BODY,
   quayRootRule,
   isQuayRule,

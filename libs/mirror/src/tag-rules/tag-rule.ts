@@ -79,7 +79,7 @@ export function quayRootRule(rule: TagRule): { rule_kind: typeof TAG_RULE_KIND; 
 }
 
 /** The rule in the API's (snake_case) form. */
-export function tagRuleView(rule: TagRule) {
+export function tagRuleView(rule: TagRule): z.output<typeof TAG_RULE_VIEW> {
   return {
     include: rule.include.map((s) => kindOf(s).view(s)),
     exclude: rule.exclude.map((s) => kindOf(s).view(s)),
@@ -169,6 +169,13 @@ export const TAG_RULE_BODY = z
       ctx.addIssue({ code: 'custom', path: rule.keepNewest?.by === 'first-seen' ? ['keep_newest', 'by'] : [], message: (error as Error).message });
     }
   });
+
+/** A rule as the API shows it (`tagRuleView`): the selectors as they are written, keep_newest or null. */
+export const TAG_RULE_VIEW = z.object({
+  include: z.array(SELECTOR_BODY),
+  exclude: z.array(SELECTOR_BODY),
+  keep_newest: z.object({ count: z.number().int(), by: z.enum(ORDERS) }).nullable(),
+});
 
 /** Reads Ferry's `tag_rule` (`TAG_RULE_BODY`), each problem naming its field under `field`. */
 export function parseTagRule(input: unknown, problems: FieldProblem[], field = 'tag_rule'): TagRule | undefined {

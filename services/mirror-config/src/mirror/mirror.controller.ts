@@ -5,8 +5,10 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { warnIgnored } from '../http/quay-body';
+import { Operation } from '../openapi/operation';
+import { MIRROR_CREATE_BODY, MIRROR_UPDATE_BODY } from './mirror.input';
 import { MirrorService } from './mirror.service';
-import { mirrorView } from './mirror.view';
+import { MIRROR_VIEW, mirrorView } from './mirror.view';
 
 /** Quay's repository-mirror API, same paths and field names; plus DELETE, which Quay lacks. */
 @Controller('api/v1/repository/:namespace/:repository/mirror')
@@ -16,6 +18,7 @@ export class MirrorController {
   @Post()
   @HttpCode(201)
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Creates the repository\'s mirror (and the repository, in state MIRROR, when there is none)', body: MIRROR_CREATE_BODY, responses: { 201: MIRROR_VIEW } })
   async create(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     const { row, ignored } = await this.mirrors.create({ namespace, repository }, body, cause);
     warnIgnored(res, ignored);
@@ -24,12 +27,14 @@ export class MirrorController {
 
   @Get()
   @Requires(requires.repository('read'))
+  @Operation({ summary: 'The repository\'s mirror, as Quay shows it', responses: { 200: MIRROR_VIEW } })
   async get(@Param('namespace') namespace: string, @Param('repository') repository: string) {
     return mirrorView(await this.mirrors.find({ namespace, repository }));
   }
 
   @Put()
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Changes the mirror: absent fields keep their values', body: MIRROR_UPDATE_BODY, responses: { 200: MIRROR_VIEW } })
   async update(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     const { row, ignored } = await this.mirrors.update({ namespace, repository }, body, cause);
     warnIgnored(res, ignored);
@@ -39,6 +44,7 @@ export class MirrorController {
   @Delete()
   @HttpCode(204)
   @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Deletes the mirror (Ferry\'s; Quay deletes it with its repository); the target\'s images stay', responses: { 204: null } })
   async delete(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
     await this.mirrors.delete({ namespace, repository }, cause);
   }
@@ -46,6 +52,7 @@ export class MirrorController {
   @Post('sync-now')
   @HttpCode(204)
   @Requires(requires.repository('write'))
+  @Operation({ summary: 'Schedules a run now', responses: { 204: null } })
   async syncNow(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
     await this.mirrors.syncNow({ namespace, repository }, cause);
   }
@@ -53,6 +60,7 @@ export class MirrorController {
   @Post('sync-cancel')
   @HttpCode(204)
   @Requires(requires.repository('write'))
+  @Operation({ summary: 'Cancels the run in flight', responses: { 204: null } })
   async cancel(@Param('namespace') namespace: string, @Param('repository') repository: string, @Cause() cause: Causation) {
     await this.mirrors.cancel({ namespace, repository }, cause);
   }

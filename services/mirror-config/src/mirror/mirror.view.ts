@@ -1,6 +1,42 @@
-import { deleteCapView, signaturePolicyOf, tagDeletionOf } from '@ferry/contracts';
-import { quayRootRule, tagRuleView } from '@ferry/mirror';
+import { z } from 'zod';
+import { deleteCapView, MirrorStatus, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, tagDeletionOf } from '@ferry/contracts';
+import { quayRootRule, TAG_RULE_VIEW, tagRuleView } from '@ferry/mirror';
 import type { MirrorRow } from '@ferry/read-models';
+import { responseSchema } from '../openapi/operation';
+
+const QUAY_TIME = z.string().nullable().meta({ description: 'UTC, as Quay writes it: `YYYY-MM-DDTHH:MM:SSZ`' });
+
+/** Quay's mirror view, plus Ferry's fields (`tag_rule`, `signature_policy`, `tag_deletion`, the run ids); never the password. */
+export const MIRROR_VIEW = responseSchema(
+  'Mirror',
+  z.object({
+    is_enabled: z.boolean(),
+    mirror_type: z.literal('PULL'),
+    external_reference: z.string(),
+    external_registry_username: z.string().nullable(),
+    external_registry_password_set: z.boolean().meta({ description: 'An upstream password is set (Ferry\'s; the password itself is write-only and never shown).' }),
+    external_registry_config: z.object({
+      verify_tls: z.boolean(),
+      unsigned_images: z.boolean(),
+      proxy: z.object({ http_proxy: z.string().nullable(), https_proxy: z.string().nullable(), no_proxy: z.string().nullable() }),
+    }),
+    sync_interval: z.number().int(),
+    sync_start_date: QUAY_TIME.meta({ description: 'The next scheduled start, as in Quay.' }),
+    sync_expiration_date: QUAY_TIME,
+    sync_retries_remaining: z.number().int(),
+    sync_status: z.enum(Object.values(MirrorStatus) as [MirrorStatus, ...MirrorStatus[]]),
+    root_rule: z.object({ rule_kind: z.literal(TAG_RULE_KIND), rule_value: z.array(z.string()) }).meta({ description: 'The globs of tag_rule, for Quay\'s clients.' }),
+    tag_rule: TAG_RULE_VIEW,
+    robot_username: z.string(),
+    architecture_filter: z.array(z.string()),
+    skopeo_timeout_interval: z.number().int(),
+    signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require]),
+    tag_deletion: z.object({ enabled: z.boolean(), max_delete: z.union([z.number().int(), z.string()]).nullable() }),
+    current_run_id: z.string().nullable(),
+    last_run_id: z.string().nullable(),
+  }),
+);
+export type MirrorView = z.output<typeof MIRROR_VIEW>;
 
 /** Quay writes times as `YYYY-MM-DDTHH:MM:SSZ`. */
 export const quayTime = (date: Date | null): string | null => (date ? `${date.toISOString().slice(0, 19)}Z` : null);
@@ -9,13 +45,14 @@ export const quayTime = (date: Date | null): string | null => (date ? `${date.to
  * A mirror in the shape of Quay's GET .../mirror, so Quay's clients read it unchanged.
  * `sync_start_date` is the next scheduled start, as in Quay. Never includes the password.
  */
-export function mirrorView(row: MirrorRow) {
+export function mirrorView(row: MirrorRow): MirrorView {
   const config = row.externalRegistryConfig;
   return {
     is_enabled: row.isEnabled,
-    mirror_type: 'PULL',
+    mirror_type: 'PULL' as const,
     external_reference: row.externalReference,
     external_registry_username: row.externalRegistryUsername,
+    external_registry_password_set: row.hasPassword,
     external_registry_config: {
       verify_tls: config.verifyTls,
       unsigned_images: config.unsignedImages,

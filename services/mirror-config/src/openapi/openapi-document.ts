@@ -98,7 +98,8 @@ function operation(route: RouteEntry, spec: OperationSpec): Json {
   const responses: Record<string, Json> = {};
   for (const [status, response] of Object.entries(spec.responses)) responses[status] = success(Number(status), response, warning);
   const errors = ['400', ...(requirement.kind === 'public' ? [] : ['401', '403']), ...(names.length ? ['404'] : []), '503', 'default'];
-  for (const status of errors) responses[status] = { description: ERRORS[status], $ref: '#/components/responses/Problem' };
+  // A status the route answers with a body of its own (readyz's 503) keeps it.
+  for (const status of errors) responses[status] ??= { description: ERRORS[status], $ref: '#/components/responses/Problem' };
   return {
     operationId: `${route.controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}.${route.handler}`,
     tags: [tagOf(route.http!.path)],
