@@ -165,6 +165,38 @@ describe('mirroring a repository end to end through the four services', () => {
     assert.ok(spans.some((s) => s.name.startsWith('mirror.tag ')), 'a span per tag');
   });
 
+  it('traced each blob and each registry request below its tag, with bytes and the HTTP conventions\' attributes', async () => {
+    const run = (await api('GET', `${mirrorPath}/runs/${firstRun.last_run_id}`)).json;
+    assert.match(run.trace_id, /^[0-9a-f]{32}$/, 'the run view names its trace');
+    const spans = await eventually(() => {
+      const inRun = exportedSpans(collector).filter((s) => s.traceId === run.trace_id && s.service === 'ferry-sync-worker');
+      return inRun.some((s) => s.name === 'mirror.blob') && inRun.some((s) => s.attributes['http.request.method']) ? inRun : undefined;
+    }, 20_000, "blob and request spans in the run's trace");
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const tagOf = (s: { parentSpanId: string | undefined }) => byId.get(s.parentSpanId ?? '');
+    const blobs = spans.filter((s) => s.name === 'mirror.blob');
+    const uploaded = blobs.filter((b) => b.attributes['ferry.blob.outcome'] === 'uploaded');
+    assert.ok(uploaded.length > 0, 'blobs were uploaded');
+    for (const blob of blobs) {
+      assert.match(String(blob.attributes['ferry.blob.digest']), /^sha256:[0-9a-f]{64}$/);
+      assert.ok(['skipped', 'mounted', 'uploaded'].includes(String(blob.attributes['ferry.blob.outcome'])), JSON.stringify(blob.attributes));
+      assert.equal(typeof blob.attributes['ferry.blob.retries'], 'number');
+      assert.ok(tagOf(blob)?.name.startsWith('mirror.tag '), `a blob span sits below a tag span: ${JSON.stringify(blob)}`);
+    }
+    for (const blob of uploaded) assert.ok(Number(blob.attributes['ferry.blob.bytes']) > 0 && blob.attributes['ferry.blob.bytes'] === blob.attributes['ferry.blob.size'], 'an uploaded blob counts its bytes');
+    assert.equal(uploaded.reduce((n, b) => n + Number(b.attributes['ferry.blob.bytes']), 0), run.bytes_copied, "the blobs' bytes are the run's");
+    const requests = spans.filter((s) => s.attributes['http.request.method']);
+    for (const r of requests) {
+      assert.equal(r.name, r.attributes['http.request.method']);
+      assert.match(String(r.attributes['url.full']), /^https?:\/\/127\.0\.0\.1:\d+\/v2\//);
+      assert.equal(r.attributes['server.address'], '127.0.0.1');
+      assert.equal(typeof r.attributes['server.port'], 'number');
+    }
+    assert.ok(requests.some((r) => r.attributes['http.response.status_code'] === 201 && r.attributes['http.request.method'] === 'PUT'), 'uploads answered 201');
+    assert.ok(requests.some((r) => tagOf(r)?.name.startsWith('mirror.tag ')), 'requests sit below tag spans');
+    assert.ok(!requests.some((r) => /_state=(?!REDACTED)/.test(String(r.attributes['url.full']))), 'upload state is redacted');
+  });
+
   it('follows the upstream on the next run: a moved tag, a deleted tag and a new tag', async () => {
     const moved = await pushImage(upstream, UPSTREAM_REPO, 'v3.2', { mediaType: 'oci', layers: [{ seed: 'moved-v3.2', size: 4096 }] });
     await deleteManifest(upstream, UPSTREAM_REPO, upstreamDigests['v3.3']!);

@@ -33,20 +33,43 @@ export async function startReceiver(status = 200): Promise<Receiver> {
   };
 }
 
+/** An OTLP attribute value, as the JSON encoding carries it (64-bit integers may come as strings). */
+type OtlpValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean };
+
+/** One exported span: its service, name, ids and attributes. */
+export interface ExportedSpan {
+  service: string;
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  attributes: Record<string, string | number | boolean>;
+}
+
+function attributeValue(v: OtlpValue): string | number | boolean {
+  if (v.intValue !== undefined) return Number(v.intValue);
+  return v.stringValue ?? v.doubleValue ?? v.boolValue ?? '';
+}
+
 /** The spans in OTLP/HTTP JSON export requests, flattened. */
-export function exportedSpans(collector: Receiver): Array<{ service: string; name: string; traceId: string }> {
-  const spans: Array<{ service: string; name: string; traceId: string }> = [];
+export function exportedSpans(collector: Receiver): ExportedSpan[] {
+  const spans: ExportedSpan[] = [];
   for (const request of collector.requests) {
     if (!request.path.endsWith('/v1/traces')) continue;
     const body = JSON.parse(request.body) as {
       resourceSpans: Array<{
-        resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-        scopeSpans: Array<{ spans: Array<{ name: string; traceId: string }> }>;
+        resource: { attributes: Array<{ key: string; value: OtlpValue }> };
+        scopeSpans: Array<{ spans: Array<{ name: string; traceId: string; spanId: string; parentSpanId?: string; attributes?: Array<{ key: string; value: OtlpValue }> }> }>;
       }>;
     };
     for (const rs of body.resourceSpans) {
       const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-      for (const ss of rs.scopeSpans) for (const span of ss.spans) spans.push({ service, name: span.name, traceId: span.traceId });
+      for (const ss of rs.scopeSpans) {
+        for (const span of ss.spans) {
+          const attributes = Object.fromEntries((span.attributes ?? []).map((a) => [a.key, attributeValue(a.value)]));
+          spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId || undefined, attributes });
+        }
+      }
     }
   }
   return spans;

@@ -46,8 +46,9 @@ describe('a service logger', () => {
     logger.log('outside any run');
     assert.equal(lines[0]!.mirror_id, 'acme/app');
     assert.equal(lines[0]!.run_id, 'r-1');
+    assert.match(traceId, /^(?!0+$)[0-9a-f]{32}$/, 'a real trace, even with nothing collecting spans');
     assert.equal(lines[0]!.trace_id, traceId);
-    assert.match(String(lines[0]!.span_id), /^[0-9a-f]{16}$/);
+    assert.match(String(lines[0]!.span_id), /^(?!0+$)[0-9a-f]{16}$/);
     assert.equal(lines[0]!.level, 'warn');
     assert.equal('run_id' in lines[1]!, false);
     assert.equal('trace_id' in lines[1]!, false);

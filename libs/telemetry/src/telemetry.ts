@@ -1,7 +1,7 @@
 import { context, trace, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 
 export interface TelemetryOptions {
@@ -23,6 +23,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 }));
+  } else {
+    // Without a processor the SDK registers no tracer at all: spans would be no-ops with no trace
+    // id, and a run's trace id (in its API view and its log lines) would not exist.
+    spanProcessors.push(new NoopSpanProcessor());
   }
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),

@@ -3,7 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { serviceActor } from '@ferry/contracts';
 import { createSecretBox } from '@ferry/secrets';
 import { MIRROR_METRICS } from '@ferry/metrics';
-import { InfrastructureModule } from '@ferry/service-runtime';
+import type { EventStore } from '@ferry/event-store';
+import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
+import { EVENT_STORE, InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
 import { Authenticator } from './auth/authenticator';
@@ -34,9 +36,10 @@ import { RegistryTokenService } from './registry-auth/registry-token.service';
 import { TagHistoryController, TagHistoryQueries } from './runs/tag-history';
 import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
+import { RunEvents } from './runs/run-events';
 import { SuperuserUserController, UserController } from './users/user.controller';
 import { UserService } from './users/user.service';
-import { API_PROJECTIONS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
+import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
 export const CONTROLLERS = [
@@ -99,6 +102,12 @@ export class AppModule {
         MirrorService,
         RobotService,
         RunQueries,
+        RunEvents,
+        {
+          provide: RUN_PROGRESS,
+          useFactory: (store: EventStore) => ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas),
+          inject: [EVENT_STORE],
+        },
         TagHistoryQueries,
         MirrorPreviewService,
         MirrorHealthService,

@@ -22,7 +22,10 @@ export const API_USAGE = `usage: ferry <command> [options]
                                       N (N % of the target's) tags a run
   ferry mirror get <ns/repo>          the mirror and its sync status
   ferry mirror delete <ns/repo>       remove the mirror (the target's images stay)
-  ferry mirror sync-now <ns/repo>     run as soon as the scheduler ticks
+  ferry mirror sync-now <ns/repo> [--follow]
+                                      run as soon as the scheduler ticks; --follow waits for
+                                      the run and draws its progress until it ends (exit 0
+                                      only when it succeeded)
   ferry mirror cancel <ns/repo>       cancel the running or requested sync
   ferry mirror runs <ns/repo> [--limit N]   run history, newest first
   ferry mirror preview <ns/repo>      what the next run would copy, leave and delete (writes nothing)
@@ -58,6 +61,7 @@ export class UsageError extends Error {
 const OPTIONS = {
   'api-url': { type: 'string' },
   json: { type: 'boolean' },
+  follow: { type: 'boolean' },
   upstream: { type: 'string' },
   tags: { type: 'string', multiple: true },
   'tags-regex': { type: 'string', multiple: true },
@@ -100,6 +104,8 @@ interface Request {
   stdin?: StdinSecret;
   /** `ferry login --username`: who signs in with the password. */
   username?: string;
+  /** `ferry mirror sync-now --follow`: stream the run it starts until it ends. */
+  follow?: boolean;
 }
 
 interface VerbSpec {
@@ -207,7 +213,7 @@ const VERBS = {
   'mirror create': { arity: 1, options: ['upstream', 'tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'keep-newest-by', 'no-delete', 'max-delete', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
   'mirror get': { arity: 1, build: ([r]) => ({ method: 'GET', path: mirrorBase(r) }) },
   'mirror delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: mirrorBase(r) }) },
-  'mirror sync-now': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now` }) },
+  'mirror sync-now': { arity: 1, options: ['follow'], build: ([r], v) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now`, ...(v.follow ? { follow: true } : {}) }) },
   'mirror cancel': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-cancel` }) },
   'mirror preview': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${mirrorBase(r)}/preview` }) },
   'mirror tags': { arity: 1, build: ([r]) => ({ method: 'GET', path: `${mirrorBase(r)}/tags` }) },

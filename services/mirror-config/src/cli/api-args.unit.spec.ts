@@ -77,6 +77,12 @@ describe('the other verbs', () => {
   };
   const body = (...argv: string[]) => parseApiArgs(argv, NOW, 'build-host').command.body;
 
+  it('sync-now --follow asks to follow the run it starts; --follow goes with sync-now only', () => {
+    assert.equal(parseApiArgs(['mirror', 'sync-now', 'a/b', '--follow']).command.follow, true);
+    assert.equal(parseApiArgs(['mirror', 'sync-now', 'a/b']).command.follow, undefined);
+    assert.throws(() => parseApiArgs(['mirror', 'get', 'a/b', '--follow']), /--follow does not apply/);
+  });
+
   it('map to the HTTP API paths', () => {
     assert.equal(call('mirror', 'get', 'a/b'), 'GET /repository/a/b/mirror');
     assert.equal(call('mirror', 'delete', 'a/b'), 'DELETE /repository/a/b/mirror');

@@ -1,6 +1,7 @@
 import { SCOPES } from '@ferry/contracts';
 import type { ApiCommand, ParsedApiArgs, Verb } from './api-args';
 import { readCredentials, removeCredentials, writeCredentials, type Credentials } from './credentials';
+import { drawRun, SseParser, type StreamEvent } from './run-follow';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 
@@ -9,6 +10,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** All of stdin, for --password-stdin and --token-stdin. */
   readStdin: () => Promise<string>;
+  /** stderr is a terminal (`--follow` draws its bar there). */
+  tty?: boolean;
 }
 
 /** Where the CLI finds its API and token, besides its arguments. */
@@ -256,6 +259,49 @@ async function login(args: ParsedApiArgs, io: CliIo, env: CliEnv, apiUrl: string
   return 0;
 }
 
+/** How long `--follow` waits for the scheduler to start the run it asked for. */
+const FOLLOW_START_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * `ferry mirror sync-now --follow`: waits for the run the request starts (the mirror names a new
+ * current or last run), then draws its event stream until the outcome: 0 when it succeeded.
+ */
+async function follow(args: ParsedApiArgs, io: CliIo, apiUrl: string, authorization: string | undefined, mirrorPath: string, before: Json): Promise<number> {
+  const { command } = args;
+  const deadline = Date.now() + FOLLOW_START_TIMEOUT_MS;
+  let runId: string | null = null;
+  while (runId === null) {
+    const now = (await call(apiUrl, 'GET', mirrorPath, authorization)).json as Json;
+    if (now?.current_run_id && now.current_run_id !== before?.current_run_id) runId = now.current_run_id;
+    else if (now?.last_run_id && now.last_run_id !== before?.last_run_id) runId = now.last_run_id;
+    else if (Date.now() > deadline) throw new CliError(`no run of ${command.subject} started within ${FOLLOW_START_TIMEOUT_MS / 60_000} minutes; is the scheduler running?`);
+    else await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!args.json) io.stderr(`following run ${runId} of ${command.subject}\n`);
+  const res = await fetch(`${trimUrl(apiUrl)}/api/v1${mirrorPath}/runs/${encodeURIComponent(runId)}/events`, {
+    headers: { accept: 'text/event-stream', ...(authorization === undefined ? {} : { authorization }) },
+  });
+  if (res.status >= 400 || !res.body) {
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { detail: text.slice(0, 200) };
+    }
+    return refused(args, io, { status: res.status, json });
+  }
+  const body = res.body;
+  const events = async function* (): AsyncGenerator<StreamEvent> {
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    for await (const chunk of body) yield* parser.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+  };
+  const status = await drawRun(events(), command.subject, { stdout: io.stdout, stderr: io.stderr, tty: io.tty === true }, { json: args.json });
+  if (status === null) io.stderr(`ferry: the stream of run ${runId} ended before the run did\n`);
+  return status === 'succeeded' ? 0 : 1;
+}
+
 const revoke = (stored: Credentials) => call(stored.api_url, 'DELETE', `/user/apptoken/${encodeURIComponent(stored.uuid!)}`, bearer(stored.token));
 
 /** `ferry logout`: forgets the stored token, revoking it first when login made it. */
@@ -308,8 +354,12 @@ export async function runApiCommand(args: ParsedApiArgs, io: CliIo, env: CliEnv)
 
     let body = command.body;
     if (command.stdin === 'upstream-password') body = { ...body, external_registry_password: fromStdin(await io.readStdin()) };
+    const mirrorPath = command.path.replace(/\/[^/]+$/, '');
+    const before = command.follow ? await call(apiUrl, 'GET', mirrorPath, authorization) : null;
+    if (before && before.status >= 400) return refused(args, io, before, hint);
     const answer = await call(apiUrl, command.method, command.path, authorization, body);
     if (answer.status >= 400) return refused(args, io, answer, hint);
+    if (command.follow) return await follow(args, io, apiUrl, authorization, mirrorPath, before!.json);
     // sync-now and cancel answer 204; what the caller wants to see is the status they caused.
     const mirror = command.verb === 'mirror sync-now' || command.verb === 'mirror cancel' ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
     if (args.json) io.stdout(`${JSON.stringify(mirror ?? answer.json ?? emptyAnswer(command))}\n`);

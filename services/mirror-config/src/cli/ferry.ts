@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
+      tty: process.stderr.isTTY === true,
       readStdin: async () => {
         const chunks: Buffer[] = [];
         for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
@@ -7,13 +7,18 @@ import { Cause } from '../auth/request-caller';
 import { warnIgnored } from '../http/quay-body';
 import { Operation } from '../openapi/operation';
 import { MIRROR_CREATE_BODY, MIRROR_UPDATE_BODY } from './mirror.input';
+import type { ProgressBoard } from '@ferry/run-progress';
+import { RUN_PROGRESS } from '../tokens';
 import { MirrorService } from './mirror.service';
 import { MIRROR_VIEW, mirrorView } from './mirror.view';
 
 /** Quay's repository-mirror API, same paths and field names; plus DELETE, which Quay lacks. */
 @Controller('api/v1/repository/:namespace/:repository/mirror')
 export class MirrorController {
-  constructor(private readonly mirrors: MirrorService) {}
+  constructor(
+    private readonly mirrors: MirrorService,
+    @Inject(RUN_PROGRESS) private readonly progress: ProgressBoard,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -29,7 +34,10 @@ export class MirrorController {
   @Requires(requires.repository('read'))
   @Operation({ summary: 'The repository\'s mirror, as Quay shows it', responses: { 200: MIRROR_VIEW } })
   async get(@Param('namespace') namespace: string, @Param('repository') repository: string) {
-    return mirrorView(await this.mirrors.find({ namespace, repository }));
+    const row = await this.mirrors.find({ namespace, repository });
+    // Ferry's: the live progress of the run in flight (best effort: none while NATS cannot say).
+    const live = row.currentRunId ? await this.progress.get(row.currentRunId).catch(() => null) : null;
+    return mirrorView(row, live);
   }
 
   @Put()

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { deleteCapView, MirrorStatus, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, tagDeletionOf } from '@ferry/contracts';
 import { quayRootRule, TAG_RULE_VIEW, tagRuleView } from '@ferry/mirror';
 import type { MirrorRow } from '@ferry/read-models';
+import type { RunProgress } from '@ferry/run-progress';
 import { responseSchema } from '../openapi/operation';
+import { progressView, RUN_PROGRESS_VIEW } from '../runs/run.view';
 
 const QUAY_TIME = z.string().nullable().meta({ description: 'UTC, as Quay writes it: `YYYY-MM-DDTHH:MM:SSZ`' });
 
@@ -33,6 +35,7 @@ export const MIRROR_VIEW = responseSchema(
     signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require]),
     tag_deletion: z.object({ enabled: z.boolean(), max_delete: z.union([z.number().int(), z.string()]).nullable() }),
     current_run_id: z.string().nullable(),
+    current_run_progress: RUN_PROGRESS_VIEW.nullable().meta({ description: "Ferry's: the live progress of the run in flight, as its worker last reported it." }),
     last_run_id: z.string().nullable(),
   }),
 );
@@ -45,7 +48,7 @@ export const quayTime = (date: Date | null): string | null => (date ? `${date.to
  * A mirror in the shape of Quay's GET .../mirror, so Quay's clients read it unchanged.
  * `sync_start_date` is the next scheduled start, as in Quay. Never includes the password.
  */
-export function mirrorView(row: MirrorRow): MirrorView {
+export function mirrorView(row: MirrorRow, progress: RunProgress | null = null): MirrorView {
   const config = row.externalRegistryConfig;
   return {
     is_enabled: row.isEnabled,
@@ -74,6 +77,7 @@ export function mirrorView(row: MirrorRow): MirrorView {
     // Ferry's: whether tags that stop matching are deleted, and the cap per run.
     tag_deletion: tagDeletionView(row),
     current_run_id: row.currentRunId,
+    current_run_progress: progress && progress.runId === row.currentRunId ? progressView(progress) : null,
     last_run_id: row.lastRunId,
   };
 }

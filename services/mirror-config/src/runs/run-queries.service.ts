@@ -1,18 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@ferry/contracts';
-import { EventLogRow, RunRow, RunTagRow, TagRow } from '@ferry/read-models';
+import { traceIdOf } from '@ferry/event-store';
+import type { ProgressBoard, RunProgress } from '@ferry/run-progress';
+import { EventLogRow, RunRow, RunStatus, RunTagRow, TagRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
-import type { RunView } from './run.view';
+import { RUN_PROGRESS } from '../tokens';
+import { progressView, type RunView } from './run.view';
 
-export function runView(run: RunRow): RunView {
+export function runView(run: RunRow, progress: RunProgress | null = null): RunView {
+  const live = progress && IN_FLIGHT.includes(run.status) ? progress : null;
   return {
     run_id: run.runId,
     trigger: run.trigger,
-    status: run.status,
+    // Its worker reports progress only once it started: the read model may not show that yet.
+    status: live && run.status === RunStatus.Scheduled ? RunStatus.Running : run.status,
     attempts: run.attempts,
     worker: run.worker,
     scheduled_at: run.scheduledAt.toISOString(),
@@ -23,11 +28,17 @@ export function runView(run: RunRow): RunView {
     tags_unchanged: run.tagsUnchanged,
     tags_deleted: run.tagsDeleted,
     tags_failed: run.tagsFailed,
-    bytes_copied: run.bytesCopied,
+    // While it runs, the bytes its worker reports; once it ended, its summary's.
+    bytes_copied: Math.max(run.bytesCopied, live?.bytesCopied ?? 0),
     target_checked: run.targetChecked,
     error: run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
+    // The run's spans are in the trace of its scheduling (a sync-now's request, or the scheduler's tick).
+    trace_id: traceIdOf(run.traceparent),
+    progress: live ? progressView(live) : null,
   };
 }
+
+const IN_FLIGHT: readonly string[] = [RunStatus.Scheduled, RunStatus.Running];
 
 /** What Quay lacks: run history, per-tag results, the target's tag ledger and usage logs. */
 @Injectable()
@@ -35,12 +46,19 @@ export class RunQueries {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly mirrors: MirrorService,
+    @Inject(RUN_PROGRESS) private readonly progress: ProgressBoard,
   ) {}
+
+  /** A run's live progress while it is in flight; none once it ended, or while NATS cannot say (progress is best effort). */
+  liveProgress(runId: string, status: string): Promise<RunProgress | null> {
+    if (!IN_FLIGHT.includes(status)) return Promise.resolve(null);
+    return this.progress.get(runId).catch(() => null);
+  }
 
   async list(namespace: string, repository: string, limit?: string) {
     const mirror = await this.mirrors.find({ namespace, repository });
     const runs = await this.dataSource.getRepository(RunRow).find({ where: { mirrorId: mirror.mirrorId }, order: { scheduledAt: 'DESC' }, take: parseLimit(limit) });
-    return { runs: runs.map(runView) };
+    return { runs: await Promise.all(runs.map(async (run) => runView(run, await this.liveProgress(run.runId, run.status)))) };
   }
 
   async get(namespace: string, repository: string, runId: string) {
@@ -50,7 +68,7 @@ export class RunQueries {
     if (!run) throw new NotFoundError(`no run ${runId} for ${mirror.mirrorId}`);
     const tags = await this.dataSource.getRepository(RunTagRow).find({ where: { runId }, order: { tag: 'ASC' } });
     return {
-      ...runView(run),
+      ...runView(run, await this.liveProgress(run.runId, run.status)),
       tags: tags.map((t) => ({ tag: t.tag, result: t.result, digest: t.digest, bytes_copied: t.bytesCopied, error: t.errorCode ? { code: t.errorCode, message: t.errorMessage } : null })),
     };
   }

@@ -1,8 +1,36 @@
 import { z } from 'zod';
+import type { RunProgress } from '@ferry/run-progress';
 import { responseSchema } from '../openapi/operation';
 import { AVATAR, ISO_TIME } from '../http/quay-view';
 
 const ERROR = z.object({ code: z.string(), message: z.string().nullable() }).nullable();
+
+/** A running run's live progress, as its worker last reported it (about once a second). */
+export const RUN_PROGRESS_VIEW = responseSchema(
+  'RunProgress',
+  z.object({
+    tags_done: z.number().int(),
+    tags_total: z.number().int(),
+    bytes_copied: z.number().int(),
+    bytes_total: z.number().int().meta({ description: 'The bytes the run knows it must copy so far: it grows as manifests are read.' }),
+    bytes_per_second: z.number().int().meta({ description: 'Over the last 10 seconds.' }),
+    eta_seconds: z.number().int().nullable().meta({ description: 'Until the known bytes are copied at that rate; null while it cannot be told.' }),
+    updated_at: ISO_TIME,
+  }),
+);
+
+/** A running run's live progress: tags done of total, bytes copied of the bytes known to be copied, the rate and an estimate. */
+export function progressView(p: RunProgress): z.output<typeof RUN_PROGRESS_VIEW> {
+  return {
+    tags_done: p.tagsDone,
+    tags_total: p.tagsTotal,
+    bytes_copied: p.bytesCopied,
+    bytes_total: p.bytesTotal,
+    bytes_per_second: p.bytesPerSecond,
+    eta_seconds: p.etaSeconds,
+    updated_at: p.updatedAt,
+  };
+}
 
 /** One sync run of a mirror (Ferry's; Quay has no run history). */
 export const RUN_VIEW = responseSchema(
@@ -24,6 +52,8 @@ export const RUN_VIEW = responseSchema(
     bytes_copied: z.number().int(),
     target_checked: z.boolean().nullable(),
     error: ERROR,
+    trace_id: z.string().nullable().meta({ description: "The OpenTelemetry trace of the run (its scheduling, the worker's run, tags, blobs and registry requests)." }),
+    progress: RUN_PROGRESS_VIEW.nullable().meta({ description: 'While the run is in flight: its live progress.' }),
   }),
 );
 export type RunView = z.output<typeof RUN_VIEW>;

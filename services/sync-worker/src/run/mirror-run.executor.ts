@@ -18,7 +18,9 @@ import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
-import { meterTagResult, recordTagSpan, runErrorOf, summarize, tagEvent } from './run-report';
+import type { ProgressBoard } from '@ferry/run-progress';
+import { meterTagResult, runErrorOf, summarize, tagEvent } from './run-report';
+import { RunTracing } from './run-tracing';
 
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 const WORKER_ACTOR = serviceActor('sync-worker');
@@ -84,6 +86,8 @@ export class MirrorRunExecutor {
     private readonly settings: RunSettings,
     private readonly slots: UpstreamSlots,
     private readonly rateLimits: RateLimitBoard,
+    /** Where the run's live progress goes (tags and bytes done, rate, ETA), about once a second. */
+    private readonly progress: ProgressBoard,
   ) {}
 
   async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal): Promise<RunEnd> {
@@ -205,7 +209,8 @@ export class MirrorRunExecutor {
     let report: SyncReport | null = null;
     let failure: RunFailure | null = null;
     const results: TagResult[] = [];
-    const tagStarts = new Map<string, number>();
+    const tracing = new RunTracing();
+    const progress = this.progress.reporter({ runId, mirrorId });
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     try {
       if (!abort.signal.aborted) {
@@ -223,10 +228,11 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: abort.signal,
-          onTagStart: (tag) => void tagStarts.set(tag, Date.now()),
+          ...tracing.hooks(),
+          onProgress: (p) => progress.update(p),
           onTagResult: async (result) => {
             results.push(result);
-            recordTagSpan(result, tagStarts.get(result.tag));
+            tracing.tagResult(result);
             await recordWhileHeld(tagEvent(mirrorId, runId, result));
             meterTagResult(result);
           },
@@ -240,6 +246,8 @@ export class MirrorRunExecutor {
       clearInterval(renewal);
       watch.abort();
       await watching;
+      // Its last entry is written before the run's end is, so whoever sees the end can read it.
+      await progress.finish();
     }
     if (leaseLost) {
       span.setAttribute('ferry.outcome', 'lease-lost');

@@ -1,4 +1,3 @@
-import { trace } from '@opentelemetry/api';
 import type { NewEvent, RunEvent, RunSummary } from '@ferry/contracts';
 import type { RunFailure } from '@ferry/mirror';
 import { recordTagResult, type TagResultLabel } from '@ferry/metrics';
@@ -63,14 +62,4 @@ export function runErrorOf(error: unknown): RunFailure {
     message: typeof e.message === 'string' ? e.message : String(error),
     retryable: typeof e.retryable === 'boolean' ? e.retryable : true,
   };
-}
-
-/** A span per tag under the run's span, from the tag's start to its result. */
-export function recordTagSpan(result: TagResult, startTime: number | undefined): void {
-  const span = trace.getTracer('ferry').startSpan(`mirror.tag ${result.tag}`, {
-    ...(startTime === undefined ? {} : { startTime }),
-    attributes: { 'ferry.tag': result.tag, 'ferry.tag_result': result.kind, ...(result.kind === 'synced' ? { 'ferry.digest': result.digest, 'ferry.unchanged': result.unchanged } : {}) },
-  });
-  if (result.kind === 'failed') span.setStatus({ code: 2, message: result.error.code });
-  span.end();
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { kindSubjects, AggregateKind } from '@ferry/contracts';
 import { traceIdOf, type EventStore } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
+import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
 import { createSecretBox } from '@ferry/secrets';
 import { BackgroundTask, EVENT_STORE, withLogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
@@ -33,7 +34,8 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
       const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
-      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits);
+      const progress = await ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas);
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress);
       await store.consumeDurable(
         'sync-worker',
         kindSubjects(store.prefix, AggregateKind.Mirror),
