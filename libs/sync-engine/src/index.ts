@@ -1,4 +1,4 @@
-export { syncRepository, selectTags } from './sync-repository';
+export { syncRepository } from './sync-repository';
 export { planRemoval, type RemovalPlan } from './tag-removal';
 export { previewRepository, type SyncPreview, type TagPreview } from './sync-preview';
 export { type SyncRequest, type TagResult, type SyncReport, type SyncProgress, type IndexMode } from './sync-request';

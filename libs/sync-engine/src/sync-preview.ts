@@ -4,7 +4,6 @@ import { companionTags } from './companions';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncRequest } from './sync-request';
-import { selectTags } from './sync-repository';
 import { SyncSession } from './sync-session';
 import { planRemoval } from './tag-removal';
 
@@ -40,7 +39,7 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
   const { upstream, upstreamRepo, target, targetRepo, limits } = session;
   try {
     let tagsMatched: string[] = [];
-    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = selectTags(req, upstreamTags)));
+    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags)));
     if (!listed) throw new RegistryError('CANCELLED', 'the preview was cancelled');
     const upstreamTags = new Set(listed.upstreamTags);
     const targetTags = new Set(listed.targetTags);

@@ -1,5 +1,4 @@
 import { QUAY_TAG_DELETION } from '@ferry/contracts';
-import { compileTagRule } from '@ferry/mirror';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncReport, SyncRequest } from './sync-request';
@@ -8,12 +7,6 @@ import { SyncRun } from './sync-run';
 import { SyncSession } from './sync-session';
 import { planRemoval, removeTags } from './tag-removal';
 import { syncTag, tagSyncContext } from './tag-sync';
-
-/** The tags a request's rule selects from an upstream listing (keep-newest by first-seen reads the request's record). */
-export function selectTags(req: Pick<SyncRequest, 'tagRule' | 'tagsFirstSeen'>, upstreamTags: readonly string[]): string[] {
-  const record = req.tagsFirstSeen;
-  return compileTagRule(req.tagRule, record ? { firstSeen: (tag) => record[tag] } : {})(upstreamTags);
-}
 
 /**
  * One sync run of one upstream repository into one target repository: list the upstream tags
@@ -38,7 +31,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const listed = await session.listBoth((upstreamTags) => {
       report.listingComplete = true;
       report.upstreamTags = upstreamTags;
-      report.tagsMatched = selectTags(req, upstreamTags);
+      report.tagsMatched = session.selectTags(upstreamTags);
     });
     if (!listed) return { ...finish(), cancelled: true };
     const { upstreamTags, targetTags } = listed;

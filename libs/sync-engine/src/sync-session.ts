@@ -1,3 +1,4 @@
+import { compileTagRule } from '@ferry/mirror';
 import {
   DEFAULT_MANIFEST_LIMITS,
   RegistryClient,
@@ -154,6 +155,12 @@ export class SyncSession {
     } catch (error) {
       throw runError(error, 'upstream refused');
     }
+  }
+
+  /** The upstream tags the request's rule selects (keep-newest by first-seen reads the request's record). */
+  selectTags(upstreamTags: readonly string[]): string[] {
+    const record = this.req.tagsFirstSeen;
+    return compileTagRule(this.req.tagRule, record ? { firstSeen: (tag) => record[tag] } : {})(upstreamTags);
   }
 
   /** The upstream's referrers of `digest`, or null when it has no referrers API (asked once per run, not once per tag). */
