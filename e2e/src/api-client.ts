@@ -1,4 +1,5 @@
 import { eventually } from '@ferry/testing';
+import { assertDocumented } from './api-document';
 /** One answer of Ferry's HTTP API, parsed. */
 export interface ApiAnswer {
   status: number;
@@ -18,7 +19,9 @@ export interface ApiTarget {
 /**
  * A client for `<apiUrl>/api/v1`, signed in with `token` (the deployment's admin token unless
  * given; null sends none). A string body is sent as it is (to send invalid JSON); every response
- * text is added to `transcript`, so a test can search all of them for a secret.
+ * text is added to `transcript`, so a test can search all of them for a secret. Every exchange is
+ * checked against the OpenAPI document the deployment serves (`assertDocumented`): a request or
+ * answer it does not describe fails the test that made it.
  */
 export function apiClient(target: () => ApiTarget, transcript: string[] = [], token?: () => string | null): Api {
   return async (method, path, body) => {
@@ -30,6 +33,7 @@ export function apiClient(target: () => ApiTarget, transcript: string[] = [], to
     });
     const text = await res.text();
     transcript.push(text);
+    await assertDocumented(target().apiUrl, { method, path: `/api/v1${path}`, body, status: res.status, contentType: res.headers.get('content-type'), text });
     let json: any = null;
     try {
       json = text ? JSON.parse(text) : null;
@@ -53,7 +57,9 @@ export async function createUserWithToken(api: Api, apiUrl: string, username: st
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'e2e', ...(scopes ? { scopes } : {}) }),
   });
-  const body = (await res.json()) as { token?: { token_code?: string } };
+  const text = await res.text();
+  await assertDocumented(apiUrl, { method: 'POST', path: '/api/v1/user/apptoken', body: { title: 'e2e', ...(scopes ? { scopes } : {}) }, status: res.status, contentType: res.headers.get('content-type'), text });
+  const body = JSON.parse(text) as { token?: { token_code?: string } };
   if (res.status !== 200 || !body.token?.token_code) throw new Error(`minting a token for ${username} answered ${res.status}: ${JSON.stringify(body)}`);
   return body.token.token_code;
 }

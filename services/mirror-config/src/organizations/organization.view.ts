@@ -19,5 +19,5 @@ export const ORGANIZATION_VIEW = responseSchema(
 );
 export type OrganizationView = z.output<typeof ORGANIZATION_VIEW>;
 
-/** Quay answers a new organization with the word. */
-export const ORGANIZATION_CREATED = responseSchema('OrganizationCreated', z.literal('Created'));
+/** Quay answers a new organization with the word; Ferry sends it as it is, as text. */
+export const ORGANIZATION_CREATED = { contentType: 'text/html', description: 'The word `Created`, as Quay answers.' };
