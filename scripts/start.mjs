@@ -134,6 +134,8 @@ function eachLine(stream, onLine) {
 
 const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'];
 const ready = new Set();
+/** Each service's metrics port, as it logs it at boot. */
+const metricsUrls = new Map();
 
 /**
  * A service's JSON log line, short: `[name] HH:MM:SS message`, with the level for warnings and
@@ -155,6 +157,8 @@ function consoleLine(name, line) {
 
 function showServiceLine(name, line) {
   process.stdout.write(`${consoleLine(name, line)}\n`);
+  const metrics = /"msg":"metrics on (\S+?)\/metrics/.exec(line);
+  if (metrics) metricsUrls.set(name, metrics[1]);
   if (line.includes(`"msg":"ferry ${name} ready"`) && !ready.has(name)) {
     ready.add(name);
     if (SERVICES.every((s) => ready.has(s))) showReady();
@@ -357,6 +361,7 @@ function showReady() {
     `ferry: all four services are ready (${SERVICES.join(', ')})`,
     `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
     `  registry: ${env.FERRY_TARGET_REGISTRY}`,
+    ...(metricsUrls.size ? [`  metrics:  ${SERVICES.filter((s) => metricsUrls.has(s)).map((s) => `${s} ${metricsUrls.get(s)}/metrics`).join(', ')}  (and /healthz, /readyz)`] : []),
     ...(createdAdmin ? [`  token:    ${createdAdmin.token}   (the admin's; also in ${createdAdmin.file})`] : [`  token:    TOKEN=$(jq -r .token ${join(state, 'admin-credentials.json')})`]),
     `  logs:     ${logDir}/ (JSON per service; the registry's access log in registry.log)`,
     '  Ctrl-C stops everything',
