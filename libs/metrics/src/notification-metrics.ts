@@ -15,6 +15,14 @@ const deliveryDuration = new Histogram({
   registers: [],
 });
 
+// Every method and outcome from the start, so a dashboard's increase() sees the first delivery.
+const METHODS = ['webhook', 'slack', 'email'] as const;
+const OUTCOMES = ['delivered', 'retry', 'dead'] as const;
+for (const method of METHODS) {
+  for (const outcome of OUTCOMES) deliveries.inc({ method, outcome }, 0);
+  deliveryDuration.zero({ method });
+}
+
 /** What the notifier exposes. */
 export const NOTIFICATION_METRICS = [deliveries, deliveryDuration];
 

@@ -90,7 +90,10 @@ const quayWorkersActive = new Gauge({
 export const RUN_METRICS = [runsStarted, runsFinished, runDuration, bytesCopied, blobsCopied, tagResults, rateLimitWaits, quaySyncDuration, quaySyncFailures, quayWorkersActive];
 
 for (const trigger of TRIGGERS) runsStarted.inc({ trigger }, 0);
-for (const outcome of OUTCOMES) runsFinished.inc({ outcome }, 0);
+for (const outcome of OUTCOMES) {
+  runsFinished.inc({ outcome }, 0);
+  runDuration.zero({ outcome });
+}
 for (const result of TAG_RESULTS) tagResults.inc({ result }, 0);
 for (const how of BLOB_HOW) blobsCopied.inc({ how }, 0);
 

@@ -9,7 +9,7 @@ import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
 import { RateLimitBoard } from './rate-limit-board';
-import { meterRegistryRequests } from './registry-request-meter';
+import { meterRegistryRequests, meterRun } from './registry-request-meter';
 import { UpstreamSlots } from './upstream-slots';
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
@@ -44,7 +44,8 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
           // Every line logged for the run names its mirror, run and trace (the run's span joins the trace of its scheduling).
           const fields = { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
           return withLogFields(fields, async () => {
-            const end = await executor.execute(event, () => message.working(), signal);
+            // Each run keeps its own record of failed registry requests, for counting retries.
+            const end = await meterRun(() => executor.execute(event, () => message.working(), signal));
             if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
             // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
             if (end === 'stopping') return { retryInMs: 0 };
