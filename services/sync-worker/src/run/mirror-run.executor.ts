@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import {
   aggregateSubject,
@@ -21,6 +22,9 @@ import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
 import { meterTagResult, runErrorOf, summarize, tagEvent } from './run-report';
 import { RunTracing } from './run-tracing';
+
+/** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
+const log = new Logger('sync-worker');
 
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 const WORKER_ACTOR = serviceActor('sync-worker');
@@ -139,6 +143,7 @@ export class MirrorRunExecutor {
     // that started it still runs it, or, if it died, the lease's expiry brings a new assignment.
     // Running it twice would record every tag twice.
     if (started.events.length === 0) return 'stale';
+    log.log(`run ${runId} of ${mirrorId} started`);
     recordRunStarted(scheduled.data.trigger);
     const config = started.state.config as MirrorConfig;
     const startedAt = new Date().toISOString();
@@ -233,6 +238,7 @@ export class MirrorRunExecutor {
           onTagResult: async (result) => {
             results.push(result);
             tracing.tagResult(result);
+            if (result.kind === 'failed') log.warn(`tag ${result.tag} of ${mirrorId} failed: ${result.error.code}: ${result.error.message}`);
             await recordWhileHeld(tagEvent(mirrorId, runId, result));
             meterTagResult(result);
           },
