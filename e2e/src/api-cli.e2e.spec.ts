@@ -17,7 +17,7 @@ import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
 
 const ROOT = join(__dirname, '..', '..');
 const PROTO_ROOT = join(ROOT, 'libs', 'contracts', 'proto');
-const CLI = join(ROOT, 'services', 'mirror-config', 'dist', 'cli', 'ferry.js');
+const CLI = join(ROOT, 'libs', 'cli', 'dist', 'ferry.js');
 const PASSWORD = 'upstream-Pa55word-never-shown';
 // Loopback upstreams are allowed in tests (FERRY_SSRF_ALLOWED_HOSTS); nothing here syncs.
 const UPSTREAM = '127.0.0.1:1/coreos/etcd';

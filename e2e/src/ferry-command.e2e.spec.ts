@@ -14,7 +14,7 @@ describe('the ferry command', () => {
   after(() => rmSync(prefix, { recursive: true, force: true }));
 
   it('is installed by npm install -g, and answers both the API verbs and sync', async () => {
-    const installed = await runCommand('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', './services/mirror-config'], { cwd: ROOT, env });
+    const installed = await runCommand('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', './libs/cli'], { cwd: ROOT, env });
     assert.equal(installed.code, 0, installed.output);
     const help = await runCommand('ferry', ['--help'], { cwd: prefix, env });
     assert.equal(help.code, 0, help.output);

@@ -21,7 +21,7 @@ import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MiB = 1024 * 1024;
-const CLI = join(__dirname, '..', '..', 'services', 'mirror-config', 'dist', 'cli', 'ferry.js');
+const CLI = join(__dirname, '..', '..', 'libs', 'cli', 'dist', 'ferry.js');
 
 interface StreamEvent {
   event: string;

@@ -10,3 +10,10 @@ export { ImageCopier, type ImageCopierOptions, type ImageCopyResult } from './im
 export { ConcurrencyLimit } from './concurrency-limit';
 export { verifiedBlobBytes, type ExpectedBlob } from './digest-verifier';
 export { syncRequestForMirror, type MirrorTargetSettings } from './mirror-request';
+export {
+  DEFAULT_BLOB_CONCURRENCY,
+  DEFAULT_CHUNK_SIZE_BYTES,
+  DEFAULT_CHUNKED_THRESHOLD_BYTES,
+  DEFAULT_CONNECTIONS_PER_HOST,
+  DEFAULT_TAG_CONCURRENCY,
+} from './sync-defaults';

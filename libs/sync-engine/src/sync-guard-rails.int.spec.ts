@@ -1,14 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import type { TagRule } from '@ferry/contracts';
 import { pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
 import { previewRepository } from './sync-preview';
 import { syncRepository } from './sync-repository';
 import { testSyncRequest } from './sync-request.fixtures';
 
-const CLI = join(__dirname, 'cli', 'ferry.js');
 const VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'v2.1.0-rc.1', 'latest'];
 const all = (): TagRule => ({ include: [{ kind: 'glob', patterns: ['*'] }], exclude: [] });
 
@@ -17,13 +14,6 @@ function writes(registry: RunningRegistry): string[] {
   return registry.accessLog().filter((line) => /"(PUT|POST|PATCH|DELETE) /.test(line));
 }
 
-function ferrySync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'sync', ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('choosing tags and deleting only what a person would approve', () => {
   let upstream: RunningRegistry;
@@ -118,24 +108,4 @@ describe('choosing tags and deleting only what a person would approve', () => {
     assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS.length);
   });
 
-  it('ferry sync keeps target tags that are no longer selected unless given --delete, as skopeo sync does', async () => {
-    const repo = await mirrored();
-    const args = [`${upstream.host}/app`, `${target.host}/${repo}`, '--tags', 'v1.*', '--src-tls-verify=false', '--dest-tls-verify=false', '--quiet'];
-    const kept = await ferrySync(args);
-    assert.equal(kept.code, 0, kept.stderr);
-    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS.length);
-    const dry = await ferrySync([...args, '--delete', '--dry-run']);
-    assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^unchanged +v1\.0\.0 /m);
-    assert.match(dry.stdout, /^delete +latest \(no longer selected\)/m);
-    assert.match(dry.stderr, /3 to delete; nothing was written/);
-    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS.length);
-    const capped = await ferrySync([...args, '--delete', '--max-delete', '2']);
-    assert.equal(capped.code, 1);
-    assert.match(capped.stderr, /DELETE_CAP_EXCEEDED: 3 tags would have been deleted/);
-    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS.length);
-    const deleting = await ferrySync([...args, '--delete']);
-    assert.equal(deleting.code, 0, deleting.stderr);
-    assert.deepEqual(Object.keys(await tagDigests(target, repo)).sort(), ['v1.0.0', 'v1.1.0', 'v1.2.0']);
-  });
 });

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-import { dirname, join } from 'node:path';
-import { API_USAGE, parseApiArgs, UsageError } from './api-args';
-import { runApiCommand } from './api-command';
-import { configDir } from './credentials';
+import { API_USAGE, parseApiArgs, UsageError } from './api/api-args';
+import { runApiCommand } from './api/api-command';
+import { configDir } from './api/credentials';
 
 /**
- * The one `ferry` command: `ferry sync ...` is the sync engine's standalone CLI, loaded as it is
- * (it reads process.argv itself); every other verb calls Ferry's HTTP API.
+ * The one `ferry` command: `ferry sync ...` runs the sync engine itself, with no Ferry services;
+ * every other verb calls Ferry's HTTP API.
  */
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sync') {
-    require(join(dirname(require.resolve('@ferry/sync-engine/package.json')), 'dist', 'cli', 'ferry.js'));
-    return -1;
+    // Loaded only for sync, so the API's verbs do not load the engine.
+    const { runSync } = require('./sync/sync-command') as typeof import('./sync/sync-command');
+    return runSync(argv.slice(1));
   }
   if (argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(API_USAGE);
@@ -43,8 +43,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // -1: `ferry sync` sets its own exit code.
-    if (code >= 0) process.exitCode = code;
+    process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`ferry: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,14 +1,15 @@
 import type { DeleteCap } from '@ferry/contracts';
 import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
-import type { IndexMode, SyncRequest } from '../sync-request';
 import {
   DEFAULT_BLOB_CONCURRENCY,
   DEFAULT_CHUNK_SIZE_BYTES,
   DEFAULT_CHUNKED_THRESHOLD_BYTES,
   DEFAULT_CONNECTIONS_PER_HOST,
   DEFAULT_TAG_CONCURRENCY,
-} from '../sync-defaults';
+  type IndexMode,
+  type SyncRequest,
+} from '@ferry/sync-engine';
 
 const MiB = 1024 * 1024;
 

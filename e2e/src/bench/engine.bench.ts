@@ -2,7 +2,7 @@
  * `npm run bench`: Ferry's engine (driven through the `ferry` command) against `skopeo sync` on the
  * same machine, in the same run, interleaved, medians of several rounds. Writes docs/benchmarks.md.
  *
- *   node libs/sync-engine/dist/bench/bench.js [--rounds N] [--only layered,tiny,big] [--no-big]
+ *   node e2e/dist/bench/engine.bench.js [--rounds N] [--only layered,tiny,big] [--no-big]
  *     [--no-write] [--quick] [--ferry-args '--blob-concurrency 16 ...']
  *
  * `--quick`: one round, no 1 GiB layer, nothing written (a minute or two, for trying a change).
@@ -12,14 +12,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistry, pushImage, pushMultiArch, reapedChildrenCpuSeconds, idleCpuSeconds, type RunningRegistry, type LayerSpec } from '@ferry/testing';
-import { ConcurrencyLimit } from '../concurrency-limit';
 import {
+  ConcurrencyLimit,
   DEFAULT_BLOB_CONCURRENCY,
   DEFAULT_CHUNK_SIZE_BYTES,
   DEFAULT_CHUNKED_THRESHOLD_BYTES,
   DEFAULT_CONNECTIONS_PER_HOST,
   DEFAULT_TAG_CONCURRENCY,
-} from '../sync-defaults';
+} from '@ferry/sync-engine';
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -29,8 +29,8 @@ const ONLY = new Set((option('--only') ?? 'layered,tiny,big').split(','));
 const BIG = !argv.includes('--no-big') && !QUICK && ONLY.has('big');
 const WRITE = !argv.includes('--no-write') && !QUICK && option('--only') === undefined && option('--ferry-args') === undefined;
 const FERRY_ARGS = (option('--ferry-args') ?? '').split(/\s+/).filter(Boolean);
-const ROOT = resolve(__dirname, '../../../..');
-const FERRY = join(ROOT, 'libs/sync-engine/dist/cli/ferry.js');
+const ROOT = resolve(__dirname, '../../..');
+const FERRY = join(ROOT, 'libs/cli/dist/ferry.js');
 const MiB = 1024 * 1024;
 const DEFAULTS_NOTE =
   `tag concurrency ${DEFAULT_TAG_CONCURRENCY}, blob concurrency ${DEFAULT_BLOB_CONCURRENCY}, ${DEFAULT_CONNECTIONS_PER_HOST} connections per registry, ` +
@@ -300,7 +300,7 @@ directly; requests are counted from each registry's access log. The tools are in
 per round), ${ROUNDS} rounds, medians; before each measured run the page cache is written out (\`sync\`), so that
 neither tool pays for flushing what was written before it. Wall time includes process start-up.
 
-Command: \`npm run bench\` (= \`node libs/sync-engine/dist/bench/bench.js\`, ${ROUNDS} rounds), run ${new Date().toISOString().slice(0, 10)} on
+Command: \`npm run bench\` (= \`node e2e/dist/bench/engine.bench.js\`, ${ROUNDS} rounds), run ${new Date().toISOString().slice(0, 10)} on
 ${cpus().length} cores, ${minutes} minutes in all. \`npm run bench -- --quick\` runs one round without the 1 GiB layer and writes nothing.
 
 Corpus (deterministic, real gzip): \`bench/layered\`: 12 tags sharing a 48 MiB and a 24 MiB base layer plus small

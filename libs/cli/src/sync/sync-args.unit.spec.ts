@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFerrySyncArgs } from './ferry-args';
+import { parseFerrySyncArgs } from './sync-args';
 
 describe('ferry sync arguments', () => {
   it('map skopeo-style flags onto a sync request', () => {

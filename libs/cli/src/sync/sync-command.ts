@@ -1,8 +1,7 @@
-#!/usr/bin/env node
-import type { SyncError } from '../sync-error';
-import type { SyncReport, TagResult } from '../sync-request';
 import { setFlagsFromString } from 'node:v8';
-import { parseFerrySyncArgs, USAGE } from './ferry-args';
+import { targetCheckDue } from '@ferry/mirror';
+import { FileLedger, previewRepository, syncRepository, type SyncError, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { parseFerrySyncArgs, USAGE } from './sync-args';
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -27,15 +26,18 @@ function summary(report: SyncReport, seconds: number): string {
   return lines.join('\n');
 }
 
-/** `ferry sync ...`: the sync engine as a one-shot command; exit 0 on success, 1 on failure, 2 on bad usage, 130 on interrupt. */
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] !== 'sync' || argv.includes('--help') || argv.includes('-h')) {
+/**
+ * `ferry sync ...` (`argv` is what follows `sync`): the sync engine as a one-shot command; exit 0
+ * on success, 1 on failure, 2 on bad usage, 130 on interrupt.
+ */
+export async function runSync(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
     process.stderr.write(USAGE);
-    return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+    return 0;
   }
   let args;
   try {
-    args = parseFerrySyncArgs(argv.slice(1));
+    args = parseFerrySyncArgs(argv);
   } catch (error) {
     process.stderr.write(`ferry: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -44,11 +46,9 @@ async function main(argv: string[]): Promise<number> {
   // baseline compiler (Liftoff), then again, optimised, on a background thread, and a process
   // cannot exit before that finishes. A one-shot copy never gains it back: it costs ~0.2 CPU-s
   // beside the registries and ~0.1 s at exit (layered full mirror 1.52-1.69 s -> 1.28-1.42 s,
-  // 500-tag no-op 0.94-1.06 s -> 0.79-1.02 s). Set before undici compiles the module.
+  // 500-tag no-op 0.94-1.06 s -> 0.79-1.02 s). Set before undici compiles the module, which
+  // the registry client loads part by part on its first request.
   setFlagsFromString('--liftoff-only');
-  // Loaded only now, so that usage errors and --help answer without loading the engine.
-  const { syncRepository } = require('../sync-repository') as typeof import('../sync-repository');
-  const { FileLedger } = require('../target-ledger') as typeof import('../target-ledger');
   if (args.dryRun) return preview(args);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -66,7 +66,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\r\x1b[Kferry: ${tagsDone}/${total} tags, ${mib(bytes)}`);
   };
   const ledger = args.stateFile ? await FileLedger.open(args.stateFile, `${args.request.target.registryUrl}/${args.request.target.repository}`) : undefined;
-  const { targetCheckDue } = require('@ferry/mirror') as typeof import('@ferry/mirror');
   const driftCheckDue = ledger !== undefined && targetCheckDue({ lastTargetCheckAt: ledger.targetCheckedAt }, new Date(), args.driftCheckSeconds);
   const started = Date.now();
   try {
@@ -102,7 +101,6 @@ async function main(argv: string[]): Promise<number> {
 
 /** `ferry sync --dry-run`: what a run would do, one line a tag, then the totals; writes nothing. */
 async function preview(args: ReturnType<typeof parseFerrySyncArgs>): Promise<number> {
-  const { previewRepository } = require('../sync-preview') as typeof import('../sync-preview');
   try {
     const p = await previewRepository(args.request);
     if (args.json) {
@@ -126,13 +124,3 @@ async function preview(args: ReturnType<typeof parseFerrySyncArgs>): Promise<num
     return 1;
   }
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`ferry: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manifestDigest, pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
-import type { SyncReport } from '../sync-request';
+import type { SyncReport } from '@ferry/sync-engine';
 
-const CLI = join(__dirname, 'ferry.js');
+const CLI = join(__dirname, '..', 'ferry.js');
 
 /** Runs `ferry sync ...`; resolves with its exit code, the JSON report (with --json) and stderr. */
 function ferrySync(args: string[]): Promise<{ code: number; report: SyncReport | null; stderr: string }> {
@@ -72,5 +72,50 @@ describe('ferry sync, the standalone command', () => {
     const usage = await ferrySync([`${upstream.host}/cli/app`]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage: ferry sync/);
+  });
+});
+
+const VERSIONS = 6;
+
+/** Runs `ferry sync ...` and resolves with its exit code and everything it printed. */
+function ferrySyncText(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, 'sync', ...args], (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('ferry sync and the target tags it no longer selects', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    for (const [i, tag] of ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'v2.1.0-rc.1', 'latest'].entries()) {
+      await pushImage(upstream, 'app', tag, { mediaType: 'oci', layers: [{ seed: `kept-${tag}`, size: 700 + i }] });
+    }
+  });
+  after(() => Promise.all([upstream?.stop(), target?.stop()]));
+
+  it('ferry sync keeps target tags that are no longer selected unless given --delete, as skopeo sync does', async () => {
+    const repo = 'mirror/kept';
+    await ferrySyncText([`${upstream.host}/app`, `${target.host}/${repo}`, '--tags', '*', '--src-tls-verify=false', '--dest-tls-verify=false', '--quiet']);
+    const args = [`${upstream.host}/app`, `${target.host}/${repo}`, '--tags', 'v1.*', '--src-tls-verify=false', '--dest-tls-verify=false', '--quiet'];
+    const kept = await ferrySyncText(args);
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS);
+    const dry = await ferrySyncText([...args, '--delete', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^unchanged +v1\.0\.0 /m);
+    assert.match(dry.stdout, /^delete +latest \(no longer selected\)/m);
+    assert.match(dry.stderr, /3 to delete; nothing was written/);
+    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS);
+    const capped = await ferrySyncText([...args, '--delete', '--max-delete', '2']);
+    assert.equal(capped.code, 1);
+    assert.match(capped.stderr, /DELETE_CAP_EXCEEDED: 3 tags would have been deleted/);
+    assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS);
+    const deleting = await ferrySyncText([...args, '--delete']);
+    assert.equal(deleting.code, 0, deleting.stderr);
+    assert.deepEqual(Object.keys(await tagDigests(target, repo)).sort(), ['v1.0.0', 'v1.1.0', 'v1.2.0']);
   });
 });
