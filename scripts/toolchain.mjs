@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need before they can run: npm packages, a build, and the
 // registry tools the tests and the benchmark drive. Each step is skipped when already done.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +25,6 @@ export function ensureDependencies() {
 export function ensureBuilt() {
   ensureDependencies();
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
-  // `ferry` (the CLI's bin, linked by npm before it was built) must be executable for npx and PATH.
-  chmodSync(join(root, 'libs/cli/dist/ferry.js'), 0o755);
 }
 
 /**
