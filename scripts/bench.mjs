@@ -1,0 +1,14 @@
+// `npm run bench [-- <engine options>]`: builds, then runs the engine benchmark (Ferry's engine
+// beside skopeo sync) with the options given, then the scheduling and read-model lag benchmarks.
+// `--quick` (one engine round, nothing written) skips the other two, which only write.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureBuilt, root } from './toolchain.mjs';
+
+const args = process.argv.slice(2);
+ensureBuilt();
+const benches = [['engine.bench.js', args], ...(args.includes('--quick') ? [] : [['scheduling.bench.js', []], ['projection-lag.bench.js', []]])];
+for (const [file, benchArgs] of benches) {
+  const r = spawnSync(process.execPath, [join(root, 'e2e/dist/bench', file), ...benchArgs], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
