@@ -2,7 +2,7 @@ import { Counter } from 'prom-client';
 
 const requests = new Counter({
   name: 'ferry_registry_requests_total',
-  help: 'HTTP requests a sync-worker sent to registries (and their token services), by registry host, method and status (the HTTP status, or "error" when no answer came).',
+  help: 'HTTP requests a sync-worker sent to registries, by registry host, method and status (the HTTP status, or "error" when no answer came).',
   labelNames: ['registry', 'method', 'status'],
   registers: [],
 });

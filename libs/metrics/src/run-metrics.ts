@@ -45,7 +45,7 @@ const bytesCopied = new Counter({
 
 const blobsCopied = new Counter({
   name: 'ferry_blobs_copied_total',
-  help: 'Blobs the target accepted from a run: uploaded (PUT of a finished upload, 201) or mounted from another repository (POST ?mount=, 201).',
+  help: 'Blobs a run copied to the target: uploaded, or mounted from another repository of the target (a blob the target held already is not counted).',
   labelNames: ['how'],
   registers: [],
 });

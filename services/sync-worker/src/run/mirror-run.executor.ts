@@ -21,6 +21,7 @@ import { withSpan } from '@ferry/telemetry';
 import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
 import { meterTagResult, runErrorOf, summarize, tagEvent } from './run-report';
+import { RunMeter } from './run-meter';
 import { RunTracing } from './run-tracing';
 
 /** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
@@ -215,6 +216,7 @@ export class MirrorRunExecutor {
     let failure: RunFailure | null = null;
     const results: TagResult[] = [];
     const tracing = new RunTracing();
+    const meter = new RunMeter();
     const progress = this.progress.reporter({ runId, mirrorId });
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     try {
@@ -233,7 +235,7 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: abort.signal,
-          ...tracing.hooks(),
+          ...meter.alongside(tracing.hooks()),
           onProgress: (p) => progress.update(p),
           onTagResult: async (result) => {
             results.push(result);

@@ -9,7 +9,6 @@ import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
 import { RateLimitBoard } from './rate-limit-board';
-import { meterRegistryRequests, meterRun } from './registry-request-meter';
 import { UpstreamSlots } from './upstream-slots';
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
@@ -26,10 +25,8 @@ const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
 export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('sync-worker');
   private readonly task: BackgroundTask;
-  private readonly stopMetering: () => void;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
-    this.stopMetering = meterRegistryRequests(config.target.registryUrl);
     this.task = new BackgroundTask('run consumer', async (signal) => {
       const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
       const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
@@ -44,8 +41,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
           // Every line logged for the run names its mirror, run and trace (the run's span joins the trace of its scheduling).
           const fields = { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
           return withLogFields(fields, async () => {
-            // Each run keeps its own record of failed registry requests, for counting retries.
-            const end = await meterRun(() => executor.execute(event, () => message.working(), signal));
+            const end = await executor.execute(event, () => message.working(), signal);
             if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
             // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
             if (end === 'stopping') return { retryInMs: 0 };
@@ -67,6 +63,5 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     recordWorkerActive(false);
     await this.task.stop();
-    this.stopMetering();
   }
 }
