@@ -32,7 +32,7 @@ export class RunMeter {
   private readonly failedAt = new Map<string, number>();
 
   /** The hooks `others` (the run's tracing) set, each of them also metering. */
-  alongside<H extends Hooks>(others: H): H {
+  alongside<H extends Hooks>(others: H): H & Required<Hooks> {
     return {
       ...others,
       onBlob: (record) => {
