@@ -25,6 +25,8 @@ export function ensureDependencies() {
 export function ensureBuilt() {
   ensureDependencies();
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json']);
+  // The web console: tsc has type-checked it; esbuild bundles it for mirror-config to serve.
+  run(process.execPath, [join(root, 'libs/console/build.mjs')]);
 }
 
 /**
@@ -36,6 +38,8 @@ const TEST_PACKAGES = [
   // A registry on :5000: Ferry's tests start their own on free ports, `npm start` its own on :5000.
   { name: 'docker-registry', bin: 'docker-registry', service: { unit: 'docker-registry', pidfile: '/run/docker-registry.pid', cmdline: (args) => args.includes('/etc/docker/registry/config.yml') } },
   { name: 'skopeo', bin: 'skopeo' },
+  // The browser the web console's tests drive through playwright-core (which downloads none).
+  { name: 'chromium', bin: 'chromium' },
   // Prometheus and promtool: the metrics e2e test and the alert rules' tests. Its service would
   // take :9090, the gRPC API's default port.
   { name: 'prometheus', bin: 'promtool', service: { unit: 'prometheus', pidfile: '/run/prometheus/prometheus.pid', cmdline: (args) => args[0] === '/usr/bin/prometheus' && !args.some((a) => a.startsWith('--config.file')) } },

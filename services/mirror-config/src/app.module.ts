@@ -39,6 +39,9 @@ import { RunQueries } from './runs/run-queries.service';
 import { RunEvents } from './runs/run-events';
 import { SuperuserUserController, UserController } from './users/user.controller';
 import { UserService } from './users/user.service';
+import { ConsoleController } from './console/console.controller';
+import { SessionController } from './session/session.controller';
+import { SessionService } from './session/session.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -60,6 +63,9 @@ export const CONTROLLERS = [
   RegistryTokenController,
   HealthController,
   OpenApiController,
+  SessionController,
+  // The web console's pages and files, at / and paths the API does not use.
+  ConsoleController,
   MirrorGrpcController,
 ] as const;
 
@@ -97,6 +103,7 @@ export class AppModule {
         Commands,
         PermissionService,
         UserService,
+        SessionService,
         OrganizationService,
         RepositoryService,
         MirrorService,

@@ -27,6 +27,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   projectionBatch: number;
   /** The target registry's token service (`/v2/auth`); absent without a signing key. */
   registryTokens: RegistryTokenSettings | undefined;
+  /** How long a web console session lasts from its sign-in. */
+  sessionSeconds: number;
 }
 
 export interface RegistryTokenSettings {
@@ -58,6 +60,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     oidc: readOidc(reader),
     registryTokens: readRegistryTokens(reader),
     projectionBatch: reader.integer('FERRY_PROJECTION_BATCH', 200, 1, 10_000),
+    sessionSeconds: reader.integer('FERRY_SESSION_SECONDS', 28_800, 60, 604_800),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];

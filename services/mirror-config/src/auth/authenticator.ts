@@ -5,10 +5,11 @@ import { tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '
 import { ApiTokenRow, ApiTokenUsageRow, RobotRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from '../config';
-import { SignInThrottledError, UnauthenticatedError } from '../http/problem';
+import { ForbiddenError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { SERVICE_CONFIG } from '../tokens';
 import type { Credential } from './credential';
 import { OidcTokenError, OidcVerifier } from './oidc-verifier';
+import { csrfTokenMatches, CSRF_HEADER } from './session';
 import { SignInThrottle } from './sign-in-throttle';
 
 /** A token's last use is written at most this often, so a busy client costs no write per request. */
@@ -39,10 +40,30 @@ export class Authenticator {
     if (credential === undefined) return null;
     if (credential === null) throw new UnauthenticatedError('the Authorization header cannot be read', true);
     if (credential.kind === 'bearer') return this.bearer(credential.token);
+    if (credential.kind === 'session') return this.session(credential.token, credential.csrf, credential.unsafe);
     const { username, secret } = credential;
     if (robotNamespace(username) !== null) return this.robot(secret, username);
     if (tokenKindOf(secret) === TokenKind.User) return this.userToken(secret, username);
     return this.password(username, secret, address);
+  }
+
+  /** A user's password sign-in (the web console's), throttled and logged as any other. */
+  async signIn(username: string, password: string, address: string): Promise<Caller> {
+    return this.password(username, password, address);
+  }
+
+  /**
+   * The web console's session cookie: the API token its sign-in minted (expiring, revocable).
+   * An unsafe method also needs the session's CSRF token in a header, which another site's page
+   * cannot read or send.
+   */
+  async session(token: string, csrf: string | undefined, unsafe: boolean): Promise<Caller> {
+    if (tokenKindOf(token) !== TokenKind.User) throw new UnauthenticatedError('the session cookie is not valid: sign in again', true);
+    const caller = await this.userToken(token).catch((error: unknown) => {
+      throw error instanceof UnauthenticatedError ? new UnauthenticatedError('the session has ended (expired or signed out): sign in again', true) : error;
+    });
+    if (unsafe && !csrfTokenMatches(token, csrf)) throw new ForbiddenError(`a change made with the session cookie needs the session's CSRF token in the ${CSRF_HEADER} header`);
+    return caller;
   }
 
   private async bearer(token: string): Promise<Caller> {

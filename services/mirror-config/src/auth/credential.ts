@@ -1,5 +1,13 @@
-/** What a caller presented: `Authorization: Bearer <token>` or `Basic <user:secret>`. */
-export type Credential = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; secret: string };
+import { cookieValue, CSRF_HEADER, isUnsafeMethod, SESSION_COOKIE } from './session';
+
+/**
+ * What a caller presented: `Authorization: Bearer <token>` or `Basic <user:secret>`, or the web
+ * console's session cookie with the CSRF header it sent (checked when the method is unsafe).
+ */
+export type Credential =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; secret: string }
+  | { kind: 'session'; token: string; csrf: string | undefined; unsafe: boolean };
 
 /**
  * Parses an Authorization header (HTTP) or `authorization` metadata entry (gRPC). Undefined: none
@@ -17,4 +25,15 @@ export function parseAuthorization(header: string | undefined): Credential | nul
   const colon = decoded.indexOf(':');
   if (colon <= 0 || decoded.length > 4096) return null;
   return { kind: 'basic', username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** An HTTP request's credential: its Authorization header, else the console's session cookie. */
+export function httpCredential(headers: Record<string, string | string[] | undefined>, method: string | undefined): Credential | null | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization !== '') return parseAuthorization(authorization);
+  const cookie = headers.cookie;
+  const token = cookieValue(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
+  if (token === undefined || token === '') return undefined;
+  const csrf = headers[CSRF_HEADER];
+  return { kind: 'session', token, csrf: typeof csrf === 'string' ? csrf : undefined, unsafe: isUnsafeMethod(method) };
 }

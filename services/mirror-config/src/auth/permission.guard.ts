@@ -5,11 +5,12 @@ import { allows, needsGrants, type Requirement, type Target } from '@ferry/ident
 import { GrantLookup } from './grant-lookup';
 import { ForbiddenError, UnauthenticatedError } from '../http/problem';
 import { Authenticator } from './authenticator';
-import { parseAuthorization } from './credential';
+import { httpCredential, parseAuthorization } from './credential';
 import { PERMISSION } from './permission';
 import { rememberCaller } from './request-caller';
 
 type HttpRequest = {
+  method?: string;
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string>;
   body?: unknown;
@@ -60,14 +61,14 @@ export class PermissionGuard implements CanActivate {
       return { key: metadata, credential: parseAuthorization(typeof header === 'string' ? header : undefined), address: peer.replace(/:\d+$/, ''), target: targetOf(data) };
     }
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const header = request.headers.authorization;
     const params = request.params ?? {};
     // Creating a repository names its namespace in the body (Quay's POST /repository).
     const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
     const fields = 'namespace' in params ? params : { namespace: body.namespace, ...params };
     return {
       key: request,
-      credential: parseAuthorization(typeof header === 'string' ? header : undefined),
+      // The Authorization header, else the web console's session cookie (and its CSRF header).
+      credential: httpCredential(request.headers, request.method),
       address: request.ip ?? request.socket?.remoteAddress ?? 'unknown',
       target: targetOf(fields),
     };

@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Causation } from '@ferry/event-store';
 import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning as answer } from '../http/quay-body';
+import { readQuery } from '../http/query';
 import { SUCCESS } from '../http/quay-view';
 import { Operation } from '../openapi/operation';
 import { SET_PERMISSION_BODY } from './permission.input';
 import { PERMISSION_LIST, PERMISSION_VIEW } from './permission.view';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
-import { CREATED_REPOSITORY, REPOSITORY_VIEW } from './repository.view';
+import { CREATED_REPOSITORY, REPOSITORY_LIST, REPOSITORY_LIST_QUERY, REPOSITORY_VIEW } from './repository.view';
 import { PermissionService } from './permission.service';
 import { RepositoryService } from './repository.service';
 
@@ -28,6 +29,13 @@ export class RepositoryController {
   @Operation({ summary: 'Creates a repository (Quay\'s body; `namespace` defaults to the caller\'s own)', body: CREATE_REPOSITORY_BODY, responses: { 201: CREATED_REPOSITORY } })
   create(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answer(res, this.repositories.create(caller, body, cause));
+  }
+
+  @Get()
+  @Requires(requires.signedIn('repo:read'))
+  @Operation({ summary: 'The repositories the caller may read, each with its mirror\'s status at a glance', query: REPOSITORY_LIST_QUERY, responses: { 200: REPOSITORY_LIST } })
+  list(@CurrentCaller() caller: Caller, @Query() query: Record<string, unknown>) {
+    return this.repositories.list(caller, readQuery(REPOSITORY_LIST_QUERY, query).namespace);
   }
 
   @Get(':namespace/:repository')

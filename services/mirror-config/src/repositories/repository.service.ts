@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { AggregateKind, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { atLeast, repositoryDecider, repositoryRole, type Caller, type RepositoryCommand } from '@ferry/identity';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
-import { MirrorRow, RepositoryRow } from '@ferry/read-models';
+import { MirrorRow, PermissionRow, readMirrorHealth, RepositoryRow, RunRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
@@ -13,7 +13,7 @@ import { assertNamespaceExists } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
-import type { RepositoryView } from './repository.view';
+import type { RepositoryListView, RepositoryView } from './repository.view';
 
 export interface RepositoryPath {
   namespace: string;
@@ -79,6 +79,57 @@ export class RepositoryService {
       // Quay's own rule: nobody writes into a repository that is not NORMAL (a mirror's robot aside).
       can_write: row.state === RepositoryState.Normal && atLeast(role, 'write'),
       can_admin: atLeast(role, 'admin'),
+    };
+  }
+
+  /**
+   * Quay's repository list: every repository the caller may read (of `namespace`, when given), by
+   * the rules the guard applies to one, each with its mirror at a glance.
+   */
+  async list(caller: Caller, namespace: string | undefined): Promise<RepositoryListView> {
+    const rows = await this.dataSource.getRepository(RepositoryRow).find({ where: namespace === undefined ? {} : { namespace }, order: { namespace: 'ASC', name: 'ASC' } });
+    const held = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: caller.kind, principalName: caller.username });
+    const grantOf = (ns: string, repository: string) => held.find((g) => g.namespace === ns && g.repository === repository)?.role ?? null;
+    const readable = rows.filter(
+      (r) => r.visibility === Visibility.Public || atLeast(repositoryRole(caller, { namespace: r.namespace, repository: r.name }, { organization: grantOf(r.namespace, ''), repository: grantOf(r.namespace, r.name) }), 'read'),
+    );
+    const ids = readable.map((r) => mirrorId(r.namespace, r.name));
+    const mirrors = ids.length ? await this.dataSource.getRepository(MirrorRow).findBy({ mirrorId: In(ids) }) : [];
+    const health = new Map((mirrors.length ? await readMirrorHealth(this.dataSource, namespace === undefined ? {} : { namespace }) : []).map((h) => [h.mirrorId, h]));
+    const lastRunIds = mirrors.flatMap((m) => (m.lastRunId ? [m.lastRunId] : []));
+    const lastRuns = new Map((lastRunIds.length ? await this.dataSource.getRepository(RunRow).findBy({ runId: In(lastRunIds) }) : []).map((r) => [r.runId, r]));
+    const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
+    return {
+      repositories: readable.map((r) => {
+        const mirror = byId.get(mirrorId(r.namespace, r.name));
+        const verdict = mirror ? health.get(mirror.mirrorId) : undefined;
+        const last = mirror?.lastRunId ? lastRuns.get(mirror.lastRunId) : undefined;
+        const outcome = last && ['succeeded', 'failed', 'cancelled'].includes(last.status) ? (last.status as 'succeeded' | 'failed' | 'cancelled') : null;
+        return {
+          namespace: r.namespace,
+          name: r.name,
+          kind: 'image' as const,
+          description: r.description,
+          is_public: r.visibility === Visibility.Public,
+          state: r.state,
+          is_starred: false,
+          mirror: mirror
+            ? {
+                external_reference: mirror.externalReference,
+                is_enabled: mirror.isEnabled,
+                sync_status: mirror.syncStatus,
+                last_sync: last?.finishedAt?.toISOString() ?? null,
+                last_outcome: outcome,
+                last_success: mirror.lastSuccessAt?.toISOString() ?? null,
+                next_sync: mirror.isEnabled ? (mirror.nextSyncAt?.toISOString() ?? null) : null,
+                consecutive_failures: verdict?.consecutiveFailures ?? 0,
+                failing: verdict?.failing ?? false,
+                stale: verdict?.stale ?? false,
+                error: verdict?.lastErrorCode ? { code: verdict.lastErrorCode, message: verdict.lastErrorMessage } : null,
+              }
+            : null,
+        };
+      }),
     };
   }
 

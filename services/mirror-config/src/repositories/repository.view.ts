@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RepositoryState } from '@ferry/contracts';
+import { ISO_TIME } from '../http/quay-view';
 import { responseSchema } from '../openapi/operation';
 
 /** Quay's repository view, with what the caller may do with it. */
@@ -25,3 +26,43 @@ export const REPOSITORY_VIEW = responseSchema(
 export type RepositoryView = z.output<typeof REPOSITORY_VIEW>;
 
 export const CREATED_REPOSITORY = responseSchema('CreatedRepository', z.object({ namespace: z.string(), name: z.string(), kind: z.literal('image') }));
+
+/** `?namespace=`: only the repositories of one namespace. */
+export const REPOSITORY_LIST_QUERY = z.object({ namespace: z.string().optional().meta({ description: 'Only the repositories of this namespace.' }) });
+
+/** A mirror at a glance, as the repository list shows it (Ferry's; Quay's list has no mirror). */
+const MIRROR_SUMMARY = z
+  .object({
+    external_reference: z.string(),
+    is_enabled: z.boolean(),
+    sync_status: z.string(),
+    last_sync: ISO_TIME.nullable().meta({ description: 'When the last run ended.' }),
+    last_outcome: z.enum(['succeeded', 'failed', 'cancelled']).nullable().meta({ description: 'How the last run ended (null: none has).' }),
+    last_success: ISO_TIME.nullable(),
+    next_sync: ISO_TIME.nullable().meta({ description: 'When the next scheduled run is due (null: disabled).' }),
+    consecutive_failures: z.number().int(),
+    failing: z.boolean().meta({ description: 'Its last run failed.' }),
+    stale: z.boolean().meta({ description: 'Enabled, without a successful run within a few times its interval.' }),
+    error: z.object({ code: z.string(), message: z.string().nullable() }).nullable().meta({ description: 'The last run\'s error, when it failed.' }),
+  })
+  .nullable();
+
+/** Quay's `GET /api/v1/repository`: the repositories the caller may read, each with its mirror's status. */
+export const REPOSITORY_LIST = responseSchema(
+  'RepositoryList',
+  z.object({
+    repositories: z.array(
+      z.object({
+        namespace: z.string(),
+        name: z.string(),
+        kind: z.literal('image'),
+        description: z.string(),
+        is_public: z.boolean(),
+        state: z.enum(Object.values(RepositoryState) as [RepositoryState, ...RepositoryState[]]),
+        is_starred: z.boolean(),
+        mirror: MIRROR_SUMMARY,
+      }),
+    ),
+  }),
+);
+export type RepositoryListView = z.output<typeof REPOSITORY_LIST>;

@@ -1,0 +1,331 @@
+import { useEffect, useState } from 'react';
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Checkbox,
+  ExpandableSection,
+  Form,
+  FormFieldGroup,
+  FormFieldGroupHeader,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  Grid,
+  GridItem,
+  HelperText,
+  HelperTextItem,
+  TextInput,
+} from '@patternfly/react-core';
+import { api, ApiError, fieldErrors, seg } from '../api';
+import type { Mirror } from '../types';
+
+const UNITS = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
+type Unit = keyof typeof UNITS;
+
+/** The form's fields as typed, before they become a Quay mirror body. */
+interface Draft {
+  externalReference: string;
+  tags: string;
+  startDate: string;
+  interval: string;
+  unit: Unit;
+  robot: string;
+  username: string;
+  password: string;
+  clearCredentials: boolean;
+  verifyTls: boolean;
+  unsignedImages: boolean;
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+  deleteTags: boolean;
+  maxDelete: string;
+  enabled: boolean;
+}
+
+/** An ISO time as a datetime-local input's value, in the browser's time zone. */
+function localInput(iso: string | null): string {
+  const date = iso ? new Date(iso) : new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function intervalParts(seconds: number): { interval: string; unit: Unit } {
+  for (const unit of ['days', 'hours', 'minutes'] as const) if (seconds % UNITS[unit] === 0) return { interval: String(seconds / UNITS[unit]), unit };
+  return { interval: String(seconds), unit: 'seconds' };
+}
+
+function draftOf(mirror: Mirror | null, namespace: string): Draft {
+  return {
+    externalReference: mirror?.external_reference ?? '',
+    tags: mirror?.root_rule.rule_value.join(', ') ?? '',
+    startDate: localInput(mirror?.sync_start_date ?? null),
+    ...intervalParts(mirror?.sync_interval ?? 86400),
+    robot: mirror?.robot_username ?? (namespace ? '' : ''),
+    username: mirror?.external_registry_username ?? '',
+    password: '',
+    clearCredentials: false,
+    verifyTls: mirror?.external_registry_config.verify_tls ?? true,
+    unsignedImages: mirror?.external_registry_config.unsigned_images ?? false,
+    httpProxy: mirror?.external_registry_config.proxy.http_proxy ?? '',
+    httpsProxy: mirror?.external_registry_config.proxy.https_proxy ?? '',
+    noProxy: mirror?.external_registry_config.proxy.no_proxy ?? '',
+    deleteTags: mirror?.tag_deletion.enabled ?? true,
+    maxDelete: mirror?.tag_deletion.max_delete === null || mirror?.tag_deletion.max_delete === undefined ? '' : String(mirror.tag_deletion.max_delete),
+    enabled: mirror?.is_enabled ?? true,
+  };
+}
+
+/** A number as typed, or the text itself so that the API names what is wrong with it. */
+function numberOrText(value: string): number | string {
+  return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+function localToIso(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** The body the API reads (Quay's fields): a create sends all of them, an edit only what changed. */
+function bodyOf(draft: Draft, original: Mirror | null): Record<string, unknown> {
+  const interval = numberOrText(draft.interval);
+  const body: Record<string, unknown> = {
+    is_enabled: draft.enabled,
+    external_reference: draft.externalReference.trim(),
+    root_rule: { rule_kind: 'tag_glob_csv', rule_value: draft.tags.split(',').map((t) => t.trim()).filter(Boolean) },
+    sync_start_date: localToIso(draft.startDate),
+    sync_interval: typeof interval === 'number' ? interval * UNITS[draft.unit] : interval,
+    robot_username: draft.robot.trim(),
+    external_registry_username: draft.clearCredentials || draft.username.trim() === '' ? null : draft.username.trim(),
+    external_registry_config: {
+      verify_tls: draft.verifyTls,
+      unsigned_images: draft.unsignedImages,
+      proxy: { http_proxy: draft.httpProxy.trim() || null, https_proxy: draft.httpsProxy.trim() || null, no_proxy: draft.noProxy.trim() || null },
+    },
+    tag_deletion: { enabled: draft.deleteTags, max_delete: draft.maxDelete.trim() === '' ? null : numberOrText(draft.maxDelete.trim()) },
+  };
+  // Write-only: sent when typed (or cleared), never read back.
+  if (draft.clearCredentials) body.external_registry_password = null;
+  else if (draft.password !== '') body.external_registry_password = draft.password;
+  if (!original) return body;
+  const before = bodyOf(draftOf(original, ''), null);
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => key === 'external_registry_password' || JSON.stringify(value) !== JSON.stringify(before[key])));
+}
+
+export interface MirrorFormProps {
+  namespace: string;
+  repository: string;
+  /** The mirror to edit; null to create one. */
+  mirror: Mirror | null;
+  onSaved(mirror: Mirror): void;
+  /** Field problems the page found itself (the namespace and name of a new mirror). */
+  extraErrors?: Record<string, string>;
+  /** Called before a create, to check the page's own fields; false stops it. */
+  beforeCreate?(): boolean;
+}
+
+/** Quay's Mirroring tab as a form: every field of the mirror, each with the API's own message when it refuses it. */
+export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors = {}, beforeCreate }: MirrorFormProps) {
+  // The mirror the draft was made from: an edit sends what differs from it, so a schedule that
+  // moved on since (the next run's date) is not written back.
+  const [baseline, setBaseline] = useState<Mirror | null>(mirror);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(mirror, namespace));
+  const [dirty, setDirty] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [robots, setRobots] = useState<string[] | null>(null);
+  const fingerprint = mirror ? JSON.stringify(bodyOf(draftOf(mirror, namespace), null)) + String(mirror.external_registry_password_set) : '';
+  useEffect(() => {
+    if (dirty) return;
+    setBaseline(mirror);
+    setDraft(draftOf(mirror, namespace));
+    // Only a change of the settings themselves resets an untouched form, not every poll.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fingerprint, namespace]);
+  useEffect(() => {
+    if (!namespace) return setRobots(null);
+    api<{ robots: { name: string }[] }>('GET', `/organization/${seg(namespace)}/robots`)
+      .then((answer) => setRobots(answer.robots.map((r) => r.name)))
+      .catch(() => setRobots(null));
+  }, [namespace]);
+  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setDirty(true);
+    setSaved(false);
+  };
+  const all = { ...extraErrors, ...errors };
+  const errorOf = (...fields: string[]) => fields.map((f) => all[f] ?? Object.entries(all).find(([k]) => k.startsWith(`${f}.`) || k.startsWith(`${f}[`))?.[1]).find(Boolean);
+  const known = ['external_reference', 'root_rule', 'sync_start_date', 'sync_interval', 'robot_username', 'external_registry_username', 'external_registry_password', 'external_registry_config', 'tag_deletion', 'is_enabled'];
+  const elsewhere = Object.entries(errors).filter(([field]) => !known.some((k) => field === k || field.startsWith(`${k}.`) || field.startsWith(`${k}[`)));
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!mirror && beforeCreate && !beforeCreate()) return;
+    setBusy(true);
+    setErrors({});
+    setProblem(null);
+    setSaved(false);
+    try {
+      const path = `/repository/${seg(namespace)}/${seg(repository)}/mirror`;
+      const answer = await api<Mirror>(mirror ? 'PUT' : 'POST', path, bodyOf(draft, baseline));
+      setBaseline(answer);
+      setDraft(draftOf(answer, namespace));
+      setDirty(false);
+      setSaved(true);
+      onSaved(answer);
+    } catch (error) {
+      const byField = fieldErrors(error);
+      setErrors(byField);
+      setProblem(error instanceof ApiError ? (Object.keys(byField).length ? 'The mirror was not saved: correct the fields marked below.' : `${error.code}: ${error.message}`) : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (id: string, label: string, apiField: string | string[], input: React.ReactNode, help?: string, required = false) => {
+    const message = errorOf(...[apiField].flat());
+    return (
+      <FormGroup label={label} fieldId={id} isRequired={required}>
+        {input}
+        <FormHelperText>
+          <HelperText id={`${id}-help`}>
+            {message ? (
+              <HelperTextItem variant="error" id={`${id}-error`}>
+                {message}
+              </HelperTextItem>
+            ) : help ? (
+              <HelperTextItem>{help}</HelperTextItem>
+            ) : null}
+          </HelperText>
+        </FormHelperText>
+      </FormGroup>
+    );
+  };
+  const validated = (...fields: string[]) => (errorOf(...fields) ? 'error' : 'default');
+  const text = (id: string, key: keyof Draft, apiFields: string[], extra: Partial<React.ComponentProps<typeof TextInput>> = {}) => (
+    <TextInput
+      id={id}
+      value={draft[key] as string}
+      onChange={(_e, v) => set(key)(v as never)}
+      validated={validated(...apiFields)}
+      aria-describedby={`${id}-help`}
+      aria-invalid={errorOf(...apiFields) ? true : undefined}
+      {...extra}
+    />
+  );
+
+  return (
+    <Form onSubmit={(e) => void submit(e)} aria-label={mirror ? 'Mirror settings' : 'New mirror'} style={{ maxWidth: 960 }}>
+      {problem ? (
+        <Alert variant="danger" isInline title={problem}>
+          {elsewhere.length ? elsewhere.map(([f, m]) => `${f} ${m}`).join('; ') : null}
+        </Alert>
+      ) : null}
+      {saved ? <Alert variant="success" isInline title="The mirror is saved." /> : null}
+      <Grid hasGutter md={6}>
+        <GridItem span={12}>
+          {field('external-reference', 'Registry location', 'external_reference', text('external-reference', 'externalReference', ['external_reference'], { placeholder: 'quay.io/coreos/etcd', isRequired: true }), 'The upstream repository: host[:port]/path, without a scheme or tag.', true)}
+        </GridItem>
+        <GridItem span={12}>
+          {field('tags', 'Tags', 'root_rule', text('tags', 'tags', ['root_rule'], { placeholder: 'v3.5.*, latest' }), 'Comma-separated tags or patterns: * any characters, ? one, [seq], [!seq].', true)}
+        </GridItem>
+        <GridItem>
+          {field('start-date', 'Start date', 'sync_start_date', text('start-date', 'startDate', ['sync_start_date'], { type: 'datetime-local' }), 'When the first scheduled sync runs (your local time).', true)}
+        </GridItem>
+        <GridItem>
+          {field(
+            'interval',
+            'Sync interval',
+            'sync_interval',
+            <div style={{ display: 'flex', gap: 8 }}>
+              {text('interval', 'interval', ['sync_interval'], { inputMode: 'numeric' })}
+              <FormSelect id="interval-unit" aria-label="Sync interval unit" value={draft.unit} onChange={(_e, v) => set('unit')(v as Unit)} style={{ maxWidth: 140 }}>
+                {Object.keys(UNITS).map((u) => (
+                  <FormSelectOption key={u} value={u} label={u} />
+                ))}
+              </FormSelect>
+            </div>,
+            undefined,
+            true,
+          )}
+        </GridItem>
+        <GridItem span={12}>
+          {field(
+            'robot',
+            'Robot user',
+            'robot_username',
+            robots && robots.length ? (
+              <FormSelect id="robot" value={draft.robot} onChange={(_e, v) => set('robot')(v)} validated={validated('robot_username')} aria-describedby="robot-help">
+                <FormSelectOption value="" label="Choose a robot account" isPlaceholder />
+                {robots.map((r) => (
+                  <FormSelectOption key={r} value={r} label={r} />
+                ))}
+              </FormSelect>
+            ) : (
+              text('robot', 'robot', ['robot_username'], { placeholder: `${namespace || 'namespace'}+robot` })
+            ),
+            'The robot account of this organization that writes the mirrored images.',
+            true,
+          )}
+        </GridItem>
+      </Grid>
+      <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Credentials', id: 'credentials-title' }} titleDescription="For the upstream registry. The password is write-only: it is never shown." />}>
+        <Grid hasGutter md={6}>
+          <GridItem>{field('username', 'Username', 'external_registry_username', text('username', 'username', ['external_registry_username'], { autoComplete: 'off', isDisabled: draft.clearCredentials }))}</GridItem>
+          <GridItem>
+            {field(
+              'password',
+              'Password',
+              'external_registry_password',
+              text('password', 'password', ['external_registry_password'], {
+                type: 'password',
+                autoComplete: 'new-password',
+                isDisabled: draft.clearCredentials,
+                placeholder: mirror?.external_registry_password_set ? '•••••• (set; type to replace)' : 'none',
+              }),
+              mirror?.external_registry_password_set ? 'A password is set. Leave empty to keep it.' : 'No password is set.',
+            )}
+          </GridItem>
+        </Grid>
+        {mirror && (mirror.external_registry_username || mirror.external_registry_password_set) ? (
+          <Checkbox id="clear-credentials" label="Remove the credentials" isChecked={draft.clearCredentials} onChange={(_e, v) => set('clearCredentials')(v)} />
+        ) : null}
+      </FormFieldGroup>
+      <ExpandableSection toggleText="Advanced settings" isIndented>
+        <Checkbox id="verify-tls" label="Verify TLS" description="Require HTTPS and verify the upstream registry's certificate." isChecked={draft.verifyTls} onChange={(_e, v) => set('verifyTls')(v)} />
+        <Checkbox id="unsigned-images" label="Accept unsigned images" isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
+        <Grid hasGutter md={4}>
+          <GridItem>{field('http-proxy', 'HTTP proxy', 'external_registry_config.proxy.http_proxy', text('http-proxy', 'httpProxy', ['external_registry_config.proxy.http_proxy'], { placeholder: 'http://proxy:3128' }))}</GridItem>
+          <GridItem>{field('https-proxy', 'HTTPS proxy', 'external_registry_config.proxy.https_proxy', text('https-proxy', 'httpsProxy', ['external_registry_config.proxy.https_proxy']))}</GridItem>
+          <GridItem>{field('no-proxy', 'No proxy', 'external_registry_config.proxy.no_proxy', text('no-proxy', 'noProxy', ['external_registry_config.proxy.no_proxy'], { placeholder: 'internal.example.com,10.0.0.0/8' }))}</GridItem>
+        </Grid>
+        <Checkbox id="delete-tags" label="Delete tags that stop matching" description="As Quay does; unchecked, the target keeps them." isChecked={draft.deleteTags} onChange={(_e, v) => set('deleteTags')(v)} />
+        {field('max-delete', 'Most tags one run may delete', 'tag_deletion', text('max-delete', 'maxDelete', ['tag_deletion'], { placeholder: 'no cap; e.g. 10 or 25%' }), 'A run that would delete more deletes nothing and fails with DELETE_CAP_EXCEEDED.')}
+      </ExpandableSection>
+      {!mirror ? <Checkbox id="enabled" label="Enabled: sync on the schedule" isChecked={draft.enabled} onChange={(_e, v) => set('enabled')(v)} /> : null}
+      <ActionGroup>
+        <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy}>
+          {mirror ? 'Save changes' : 'Create mirror'}
+        </Button>
+        {mirror ? (
+          <Button
+            variant="link"
+            onClick={() => {
+              setBaseline(mirror);
+              setDraft(draftOf(mirror, namespace));
+              setDirty(false);
+              setErrors({});
+              setProblem(null);
+            }}
+          >
+            Reset
+          </Button>
+        ) : null}
+      </ActionGroup>
+    </Form>
+  );
+}

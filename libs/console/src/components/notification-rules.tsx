@@ -1,0 +1,247 @@
+import { Fragment, useState } from 'react';
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardTitle,
+  Checkbox,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  Label,
+  TextInput,
+} from '@patternfly/react-core';
+import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { api, errorText, fieldErrors, seg } from '../api';
+import { when } from '../format';
+import { useApi } from '../use-api';
+
+const EVENTS = {
+  repo_mirror_sync_started: 'Mirror started',
+  repo_mirror_sync_success: 'Mirror succeeded',
+  repo_mirror_sync_failed: 'Mirror failed',
+} as const;
+const METHODS = { webhook: 'Webhook', slack: 'Slack', email: 'E-mail', quay_notification: 'In-app notification' } as const;
+type Method = keyof typeof METHODS;
+
+interface Rule {
+  uuid: string;
+  title: string;
+  events: (keyof typeof EVENTS)[];
+  method: Method;
+  config: { url?: string; has_secret?: boolean; email?: string; target?: { name: string } };
+  event_config: { min_consecutive_failures: number };
+}
+
+interface Delivery {
+  delivery_id: string;
+  event: string;
+  run_id: string | null;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  attempt_log: { attempt: number; at: string; outcome: string; status_code: number | null; error: string | null; duration_ms: number }[];
+}
+
+/** Notification rules of a repository or a namespace: add, send a test, see the delivery log, delete. */
+export function NotificationRules({ base, scope }: { base: string; scope: 'repository' | 'organization' }) {
+  const rules = useApi<{ notifications: Rule[] }>(`${base}/`);
+  const [events, setEvents] = useState<string[]>(['repo_mirror_sync_failed']);
+  const [method, setMethod] = useState<Method>('webhook');
+  const [target, setTarget] = useState('');
+  const [secret, setSecret] = useState('');
+  const [title, setTitle] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+  const [deliveries, setDeliveries] = useState<Record<string, Delivery[] | string>>({});
+
+  const add = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setErrors({});
+    setMessage(null);
+    const config = method === 'email' ? { email: target } : method === 'quay_notification' ? { target: { kind: 'user', name: target } } : { url: target, ...(method === 'webhook' && secret ? { secret } : {}) };
+    try {
+      await api('POST', `${base}/`, { events, method, config, ...(title ? { title } : {}) });
+      setTarget('');
+      setSecret('');
+      setTitle('');
+      setMessage({ variant: 'success', text: 'The rule is added.' });
+      await rules.reload();
+    } catch (error) {
+      setErrors(fieldErrors(error));
+      setMessage({ variant: 'danger', text: errorText(error) });
+    }
+  };
+  const test = async (rule: Rule) => {
+    setMessage(null);
+    try {
+      const answer = await api<{ delivered: boolean; status_code: number | null; error: { code: string; message: string } | null; duration_ms: number }>('POST', `${base}/${seg(rule.uuid)}/test`);
+      setMessage(
+        answer.delivered
+          ? { variant: 'success', text: `Test delivered to "${rule.title}": HTTP ${answer.status_code ?? '—'} in ${answer.duration_ms} ms.` }
+          : { variant: 'danger', text: `Test not delivered to "${rule.title}": ${answer.error ? `${answer.error.code}: ${answer.error.message}` : `HTTP ${answer.status_code}`}.` },
+      );
+    } catch (error) {
+      setMessage({ variant: 'danger', text: errorText(error) });
+    }
+  };
+  const remove = async (rule: Rule) => {
+    try {
+      await api('DELETE', `${base}/${seg(rule.uuid)}`);
+      setMessage({ variant: 'success', text: `The rule "${rule.title}" is deleted.` });
+      await rules.reload();
+    } catch (error) {
+      setMessage({ variant: 'danger', text: errorText(error) });
+    }
+  };
+  const toggleDeliveries = async (rule: Rule) => {
+    if (deliveries[rule.uuid]) return setDeliveries(({ [rule.uuid]: _, ...rest }) => rest);
+    try {
+      const answer = await api<{ deliveries: Delivery[] }>('GET', `${base}/${seg(rule.uuid)}/deliveries?limit=20`);
+      setDeliveries((d) => ({ ...d, [rule.uuid]: answer.deliveries }));
+    } catch (error) {
+      setDeliveries((d) => ({ ...d, [rule.uuid]: errorText(error) }));
+    }
+  };
+  const targetLabel = method === 'email' ? 'E-mail address' : method === 'quay_notification' ? 'User to notify' : method === 'slack' ? 'Slack webhook URL' : 'Webhook URL';
+  const targetField = method === 'email' ? 'config.email' : method === 'quay_notification' ? 'config.target' : 'config.url';
+  const errorFor = (prefix: string) => Object.entries(errors).find(([k]) => k === prefix || k.startsWith(`${prefix}.`))?.[1];
+
+  return (
+    <>
+      {message ? <Alert variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
+      {rules.error ? <Alert variant="danger" isInline title="The rules cannot be read">{errorText(rules.error)}</Alert> : null}
+      <Table aria-label="Notification rules" variant="compact">
+        <Thead>
+          <Tr>
+            <Th screenReaderText="Deliveries" />
+            <Th>Title</Th>
+            <Th>Events</Th>
+            <Th>Method</Th>
+            <Th>Sends to</Th>
+            <Th screenReaderText="Actions" />
+          </Tr>
+        </Thead>
+        {(rules.data?.notifications ?? []).map((rule, i) => {
+          const log = deliveries[rule.uuid];
+          return (
+            <Tbody key={rule.uuid} isExpanded={!!log}>
+              <Tr>
+                <Td expand={{ rowIndex: i, isExpanded: !!log, onToggle: () => void toggleDeliveries(rule), expandId: `deliveries-${i}` }} aria-label={`Delivery log of ${rule.title}`} />
+                <Td dataLabel="Title">{rule.title}</Td>
+                <Td dataLabel="Events">{rule.events.map((e) => EVENTS[e] ?? e).join(', ')}</Td>
+                <Td dataLabel="Method">{METHODS[rule.method] ?? rule.method}</Td>
+                <Td dataLabel="Sends to">
+                  {rule.config.url ?? rule.config.email ?? rule.config.target?.name ?? '—'} {rule.config.has_secret ? <Label isCompact>signed</Label> : null}
+                </Td>
+                <Td dataLabel="Actions">
+                  <Button variant="secondary" size="sm" onClick={() => void test(rule)}>
+                    Send a test
+                  </Button>{' '}
+                  <Button variant="link" isDanger size="sm" onClick={() => void remove(rule)}>
+                    Delete
+                  </Button>
+                </Td>
+              </Tr>
+              {log ? (
+                <Tr isExpanded>
+                  <Td colSpan={6}>
+                    <ExpandableRowContent>
+                      {typeof log === 'string' ? (
+                        <Alert variant="danger" isInline title={log} />
+                      ) : log.length === 0 ? (
+                        'Nothing delivered yet.'
+                      ) : (
+                        <Table aria-label={`Deliveries of ${rule.title}`} variant="compact">
+                          <Thead>
+                            <Tr>
+                              <Th>Event</Th>
+                              <Th>Status</Th>
+                              <Th>Attempts</Th>
+                              <Th>Last answer</Th>
+                              <Th>Last attempt</Th>
+                            </Tr>
+                          </Thead>
+                          <Tbody>
+                            {log.map((d) => (
+                              <Fragment key={d.delivery_id}>
+                                <Tr>
+                                  <Td>{d.event}</Td>
+                                  <Td>{d.status}</Td>
+                                  <Td>{d.attempts}</Td>
+                                  <Td>{d.last_error ?? (d.last_status_code ? `HTTP ${d.last_status_code}` : '—')}</Td>
+                                  <Td>{when(d.attempt_log[d.attempt_log.length - 1]?.at)}</Td>
+                                </Tr>
+                              </Fragment>
+                            ))}
+                          </Tbody>
+                        </Table>
+                      )}
+                    </ExpandableRowContent>
+                  </Td>
+                </Tr>
+              ) : null}
+            </Tbody>
+          );
+        })}
+      </Table>
+      <Card style={{ marginTop: 24 }}>
+        <CardTitle component="h2">Add a rule</CardTitle>
+        <CardBody>
+          <Form onSubmit={(e) => void add(e)} aria-label="Add a notification rule" style={{ maxWidth: 720 }}>
+            <FormGroup label="When" role="group" fieldId="rule-events" isStack>
+              {Object.entries(EVENTS).map(([value, label]) => (
+                <Checkbox key={value} id={`rule-event-${value}`} label={label} isChecked={events.includes(value)} onChange={(_e, on) => setEvents((list) => (on ? [...list, value] : list.filter((x) => x !== value)))} />
+              ))}
+              {errorFor('events') || errorFor('event') ? (
+                <FormHelperText>
+                  <HelperText>
+                    <HelperTextItem variant="error">{errorFor('events') ?? errorFor('event')}</HelperTextItem>
+                  </HelperText>
+                </FormHelperText>
+              ) : null}
+            </FormGroup>
+            <FormGroup label="How" fieldId="rule-method">
+              <FormSelect id="rule-method" value={method} onChange={(_e, v) => setMethod(v as Method)}>
+                {Object.entries(METHODS).map(([value, label]) => (
+                  <FormSelectOption key={value} value={value} label={label} />
+                ))}
+              </FormSelect>
+            </FormGroup>
+            <FormGroup label={targetLabel} fieldId="rule-target" isRequired>
+              <TextInput id="rule-target" value={target} onChange={(_e, v) => setTarget(v)} validated={errorFor(targetField) ? 'error' : 'default'} aria-describedby="rule-target-help" />
+              <FormHelperText>
+                <HelperText id="rule-target-help">{errorFor(targetField) ? <HelperTextItem variant="error">{errorFor(targetField)}</HelperTextItem> : <HelperTextItem>{scope === 'organization' ? 'Applies to every mirror of the organization.' : 'Applies to this mirror.'}</HelperTextItem>}</HelperText>
+              </FormHelperText>
+            </FormGroup>
+            {method === 'webhook' ? (
+              <FormGroup label="Signing secret (optional)" fieldId="rule-secret">
+                <TextInput id="rule-secret" type="password" autoComplete="new-password" value={secret} onChange={(_e, v) => setSecret(v)} aria-describedby="rule-secret-help" />
+                <FormHelperText>
+                  <HelperText id="rule-secret-help">
+                    <HelperTextItem>Each delivery is signed with it (HMAC); it is never shown again.</HelperTextItem>
+                  </HelperText>
+                </FormHelperText>
+              </FormGroup>
+            ) : null}
+            <FormGroup label="Title (optional)" fieldId="rule-title">
+              <TextInput id="rule-title" value={title} onChange={(_e, v) => setTitle(v)} />
+            </FormGroup>
+            <ActionGroup>
+              <Button type="submit" variant="primary">
+                Add rule
+              </Button>
+            </ActionGroup>
+          </Form>
+        </CardBody>
+      </Card>
+    </>
+  );
+}

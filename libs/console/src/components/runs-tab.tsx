@@ -1,0 +1,75 @@
+import { Link } from 'react-router';
+import { Alert, EmptyState, EmptyStateBody, Grid, GridItem } from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { errorText, seg } from '../api';
+import { bytes, duration, seconds, when } from '../format';
+import type { Run } from '../types';
+import { useApi } from '../use-api';
+import { RunStatusLabel } from './status';
+import { RunTimeline } from './run-timeline';
+
+/** Run history, newest first, with the timelines of duration and bytes above it. */
+export function RunsTab({ namespace, repository }: { namespace: string; repository: string }) {
+  const runs = useApi<{ runs: Run[] }>(`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs?limit=50`, 5000);
+  if (runs.error) return <Alert variant="danger" isInline title="The runs cannot be read">{errorText(runs.error)}</Alert>;
+  const list = runs.data?.runs ?? [];
+  if (!runs.loading && list.length === 0) {
+    return (
+      <EmptyState titleText="No runs yet" headingLevel="h2">
+        <EmptyStateBody>Use Sync now on the Mirroring tab, or wait for the schedule.</EmptyStateBody>
+      </EmptyState>
+    );
+  }
+  return (
+    <>
+      <Grid hasGutter md={6}>
+        <GridItem>
+          <RunTimeline runs={list} measure="duration" />
+        </GridItem>
+        <GridItem>
+          <RunTimeline runs={list} measure="bytes" />
+        </GridItem>
+      </Grid>
+      <Table aria-label="Runs" variant="compact">
+        <Thead>
+          <Tr>
+            <Th>Run</Th>
+            <Th>Trigger</Th>
+            <Th>Status</Th>
+            <Th>Started</Th>
+            <Th>Duration</Th>
+            <Th>Copied</Th>
+            <Th>Unchanged</Th>
+            <Th>Failed</Th>
+            <Th>Deleted</Th>
+            <Th>Bytes</Th>
+            <Th>Error</Th>
+          </Tr>
+        </Thead>
+        <Tbody>
+          {list.map((r) => (
+            <Tr key={r.run_id}>
+              <Td dataLabel="Run">
+                <Link to={`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs/${seg(r.run_id)}`} className="ferry-mono">
+                  {r.run_id.slice(0, 8)}
+                </Link>
+              </Td>
+              <Td dataLabel="Trigger">{r.trigger}</Td>
+              <Td dataLabel="Status">
+                <RunStatusLabel status={r.status} />
+              </Td>
+              <Td dataLabel="Started">{when(r.started_at ?? r.scheduled_at)}</Td>
+              <Td dataLabel="Duration">{seconds(duration(r.started_at, r.finished_at))}</Td>
+              <Td dataLabel="Copied">{r.tags_copied}</Td>
+              <Td dataLabel="Unchanged">{r.tags_unchanged}</Td>
+              <Td dataLabel="Failed">{r.tags_failed}</Td>
+              <Td dataLabel="Deleted">{r.tags_deleted}</Td>
+              <Td dataLabel="Bytes">{bytes(r.bytes_copied)}</Td>
+              <Td dataLabel="Error">{r.error ? `${r.error.code}${r.error.message ? `: ${r.error.message}` : ''}` : '—'}</Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import {
+  Alert,
+  Button,
+  Content,
+  EmptyState,
+  EmptyStateBody,
+  FormSelect,
+  FormSelectOption,
+  Label,
+  PageSection,
+  SearchInput,
+  Title,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { errorText, seg } from '../api';
+import { when } from '../format';
+import { healthRank, MirrorStatusLabel } from '../components/status';
+import type { RepositoryListItem } from '../types';
+import { useApi } from '../use-api';
+
+const FILTERS = {
+  all: 'All repositories',
+  mirrored: 'Mirrored',
+  failing: 'Failing',
+  stale: 'Stale',
+  syncing: 'Syncing',
+  never: 'Never run',
+  disabled: 'Disabled',
+  plain: 'Without a mirror',
+} as const;
+type Filter = keyof typeof FILTERS;
+
+function matches(filter: Filter, r: RepositoryListItem): boolean {
+  const m = r.mirror;
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'mirrored':
+      return m !== null;
+    case 'failing':
+      return !!m?.failing;
+    case 'stale':
+      return !!m?.stale;
+    case 'syncing':
+      return m?.sync_status === 'SYNCING' || m?.sync_status === 'SYNC_NOW';
+    case 'never':
+      return m?.sync_status === 'NEVER_RUN';
+    case 'disabled':
+      return m !== null && !m.is_enabled;
+    case 'plain':
+      return m === null;
+  }
+}
+
+/** Namespaces and repositories, each mirror's status at a glance: failing and stale ones first. */
+export function RepositoriesPage() {
+  const { data, error, loading } = useApi<{ repositories: RepositoryListItem[] }>('/repository', 10_000);
+  const [search, setSearch] = useState('');
+  const [filter, setFilter] = useState<Filter>('all');
+  const [namespace, setNamespace] = useState('');
+  const all = data?.repositories ?? [];
+  const namespaces = useMemo(() => [...new Set(all.map((r) => r.namespace))].sort(), [all]);
+  const shown = all
+    .filter((r) => (namespace ? r.namespace === namespace : true))
+    .filter((r) => matches(filter, r))
+    .filter((r) => {
+      const q = search.trim().toLowerCase();
+      return !q || `${r.namespace}/${r.name}`.toLowerCase().includes(q) || (r.mirror?.external_reference.toLowerCase().includes(q) ?? false);
+    })
+    .sort((a, b) => healthRank(a.mirror) - healthRank(b.mirror) || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  const mirrors = all.filter((r) => r.mirror);
+  const failing = mirrors.filter((r) => r.mirror!.failing).length;
+  const stale = mirrors.filter((r) => r.mirror!.stale).length;
+
+  return (
+    <>
+      <PageSection>
+        <Title headingLevel="h1">Repositories</Title>
+        <Content component="p">
+          {mirrors.length} mirrors in {all.length} repositories{failing ? `, ${failing} failing` : ''}
+          {stale ? `, ${stale} stale` : ''}.
+        </Content>
+      </PageSection>
+      <PageSection>
+        {error ? <Alert variant="danger" isInline title="The repositories cannot be read">{errorText(error)}</Alert> : null}
+        <Toolbar>
+          <ToolbarContent>
+            <ToolbarItem>
+              <SearchInput aria-label="Search repositories" placeholder="Search by name or upstream" value={search} onChange={(_e, v) => setSearch(v)} onClear={() => setSearch('')} />
+            </ToolbarItem>
+            <ToolbarItem>
+              <FormSelect aria-label="Namespace" value={namespace} onChange={(_e, v) => setNamespace(v)}>
+                <FormSelectOption value="" label="All namespaces" />
+                {namespaces.map((n) => (
+                  <FormSelectOption key={n} value={n} label={n} />
+                ))}
+              </FormSelect>
+            </ToolbarItem>
+            <ToolbarItem>
+              <FormSelect aria-label="Show" value={filter} onChange={(_e, v) => setFilter(v as Filter)}>
+                {Object.entries(FILTERS).map(([value, label]) => (
+                  <FormSelectOption key={value} value={value} label={label} />
+                ))}
+              </FormSelect>
+            </ToolbarItem>
+            <ToolbarItem>
+              <Link to="/new-mirror">
+                <Button component="span" variant="primary">
+                  Create a mirror
+                </Button>
+              </Link>
+            </ToolbarItem>
+          </ToolbarContent>
+        </Toolbar>
+        {!loading && shown.length === 0 ? (
+          <EmptyState titleText="No repositories" headingLevel="h2">
+            <EmptyStateBody>{all.length ? 'None matches the search and filters.' : 'Create a mirror to start.'}</EmptyStateBody>
+          </EmptyState>
+        ) : (
+          <Table aria-label="Repositories" variant="compact">
+            <Thead>
+              <Tr>
+                <Th>Repository</Th>
+                <Th>Upstream</Th>
+                <Th>Status</Th>
+                <Th>Last sync</Th>
+                <Th>Next sync</Th>
+                <Th>Last outcome</Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {shown.map((r) => {
+                const m = r.mirror;
+                return (
+                  <Tr key={`${r.namespace}/${r.name}`}>
+                    <Td dataLabel="Repository">
+                      <Link to={`/organization/${seg(r.namespace)}`}>{r.namespace}</Link> /{' '}
+                      <Link to={`/repository/${seg(r.namespace)}/${seg(r.name)}`}>{r.name}</Link>
+                    </Td>
+                    <Td dataLabel="Upstream">{m ? <span className="ferry-mono">{m.external_reference}</span> : <Label>{r.state}</Label>}</Td>
+                    <Td dataLabel="Status">
+                      {m ? (
+                        <>
+                          <MirrorStatusLabel status={m.sync_status} enabled={m.is_enabled} /> {m.failing ? <Label color="red">failing{m.consecutive_failures > 1 ? ` ×${m.consecutive_failures}` : ''}</Label> : null}{' '}
+                          {m.stale ? <Label color="orange">stale</Label> : null}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </Td>
+                    <Td dataLabel="Last sync">{m ? when(m.last_sync) : '—'}</Td>
+                    <Td dataLabel="Next sync">{m ? when(m.next_sync) : '—'}</Td>
+                    <Td dataLabel="Last outcome">{m?.last_outcome ? (m.error ? `${m.last_outcome}: ${m.error.code}${m.error.message ? ` (${m.error.message})` : ''}` : m.last_outcome) : '—'}</Td>
+                  </Tr>
+                );
+              })}
+            </Tbody>
+          </Table>
+        )}
+      </PageSection>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import {
+  Alert,
+  Card,
+  CardBody,
+  CardTitle,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  Label,
+  PageSection,
+  Spinner,
+  Title,
+} from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { errorText, seg } from '../api';
+import { bytes, duration, seconds, shortDigest, when } from '../format';
+import { RunProgress } from '../components/run-progress';
+import { RunStatusLabel } from '../components/status';
+import type { Progress, RunDetail, TagResult } from '../types';
+import { useApi } from '../use-api';
+
+const IN_FLIGHT = ['scheduled', 'running'];
+const RESULT_COLORS: Record<TagResult['result'], 'green' | 'grey' | 'red' | 'orange' | 'purple'> = { copied: 'green', unchanged: 'grey', failed: 'red', deleted: 'orange', rolled_back: 'purple' };
+
+/**
+ * One run: while it is in flight, its progress and each tag's result as it lands, from the run's
+ * event stream (`.../runs/{id}/events`, Server-Sent Events with the session cookie), or by asking
+ * for the run every second where the stream cannot be had; then its outcome and every tag's result.
+ */
+export function RunPage() {
+  const { namespace = '', repository = '', runId = '' } = useParams();
+  const path = `/repository/${seg(namespace)}/${seg(repository)}/mirror/runs/${seg(runId)}`;
+  const [streaming, setStreaming] = useState(false);
+  const [polling, setPolling] = useState(true);
+  const run = useApi<RunDetail>(path, polling && !streaming ? 1000 : undefined);
+  const [live, setLive] = useState<{ progress: Progress | null; tags: TagResult[] }>({ progress: null, tags: [] });
+  const inFlight = run.data ? IN_FLIGHT.includes(run.data.status) : true;
+  if (!inFlight && polling) setPolling(false);
+
+  useEffect(() => {
+    if (!inFlight || typeof EventSource === 'undefined') return;
+    const source = new EventSource(`/api/v1${path}/events`, { withCredentials: true });
+    source.addEventListener('open', () => setStreaming(true));
+    source.addEventListener('progress', (e) => setLive((l) => ({ ...l, progress: JSON.parse((e as MessageEvent).data) as Progress })));
+    source.addEventListener('tag', (e) => {
+      const tag = JSON.parse((e as MessageEvent).data) as TagResult;
+      setLive((l) => ({ ...l, tags: [...l.tags.filter((t) => !(t.tag === tag.tag && t.result === tag.result)), tag] }));
+    });
+    source.addEventListener('outcome', () => {
+      source.close();
+      setStreaming(false);
+      void run.reload();
+    });
+    // No stream (an older API, a proxy that buffers): poll the run instead.
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) setStreaming(false);
+    });
+    return () => source.close();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, inFlight]);
+
+  if (run.loading && !run.data) return <PageSection><Spinner aria-label="Loading the run" /></PageSection>;
+  if (!run.data) return <PageSection><Alert variant="danger" isInline title="The run cannot be read">{errorText(run.error)}</Alert></PageSection>;
+  const r = run.data;
+  const progress = inFlight ? (live.progress ?? r.progress) : r.progress;
+  // Each tag once: the run's own list, plus what the stream told of since.
+  const tags = [...r.tags, ...live.tags.filter((t) => !r.tags.some((k) => k.tag === t.tag && k.result === t.result))];
+  const total = r.tags_copied + r.tags_unchanged + r.tags_failed;
+  const finishedProgress: Progress | null = !inFlight && r.status === 'succeeded' ? { tags_done: total, tags_total: total, bytes_copied: r.bytes_copied, bytes_total: r.bytes_copied, bytes_per_second: 0, eta_seconds: null, updated_at: r.finished_at ?? '' } : null;
+
+  return (
+    <>
+      <PageSection>
+        <Title headingLevel="h1">
+          Run <span className="ferry-mono">{r.run_id}</span> <RunStatusLabel status={r.status} />
+        </Title>
+        <Link to={`/repository/${seg(namespace)}/${seg(repository)}?tab=runs`}>
+          {namespace}/{repository}: all runs
+        </Link>
+      </PageSection>
+      <PageSection>
+        {r.error ? (
+          <Alert variant="danger" isInline title={`${r.error.code}`} style={{ marginBottom: 16 }}>
+            {r.error.message}
+          </Alert>
+        ) : null}
+        <Card>
+          <CardTitle>{inFlight ? 'Live progress' : 'Outcome'}</CardTitle>
+          <CardBody>
+            {progress && inFlight ? <RunProgress progress={progress} /> : null}
+            {finishedProgress ? <RunProgress progress={finishedProgress} finished /> : null}
+            {inFlight && !progress ? <p>Waiting for a worker to start the run…</p> : null}
+            <DescriptionList isHorizontal columnModifier={{ lg: '3Col' }} style={{ marginTop: 16 }}>
+              {[
+                ['Trigger', r.trigger],
+                ['Scheduled', when(r.scheduled_at)],
+                ['Started', when(r.started_at)],
+                ['Finished', when(r.finished_at)],
+                ['Duration', seconds(duration(r.started_at, r.finished_at))],
+                ['Attempts', String(r.attempts)],
+                ['Tags', `${r.tags_copied} copied, ${r.tags_unchanged} unchanged, ${r.tags_failed} failed, ${r.tags_deleted} deleted`],
+                ['Bytes copied', bytes(r.bytes_copied)],
+                ['Worker', r.worker ?? '—'],
+                ['Checked every tag on the target', r.target_checked === null ? '—' : r.target_checked ? 'yes' : 'no'],
+                ['Trace', r.trace_id ?? '—'],
+              ].map(([term, value]) => (
+                <DescriptionListGroup key={term}>
+                  <DescriptionListTerm>{term}</DescriptionListTerm>
+                  <DescriptionListDescription className={term === 'Trace' ? 'ferry-mono' : undefined}>{value}</DescriptionListDescription>
+                </DescriptionListGroup>
+              ))}
+            </DescriptionList>
+          </CardBody>
+        </Card>
+      </PageSection>
+      <PageSection>
+        <Title headingLevel="h2">Tags</Title>
+        <Table aria-label="Tag results" variant="compact">
+          <Thead>
+            <Tr>
+              <Th>Tag</Th>
+              <Th>Result</Th>
+              <Th>Digest</Th>
+              <Th>Bytes</Th>
+              <Th>Error</Th>
+            </Tr>
+          </Thead>
+          <Tbody>
+            {tags.map((t) => (
+              <Tr key={`${t.tag}:${t.result}`}>
+                <Td dataLabel="Tag">{t.tag}</Td>
+                <Td dataLabel="Result">
+                  <Label color={RESULT_COLORS[t.result]}>{t.result}</Label>
+                </Td>
+                <Td dataLabel="Digest" className="ferry-mono">
+                  <span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span>
+                </Td>
+                <Td dataLabel="Bytes">{bytes(t.bytes_copied)}</Td>
+                <Td dataLabel="Error">{t.error ? `${t.error.code}${t.error.message ? `: ${t.error.message}` : ''}` : '—'}</Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+        {tags.length === 0 ? <p>No tag has a result yet.</p> : null}
+      </PageSection>
+    </>
+  );
+}
