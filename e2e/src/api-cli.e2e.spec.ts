@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { createTestDatabase, freePort, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { apiClient, createUserWithToken, type Api } from './api-client';
+import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
 import { bootstrapAdminEnv, testDeploymentEnv, waitForApi } from './ferry-processes';
 import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
@@ -207,7 +208,7 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
 
     it('gets the mirror as the HTTP API does', async () => {
       const mirror = await rpc(client, 'GetMirror', repo, asAdmin);
-      const http = (await (await fetch(`${apiUrl}/api/v1/repository/grpcns/etcd/mirror`, { headers: { authorization: asAdmin } })).json()) as Record<string, unknown>;
+      const http = (await (await documentedFetch(`${apiUrl}/api/v1/repository/grpcns/etcd/mirror`, { headers: { authorization: asAdmin } })).json()) as Record<string, unknown>;
       for (const field of ['external_reference', 'robot_username', 'sync_status', 'sync_start_date', 'sync_interval', 'is_enabled']) {
         assert.deepEqual(mirror[field], http[field], field);
       }

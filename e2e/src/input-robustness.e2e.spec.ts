@@ -5,6 +5,7 @@ import { CONTROLLERS } from '@ferry/mirror-config/dist/app.module';
 import { routeTable } from '@ferry/mirror-config/dist/auth/route-table';
 import { createTestDatabase, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
+import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
@@ -145,7 +146,7 @@ describe('input that can never freeze Ferry', () => {
     const badBodies: (string | unknown)[] = ['{"unterminated": ', '[]', '"a string"', '123', 'null', JSON.stringify({ a: { b: { c: NUL } } }), JSON.stringify(Array.from({ length: 40 }).reduce((inner) => ({ x: inner }), {})), JSON.stringify({ description: 7, name: ['x'], role: {}, state: null, title: true })];
     const failures: string[] = [];
     const send = async (method: string, path: string, body?: string) => {
-      const res = await fetch(`${ferry.apiUrl}${path}`, {
+      const res = await documentedFetch(`${ferry.apiUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${ferry.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body,

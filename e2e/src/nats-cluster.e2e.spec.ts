@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
+import { documentedFetch } from './api-document';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { readEventLog } from './event-log';
 import { startReceiver, type Receiver } from './receivers';
@@ -89,7 +90,7 @@ describe('Ferry on a three-node NATS cluster', () => {
       'the run to end',
     ).catch(async (error: Error) => {
       const log = (await readLog()).slice(-15).map((e) => `${e.position} ${e.type}`).join(', ');
-      const ready = await (await fetch(`${ferry.apiUrl}/readyz`)).text();
+      const ready = await (await documentedFetch(`${ferry.apiUrl}/readyz`)).text();
       assert.fail(`${error.message}: ${JSON.stringify((await api('GET', mirror)).json)}\nlog: ${log}\nreadyz: ${ready}\n${ferry.output().split('\n').filter((l) => /ERROR|WARN|error/i.test(l)).slice(-30).join('\n')}`);
     });
     assert.equal(view.sync_status, 'SUCCESS', ferry.output().slice(-3000));

@@ -17,6 +17,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, type Api } from './api-client';
+import { documentedFetch } from './api-document';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
@@ -97,18 +98,18 @@ describe('outages end, Ferry does not', () => {
       const down = Date.now();
       // While NATS is away: reads of the read models still answer; commands and readiness say 503.
       assert.equal((await api('GET', mirror)).status, 200);
-      const refused = await fetch(`${ferry.apiUrl}/api/v1${mirror}/sync-cancel`, { method: 'POST', headers: { authorization: `Bearer ${ferry.adminToken}` } });
+      const refused = await documentedFetch(`${ferry.apiUrl}/api/v1${mirror}/sync-cancel`, { method: 'POST', headers: { authorization: `Bearer ${ferry.adminToken}` } });
       assert.equal(refused.status, 503);
       assert.ok(refused.headers.get('retry-after'));
       assert.equal(((await refused.json()) as { code: string }).code, 'DEPENDENCY_UNAVAILABLE');
-      const ready = await fetch(`${ferry.apiUrl}/readyz`);
+      const ready = await documentedFetch(`${ferry.apiUrl}/readyz`);
       assert.equal(ready.status, 503);
       assert.equal(((await ready.json()) as { checks: { nats: { ok: boolean } } }).checks.nats.ok, false);
       slow.setBytesPerSecond(0);
       await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - down))));
       await nats.start();
       const back = Date.now();
-      await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after NATS is back');
+      await eventually(async () => ((await documentedFetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after NATS is back');
       assert.ok(Date.now() - back < 30_000);
       const outcome = await waitForOutcome(api, mirror);
       const run = (await api('GET', `${mirror}/runs/${(await api('GET', mirror)).json.last_run_id}`)).json;
@@ -152,10 +153,10 @@ describe('outages end, Ferry does not', () => {
       await startSlowRun(api, mirror);
       await postgres.stop();
       const down = Date.now();
-      const refused = await fetch(`${ferry.apiUrl}/api/v1${mirror}`, { headers: { authorization: `Bearer ${ferry.adminToken}` } });
+      const refused = await documentedFetch(`${ferry.apiUrl}/api/v1${mirror}`, { headers: { authorization: `Bearer ${ferry.adminToken}` } });
       assert.equal(refused.status, 503, await refused.text());
       assert.ok(refused.headers.get('retry-after'));
-      const ready = await fetch(`${ferry.apiUrl}/readyz`);
+      const ready = await documentedFetch(`${ferry.apiUrl}/readyz`);
       assert.equal(ready.status, 503);
       assert.equal(((await ready.json()) as { checks: { postgres: { ok: boolean } } }).checks.postgres.ok, false);
       slow.setBytesPerSecond(0);
@@ -167,7 +168,7 @@ describe('outages end, Ferry does not', () => {
       assert.equal(await waitForOutcome(api, mirror), 'SUCCESS', ferry.output().slice(-3000));
       assertOneRun(await readEventLog(names, ferry.env.NATS_URL!));
       assert.deepEqual(await tagDigests(target, 'pgout/app'), await tagDigests(upstream, 'big/app'));
-      await eventually(async () => ((await fetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after Postgres is back');
+      await eventually(async () => ((await documentedFetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after Postgres is back');
     });
   });
 });

@@ -7,6 +7,7 @@ import { CONTROLLERS } from '@ferry/mirror-config/dist/app.module';
 import { routeTable, type RouteEntry } from '@ferry/mirror-config/dist/auth/route-table';
 import { createTestDatabase, freePort, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { apiClient, createUserWithToken, onDemandMirrorBody, type Api } from './api-client';
+import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
@@ -151,7 +152,7 @@ describe('every route and gRPC method refuses callers without the permission it 
           ['an expired token', expired[callers.right === 'narrow' ? 'nobody' : callers.right]!],
           ['a revoked token', revoked[callers.right === 'narrow' ? 'nobody' : callers.right]!],
         ] as const) {
-          const res = await fetch(`${ferry.apiUrl}/api/v1${path}`, {
+          const res = await documentedFetch(`${ferry.apiUrl}/api/v1${path}`, {
             method: entry.http!.method,
             headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
             body: body ? JSON.stringify(body) : undefined,

@@ -14,6 +14,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createUserWithToken, syncNowAndWait } from './api-client';
+import { documentedFetch } from './api-document';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
@@ -100,7 +101,7 @@ describe("Quay's clients, unchanged, against Ferry", () => {
     assert.deepEqual(state.json, { success: true });
     assert.equal((await api('PUT', `${repo}/changestate`, { state: 'FROZEN' })).json.errors[0].field, 'state');
 
-    const res = await fetch(`${ferry.apiUrl}/api/v1${repo}/mirror`, {
+    const res = await documentedFetch(`${ferry.apiUrl}/api/v1${repo}/mirror`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ferry.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -215,7 +216,7 @@ describe("Quay's clients, unchanged, against Ferry", () => {
 
   it('logs failed sign-ins and slows them down per user and address, with Retry-After', async () => {
     assert.equal((await api('POST', '/superuser/users/', { username: 'erin', password: 'the-right-password' })).status, 200);
-    const signIn = (password: string) => fetch(`${ferry.apiUrl}/api/v1/user/`, { headers: { authorization: `Basic ${Buffer.from(`erin:${password}`).toString('base64')}` } });
+    const signIn = (password: string) => documentedFetch(`${ferry.apiUrl}/api/v1/user/`, { headers: { authorization: `Basic ${Buffer.from(`erin:${password}`).toString('base64')}` } });
     for (let i = 0; i < 5; i++) assert.equal((await signIn(`guess-${i}`)).status, 401);
     const throttled = await signIn('the-right-password');
     assert.equal(throttled.status, 429, 'even the right password waits once guessing has started');

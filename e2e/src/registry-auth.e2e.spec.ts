@@ -15,6 +15,7 @@ import {
   type TestDatabase,
 } from '@ferry/testing';
 import { apiClient, createUserWithToken, onDemandMirrorBody, syncNowAndWait } from './api-client';
+import { documentedFetch } from './api-document';
 import { runCommand } from './commands';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
@@ -49,7 +50,7 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
 
   /** A registry token as a client gets one, for the registry API itself (DELETE has no skopeo verb that names one tag's manifest). */
   async function registryToken(who: string, scope: string, apiUrl = ferry.apiUrl): Promise<string> {
-    const res = await fetch(`${apiUrl}/v2/auth?service=${SERVICE}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${Buffer.from(creds[who]!).toString('base64')}` } });
+    const res = await documentedFetch(`${apiUrl}/v2/auth?service=${SERVICE}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${Buffer.from(creds[who]!).toString('base64')}` } });
     assert.equal(res.status, 200, `token for ${who}`);
     return ((await res.json()) as { token: string }).token;
   }
@@ -178,7 +179,7 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
     assert.notEqual(await login('reader', 'not-the-password', join(dir, 'wrong.json')), 0);
     // The OAuth2 form newer clients post.
     const form = new URLSearchParams({ grant_type: 'password', username: 'reader', password: PASSWORD, service: SERVICE, scope: 'repository:acme/app:pull,push', client_id: 'docker' });
-    const posted = await fetch(`${ferry.apiUrl}/v2/auth`, { method: 'POST', body: form });
+    const posted = await documentedFetch(`${ferry.apiUrl}/v2/auth`, { method: 'POST', body: form });
     const answer = (await posted.json()) as { access_token: string; token_type: string; expires_in: number };
     assert.equal(posted.status, 200);
     assert.equal(answer.token_type, 'Bearer');
@@ -200,7 +201,7 @@ describe('the target registry asks Ferry who may pull, push and delete', () => {
     // The old robot still holds write on the repository, but is no longer the mirror's robot.
     assert.notEqual((await push('robot', 'acme/etcd', 'v9')).code, 0, 'the removed robot pushed');
     assert.equal((await api('DELETE', '/organization/acme/robots/mirrorbot')).status, 204);
-    const res = await fetch(`${ferry.apiUrl}/v2/auth?service=${SERVICE}&scope=repository:acme/etcd:pull,push`, { headers: { authorization: `Basic ${Buffer.from(creds.robot!).toString('base64')}` } });
+    const res = await documentedFetch(`${ferry.apiUrl}/v2/auth?service=${SERVICE}&scope=repository:acme/etcd:pull,push`, { headers: { authorization: `Basic ${Buffer.from(creds.robot!).toString('base64')}` } });
     assert.equal(res.status, 401, 'a deleted robot gets no token at all');
   });
 
