@@ -1,18 +1,10 @@
 import type { Response } from 'express';
-import { InvalidRequestError } from './problem';
 
 /**
  * Quay's routes ignore fields their schema does not know (Quay's clients send some), where Ferry's
- * own would refuse them; a known field with a wrong value is still a 400. What was ignored is
- * named in a `Warning` header (RFC 9111's 299, "miscellaneous persistent warning").
+ * own would refuse them; a known field with a wrong value is still a 400 (`readBody`). What was
+ * ignored is named in a `Warning` header (RFC 9111's 299, "miscellaneous persistent warning").
  */
-export function quayBody(body: unknown, known: readonly string[]): { fields: Record<string, unknown>; ignored: string[] } {
-  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return { fields: {}, ignored: [] };
-  if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError([{ field: '(body)', message: 'must be a JSON object' }]);
-  const fields = body as Record<string, unknown>;
-  return { fields, ignored: Object.keys(fields).filter((key) => !known.includes(key)) };
-}
-
 export function warnIgnored(response: Pick<Response, 'setHeader'>, ignored: readonly string[]): void {
   if (ignored.length === 0) return;
   const names = ignored.map((f) => f.replace(/[^\x20-\x7e]/g, '?').replaceAll('"', "'").slice(0, 100)).join(', ');
@@ -24,17 +16,6 @@ export async function answerWithWarning<View>(response: Pick<Response, 'setHeade
   const { view, ignored } = await pending;
   warnIgnored(response, ignored);
   return view;
-}
-
-/** A string field: absent is `undefined`; present must be a string of at most `max` characters. */
-export function optionalString(fields: Record<string, unknown>, field: string, max: number, problems: { field: string; message: string }[]): string | undefined {
-  const value = fields[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > max) {
-    problems.push({ field, message: `must be a string of at most ${max} characters` });
-    return undefined;
-  }
-  return value;
 }
 
 /** Quay writes times of tokens, robots and logs as RFC 2822 dates in UTC (`Tue, 01 Dec 2026 20:02:54 -0000`). */
