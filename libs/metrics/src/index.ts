@@ -16,4 +16,3 @@ export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSam
 export { PROJECTION_METRICS, recordProjected, observeProjection } from './projection-metrics';
 export { EVENT_STORE_METRICS, recordAppend, type AppendOutcome } from './event-store-metrics';
 export { NOTIFICATION_METRICS, recordDelivery, type DeliveryOutcome } from './notification-metrics';
-export { quayFailureReason } from './quay-names';

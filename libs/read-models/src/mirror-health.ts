@@ -1,28 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { MirrorStatus } from '@ferry/contracts';
+import type { MirrorSample } from '@ferry/metrics';
 import { mirrorHealth } from '@ferry/mirror';
 
-/** One mirror's health from the read models: what the metrics show and the mirror-health summary lists. */
-export interface MirrorHealthRow {
-  mirrorId: string;
-  namespace: string;
-  repository: string;
-  enabled: boolean;
-  status: MirrorStatus;
-  syncIntervalSeconds: number;
-  consecutiveFailures: number;
+/**
+ * One mirror's health from the read models: what the metrics show at each scrape (a
+ * {@link MirrorSample}) and what the mirror-health summary lists besides.
+ */
+export interface MirrorHealthRow extends MirrorSample {
   retriesRemaining: number;
   lastSuccessAt: Date | null;
-  lastSuccessAgeSeconds: number;
-  stale: boolean;
-  failing: boolean;
-  /** The last run that ended, if it failed: its error. */
-  lastErrorCode: string | null;
   lastErrorMessage: string | null;
-  /** When the current run, or else the last one, started. */
-  lastAttemptStartedAt: Date | null;
-  /** The last run that ended succeeded with no tag failed (null: none has ended). */
-  lastRunComplete: boolean | null;
 }
 
 interface Raw {
