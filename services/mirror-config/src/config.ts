@@ -29,6 +29,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   registryTokens: RegistryTokenSettings | undefined;
   /** How long a web console session lasts from its sign-in. */
   sessionSeconds: number;
+  /** Grafana, for the web console's links from a run to its trace (Tempo's data source, uid `tempo`). */
+  grafanaUrl: string | undefined;
 }
 
 export interface RegistryTokenSettings {
@@ -61,6 +63,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     registryTokens: readRegistryTokens(reader),
     projectionBatch: reader.integer('FERRY_PROJECTION_BATCH', 200, 1, 10_000),
     sessionSeconds: reader.integer('FERRY_SESSION_SECONDS', 28_800, 60, 604_800),
+    grafanaUrl: reader.optional('FERRY_GRAFANA_URL') === undefined ? undefined : reader.url('FERRY_GRAFANA_URL', '', ['http:', 'https:']).replace(/\/+$/, ''),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];

@@ -1,10 +1,19 @@
 import { bytes, duration, seconds, when } from '../format';
 import type { Run } from '../types';
 
-const WIDTH = 720;
-const HEIGHT = 150;
-const LEFT = 56;
-const BOTTOM = 24;
+const WIDTH = 480;
+const HEIGHT = 160;
+const LEFT = 60;
+const BOTTOM = 26;
+/** Bars no wider than this, however few the runs. */
+const MAX_BAR = 28;
+
+/** A short time for the axis: the hour on the same day, else the date. */
+function axisTime(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString(undefined, { timeStyle: 'short' }) : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
 
 /**
  * A mirror's recent runs as bars, oldest on the left: how long each took, coloured by its outcome,
@@ -33,7 +42,7 @@ export function RunTimeline({ runs, measure }: { runs: Run[]; measure: 'duration
           const h = Math.max(2, (value(r) / max) * (HEIGHT - BOTTOM - 8));
           const kind = measure === 'bytes' ? 'bytes' : ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r.status : 'other';
           return (
-            <rect key={r.run_id} className={kind} x={LEFT + i * slot + slot * 0.15} y={HEIGHT - BOTTOM - h} width={Math.max(1, slot * 0.7)} height={h}>
+            <rect key={r.run_id} className={kind} x={LEFT + i * slot + (slot - Math.min(MAX_BAR, slot * 0.7)) / 2} y={HEIGHT - BOTTOM - h} width={Math.max(1, Math.min(MAX_BAR, slot * 0.7))} height={h}>
               <title>{`${when(r.started_at)}: ${r.status}, ${measure === 'duration' ? seconds(value(r)) : bytes(value(r))}`}</title>
             </rect>
           );
@@ -41,11 +50,13 @@ export function RunTimeline({ runs, measure }: { runs: Run[]; measure: 'duration
         {shown.length ? (
           <>
             <text x={LEFT} y={HEIGHT - 6}>
-              {when(shown[0]!.started_at)}
+              {axisTime(shown[0]!.started_at)}
             </text>
-            <text x={WIDTH} y={HEIGHT - 6} textAnchor="end">
-              {when(shown[shown.length - 1]!.started_at)}
-            </text>
+            {shown.length > 1 ? (
+              <text x={WIDTH} y={HEIGHT - 6} textAnchor="end">
+                {axisTime(shown[shown.length - 1]!.started_at)}
+              </text>
+            ) : null}
           </>
         ) : null}
       </svg>

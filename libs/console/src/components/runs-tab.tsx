@@ -33,17 +33,17 @@ export function RunsTab({ namespace, repository }: { namespace: string; reposito
       <Table aria-label="Runs" variant="compact">
         <Thead>
           <Tr>
-            <Th>Run</Th>
-            <Th>Trigger</Th>
-            <Th>Status</Th>
-            <Th>Started</Th>
-            <Th>Duration</Th>
-            <Th>Copied</Th>
-            <Th>Unchanged</Th>
-            <Th>Failed</Th>
-            <Th>Deleted</Th>
-            <Th>Bytes</Th>
-            <Th>Error</Th>
+            <Th modifier="wrap">Run</Th>
+            <Th modifier="wrap">Trigger</Th>
+            <Th modifier="wrap">Status</Th>
+            <Th modifier="wrap">Started</Th>
+            <Th modifier="wrap">Duration</Th>
+            <Th modifier="wrap">Copied</Th>
+            <Th modifier="wrap">Unchanged</Th>
+            <Th modifier="wrap">Failed</Th>
+            <Th modifier="wrap">Deleted</Th>
+            <Th modifier="wrap">Bytes</Th>
+            <Th modifier="wrap">Error</Th>
           </Tr>
         </Thead>
         <Tbody>

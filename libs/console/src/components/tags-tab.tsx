@@ -84,10 +84,10 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
               <Table aria-label="Preview" variant="compact">
                 <Thead>
                   <Tr>
-                    <Th>Tag</Th>
-                    <Th>Would</Th>
-                    <Th>Digest or error</Th>
-                    <Th>Bytes</Th>
+                    <Th modifier="wrap">Tag</Th>
+                    <Th modifier="wrap">Would</Th>
+                    <Th modifier="wrap">Digest or error</Th>
+                    <Th modifier="wrap">Bytes</Th>
                   </Tr>
                 </Thead>
                 <Tbody>
@@ -138,11 +138,11 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
           <Thead>
             <Tr>
               <Th screenReaderText="History" />
-              <Th>Tag</Th>
-              <Th>Digest</Th>
-              <Th>Media type</Th>
-              <Th>Written by run</Th>
-              <Th>Last modified</Th>
+              <Th modifier="wrap">Tag</Th>
+              <Th modifier="wrap">Digest</Th>
+              <Th modifier="wrap">Media type</Th>
+              <Th modifier="wrap">Written by run</Th>
+              <Th modifier="wrap">Last modified</Th>
             </Tr>
           </Thead>
           {tags.data.tags.map((t, i) => {
@@ -167,12 +167,12 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                             <Table aria-label={`History of ${t.name}`} variant="compact">
                               <Thead>
                                 <Tr>
-                                  <Th>Change</Th>
-                                  <Th>Digest</Th>
-                                  <Th>Previous</Th>
-                                  <Th>Upstream digest</Th>
-                                  <Th>Run</Th>
-                                  <Th>When</Th>
+                                  <Th modifier="wrap">Change</Th>
+                                  <Th modifier="wrap">Digest</Th>
+                                  <Th modifier="wrap">Previous</Th>
+                                  <Th modifier="wrap">Upstream digest</Th>
+                                  <Th modifier="wrap">Run</Th>
+                                  <Th modifier="wrap">When</Th>
                                 </Tr>
                               </Thead>
                               <Tbody>

@@ -20,7 +20,7 @@ function details(metadata: unknown): string {
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(' · ')
-    .slice(0, 400);
+    .slice(0, 300);
 }
 
 function performerKind(p: LogEntry['performer']): string {
@@ -57,10 +57,10 @@ export function UsageLogsTab({ namespace, repository }: { namespace: string; rep
       <Table aria-label="Usage logs" variant="compact">
         <Thead>
           <Tr>
-            <Th>When</Th>
-            <Th>What</Th>
-            <Th>Performer</Th>
-            <Th>Details</Th>
+            <Th modifier="wrap">When</Th>
+            <Th modifier="wrap">What</Th>
+            <Th modifier="wrap">Performer</Th>
+            <Th modifier="wrap">Details</Th>
           </Tr>
         </Thead>
         <Tbody>
@@ -77,7 +77,9 @@ export function UsageLogsTab({ namespace, repository }: { namespace: string; rep
                   '—'
                 )}
               </Td>
-              <Td dataLabel="Details">{details(l.metadata)}</Td>
+              <Td dataLabel="Details" modifier="breakWord" className="ferry-details">
+                {details(l.metadata)}
+              </Td>
             </Tr>
           ))}
         </Tbody>

@@ -125,12 +125,12 @@ export function RepositoriesPage() {
           <Table aria-label="Repositories" variant="compact">
             <Thead>
               <Tr>
-                <Th>Repository</Th>
-                <Th>Upstream</Th>
-                <Th>Status</Th>
-                <Th>Last sync</Th>
-                <Th>Next sync</Th>
-                <Th>Last outcome</Th>
+                <Th modifier="wrap">Repository</Th>
+                <Th modifier="wrap">Upstream</Th>
+                <Th modifier="wrap">Status</Th>
+                <Th modifier="wrap">Last sync</Th>
+                <Th modifier="wrap">Next sync</Th>
+                <Th modifier="wrap">Last outcome</Th>
               </Tr>
             </Thead>
             <Tbody>

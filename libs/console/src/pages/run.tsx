@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
   Alert,
+  Button,
   Card,
   CardBody,
   CardTitle,
@@ -15,7 +16,7 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { errorText, seg } from '../api';
+import { api, errorText, seg } from '../api';
 import { bytes, duration, seconds, shortDigest, when } from '../format';
 import { RunProgress } from '../components/run-progress';
 import { RunStatusLabel } from '../components/status';
@@ -23,6 +24,14 @@ import type { Progress, RunDetail, TagResult } from '../types';
 import { useApi } from '../use-api';
 
 const IN_FLIGHT = ['scheduled', 'running'];
+
+/** The run's trace in Grafana's Explore (Tempo, data source uid `tempo`), when mirror-config was told where Grafana is (FERRY_GRAFANA_URL). */
+function traceLink(traceId: string): string | null {
+  const grafana = document.querySelector('meta[name="ferry-grafana-url"]')?.getAttribute('content');
+  if (!grafana) return null;
+  const panes = { a: { datasource: 'tempo', queries: [{ refId: 'A', datasource: { type: 'tempo', uid: 'tempo' }, queryType: 'traceql', query: traceId }], range: { from: 'now-30d', to: 'now' } } };
+  return `${grafana}/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(JSON.stringify(panes))}`;
+}
 const RESULT_COLORS: Record<TagResult['result'], 'green' | 'grey' | 'red' | 'orange' | 'purple'> = { copied: 'green', unchanged: 'grey', failed: 'red', deleted: 'orange', rolled_back: 'purple' };
 
 /**
@@ -39,6 +48,15 @@ export function RunPage() {
   const [live, setLive] = useState<{ progress: Progress | null; tags: TagResult[] }>({ progress: null, tags: [] });
   const inFlight = run.data ? IN_FLIGHT.includes(run.data.status) : true;
   if (!inFlight && polling) setPolling(false);
+  const [cancel, setCancel] = useState<{ variant: 'info' | 'danger'; text: string } | null>(null);
+  const cancelRun = async () => {
+    try {
+      await api('POST', `/repository/${seg(namespace)}/${seg(repository)}/mirror/sync-cancel`);
+      setCancel({ variant: 'info', text: 'The run is being cancelled.' });
+    } catch (error) {
+      setCancel({ variant: 'danger', text: errorText(error) });
+    }
+  };
 
   useEffect(() => {
     if (!inFlight || typeof EventSource === 'undefined') return;
@@ -93,6 +111,14 @@ export function RunPage() {
             {progress && inFlight ? <RunProgress progress={progress} /> : null}
             {finishedProgress ? <RunProgress progress={finishedProgress} finished /> : null}
             {inFlight && !progress ? <p>Waiting for a worker to start the run…</p> : null}
+            {inFlight ? (
+              <div style={{ marginTop: 16 }}>
+                {cancel ? <Alert variant={cancel.variant} isInline title={cancel.text} style={{ marginBottom: 8 }} /> : null}
+                <Button variant="secondary" isDanger onClick={() => void cancelRun()}>
+                  Cancel this run
+                </Button>
+              </div>
+            ) : null}
             <DescriptionList isHorizontal columnModifier={{ lg: '3Col' }} style={{ marginTop: 16 }}>
               {[
                 ['Trigger', r.trigger],
@@ -105,9 +131,9 @@ export function RunPage() {
                 ['Bytes copied', bytes(r.bytes_copied)],
                 ['Worker', r.worker ?? '—'],
                 ['Checked every tag on the target', r.target_checked === null ? '—' : r.target_checked ? 'yes' : 'no'],
-                ['Trace', r.trace_id ?? '—'],
+                ['Trace', r.trace_id ? (traceLink(r.trace_id) ? <a href={traceLink(r.trace_id)!} target="_blank" rel="noreferrer">{r.trace_id} (Grafana)</a> : r.trace_id) : '—'],
               ].map(([term, value]) => (
-                <DescriptionListGroup key={term}>
+                <DescriptionListGroup key={term as string}>
                   <DescriptionListTerm>{term}</DescriptionListTerm>
                   <DescriptionListDescription className={term === 'Trace' ? 'ferry-mono' : undefined}>{value}</DescriptionListDescription>
                 </DescriptionListGroup>
@@ -121,11 +147,11 @@ export function RunPage() {
         <Table aria-label="Tag results" variant="compact">
           <Thead>
             <Tr>
-              <Th>Tag</Th>
-              <Th>Result</Th>
-              <Th>Digest</Th>
-              <Th>Bytes</Th>
-              <Th>Error</Th>
+              <Th modifier="wrap">Tag</Th>
+              <Th modifier="wrap">Result</Th>
+              <Th modifier="wrap">Digest</Th>
+              <Th modifier="wrap">Bytes</Th>
+              <Th modifier="wrap">Error</Th>
             </Tr>
           </Thead>
           <Tbody>

@@ -29,3 +29,11 @@ export const CONSOLE_CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ');
+
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The console's index.html with what the deployment tells the console (`<meta name="ferry-...">`): where Grafana is, if anywhere. */
+export function consolePage(html: string, settings: { grafanaUrl: string | undefined }): string {
+  if (!settings.grafanaUrl) return html;
+  return html.replace('</head>', `  <meta name="ferry-grafana-url" content="${escapeAttribute(settings.grafanaUrl)}" />\n  </head>`);
+}

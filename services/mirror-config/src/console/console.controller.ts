@@ -1,11 +1,14 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { NotFoundError } from '../http/problem';
+import type { MirrorConfigServiceConfig } from '../config';
 import { Operation } from '../openapi/operation';
-import { CONSOLE_CONTENT_SECURITY_POLICY, consoleDirectory } from './console-files';
+import { SERVICE_CONFIG } from '../tokens';
+import { CONSOLE_CONTENT_SECURITY_POLICY, consoleDirectory, consolePage } from './console-files';
 
 const PAGE = { 200: { contentType: 'text/html', description: 'The web console (a single-page application), which opens this page.' } };
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
@@ -19,6 +22,8 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 @Controller()
 export class ConsoleController {
   private readonly dir = consoleDirectory();
+
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig) {}
 
   @Get()
   @Requires(requires.public())
@@ -88,6 +93,7 @@ export class ConsoleController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(join(this.dir, 'index.html'));
+    // Read on each request: a rebuild of the console is served without a restart.
+    res.type('html').send(consolePage(readFileSync(join(this.dir, 'index.html'), 'utf8'), { grafanaUrl: this.config.grafanaUrl }));
   }
 }

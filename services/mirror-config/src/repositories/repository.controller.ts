@@ -31,8 +31,9 @@ export class RepositoryController {
     return answer(res, this.repositories.create(caller, body, cause));
   }
 
+  /** Signed in is enough to ask; each repository is listed by the rules (and the token's scopes) that guard reading it. */
   @Get()
-  @Requires(requires.signedIn('repo:read'))
+  @Requires(requires.signedIn('user:read'))
   @Operation({ summary: 'The repositories the caller may read, each with its mirror\'s status at a glance', query: REPOSITORY_LIST_QUERY, responses: { 200: REPOSITORY_LIST } })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, unknown>) {
     return this.repositories.list(caller, readQuery(REPOSITORY_LIST_QUERY, query).namespace);
