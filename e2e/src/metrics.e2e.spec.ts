@@ -170,6 +170,8 @@ describe('metrics scraped by a real Prometheus during real runs', () => {
     assert.equal(await value('max(quay_repository_mirror_last_sync_status{namespace="metrics",repository="app",last_error_reason=""})'), 1);
     assert.equal(await value('max(quay_repository_mirror_last_sync_status{namespace="metrics",repository="gone",last_error_reason="not_found"})'), 0);
     assert.equal(await value('max(quay_repository_mirror_sync_complete{namespace="metrics",repository="app"})'), 1);
+    // Between runs nothing is pending, as with Quay.
+    assert.equal(await value('max(quay_repository_mirror_pending_tags{namespace="metrics",repository="app"})'), 0);
     assert.equal(await value('sum(quay_repository_mirror_sync_failures_total{namespace="metrics",reason="not_found"})'), 1);
     assert.equal(await value('sum(quay_repository_mirror_workers_active)'), 1);
     assert.ok((await value('sum(ferry_projection_lag_seconds_count{projection="api-read-models"})')) > 0);

@@ -23,6 +23,8 @@ export interface MirrorSample {
   lastAttemptStartedAt: Date | null;
   /** The last run that ended succeeded with no tag failed (null: none has ended). */
   lastRunComplete: boolean | null;
+  /** Tags the run in flight has still to sync (absent or 0 between runs). */
+  pendingTags?: number;
 }
 
 const MIRROR = ['mirror', 'namespace'] as const;
@@ -123,8 +125,29 @@ const quayLastSyncTimestamp = new Gauge({
   }),
 });
 
+const quayPendingTags = new Gauge({
+  name: 'quay_repository_mirror_pending_tags',
+  help: 'Quay\'s name: tags the run in flight has still to synchronize (0 between runs).',
+  labelNames: QUAY,
+  registers: [],
+  collect: from((g, samples) => {
+    for (const m of samples) g.set({ namespace: m.namespace, repository: m.repository }, m.pendingTags ?? 0);
+  }),
+});
+
 /** What mirror-config exposes: every mirror's health, read from the read models at each scrape. */
-export const MIRROR_METRICS = [mirrors, staleMirrors, failingMirrors, lastSuccessAge, syncInterval, consecutiveFailures, quayLastSyncStatus, quaySyncComplete, quayLastSyncTimestamp];
+export const MIRROR_METRICS = [
+  mirrors,
+  staleMirrors,
+  failingMirrors,
+  lastSuccessAge,
+  syncInterval,
+  consecutiveFailures,
+  quayLastSyncStatus,
+  quaySyncComplete,
+  quayLastSyncTimestamp,
+  quayPendingTags,
+];
 
 /** Has each scrape show the mirrors `read` returns (one read per scrape); a read that fails or hangs shows none. */
 export function observeMirrors(read: () => Promise<readonly MirrorSample[]>): void {

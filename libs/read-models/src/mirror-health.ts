@@ -8,6 +8,8 @@ import { mirrorHealth } from '@ferry/mirror';
  * {@link MirrorSample}) and what the mirror-health summary lists besides.
  */
 export interface MirrorHealthRow extends MirrorSample {
+  /** The run in flight, if any. */
+  currentRunId: string | null;
   retriesRemaining: number;
   lastSuccessAt: Date | null;
   lastErrorMessage: string | null;
@@ -15,6 +17,7 @@ export interface MirrorHealthRow extends MirrorSample {
 
 interface Raw {
   mirror_id: string;
+  current_run_id: string | null;
   namespace: string;
   repository: string;
   is_enabled: boolean;
@@ -39,7 +42,7 @@ interface Raw {
 export async function readMirrorHealth(dataSource: DataSource, options: { namespace?: string; now?: Date } = {}): Promise<MirrorHealthRow[]> {
   const now = options.now ?? new Date();
   const rows = (await dataSource.query(
-    `SELECT m.mirror_id, m.namespace, m.repository, m.is_enabled, m.sync_status, m.sync_interval,
+    `SELECT m.mirror_id, m.current_run_id, m.namespace, m.repository, m.is_enabled, m.sync_status, m.sync_interval,
             (m.state->>'consecutiveFailures')::int AS consecutive_failures, m.sync_retries_remaining,
             m.created_at, m.last_success_at,
             l.status AS last_status, l.tags_failed AS last_tags_failed, l.error_code, l.error_message, l.started_at AS last_started_at,
@@ -55,6 +58,7 @@ export async function readMirrorHealth(dataSource: DataSource, options: { namesp
     const verdict = mirrorHealth({ enabled: r.is_enabled, status: r.sync_status, syncIntervalSeconds: r.sync_interval, lastSuccessAt: r.last_success_at, createdAt: r.created_at }, now);
     return {
       mirrorId: r.mirror_id,
+      currentRunId: r.current_run_id,
       namespace: r.namespace,
       repository: r.repository,
       enabled: r.is_enabled,
