@@ -24,7 +24,8 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
 import { parseNotificationRule } from './notification-rule.input';
-import type { NotificationRuleView } from './notification.view';
+import type { z } from 'zod';
+import type { DELIVERY_LOG, NOTIFICATION_RULE_LIST, NotificationRuleView, TEST_DELIVERY } from './notification.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -58,7 +59,7 @@ export class NotificationRuleService {
     private readonly commands: Commands,
   ) {}
 
-  async create(scope: NotificationRuleScope, body: unknown, causation: Causation) {
+  async create(scope: NotificationRuleScope, body: unknown, causation: Causation): Promise<NotificationRuleView> {
     const draft = parseNotificationRule(body);
     if (draft.method === NotificationMethod.Webhook || draft.method === NotificationMethod.Slack) {
       try {
@@ -75,7 +76,7 @@ export class NotificationRuleService {
     return ruleView(await this.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId }));
   }
 
-  async list(scope: NotificationRuleScope) {
+  async list(scope: NotificationRuleScope): Promise<z.output<typeof NOTIFICATION_RULE_LIST>> {
     const where = 'mirrorId' in scope ? { mirrorId: scope.mirrorId } : { mirrorId: IsNull(), namespace: scope.namespace };
     const rules = await this.dataSource.getRepository(NotificationRuleRow).find({ where, order: { createdAt: 'ASC' } });
     return { notifications: rules.map(ruleView) };
@@ -91,7 +92,7 @@ export class NotificationRuleService {
    * sample goes through the same senders, guard and signature as real deliveries, but is not
    * entered in the delivery log. An in-app rule gets the sample in its user's list.
    */
-  async test(scope: NotificationRuleScope, uuid: string) {
+  async test(scope: NotificationRuleScope, uuid: string): Promise<z.output<typeof TEST_DELIVERY>> {
     const rule = await this.findRule(scope, uuid);
     const eventId = randomUUID();
     const mirrorId = rule.mirrorId ?? `${rule.namespace}/test-notification`;
@@ -137,7 +138,7 @@ export class NotificationRuleService {
   }
 
   /** The rule's delivery log, newest first: each delivery with its status and every attempt. */
-  async deliveries(scope: NotificationRuleScope, uuid: string, rawLimit: string | undefined) {
+  async deliveries(scope: NotificationRuleScope, uuid: string, rawLimit: string | undefined): Promise<z.output<typeof DELIVERY_LOG>> {
     const limit = parseLimit(rawLimit);
     const rule = await this.findRule(scope, uuid);
     const rows = await this.dataSource.getRepository(NotificationDeliveryRow).find({ where: { ruleId: rule.ruleId }, order: { createdAt: 'DESC' }, take: limit });

@@ -14,7 +14,8 @@ import { assertNamespaceExists } from '../namespaces';
 import { PermissionService } from '../repositories/permission.service';
 import { SECRET_BOX } from '../tokens';
 import { CREATE_ROBOT_BODY } from './robot.input';
-import type { RobotView } from './robot.view';
+import type { z } from 'zod';
+import type { ROBOT_LIST, RobotView } from './robot.view';
 
 function checkNames(namespace: string, name: string): string {
   const problems = [
@@ -70,7 +71,7 @@ export class RobotService {
     return robotView(await this.find(namespace, name));
   }
 
-  async list(namespace: string) {
+  async list(namespace: string): Promise<z.output<typeof ROBOT_LIST>> {
     if (repositoryNameProblem(namespace)) throw new InvalidRequestError([{ field: 'namespace', message: repositoryNameProblem(namespace)! }]);
     await assertNamespaceExists(this.dataSource, namespace);
     const rows = await this.dataSource.getRepository(RobotRow).find({ where: { namespace }, order: { name: 'ASC' } });

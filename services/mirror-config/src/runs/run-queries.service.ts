@@ -5,6 +5,8 @@ import { traceIdOf } from '@ferry/event-store';
 import type { ProgressBoard, RunProgress } from '@ferry/run-progress';
 import { EventLogRow, RunRow, RunStatus, RunTagRow, TagRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { z } from 'zod';
+import type { RUN_DETAIL, RUN_LIST, TAG_LEDGER, USAGE_LOGS } from './run.view';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
@@ -55,13 +57,13 @@ export class RunQueries {
     return this.progress.get(runId).catch(() => null);
   }
 
-  async list(namespace: string, repository: string, limit?: string) {
+  async list(namespace: string, repository: string, limit?: string): Promise<z.output<typeof RUN_LIST>> {
     const mirror = await this.mirrors.find({ namespace, repository });
     const runs = await this.dataSource.getRepository(RunRow).find({ where: { mirrorId: mirror.mirrorId }, order: { scheduledAt: 'DESC' }, take: parseLimit(limit) });
     return { runs: await Promise.all(runs.map(async (run) => runView(run, await this.liveProgress(run.runId, run.status)))) };
   }
 
-  async get(namespace: string, repository: string, runId: string) {
+  async get(namespace: string, repository: string, runId: string): Promise<z.output<typeof RUN_DETAIL>> {
     const mirror = await this.mirrors.find({ namespace, repository });
     if (!/^[0-9a-f-]{36}$/.test(runId)) throw new InvalidRequestError([{ field: 'runId', message: 'must be a run id (UUID)' }]);
     const run = await this.dataSource.getRepository(RunRow).findOneBy({ runId, mirrorId: mirror.mirrorId });
@@ -73,14 +75,14 @@ export class RunQueries {
     };
   }
 
-  async tags(namespace: string, repository: string) {
+  async tags(namespace: string, repository: string): Promise<z.output<typeof TAG_LEDGER>> {
     const mirror = await this.mirrors.find({ namespace, repository });
     const tags = await this.dataSource.getRepository(TagRow).find({ where: { mirrorId: mirror.mirrorId }, order: { tag: 'ASC' } });
     return { tags: tags.map((t) => ({ name: t.tag, manifest_digest: t.digest, media_type: t.mediaType, run_id: t.runId, last_modified: t.updatedAt.toISOString() })) };
   }
 
   /** Quay's usage logs for the mirror: every event of the mirror and its runs, newest first. */
-  async logs(namespace: string, repository: string, limit?: string) {
+  async logs(namespace: string, repository: string, limit?: string): Promise<z.output<typeof USAGE_LOGS>> {
     const mirror = await this.mirrors.find({ namespace, repository });
     const rows = await this.dataSource
       .getRepository(EventLogRow)

@@ -14,7 +14,8 @@ import { readBody } from '../http/request-body';
 import { SERVICE_CONFIG } from '../tokens';
 import { PermissionService } from '../repositories/permission.service';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
-import type { ApiTokenView, UserView } from './user.view';
+import type { z } from 'zod';
+import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, CREATED_API_TOKEN, CREATED_USER, USER_LIST, UserView } from './user.view';
 
 function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
   return {
@@ -72,7 +73,7 @@ export class UserService {
     return { view: await this.me(caller), ignored };
   }
 
-  async create(body: unknown, causation: Causation) {
+  async create(body: unknown, causation: Causation): Promise<{ view: z.output<typeof CREATED_USER>; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_USER_BODY, body);
     const { username } = fields;
     const email = fields.email ?? null;
@@ -103,7 +104,7 @@ export class UserService {
     );
   }
 
-  async list() {
+  async list(): Promise<z.output<typeof USER_LIST>> {
     const users = await this.dataSource.getRepository(UserRow).find({ order: { username: 'ASC' } });
     return {
       users: users.map((u) => ({ kind: 'user', name: u.username, username: u.username, email: u.email, verified: true, super_user: this.config.superusers.includes(u.username), enabled: true })),
@@ -119,20 +120,20 @@ export class UserService {
 
   // ---- API tokens (Quay's app-specific tokens, with scopes and an expiry) -----------------------
 
-  async listTokens(caller: Caller) {
+  async listTokens(caller: Caller): Promise<z.output<typeof API_TOKEN_LIST>> {
     const rows = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username: caller.username, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
     const usage = rows.length ? await this.dataSource.getRepository(ApiTokenUsageRow).findBy({ tokenId: In(rows.map((r) => r.tokenId)) }) : [];
     return { tokens: rows.map((r) => tokenView(r, usage.find((u) => u.tokenId === r.tokenId)?.lastUsedAt ?? null)), only_expiring: null };
   }
 
-  async getToken(caller: Caller, tokenId: string) {
+  async getToken(caller: Caller, tokenId: string): Promise<z.output<typeof API_TOKEN_ANSWER>> {
     const row = await this.findToken(caller, tokenId);
     const usage = await this.dataSource.getRepository(ApiTokenUsageRow).findOneBy({ tokenId });
     return { token: tokenView(row, usage?.lastUsedAt ?? null) };
   }
 
   /** The token is in this answer and nowhere else: only its hash is kept. */
-  async createToken(caller: Caller, body: unknown, causation: Causation) {
+  async createToken(caller: Caller, body: unknown, causation: Causation): Promise<{ view: z.output<typeof CREATED_API_TOKEN>; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_TOKEN_BODY, body);
     const { title } = fields;
     const scopes = fields.scopes ?? [...SCOPES];
