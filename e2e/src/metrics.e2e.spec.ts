@@ -25,14 +25,14 @@ import { startReceiver, type Receiver } from './receivers';
 const DEPLOY = join(__dirname, '..', '..', 'deploy');
 const KiB = 1024;
 
-/** Debian's prometheus on a free port, scraping the four services every second and loading Ferry's alert rules. */
+/** Debian's prometheus on a free port, scraping the four services every 2 s (each scrape given as long) and loading Ferry's alert rules. */
 async function startPrometheus(ferry: FerryProcesses): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-prometheus-'));
   const port = await freePort();
   const jobs = SERVICES.map((service) => `  - job_name: ferry-${service}\n    static_configs: [{ targets: ['${new URL(ferry.metricsUrl(service)).host}'] }]`).join('\n');
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }\nrule_files: ['${join(DEPLOY, 'prometheus', 'alerts.yml')}']\nscrape_configs:\n${jobs}\n`,
+    `global: { scrape_interval: 2s, scrape_timeout: 2s, evaluation_interval: 2s }\nrule_files: ['${join(DEPLOY, 'prometheus', 'alerts.yml')}']\nscrape_configs:\n${jobs}\n`,
   );
   let log = '';
   const child: ChildProcess = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
@@ -151,7 +151,7 @@ describe('metrics scraped by a real Prometheus during real runs', () => {
     const value = async (expr: string) => Number((await query(prometheus.url, expr))[0]?.value[1] ?? NaN);
     // Every service scraped twice since the runs ended and the notification went out.
     const ended = await value('time()');
-    await eventually(async () => ((await value('min(timestamp(up{job=~"ferry-.*"}))')) > ended + 2 ? true : undefined), 20_000, 'two more scrapes of every service');
+    await eventually(async () => ((await value('min(timestamp(up{job=~"ferry-.*"}))')) > ended + 4 ? true : undefined), 30_000, 'two more scrapes of every service');
     assert.equal(await value('sum(ferry_runs_finished_total{outcome="succeeded"})'), 1);
     assert.equal(await value('sum(ferry_runs_finished_total{outcome="failed"})'), 1);
     assert.equal(await value('sum(ferry_runs_started_total{trigger="sync_now"})'), 2);
