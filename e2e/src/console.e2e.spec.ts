@@ -239,8 +239,20 @@ describe('the web console in Chromium', () => {
     await rule.waitFor();
     await rule.getByRole('button', { name: 'Send a test' }).click();
     await page.getByText(/Test delivered to "ops hook": HTTP 200/).waitFor();
-    assert.ok(receiver.requests.some((r) => r.path === '/ferry-hook'), 'the receiver got the test');
+    const sample = receiver.requests.find((r) => r.path === '/ferry-hook');
+    assert.ok(sample, 'the receiver got the test');
     await check('notifications');
+
+    // The links a notification carries open the console's pages: the repository, and a run's page.
+    const payload = JSON.parse(sample.body) as { homepage: string; run_url: string };
+    assert.equal(payload.homepage, url('/repository/web/app'));
+    assert.ok(payload.run_url.startsWith(url('/repository/web/app/mirror/runs/')), payload.run_url);
+    await page.goto(payload.homepage);
+    await page.getByRole('tab', { name: 'Mirroring', selected: true }).waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    const lastRun = (await api('GET', '/repository/web/app/mirror')).json.last_run_id as string;
+    await page.goto(payload.run_url.replace(/[^/]+$/, lastRun));
+    await page.getByRole('heading', { name: new RegExp(`Run ${lastRun}`) }).waitFor();
   });
 
   it('shows a slow run live and cancels it', async () => {

@@ -39,3 +39,14 @@ export function shortDigest(digest: string | null | undefined): string {
   const [algorithm, hex] = digest.split(':');
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
 }
+
+/** A run's or tag's error in words: its stable code and the message, as the API gives them. */
+export function errorWords(error: { code: string; message: string | null } | null | undefined): string {
+  if (!error) return '—';
+  return error.message ? `${error.code}: ${error.message}` : error.code;
+}
+
+/** "1 mirror", "2 mirrors". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -9,16 +9,14 @@ import {
   FormFieldGroup,
   FormFieldGroupHeader,
   FormGroup,
-  FormHelperText,
   FormSelect,
   FormSelectOption,
   Grid,
   GridItem,
-  HelperText,
-  HelperTextItem,
   TextInput,
 } from '@patternfly/react-core';
 import { api, ApiError, fieldErrors, seg } from '../api';
+import { FieldHelp } from './field-help';
 import type { Mirror } from '../types';
 
 const UNITS = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
@@ -191,17 +189,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
     return (
       <FormGroup label={label} fieldId={id} isRequired={required}>
         {input}
-        <FormHelperText>
-          <HelperText id={`${id}-help`}>
-            {message ? (
-              <HelperTextItem variant="error" id={`${id}-error`}>
-                {message}
-              </HelperTextItem>
-            ) : help ? (
-              <HelperTextItem>{help}</HelperTextItem>
-            ) : null}
-          </HelperText>
-        </FormHelperText>
+        <FieldHelp id={id} error={message} help={help} />
       </FormGroup>
     );
   };

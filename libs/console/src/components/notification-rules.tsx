@@ -9,18 +9,16 @@ import {
   Checkbox,
   Form,
   FormGroup,
-  FormHelperText,
   FormSelect,
   FormSelectOption,
-  HelperText,
-  HelperTextItem,
   Label,
   TextInput,
 } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, fieldErrors, seg } from '../api';
-import { when } from '../format';
+import { errorWords, when } from '../format';
 import { useApi } from '../use-api';
+import { FieldHelp } from './field-help';
 
 const EVENTS = {
   repo_mirror_sync_started: 'Mirror started',
@@ -86,7 +84,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
       setMessage(
         answer.delivered
           ? { variant: 'success', text: `Test delivered to "${rule.title}": HTTP ${answer.status_code ?? '—'} in ${answer.duration_ms} ms.` }
-          : { variant: 'danger', text: `Test not delivered to "${rule.title}": ${answer.error ? `${answer.error.code}: ${answer.error.message}` : `HTTP ${answer.status_code}`}.` },
+          : { variant: 'danger', text: `Test not delivered to "${rule.title}": ${answer.error ? errorWords(answer.error) : `HTTP ${answer.status_code}`}.` },
       );
     } catch (error) {
       setMessage({ variant: 'danger', text: errorText(error) });
@@ -200,13 +198,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
               {Object.entries(EVENTS).map(([value, label]) => (
                 <Checkbox key={value} id={`rule-event-${value}`} label={label} isChecked={events.includes(value)} onChange={(_e, on) => setEvents((list) => (on ? [...list, value] : list.filter((x) => x !== value)))} />
               ))}
-              {errorFor('events') || errorFor('event') ? (
-                <FormHelperText>
-                  <HelperText>
-                    <HelperTextItem variant="error">{errorFor('events') ?? errorFor('event')}</HelperTextItem>
-                  </HelperText>
-                </FormHelperText>
-              ) : null}
+              <FieldHelp id="rule-events" error={errorFor('events') ?? errorFor('event')} />
             </FormGroup>
             <FormGroup label="How" fieldId="rule-method">
               <FormSelect id="rule-method" value={method} onChange={(_e, v) => setMethod(v as Method)}>
@@ -217,18 +209,12 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
             </FormGroup>
             <FormGroup label={targetLabel} fieldId="rule-target" isRequired>
               <TextInput id="rule-target" value={target} onChange={(_e, v) => setTarget(v)} validated={errorFor(targetField) ? 'error' : 'default'} aria-describedby="rule-target-help" />
-              <FormHelperText>
-                <HelperText id="rule-target-help">{errorFor(targetField) ? <HelperTextItem variant="error">{errorFor(targetField)}</HelperTextItem> : <HelperTextItem>{scope === 'organization' ? 'Applies to every mirror of the organization.' : 'Applies to this mirror.'}</HelperTextItem>}</HelperText>
-              </FormHelperText>
+              <FieldHelp id="rule-target" error={errorFor(targetField)} help={scope === 'organization' ? 'Applies to every mirror of the organization.' : 'Applies to this mirror.'} />
             </FormGroup>
             {method === 'webhook' ? (
               <FormGroup label="Signing secret (optional)" fieldId="rule-secret">
                 <TextInput id="rule-secret" type="password" autoComplete="new-password" value={secret} onChange={(_e, v) => setSecret(v)} aria-describedby="rule-secret-help" />
-                <FormHelperText>
-                  <HelperText id="rule-secret-help">
-                    <HelperTextItem>Each delivery is signed with it (HMAC); it is never shown again.</HelperTextItem>
-                  </HelperText>
-                </FormHelperText>
+                <FieldHelp id="rule-secret" help="Each delivery is signed with it (HMAC); it is never shown again." />
               </FormGroup>
             ) : null}
             <FormGroup label="Title (optional)" fieldId="rule-title">

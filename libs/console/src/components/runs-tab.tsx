@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { Alert, EmptyState, EmptyStateBody, Grid, GridItem } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
-import { bytes, duration, seconds, when } from '../format';
+import { bytes, duration, errorWords, seconds, when } from '../format';
 import type { Run } from '../types';
 import { useApi } from '../use-api';
 import { RunStatusLabel } from './status';
@@ -65,7 +65,7 @@ export function RunsTab({ namespace, repository }: { namespace: string; reposito
               <Td dataLabel="Failed">{r.tags_failed}</Td>
               <Td dataLabel="Deleted">{r.tags_deleted}</Td>
               <Td dataLabel="Bytes">{bytes(r.bytes_copied)}</Td>
-              <Td dataLabel="Error">{r.error ? `${r.error.code}${r.error.message ? `: ${r.error.message}` : ''}` : '—'}</Td>
+              <Td dataLabel="Error">{errorWords(r.error)}</Td>
             </Tr>
           ))}
         </Tbody>

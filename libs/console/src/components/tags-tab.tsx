@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Alert, Button, Card, CardBody, CardTitle, Content, EmptyState, Label, Spinner, Title } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { bytes, shortDigest, when } from '../format';
+import { bytes, errorWords, shortDigest, when } from '../format';
 import { useApi } from '../use-api';
 
 interface LedgerTag {
@@ -111,7 +111,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                     <Tr key={`f${t.tag}`}>
                       <Td>{t.tag}</Td>
                       <Td><Label color="red">fail</Label></Td>
-                      <Td>{t.error ? `${t.error.code}: ${t.error.message ?? ''}` : '—'}</Td>
+                      <Td>{errorWords(t.error)}</Td>
                       <Td>—</Td>
                     </Tr>
                   ))}

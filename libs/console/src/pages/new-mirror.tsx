@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Card, CardBody, Content, FormGroup, FormHelperText, Grid, GridItem, HelperText, HelperTextItem, PageSection, TextInput, Title } from '@patternfly/react-core';
+import { Card, CardBody, Content, FormGroup, Grid, GridItem, PageSection, TextInput, Title } from '@patternfly/react-core';
 import { seg } from '../api';
+import { FieldHelp } from '../components/field-help';
 import { MirrorForm } from '../components/mirror-form';
 import { useSession } from '../session';
 
@@ -19,11 +20,7 @@ export function NewMirrorPage() {
     setOwn(problems);
     return Object.keys(problems).length === 0;
   };
-  const help = (id: string, field: string, text: string) => (
-    <FormHelperText>
-      <HelperText id={`${id}-help`}>{own[field] ? <HelperTextItem variant="error">{own[field]}</HelperTextItem> : <HelperTextItem>{text}</HelperTextItem>}</HelperText>
-    </FormHelperText>
-  );
+  const help = (id: string, field: string, text: string) => <FieldHelp id={id} error={own[field]} help={text} />;
   return (
     <>
       <PageSection>

@@ -18,7 +18,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
-import { when } from '../format';
+import { count, errorWords, when } from '../format';
 import { healthRank, MirrorStatusLabel } from '../components/status';
 import type { RepositoryListItem } from '../types';
 import { useApi } from '../use-api';
@@ -82,7 +82,8 @@ export function RepositoriesPage() {
       <PageSection>
         <Title headingLevel="h1">Repositories</Title>
         <Content component="p">
-          {mirrors.length} mirrors in {all.length} repositories{failing ? `, ${failing} failing` : ''}
+          {count(mirrors.length, 'mirror')} in {count(all.length, 'repository', 'repositories')}
+          {failing ? `, ${failing} failing` : ''}
           {stale ? `, ${stale} stale` : ''}.
         </Content>
       </PageSection>
@@ -155,7 +156,7 @@ export function RepositoriesPage() {
                     </Td>
                     <Td dataLabel="Last sync">{m ? when(m.last_sync) : '—'}</Td>
                     <Td dataLabel="Next sync">{m ? when(m.next_sync) : '—'}</Td>
-                    <Td dataLabel="Last outcome">{m?.last_outcome ? (m.error ? `${m.last_outcome}: ${m.error.code}${m.error.message ? ` (${m.error.message})` : ''}` : m.last_outcome) : '—'}</Td>
+                    <Td dataLabel="Last outcome">{m?.last_outcome ? (m.error ? `${m.last_outcome}: ${errorWords(m.error)}` : m.last_outcome) : '—'}</Td>
                   </Tr>
                 );
               })}

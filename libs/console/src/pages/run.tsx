@@ -17,7 +17,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { bytes, duration, seconds, shortDigest, when } from '../format';
+import { bytes, duration, errorWords, seconds, shortDigest, when } from '../format';
 import { RunProgress } from '../components/run-progress';
 import { RunStatusLabel } from '../components/status';
 import type { Progress, RunDetail, TagResult } from '../types';
@@ -165,7 +165,7 @@ export function RunPage() {
                   <span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span>
                 </Td>
                 <Td dataLabel="Bytes">{bytes(t.bytes_copied)}</Td>
-                <Td dataLabel="Error">{t.error ? `${t.error.code}${t.error.message ? `: ${t.error.message}` : ''}` : '—'}</Td>
+                <Td dataLabel="Error">{errorWords(t.error)}</Td>
               </Tr>
             ))}
           </Tbody>

@@ -94,6 +94,12 @@ export class ConsoleController {
     res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('Cache-Control', 'no-cache');
     // Read on each request: a rebuild of the console is served without a restart.
-    res.type('html').send(consolePage(readFileSync(join(this.dir, 'index.html'), 'utf8'), { grafanaUrl: this.config.grafanaUrl }));
+    let html: string;
+    try {
+      html = readFileSync(join(this.dir, 'index.html'), 'utf8');
+    } catch {
+      throw new NotFoundError('the web console\'s files are gone: run npm run build');
+    }
+    res.type('html').send(consolePage(html, { grafanaUrl: this.config.grafanaUrl }));
   }
 }
