@@ -12,6 +12,7 @@ import {
   type ShapingProxy,
   type TestDatabase,
 } from '@ferry/testing';
+import { documentedFetch } from './api-document';
 import { SERVICES, startFerry, testDeploymentEnv, type FerryProcesses, type ServiceName } from './ferry-processes';
 
 interface Readiness {
@@ -76,8 +77,10 @@ describe('health on every service', () => {
     assert.deepEqual(Object.keys(ready.notifier.checks).sort(), ['nats', 'postgres']);
     // The sync-worker keeps no tables, and cannot work without the registry it writes to.
     assert.deepEqual(Object.keys(ready['sync-worker'].checks).sort(), ['nats', 'target_registry']);
-    // The API's own port answers the same readiness.
-    assert.equal((await readyz(ferry.apiUrl)).status, 200);
+    // The API's own port answers the same readiness, as its OpenAPI document describes it.
+    const onApi = await documentedFetch(`${ferry.apiUrl}/readyz`);
+    assert.equal(onApi.status, 200);
+    assert.deepEqual(Object.keys(((await onApi.json()) as Readiness).checks).sort(), ['nats', 'postgres', 'projections']);
   });
 
   it('turns every service unready while its nats-server is stopped, naming NATS, and ready again once it is back', async () => {
