@@ -55,6 +55,8 @@ export interface Mirror {
   sync_retries_remaining: number;
   sync_status: string;
   root_rule: { rule_kind: string; rule_value: string[] };
+  /** Ferry's rule: glob, regex and semver selectors, excludes, keep newest N. */
+  tag_rule?: { include: { kind: string }[]; exclude: { kind: string }[]; keep_newest: { count: number; by: string } | null };
   robot_username: string;
   tag_deletion: { enabled: boolean; max_delete: number | string | null };
   current_run_id: string | null;

@@ -16,101 +16,9 @@ import {
   TextInput,
 } from '@patternfly/react-core';
 import { api, ApiError, fieldErrors, seg } from '../api';
+import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
 import type { Mirror } from '../types';
-
-const UNITS = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
-type Unit = keyof typeof UNITS;
-
-/** The form's fields as typed, before they become a Quay mirror body. */
-interface Draft {
-  externalReference: string;
-  tags: string;
-  startDate: string;
-  interval: string;
-  unit: Unit;
-  robot: string;
-  username: string;
-  password: string;
-  clearCredentials: boolean;
-  verifyTls: boolean;
-  unsignedImages: boolean;
-  httpProxy: string;
-  httpsProxy: string;
-  noProxy: string;
-  deleteTags: boolean;
-  maxDelete: string;
-  enabled: boolean;
-}
-
-/** An ISO time as a datetime-local input's value, in the browser's time zone. */
-function localInput(iso: string | null): string {
-  const date = iso ? new Date(iso) : new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-function intervalParts(seconds: number): { interval: string; unit: Unit } {
-  for (const unit of ['days', 'hours', 'minutes'] as const) if (seconds % UNITS[unit] === 0) return { interval: String(seconds / UNITS[unit]), unit };
-  return { interval: String(seconds), unit: 'seconds' };
-}
-
-function draftOf(mirror: Mirror | null, namespace: string): Draft {
-  return {
-    externalReference: mirror?.external_reference ?? '',
-    tags: mirror?.root_rule.rule_value.join(', ') ?? '',
-    startDate: localInput(mirror?.sync_start_date ?? null),
-    ...intervalParts(mirror?.sync_interval ?? 86400),
-    robot: mirror?.robot_username ?? (namespace ? '' : ''),
-    username: mirror?.external_registry_username ?? '',
-    password: '',
-    clearCredentials: false,
-    verifyTls: mirror?.external_registry_config.verify_tls ?? true,
-    unsignedImages: mirror?.external_registry_config.unsigned_images ?? false,
-    httpProxy: mirror?.external_registry_config.proxy.http_proxy ?? '',
-    httpsProxy: mirror?.external_registry_config.proxy.https_proxy ?? '',
-    noProxy: mirror?.external_registry_config.proxy.no_proxy ?? '',
-    deleteTags: mirror?.tag_deletion.enabled ?? true,
-    maxDelete: mirror?.tag_deletion.max_delete === null || mirror?.tag_deletion.max_delete === undefined ? '' : String(mirror.tag_deletion.max_delete),
-    enabled: mirror?.is_enabled ?? true,
-  };
-}
-
-/** A number as typed, or the text itself so that the API names what is wrong with it. */
-function numberOrText(value: string): number | string {
-  return /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-}
-
-function localToIso(value: string): string {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : `${date.toISOString().slice(0, 19)}Z`;
-}
-
-/** The body the API reads (Quay's fields): a create sends all of them, an edit only what changed. */
-function bodyOf(draft: Draft, original: Mirror | null): Record<string, unknown> {
-  const interval = numberOrText(draft.interval);
-  const body: Record<string, unknown> = {
-    is_enabled: draft.enabled,
-    external_reference: draft.externalReference.trim(),
-    root_rule: { rule_kind: 'tag_glob_csv', rule_value: draft.tags.split(',').map((t) => t.trim()).filter(Boolean) },
-    sync_start_date: localToIso(draft.startDate),
-    sync_interval: typeof interval === 'number' ? interval * UNITS[draft.unit] : interval,
-    robot_username: draft.robot.trim(),
-    external_registry_username: draft.clearCredentials || draft.username.trim() === '' ? null : draft.username.trim(),
-    external_registry_config: {
-      verify_tls: draft.verifyTls,
-      unsigned_images: draft.unsignedImages,
-      proxy: { http_proxy: draft.httpProxy.trim() || null, https_proxy: draft.httpsProxy.trim() || null, no_proxy: draft.noProxy.trim() || null },
-    },
-    tag_deletion: { enabled: draft.deleteTags, max_delete: draft.maxDelete.trim() === '' ? null : numberOrText(draft.maxDelete.trim()) },
-  };
-  // Write-only: sent when typed (or cleared), never read back.
-  if (draft.clearCredentials) body.external_registry_password = null;
-  else if (draft.password !== '') body.external_registry_password = draft.password;
-  if (!original) return body;
-  const before = bodyOf(draftOf(original, ''), null);
-  return Object.fromEntries(Object.entries(body).filter(([key, value]) => key === 'external_registry_password' || JSON.stringify(value) !== JSON.stringify(before[key])));
-}
 
 export interface MirrorFormProps {
   namespace: string;
@@ -218,6 +126,13 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
         <GridItem span={12}>
           {field('external-reference', 'Registry location', 'external_reference', text('external-reference', 'externalReference', ['external_reference'], { placeholder: 'quay.io/coreos/etcd', isRequired: true }), 'The upstream repository: host[:port]/path, without a scheme or tag.', true)}
         </GridItem>
+        {ruleBeyondGlobs(mirror) ? (
+          <GridItem span={12}>
+            <Alert variant="info" isInline title={`This mirror's tag rule also has ${ruleBeyondGlobs(mirror)}.`}>
+              Those are set through the API or the CLI (tag_rule); the Tags field changes only its globs and leaves the rest.
+            </Alert>
+          </GridItem>
+        ) : null}
         <GridItem span={12}>
           {field('tags', 'Tags', 'root_rule', text('tags', 'tags', ['root_rule'], { placeholder: 'v3.5.*, latest' }), 'Comma-separated tags or patterns: * any characters, ? one, [seq], [!seq].', true)}
         </GridItem>

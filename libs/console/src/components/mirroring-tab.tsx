@@ -18,7 +18,7 @@ import {
   Switch,
 } from '@patternfly/react-core';
 import { api, ApiError, errorText, seg } from '../api';
-import { seconds, when } from '../format';
+import { seconds, when } from '../logic/format';
 import type { Mirror } from '../types';
 import { useApi } from '../use-api';
 import { MirrorForm } from './mirror-form';

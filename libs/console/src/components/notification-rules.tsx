@@ -16,7 +16,7 @@ import {
 } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, fieldErrors, seg } from '../api';
-import { errorWords, when } from '../format';
+import { errorWords, when } from '../logic/format';
 import { useApi } from '../use-api';
 import { FieldHelp } from './field-help';
 

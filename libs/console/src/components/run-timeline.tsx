@@ -1,4 +1,4 @@
-import { bytes, duration, seconds, when } from '../format';
+import { bytes, duration, seconds, when } from '../logic/format';
 import type { Run } from '../types';
 
 const WIDTH = 480;

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { Alert, EmptyState, EmptyStateBody, Grid, GridItem } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
-import { bytes, duration, errorWords, seconds, when } from '../format';
+import { bytes, duration, errorWords, seconds, when } from '../logic/format';
 import type { Run } from '../types';
 import { useApi } from '../use-api';
 import { RunStatusLabel } from './status';

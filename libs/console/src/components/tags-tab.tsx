@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Alert, Button, Card, CardBody, CardTitle, Content, EmptyState, Label, Spinner, Title } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { bytes, errorWords, shortDigest, when } from '../format';
+import { bytes, errorWords, shortDigest, when } from '../logic/format';
 import { useApi } from '../use-api';
 
 interface LedgerTag {

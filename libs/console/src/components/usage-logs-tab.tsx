@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, FormSelect, FormSelectOption, Label, SearchInput, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
-import { when } from '../format';
+import { when } from '../logic/format';
 import { useApi } from '../use-api';
 
 interface LogEntry {

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { Alert, Button, EmptyState, Label, PageSection, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { when } from '../format';
+import { when } from '../logic/format';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
 

@@ -3,7 +3,7 @@ import { useParams } from 'react-router';
 import { ActionGroup, Alert, Button, ClipboardCopy, Form, FormGroup, PageSection, Tab, Tabs, TabTitleText, TextInput, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { when } from '../format';
+import { when } from '../logic/format';
 import { NotificationRules } from '../components/notification-rules';
 import { Permissions } from '../components/permissions';
 import { useApi } from '../use-api';

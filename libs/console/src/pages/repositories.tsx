@@ -18,7 +18,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
-import { count, errorWords, when } from '../format';
+import { count, errorWords, when } from '../logic/format';
 import { healthRank, MirrorStatusLabel } from '../components/status';
 import type { RepositoryListItem } from '../types';
 import { useApi } from '../use-api';

@@ -17,7 +17,7 @@ import {
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
-import { bytes, duration, errorWords, seconds, shortDigest, when } from '../format';
+import { bytes, duration, errorWords, seconds, shortDigest, when } from '../logic/format';
 import { RunProgress } from '../components/run-progress';
 import { RunStatusLabel } from '../components/status';
 import type { Progress, RunDetail, TagResult } from '../types';

@@ -2,12 +2,8 @@ import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LoginForm, LoginPage } from '@patternfly/react-core';
 import { ApiError } from '../api';
+import { safeNext } from '../logic/navigation';
 import { useSession } from '../session';
-
-/** Only a path of this console: a `next` parameter never sends anyone elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/';
-}
 
 export function SignInPage() {
   const { user, signIn } = useSession();

@@ -77,6 +77,7 @@ export function openApiDocument(routes: readonly RouteEntry[], version: string):
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`POST /api/v1/user/apptoken`), a robot\'s token, or an OIDC token where FERRY_OIDC_ISSUER is set.' },
           basic: { type: 'http', scheme: 'basic', description: 'A user name and password, or a token as the password (what docker, skopeo and Quay\'s clients send).' },
+          session: { type: 'apiKey', in: 'cookie', name: 'ferry_session', description: 'The web console\'s session (POST /api/v1/signin); a POST, PUT or DELETE with it also needs its CSRF token in X-CSRF-Token.' },
         },
       },
     },
@@ -130,9 +131,9 @@ function success(status: number, response: ResponseSpec, headers: Json | undefin
   return { ...common, description: response.description, content: { [response.contentType]: response.schema ? { schema: ref(RESPONSE_SCHEMAS, response.schema, 'output') } : {} } };
 }
 
-/** Public routes take no credential; every other takes a bearer token or Basic credentials. */
+/** Public routes take no credential; every other takes a bearer token, Basic credentials or the console's session cookie. */
 function security(requirement: Requirement): Json[] {
-  return requirement.kind === 'public' ? [] : [{ bearer: [] }, { basic: [] }];
+  return requirement.kind === 'public' ? [] : [{ bearer: [] }, { basic: [] }, { session: [] }];
 }
 
 /** The section of the API a path is in: Quay's resource (`repository`, `organization`, `user`...), or the path's own name. */
