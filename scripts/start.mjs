@@ -360,6 +360,7 @@ function showReady() {
     '',
     `ferry: all four services are ready (${SERVICES.join(', ')})`,
     `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
+    `  console:  ${apiUrl}/   (sign in as ${env.FERRY_BOOTSTRAP_ADMIN_USERNAME ?? 'admin'}; the password is in ${join(state, 'admin-credentials.json')})`,
     `  registry: ${env.FERRY_TARGET_REGISTRY}`,
     ...(metricsUrls.size ? [`  metrics:  ${SERVICES.filter((s) => metricsUrls.has(s)).map((s) => `${s} ${metricsUrls.get(s)}/metrics`).join(', ')}  (and /healthz, /readyz)`] : []),
     ...(createdAdmin ? [`  token:    ${createdAdmin.token}   (the admin's; also in ${createdAdmin.file})`] : [`  token:    TOKEN=$(jq -r .token ${join(state, 'admin-credentials.json')})`]),
