@@ -187,7 +187,7 @@ describe('the web console in Chromium', () => {
     const link = page.getByRole('link', { name: 'Watch the current run' }).or(page.getByRole('link', { name: /^[0-9a-f-]{36}$/ }));
     await link.first().click({ timeout: 60_000 });
     await page.waitForURL(/\/mirror\/runs\/[0-9a-f-]{36}$/);
-    await page.getByText('succeeded').first().waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: /^Run [0-9a-f-]{36} succeeded$/ }).waitFor({ timeout: 60_000 });
     const bar = page.getByRole('progressbar');
     await eventually(async () => ((await bar.getAttribute('aria-valuenow')) === '100' ? true : undefined), 10_000, 'the progress bar at 100 %');
     const results = table('Tag results');
@@ -269,7 +269,9 @@ describe('the web console in Chromium', () => {
     await page.getByText(/of 1 tags · .* of .* · .*\/s/).waitFor();
     await check('run-live');
     await page.getByRole('button', { name: 'Cancel this run' }).click();
-    await page.getByText('cancelled').first().waitFor({ timeout: 60_000 });
+    await page.getByText('The run is being cancelled.').waitFor();
+    // The run's own status, in its heading, once the worker has stopped it.
+    await page.getByRole('heading', { name: new RegExp(`^Run ${runId} cancelled$`) }).waitFor({ timeout: 60_000 });
     assert.equal((await api('GET', `/repository/web/big/mirror/runs/${runId}`)).json.status, 'cancelled');
     await check('run-cancelled');
     // The Mirroring tab's Cancel cancels a requested sync too.
@@ -285,6 +287,15 @@ describe('the web console in Chromium', () => {
     await check('organization');
     await page.getByRole('tab', { name: 'Permissions' }).click();
     await table('Permissions on the organization').waitFor();
+    await check('organization-permissions');
+    await page.getByRole('tab', { name: 'Notifications' }).click();
+    await table('Notification rules').waitFor();
+    await check('organization-notifications');
+    await page.goto(url('/repository/web/app?tab=permissions'));
+    // The mirror's robot was given write on the repository when the mirror was made.
+    await table('Permissions on the repository').getByRole('row').filter({ hasText: 'web+syncer' }).getByRole('combobox').waitFor();
+    assert.equal(await table('Permissions on the repository').getByRole('row').filter({ hasText: 'web+syncer' }).getByRole('combobox').inputValue(), 'write');
+    await check('repository-permissions');
     await page.getByRole('link', { name: 'Notifications', exact: true }).click();
     await page.getByRole('heading', { name: /^Notifications/ }).waitFor();
     await check('user-notifications');
