@@ -285,6 +285,14 @@ describe('the web console in Chromium', () => {
     await page.goto(url('/organization/web'));
     await table('Robot accounts').getByText('web+syncer').waitFor();
     await check('organization');
+    // A new robot token asks first, then shows the token this once.
+    await table('Robot accounts').getByRole('row').filter({ hasText: 'web+syncer' }).getByRole('button', { name: 'New token' }).click();
+    const dialog = page.getByRole('dialog', { name: /A new token for web\+syncer/ });
+    await dialog.waitFor();
+    await check('robot-token-confirm');
+    await dialog.getByRole('button', { name: 'Make a new token' }).click();
+    await page.getByText('The token of web+syncer: copy it now, it is not shown again.').waitFor();
+    assert.match(await page.locator('.pf-v6-c-clipboard-copy input').inputValue(), /^ferry_rbt_/);
     await page.getByRole('tab', { name: 'Permissions' }).click();
     await table('Permissions on the organization').waitFor();
     await check('organization-permissions');

@@ -18,6 +18,7 @@ import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternf
 import { api, errorText, fieldErrors, seg } from '../api';
 import { errorWords, when } from '../logic/format';
 import { useApi } from '../use-api';
+import { ConfirmButton } from './confirm-button';
 import { FieldHelp } from './field-help';
 
 const EVENTS = {
@@ -143,9 +144,9 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
                   <Button variant="secondary" size="sm" onClick={() => void test(rule)}>
                     Send a test
                   </Button>{' '}
-                  <Button variant="link" isDanger size="sm" onClick={() => void remove(rule)}>
+                  <ConfirmButton variant="link" isDanger size="sm" title={`Delete the rule "${rule.title}"?`} body="Its receiver hears of no further events; its delivery log goes with it." confirm="Delete" onConfirm={() => remove(rule)}>
                     Delete
-                  </Button>
+                  </ConfirmButton>
                 </Td>
               </Tr>
               {log ? (

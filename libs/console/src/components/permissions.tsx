@@ -3,6 +3,7 @@ import { ActionGroup, Alert, Button, Form, FormGroup, FormSelect, FormSelectOpti
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { useApi } from '../use-api';
+import { ConfirmButton } from './confirm-button';
 
 interface Permission {
   role: 'read' | 'write' | 'admin';
@@ -53,9 +54,9 @@ export function Permissions({ base, what }: { base: string; what: 'repository' |
                 </FormSelect>
               </Td>
               <Td dataLabel="Actions">
-                <Button variant="link" isDanger onClick={() => void change('DELETE', p.name)}>
+                <ConfirmButton variant="link" isDanger title={`Remove ${p.name}'s role?`} body={`${p.name} loses ${p.role} on the ${what} at once.`} confirm="Remove" onConfirm={() => change('DELETE', p.name)}>
                   Remove
-                </Button>
+                </ConfirmButton>
               </Td>
             </Tr>
           ))}

@@ -4,6 +4,7 @@ import { ActionGroup, Alert, Button, ClipboardCopy, Form, FormGroup, PageSection
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { when } from '../logic/format';
+import { ConfirmButton } from '../components/confirm-button';
 import { NotificationRules } from '../components/notification-rules';
 import { Permissions } from '../components/permissions';
 import { useApi } from '../use-api';
@@ -90,12 +91,27 @@ function Robots({ namespace }: { namespace: string }) {
               <Td dataLabel="Created">{when(r.created)}</Td>
               <Td dataLabel="Last used">{when(r.last_accessed)}</Td>
               <Td dataLabel="Actions">
-                <Button variant="secondary" size="sm" onClick={() => void act(() => api<Robot>('POST', `/organization/${seg(namespace)}/robots/${seg(short(r.name))}/regenerate`))}>
+                <ConfirmButton
+                  variant="secondary"
+                  size="sm"
+                  title={`A new token for ${r.name}?`}
+                  body="The robot's current token stops working at once; mirrors read the new one on their next run."
+                  confirm="Make a new token"
+                  onConfirm={() => act(() => api<Robot>('POST', `/organization/${seg(namespace)}/robots/${seg(short(r.name))}/regenerate`))}
+                >
                   New token
-                </Button>{' '}
-                <Button variant="link" isDanger size="sm" onClick={() => void act(() => api('DELETE', `/organization/${seg(namespace)}/robots/${seg(short(r.name))}`))}>
+                </ConfirmButton>{' '}
+                <ConfirmButton
+                  variant="link"
+                  isDanger
+                  size="sm"
+                  title={`Delete ${r.name}?`}
+                  body="It loses every role it holds; the runs of mirrors it writes for fail with ROBOT_NOT_FOUND until they get another robot."
+                  confirm="Delete"
+                  onConfirm={() => act(() => api('DELETE', `/organization/${seg(namespace)}/robots/${seg(short(r.name))}`))}
+                >
                   Delete
-                </Button>
+                </ConfirmButton>
               </Td>
             </Tr>
           ))}
