@@ -87,6 +87,8 @@ const RETRY_MAX_MS = 10_000;
 export class ProjectionRunner {
   private applied = 0;
   private failure: ProjectionFailure | null = null;
+  /** A batch's transaction is open: the projection is working, however long that takes. */
+  private applying = false;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
 
   constructor(
@@ -187,6 +189,7 @@ export class ProjectionRunner {
         this.advance(from - 1);
         for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch)) {
           current = batch[0];
+          this.applying = true;
           try {
             await this.applyBatch(batch);
           } catch (error) {
@@ -196,6 +199,8 @@ export class ProjectionRunner {
               current = event;
               await this.applyEvent(event);
             }
+          } finally {
+            this.applying = false;
           }
           this.failure = null;
         }
@@ -217,14 +222,18 @@ export class ProjectionRunner {
     }
   }
 
-  /** Aborts `attempt` when the log is ahead and nothing was applied between two checks. */
+  /**
+   * Aborts `attempt` when the log is ahead, nothing was applied between two checks and no batch is
+   * being applied: a slow batch (a long backlog on a busy database) is work, not a stall, and
+   * restarting it would only throw that work away, again and again.
+   */
   private watchForStall(attempt: AbortController): NodeJS.Timeout {
     let seen = this.applied;
     const timer = setInterval(() => {
       void this.store
         .headPosition()
         .then((head) => {
-          if (head > this.applied && this.applied === seen && !attempt.signal.aborted) {
+          if (head > this.applied && this.applied === seen && !this.applying && !attempt.signal.aborted) {
             this.logger?.error(`projection ${this.group.name} stopped moving at ${this.applied} with the log at ${head}; following it again from its checkpoint`);
             attempt.abort();
           }

@@ -4,6 +4,7 @@ import { serviceActor } from '@ferry/contracts';
 import { createSecretBox } from '@ferry/secrets';
 import { MIRROR_METRICS } from '@ferry/metrics';
 import type { EventStore } from '@ferry/event-store';
+import type { ProjectionRunner } from '@ferry/read-models';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
 import { EVENT_STORE, InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
@@ -69,11 +70,23 @@ export const CONTROLLERS = [
   MirrorGrpcController,
 ] as const;
 
+/** How long the bootstrap admin waits for the read models to hold the log before it is checked. */
+const BOOTSTRAP_CATCH_UP_MS = 120_000;
+
 /** Creates the bootstrap admin (FERRY_BOOTSTRAP_ADMIN_PASSWORD) once the read models follow the log. */
 class BootstrapAdmin implements OnApplicationBootstrap {
-  constructor(@Inject(UserService) private readonly users: UserService) {}
+  constructor(
+    @Inject(UserService) private readonly users: UserService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A long log (a first start on an old one, a rebuild) keeps the read models behind for a
+    // while: the admin's existence is judged once they hold the whole log, or a command would
+    // wait past its patience and the service would not start.
+    const head = await this.store.headPosition();
+    if (!(await this.projections.waitFor(head, BOOTSTRAP_CATCH_UP_MS))) Logger.warn(`the read models are still behind event ${head}; creating the bootstrap admin anyway`, 'auth');
     await this.users.ensureBootstrapAdmin({ correlationId: 'bootstrap', causationId: 'bootstrap', actor: serviceActor('bootstrap') });
     Logger.log('the bootstrap admin exists', 'auth');
   }
