@@ -59,9 +59,9 @@ export function bootstrapAdminEnv(): { FERRY_BOOTSTRAP_ADMIN_PASSWORD: string; F
   return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: randomBytes(18).toString('base64url'), FERRY_BOOTSTRAP_ADMIN_TOKEN: mintToken(TokenKind.User).token };
 }
 
-/** Resolves once the API answers as the bootstrap admin (so the admin exists), or throws when `exited()` or after 30 s. */
-export async function waitForApi(apiUrl: string, token: string, exited: () => boolean, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/** Resolves once the API answers as the bootstrap admin (so the admin exists), or throws when `exited()` or after `timeoutMs`. */
+export async function waitForApi(apiUrl: string, token: string, exited: () => boolean, output: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${apiUrl}/api/v1/user/`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
     if (res?.status === 200) return;
@@ -70,8 +70,11 @@ export async function waitForApi(apiUrl: string, token: string, exited: () => bo
   }
 }
 
-/** Starts Ferry's four services as separate processes, as `npm start` does, on one test's own names. */
-export async function startFerry(env: Record<string, string>): Promise<FerryProcesses> {
+/**
+ * Starts Ferry's four services as separate processes, as `npm start` does, on one test's own
+ * names. `apiTimeoutMs`: how long the API may take to answer (a long log is projected first).
+ */
+export async function startFerry(env: Record<string, string>, { apiTimeoutMs = 30_000 }: { apiTimeoutMs?: number } = {}): Promise<FerryProcesses> {
   // A test whose registry must know the token service's realm picks the API's port itself.
   const apiPort = env.FERRY_API_PORT ? Number(env.FERRY_API_PORT) : await freePort();
   const fullEnv: Record<string, string> = {
@@ -117,7 +120,7 @@ export async function startFerry(env: Record<string, string>): Promise<FerryProc
   const adminToken = fullEnv.FERRY_BOOTSTRAP_ADMIN_TOKEN!;
   const api = () => children.get('mirror-config');
   try {
-    await waitForApi(apiUrl, adminToken, () => api()?.exitCode !== null || api()?.signalCode !== null, () => chunks.join(''));
+    await waitForApi(apiUrl, adminToken, () => api()?.exitCode !== null || api()?.signalCode !== null, () => chunks.join(''), apiTimeoutMs);
   } catch (error) {
     // Stop what did start, or its processes would keep the test run alive.
     await Promise.all([...children.keys()].map((instance) => stop(instance)));

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
       // The bench's mirrors have no robot: the (open) target takes fixed credentials instead.
       FERRY_TARGET_USERNAME: 'bench',
       FERRY_TARGET_PASSWORD: 'bench',
-    });
+      // The API projects the 10,000 mirrors before it answers.
+    }, { apiTimeoutMs: 300_000 });
     await ferry.stop('sync-worker');
     await ferry.stop('notifier');
 
