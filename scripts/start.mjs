@@ -1,15 +1,21 @@
 // `npm start`: installs and builds on first use, makes sure Postgres, NATS (JetStream) and a target
 // registry answer (starting local ones where it can), then runs Ferry's four services as separate
-// processes until Ctrl-C, SIGTERM or SIGHUP (or until the npm that started it goes away). Stopping
-// stops the services first (a sync-worker hands its runs back over NATS), then the nats-server and
-// docker-registry it started, each given a bounded time before it is killed; a Postgres it started
-// is stopped with pg_ctl. It stops only processes it started, by their pids.
+// processes until Ctrl-C or SIGTERM. Stopping stops the services first (a sync-worker hands its runs
+// back over NATS), then the nats-server and docker-registry it started, each given a bounded time
+// before it is killed; a Postgres it started is stopped with pg_ctl. It stops only processes it
+// started, by their pids.
+//
+// At a terminal it also stops on SIGHUP and when the npm above it goes away. `npm start -- --detach`
+// runs it in the background instead (output in .ferry/logs/ferry.log, pid in .ferry/ferry.pid,
+// `npm stop` stops it), returning once every service is ready; and started with no terminal at all
+// (under nohup, a supervisor, a pipe) it outlives its parent and a hangup, as those callers expect.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { ensureBuilt, onPath, root } from './toolchain.mjs';
+import { backgroundPid, pidFileIn } from './background.mjs';
+import { ensureBuilt, onPath, registryCommand, root } from './toolchain.mjs';
 
 /** Keys, credentials and local data (FERRY_STATE_DIR, default `.ferry/` in the checkout). */
 const state = process.env.FERRY_STATE_DIR ? resolve(process.env.FERRY_STATE_DIR) : join(root, '.ferry');
@@ -20,7 +26,18 @@ mkdirSync(state, { recursive: true });
  */
 const logDir = join(state, 'logs');
 mkdirSync(logDir, { recursive: true });
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+/** `--detach`: the user's ask; `--detached`: this process is the background copy `--detach` started. */
+const detach = process.argv.includes('--detach');
+const detached = process.argv.includes('--detached');
+/** The background copy's pid, while it runs (`npm stop` reads it). */
+const pidFile = pidFileIn(state);
+/**
+ * Whether a terminal is attached, so its hangup (and the end of the npm above) means "stop". Node
+ * resets an ignored SIGHUP to its default at start-up, so `nohup` is known by what it does to the
+ * standard streams: none of them is a terminal then.
+ */
+const atTerminal = !detached && Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+const STOP_SIGNALS = atTerminal ? ['SIGTERM', 'SIGINT', 'SIGHUP'] : ['SIGTERM', 'SIGINT'];
 /** A service gets this long to stop (it gives itself 10 s), nats-server and docker-registry 5 s; then SIGKILL. */
 const SERVICE_GRACE_MS = 15_000;
 const INFRA_GRACE_MS = 5_000;
@@ -76,19 +93,23 @@ async function stopAll(reason, code = 0) {
 }
 
 for (const signal of STOP_SIGNALS) process.on(signal, () => void stopAll(signal));
-// npm forwards SIGTERM and SIGINT to us but dies of SIGHUP (or SIGKILL) alone: stop when it has gone.
-const parent = process.ppid;
-setInterval(() => process.ppid !== parent && void stopAll(`the parent process ${parent} exited`), 1000).unref();
+if (!atTerminal) process.on('SIGHUP', () => log('SIGHUP: no terminal is attached, so it is not a stop; SIGTERM stops Ferry'));
+if (atTerminal) {
+  // npm forwards SIGTERM and SIGINT to us but dies of SIGHUP (or SIGKILL) alone: stop when it has gone.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stopAll(`the parent process ${parent} exited`), 1000).unref();
+}
 
 /**
  * Starts a child and follows it: all its output goes to `.ferry/logs/<name>.log`; a service's log
  * lines also reach the console, shortened (see `consoleLine`); its unexpected exit stops
  * everything. nats-server and docker-registry get their own process group, so a Ctrl-C at the
- * terminal reaches them only through us, after the services have stopped.
+ * terminal reaches them only through us, after the services have stopped; with no terminal, the
+ * services do too, so a hangup sent to our group (nohup's case) stops none of them.
  */
 function startChild(name, cmd, args, { infra = false, env = process.env } = {}) {
   if (stopping) return null;
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: infra });
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: infra || !atTerminal });
   const file = join(logDir, `${name}.log`);
   const logFile = createWriteStream(file, { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
@@ -260,7 +281,8 @@ async function ensureRegistry(url, auth) {
   const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
   if (await answers(host, port)) return;
   const local = host === '127.0.0.1' || host === 'localhost';
-  if (!local || !onPath('docker-registry')) {
+  const command = local ? registryCommand() : null;
+  if (command === null) {
     return fail(`the target registry does not answer at ${url}. Set FERRY_TARGET_REGISTRY to your registry, or install docker-registry (Debian: apt-get install -y docker-registry) so Ferry can start a local one.`);
   }
   const dir = join(state, 'registry');
@@ -279,7 +301,7 @@ async function ensureRegistry(url, auth) {
     ].join('\n'),
   );
   log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')}; tokens from ${auth.realm})`);
-  startChild('registry', 'docker-registry', ['serve', config], { infra: true });
+  startChild('registry', command, ['serve', config], { infra: true });
   await waitFor(host, port, 'docker-registry');
 }
 
@@ -297,14 +319,18 @@ function encryptionKey() {
  * The first superuser. A deployment sets FERRY_BOOTSTRAP_ADMIN_PASSWORD (and, if it wants one,
  * FERRY_BOOTSTRAP_ADMIN_TOKEN); otherwise the first run makes both, prints them this once and keeps
  * them in a file only this user can read, which later runs pass on again (the admin then exists,
- * and nothing changes).
+ * and nothing changes). Returns the services' settings and where the banner tells the user to look.
  */
-/** The admin `bootstrapAdmin` made on this run (its token is shown again once everything is up), if it made one. */
-let createdAdmin = null;
-
 function bootstrapAdmin() {
-  if (process.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD) return {};
+  if (process.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD) {
+    return {
+      env: {},
+      password: 'the password is FERRY_BOOTSTRAP_ADMIN_PASSWORD',
+      token: process.env.FERRY_BOOTSTRAP_ADMIN_TOKEN ? 'FERRY_BOOTSTRAP_ADMIN_TOKEN' : 'none set; make one with `ferry login` or in the console',
+    };
+  }
   const file = join(state, 'admin-credentials.json');
+  let token = `TOKEN=$(jq -r .token ${file})`;
   if (!existsSync(file)) {
     const credentials = {
       username: 'admin',
@@ -312,7 +338,8 @@ function bootstrapAdmin() {
       token: `ferry_pat_${randomBytes(32).toString('base64url')}`,
     };
     writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
-    createdAdmin = { token: credentials.token, file };
+    // Shown again in the banner, where it is read; a detached run's log file never holds it.
+    if (!detach) token = `${credentials.token}   (the admin's; also in ${file})`;
     console.log(
       [
         '',
@@ -326,10 +353,51 @@ function bootstrapAdmin() {
   } else {
     log(`the admin's password and API token are in ${file}`);
   }
-  const { password, token } = JSON.parse(readFileSync(file, 'utf8'));
-  return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: password, FERRY_BOOTSTRAP_ADMIN_TOKEN: token };
+  const { password, token: adminToken } = JSON.parse(readFileSync(file, 'utf8'));
+  return { env: { FERRY_BOOTSTRAP_ADMIN_PASSWORD: password, FERRY_BOOTSTRAP_ADMIN_TOKEN: adminToken }, password: `the password is in ${file}`, token };
 }
 
+/**
+ * `--detach`: starts this script again in a session of its own with its output in
+ * .ferry/logs/ferry.log, shows that output until every service is ready (exit 0) or the copy has
+ * stopped (exit 1), and leaves it running.
+ */
+async function startDetached() {
+  const already = backgroundPid(state);
+  if (already !== null) return fail(`Ferry already runs in the background (pid ${already}); \`npm stop\` stops it`);
+  const file = join(logDir, 'ferry.log');
+  const from = existsSync(file) ? statSync(file).size : 0;
+  const out = openSync(file, 'a');
+  const args = process.argv.slice(1).filter((a) => a !== '--detach');
+  const child = spawn(process.execPath, [...args, '--detached'], { detached: true, stdio: ['ignore', out, out] });
+  let exit = null;
+  child.once('exit', (code, signal) => (exit = signal ?? code));
+  child.unref();
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.alloc(64 * 1024);
+  let position = from;
+  let seen = '';
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, position);
+    if (n > 0) {
+      position += n;
+      const text = buffer.subarray(0, n).toString();
+      process.stdout.write(text);
+      seen = (seen + text).slice(-4096);
+      if (seen.includes(READY_LINE)) break;
+      continue;
+    }
+    if (exit !== null) {
+      console.error(`ferry: the background copy stopped (${exit}); its output is in ${file}`);
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`running in the background as pid ${child.pid}; output in ${file}; \`npm stop\` stops it`);
+  process.exit(0);
+}
+
+const READY_LINE = 'ferry: all four services are ready';
 ensureBuilt();
 const env = {
   ...process.env,
@@ -337,8 +405,14 @@ const env = {
   NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
   FERRY_TARGET_REGISTRY: process.env.FERRY_TARGET_REGISTRY ?? 'http://127.0.0.1:5000',
   FERRY_ENCRYPTION_KEY: encryptionKey(),
-  ...bootstrapAdmin(),
 };
+const admin = bootstrapAdmin();
+Object.assign(env, admin.env);
+if (detach) await startDetached();
+if (detached) {
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.on('exit', () => backgroundPid(state) === process.pid && rmSync(pidFile, { force: true }));
+}
 const signing = tokenSigning();
 Object.assign(env, signing.env);
 const apiHost = env.FERRY_API_HOST ?? '127.0.0.1';
@@ -358,14 +432,14 @@ const apiUrl = `http://${apiHost}:${env.FERRY_API_PORT ?? 8080}`;
 function showReady() {
   const lines = [
     '',
-    `ferry: all four services are ready (${SERVICES.join(', ')})`,
+    `${READY_LINE} (${SERVICES.join(', ')})`,
     `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
-    `  console:  ${apiUrl}/   (sign in as ${env.FERRY_BOOTSTRAP_ADMIN_USERNAME ?? 'admin'}; the password is in ${join(state, 'admin-credentials.json')})`,
+    `  console:  ${apiUrl}/   (sign in as ${env.FERRY_BOOTSTRAP_ADMIN_USERNAME ?? 'admin'}; ${admin.password})`,
     `  registry: ${env.FERRY_TARGET_REGISTRY}`,
     ...(metricsUrls.size ? [`  metrics:  ${SERVICES.filter((s) => metricsUrls.has(s)).map((s) => `${s} ${metricsUrls.get(s)}/metrics`).join(', ')}  (and /healthz, /readyz)`] : []),
-    ...(createdAdmin ? [`  token:    ${createdAdmin.token}   (the admin's; also in ${createdAdmin.file})`] : [`  token:    TOKEN=$(jq -r .token ${join(state, 'admin-credentials.json')})`]),
+    `  token:    ${admin.token}`,
     `  logs:     ${logDir}/ (JSON per service; the registry's access log in registry.log)`,
-    '  Ctrl-C stops everything',
+    detached ? '  `npm stop` stops everything' : atTerminal ? '  Ctrl-C stops everything' : `  kill ${process.pid} (SIGTERM) stops everything`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need before they can run: npm packages, a build, and the
 // registry tools the tests and the benchmark drive. Each step is skipped when already done.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -96,3 +96,40 @@ function packageServicePid({ unit, pidfile, cmdline }) {
 }
 
 
+
+/**
+ * The docker-registry command `npm start` runs as its local target: the one on PATH, else Debian's
+ * package unpacked into .toolchain/ (apt-get download and dpkg-deb need no root, and no service of
+ * the package's own starts, so nothing takes :5000 behind Ferry's back). Null, with the reason
+ * logged, where neither works: the caller says what to install.
+ */
+export function registryCommand() {
+  if (onPath('docker-registry')) return 'docker-registry';
+  const dir = join(root, '.toolchain', 'docker-registry');
+  const bin = join(dir, 'usr', 'bin', 'docker-registry');
+  if (existsSync(bin)) return bin;
+  if (!onPath('apt-get') || !onPath('dpkg-deb')) return null;
+  console.log("ferry: docker-registry is not installed; unpacking Debian's package into .toolchain/");
+  mkdirSync(join(root, '.toolchain'), { recursive: true });
+  const work = mkdtempSync(join(root, '.toolchain', '.fetch-'));
+  try {
+    const download = () => spawnSync('apt-get', ['download', '-qq', 'docker-registry'], { cwd: work, encoding: 'utf8' });
+    let got = download();
+    // A machine that never read its package lists (a fresh image) can read them as root.
+    if (got.status !== 0 && process.getuid?.() === 0) {
+      spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+      got = download();
+    }
+    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
+    if (got.status !== 0 || !deb) {
+      console.error(`ferry: apt-get download docker-registry failed: ${(got.stderr || got.stdout || '').trim()}`);
+      return null;
+    }
+    const unpacked = join(work, 'root');
+    if (spawnSync('dpkg-deb', ['-x', join(work, deb), unpacked], { stdio: 'inherit' }).status !== 0) return null;
+    if (!existsSync(bin)) renameSync(unpacked, dir);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return bin;
+}
