@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  blobBytesOf,
   createTestDatabase,
   eventually,
   pushImage,
@@ -41,16 +42,6 @@ async function readStream(res: Response): Promise<StreamEvent[]> {
     if (event) events.push({ event, data: JSON.parse(data) });
   }
   return events;
-}
-
-/** The distinct blobs of some images and their total size: what a first copy of them moves. */
-function blobBytes(images: PushedImage[]): number {
-  const sizes = new Map<string, number>();
-  for (const image of images) {
-    const doc = JSON.parse(image.manifest.toString('utf8')) as { config: { digest: string; size: number }; layers: Array<{ digest: string; size: number }> };
-    for (const d of [doc.config, ...doc.layers]) sizes.set(d.digest, d.size);
-  }
-  return [...sizes.values()].reduce((a, b) => a + b, 0);
 }
 
 describe('a run in flight, watched', () => {
@@ -124,7 +115,7 @@ describe('a run in flight, watched', () => {
       assert.ok(progress[i].tags_done >= progress[i - 1].tags_done, 'tags done rise monotonically');
     }
     const last = progress.at(-1);
-    const total = blobBytes(images);
+    const total = blobBytesOf(images);
     assert.deepEqual([last.tags_done, last.tags_total, last.bytes_copied, last.bytes_total, last.done], [2, 2, total, total, true]);
     const tags = events.filter((e) => e.event === 'tag').map((e) => e.data);
     assert.deepEqual(tags.map((t) => [t.tag, t.result]).sort(), [['v1', 'copied'], ['v2', 'copied']]);
@@ -142,7 +133,7 @@ describe('a run in flight, watched', () => {
     assert.deepEqual(events.filter((e) => e.event === 'tag').length, 2);
     assert.equal(events.at(-1)!.event, 'outcome');
     assert.equal(runView.progress, null, 'an ended run shows no live progress');
-    assert.equal(runView.bytes_copied, blobBytes(images));
+    assert.equal(runView.bytes_copied, blobBytesOf(images));
   });
 
   it('refuses the stream of an unknown run (404) or of a malformed id (400), and to anyone who may not read the repository', async () => {

@@ -4,6 +4,7 @@ export {
   recordWorkerActive,
   recordRunStarted,
   recordTagResult,
+  RunBytesCounter,
   recordBlobCopied,
   recordRunFinished,
   type RunOutcomeLabel,

@@ -39,7 +39,9 @@ const runDuration = new Histogram({
 
 const bytesCopied = new Counter({
   name: 'ferry_bytes_copied_total',
-  help: 'Bytes of blobs copied to the target, counted as each tag\'s copy is recorded (the run summary\'s bytes_copied).',
+  help:
+    'Blob bytes sent to the target, counted as they stream (the live progress\'s bytes_copied): each blob at most once per run however often its transfer is retried, ' +
+    'so a run that succeeded adds its bytes_copied; a failed or stopped transfer counts as far as it got, and a run resumed on another worker counts what it sends again.',
   registers: [],
 });
 
@@ -106,10 +108,27 @@ export function recordRunStarted(trigger: string): void {
   runsStarted.inc({ trigger });
 }
 
-/** One tag's result as the run records it. */
-export function recordTagResult(result: TagResultLabel, bytes = 0): void {
+/** One tag's result as the run records it (its bytes were counted as they moved: see {@link RunBytesCounter}). */
+export function recordTagResult(result: TagResultLabel): void {
   tagResults.inc({ result });
-  if (bytes > 0) bytesCopied.inc(bytes);
+}
+
+/**
+ * One run's share of `ferry_bytes_copied_total`, fed the run's running total of blob bytes copied
+ * (the sync engine's progress, the figure the live progress board shows): each reading adds what
+ * the total grew by since the last, so the counter moves while the bytes move, agrees with the
+ * board, and a tag's end adds nothing more. The engine counts a retried blob's bytes only beyond
+ * what an earlier attempt of it sent, so neither does the counter.
+ */
+export class RunBytesCounter {
+  private counted = 0;
+
+  /** The run has copied `bytesSoFar` bytes: counts those not counted yet (a total that did not grow counts nothing). */
+  advanceTo(bytesSoFar: number): void {
+    if (!(bytesSoFar > this.counted)) return;
+    bytesCopied.inc(bytesSoFar - this.counted);
+    this.counted = bytesSoFar;
+  }
 }
 
 export function recordBlobCopied(how: BlobCopyLabel): void {

@@ -155,6 +155,16 @@ export async function pushImage(target: RegistryTarget, repo: string, tag: strin
   return { digest, mediaType, size: manifest.length, manifest, configDigest, layerDigests: layers.map((l) => l.digest), platform };
 }
 
+/** The distinct blobs (configs and layers) of some pushed images and their total size: what a first copy of them moves. */
+export function blobBytesOf(images: readonly PushedImage[]): number {
+  const sizes = new Map<string, number>();
+  for (const image of images) {
+    const doc = JSON.parse(image.manifest.toString('utf8')) as { config: { digest: string; size: number }; layers: Array<{ digest: string; size: number }> };
+    for (const d of [doc.config, ...doc.layers]) sizes.set(d.digest, d.size);
+  }
+  return [...sizes.values()].reduce((a, b) => a + b, 0);
+}
+
 /** What {@link pushIndex} pushed. */
 export interface PushedIndex {
   digest: string;

@@ -21,6 +21,7 @@ export {
   tarOf,
   buildLayer,
   pushImage,
+  blobBytesOf,
   pushIndex,
   pushMultiArch,
   type ImageFlavour,

@@ -16,7 +16,7 @@ import { robotDecider, robotRegistryLogin } from '@ferry/identity';
 import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
@@ -235,8 +235,7 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: abort.signal,
-          ...meter.alongside(tracing.hooks()),
-          onProgress: (p) => progress.update(p),
+          ...meter.alongside({ ...tracing.hooks(), onProgress: (p: SyncProgress) => progress.update(p) }),
           onTagResult: async (result) => {
             results.push(result);
             tracing.tagResult(result);

@@ -4,6 +4,7 @@ import { metricsRegistry, exposeMetrics, REGISTRY_REQUEST_METRICS, RUN_METRICS }
 import type { RegistryExchange } from '@ferry/registry-client';
 import type { BlobCopyRecord } from '@ferry/sync-engine';
 import { RunMeter } from './run-meter';
+import { meterTagResult } from './run-report';
 
 exposeMetrics([...REGISTRY_REQUEST_METRICS, ...RUN_METRICS]);
 
@@ -15,6 +16,7 @@ async function value(name: string, labels: Record<string, string>): Promise<numb
 
 let clock = 1_000_000;
 const exchange = (url: string, status: number | null, errorCode?: string): RegistryExchange => ({ method: 'GET', url, status, startedAt: (clock += 100), durationMs: 5, ...(errorCode ? { errorCode } : {}) });
+const progress = (bytesCopied: number, tagsDone = 0) => ({ tagsDone, tagsTotal: 1, bytesCopied, bytesTotal: 3_000 });
 const blob = (outcome: BlobCopyRecord['outcome']): BlobCopyRecord => ({ digest: `sha256:${'a'.repeat(64)}`, size: 10, outcome, bytesUploaded: 10, retries: 0, startedAt: clock, durationMs: 1 });
 
 describe('a run\'s meter', () => {
@@ -61,5 +63,23 @@ describe('a run\'s meter', () => {
     assert.deepEqual(seen, ['uploaded', 'mounted', 'skipped', 'failed', 'target']);
     assert.equal(await value('ferry_blobs_copied_total', { how: 'uploaded' }), uploaded + 1);
     assert.equal(await value('ferry_blobs_copied_total', { how: 'mounted' }), mounted + 1);
+  });
+
+  it('counts the run\'s bytes as its progress reports them, not again as its tag ends, and passes the progress on to the board', async () => {
+    const board: number[] = [];
+    const hooks = new RunMeter().alongside({ onProgress: (p) => void board.push(p.bytesCopied) });
+    const before = await value('ferry_bytes_copied_total', {});
+    const counted: number[] = [];
+    for (const p of [progress(1_000), progress(2_500), progress(3_000), progress(3_000, 1)]) {
+      hooks.onProgress(p);
+      counted.push((await value('ferry_bytes_copied_total', {})) - before);
+    }
+    assert.deepEqual(counted, [1_000, 2_500, 3_000, 3_000]);
+    assert.deepEqual(board, [1_000, 2_500, 3_000, 3_000]);
+    meterTagResult({ kind: 'synced', tag: 'v1', digest: 'sha256:1', sourceDigest: 'sha256:1', copyProfile: '', mediaType: '', bytesCopied: 3_000, unchanged: false });
+    assert.equal(await value('ferry_bytes_copied_total', {}), before + 3_000);
+    // The next run on this worker reports from 0 again, and adds its own bytes.
+    new RunMeter().alongside({}).onProgress(progress(500));
+    assert.equal(await value('ferry_bytes_copied_total', {}), before + 3_500);
   });
 });

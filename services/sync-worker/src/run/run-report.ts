@@ -20,10 +20,10 @@ export function summarize(startedAt: string | null, tagsMatched: string[], resul
   return summary;
 }
 
-/** A tag's result in the metrics, as the run's summary counts it. */
+/** A tag's result in the metrics, as the run's summary counts it (its bytes were metered as they moved: see RunMeter). */
 export function meterTagResult(r: TagResult): void {
   const label: TagResultLabel = r.kind === 'synced' ? (r.unchanged ? 'unchanged' : 'copied') : r.kind === 'rolled-back' ? 'rolled_back' : r.kind;
-  recordTagResult(label, r.kind === 'synced' ? r.bytesCopied : 0);
+  recordTagResult(label);
 }
 
 /** The run-stream event that records one tag's result. */
