@@ -153,7 +153,8 @@ describe('a run in flight, watched', () => {
       assert.equal(line.mirror_id, 'watch/app');
       assert.equal(line.trace_id, runView.trace_id, JSON.stringify(line));
     }
-    assert.ok(lines.some((l) => l.msg === `run ${runId} of watch/app: completed`));
+    const end = lines.find((l) => l.outcome !== undefined);
+    assert.deepEqual([end?.level, end?.outcome, end?.msg], ['info', 'succeeded', `run ${runId} of watch/app succeeded: 2 copied, 0 unchanged, 0 deleted, 0 failed`]);
   });
 
   it('ferry mirror sync-now --follow waits for the run, prints its progress as text where no terminal is, and exits 0 when it succeeded', async () => {

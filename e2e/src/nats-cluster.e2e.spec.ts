@@ -19,6 +19,7 @@ import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './ap
 import { documentedFetch } from './api-document';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { readEventLog } from './event-log';
+import { assertOutageRiddenOut } from './log-assertions';
 import { startReceiver, type Receiver } from './receivers';
 
 const MiB = 1024 * 1024;
@@ -104,6 +105,8 @@ describe('Ferry on a three-node NATS cluster', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     const deliveries = hooks.requests.filter((r) => r.path === '/done').map((r) => JSON.parse(r.body) as { run_id: string });
     assert.deepEqual(deliveries.map((d) => d.run_id), [view.last_run_id], 'delivered once');
+    // Which clients and loops notice the leader's loss depends on where each was connected; none logs an error.
+    await eventually(() => (assertOutageRiddenOut(ferry.logLines(), 'NATS', {}), true), 30_000, 'one warn and one info per loop that waited for NATS');
     await node.start();
   });
 });

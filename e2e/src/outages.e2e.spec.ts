@@ -19,7 +19,8 @@ import {
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, type Api } from './api-client';
 import { documentedFetch } from './api-document';
 import { destroyEventLog, readEventLog } from './event-log';
-import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { SERVICES, startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { assertNatsConnectionLostAndBack, assertOutageRiddenOut } from './log-assertions';
 import { startReceiver, type Receiver } from './receivers';
 
 const MiB = 1024 * 1024;
@@ -126,6 +127,13 @@ describe('outages end, Ferry does not', () => {
       await eventually(async () => (hooks.requests.length >= 2 ? true : undefined), 60_000, 'the second notification');
       assert.deepEqual(hooks.requests.map((r) => (JSON.parse(r.body) as { run_id: string }).run_id).sort(), [first, (await api('GET', mirror)).json.last_run_id].sort(), 'one notification per run');
     });
+
+    it('logs the outage once per connection and loop at warn and its end at info, and no error', async () => {
+      assertNatsConnectionLostAndBack(ferry.logLines(), SERVICES, 60);
+      // The loops that pull from JetStream all through the outage; the others wait only if they ran meanwhile.
+      const pulling = { 'sync-worker': ['the run consumer'], notifier: ['the notification consumer'] };
+      await eventually(() => (assertOutageRiddenOut(ferry.logLines(), 'NATS', pulling), true), 30_000, 'one warn and one info per loop that waited for NATS');
+    });
   });
 
   describe('a private Postgres stopped for 30 s mid-run', () => {
@@ -169,6 +177,13 @@ describe('outages end, Ferry does not', () => {
       assertOneRun(await readEventLog(names, ferry.env.NATS_URL!));
       assert.deepEqual(await tagDigests(target, 'pgout/app'), await tagDigests(upstream, 'big/app'));
       await eventually(async () => ((await documentedFetch(`${ferry.apiUrl}/readyz`)).status === 200 ? true : undefined), 30_000, 'readiness after Postgres is back');
+    });
+
+    it('logs the outage once per loop at warn and its end at info, and no error', async () => {
+      // The loops that use Postgres all through the outage; the notification consumer waits only if an event came meanwhile.
+      const polling = { 'mirror-config': ['projection api-read-models'], scheduler: ['projection scheduler-due-mirrors', 'the scheduler tick'], notifier: ['notification delivery'] };
+      // A notification put off by the outage is offered again up to 30 s later: that is when its consumer resumes.
+      await eventually(() => (assertOutageRiddenOut(ferry.logLines(), 'Postgres', polling), true), 60_000, 'one warn and one info per loop that waited for Postgres');
     });
   });
 });

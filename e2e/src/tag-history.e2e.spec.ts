@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, deleteManifest, manifestDigest, pushImage, startRegistry, tagDigests, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, deleteManifest, eventually, manifestDigest, pushImage, startRegistry, tagDigests, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
@@ -103,6 +103,10 @@ describe('tag rules, previews, the delete cap and tag history through the four s
     assert.equal(detail.error.code, 'DELETE_CAP_EXCEEDED');
     assert.match(detail.error.message, /would have deleted 2 tags, more than the 1/);
     assert.deepEqual(await tagDigests(target, 'hist/app'), before);
+    // The worker's end-of-run line says how the run ended: a warning (the operator may raise the cap), with the outcome and the error's code.
+    const end = await eventually(() => ferry.logLines().find((l) => l.instance === 'sync-worker' && l.run_id === run.last_run_id && l.outcome !== undefined), 10_000, "the worker's end-of-run line");
+    assert.deepEqual([end.level, end.outcome, end.error_code, end.mirror_id], ['warn', 'failed', 'DELETE_CAP_EXCEEDED', 'hist/app'], JSON.stringify(end));
+    assert.match(end.msg, new RegExp(`^run ${run.last_run_id} of hist/app failed: DELETE_CAP_EXCEEDED: the run would have deleted 2 tags`));
   });
 
   it('keeps the newest tag by the time Ferry first saw it, and a preview of unsaved settings changes nothing', async () => {

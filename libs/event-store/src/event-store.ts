@@ -40,7 +40,15 @@ export interface EventStoreOptions {
    * whose run should outlast an outage. Default 15 s.
    */
   publishPatienceMs?: number;
+  /**
+   * Told when the connection to NATS is lost and when it is back (the client reconnects on its own,
+   * however long that takes), so the service can log an outage once rather than every failed request.
+   */
+  onConnectionChange?: (change: ConnectionChange) => void;
 }
+
+/** The connection to NATS was lost, or is back after `downMs`; `server` is the one it was or is connected to. */
+export type ConnectionChange = { connected: false; server: string } | { connected: true; server: string; downMs: number };
 
 /** Why an event is being appended: ties it to the request or event that caused it. */
 export interface Causation {
@@ -86,7 +94,8 @@ export class EventStore {
     readonly connection: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
-    readonly options: Required<EventStoreOptions>,
+    readonly options: Required<Omit<EventStoreOptions, 'onConnectionChange'>>,
+    private readonly onConnectionChange: EventStoreOptions['onConnectionChange'],
   ) {
     void this.watchStatus();
   }
@@ -97,9 +106,16 @@ export class EventStore {
   }
 
   private async watchStatus(): Promise<void> {
+    let lostAt = 0;
     for await (const status of this.connection.status()) {
-      if (status.type === 'disconnect') this.reachable = false;
-      else if (status.type === 'reconnect') this.reachable = true;
+      if (status.type === 'disconnect') {
+        this.reachable = false;
+        lostAt = Date.now();
+        this.onConnectionChange?.({ connected: false, server: status.server });
+      } else if (status.type === 'reconnect') {
+        this.reachable = true;
+        this.onConnectionChange?.({ connected: true, server: status.server, downMs: Date.now() - lostAt });
+      }
     }
   }
 
@@ -114,7 +130,8 @@ export class EventStore {
       waitOnFirstConnect: true,
     });
     const jsm = await jetstreamManager(connection);
-    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, publishPatienceMs: 15_000, ...options, replicas: options.replicas ?? 0 });
+    const { onConnectionChange, ...settings } = options;
+    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, publishPatienceMs: 15_000, ...settings, replicas: options.replicas ?? 0 }, onConnectionChange);
     await store.ensureStream();
     return store;
   }
@@ -331,6 +348,9 @@ export class EventStore {
    * Runs `handle` for every event on a durable, explicitly-acked consumer shared by all
    * processes with the same `durableName` (competing consumers). The handler's disposition
    * decides between ack, redelivery after a delay and termination; a thrown error is a retry.
+   * `onError` hears of a pull that failed (no event; the pull is tried again a second later), a
+   * handler that threw (with its event) and a malformed event; `onPulled` of each pull that came
+   * back, with a message or empty after its wait: JetStream answers again after an outage.
    */
   async consumeDurable(
     durableName: string,
@@ -343,7 +363,8 @@ export class EventStore {
       maxAckPending?: number;
       /** Messages this process handles at once. */
       concurrency?: number;
-      onError?: (error: unknown) => void;
+      onError?: (error: unknown, event?: StoredEvent) => void;
+      onPulled?: () => void;
     } = {},
   ): Promise<void> {
     const ackWaitMs = options.ackWaitMs ?? 30_000;
@@ -381,6 +402,7 @@ export class EventStore {
         let m: JsMsg | null;
         try {
           m = await consumer.next({ expires: 2_000 });
+          options.onPulled?.();
         } catch (error) {
           if (signal.aborted) break;
           options.onError?.(error);
@@ -403,7 +425,7 @@ export class EventStore {
   private async dispatch(
     m: JsMsg,
     handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
-    onError?: (error: unknown) => void,
+    onError?: (error: unknown, event?: StoredEvent) => void,
   ): Promise<void> {
     let event: StoredEvent;
     try {
@@ -419,7 +441,7 @@ export class EventStore {
       else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
       else m.term(outcome.poison);
     } catch (error) {
-      onError?.(error);
+      onError?.(error, event);
       m.nak(Math.min(30_000, 1_000 * 2 ** Math.min(m.info.deliveryCount, 5)));
     }
   }

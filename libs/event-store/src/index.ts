@@ -2,6 +2,7 @@ export {
   EventStore,
   natsServers,
   type EventStoreOptions,
+  type ConnectionChange,
   type Causation,
   type AppendOptions,
   type SubjectHistory,

@@ -28,7 +28,7 @@ describe('a projection whose batch takes longer than the stall check', () => {
         },
       };
       const errors: string[] = [];
-      const runner = new ProjectionRunner(ds, store, { name: 'slow-test', projections: [slow] }, { error: (m) => void errors.push(m) }, 1);
+      const runner = new ProjectionRunner(ds, store, { name: 'slow-test', projections: [slow] }, { failed: (_error, fault) => void errors.push(fault), succeeded: () => undefined }, 1);
       const running = runner.run(stop.signal);
       assert.equal(await runner.waitFor(3, 30_000), true);
       stop.abort();

@@ -16,8 +16,29 @@ export interface ProjectionGroup {
   projections: readonly Projection[];
 }
 
+/**
+ * Where a runner tells how its attempts go (a service's OutageLog decides the level: a dependency
+ * that is away is an outage told once, anything else a fault told each time).
+ */
 export interface ProjectionLogger {
-  error(message: string, error?: unknown): void;
+  /** An attempt stopped on `error`; `fault` is the line for it should it be no outage. */
+  failed(error: unknown, fault: string): void;
+  /** The runner read its checkpoint (Postgres answers), or applied events (everything it needs answers). */
+  succeeded(dependency?: 'Postgres'): void;
+}
+
+/**
+ * The runner's subscription went quiet while the log moved on (seen when a cluster's stream leader
+ * died): NATS's doing, which the runner rides out by following the log again from its checkpoint.
+ * `dependency` says so to the service's log.
+ */
+class ProjectionStalledError extends Error {
+  readonly dependency = 'NATS';
+
+  constructor(applied: number, head: number) {
+    super(`its subscription went quiet at event ${applied} with the log at ${head}`);
+    this.name = 'ProjectionStalledError';
+  }
 }
 
 /** The event a projection cannot apply, while it keeps retrying it (readiness shows it). */
@@ -186,6 +207,7 @@ export class ProjectionRunner {
       const watchdog = this.watchForStall(attempt);
       try {
         const from = (await this.checkpoint()) + 1;
+        this.logger?.succeeded('Postgres');
         this.advance(from - 1);
         for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch)) {
           current = batch[0];
@@ -203,6 +225,7 @@ export class ProjectionRunner {
             this.applying = false;
           }
           this.failure = null;
+          this.logger?.succeeded();
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -211,7 +234,7 @@ export class ProjectionRunner {
         if (current) this.failure = { position: current.position, eventId: current.id, type: current.type, error: message, since: attempts === 1 ? new Date().toISOString() : this.failure!.since, attempts };
         const delay = Math.min(RETRY_MAX_MS, retryBaseMs * 2 ** (attempts - 1));
         const at = current ? ` at event ${current.position} (${current.type}, id ${current.id}), attempt ${attempts}` : '';
-        this.logger?.error(`projection ${this.group.name} stopped${at}; retrying from its checkpoint in ${delay} ms`, error);
+        this.logger?.failed(error, `projection ${this.group.name} stopped${at}; retrying from its checkpoint in ${delay} ms`);
         attempt.abort();
         await new Promise((r) => setTimeout(r, delay));
       } finally {
@@ -234,7 +257,7 @@ export class ProjectionRunner {
         .headPosition()
         .then((head) => {
           if (head > this.applied && this.applied === seen && !this.applying && !attempt.signal.aborted) {
-            this.logger?.error(`projection ${this.group.name} stopped moving at ${this.applied} with the log at ${head}; following it again from its checkpoint`);
+            this.logger?.failed(new ProjectionStalledError(this.applied, head), `projection ${this.group.name} stopped moving at ${this.applied} with the log at ${head}; following it again from its checkpoint`);
             attempt.abort();
           }
           seen = this.applied;

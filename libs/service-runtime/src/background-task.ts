@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { errorText } from './error-text';
 
 /**
  * A long-running loop owned by a service (a projection, a consumer, a scheduler tick) that stops
@@ -15,7 +16,7 @@ export class BackgroundTask {
 
   start(): void {
     this.running = this.body(this.controller.signal).catch((error) => {
-      if (!this.controller.signal.aborted) Logger.error(`${this.name} stopped: ${(error as Error).stack ?? error}`, 'BackgroundTask');
+      if (!this.controller.signal.aborted) Logger.error({ msg: `${this.name} stopped: ${errorText(error)}`, err: error }, 'BackgroundTask');
     });
   }
 

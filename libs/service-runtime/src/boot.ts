@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { startTelemetry } from '@ferry/telemetry';
 import { ConfigError, type BaseConfig } from './base-config';
+import { errorText } from './error-text';
 import { createServiceLogger, ServiceLogger } from './service-logger';
 
 /** The signals that stop a service (SIGHUP too: the terminal it ran in went away). */
@@ -51,7 +52,7 @@ export async function bootService<C extends BaseConfig>(
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     const started = await app.catch(() => null);
-    await started?.close().catch((error: unknown) => Logger.error(`shutting down: ${(error as Error).stack ?? error}`, serviceName));
+    await started?.close().catch((error: unknown) => Logger.error({ msg: `shutting down: ${errorText(error)}`, err: error }, serviceName));
     await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };

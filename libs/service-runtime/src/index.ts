@@ -3,6 +3,9 @@ export { InfrastructureModule, EVENT_STORE, DATA_SOURCE, BASE_CONFIG, READINESS 
 export { Readiness, type ReadinessReport, type CheckResult, type ProjectionCheck, type TargetRegistryProbe } from './readiness';
 export { readMetricsSettings, startOpsServer, DEFAULT_METRICS_PORTS, type MetricsSettings, type OpsServer, type ServiceName } from './ops-server';
 export { BackgroundTask } from './background-task';
+export { DependencyUnavailableError, unavailableDependency, type Dependency } from './dependency-outage';
+export { errorText } from './error-text';
+export { OutageLog, type LogEntry, type LogSink } from './outage-log';
 export { bootService } from './boot';
 export { createServiceLogger, ServiceLogger, withLogFields, type LogFields } from './service-logger';
 export { readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type NotificationSenderSettings, type TargetRegistrySettings } from './shared-settings';

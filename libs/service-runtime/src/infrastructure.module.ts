@@ -1,9 +1,10 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { EventStore } from '@ferry/event-store';
+import { EventStore, type ConnectionChange } from '@ferry/event-store';
 import { EVENT_STORE_METRICS, exposeMetrics, exposeProcessMetrics, PROJECTION_METRICS, type Metric } from '@ferry/metrics';
 import { openDatabase } from '@ferry/read-models';
 import type { BaseConfig } from './base-config';
+import { errorText } from './error-text';
 import { startOpsServer, type MetricsSettings, type OpsServer } from './ops-server';
 import { Readiness, type TargetRegistryProbe } from './readiness';
 
@@ -34,6 +35,19 @@ class MetricsPort implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/**
+ * The service's connection to NATS, lost and back: one line each however long the client keeps
+ * reconnecting (warn: the service waits; info: it works again).
+ */
+function logConnectionChange(change: ConnectionChange): void {
+  if (change.connected) {
+    const seconds = Math.round(change.downMs / 1000);
+    Logger.log({ msg: `reconnected to NATS at ${change.server} after ${seconds} s`, server: change.server, outage_seconds: seconds }, 'nats');
+  } else {
+    Logger.warn({ msg: `lost the connection to NATS at ${change.server}; reconnecting until it is back`, server: change.server }, 'nats');
+  }
+}
+
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,8 +55,8 @@ class ConnectionCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close().catch((e) => Logger.warn(`closing NATS: ${e}`));
-    await this.dataSource?.destroy().catch((e) => Logger.warn(`closing Postgres: ${e}`));
+    await this.store.close().catch((e: unknown) => Logger.warn(`closing NATS: ${errorText(e)}`, 'shutdown'));
+    await this.dataSource?.destroy().catch((e: unknown) => Logger.warn(`closing Postgres: ${errorText(e)}`, 'shutdown'));
   }
 }
 
@@ -77,6 +91,7 @@ export class InfrastructureModule {
               stream: config.eventStream,
               subjectPrefix: config.subjectPrefix,
               replicas: config.streamReplicas,
+              onConnectionChange: logConnectionChange,
               ...(options.publishPatienceMs === undefined ? {} : { publishPatienceMs: options.publishPatienceMs }),
             }),
         },

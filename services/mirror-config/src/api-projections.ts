@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
 import { apiReadModels, ProjectionRunner } from '@ferry/read-models';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE, READINESS, type Readiness } from '@ferry/service-runtime';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, READINESS, type Readiness } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { SERVICE_CONFIG } from './tokens';
 
@@ -18,8 +18,7 @@ export class ApiProjections implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     @Inject(READINESS) readiness: Readiness,
   ) {
-    const logger = new Logger('projections');
-    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, { error: (m, e) => logger.error(`${m}: ${(e as Error)?.stack ?? e}`) }, config.projectionBatch);
+    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, new OutageLog(`projection ${apiReadModels.name}`, new Logger('projections')), config.projectionBatch);
     readiness.follow(this.runner);
     this.task = new BackgroundTask('api projections', (signal) => this.runner.run(signal));
   }

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { aggregateSubject, type AggregateKind, type FerryEvent } from '@ferry/contracts';
 import { handleCommand, loadState, type Causation, type CommandResult, type Decider, type EventStore } from '@ferry/event-store';
 import type { ProjectionRunner } from '@ferry/read-models';
-import { EVENT_STORE } from '@ferry/service-runtime';
+import { DependencyUnavailableError, EVENT_STORE } from '@ferry/service-runtime';
 import { ReadModelBehindError } from './http/problem';
-import { DependencyUnavailableError } from './http/unavailable';
 import { API_PROJECTIONS } from './tokens';
 
 /**

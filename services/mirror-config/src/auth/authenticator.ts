@@ -3,7 +3,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { robotNamespace, SCOPES } from '@ferry/contracts';
 import { tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '@ferry/identity';
 import { ApiTokenRow, ApiTokenUsageRow, RobotRow, UserRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
+import { DATA_SOURCE, errorText } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from '../config';
 import { ForbiddenError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { SERVICE_CONFIG } from '../tokens';
@@ -110,7 +110,8 @@ export class Authenticator {
       username = await this.oidc!.username(jwt);
     } catch (error) {
       if (error instanceof OidcTokenError) throw new UnauthenticatedError(error.message, true);
-      this.logger.error(`single sign-on is unavailable: ${(error as Error).message}`);
+      // The issuer is away (or answers nonsense): not Ferry's fault, and the caller is told so.
+      this.logger.warn(`single sign-on is unavailable: ${errorText(error)}`);
       throw new UnauthenticatedError('the single sign-on issuer cannot be reached', true);
     }
     if (!(await this.dataSource.getRepository(UserRow).existsBy({ username }))) {
@@ -132,7 +133,7 @@ export class Authenticator {
     void this.dataSource
       .getRepository(ApiTokenUsageRow)
       .upsert({ tokenId, lastUsedAt: new Date(now) }, ['tokenId'])
-      .catch((error: unknown) => this.logger.warn(`could not record a token's last use: ${(error as Error).message}`));
+      .catch((error: unknown) => this.logger.warn(`could not record a token's last use: ${errorText(error)}`));
   }
 }
 

@@ -4,8 +4,8 @@ import protobuf from 'protobufjs';
 import { join } from 'node:path';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError, DomainErrorCode, type FieldProblem } from '@ferry/mirror';
+import { errorText, unavailableDependency } from '@ferry/service-runtime';
 import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
-import { unavailableDependency } from '../http/unavailable';
 import { PROTO_ROOT } from './grpc-options';
 
 /** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
@@ -94,7 +94,7 @@ export function grpcErrorFor(error: unknown): GrpcError {
   if (error instanceof ReadModelBehindError) return grpcError(GrpcStatus.UNAVAILABLE, error.code, error.message);
   const away = unavailableDependency(error);
   if (away) return grpcError(GrpcStatus.UNAVAILABLE, 'DEPENDENCY_UNAVAILABLE', `${away} is unreachable; try again shortly`);
-  Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
+  Logger.error({ msg: `a gRPC call failed: ${errorText(error)}`, err: error }, 'mirror-config');
   return grpcError(GrpcStatus.INTERNAL, 'INTERNAL', 'the request failed; see the service log');
 }
 

@@ -1,8 +1,11 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
-import { unavailableDependency, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable';
+import { errorText, unavailableDependency } from '@ferry/service-runtime';
 import { ForbiddenError, InvalidRequestError, NotFoundError, PreviewFailedError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
+
+/** Seconds a client should wait before trying again while a dependency is away. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
@@ -83,7 +86,7 @@ function problemFor(error: unknown): ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = problemFor(error);
-    if (problem.status === 500) Logger.error((error as Error)?.stack ?? String(error), 'mirror-config');
+    if (problem.status === 500) Logger.error({ msg: `a request failed: ${errorText(error)}`, err: error }, 'mirror-config');
     else if (problem.status >= 500) Logger.warn(`${problem.code}: ${problem.detail}`, 'mirror-config');
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof UnauthenticatedError) {

@@ -15,6 +15,7 @@ import {
 } from '@ferry/notifications';
 import { DeliveryStatus, NotificationRuleRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
+import type { OutageLog } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
 
 export interface DeliveryWorkerSettings {
@@ -54,7 +55,8 @@ export class DeliveryWorker {
     private readonly secrets: SecretBox,
     private readonly settings: DeliveryWorkerSettings,
     private readonly httpDispatcher: Dispatcher | undefined,
-    private readonly onError: (error: unknown) => void = () => undefined,
+    /** Told of each look for due deliveries and of a delivery that could not be settled. */
+    private readonly attempts?: Pick<OutageLog, 'failed' | 'succeeded'>,
   ) {}
 
   /** New deliveries were queued: look now instead of at the next poll. */
@@ -77,12 +79,13 @@ export class DeliveryWorker {
           const free = this.settings.concurrency - this.inFlight.size;
           if (free > 0) {
             const rows = await this.claim(free);
+            this.attempts?.succeeded();
             claimed = rows.length;
             for (const row of rows) this.track(row);
             if (claimed === 0) nextDueMs = await this.msUntilNextDue(pollMs);
           }
         } catch (error) {
-          this.onError(error);
+          this.attempts?.failed(error, 'looking for due notification deliveries failed');
         }
         if (claimed > 0 && this.inFlight.size < this.settings.concurrency) continue;
         if (signal.aborted || this.woken) continue;
@@ -113,7 +116,7 @@ export class DeliveryWorker {
 
   private track(row: ClaimedDelivery): void {
     const work: Promise<void> = this.attempt(row)
-      .catch((error) => this.onError(error))
+      .catch((error: unknown) => this.attempts?.failed(error, `notification delivery ${row.delivery_id} failed`))
       .finally(() => {
         this.inFlight.delete(work);
         this.wakeUp?.();

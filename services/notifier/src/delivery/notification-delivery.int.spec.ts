@@ -169,7 +169,7 @@ describe('the notifier delivering mirror events to notification rules', () => {
       secrets,
       { allowedHosts: ['127.0.0.1'], retry, timeoutMs, concurrency: 8, pollMs: 50, smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'ferry@example.com' } },
       agent,
-      (e) => console.error(e),
+      { failed: (e) => console.error(e), succeeded: () => undefined },
     );
     const dispatcher = new NotificationDispatcher(ds, { registryHost: 'registry.example:5000', homepageUrl: 'https://ferry.example' }, () => worker.wake());
     const tasks = [

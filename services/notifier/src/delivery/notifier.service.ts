@@ -4,7 +4,7 @@ import { AggregateKind, kindSubjects } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import { createReceiverAgent } from '@ferry/notifications';
 import { createSecretBox } from '@ferry/secrets';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog } from '@ferry/service-runtime';
 import type { NotifierConfig } from '../config';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { DeliveryWorker } from './delivery-worker';
@@ -31,14 +31,27 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       createSecretBox(config.encryptionKey),
       { ...config, concurrency: config.deliveryConcurrency },
       createReceiverAgent(config.allowedHosts),
-      (e) => this.logger.error(`delivery failed: ${(e as Error).stack ?? e}`),
+      new OutageLog('notification delivery', this.logger),
     );
     const dispatcher = new NotificationDispatcher(dataSource, config, () => worker.wake());
+    const queueing = new OutageLog('the notification consumer', this.logger);
     this.consumer = new BackgroundTask('notification consumer', (signal) =>
-      store.consumeDurable('notifier', kindSubjects(store.prefix, AggregateKind.Mirror), (event) => dispatcher.handle(event), signal, {
-        concurrency: config.concurrency,
-        onError: (e) => this.logger.error(`queueing notifications failed: ${(e as Error).stack ?? e}`),
-      }),
+      store.consumeDurable(
+        'notifier',
+        kindSubjects(store.prefix, AggregateKind.Mirror),
+        async (event) => {
+          const disposition = await dispatcher.handle(event);
+          queueing.succeeded();
+          return disposition;
+        },
+        signal,
+        {
+          concurrency: config.concurrency,
+          onError: (error, event) => queueing.failed(error, event ? `queueing the notifications of event ${event.position} (${event.type}) failed` : 'queueing notifications failed'),
+          // A pull that came back says NATS answers; Postgres only a handled event does.
+          onPulled: () => queueing.succeeded('NATS'),
+        },
+      ),
     );
     this.sender = new BackgroundTask('notification delivery', (signal) => worker.run(signal));
   }

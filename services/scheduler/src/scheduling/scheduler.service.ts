@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
 import { ProjectionRunner, schedulerReadModels } from '@ferry/read-models';
 import { observeDueMirrors } from '@ferry/metrics';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE, READINESS, type Readiness } from '@ferry/service-runtime';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, READINESS, type Readiness } from '@ferry/service-runtime';
 import type { SchedulerConfig } from '../config';
 import { SCHEDULER_CONFIG } from '../tokens';
 import { countDueMirrors, scheduleDueMirrors } from './due-mirror-scheduler';
@@ -22,7 +22,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(SCHEDULER_CONFIG) config: SchedulerConfig,
     @Inject(READINESS) readiness: Readiness,
   ) {
-    const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, { error: (m, e) => this.logger.error(`${m}: ${e}`) });
+    const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, new OutageLog(`projection ${schedulerReadModels.name}`, this.logger));
+    const ticks = new OutageLog('the scheduler tick', this.logger);
     readiness.follow(runner);
     // A mirror due for two ticks is one the scheduler should have issued a run for by now.
     observeDueMirrors(() => countDueMirrors(dataSource, 2 * config.tickSeconds));
@@ -31,9 +32,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       while (!signal.aborted) {
         try {
           const result = await scheduleDueMirrors(dataSource, store, config);
+          ticks.succeeded();
           if (result.scheduled) this.logger.log(`scheduled ${result.scheduled} of ${result.considered} due mirrors`);
         } catch (error) {
-          this.logger.error(`tick failed: ${(error as Error).stack ?? error}`);
+          ticks.failed(error);
         }
         // Removes its abort listener when the tick comes (one left behind per tick was a leak).
         await sleep(config.tickSeconds * 1000, undefined, { signal }).catch(() => undefined);

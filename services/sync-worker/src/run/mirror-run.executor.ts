@@ -8,12 +8,13 @@ import {
   type MirrorConfig,
   type MirrorRunScheduled,
   type RunEvent,
+  type RunSummary,
   type StoredEvent,
   type NewEvent,
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
 import { robotDecider, robotRegistryLogin } from '@ferry/identity';
-import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
+import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure, type RunVerdict } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
@@ -22,6 +23,7 @@ import { recordRunFinished, recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
 import { meterTagResult, runErrorOf, summarize, tagEvent } from './run-report';
 import { RunMeter } from './run-meter';
+import { logTagFailed } from './run-log-lines';
 import { RunTracing } from './run-tracing';
 
 /** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
@@ -73,11 +75,15 @@ interface RunContext {
 }
 
 /**
- * How a run ended from this worker's point of view. `busy-upstream`: try again shortly;
- * `stopping`: the worker stopped before it claimed the run, offer it to another at once;
- * `handed-back`: the worker stopped mid-run and gave the lease back.
+ * How a run ended from this worker's point of view. `completed`: its terminal event is stored,
+ * with the verdict and summary in it; `stale`: the assignment was already started or is over;
+ * `lease-lost`: another worker took the run over; `busy-upstream`: try again shortly; `stopping`:
+ * the worker stopped before it claimed the run, offer it to another at once; `handed-back`: the
+ * worker stopped mid-run and gave the lease back.
  */
-export type RunEnd = 'completed' | 'stale' | 'lease-lost' | 'busy-upstream' | 'stopping' | 'handed-back';
+export type RunEnd =
+  | { kind: 'completed'; verdict: RunVerdict; summary: RunSummary }
+  | { kind: 'stale' | 'lease-lost' | 'busy-upstream' | 'stopping' | 'handed-back' };
 
 /**
  * Carries out one scheduled run: claims it with its fencing token, keeps the lease alive, copies
@@ -113,11 +119,11 @@ export class MirrorRunExecutor {
           try {
             await command({ kind: 'renew-lease', runId, fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds });
           } catch (error) {
-            if (error instanceof DomainError) return 'stale';
+            if (error instanceof DomainError) return { kind: 'stale' };
             throw error;
           }
           span.setAttribute('ferry.outcome', 'busy-upstream');
-          return 'busy-upstream';
+          return { kind: 'busy-upstream' };
         }
         try {
           return await this.claimAndRun({ scheduled, subject, causation, command, heartbeat, stopping, slot, span });
@@ -132,18 +138,18 @@ export class MirrorRunExecutor {
   private async claimAndRun(run: RunContext): Promise<RunEnd> {
     const { scheduled, subject, causation, command, heartbeat, stopping, slot, span } = run;
     const { mirrorId, runId, fencingToken } = scheduled.data;
-    if (stopping.aborted) return 'stopping';
+    if (stopping.aborted) return { kind: 'stopping' };
     let started;
     try {
       started = await command({ kind: 'start-run', runId, fencingToken, worker: this.settings.workerId });
     } catch (error) {
-      if (error instanceof DomainError) return 'stale';
+      if (error instanceof DomainError) return { kind: 'stale' };
       throw error;
     }
     // The same assignment delivered again (its ack was lost, e.g. while NATS was away): the worker
     // that started it still runs it, or, if it died, the lease's expiry brings a new assignment.
     // Running it twice would record every tag twice.
-    if (started.events.length === 0) return 'stale';
+    if (started.events.length === 0) return { kind: 'stale' };
     log.log(`run ${runId} of ${mirrorId} started`);
     recordRunStarted(scheduled.data.trigger);
     const config = started.state.config as MirrorConfig;
@@ -239,7 +245,7 @@ export class MirrorRunExecutor {
           onTagResult: async (result) => {
             results.push(result);
             tracing.tagResult(result);
-            if (result.kind === 'failed') log.warn(`tag ${result.tag} of ${mirrorId} failed: ${result.error.code}: ${result.error.message}`);
+            if (result.kind === 'failed') logTagFailed(log, mirrorId, result);
             await recordWhileHeld(tagEvent(mirrorId, runId, result));
             meterTagResult(result);
           },
@@ -258,7 +264,7 @@ export class MirrorRunExecutor {
     }
     if (leaseLost) {
       span.setAttribute('ferry.outcome', 'lease-lost');
-      return 'lease-lost';
+      return { kind: 'lease-lost' };
     }
     // Stopped before the run ended (not cancelled, not failed first): give it back, for another worker to resume at once.
     if (stopping.aborted && !cancelled && (report ? report.cancelled : failure === null)) {
@@ -266,10 +272,10 @@ export class MirrorRunExecutor {
       try {
         await command({ kind: 'release-lease', runId, fencingToken, now: new Date() });
       } catch (error) {
-        if (error instanceof DomainError) return 'lease-lost';
+        if (error instanceof DomainError) return { kind: 'lease-lost' };
         throw error;
       }
-      return 'handed-back';
+      return { kind: 'handed-back' };
     }
     const summary = summarize(startedAt, report?.tagsMatched ?? [], report?.results ?? results, report ? report.listingComplete && report.tagsTrustedFromLedger === 0 : false);
     // The mirror's record of when Ferry first saw each upstream tag, from this run's complete listing.
@@ -296,7 +302,7 @@ export class MirrorRunExecutor {
         retryBaseSeconds: this.settings.retryBaseSeconds,
       });
     } catch (error) {
-      if (error instanceof DomainError) return 'lease-lost';
+      if (error instanceof DomainError) return { kind: 'lease-lost' };
       throw error;
     }
     recordRunFinished({
@@ -306,7 +312,7 @@ export class MirrorRunExecutor {
       ...(verdict.error ? { errorCode: verdict.error.code } : {}),
       rateLimitWaits: report?.rateLimitWaits ?? 0,
     });
-    return 'completed';
+    return { kind: 'completed', verdict, summary };
   }
 
   /**

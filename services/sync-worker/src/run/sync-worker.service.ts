@@ -1,18 +1,24 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { kindSubjects, AggregateKind } from '@ferry/contracts';
+import { kindSubjects, AggregateKind, type StoredEvent } from '@ferry/contracts';
 import { traceIdOf, type EventStore } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
 import { createSecretBox } from '@ferry/secrets';
-import { BackgroundTask, EVENT_STORE, withLogFields } from '@ferry/service-runtime';
+import { BackgroundTask, EVENT_STORE, OutageLog, withLogFields, type LogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
 import { MirrorRunExecutor } from './mirror-run.executor';
 import { RateLimitBoard } from './rate-limit-board';
+import { logRunEnd } from './run-log-lines';
 import { UpstreamSlots } from './upstream-slots';
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
 const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
+
+/** Every line logged for a run names its mirror, run and trace (the run's span joins the trace of its scheduling). */
+function runLogFields(event: StoredEvent & { type: 'MirrorRunScheduled' }): LogFields {
+  return { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
+}
 
 /**
  * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
@@ -27,6 +33,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   private readonly task: BackgroundTask;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
+    const consuming = new OutageLog('the run consumer', this.logger);
     this.task = new BackgroundTask('run consumer', async (signal) => {
       const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
       const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
@@ -38,19 +45,26 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         kindSubjects(store.prefix, AggregateKind.Mirror),
         async (event, message) => {
           if (event.type !== 'MirrorRunScheduled') return { ack: true };
-          // Every line logged for the run names its mirror, run and trace (the run's span joins the trace of its scheduling).
-          const fields = { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
-          return withLogFields(fields, async () => {
+          return withLogFields(runLogFields(event), async () => {
             const end = await executor.execute(event, () => message.working(), signal);
-            if (end === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
+            logRunEnd(this.logger, event.data, end);
+            if (end.kind === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
             // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
-            if (end === 'stopping') return { retryInMs: 0 };
-            this.logger.log(`run ${event.data.runId} of ${event.data.mirrorId}: ${end}`);
+            if (end.kind === 'stopping') return { retryInMs: 0 };
             return { ack: true };
           });
         },
         signal,
-        { concurrency: config.concurrency, ackWaitMs: 30_000, onError: (e) => this.logger.error(`run failed: ${(e as Error).stack ?? e}`) },
+        {
+          concurrency: config.concurrency,
+          ackWaitMs: 30_000,
+          // A run whose handling threw is offered again after a backoff.
+          onError: (error, event) =>
+            event?.type === 'MirrorRunScheduled'
+              ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
+              : consuming.failed(error, 'taking runs failed'),
+          onPulled: () => consuming.succeeded('NATS'),
+        },
       );
     });
   }
