@@ -1,0 +1,37 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BackgroundTask } from './background-task';
+import { DependencyUnavailableError } from './dependency-outage';
+
+describe('a background task', () => {
+  it('starts its loop again after a crash, with a growing delay, until it runs; stop ends it', async () => {
+    const starts: number[] = [];
+    let running: (() => void) | null = null;
+    const task = new BackgroundTask(
+      'the test loop',
+      (signal) => {
+        starts.push(Date.now());
+        if (starts.length <= 2) return Promise.reject(new DependencyUnavailableError('NATS', 'no responders'));
+        return new Promise<void>((resolve) => {
+          running = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      },
+      20,
+    );
+    task.start();
+    for (let i = 0; i < 100 && running === null; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(starts.length, 3, 'two crashes, then a loop that runs');
+    assert.ok(starts[2]! - starts[1]! >= starts[1]! - starts[0]!, 'the second wait is no shorter than the first');
+    await task.stop();
+  });
+
+  it('does not start again once stopped, nor after a loop that ended by itself', async () => {
+    let starts = 0;
+    const task = new BackgroundTask('the test loop', async () => void starts++, 10);
+    task.start();
+    await new Promise((r) => setTimeout(r, 60));
+    await task.stop();
+    assert.equal(starts, 1);
+  });
+});
