@@ -17,6 +17,8 @@ export const DomainErrorCode = {
   RepositoryNotFound: 'REPOSITORY_NOT_FOUND',
   RepositoryAlreadyExists: 'REPOSITORY_ALREADY_EXISTS',
   PermissionNotFound: 'PERMISSION_NOT_FOUND',
+  OrgMirrorNotFound: 'ORG_MIRROR_NOT_FOUND',
+  OrgMirrorAlreadyExists: 'ORG_MIRROR_ALREADY_EXISTS',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

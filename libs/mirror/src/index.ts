@@ -45,3 +45,17 @@ export {
 export type { FieldProblem } from './tag-rules/selector-kind';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';
+export {
+  orgMirrorDecider,
+  decideOrgMirror,
+  evolveOrgMirror,
+  initialOrgMirrorState,
+  isDiscoveryDue,
+  vanishedRepositories,
+  vanishedPlan,
+  type OrgMirrorState,
+  type OrgMirrorCommand,
+  type DiscoveryRun,
+  type ListedPage,
+} from './org-mirror/org-mirror.decider';
+export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';

@@ -11,6 +11,8 @@ import { PROTO_ROOT } from './grpc-options';
 /** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
 const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
   [DomainErrorCode.MirrorNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.OrgMirrorNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.OrgMirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.RuleNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.RobotNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.UserNotFound]: GrpcStatus.NOT_FOUND,

@@ -6,6 +6,8 @@ import { ForbiddenError, InvalidRequestError, NotFoundError, PreviewFailedError,
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
+  [DomainErrorCode.OrgMirrorNotFound]: 404,
+  [DomainErrorCode.OrgMirrorAlreadyExists]: 409,
   [DomainErrorCode.RuleNotFound]: 404,
   [DomainErrorCode.RobotNotFound]: 404,
   [DomainErrorCode.UserNotFound]: 404,
