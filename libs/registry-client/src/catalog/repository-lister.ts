@@ -57,7 +57,8 @@ export function repositoryLister(source: RepositorySource, options: RepositoryLi
     connectionsPerHost: options.connectionsPerHost ?? 2,
     addressGuard: options.addressGuard,
   });
-  const scheme = schemeGiven || api !== url ? (api.protocol === 'http:' ? 'http' : 'https') : source.verifyTls ? 'https' : 'auto';
+  // A bare host is read as the sync engine reads an upstream: https, or either without TLS checks.
+  const scheme = schemeGiven || api !== url ? (api.protocol === 'http:' ? 'http' : 'https') : (source.verifyTls ? 'https' : 'auto');
   const transport = new RegistryTransport({
     host: api.host,
     scheme,

@@ -1,6 +1,5 @@
 import type { DispatcherOptions } from '../registry-dispatcher';
-import type { RegistryClientOptions } from '../registry-transport';
-import type { RegistryTransport } from '../registry-transport';
+import type { RegistryClientOptions, RegistryTransport } from '../registry-transport';
 import type { RegistryCredentials } from '../token-authenticator';
 
 /** The upstream APIs that can list the repositories of a namespace, for organization mirroring. */
