@@ -45,3 +45,21 @@ export {
 export type { FieldProblem } from './tag-rules/selector-kind';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';
+export {
+  compileRepositoryFilter,
+  repositoryFilterProblems,
+  repositoryPatternProblem,
+  repositoryFilterFromQuay,
+  MAX_REPOSITORY_PATTERNS,
+  type RepositoryFilter,
+  type RepositoryPattern,
+} from './org-mirror/repository-filter';
+export {
+  compileRepositoryNameTemplate,
+  repositoryNameTemplateProblem,
+  repositoryPathProblem,
+  REPOSITORY_NAME_TOKENS,
+  DEFAULT_REPOSITORY_NAME_TEMPLATE,
+  type RepositoryNameToken,
+  type RepositoryNameValues,
+} from './org-mirror/repository-name-template';
