@@ -11,7 +11,15 @@ import type { TagRule } from './tag-rule';
 export const SourceRegistryType = { Quay: 'quay', Harbor: 'harbor', Distribution: 'distribution', DockerHub: 'dockerhub' } as const;
 export type SourceRegistryType = (typeof SourceRegistryType)[keyof typeof SourceRegistryType];
 
-/** An include or exclude pattern over upstream repository names (relative to the external namespace). */
+/**
+ * One pattern an organization mirror matches discovered repositories with, against the path
+ * relative to the upstream namespace (`app`, `team/app`), case-sensitively:
+ * - `glob`: fnmatch-style, as Quay's `repository_filters`: `*` any run of characters, `/`
+ *   included (Quay runs Python's fnmatch over `team/app`); `?` one character; `[seq]`, `[!seq]`
+ *   one of (or none of) a set. Unlike fnmatch, `?` and sets never match `/`.
+ * - `regex`: a JavaScript regular expression that must match the whole path; refused if it could
+ *   backtrack catastrophically (the tag rules' check).
+ */
 export type RepositoryPattern = { kind: 'glob'; pattern: string } | { kind: 'regex'; pattern: string };
 
 /**
@@ -56,7 +64,7 @@ export interface OrgMirrorConfig {
   /** Ferry's patterns beside Quay's: a repository is mirrored when it matches an include (or there is none) and no exclude. */
   include: RepositoryPattern[];
   exclude: RepositoryPattern[];
-  /** The target repository's name, from `{repository}` (the upstream name under the namespace) and friends; see `targetRepositoryName`. */
+  /** The target repository's path, `{namespace}/{flat_repository}` by default (libs/mirror repository-name-template.ts has the tokens). */
   repositoryNameTemplate: string;
   /** Which tags each discovered repository mirrors, as a repository mirror's `tag_rule`. */
   tagRule: TagRule;

@@ -22,7 +22,7 @@ const config: OrgMirrorConfig = {
   repositoryFilters: [],
   include: [],
   exclude: [],
-  repositoryNameTemplate: '{repository}',
+  repositoryNameTemplate: '{namespace}/{flat_repository}',
   tagRule: globTagRule(['v*']),
   architectureFilter: [],
   skopeoTimeout: 300,
