@@ -13,7 +13,10 @@ import { assertNamespaceExists } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
-import type { RepositoryListView, RepositoryView } from './repository.view';
+import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
+
+/** Quay's page of the repository list (its REPOS_PER_PAGE). */
+const REPOSITORIES_PER_PAGE = 100;
 
 export interface RepositoryPath {
   namespace: string;
@@ -86,8 +89,18 @@ export class RepositoryService {
    * Quay's repository list: every repository the caller may read (of `namespace`, when given), by
    * the rules the guard applies to one, each with its mirror at a glance.
    */
-  async list(caller: Caller, namespace: string | undefined): Promise<RepositoryListView> {
-    const rows = await this.dataSource.getRepository(RepositoryRow).find({ where: namespace === undefined ? {} : { namespace }, order: { namespace: 'ASC', name: 'ASC' } });
+  /**
+   * One page of Quay's repository list: up to REPOSITORIES_PER_PAGE repositories in name order
+   * after `after`, of which those the caller may read are shown (a page can show fewer, or none,
+   * and still have a `next_page`), so an organization of any size is listed in bounded pages.
+   */
+  async list(caller: Caller, namespace: string | undefined, after: [string, string] | null): Promise<RepositoryListView> {
+    const query = this.dataSource.getRepository(RepositoryRow).createQueryBuilder('r').orderBy('r.namespace', 'ASC').addOrderBy('r.name', 'ASC').limit(REPOSITORIES_PER_PAGE + 1);
+    if (namespace !== undefined) query.andWhere('r.namespace = :namespace', { namespace });
+    if (after) query.andWhere('(r.namespace, r.name) > (:afterNamespace, :afterName)', { afterNamespace: after[0], afterName: after[1] });
+    const fetched = await query.getMany();
+    const rows = fetched.slice(0, REPOSITORIES_PER_PAGE);
+    const last = fetched.length > REPOSITORIES_PER_PAGE ? rows.at(-1)! : null;
     const held = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: caller.kind, principalName: caller.username });
     const grantOf = (ns: string, repository: string) => held.find((g) => g.namespace === ns && g.repository === repository)?.role ?? null;
     const readable = rows.filter(
@@ -100,6 +113,7 @@ export class RepositoryService {
     const lastRuns = new Map((lastRunIds.length ? await this.dataSource.getRepository(RunRow).findBy({ runId: In(lastRunIds) }) : []).map((r) => [r.runId, r]));
     const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
     return {
+      ...(last ? { next_page: nextPageToken(last.namespace, last.name) } : {}),
       repositories: readable.map((r) => {
         const mirror = byId.get(mirrorId(r.namespace, r.name));
         const verdict = mirror ? health.get(mirror.mirrorId) : undefined;
