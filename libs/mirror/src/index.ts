@@ -59,3 +59,5 @@ export {
   type ListedPage,
 } from './org-mirror/org-mirror.decider';
 export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
+export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
+export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
