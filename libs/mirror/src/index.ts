@@ -61,3 +61,4 @@ export {
 export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
 export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
 export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
+export { discoveryVerdict, type DiscoveryFacts, type DiscoveryVerdict } from './org-mirror/discovery-outcome';
