@@ -61,4 +61,23 @@ export {
 export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
 export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
 export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
+export { repositorySelection, type RepositorySelection } from './org-mirror/repository-selection';
 export { discoveryVerdict, type DiscoveryFacts, type DiscoveryVerdict } from './org-mirror/discovery-outcome';
+export {
+  compileRepositoryFilter,
+  repositoryFilterProblems,
+  repositoryPatternProblem,
+  repositoryFilterFromQuay,
+  MAX_REPOSITORY_PATTERNS,
+  type RepositoryFilter,
+  type RepositoryPattern,
+} from './org-mirror/repository-filter';
+export {
+  compileRepositoryNameTemplate,
+  repositoryNameTemplateProblem,
+  repositoryPathProblem,
+  REPOSITORY_NAME_TOKENS,
+  DEFAULT_REPOSITORY_NAME_TEMPLATE,
+  type RepositoryNameToken,
+  type RepositoryNameValues,
+} from './org-mirror/repository-name-template';

@@ -1,5 +1,6 @@
 import type { DiscoveredRepository } from '@ferry/contracts';
 import type { OrgMirrorState } from './org-mirror.decider';
+import type { RepositorySelection } from './repository-selection';
 
 /** What a worker does about one page of the upstream listing, decided before it writes anything. */
 export interface DiscoveryPagePlan {
@@ -11,22 +12,26 @@ export interface DiscoveryPagePlan {
   setUp: DiscoveredRepository[];
   /** Selected, set up before, and marked gone upstream: listed again, their mirrors run again. */
   reappeared: DiscoveredRepository[];
-  /** Refused before any write, each with why: its target name is another upstream repository's. */
+  /** Refused before any write, each with why: no valid target name, or one that is another upstream repository's. */
   failed: { repository: string; message: string }[];
 }
 
 /**
- * Turns one listed page into what to do: each name the filters select (`select` gives its target
- * repository, or null), set up when new, brought back when it had vanished, refused when its
- * target name is already another upstream repository's (a name template can map two onto one).
- * Pure: the page and the organization mirror's state in, the plan out.
+ * Turns one listed page into what to do: each name the filters select (`select`: see
+ * `repositorySelection`), set up when new, brought back when it had vanished, refused when it has
+ * no valid target name or its target is already another upstream repository's (a name template
+ * can map two onto one). Pure: the page and the organization mirror's state in, the plan out.
  */
-export function planDiscoveryPage(names: readonly string[], state: Pick<OrgMirrorState, 'repositories'>, select: (upstream: string) => string | null): DiscoveryPagePlan {
+export function planDiscoveryPage(names: readonly string[], state: Pick<OrgMirrorState, 'repositories'>, select: (names: readonly string[]) => RepositorySelection[]): DiscoveryPagePlan {
   const plan: DiscoveryPagePlan = { listed: names.length, selected: [], setUp: [], reappeared: [], failed: [] };
   const onPage = new Map<string, string>();
-  for (const upstream of names) {
-    const repository = select(upstream);
-    if (repository === null) continue;
+  for (const selection of select(names)) {
+    const { upstream } = selection;
+    if ('problem' in selection) {
+      plan.failed.push({ repository: upstream, message: selection.problem });
+      continue;
+    }
+    const { repository } = selection;
     const owner = onPage.get(repository) ?? state.repositories[repository]?.upstream;
     if (owner !== undefined && owner !== upstream) {
       plan.failed.push({ repository, message: `upstream ${upstream} maps to ${repository}, which mirrors upstream ${owner} already` });

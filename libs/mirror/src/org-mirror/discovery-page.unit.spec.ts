@@ -4,11 +4,16 @@ import { globTagRule, type MirrorConfig, type OrgMirrorConfig, type OrgMirrorRep
 import { childMirrorConfig } from './child-mirror';
 import { childMirrorUpdate, isStoppedChild } from './child-rollout';
 import { planDiscoveryPage } from './discovery-page';
+import type { RepositorySelection } from './repository-selection';
 
 const known = (repository: string, upstream = repository, vanishedAt: string | null = null): OrgMirrorRepository => ({ repository, upstream, discoveredAt: '2026-01-01T00:00:00.000Z', vanishedAt });
 const state = (...repositories: OrgMirrorRepository[]) => ({ repositories: Object.fromEntries(repositories.map((r) => [r.repository, r])) });
-/** Selects names under `apps/`, named without it; a template that flattens `team/x` and `team-x` onto one name. */
-const select = (upstream: string) => (upstream.startsWith('apps/') ? upstream.slice(5).replaceAll('/', '-') : null);
+/** Selects names under `apps/`, named without it: a template that flattens `team/x` and `team-x` onto one name, and has no name for `apps/BAD`. */
+const select = (names: readonly string[]): RepositorySelection[] =>
+  names.flatMap((upstream): RepositorySelection[] => {
+    if (!upstream.startsWith('apps/')) return [];
+    return upstream === 'apps/BAD' ? [{ upstream, problem: 'renders no repository name' }] : [{ upstream, repository: upstream.slice(5).replaceAll('/', '-') }];
+  });
 
 describe('planning a listed page', () => {
   it('sets up what the filters select and no discovery set up before, and counts every name listed', () => {
@@ -33,6 +38,12 @@ describe('planning a listed page', () => {
       ['team-x', 'y'],
     );
     assert.match(plan.failed[0]!.message, /apps\/team-x maps to team-x, which mirrors upstream apps\/team\/x already/);
+  });
+
+  it('refuses a selected name that has no target name, naming it by its upstream name', () => {
+    const plan = planDiscoveryPage(['apps/BAD', 'apps/ok'], state(), select);
+    assert.deepEqual(plan.failed, [{ repository: 'apps/BAD', message: 'renders no repository name' }]);
+    assert.deepEqual(plan.setUp, [{ repository: 'ok', upstream: 'apps/ok' }]);
   });
 
   it('sets up a name the listing shows twice once', () => {

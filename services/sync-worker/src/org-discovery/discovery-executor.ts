@@ -13,7 +13,7 @@ import { watchForDiscoveryCancel } from './discovery-cancel-watch';
 import { completeDiscovery } from './discovery-completion';
 import { holdDiscoveryLease } from './discovery-lease';
 import { LeaseLostError, listAndSetUp, type HeldDiscovery } from './discovery-pages';
-import type { OpenPageLister, SelectRepositories } from './page-lister';
+import type { OpenPageLister } from './page-lister';
 import { deleteTargetImages } from './target-images';
 import { settleVanished } from './vanished-repositories';
 
@@ -57,7 +57,6 @@ export class DiscoveryExecutor {
     private readonly secrets: SecretBox,
     private readonly settings: DiscoverySettings,
     private readonly openLister: OpenPageLister,
-    private readonly select: SelectRepositories,
   ) {}
 
   async execute(scheduled: ScheduledDiscovery, heartbeat: () => void, stopping: AbortSignal): Promise<DiscoveryEnd> {
@@ -122,7 +121,6 @@ export class DiscoveryExecutor {
     try {
       const listed = await listAndSetUp(held, started.state, {
         lister,
-        select: this.select,
         children,
         pageSize: this.settings.discoveryPageSize,
         leaseSeconds: this.settings.leaseSeconds,

@@ -1,6 +1,6 @@
 import type { DiscoveredRepository, OrgMirrorConfig } from '@ferry/contracts';
 import type { CommandResult } from '@ferry/event-store';
-import { planDiscoveryPage, type DiscoveryPagePlan, type ListedPage, type OrgMirrorCommand, type OrgMirrorState } from '@ferry/mirror';
+import { planDiscoveryPage, repositorySelection, type DiscoveryPagePlan, type ListedPage, type OrgMirrorCommand, type OrgMirrorState } from '@ferry/mirror';
 import { RepositoryTakenError, type ChildRepositories } from './child-repositories';
 import type { PageLister } from './page-lister';
 
@@ -13,8 +13,6 @@ export interface HeldDiscovery {
 
 export interface PageLoop {
   lister: PageLister;
-  /** The target repository of an upstream name under the filters and name template in force, or null. */
-  select(config: OrgMirrorConfig): (upstream: string) => string | null;
   children: ChildRepositories;
   pageSize: number;
   leaseSeconds: number;
@@ -43,7 +41,7 @@ export async function listAndSetUp(held: HeldDiscovery, state: OrgMirrorState, l
   while (!current.run!.complete && !loop.stop.aborted) {
     const config = current.config!;
     const listing = await loop.lister.listPage(current.run!.cursor, { pageSize: loop.pageSize });
-    const plan = planDiscoveryPage(listing.repositories, current, loop.select(config));
+    const plan = planDiscoveryPage(listing.repositories, current, repositorySelection(config));
     const page: ListedPage = { cursor: listing.next, ...(await setUpPage(plan, config, loop)) };
     current = (await held.command({ kind: 'record-page', runId: held.runId, fencingToken: held.fencingToken, page, now: new Date(), leaseSeconds: loop.leaseSeconds })).state;
     loop.onPage?.(page);
