@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { aggregateSubject, AggregateKind, mirrorId, type Event, type OrgDiscoveryScheduled, type OrgMirrorConfig, type StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, type Event, type OrgDiscoveryScheduled, type StoredEvent } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
 import { recordDiscoveryPage, recordDiscoveryStarted } from '@ferry/metrics';
 import { discoveryVerdict, DomainError, orgMirrorDecider, type DiscoveryFacts, type OrgMirrorCommand, type OrgMirrorState, type RunFailure } from '@ferry/mirror';
@@ -7,14 +7,14 @@ import type { SecretBox } from '@ferry/secrets';
 import { withSpan } from '@ferry/telemetry';
 import { WORKER_ACTOR } from '../run/mirror-run.executor';
 import { runErrorOf } from '../run/run-report';
-import { targetWriter, type TargetSettings } from '../run/target-writer';
+import type { TargetSettings } from '../run/target-writer';
 import { ChildRepositories } from './child-repositories';
 import { watchForDiscoveryCancel } from './discovery-cancel-watch';
 import { completeDiscovery } from './discovery-completion';
 import { holdDiscoveryLease } from './discovery-lease';
 import { LeaseLostError, listAndSetUp, type HeldDiscovery } from './discovery-pages';
 import type { OpenPageLister } from './page-lister';
-import { deleteTargetImages } from './target-images';
+import { imagesDeleter } from './target-images';
 import { settleVanished } from './vanished-repositories';
 
 const log = new Logger('sync-worker');
@@ -114,7 +114,7 @@ export class DiscoveryExecutor {
     });
     if (cancelled || stopping.aborted) halt();
     const lister = this.openLister(config, config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null, stop.signal);
-    const children = new ChildRepositories(this.store, causation, (org, repository) => this.deleteImages(org, repository));
+    const children = new ChildRepositories(this.store, causation, imagesDeleter(this.store, this.secrets, this.settings));
     let failure: RunFailure | null = null;
     let vanished: DiscoveryFacts['vanished'] = null;
     let leaseLost = false;
@@ -159,11 +159,5 @@ export class DiscoveryExecutor {
       if (error instanceof DomainError) return 'lease-lost';
       throw error;
     }
-  }
-
-  /** A removed repository's images, deleted from the target as the organization mirror's robot (or the deployment's fixed target user). */
-  private async deleteImages(org: OrgMirrorConfig, repository: string): Promise<void> {
-    const writer = await targetWriter(this.store, this.secrets, this.settings, org.robotUsername);
-    await deleteTargetImages(this.settings.target, writer, mirrorId(org.organization, repository), Math.max(1, org.skopeoTimeout) * 1000);
   }
 }

@@ -1,4 +1,9 @@
+import { mirrorId } from '@ferry/contracts';
+import type { EventStore } from '@ferry/event-store';
 import { createRegistryDispatcher, RegistryClient } from '@ferry/registry-client';
+import type { SecretBox } from '@ferry/secrets';
+import { targetWriter, type TargetSettings } from '../run/target-writer';
+import type { DeleteImages } from './child-repositories';
 
 /** The target registry as the sync-worker writes to it. */
 export interface TargetRegistry {
@@ -27,4 +32,15 @@ export async function deleteTargetImages(target: TargetRegistry, writer: { usern
   } finally {
     await dispatcher.close();
   }
+}
+
+/**
+ * Deletes a repository's images of an organization mirror as its robot (or the deployment's fixed
+ * target user: see `targetWriter`), each request bounded by the mirror's `skopeo_timeout`.
+ */
+export function imagesDeleter(store: EventStore, secrets: SecretBox, settings: TargetSettings): DeleteImages {
+  return async (org, repository) => {
+    const writer = await targetWriter(store, secrets, settings, org.robotUsername);
+    await deleteTargetImages(settings.target, writer, mirrorId(org.organization, repository), Math.max(1, org.skopeoTimeout) * 1000);
+  };
 }
