@@ -166,6 +166,29 @@ describe('organization discoveries on a real upstream (NATS, docker-registry)', 
     assert.equal(await mirrorsCreated('beta', [...APPS, 'lib-x']), 7, 'one MirrorCreated per repository');
   });
 
+  it('reassigned while its worker is slow, stops that worker at its next record; the new assignment finishes it, nothing doubled', async () => {
+    await command('delta', { kind: 'create', config: config('delta', slowUpstream.url) });
+    const first = await schedule('delta');
+    const reassigned = (async () => {
+      const watch = new AbortController();
+      for await (const event of store.follow(await store.lastSequenceOf(orgSubject('delta')), watch.signal, orgSubject('delta'))) {
+        if (event.type === 'OrgDiscoveryPageListed') break;
+      }
+      watch.abort();
+      // The scheduler, its clock past the lease: the same discovery, the next fencing token.
+      const { events } = await command('delta', { kind: 'schedule-discovery', runId: randomUUID(), now: new Date(Date.now() + 120_000), leaseSeconds: 30 });
+      return events[0] as ScheduledDiscovery;
+    })();
+    assert.equal(await executor().execute(first, () => undefined, new AbortController().signal), 'lease-lost');
+    const second = await reassigned;
+    assert.equal(second.data.runId, first.data.runId);
+    assert.equal(await executor().execute(second, () => undefined, new AbortController().signal), 'completed');
+    const done = await lastCompletion('delta');
+    assert.equal(done.outcome, 'succeeded');
+    assert.deepEqual((await orgEvents('delta', 'OrgDiscoveryPageListed')).map((e) => (e.data as { page: number }).page), [1, 2, 3, 4]);
+    assert.equal(await mirrorsCreated('delta', [...APPS, 'lib-x']), 7);
+  });
+
   it('cancelled mid-listing, stops between pages and ends cancelled, deciding nothing about what vanished', async () => {
     await command('gamma', { kind: 'create', config: config('gamma', slowUpstream.url, { vanished: { action: 'delete', maxDelete: null } }) });
     const cancel = (async () => {

@@ -2,16 +2,16 @@ import { Logger } from '@nestjs/common';
 import { aggregateSubject, AggregateKind, type Event, type OrgDiscoveryScheduled, type StoredEvent } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
 import { recordDiscoveryPage, recordDiscoveryStarted } from '@ferry/metrics';
-import { discoveryVerdict, DomainError, orgMirrorDecider, type DiscoveryFacts, type OrgMirrorCommand, type OrgMirrorState, type RunFailure } from '@ferry/mirror';
+import { discoveryVerdict, DomainError, DomainErrorCode, orgMirrorDecider, type DiscoveryFacts, type ListedPage, type OrgMirrorCommand, type OrgMirrorState, type RunFailure } from '@ferry/mirror';
 import type { SecretBox } from '@ferry/secrets';
 import { withSpan } from '@ferry/telemetry';
 import { WORKER_ACTOR } from '../run/mirror-run.executor';
 import { runErrorOf } from '../run/run-report';
 import type { TargetSettings } from '../run/target-writer';
 import { ChildRepositories } from './child-repositories';
-import { watchForDiscoveryCancel } from './discovery-cancel-watch';
 import { completeDiscovery } from './discovery-completion';
 import { holdDiscoveryLease } from './discovery-lease';
+import { watchDiscoveryStop } from './discovery-stop';
 import { LeaseLostError, listAndSetUp, type HeldDiscovery } from './discovery-pages';
 import type { OpenPageLister } from './page-lister';
 import { imagesDeleter } from './target-images';
@@ -42,7 +42,9 @@ interface DiscoveryWork {
   leaseLost: boolean;
 }
 
-const isStale = (error: unknown) => error instanceof LeaseLostError || error instanceof DomainError;
+/** This worker may record no more: another assignment holds the discovery, or the organization mirror is gone. */
+const isStale = (error: unknown) =>
+  error instanceof LeaseLostError || (error instanceof DomainError && (error.code === DomainErrorCode.StaleRun || error.code === DomainErrorCode.OrgMirrorNotFound));
 
 /**
  * Carries out one scheduled discovery: claims it with its fencing token, holds its lease, watches
@@ -99,48 +101,29 @@ export class DiscoveryExecutor {
   /** The discovery's pages, then its vanished repositories, under its lease and cancel watch. */
   private async work(held: HeldDiscovery, started: CommandResult<OrgMirrorState>, subject: string, causation: Causation, heartbeat: () => void, stopping: AbortSignal): Promise<DiscoveryWork> {
     const config = started.state.config!;
-    const stop = new AbortController();
-    let cancelled = started.state.run!.cancelRequested;
-    const lease = holdDiscoveryLease(() => held.command({ kind: 'renew-discovery-lease', runId: held.runId, fencingToken: held.fencingToken, now: new Date(), leaseSeconds: this.settings.leaseSeconds }), {
-      leaseSeconds: this.settings.leaseSeconds,
-      heartbeat,
-    });
-    const halt = () => stop.abort();
-    for (const signal of [stopping, lease.lost]) signal.addEventListener('abort', halt, { once: true });
-    const watch = new AbortController();
-    const watching = watchForDiscoveryCancel(this.store, subject, started.events.at(-1)!.position + 1, held.runId, watch.signal, () => {
-      cancelled = true;
-      halt();
-    });
-    if (cancelled || stopping.aborted) halt();
+    const { leaseSeconds } = this.settings;
+    const lease = holdDiscoveryLease(() => held.command({ kind: 'renew-discovery-lease', runId: held.runId, fencingToken: held.fencingToken, now: new Date(), leaseSeconds }), { leaseSeconds, heartbeat });
+    const watch = { subject, from: started.events.at(-1)!.position + 1, runId: held.runId, cancelRequested: started.state.run!.cancelRequested };
+    const stop = watchDiscoveryStop(this.store, watch, stopping, lease.lost);
     const lister = this.openLister(config, config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null, stop.signal);
     const children = new ChildRepositories(this.store, causation, imagesDeleter(this.store, this.secrets, this.settings));
+    const onPage = (page: ListedPage) => recordDiscoveryPage(config.organization, { listed: page.listed, added: page.added.length });
     let failure: RunFailure | null = null;
     let vanished: DiscoveryFacts['vanished'] = null;
-    let leaseLost = false;
+    let stale = false;
     try {
-      const listed = await listAndSetUp(held, started.state, {
-        lister,
-        children,
-        pageSize: this.settings.discoveryPageSize,
-        leaseSeconds: this.settings.leaseSeconds,
-        stop: stop.signal,
-        leaseLost: lease.lost,
-        onPage: (page) => recordDiscoveryPage(config.organization, { listed: page.listed, added: page.added.length }),
-      });
+      const listed = await listAndSetUp(held, started.state, { lister, children, pageSize: this.settings.discoveryPageSize, leaseSeconds, stop: stop.signal, leaseLost: lease.lost, onPage });
       if (listed.run!.complete && !stop.signal.aborted) vanished = await settleVanished(listed, children, lease.lost);
     } catch (error) {
-      leaseLost = lease.lost.aborted || isStale(error);
-      // A request cut short by the cancel (or the worker stopping) is no failure of the discovery.
-      if (!leaseLost && !stop.signal.aborted) failure = runErrorOf(error);
+      stale = isStale(error);
+      // A request cut short by the cancel (or the worker stopping, or the lease lost) is no failure of the discovery.
+      if (!stale && !stop.signal.aborted) failure = runErrorOf(error);
     } finally {
       lease.stop();
-      for (const signal of [stopping, lease.lost]) signal.removeEventListener('abort', halt);
-      watch.abort();
-      await watching;
+      await stop.close();
       await lister.close().catch(() => undefined);
     }
-    return { facts: { cancelled, failure, vanished }, leaseLost: leaseLost || lease.lost.aborted };
+    return { facts: { cancelled: stop.cancelled(), failure, vanished }, leaseLost: stale || lease.lost.aborted };
   }
 
   /** Gives the discovery back (a stopping worker) or ends it with its terminal event. */
