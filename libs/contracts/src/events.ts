@@ -161,6 +161,10 @@ export type OrgDiscoveryPageListed = Event<
     leaseExpiresAt: string;
   }
 >;
+/** The worker holding the discovery renewed its lease while a page takes long (a listing that is slow to answer, a page of many new repositories). */
+export type OrgDiscoveryLeaseRenewed = Event<'OrgDiscoveryLeaseRenewed', { organization: string; runId: string; fencingToken: number; leaseExpiresAt: string }>;
+/** A stopping worker gave the discovery back: its lease ends now, so the scheduler reassigns it at once and another worker resumes from its last page. */
+export type OrgDiscoveryLeaseReleased = Event<'OrgDiscoveryLeaseReleased', { organization: string; runId: string; fencingToken: number; leaseExpiresAt: string }>;
 export type OrgDiscoveryCancelRequested = Event<'OrgDiscoveryCancelRequested', { organization: string; runId: string | null }>;
 /**
  * The discovery ended. `vanished` (on a complete listing only) are the repositories whose upstream
@@ -187,6 +191,8 @@ export type OrgMirrorEvent =
   | OrgDiscoveryScheduled
   | OrgDiscoveryStarted
   | OrgDiscoveryPageListed
+  | OrgDiscoveryLeaseRenewed
+  | OrgDiscoveryLeaseReleased
   | OrgDiscoveryCancelRequested
   | OrgDiscoveryCompleted;
 

@@ -52,6 +52,8 @@ export {
   type OrgDiscoveryScheduled,
   type OrgDiscoveryStarted,
   type OrgDiscoveryPageListed,
+  type OrgDiscoveryLeaseRenewed,
+  type OrgDiscoveryLeaseReleased,
   type OrgDiscoveryCancelRequested,
   type OrgDiscoveryCompleted,
   type OrgMirrorEvent,

@@ -11,6 +11,7 @@ export {
   type TagResultLabel,
   type BlobCopyLabel,
 } from './run-metrics';
+export { DISCOVERY_METRICS, recordDiscoveryStarted, recordDiscoveryPage, recordDiscoveryFinished, type DiscoveryOutcomeLabel } from './discovery-metrics';
 export { REGISTRY_REQUEST_METRICS, recordRegistryRequest, recordRegistryRetry } from './registry-request-metrics';
 export { MIRROR_METRICS, observeMirrors, type MirrorSample } from './mirror-metrics';
 export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSample } from './scheduling-metrics';

@@ -59,6 +59,10 @@ export {
   type ListedPage,
 } from './org-mirror/org-mirror.decider';
 export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
+export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
+export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
+export { repositorySelection, type RepositorySelection } from './org-mirror/repository-selection';
+export { discoveryVerdict, type DiscoveryFacts, type DiscoveryVerdict } from './org-mirror/discovery-outcome';
 export {
   compileRepositoryFilter,
   repositoryFilterProblems,

@@ -11,6 +11,7 @@ export { RobotRow } from './entities/robot.entity';
 export { NotificationRuleRow } from './entities/notification-rule.entity';
 export { EventLogRow } from './entities/event-log.entity';
 export { DueMirrorRow } from './entities/due-mirror.entity';
+export { DueOrgMirrorRow } from './entities/due-org-mirror.entity';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
 export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 export { UserNotificationRow } from './entities/user-notification.entity';

@@ -73,6 +73,10 @@ export type OrgMirrorCommand =
   | { kind: 'schedule-discovery'; runId: string; now: Date; leaseSeconds: number }
   | { kind: 'start-discovery'; runId: string; fencingToken: number; worker: string; now: Date; leaseSeconds: number }
   | { kind: 'record-page'; runId: string; fencingToken: number; page: ListedPage; now: Date; leaseSeconds: number }
+  /** Keeps the lease while one page takes long; refused (STALE_RUN) once another worker holds the discovery. */
+  | { kind: 'renew-discovery-lease'; runId: string; fencingToken: number; now: Date; leaseSeconds: number }
+  /** A stopping worker gives the discovery back: due at once, for another worker to resume from its last page. */
+  | { kind: 'release-discovery-lease'; runId: string; fencingToken: number; now: Date }
   | {
       kind: 'complete-discovery';
       runId: string;
@@ -273,6 +277,16 @@ export function decideOrgMirror(command: OrgMirrorCommand, state: OrgMirrorState
         },
       ];
     }
+    case 'renew-discovery-lease': {
+      const { organization } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      return [{ type: 'OrgDiscoveryLeaseRenewed', data: { organization, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt: leaseUntil(command.now, command.leaseSeconds) } }];
+    }
+    case 'release-discovery-lease': {
+      const { organization } = existing(state);
+      const run = heldRun(state, command.runId, command.fencingToken);
+      return [{ type: 'OrgDiscoveryLeaseReleased', data: { organization, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt: command.now.toISOString() } }];
+    }
     case 'complete-discovery': {
       const { organization, config } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
@@ -394,6 +408,9 @@ export function evolveOrgMirror(state: OrgMirrorState, event: OrgMirrorEvent): O
         },
       };
     }
+    case 'OrgDiscoveryLeaseRenewed':
+    case 'OrgDiscoveryLeaseReleased':
+      return { ...state, run: state.run && { ...state.run, leaseExpiresAt: event.data.leaseExpiresAt } };
     case 'OrgDiscoveryCancelRequested':
       return { ...state, status: MirrorStatus.Cancel, run: state.run && { ...state.run, cancelRequested: true } };
     case 'OrgDiscoveryCompleted':

@@ -86,6 +86,25 @@ describe('a discovery', () => {
     assert.throws(() => decideOrgMirror({ kind: 'record-page', runId: 'd1', fencingToken: 1, page: { cursor: null, listed: 0, matched: [], added: [], failed: [] }, now: at(123), leaseSeconds: 60 }, resumedState), { code: 'STALE_RUN' }, 'the old worker can no longer record');
   });
 
+  it('keeps its lease while a page takes long, and a stale worker can neither renew nor give it back', () => {
+    const running = given(created, scheduled(), started(), page(1, 'c1', ['a']));
+    const [renewed] = running.when({ kind: 'renew-discovery-lease', runId: 'd1', fencingToken: 1, now: at(100), leaseSeconds: 60 });
+    assert.equal(renewed?.type, 'OrgDiscoveryLeaseRenewed');
+    const held = then(running.state, [renewed!]);
+    assert.equal(isDiscoveryDue(held, at(159)), false, 'not reassigned while the renewed lease holds');
+    assert.equal(isDiscoveryDue(held, at(160)), true);
+    assert.throws(() => running.when({ kind: 'renew-discovery-lease', runId: 'd1', fencingToken: 0, now: at(100), leaseSeconds: 60 }), { code: 'STALE_RUN' });
+    assert.throws(() => running.when({ kind: 'release-discovery-lease', runId: 'd9', fencingToken: 1, now: at(100) }), { code: 'STALE_RUN' });
+  });
+
+  it('given back by a stopping worker, is due at once and resumed from its checkpoint', () => {
+    const running = given(created, scheduled(), started(), page(1, 'c1', ['a']));
+    const released = then(running.state, running.when({ kind: 'release-discovery-lease', runId: 'd1', fencingToken: 1, now: at(10) }));
+    assert.equal(isDiscoveryDue(released, at(10)), true);
+    const [reassigned] = decideOrgMirror({ kind: 'schedule-discovery', runId: 'd2', now: at(11), leaseSeconds: 60 }, released);
+    assert.deepEqual([(reassigned?.data as { runId: string }).runId, then(released, [reassigned!]).run?.cursor], ['d1', 'c1']);
+  });
+
   it('records each page with its cursor, and its repositories once', () => {
     const { state } = given(created, scheduled(), started(), page(1, 'c1', ['a', 'b']), page(2, null, ['c']));
     assert.deepEqual(Object.keys(state.repositories).sort(), ['a', 'b', 'c']);

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { aggregateSubject, AggregateKind, serviceActor } from '@ferry/contracts';
-
-/** The scheduler appends on its own account: usage logs name it as the performer. */
-const SCHEDULER_ACTOR = serviceActor('scheduler');
 import { eventTraceContext, handleCommand, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider } from '@ferry/mirror';
 import { DueMirrorRow } from '@ferry/read-models';
 import { recordLeaseTakeover } from '@ferry/metrics';
 import { withSpan } from '@ferry/telemetry';
+import { sumInLanes } from './lanes';
+
+/** The scheduler appends on its own account: usage logs name it as the performer. */
+export const SCHEDULER_ACTOR = serviceActor('scheduler');
 
 export interface SchedulerSettings {
   leaseSeconds: number;
@@ -43,12 +44,7 @@ export async function scheduleDueMirrors(
     .orderBy('d.due_at', 'ASC')
     .limit(settings.batchSize)
     .getMany();
-  let scheduled = 0;
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < due.length) scheduled += await scheduleOne(store, due[next++]!, settings, now);
-  };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency ?? 16, due.length) }, lane));
+  const scheduled = await sumInLanes(due, settings.concurrency ?? 16, (mirror) => scheduleOne(store, mirror, settings, now));
   return { considered: due.length, scheduled };
 }
 
