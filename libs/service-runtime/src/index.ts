@@ -6,3 +6,4 @@ export { BackgroundTask } from './background-task';
 export { bootService } from './boot';
 export { createServiceLogger, ServiceLogger, withLogFields, type LogFields } from './service-logger';
 export { readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type NotificationSenderSettings, type TargetRegistrySettings } from './shared-settings';
+export { inLanes } from './lanes';

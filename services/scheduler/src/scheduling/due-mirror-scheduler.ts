@@ -7,7 +7,7 @@ import { DomainError, mirrorDecider } from '@ferry/mirror';
 import { DueMirrorRow } from '@ferry/read-models';
 import { recordLeaseTakeover } from '@ferry/metrics';
 import { withSpan } from '@ferry/telemetry';
-import { sumInLanes } from './lanes';
+import { inLanes } from '@ferry/service-runtime';
 
 /** The scheduler appends on its own account: usage logs name it as the performer. */
 export const SCHEDULER_ACTOR = serviceActor('scheduler');
@@ -44,7 +44,8 @@ export async function scheduleDueMirrors(
     .orderBy('d.due_at', 'ASC')
     .limit(settings.batchSize)
     .getMany();
-  const scheduled = await sumInLanes(due, settings.concurrency ?? 16, (mirror) => scheduleOne(store, mirror, settings, now));
+  let scheduled = 0;
+  await inLanes(due, settings.concurrency ?? 16, async (mirror) => void (scheduled += await scheduleOne(store, mirror, settings, now)));
   return { considered: due.length, scheduled };
 }
 

@@ -7,7 +7,7 @@ import { DomainError, orgMirrorDecider } from '@ferry/mirror';
 import { DueOrgMirrorRow } from '@ferry/read-models';
 import { withSpan } from '@ferry/telemetry';
 import { SCHEDULER_ACTOR, type SchedulerSettings, type TickResult } from './due-mirror-scheduler';
-import { sumInLanes } from './lanes';
+import { inLanes } from '@ferry/service-runtime';
 
 /**
  * The discoveries of one tick, as `scheduleDueMirrors` issues runs: the organization mirrors whose
@@ -25,7 +25,8 @@ export async function scheduleDueDiscoveries(dataSource: DataSource, store: Even
     .orderBy('d.due_at', 'ASC')
     .limit(settings.batchSize)
     .getMany();
-  const scheduled = await sumInLanes(due, settings.concurrency ?? 16, (row) => scheduleDiscovery(store, row, settings, now));
+  let scheduled = 0;
+  await inLanes(due, settings.concurrency ?? 16, async (row) => void (scheduled += await scheduleDiscovery(store, row, settings, now)));
   return { considered: due.length, scheduled };
 }
 

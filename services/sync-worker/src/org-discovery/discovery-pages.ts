@@ -1,8 +1,12 @@
 import type { DiscoveredRepository, OrgMirrorConfig } from '@ferry/contracts';
 import type { CommandResult } from '@ferry/event-store';
+import { inLanes } from '@ferry/service-runtime';
 import { planDiscoveryPage, repositorySelection, type DiscoveryPagePlan, type ListedPage, type OrgMirrorCommand, type OrgMirrorState } from '@ferry/mirror';
 import { RepositoryTakenError, type ChildRepositories } from './child-repositories';
 import type { PageLister } from './page-lister';
+
+/** Repositories of one page set up at once: each is a few appends, mostly waiting on NATS. */
+const SET_UP_CONCURRENCY = 8;
 
 /** The discovery a worker holds, and how it appends to the organization mirror. */
 export interface HeldDiscovery {
@@ -65,7 +69,10 @@ async function setUpPage(plan: DiscoveryPagePlan, config: OrgMirrorConfig, loop:
       return false;
     }
   };
-  for (const entry of plan.setUp) if (await attempt(entry, () => loop.children.setUp(config, entry, now))) added.push(entry);
+  // Repositories set up side by side (each is its own aggregates' commands); `added` keeps the listing's order.
+  const done = new Array<boolean>(plan.setUp.length).fill(false);
+  await inLanes(plan.setUp, SET_UP_CONCURRENCY, async (entry, index) => void (done[index] = await attempt(entry, () => loop.children.setUp(config, entry, now))));
+  added.push(...plan.setUp.filter((_, index) => done[index]));
   // Listed again after it vanished: its mirror (made again if it was removed meanwhile) runs again.
   for (const entry of plan.reappeared) {
     await attempt(entry, async () => {
