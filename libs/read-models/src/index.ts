@@ -14,4 +14,5 @@ export { DueMirrorRow } from './entities/due-mirror.entity';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
 export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 export { UserNotificationRow } from './entities/user-notification.entity';
+export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.entity';
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';
