@@ -13,6 +13,7 @@ export {
 } from './run-metrics';
 export { REGISTRY_REQUEST_METRICS, recordRegistryRequest, recordRegistryRetry } from './registry-request-metrics';
 export { MIRROR_METRICS, observeMirrors, type MirrorSample } from './mirror-metrics';
+export { ORG_MIRROR_METRICS, observeOrgMirrors, type OrgMirrorSample } from './org-mirror-metrics';
 export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSample } from './scheduling-metrics';
 export { PROJECTION_METRICS, recordProjected, observeProjection } from './projection-metrics';
 export { EVENT_STORE_METRICS, recordAppend, type AppendOutcome } from './event-store-metrics';
