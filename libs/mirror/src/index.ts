@@ -59,3 +59,21 @@ export {
   type ListedPage,
 } from './org-mirror/org-mirror.decider';
 export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
+export {
+  compileRepositoryFilter,
+  repositoryFilterProblems,
+  repositoryPatternProblem,
+  repositoryFilterFromQuay,
+  MAX_REPOSITORY_PATTERNS,
+  type RepositoryFilter,
+  type RepositoryPattern,
+} from './org-mirror/repository-filter';
+export {
+  compileRepositoryNameTemplate,
+  repositoryNameTemplateProblem,
+  repositoryPathProblem,
+  REPOSITORY_NAME_TOKENS,
+  DEFAULT_REPOSITORY_NAME_TEMPLATE,
+  type RepositoryNameToken,
+  type RepositoryNameValues,
+} from './org-mirror/repository-name-template';
