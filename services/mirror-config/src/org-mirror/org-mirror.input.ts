@@ -12,7 +12,7 @@ import {
   type RepositoryPattern,
   type VanishedPolicy,
 } from '@ferry/contracts';
-import { problemsOf, TAG_RULE_BODY, type FieldProblem } from '@ferry/mirror';
+import { DEFAULT_REPOSITORY_NAME_TEMPLATE, MAX_REPOSITORY_PATTERNS, problemsOf, repositoryNameTemplateProblem, repositoryPatternProblem, TAG_RULE_BODY, type FieldProblem } from '@ferry/mirror';
 import { isIpv6Literal } from '@ferry/net-guard';
 import { inFieldOrder, unknownFields } from '../http/request-body';
 import {
@@ -31,7 +31,6 @@ import {
   type PasswordChange,
 } from '../mirror/mirror.input';
 import { requestSchema } from '../openapi/operation';
-import { DEFAULT_REPOSITORY_NAME_TEMPLATE, MAX_REPOSITORY_PATTERNS, repositoryNameTemplateProblem, repositoryPatternProblem } from './pending-discovery';
 
 /** A validated organization mirror, before its password is sealed. */
 export type OrgMirrorDraft = Omit<OrgMirrorConfig, 'externalRegistryPassword'>;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUAY_VANISHED_POLICY } from '@ferry/contracts';
 import { ALL_TAGS, externalNamespaceProblem, parseOrgMirrorInput, registryUrlProblem, type OrgMirrorDraft, type OrgMirrorInputResult } from './org-mirror.input';
-import { DEFAULT_REPOSITORY_NAME_TEMPLATE } from './pending-discovery';
+import { DEFAULT_REPOSITORY_NAME_TEMPLATE } from '@ferry/mirror';
 
 /** Quay's create body, as its tests send it. */
 const quay = {
@@ -153,6 +153,11 @@ describe('an organization mirror body for POST', () => {
     ['an include with an unknown field', { include: [{ kind: 'glob', pattern: 'a', flags: 'i' }] }, 'include[0].flags'],
     ['an exclude of an unknown kind', { exclude: [{ kind: 'prefix', pattern: 'a' }] }, 'exclude[0].kind'],
     ['a template that is not a string', { repository_name_template: 5 }, 'repository_name_template'],
+    ['a template that names every repository alike', { repository_name_template: 'fixed' }, 'repository_name_template'],
+    ['a template with an unknown token', { repository_name_template: '{repo}' }, 'repository_name_template'],
+    ['a repository filter in capitals', { repository_filters: ['App*'] }, 'repository_filters[0]'],
+    ['a catastrophic include regex', { include: [{ kind: 'regex', pattern: '(a+)+$' }] }, 'include[0].pattern'],
+    ['an unclosed bracket in an exclude glob', { exclude: [{ kind: 'glob', pattern: 'a[' }] }, 'exclude[0].pattern'],
     ['an unknown vanished action', { vanished: { action: 'archive' } }, 'vanished.action'],
     ['a vanished cap above 100%', { vanished: { action: 'delete', max_delete: '150%' } }, 'vanished.max_delete'],
     ['a negative vanished cap', { vanished: { action: 'delete', max_delete: -1 } }, 'vanished.max_delete'],

@@ -6,6 +6,7 @@ import { orgMirrorDecider, problemsOf, type FieldProblem, type OrgMirrorCommand,
 import { observeOrgMirrors } from '@ferry/metrics';
 import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
 import type { OrgMirrorRow } from '@ferry/read-models';
+import { repositoryLister, type RepositoryLister } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
@@ -28,7 +29,6 @@ import {
   type OrgMirrorView,
   type OrgRepositoryStatus,
 } from './org-mirror.view';
-import { repositoryLister, type RepositoryLister } from './pending-discovery';
 
 /** Quay's paging of the repositories: 100 a page by default, at most 500. */
 export const DEFAULT_PAGE_LIMIT = 100;
