@@ -456,6 +456,17 @@ describe('the organization mirror API, as Quay answers it', () => {
     assert.equal((await api('GET', '/repository/acme/app1')).status, 200, 'the repository stays');
   });
 
+  it('goes with its organization: deleting the organization deletes its organization mirror first', async () => {
+    await createOrganizationWithRobot(api, 'gone', 'mirrorbot');
+    assert.equal((await api('POST', '/organization/gone/mirror', quayBody('gone'))).status, 201);
+    assert.equal((await api('DELETE', '/organization/gone')).status, 204);
+    const events = await readEventLog(names);
+    const deleted = events.findIndex((e) => e.type === 'OrgMirrorDeleted' && (e.data as { organization: string }).organization === 'gone');
+    const orgDeleted = events.findIndex((e) => e.type === 'OrganizationDeleted' && (e.data as { name: string }).name === 'gone');
+    assert.ok(deleted >= 0 && deleted < orgDeleted, 'the organization mirror, then the organization');
+    assert.equal((await api('GET', '/organization/gone/mirror')).status, 404);
+  });
+
   it('never shows the upstream password in any answer', () => {
     assert.ok(transcript.length > 40);
     for (const text of transcript) assert.ok(!text.includes(PASSWORD));

@@ -4,17 +4,11 @@ import { evolveOrgMirror, initialOrgMirrorState, type OrgMirrorState } from '@fe
 import { OrgMirrorRepositoryRow, OrgMirrorRow } from '../entities/org-mirror.entity';
 import type { Projection } from '../projection-runner';
 
-const ORG_MIRROR_EVENTS = new Set<string>([
-  'OrgMirrorCreated',
-  'OrgMirrorUpdated',
-  'OrgMirrorDeleted',
-  'OrgMirrorSyncNowRequested',
-  'OrgDiscoveryScheduled',
-  'OrgDiscoveryStarted',
-  'OrgDiscoveryPageListed',
-  'OrgDiscoveryCancelRequested',
-  'OrgDiscoveryCompleted',
-]);
+/**
+ * The orgmirror aggregate's events, by their names' prefixes (organizations' own are `Organization...`):
+ * an event added to the aggregate later is folded by its `evolve` without a list to keep here.
+ */
+const isOrgMirrorEvent = (type: string): boolean => type.startsWith('OrgMirror') || type.startsWith('OrgDiscovery');
 
 /**
  * The state stored beside the row: the repository lists are `org_mirror_repositories`' and the
@@ -98,7 +92,7 @@ async function applyToRepositories(em: EntityManager, event: OrgMirrorEvent, bef
 export const orgMirrorsProjection: Projection = {
   tables: ['org_mirrors', 'org_mirror_repositories'],
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
-    if (!ORG_MIRROR_EVENTS.has(event.type)) return;
+    if (!isOrgMirrorEvent(event.type)) return;
     const orgEvent = event as unknown as OrgMirrorEvent;
     const rows = em.getRepository(OrgMirrorRow);
     const existing = await rows.findOneBy({ organization: orgEvent.data.organization });

@@ -1,22 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { OrgMirrorSample } from '@ferry/metrics';
 import { EventLogRow, OrganizationRow, OrgMirrorRow, RepositoryRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { ORG_REPOSITORY_STATUSES, OrgRepositoryStatus, type DiscoveredRepositoryFacts, type RepositoryStatusCounts } from './org-mirror.view';
-
-/** The orgmirror aggregate's events: what its usage log shows. */
-export const ORG_MIRROR_EVENT_TYPES = [
-  'OrgMirrorCreated',
-  'OrgMirrorUpdated',
-  'OrgMirrorDeleted',
-  'OrgMirrorSyncNowRequested',
-  'OrgDiscoveryScheduled',
-  'OrgDiscoveryStarted',
-  'OrgDiscoveryPageListed',
-  'OrgDiscoveryCancelRequested',
-  'OrgDiscoveryCompleted',
-] as const;
 
 /**
  * A discovered repository's status, in SQL: `SKIP` once its upstream no longer lists it, else its
@@ -115,6 +102,13 @@ export class OrgMirrorQueries {
 
   /** The organization mirror's events, newest first: its usage log. */
   logs(organization: string, limit: number): Promise<EventLogRow[]> {
-    return this.dataSource.getRepository(EventLogRow).find({ where: { aggregateId: organization, type: In([...ORG_MIRROR_EVENT_TYPES]) }, order: { position: 'DESC' }, take: limit });
+    // The orgmirror aggregate's events (an organization's own, on the same id, are `Organization...`).
+    return this.dataSource
+      .getRepository(EventLogRow)
+      .createQueryBuilder('e')
+      .where(`e.aggregate_id = :organization AND (e.type LIKE 'OrgMirror%' OR e.type LIKE 'OrgDiscovery%')`, { organization })
+      .orderBy('e.position', 'DESC')
+      .take(limit)
+      .getMany();
   }
 }
