@@ -15,4 +15,5 @@ export { DueOrgMirrorRow } from './entities/due-org-mirror.entity';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
 export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 export { UserNotificationRow } from './entities/user-notification.entity';
+export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.entity';
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';

@@ -179,7 +179,7 @@ export function decideOrgMirror(command: OrgMirrorCommand, state: OrgMirrorState
   switch (command.kind) {
     case 'create': {
       if (state.organization !== null && !state.deleted) {
-        throw new DomainError(DomainErrorCode.OrgMirrorAlreadyExists, 'Organization mirror already exists for this organization');
+        throw new DomainError(DomainErrorCode.OrgMirrorAlreadyExists, 'Mirror configuration already exists for this organization');
       }
       const { config } = command;
       return [{ type: 'OrgMirrorCreated', data: { organization: config.organization, config, nextSyncAt: config.syncStartDate } }];
@@ -196,16 +196,19 @@ export function decideOrgMirror(command: OrgMirrorCommand, state: OrgMirrorState
     }
     case 'request-sync-now': {
       const { organization } = existing(state);
-      if (state.run) throw new DomainError(DomainErrorCode.SyncInProgress, 'a discovery is already running; cancel it first');
+      // Quay's answer and words (a 400 at the HTTP edge).
+      if (state.run) throw new DomainError(DomainErrorCode.DiscoveryInProgress, 'Cannot trigger sync: discovery is currently in progress.');
       if (state.status === MirrorStatus.SyncNow) return [];
       return [{ type: 'OrgMirrorSyncNowRequested', data: { organization } }];
     }
     case 'cancel': {
+      // Quay's rule: a cancel is taken from any status but CANCEL. With nothing running it only
+      // sets CANCEL (the schedule stays); a requested sync-now is withdrawn.
       const { organization, config } = existing(state);
-      if (state.run) {
-        if (state.run.cancelRequested) return [];
-        return [{ type: 'OrgDiscoveryCancelRequested', data: { organization, runId: state.run.runId } }];
+      if (state.status === MirrorStatus.Cancel || state.run?.cancelRequested) {
+        throw new DomainError(DomainErrorCode.AlreadyCancelled, 'Cannot cancel: mirror is already cancelled');
       }
+      if (state.run) return [{ type: 'OrgDiscoveryCancelRequested', data: { organization, runId: state.run.runId } }];
       if (state.status === MirrorStatus.SyncNow) {
         const nextSyncAt = nextGridPoint(config.syncStartDate, config.syncInterval, command.now);
         return [
@@ -215,7 +218,7 @@ export function decideOrgMirror(command: OrgMirrorCommand, state: OrgMirrorState
           },
         ];
       }
-      throw new DomainError(DomainErrorCode.NothingToCancel, 'Cannot cancel: no discovery is running or requested');
+      return [{ type: 'OrgDiscoveryCancelRequested', data: { organization, runId: null } }];
     }
     case 'schedule-discovery': {
       if (!isDiscoveryDue(state, command.now)) return [];

@@ -69,6 +69,35 @@ describe('an organization mirror', () => {
   });
 });
 
+describe('sync-now and cancel, as Quay answers them', () => {
+  it('refuses sync-now while a discovery runs, and takes it again once it ended', () => {
+    const running = given(created, scheduled(), started());
+    assert.throws(() => running.when({ kind: 'request-sync-now' }), { code: 'DISCOVERY_IN_PROGRESS', message: 'Cannot trigger sync: discovery is currently in progress.' });
+    assert.deepEqual(given(created, { type: 'OrgMirrorSyncNowRequested', data: { organization: 'acme' } }).when({ kind: 'request-sync-now' }), [], 'asked twice: once');
+  });
+
+  it('cancels from any status but CANCEL: a running discovery, a requested one, or nothing (CANCEL, the schedule kept)', () => {
+    const running = given(created, scheduled(), started());
+    assert.deepEqual(running.when({ kind: 'cancel', now: at(5) }), [{ type: 'OrgDiscoveryCancelRequested', data: { organization: 'acme', runId: 'd1' } }]);
+    const idle = given(created);
+    const events = idle.when({ kind: 'cancel', now: at(5) });
+    assert.deepEqual(events, [{ type: 'OrgDiscoveryCancelRequested', data: { organization: 'acme', runId: null } }]);
+    const cancelled = then(idle.state, events);
+    assert.equal(cancelled.status, MirrorStatus.Cancel);
+    assert.equal(cancelled.nextSyncAt, idle.state.nextSyncAt);
+    assert.equal(isDiscoveryDue(cancelled, at(0)), true, 'the scheduled discovery still comes');
+    const requested = given(created, { type: 'OrgMirrorSyncNowRequested', data: { organization: 'acme' } });
+    assert.equal(then(requested.state, requested.when({ kind: 'cancel', now: at(5) })).status, MirrorStatus.Cancel);
+  });
+
+  it('refuses a second cancel with Quay\'s words', () => {
+    const once = given(created, { type: 'OrgDiscoveryCancelRequested', data: { organization: 'acme', runId: null } });
+    assert.throws(() => once.when({ kind: 'cancel', now: at(5) }), { code: 'ALREADY_CANCELLED', message: 'Cannot cancel: mirror is already cancelled' });
+    const running = given(created, scheduled(), started(), { type: 'OrgDiscoveryCancelRequested', data: { organization: 'acme', runId: 'd1' } });
+    assert.throws(() => running.when({ kind: 'cancel', now: at(5) }), { code: 'ALREADY_CANCELLED' });
+  });
+});
+
 describe('a discovery', () => {
   it('is scheduled with the next fencing token, started once, and resumed after its lease from its last page', () => {
     const [event] = given(created).when({ kind: 'schedule-discovery', runId: 'd1', now: at(5), leaseSeconds: 60 });

@@ -22,7 +22,7 @@ describe("the repository list, paged as Quay's", () => {
     for (let i = 0; i < 230; i++) rows.push({ namespace: i % 2 ? 'big' : 'other', name: `repo-${String(i).padStart(3, '0')}`, description: '', visibility: 'public' as const, state: 'NORMAL' as const, createdAt: new Date() });
     await dataSource.getRepository(RepositoryRow).insert(rows);
     // Only the list reads the data source; commands, permissions and grants are not reached.
-    service = new RepositoryService(dataSource, undefined as never, undefined as never, undefined as never);
+    service = new RepositoryService(dataSource, undefined as never, undefined as never, undefined as never, undefined as never);
   });
 
   after(async () => {

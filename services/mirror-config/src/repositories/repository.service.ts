@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type DataSource } from 'typeorm';
-import { AggregateKind, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
+import { AggregateKind, DomainError, DomainErrorCode, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { atLeast, repositoryDecider, repositoryRole, type Caller, type RepositoryCommand } from '@ferry/identity';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
@@ -12,6 +12,7 @@ import { readBody } from '../http/request-body';
 import { assertNamespaceExists } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
+import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
 import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
 
@@ -40,6 +41,7 @@ export class RepositoryService {
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
     private readonly grants: GrantLookup,
+    private readonly orgMirrors: OrgMirrorQueries,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -52,6 +54,8 @@ export class RepositoryService {
     const visibility = fields.visibility ?? Visibility.Private;
     const description = fields.description ?? '';
     await assertNamespaceExists(this.dataSource, namespace, { field: 'namespace' });
+    // Quay's rule: an organization mirror's discoveries alone make the organization's repositories.
+    if (await this.orgMirrors.exists(namespace)) throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Cannot create repository: organization is managed by organization-level mirroring');
     await this.commands.run(
       AggregateKind.Repository,
       mirrorId(namespace, repository),
@@ -173,6 +177,13 @@ export class RepositoryService {
    */
   async changeState(path: RepositoryPath, body: unknown, causation: Causation) {
     const { value: { state }, ignored } = readBody(CHANGE_STATE_BODY, body);
+    // Quay's rules and words: ORG_MIRROR is the organization mirror's to set, and nothing in an
+    // organization it manages changes state by hand.
+    await this.find(path);
+    if (state === RepositoryState.OrgMirror) throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'ORG_MIRROR state is managed by organization-level mirroring');
+    if (await this.orgMirrors.exists(path.namespace)) {
+      throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Repository state changes are not allowed in an organization managed by organization-level mirroring');
+    }
     await this.command(path, { kind: 'change-state', state }, causation);
     const mirror = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(path.namespace, path.repository) });
     if (mirror && state !== RepositoryState.Mirror && mirror.isEnabled) {
