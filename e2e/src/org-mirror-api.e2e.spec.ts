@@ -221,7 +221,7 @@ describe('the organization mirror API, as Quay answers it', () => {
       architecture_filter: [],
       include: [{ kind: 'glob', pattern: 'app*' }],
       exclude: [],
-      repository_name_template: '{namespace}/{repository}',
+      repository_name_template: '{namespace}/{flat_repository}',
       vanished: { action: 'delete', max_delete: '10%' },
       current_discovery_id: null,
       last_discovery: null,

@@ -48,6 +48,11 @@ export interface OrgMirrorConfig {
   externalRegistryType: SourceRegistryType;
   /** `scheme://host[:port]` as given (Quay's `external_registry_url`). */
   externalRegistryUrl: string;
+  /**
+   * Where the repositories are listed, when not at `externalRegistryUrl`: another Ferry's API
+   * (whose registry is on another address). Absent or null: the registry URL itself.
+   */
+  externalListingUrl?: string | null;
   /** The upstream namespace, project or organization whose repositories are listed ('' = the whole registry, `_catalog` only). */
   externalNamespace: string;
   externalRegistryUsername: string | null;

@@ -58,7 +58,7 @@ export {
   type DiscoveryRun,
   type ListedPage,
 } from './org-mirror/org-mirror.decider';
-export { childMirrorConfig, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
+export { childMirrorConfig, listingSource, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
 export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
 export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
 export { repositorySelection, type RepositorySelection } from './org-mirror/repository-selection';

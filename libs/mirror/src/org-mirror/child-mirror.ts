@@ -1,4 +1,4 @@
-import { SourceRegistryType, type MirrorConfig, type OrgMirrorConfig } from '@ferry/contracts';
+import { SignaturePolicy, SourceRegistryType, type MirrorConfig, type OrgMirrorConfig } from '@ferry/contracts';
 
 /** Hosts whose images Docker Hub's registry serves, whichever of them the user gave. */
 const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'hub.docker.com']);
@@ -10,6 +10,21 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
 export function upstreamRegistryHost(config: Pick<OrgMirrorConfig, 'externalRegistryType' | 'externalRegistryUrl'>): string {
   const host = new URL(config.externalRegistryUrl).host;
   return config.externalRegistryType === SourceRegistryType.DockerHub && DOCKER_HUB_HOSTS.has(host) ? 'docker.io' : host;
+}
+
+/**
+ * Where a discovery lists the upstream's repositories: its type, the listing URL (another Ferry's
+ * API when set, else the registry's), namespace, TLS and proxy: a registry client's repository
+ * source, less the credentials.
+ */
+export function listingSource(config: OrgMirrorConfig) {
+  return {
+    type: config.externalRegistryType,
+    url: config.externalListingUrl ?? config.externalRegistryUrl,
+    namespace: config.externalNamespace,
+    verifyTls: config.externalRegistryConfig.verifyTls,
+    proxy: config.externalRegistryConfig.proxy,
+  };
 }
 
 /** `host[:port]/namespace/repository` of one upstream repository (no namespace: the whole registry's). */
@@ -41,7 +56,8 @@ export function childMirrorConfig(
     externalRegistryConfig: org.externalRegistryConfig,
     architectureFilter: org.architectureFilter,
     skopeoTimeoutInterval: org.skopeoTimeout,
-    ...(org.signaturePolicy ? { signaturePolicy: org.signaturePolicy } : {}),
+    // Stated, never left to the fallback for configs stored before policies existed (which refuses unsigned images).
+    signaturePolicy: org.signaturePolicy ?? SignaturePolicy.Accept,
     ...(org.tagDeletion ? { tagDeletion: org.tagDeletion } : {}),
     orgMirror: { organization: org.organization, upstream: child.upstream },
   };

@@ -9,6 +9,7 @@ export class OrgMirrorRow {
   @Column({ name: 'is_enabled', type: 'boolean' }) isEnabled!: boolean;
   @Column({ name: 'external_registry_type', type: 'text' }) externalRegistryType!: SourceRegistryType;
   @Column({ name: 'external_registry_url', type: 'text' }) externalRegistryUrl!: string;
+  @Column({ name: 'external_listing_url', type: 'text', nullable: true }) externalListingUrl!: string | null;
   @Column({ name: 'external_namespace', type: 'text' }) externalNamespace!: string;
   @Column({ name: 'external_registry_username', type: 'text', nullable: true }) externalRegistryUsername!: string | null;
   @Column({ name: 'has_password', type: 'boolean' }) hasPassword!: boolean;

@@ -15,6 +15,7 @@ export class OrgMirrors1764830000000 implements MigrationInterface {
         is_enabled boolean NOT NULL,
         external_registry_type text NOT NULL,
         external_registry_url text NOT NULL,
+        external_listing_url text,
         external_namespace text NOT NULL,
         external_registry_username text,
         has_password boolean NOT NULL,

@@ -27,6 +27,7 @@ function toRow(state: OrgMirrorState, existing: OrgMirrorRow | null, occurredAt:
     isEnabled: config.isEnabled,
     externalRegistryType: config.externalRegistryType,
     externalRegistryUrl: config.externalRegistryUrl,
+    externalListingUrl: config.externalListingUrl ?? null,
     externalNamespace: config.externalNamespace,
     externalRegistryUsername: config.externalRegistryUsername,
     hasPassword: config.externalRegistryPassword !== null,

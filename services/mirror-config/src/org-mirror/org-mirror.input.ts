@@ -154,6 +154,10 @@ function orgMirrorFields(required: boolean) {
   return {
     external_registry_type: need(z.enum(REGISTRY_TYPES, error(TYPE_MESSAGE))).meta({ description: 'Where the repositories are listed: Quay\'s quay and harbor, and Ferry\'s distribution (/v2/_catalog) and dockerhub. It cannot change.' }),
     external_registry_url: need(checked(z.string(error(URL_MESSAGE)), registryUrlProblem)).meta({ description: 'The source registry: `https://host[:port]` (or http://).' }),
+    external_listing_url: checked(z.string(error(URL_MESSAGE)), registryUrlProblem)
+      .nullable()
+      .optional()
+      .meta({ description: "Ferry's: where the repositories are listed when not at external_registry_url, e.g. another Ferry's API (type quay) whose registry has its own address. Null: the registry URL." }),
     external_namespace: need(z.string(error(NAMESPACE_MESSAGE)).max(255, { error: NAMESPACE_MESSAGE })).meta({ description: 'The upstream organization, project or user whose repositories are mirrored ("" for a whole distribution registry).' }),
     robot_username: need(checked(z.string(error('must name a robot as organization+name')), (v) => robotUsernameProblem(v))).meta({ description: 'The organization\'s robot that creates and pushes every discovered repository.' }),
     visibility: need(z.enum(VISIBILITIES, error(`must be one of ${VISIBILITIES.join(', ')}`))).meta({ description: 'The visibility each discovered repository is created with.' }),
@@ -262,6 +266,7 @@ export function parseOrgMirrorInput(input: unknown, organization: string, base: 
       isEnabled: fields.is_enabled ?? base?.isEnabled ?? true,
       externalRegistryType: fields.external_registry_type ?? base!.externalRegistryType,
       externalRegistryUrl: fields.external_registry_url === undefined ? base!.externalRegistryUrl : registryOrigin(fields.external_registry_url),
+      externalListingUrl: fields.external_listing_url === undefined ? (base?.externalListingUrl ?? null) : fields.external_listing_url === null ? null : registryOrigin(fields.external_listing_url),
       externalNamespace: fields.external_namespace ?? base!.externalNamespace,
       externalRegistryUsername: username ?? null,
       robotUsername: fields.robot_username ?? base!.robotUsername,

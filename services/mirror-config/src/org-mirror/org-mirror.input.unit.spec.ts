@@ -30,6 +30,7 @@ describe('an organization mirror body for POST', () => {
       isEnabled: true,
       externalRegistryType: 'harbor',
       externalRegistryUrl: 'https://harbor.example.com',
+      externalListingUrl: null,
       externalNamespace: 'my-project',
       externalRegistryUsername: null,
       robotUsername: 'acme+mirrorbot',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AggregateKind, DomainError, DomainErrorCode, organizationNameProblem, type EncryptedSecret, type OrgMirrorConfig, type OrgMirrorEvent } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { orgMirrorDecider, problemsOf, type FieldProblem, type OrgMirrorCommand, type OrgMirrorState } from '@ferry/mirror';
+import { listingSource, orgMirrorDecider, problemsOf, type FieldProblem, type OrgMirrorCommand, type OrgMirrorState } from '@ferry/mirror';
 import { observeOrgMirrors } from '@ferry/metrics';
 import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
 import type { OrgMirrorRow } from '@ferry/read-models';
@@ -201,11 +201,7 @@ export class OrgMirrorService {
       try {
         lister = repositoryLister(
           {
-            type: config.externalRegistryType,
-            url: config.externalRegistryUrl,
-            namespace: config.externalNamespace,
-            verifyTls: config.externalRegistryConfig.verifyTls,
-            proxy: config.externalRegistryConfig.proxy,
+            ...listingSource(config),
             ...(config.externalRegistryUsername ? { credentials: { username: config.externalRegistryUsername, password: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : '' } } : {}),
           },
           { addressGuard: { allowedHosts: this.config.ssrfAllowedHosts }, timeoutMs: config.skopeoTimeout * 1000 },
@@ -270,6 +266,7 @@ export class OrgMirrorService {
     const was = current?.externalRegistryConfig.proxy;
     const checks: Array<[field: string, url: string | null, changed: boolean]> = [
       ['external_registry_url', draft.externalRegistryUrl, draft.externalRegistryUrl !== current?.externalRegistryUrl],
+      ['external_listing_url', draft.externalListingUrl ?? null, !!draft.externalListingUrl && draft.externalListingUrl !== current?.externalListingUrl],
       ['external_registry_config.proxy.http_proxy', proxy.httpProxy, !!proxy.httpProxy && proxy.httpProxy !== was?.httpProxy],
       ['external_registry_config.proxy.https_proxy', proxy.httpsProxy, !!proxy.httpsProxy && proxy.httpsProxy !== was?.httpsProxy],
     ];

@@ -12,6 +12,7 @@ const row = (over: Partial<OrgMirrorRow> = {}): OrgMirrorRow =>
     isEnabled: true,
     externalRegistryType: 'harbor',
     externalRegistryUrl: 'https://harbor.example.com',
+    externalListingUrl: null,
     externalNamespace: 'my-project',
     externalRegistryUsername: 'puller',
     hasPassword: true,

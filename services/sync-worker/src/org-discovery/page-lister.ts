@@ -1,5 +1,6 @@
 import type { OrgMirrorConfig } from '@ferry/contracts';
 import { repositoryLister, type RepositoryLister } from '@ferry/registry-client';
+import { listingSource } from '@ferry/mirror';
 
 /** One page at a time of an upstream namespace's repositories (the registry client's lister): a discovery holds one page, never the whole listing. */
 export type PageLister = Pick<RepositoryLister, 'listPage' | 'close'>;
@@ -16,11 +17,7 @@ export function upstreamListers(settings: { ssrfAllowedHosts: readonly string[] 
   return (config, password, signal) =>
     repositoryLister(
       {
-        type: config.externalRegistryType,
-        url: config.externalRegistryUrl,
-        namespace: config.externalNamespace,
-        verifyTls: config.externalRegistryConfig.verifyTls,
-        proxy: config.externalRegistryConfig.proxy,
+        ...listingSource(config),
         ...(config.externalRegistryUsername || password ? { credentials: { username: config.externalRegistryUsername ?? '', password: password ?? '' } } : {}),
       },
       { addressGuard: { allowedHosts: settings.ssrfAllowedHosts }, timeoutMs: Math.max(1, config.skopeoTimeout) * 1000, signal },
