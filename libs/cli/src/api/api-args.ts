@@ -39,7 +39,8 @@ export const API_USAGE = `usage: ferry <command> [options]
         [--repos GLOBS]                 Quay's repository_filters (comma-separated globs)
         [--include-repo GLOB] [--include-repo-regex REGEX]
         [--exclude-repo GLOB] [--exclude-repo-regex REGEX]   repeatable
-        [--name-template TEMPLATE]      the target repository's name, e.g. '{repository}'
+        [--listing-url URL]             where to list, when not at --url (another Ferry's API)
+        [--name-template TEMPLATE]      the target repository, e.g. '{namespace}/{name}'
         [--vanished keep|report|delete [--vanished-max-delete N|N%]]
         [--tags ... --exclude ... --keep-newest N ...]   the tag rule, as ferry mirror create's
                                       mirror every repository of an upstream namespace into <org>
@@ -109,6 +110,7 @@ const OPTIONS = {
   expires: { type: 'string' },
   type: { type: 'string' },
   url: { type: 'string' },
+  'listing-url': { type: 'string' },
   namespace: { type: 'string' },
   visibility: { type: 'string' },
   'skopeo-timeout': { type: 'string' },
@@ -233,6 +235,7 @@ const TAG_RULE_OPTIONS = ['tags', 'tags-regex', 'tags-semver', 'include-prerelea
 const ORG_MIRROR_OPTIONS = [
   'type',
   'url',
+  'listing-url',
   'namespace',
   'robot',
   'visibility',
@@ -289,6 +292,7 @@ function orgMirrorFields(values: Values): Record<string, unknown> {
   return {
     ...optional('external_registry_type', values.type),
     ...optional('external_registry_url', values.url),
+    ...optional('external_listing_url', values['listing-url']),
     ...optional('external_namespace', values.namespace),
     ...optional('robot_username', values.robot),
     ...optional('visibility', values.visibility),

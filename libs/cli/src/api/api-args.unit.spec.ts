@@ -218,6 +218,12 @@ describe('ferry org-mirror', () => {
     });
   });
 
+  it("create lists another Ferry's organization through its API with --listing-url", () => {
+    const { command } = parseApiArgs([...base.slice(0, 4), 'quay', ...base.slice(5), '--listing-url', 'https://ferry.example.com'], NOW);
+    assert.equal((command.body as Record<string, unknown>).external_listing_url, 'https://ferry.example.com');
+    assert.equal((command.body as Record<string, unknown>).external_registry_type, 'quay');
+  });
+
   it('create sends Ferry\'s fields for the repository, tag and vanished flags', () => {
     const { command } = parseApiArgs(
       [
