@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -13,43 +13,15 @@ import { createTestDatabase, freePort, testEventLogNames, type TestDatabase } fr
 import { apiClient, createUserWithToken, type Api } from './api-client';
 import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
-import { bootstrapAdminEnv, testDeploymentEnv, waitForApi } from './ferry-processes';
+import { bootstrapAdminEnv, startMirrorConfig, stopProcess as stop, testDeploymentEnv } from './ferry-processes';
 import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
+import { runCli, type CliEnv, type CliResult } from './ferry-cli';
 
 const ROOT = join(__dirname, '..', '..');
 const PROTO_ROOT = join(ROOT, 'libs', 'contracts', 'proto');
-const CLI = join(ROOT, 'libs', 'cli', 'dist', 'ferry.js');
 const PASSWORD = 'upstream-Pa55word-never-shown';
 // Loopback upstreams are allowed in tests (FERRY_SSRF_ALLOWED_HOSTS); nothing here syncs.
 const UPSTREAM = '127.0.0.1:1/coreos/etcd';
-
-/** mirror-config alone: these tests are about its API edges, and no scheduler may start a run behind their back. */
-async function startMirrorConfig(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const chunks: string[] = [];
-  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', 'mirror-config', 'dist', 'main.js')], {
-    env: { PATH: process.env.PATH ?? '', ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => chunks.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => chunks.push(d.toString()));
-  const output = () => chunks.join('');
-  try {
-    await waitForApi(`http://127.0.0.1:${env.FERRY_API_PORT}`, env.FERRY_BOOTSTRAP_ADMIN_TOKEN!, () => child.exitCode !== null || child.signalCode !== null, output);
-  } catch (error) {
-    await stop(child);
-    throw error;
-  }
-  return { child, output };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- ferry.v1.MirrorService over gRPC, as any client calls it ---------------------------------------
 /** One call with `authorization` metadata (none when undefined); resolves with the answer, rejects with the error. */
@@ -81,42 +53,6 @@ function fieldViolations(error: grpc.ServiceError): { field: string; description
   const badRequest = status.details.find((d) => d.type_url === 'type.googleapis.com/google.rpc.BadRequest');
   assert.ok(badRequest, 'the details hold a google.rpc.BadRequest');
   return (BadRequest.toObject(BadRequest.decode(badRequest.value)) as { field_violations: { field: string; description: string }[] }).field_violations;
-}
-
-// ---- the CLI, as a user runs it --------------------------------------------------------------------
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** How a test runs the CLI: its API, its token (FERRY_TOKEN; null: none) and its config directory. */
-interface CliEnv {
-  apiUrl: string;
-  token: string | null;
-  configDir: string;
-}
-
-function runCli(env: CliEnv, args: string[], stdin?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        FERRY_API_URL: env.apiUrl,
-        // Never the credentials of whoever runs the tests.
-        FERRY_CONFIG_DIR: env.configDir,
-        ...(env.token === null ? {} : { FERRY_TOKEN: env.token }),
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
 }
 
 describe('mirror-config with its gRPC API and the ferry CLI', () => {

@@ -34,14 +34,19 @@ describe('self-describing APIs', () => {
   });
 
   it('lists its gRPC services through server reflection, as grpcurl list does, without the proto files', async () => {
-    assert.deepEqual(await reflection.listServices(), ['ferry.v1.MirrorService']);
+    assert.deepEqual((await reflection.listServices()).sort(), ['ferry.v1.MirrorService', 'ferry.v1.OrgMirrorService']);
   });
 
-  it('describes each method of ferry.v1.MirrorService through reflection, as grpcurl describe does', async () => {
-    const methods = await reflection.describeService('ferry.v1.MirrorService');
-    const handled = routeTable(CONTROLLERS).filter((e) => e.grpc).map((e) => e.grpc!.rpc);
-    assert.deepEqual(methods.map((m) => m.name).sort(), [...handled].sort());
-    assert.deepEqual(methods.find((m) => m.name === 'GetMirror'), { name: 'GetMirror', inputType: '.ferry.v1.GetMirrorRequest', outputType: '.ferry.v1.Mirror' });
+  it('describes each method of ferry.v1.MirrorService and ferry.v1.OrgMirrorService through reflection, as grpcurl describe does', async () => {
+    for (const service of ['MirrorService', 'OrgMirrorService']) {
+      const methods = await reflection.describeService(`ferry.v1.${service}`);
+      const handled = routeTable(CONTROLLERS).filter((e) => e.grpc?.service === service).map((e) => e.grpc!.rpc);
+      assert.deepEqual(methods.map((m) => m.name).sort(), [...handled].sort(), service);
+    }
+    const mirror = await reflection.describeService('ferry.v1.MirrorService');
+    assert.deepEqual(mirror.find((m) => m.name === 'GetMirror'), { name: 'GetMirror', inputType: '.ferry.v1.GetMirrorRequest', outputType: '.ferry.v1.Mirror' });
+    const orgMirror = await reflection.describeService('ferry.v1.OrgMirrorService');
+    assert.deepEqual(orgMirror.find((m) => m.name === 'GetOrgMirror'), { name: 'GetOrgMirror', inputType: '.ferry.v1.OrgMirrorRequest', outputType: '.ferry.v1.OrgMirror' });
   });
 
   it('answers reflection without a token, and still refuses the API\'s methods without one', async () => {

@@ -151,3 +151,35 @@ export async function startFerry(env: Record<string, string>, { apiTimeoutMs = 3
     },
   };
 }
+
+/**
+ * mirror-config alone, for tests about its API edges: no scheduler may start a run (or a
+ * discovery) behind their back. `env` must hold FERRY_API_PORT and FERRY_BOOTSTRAP_ADMIN_TOKEN.
+ */
+export async function startMirrorConfig(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const chunks: string[] = [];
+  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', 'mirror-config', 'dist', 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => chunks.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => chunks.push(d.toString()));
+  const output = () => chunks.join('');
+  try {
+    await waitForApi(`http://127.0.0.1:${env.FERRY_API_PORT}`, env.FERRY_BOOTSTRAP_ADMIN_TOKEN!, () => child.exitCode !== null || child.signalCode !== null, output);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+  return { child, output };
+}
+
+/** Stops a process a test started (SIGTERM, then SIGKILL after 5 s). */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

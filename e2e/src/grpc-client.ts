@@ -9,7 +9,12 @@ type Unary = (request: object, metadata: grpc.Metadata, callback: (error: grpc.S
 export type MirrorClient = grpc.Client & Record<string, Unary>;
 
 export function mirrorClient(address: string): MirrorClient {
-  const definition = protoLoader.loadSync(join(PROTO_ROOT, 'ferry', 'v1', 'mirror.proto'), {
+  return ferryClient(address, 'MirrorService');
+}
+
+/** A client of one of Ferry's gRPC services (`MirrorService`, `OrgMirrorService`), built from the protos. */
+export function ferryClient(address: string, service: 'MirrorService' | 'OrgMirrorService'): MirrorClient {
+  const definition = protoLoader.loadSync([join(PROTO_ROOT, 'ferry', 'v1', 'mirror.proto'), join(PROTO_ROOT, 'ferry', 'v1', 'org_mirror.proto')], {
     keepCase: true,
     longs: Number,
     enums: String,
@@ -18,7 +23,7 @@ export function mirrorClient(address: string): MirrorClient {
     includeDirs: [PROTO_ROOT],
   });
   const ferry = (grpc.loadPackageDefinition(definition) as any).ferry.v1;
-  return new ferry.MirrorService(address, grpc.credentials.createInsecure()) as MirrorClient;
+  return new ferry[service](address, grpc.credentials.createInsecure()) as MirrorClient;
 }
 
 /** One unary call with `authorization: <value>` metadata when given; resolves with the answer or the error. */

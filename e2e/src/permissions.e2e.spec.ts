@@ -10,7 +10,7 @@ import { apiClient, createUserWithToken, onDemandMirrorBody, type Api } from './
 import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
-import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
+import { ferryClient, grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
 
 /** The users of the walk and what each holds: exactly one step above or below each requirement. */
 const USERS = ['reader', 'writer', 'repoadmin', 'orgmember', 'orgadmin', 'nobody', 'spare'] as const;
@@ -61,6 +61,7 @@ describe('every route and gRPC method refuses callers without the permission it 
   let db: TestDatabase;
   let ferry: FerryProcesses;
   let grpcClient: MirrorClient;
+  let orgMirrorClient: MirrorClient;
   const tokens: Partial<Record<Who, string>> = {};
   const expired: Partial<Record<Who, string>> = {};
   const revoked: Partial<Record<Who, string>> = {};
@@ -84,6 +85,7 @@ describe('every route and gRPC method refuses callers without the permission it 
     const deadReceiver = await freePort();
     ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: 'http://127.0.0.1:1' }) });
     grpcClient = mirrorClient(`127.0.0.1:${ferry.env.FERRY_GRPC_PORT}`);
+    orgMirrorClient = ferryClient(`127.0.0.1:${ferry.env.FERRY_GRPC_PORT}`, 'OrgMirrorService');
     tokens.admin = ferry.adminToken;
     for (const user of [...USERS, 'throwaway']) {
       const token = await createUserWithToken(admin, ferry.apiUrl, user);
@@ -118,6 +120,7 @@ describe('every route and gRPC method refuses callers without the permission it 
 
   after(async () => {
     grpcClient?.close();
+    orgMirrorClient?.close();
     await ferry?.stopAll();
     await destroyEventLog(names);
     await db?.drop();
@@ -129,7 +132,25 @@ describe('every route and gRPC method refuses callers without the permission it 
     // Each method of the proto's service has its handler, so none escapes the walk below.
     assert.deepEqual(
       table.filter((e) => e.grpc).map((e) => e.grpc!.rpc).sort(),
-      ['CancelSync', 'CreateMirror', 'CreateRobot', 'DeleteMirror', 'GetMirror', 'GetRun', 'ListRuns', 'SyncNow', 'UpdateMirror'],
+      [
+        'CancelOrgMirrorSync',
+        'CancelSync',
+        'CreateMirror',
+        'CreateOrgMirror',
+        'CreateRobot',
+        'DeleteMirror',
+        'DeleteOrgMirror',
+        'GetMirror',
+        'GetOrgMirror',
+        'GetRun',
+        'ListOrgMirrorRepositories',
+        'ListRuns',
+        'SyncNow',
+        'SyncOrgMirrorNow',
+        'UpdateMirror',
+        'UpdateOrgMirror',
+        'VerifyOrgMirror',
+      ],
     );
   });
 
@@ -189,23 +210,24 @@ describe('every route and gRPC method refuses callers without the permission it 
     await grant('/repository/walk/app', 'repoadmin', 'admin');
     await grant('/organization/walk', 'orgmember', 'read');
     await grant('/organization/walk', 'orgadmin', 'admin');
-    const rpcs = table.filter((e) => e.grpc).sort((a, b) => Number(a.grpc!.rpc === 'DeleteMirror') - Number(b.grpc!.rpc === 'DeleteMirror'));
+    const rpcs = table.filter((e) => e.grpc).sort((a, b) => Number(a.grpc!.rpc.startsWith('Delete')) - Number(b.grpc!.rpc.startsWith('Delete')));
     for (const entry of rpcs) {
       const callers = callersFor(entry.requirement!)!;
       const request = { namespace: 'walk', repository: 'app', name: 'syncer', run_id: randomUUID(), mirror: {} };
       const label = entry.grpc!.rpc;
+      const client = entry.grpc!.service === 'OrgMirrorService' ? orgMirrorClient : grpcClient;
       for (const [what, authorization] of [
         ['no token', undefined],
         ['a malformed token', 'Bearer garbage'],
         ['an expired token', `Bearer ${expired[callers.right]}`],
         ['a revoked token', `Bearer ${revoked[callers.right]}`],
       ] as const) {
-        const answer = await grpcCall(grpcClient, label, request, authorization);
+        const answer = await grpcCall(client, label, request, authorization);
         assert.ok(!answer.ok && answer.error.code === grpc.status.UNAUTHENTICATED, `${label} with ${what}: ${answer.ok ? 'answered' : answer.error.code}`);
       }
-      const refused = await grpcCall(grpcClient, label, request, `Bearer ${tokens[callers.tooLittle]}`);
+      const refused = await grpcCall(client, label, request, `Bearer ${tokens[callers.tooLittle]}`);
       assert.ok(!refused.ok && refused.error.code === grpc.status.PERMISSION_DENIED, `${label} as ${callers.tooLittle}: ${refused.ok ? 'answered' : refused.error.code}`);
-      const allowed = await grpcCall(grpcClient, label, request, `Bearer ${tokens[callers.right]}`);
+      const allowed = await grpcCall(client, label, request, `Bearer ${tokens[callers.right]}`);
       assert.ok(
         allowed.ok || ![grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION_DENIED, grpc.status.INTERNAL].includes(allowed.error.code),
         `${label} as ${callers.right}: ${allowed.ok ? 'ok' : `${allowed.error.code} ${allowed.error.details}`}`,

@@ -8,8 +8,11 @@ export interface Loaded<T> {
   reload(): Promise<void>;
 }
 
-/** A GET of the API, loaded on mount and when `path` changes; `everyMs` polls it (for a run in flight). */
-export function useApi<T>(path: string | null, everyMs?: number): Loaded<T> {
+/**
+ * A GET of the API, loaded on mount and when `path` changes; `everyMs` polls it (for a run in
+ * flight). `load` reads it otherwise (every page of a paged list, say); it must not change between renders.
+ */
+export function useApi<T>(path: string | null, everyMs?: number, load: (path: string) => Promise<T> = (p) => api<T>('GET', p)): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -18,7 +21,7 @@ export function useApi<T>(path: string | null, everyMs?: number): Loaded<T> {
   const reload = useCallback(async () => {
     if (path === null) return;
     try {
-      const value = await api<T>('GET', path);
+      const value = await load(path);
       if (current.current === path) {
         setData(value);
         setError(null);
@@ -28,7 +31,7 @@ export function useApi<T>(path: string | null, everyMs?: number): Loaded<T> {
     } finally {
       if (current.current === path) setLoading(false);
     }
-  }, [path]);
+  }, [path, load]);
   useEffect(() => {
     setLoading(true);
     setData(undefined);

@@ -17,6 +17,16 @@ export const DomainErrorCode = {
   RepositoryNotFound: 'REPOSITORY_NOT_FOUND',
   RepositoryAlreadyExists: 'REPOSITORY_ALREADY_EXISTS',
   PermissionNotFound: 'PERMISSION_NOT_FOUND',
+  OrgMirrorNotFound: 'ORG_MIRROR_NOT_FOUND',
+  OrgMirrorAlreadyExists: 'ORG_MIRROR_ALREADY_EXISTS',
+  /** Quay's organization mirroring needs an empty organization. */
+  OrganizationNotEmpty: 'ORGANIZATION_NOT_EMPTY',
+  /** Sync-now while a discovery holds the organization mirror. */
+  DiscoveryInProgress: 'DISCOVERY_IN_PROGRESS',
+  /** Cancel of an organization mirror already in CANCEL (Quay refuses it). */
+  AlreadyCancelled: 'ALREADY_CANCELLED',
+  /** A repository (its mirror, its state) that its organization mirror manages. */
+  ManagedByOrgMirror: 'MANAGED_BY_ORG_MIRROR',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

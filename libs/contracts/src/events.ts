@@ -4,10 +4,12 @@ import type {
   NotificationEvent,
   NotificationMethod,
   RunError,
+  RunOutcome,
   RunSummary,
   RunTrigger,
 } from './mirror-config';
 import type { Actor, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, Visibility } from './identity';
+import type { DiscoverySummary, OrgMirrorConfig } from './org-mirror';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
 
@@ -116,6 +118,83 @@ export type MirrorEvent =
   | MirrorFailed
   | MirrorCancelRequested
   | MirrorCancelled;
+
+// ---- organization mirrors: one subject per organization ------------------------------------------
+/** The repository that a discovery set up, with its upstream name. */
+export interface DiscoveredRepository {
+  repository: string;
+  upstream: string;
+}
+export type OrgMirrorCreated = Event<'OrgMirrorCreated', { organization: string; config: OrgMirrorConfig; nextSyncAt: string }>;
+export type OrgMirrorUpdated = Event<'OrgMirrorUpdated', { organization: string; config: OrgMirrorConfig; nextSyncAt: string }>;
+/** `deleteRepositories`: whether the discovered repositories (and their images) go too; otherwise they stay, unmirrored. */
+export type OrgMirrorDeleted = Event<'OrgMirrorDeleted', { organization: string; deleteRepositories: boolean }>;
+export type OrgMirrorSyncNowRequested = Event<'OrgMirrorSyncNowRequested', { organization: string }>;
+export type OrgDiscoveryScheduled = Event<
+  'OrgDiscoveryScheduled',
+  { organization: string; runId: string; trigger: RunTrigger; fencingToken: number; leaseExpiresAt: string }
+>;
+/** A worker began the discovery, or (`resumed`) took over one whose lease had ended, from its last page. */
+export type OrgDiscoveryStarted = Event<
+  'OrgDiscoveryStarted',
+  { organization: string; runId: string; trigger: RunTrigger; fencingToken: number; worker: string; resumed: boolean; leaseExpiresAt: string }
+>;
+/**
+ * One page of the upstream listing, handled: the checkpoint a resumed discovery starts from
+ * (`cursor`, null once the listing is complete). Each page renews the lease, so a discovery of
+ * any size never outlives it while it makes progress.
+ */
+export type OrgDiscoveryPageListed = Event<
+  'OrgDiscoveryPageListed',
+  {
+    organization: string;
+    runId: string;
+    fencingToken: number;
+    page: number;
+    cursor: string | null;
+    /** Names on the page, before filtering. */
+    listed: number;
+    /** The page's repositories that the filters selected (each set up, or failed). */
+    matched: DiscoveredRepository[];
+    added: DiscoveredRepository[];
+    failed: { repository: string; message: string }[];
+    leaseExpiresAt: string;
+  }
+>;
+/** The worker holding the discovery renewed its lease while a page takes long (a listing that is slow to answer, a page of many new repositories). */
+export type OrgDiscoveryLeaseRenewed = Event<'OrgDiscoveryLeaseRenewed', { organization: string; runId: string; fencingToken: number; leaseExpiresAt: string }>;
+/** A stopping worker gave the discovery back: its lease ends now, so the scheduler reassigns it at once and another worker resumes from its last page. */
+export type OrgDiscoveryLeaseReleased = Event<'OrgDiscoveryLeaseReleased', { organization: string; runId: string; fencingToken: number; leaseExpiresAt: string }>;
+export type OrgDiscoveryCancelRequested = Event<'OrgDiscoveryCancelRequested', { organization: string; runId: string | null }>;
+/**
+ * The discovery ended. `vanished` (on a complete listing only) are the repositories whose upstream
+ * is gone, `deleted` those removed under `vanished: delete`.
+ */
+export type OrgDiscoveryCompleted = Event<
+  'OrgDiscoveryCompleted',
+  {
+    organization: string;
+    runId: string | null;
+    outcome: RunOutcome;
+    summary: DiscoverySummary;
+    error: RunError | null;
+    retryable: boolean;
+    retriesRemaining: number;
+    nextSyncAt: string;
+  }
+>;
+export type OrgMirrorEvent =
+  | OrgMirrorCreated
+  | OrgMirrorUpdated
+  | OrgMirrorDeleted
+  | OrgMirrorSyncNowRequested
+  | OrgDiscoveryScheduled
+  | OrgDiscoveryStarted
+  | OrgDiscoveryPageListed
+  | OrgDiscoveryLeaseRenewed
+  | OrgDiscoveryLeaseReleased
+  | OrgDiscoveryCancelRequested
+  | OrgDiscoveryCompleted;
 
 // ---- run stream: per-tag results, written only by the worker that holds the run ---------------
 export type MirrorTagSynced = Event<
@@ -270,7 +349,7 @@ export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId
 }
 
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

@@ -12,7 +12,8 @@ export const SCOPES = ['repo:read', 'repo:write', 'repo:admin', 'repo:create', '
 export type Scope = (typeof SCOPES)[number];
 
 /** Quay's repository states: MIRROR repositories are written only by their mirror's robot. */
-export const RepositoryState = { Normal: 'NORMAL', ReadOnly: 'READ_ONLY', Mirror: 'MIRROR' } as const;
+/** Quay's states; `ORG_MIRROR`: a repository an organization mirror discovered, pushed only by its robot. */
+export const RepositoryState = { Normal: 'NORMAL', ReadOnly: 'READ_ONLY', Mirror: 'MIRROR', OrgMirror: 'ORG_MIRROR' } as const;
 export type RepositoryState = (typeof RepositoryState)[keyof typeof RepositoryState];
 
 export const Visibility = { Private: 'private', Public: 'public' } as const;

@@ -15,6 +15,16 @@ export {
   NotificationEvent,
   NotificationMethod,
 } from './mirror-config';
+export {
+  SourceRegistryType,
+  VanishedAction,
+  QUAY_VANISHED_POLICY,
+  type RepositoryPattern,
+  type VanishedPolicy,
+  type OrgMirrorConfig,
+  type DiscoverySummary,
+  type OrgMirrorRepository,
+} from './org-mirror';
 export { QUAY_TAG_DELETION, tagDeletionOf, deleteAllowance, deleteCapView, type TagDeletion, type DeleteCap } from './tag-deletion';
 export { globTagRule, type TagRule, type TagSelector, type TagSelectorKind, type KeepNewestOrder } from './tag-rule';
 export {
@@ -34,6 +44,19 @@ export {
   type MirrorCancelRequested,
   type MirrorCancelled,
   type MirrorEvent,
+  type DiscoveredRepository,
+  type OrgMirrorCreated,
+  type OrgMirrorUpdated,
+  type OrgMirrorDeleted,
+  type OrgMirrorSyncNowRequested,
+  type OrgDiscoveryScheduled,
+  type OrgDiscoveryStarted,
+  type OrgDiscoveryPageListed,
+  type OrgDiscoveryLeaseRenewed,
+  type OrgDiscoveryLeaseReleased,
+  type OrgDiscoveryCancelRequested,
+  type OrgDiscoveryCompleted,
+  type OrgMirrorEvent,
   type MirrorTagSynced,
   type MirrorTagFailed,
   type MirrorTagDeleted,

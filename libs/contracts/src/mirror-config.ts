@@ -60,6 +60,8 @@ export interface MirrorConfig {
   signaturePolicy?: SignaturePolicy;
   /** Whether tags that stop matching are deleted, and the cap per run; absent (Quay's behaviour) on older configs: read it through `tagDeletionOf`. */
   tagDeletion?: TagDeletion;
+  /** Set on the mirror of a repository an organization mirror discovered: its settings follow the organization's. */
+  orgMirror?: { organization: string; upstream: string };
 }
 
 /** The policy of a stored config: older configs refused unsigned images by `unsigned_images: false` alone. */

@@ -5,6 +5,8 @@
  */
 export const AggregateKind = {
   Mirror: 'mirror',
+  /** An organization mirror, by organization name: its settings and its discoveries. */
+  OrgMirror: 'orgmirror',
   Run: 'run',
   Robot: 'robot',
   NotificationRule: 'notification',

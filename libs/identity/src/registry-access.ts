@@ -39,16 +39,21 @@ export interface RegistryRepositoryFacts {
  * - `push` and `delete` with `write` on a NORMAL repository;
  * - on a MIRROR repository only its mirror's robot pushes or deletes (still needing `write`),
  *   not a user, not an admin, not a superuser: what the mirror writes is the upstream's;
+ * - on an ORG_MIRROR repository (one an organization mirror discovered) only the organization
+ *   mirror's robot pushes or deletes, and it pulls too: the organization mirror's settings are its
+ *   grant, so thousands of discovered repositories need no grant each;
  * - on READ_ONLY nobody pushes or deletes; a repository Ferry does not know gets nothing.
  */
 export function grantedRepositoryActions(caller: Caller | null, facts: RegistryRepositoryFacts, requested: readonly string[]): string[] {
   if (facts.state === null) return [];
+  const isMirrorRobot = caller?.kind === 'robot' && caller.username === facts.mirrorRobot;
   const may = (action: string): boolean => {
+    if (facts.state === RepositoryState.OrgMirror && isMirrorRobot) return action === 'pull' || action === 'push' || action === 'delete';
     if (action === 'pull') return facts.visibility === Visibility.Public || atLeast(facts.role, 'read');
     if (action !== 'push' && action !== 'delete') return false;
     if (!atLeast(facts.role, 'write')) return false;
     if (facts.state === RepositoryState.Normal) return true;
-    if (facts.state === RepositoryState.Mirror) return caller?.kind === 'robot' && caller.username === facts.mirrorRobot;
+    if (facts.state === RepositoryState.Mirror) return isMirrorRobot;
     return false;
   };
   return requested.filter(may);

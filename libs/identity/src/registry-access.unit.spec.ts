@@ -37,6 +37,13 @@ describe('what the registry token service grants', () => {
     assert.deepEqual(grantedRepositoryActions(robot, facts('MIRROR', 'read'), ALL), ['pull'], 'the robot still needs write');
   });
 
+  it("lets only the organization mirror's robot write into an ORG_MIRROR repository, with no grant of its own; others as on a MIRROR one", () => {
+    assert.deepEqual(grantedRepositoryActions(robot, facts('ORG_MIRROR', null), ALL), ALL, "the organization mirror's settings are its grant");
+    assert.deepEqual(grantedRepositoryActions(user(true), facts('ORG_MIRROR', 'admin'), ALL), ['pull']);
+    assert.deepEqual(grantedRepositoryActions({ ...robot, username: 'acme+other' }, facts('ORG_MIRROR', 'write'), ALL), ['pull']);
+    assert.deepEqual(grantedRepositoryActions(null, facts('ORG_MIRROR', null), ALL), []);
+  });
+
   it('lets nobody write into READ_ONLY, and gives nothing on a repository Ferry does not know', () => {
     assert.deepEqual(grantedRepositoryActions(user(true), facts('READ_ONLY', 'admin'), ALL), ['pull']);
     assert.deepEqual(grantedRepositoryActions(robot, facts('READ_ONLY', 'write'), ALL), ['pull']);

@@ -45,3 +45,39 @@ export {
 export type { FieldProblem } from './tag-rules/selector-kind';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';
+export {
+  orgMirrorDecider,
+  decideOrgMirror,
+  evolveOrgMirror,
+  initialOrgMirrorState,
+  isDiscoveryDue,
+  vanishedRepositories,
+  vanishedPlan,
+  type OrgMirrorState,
+  type OrgMirrorCommand,
+  type DiscoveryRun,
+  type ListedPage,
+} from './org-mirror/org-mirror.decider';
+export { childMirrorConfig, listingSource, upstreamReference, upstreamRegistryHost } from './org-mirror/child-mirror';
+export { childMirrorUpdate, isStoppedChild } from './org-mirror/child-rollout';
+export { planDiscoveryPage, type DiscoveryPagePlan } from './org-mirror/discovery-page';
+export { repositorySelection, type RepositorySelection } from './org-mirror/repository-selection';
+export { discoveryVerdict, type DiscoveryFacts, type DiscoveryVerdict } from './org-mirror/discovery-outcome';
+export {
+  compileRepositoryFilter,
+  repositoryFilterProblems,
+  repositoryPatternProblem,
+  repositoryFilterFromQuay,
+  MAX_REPOSITORY_PATTERNS,
+  type RepositoryFilter,
+  type RepositoryPattern,
+} from './org-mirror/repository-filter';
+export {
+  compileRepositoryNameTemplate,
+  repositoryNameTemplateProblem,
+  repositoryPathProblem,
+  REPOSITORY_NAME_TOKENS,
+  DEFAULT_REPOSITORY_NAME_TEMPLATE,
+  type RepositoryNameToken,
+  type RepositoryNameValues,
+} from './org-mirror/repository-name-template';

@@ -7,12 +7,16 @@ import { RobotRow } from './entities/robot.entity';
 import { NotificationRuleRow } from './entities/notification-rule.entity';
 import { EventLogRow } from './entities/event-log.entity';
 import { DueMirrorRow } from './entities/due-mirror.entity';
+import { DueOrgMirrorRow } from './entities/due-org-mirror.entity';
 import { NotificationDeliveryRow } from './entities/notification-delivery.entity';
 import { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 import { UserNotificationRow } from './entities/user-notification.entity';
 import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
 import { TagHistoryRow } from './entities/tag-history.entity';
+import { OrgMirrorRepositoryRow, OrgMirrorRow } from './entities/org-mirror.entity';
+import { OrgMirrors1764830000000 } from './migrations/1764830000000-org-mirrors';
 import { TagHistory1764820000000 } from './migrations/1764820000000-tag-history';
+import { DueOrgMirrors1764835000000 } from './migrations/1764835000000-due-org-mirrors';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Notifications1764400000000 } from './migrations/1764400000000-notifications';
 import { RunTargetCheck1764500000000 } from './migrations/1764500000000-run-target-check';
@@ -31,6 +35,7 @@ export const ENTITIES = [
   NotificationRuleRow,
   EventLogRow,
   DueMirrorRow,
+  DueOrgMirrorRow,
   NotificationDeliveryRow,
   NotificationDeliveryAttemptRow,
   UserNotificationRow,
@@ -41,6 +46,8 @@ export const ENTITIES = [
   OrganizationRow,
   RepositoryRow,
   PermissionRow,
+  OrgMirrorRow,
+  OrgMirrorRepositoryRow,
 ];
 
 /** Any fixed number; every Ferry process that migrates takes this lock first. */
@@ -56,7 +63,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -7,17 +7,19 @@ import { tagHistoryProjection } from './projections/tag-history.projection';
 import { robotsProjection } from './projections/robots.projection';
 import { notificationRulesProjection } from './projections/notification-rules.projection';
 import { dueMirrorsProjection } from './projections/due-mirrors.projection';
+import { dueOrgMirrorsProjection } from './projections/due-org-mirrors.projection';
 import { usersProjection } from './projections/identity.projection';
 import { namespacesProjection } from './projections/namespaces.projection';
+import { orgMirrorsProjection } from './projections/org-mirrors.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection],
 };
 
-/** The scheduler's index of due mirrors; the scheduler runs this group. */
+/** The scheduler's indexes of due mirrors and due organization discoveries; the scheduler runs this group. */
 export const schedulerReadModels: ProjectionGroup = {
   name: 'scheduler-due-mirrors',
-  projections: [dueMirrorsProjection],
+  projections: [dueMirrorsProjection, dueOrgMirrorsProjection],
 };

@@ -17,3 +17,12 @@ export {
   type ManifestDocument,
   type ManifestLimits,
 } from './manifest-document';
+export { repositoryLister } from './catalog/repository-lister';
+export {
+  RepositorySourceType,
+  type RepositorySource,
+  type RepositoryLister,
+  type RepositoryListerOptions,
+  type RepositoryPage,
+  type ListPageOptions,
+} from './catalog/repository-source';

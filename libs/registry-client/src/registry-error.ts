@@ -17,6 +17,8 @@ export const RegistryErrorCode = {
   InvalidReference: 'INVALID_REFERENCE',
   UnexpectedResponse: 'UNEXPECTED_RESPONSE',
   TlsVerificationFailed: 'TLS_VERIFICATION_FAILED',
+  /** A listing cursor this source did not make (or a corrupted one). */
+  InvalidCursor: 'INVALID_CURSOR',
 } as const;
 
 /**
@@ -50,6 +52,16 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
 
+/** Ferry's code for an HTTP status, when the answer names none of its own. */
+export function codeForStatus(status: number): string {
+  if (status === 401) return RegistryErrorCode.Unauthorized;
+  if (status === 403) return RegistryErrorCode.Denied;
+  if (status === 404) return RegistryErrorCode.NotFound;
+  if (status === 429) return RegistryErrorCode.TooManyRequests;
+  if (status >= 500) return RegistryErrorCode.Unavailable;
+  return RegistryErrorCode.UnexpectedResponse;
+}
+
 /** Builds the error for an HTTP answer, reading the OCI `errors` body when there is one. */
 export function errorFromResponse(status: number, body: string, what: string, retryAfterSeconds?: number): RegistryError {
   let ociCode: string | undefined;
@@ -61,19 +73,7 @@ export function errorFromResponse(status: number, body: string, what: string, re
   } catch {
     // not JSON: many proxies answer with HTML
   }
-  const fallback =
-    status === 401
-      ? RegistryErrorCode.Unauthorized
-      : status === 403
-        ? RegistryErrorCode.Denied
-        : status === 404
-          ? RegistryErrorCode.NotFound
-          : status === 429
-            ? RegistryErrorCode.TooManyRequests
-            : status >= 500
-              ? RegistryErrorCode.Unavailable
-              : RegistryErrorCode.UnexpectedResponse;
-  const code = ociCode ?? fallback;
+  const code = ociCode ?? codeForStatus(status);
   const detail = ociMessage ? `: ${ociMessage}` : '';
   return new RegistryError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
     status,

@@ -13,7 +13,8 @@ export interface RepositoryReference {
   repository: string;
 }
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** The names Docker Hub's registry goes by. */
+export const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
 /**
  * Parses `host[:port]/path` (no scheme, no tag), applying Docker Hub's conventions: `docker.io`

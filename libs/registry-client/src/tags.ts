@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { randomUUID } from 'node:crypto';
 import { headBlob, putBlob, startUpload } from './blobs';
+import { nextPageLink } from './link-header';
 import { deleteManifest, digestOf, putManifest } from './manifests';
 import { ManifestMediaType } from './media-types';
 import { RegistryError } from './registry-error';
@@ -31,9 +32,8 @@ export async function listTags(t: RegistryTransport, repo: string, opts: { pageS
     pages++;
     const body = (await res.body.json()) as { tags?: string[] | null };
     tags.push(...(body.tags ?? []));
-    const link = res.headers['link'];
-    const m = typeof link === 'string' ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
-    next = m ? new URL(m[1]!, t.baseUrl).toString() : null;
+    const link = nextPageLink(res.headers['link']);
+    next = link ? new URL(link, t.baseUrl).toString() : null;
   }
   return tags;
 }

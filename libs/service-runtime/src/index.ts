@@ -9,3 +9,4 @@ export { OutageLog, type LogEntry, type LogSink } from './outage-log';
 export { bootService } from './boot';
 export { createServiceLogger, ServiceLogger, withLogFields, type LogFields } from './service-logger';
 export { readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type NotificationSenderSettings, type TargetRegistrySettings } from './shared-settings';
+export { inLanes } from './lanes';

@@ -2,7 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap
 import { APP_GUARD } from '@nestjs/core';
 import { serviceActor } from '@ferry/contracts';
 import { createSecretBox } from '@ferry/secrets';
-import { MIRROR_METRICS } from '@ferry/metrics';
+import { MIRROR_METRICS, ORG_MIRROR_METRICS } from '@ferry/metrics';
 import type { EventStore } from '@ferry/event-store';
 import type { ProjectionRunner } from '@ferry/read-models';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
@@ -18,6 +18,7 @@ import { MirrorHealthController } from './mirror-health/mirror-health.controller
 import { MirrorHealthService } from './mirror-health/mirror-health.service';
 import { InputTextGuard } from './http/input-text.guard';
 import { MirrorGrpcController } from './grpc/mirror-grpc.controller';
+import { OrgMirrorGrpcController } from './grpc/org-mirror-grpc.controller';
 import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-preview';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
@@ -27,6 +28,9 @@ import { UserNotificationController } from './notifications/user-notification.co
 import { apiDocumentProvider, OpenApiController } from './openapi/openapi.controller';
 import { OrganizationController } from './organizations/organization.controller';
 import { OrganizationService } from './organizations/organization.service';
+import { OrgMirrorController } from './org-mirror/org-mirror.controller';
+import { OrgMirrorQueries } from './org-mirror/org-mirror-queries';
+import { OrgMirrorService } from './org-mirror/org-mirror.service';
 import { PermissionService } from './repositories/permission.service';
 import { RepositoryController } from './repositories/repository.controller';
 import { RepositoryService } from './repositories/repository.service';
@@ -50,6 +54,7 @@ export const CONTROLLERS = [
   UserController,
   SuperuserUserController,
   OrganizationController,
+  OrgMirrorController,
   // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
   MirrorHealthController,
   RepositoryController,
@@ -68,6 +73,7 @@ export const CONTROLLERS = [
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
+  OrgMirrorGrpcController,
 ] as const;
 
 /** How long the bootstrap admin waits for the read models to hold the log before it is checked. */
@@ -98,7 +104,7 @@ export class AppModule {
   static forRoot(config: MirrorConfigServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, { metrics: MIRROR_METRICS })],
+      imports: [InfrastructureModule.forRoot(config, { metrics: [...MIRROR_METRICS, ...ORG_MIRROR_METRICS] })],
       controllers: [...CONTROLLERS],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
@@ -118,6 +124,8 @@ export class AppModule {
         UserService,
         SessionService,
         OrganizationService,
+        OrgMirrorQueries,
+        OrgMirrorService,
         RepositoryService,
         MirrorService,
         RobotService,

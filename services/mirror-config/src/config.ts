@@ -8,7 +8,7 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   metrics: MetricsSettings;
   apiPort: number;
   apiHost: string;
-  /** The gRPC API (ferry.v1.MirrorService) listens on apiHost at this port. */
+  /** The gRPC API (ferry.v1.MirrorService, ferry.v1.OrgMirrorService) listens on apiHost at this port. */
   grpcPort: number;
   encryptionKey: Buffer;
   /** Upstream hosts allowed although they are loopback or private addresses. */

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { REGISTRY_REQUEST_METRICS, RUN_METRICS } from '@ferry/metrics';
+import { DISCOVERY_METRICS, REGISTRY_REQUEST_METRICS, RUN_METRICS } from '@ferry/metrics';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from './config';
+import { OrgMirrorWorkerService } from './org-discovery/org-mirror-worker.service';
 import { SyncWorkerService } from './run/sync-worker.service';
 import { WORKER_CONFIG } from './tokens';
 
@@ -17,12 +18,12 @@ export class AppModule {
         InfrastructureModule.forRoot(config, {
           database: false,
           publishPatienceMs: 10 * 60_000,
-          metrics: [...RUN_METRICS, ...REGISTRY_REQUEST_METRICS],
+          metrics: [...RUN_METRICS, ...REGISTRY_REQUEST_METRICS, ...DISCOVERY_METRICS],
           // Not ready while the registry it writes to is away.
           targetRegistry: { registryUrl: config.target.registryUrl, verifyTls: config.target.verifyTls },
         }),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, SyncWorkerService],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, SyncWorkerService, OrgMirrorWorkerService],
     };
   }
 }

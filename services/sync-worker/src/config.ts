@@ -24,6 +24,8 @@ export interface SyncWorkerConfig extends BaseConfig {
    */
   driftCheckSeconds: number;
   workerId: string;
+  /** Repositories asked for per page of an organization mirror's upstream listing (each page is a checkpoint). */
+  discoveryPageSize: number;
 }
 
 /** The only reader of process.env in the sync-worker. */
@@ -45,6 +47,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     retryBaseSeconds: reader.integer('FERRY_RETRY_BASE_SECONDS', 30, 1, 3600),
     driftCheckSeconds: reader.integer('FERRY_DRIFT_CHECK_SECONDS', 86400, 0, 365 * 86400),
     workerId: `${hostname()}/${process.pid}`,
+    discoveryPageSize: reader.integer('FERRY_DISCOVERY_PAGE_SIZE', 100, 1, 1000),
   };
   reader.done();
   return config;

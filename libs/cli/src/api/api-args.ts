@@ -32,6 +32,27 @@ export const API_USAGE = `usage: ferry <command> [options]
   ferry mirror tags <ns/repo>         the target's tags as the mirror last wrote them
   ferry mirror tag-history <ns/repo> <tag>   every digest the tag has had, by which run
 
+  ferry org-mirror create <org> --type quay|harbor|distribution|dockerhub --url URL
+        --namespace NS --robot ORG+NAME [--visibility private|public] [--interval SECONDS]
+        [--start YYYY-MM-DDTHH:MM:SSZ] [--username USER --password-stdin] [--no-verify-tls]
+        [--disabled] [--skopeo-timeout SECONDS] [--platforms amd64,arm64]
+        [--repos GLOBS]                 Quay's repository_filters (comma-separated globs)
+        [--include-repo GLOB] [--include-repo-regex REGEX]
+        [--exclude-repo GLOB] [--exclude-repo-regex REGEX]   repeatable
+        [--listing-url URL]             where to list, when not at --url (another Ferry's API)
+        [--name-template TEMPLATE]      the target repository, e.g. '{namespace}/{name}'
+        [--vanished keep|report|delete [--vanished-max-delete N|N%]]
+        [--tags ... --exclude ... --keep-newest N ...]   the tag rule, as ferry mirror create's
+                                      mirror every repository of an upstream namespace into <org>
+  ferry org-mirror update <org> [the options of create]   changes only what is given
+  ferry org-mirror get <org>          the organization mirror, its status and repositories by status
+  ferry org-mirror delete <org> [--delete-repositories]   its repositories stay unless asked
+  ferry org-mirror sync-now <org>     discover now
+  ferry org-mirror cancel <org>       cancel the discovery in flight or requested
+  ferry org-mirror verify <org>       list the upstream's first page: connection, credentials, TLS
+  ferry org-mirror repositories <org> [--status STATUS] [--page N] [--limit N]
+                                      the discovered repositories and each one's sync status
+
   ferry org create <name> [--email ADDRESS] | get <name> | delete <name>
   ferry repo create <ns/repo> [--public] [--description TEXT] | get <ns/repo> | delete <ns/repo>
   ferry repo state <ns/repo> NORMAL|READ_ONLY|MIRROR
@@ -87,6 +108,24 @@ const OPTIONS = {
   public: { type: 'boolean' },
   scope: { type: 'string', multiple: true },
   expires: { type: 'string' },
+  type: { type: 'string' },
+  url: { type: 'string' },
+  'listing-url': { type: 'string' },
+  namespace: { type: 'string' },
+  visibility: { type: 'string' },
+  'skopeo-timeout': { type: 'string' },
+  platforms: { type: 'string', multiple: true },
+  repos: { type: 'string', multiple: true },
+  'include-repo': { type: 'string', multiple: true },
+  'include-repo-regex': { type: 'string', multiple: true },
+  'exclude-repo': { type: 'string', multiple: true },
+  'exclude-repo-regex': { type: 'string', multiple: true },
+  'name-template': { type: 'string' },
+  vanished: { type: 'string' },
+  'vanished-max-delete': { type: 'string' },
+  'delete-repositories': { type: 'boolean' },
+  status: { type: 'string' },
+  page: { type: 'string' },
 } as const;
 
 type Option = keyof typeof OPTIONS;
@@ -192,6 +231,107 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
   return { method: 'POST', path, body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
 }
 
+const TAG_RULE_OPTIONS = ['tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'keep-newest-by'] as const satisfies readonly Option[];
+const ORG_MIRROR_OPTIONS = [
+  'type',
+  'url',
+  'listing-url',
+  'namespace',
+  'robot',
+  'visibility',
+  'interval',
+  'start',
+  'username',
+  'password-stdin',
+  'no-verify-tls',
+  'disabled',
+  'skopeo-timeout',
+  'platforms',
+  'repos',
+  'include-repo',
+  'include-repo-regex',
+  'exclude-repo',
+  'exclude-repo-regex',
+  'name-template',
+  'vanished',
+  'vanished-max-delete',
+  ...TAG_RULE_OPTIONS,
+] as const satisfies readonly Option[];
+
+const orgMirrorBase = (org: string | undefined) => `/organization/${enc(word(org, 'organization'))}/mirror`;
+
+/** `--interval` and the like: whole seconds, or a usage error naming the flag. */
+function seconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`--${flag} takes whole seconds`);
+  return n;
+}
+
+/**
+ * The organization mirror body the flags ask for: only what was given (an update changes only
+ * that; create adds Quay's defaults). What the values may be is the API's to judge, field by field.
+ */
+function orgMirrorFields(values: Values): Record<string, unknown> {
+  const patterns = (kind: 'glob' | 'regex', given: string[] | undefined) => (given ?? []).map((pattern) => ({ kind, pattern }));
+  const include = [...patterns('glob', values['include-repo']), ...patterns('regex', values['include-repo-regex'])];
+  const exclude = [...patterns('glob', values['exclude-repo']), ...patterns('regex', values['exclude-repo-regex'])];
+  const rule: TagRuleFlags = {
+    tags: list(values.tags ?? []),
+    regex: values['tags-regex'] ?? [],
+    semver: values['tags-semver'] ?? [],
+    exclude: list(values.exclude ?? []),
+    excludeRegex: values['exclude-regex'] ?? [],
+    ...(values['include-prerelease'] ? { includePrerelease: true } : {}),
+    ...(values['keep-newest'] === undefined ? {} : { keepNewest: Number(values['keep-newest']) }),
+    ...(values['keep-newest-by'] === undefined ? {} : { keepNewestBy: values['keep-newest-by'] as TagRuleFlags['keepNewestBy'] }),
+  };
+  const ruleGiven = TAG_RULE_OPTIONS.some((o) => values[o] !== undefined);
+  if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
+  if (values['vanished-max-delete'] !== undefined && values.vanished === undefined) throw new UsageError('--vanished-max-delete needs --vanished');
+  return {
+    ...optional('external_registry_type', values.type),
+    ...optional('external_registry_url', values.url),
+    ...optional('external_listing_url', values['listing-url']),
+    ...optional('external_namespace', values.namespace),
+    ...optional('robot_username', values.robot),
+    ...optional('visibility', values.visibility),
+    ...optional('sync_interval', seconds(values.interval, 'interval')),
+    ...optional('sync_start_date', values.start),
+    ...(values.disabled ? { is_enabled: false } : {}),
+    ...optional('external_registry_username', values.username),
+    ...(values['no-verify-tls'] ? { external_registry_config: { verify_tls: false } } : {}),
+    ...optional('skopeo_timeout', seconds(values['skopeo-timeout'], 'skopeo-timeout')),
+    ...optional('architecture_filter', values.platforms && list(values.platforms)),
+    ...optional('repository_filters', values.repos && list(values.repos)),
+    ...(include.length ? { include } : {}),
+    ...(exclude.length ? { exclude } : {}),
+    ...optional('repository_name_template', values['name-template']),
+    ...(values.vanished === undefined ? {} : { vanished: { action: values.vanished, ...optional('max_delete', values['vanished-max-delete']) } }),
+    ...(ruleGiven ? { tag_rule: tagRuleBody(rule) } : {}),
+  };
+}
+
+function orgMirrorCreate([org]: (string | undefined)[], values: Values, { now }: { now: Date }): Request {
+  const path = orgMirrorBase(org);
+  const missing = (['type', 'url', 'namespace', 'robot'] as const).filter((k) => values[k] === undefined);
+  if (missing.length) throw new UsageError(`ferry org-mirror create needs ${missing.map((k) => `--${k}`).join(', ')}`);
+  // Quay's required fields get Ferry's CLI defaults: private repositories, daily, starting now.
+  const body = { visibility: 'private', sync_interval: 86400, sync_start_date: quayNow(now), ...orgMirrorFields(values) };
+  return { method: 'POST', path, body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
+}
+
+function orgMirrorUpdate([org]: (string | undefined)[], values: Values): Request {
+  const body = orgMirrorFields(values);
+  if (Object.keys(body).length === 0 && !values['password-stdin']) throw new UsageError('ferry org-mirror update needs at least one setting to change');
+  return { method: 'PUT', path: orgMirrorBase(org), body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
+}
+
+function orgMirrorRepositories([org]: (string | undefined)[], values: Values): Request {
+  const query = new URLSearchParams({ ...optional('status', values.status), ...optional('page', values.page), ...optional('limit', values.limit) } as Record<string, string>).toString();
+  return { method: 'GET', path: `${orgMirrorBase(org)}/repositories${query ? `?${query}` : ''}` };
+}
+
 function login(_args: unknown, values: Values, { hostname }: { hostname: string }): Request {
   if (values['token-stdin']) {
     if (values.username !== undefined || values['password-stdin']) throw new UsageError('--token-stdin goes alone, without --username or --password-stdin');
@@ -220,6 +360,15 @@ const VERBS = {
   'mirror tag-history': { arity: 2, build: ([r, t]) => ({ method: 'GET', path: `${mirrorBase(r)}/tags/${enc(word(t, 'tag'))}/history` }) },
   // The API checks the limit and names `limit` if it is wrong.
   'mirror runs': { arity: 1, options: ['limit'], build: ([r], v) => ({ method: 'GET', path: `${mirrorBase(r)}/runs${v.limit === undefined ? '' : `?limit=${enc(v.limit)}`}` }) },
+
+  'org-mirror create': { arity: 1, options: [...ORG_MIRROR_OPTIONS], build: orgMirrorCreate },
+  'org-mirror update': { arity: 1, options: [...ORG_MIRROR_OPTIONS], build: orgMirrorUpdate },
+  'org-mirror get': { arity: 1, build: ([o]) => ({ method: 'GET', path: orgMirrorBase(o) }) },
+  'org-mirror delete': { arity: 1, options: ['delete-repositories'], build: ([o], v) => ({ method: 'DELETE', path: `${orgMirrorBase(o)}${v['delete-repositories'] ? '?delete_repositories=true' : ''}` }) },
+  'org-mirror sync-now': { arity: 1, build: ([o]) => ({ method: 'POST', path: `${orgMirrorBase(o)}/sync-now` }) },
+  'org-mirror cancel': { arity: 1, build: ([o]) => ({ method: 'POST', path: `${orgMirrorBase(o)}/sync-cancel` }) },
+  'org-mirror verify': { arity: 1, build: ([o]) => ({ method: 'POST', path: `${orgMirrorBase(o)}/verify` }) },
+  'org-mirror repositories': { arity: 1, options: ['status', 'page', 'limit'], build: orgMirrorRepositories },
 
   'org create': { arity: 1, options: ['email'], build: ([n], v) => ({ method: 'POST', path: '/organization/', body: { name: word(n, 'name'), ...optional('email', v.email) } }) },
   'org get': { arity: 1, build: ([n]) => ({ method: 'GET', path: `/organization/${enc(word(n, 'name'))}` }) },

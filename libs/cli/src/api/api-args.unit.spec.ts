@@ -200,3 +200,96 @@ describe('ferry login', () => {
     assert.throws(() => parseApiArgs(['logout', '--username', 'x']), /--username does not apply to ferry logout/);
   });
 });
+
+describe('ferry org-mirror', () => {
+  const base = ['org-mirror', 'create', 'acme', '--type', 'harbor', '--url', 'https://harbor.example.com', '--namespace', 'my-project', '--robot', 'acme+mirrorbot'];
+
+  it('create becomes Quay\'s POST with the CLI\'s defaults for Quay\'s required fields', () => {
+    const { command } = parseApiArgs(base, NOW);
+    assert.equal(`${command.method} ${command.path}`, 'POST /organization/acme/mirror');
+    assert.deepEqual(command.body, {
+      visibility: 'private',
+      sync_interval: 86400,
+      sync_start_date: '2026-03-01T12:34:56Z',
+      external_registry_type: 'harbor',
+      external_registry_url: 'https://harbor.example.com',
+      external_namespace: 'my-project',
+      robot_username: 'acme+mirrorbot',
+    });
+  });
+
+  it("create lists another Ferry's organization through its API with --listing-url", () => {
+    const { command } = parseApiArgs([...base.slice(0, 4), 'quay', ...base.slice(5), '--listing-url', 'https://ferry.example.com'], NOW);
+    assert.equal((command.body as Record<string, unknown>).external_listing_url, 'https://ferry.example.com');
+    assert.equal((command.body as Record<string, unknown>).external_registry_type, 'quay');
+  });
+
+  it('create sends Ferry\'s fields for the repository, tag and vanished flags', () => {
+    const { command } = parseApiArgs(
+      [
+        ...base,
+        '--repos', 'app*,lib-*',
+        '--include-repo', 'team/*',
+        '--exclude-repo-regex', '.*-old',
+        '--name-template', '{repository}',
+        '--vanished', 'delete',
+        '--vanished-max-delete', '10%',
+        '--tags', 'v*',
+        '--keep-newest', '3',
+        '--platforms', 'amd64,arm64',
+        '--skopeo-timeout', '600',
+        '--visibility', 'public',
+        '--no-verify-tls',
+        '--disabled',
+        '--username', 'puller',
+        '--password-stdin',
+      ],
+      NOW,
+    );
+    assert.equal(command.stdin, 'upstream-password');
+    const body = command.body!;
+    assert.deepEqual(body.repository_filters, ['app*', 'lib-*']);
+    assert.deepEqual(body.include, [{ kind: 'glob', pattern: 'team/*' }]);
+    assert.deepEqual(body.exclude, [{ kind: 'regex', pattern: '.*-old' }]);
+    assert.equal(body.repository_name_template, '{repository}');
+    assert.deepEqual(body.vanished, { action: 'delete', max_delete: '10%' });
+    assert.deepEqual(body.tag_rule, { include: [{ kind: 'glob', patterns: ['v*'] }], exclude: [], keep_newest: { count: 3, by: 'semver' } });
+    assert.deepEqual(body.architecture_filter, ['amd64', 'arm64']);
+    assert.equal(body.skopeo_timeout, 600);
+    assert.equal(body.visibility, 'public');
+    assert.deepEqual(body.external_registry_config, { verify_tls: false });
+    assert.equal(body.is_enabled, false);
+    assert.equal(body.external_registry_username, 'puller');
+  });
+
+  it('create names the missing required flags; a password needs a username, a cap needs --vanished', () => {
+    assert.throws(() => parseApiArgs(['org-mirror', 'create', 'acme', '--type', 'quay']), /needs --url, --namespace, --robot/);
+    assert.throws(() => parseApiArgs([...base, '--password-stdin']), /--password-stdin needs --username/);
+    assert.throws(() => parseApiArgs([...base, '--vanished-max-delete', '3']), /needs --vanished/);
+    assert.throws(() => parseApiArgs([...base, '--interval', 'soon']), /--interval takes whole seconds/);
+  });
+
+  it('update sends only what is given, and refuses to send nothing', () => {
+    const { command } = parseApiArgs(['org-mirror', 'update', 'acme', '--interval', '3600', '--vanished', 'keep'], NOW);
+    assert.equal(`${command.method} ${command.path}`, 'PUT /organization/acme/mirror');
+    assert.deepEqual(command.body, { sync_interval: 3600, vanished: { action: 'keep' } });
+    assert.throws(() => parseApiArgs(['org-mirror', 'update', 'acme']), /at least one setting/);
+  });
+
+  it('the other verbs call Quay\'s routes', () => {
+    const call = (...argv: string[]) => {
+      const { command } = parseApiArgs(argv, NOW);
+      return `${command.method} ${command.path}`;
+    };
+    assert.equal(call('org-mirror', 'get', 'acme'), 'GET /organization/acme/mirror');
+    assert.equal(call('org-mirror', 'delete', 'acme'), 'DELETE /organization/acme/mirror');
+    assert.equal(call('org-mirror', 'delete', 'acme', '--delete-repositories'), 'DELETE /organization/acme/mirror?delete_repositories=true');
+    assert.equal(call('org-mirror', 'sync-now', 'acme'), 'POST /organization/acme/mirror/sync-now');
+    assert.equal(call('org-mirror', 'cancel', 'acme'), 'POST /organization/acme/mirror/sync-cancel');
+    assert.equal(call('org-mirror', 'verify', 'acme'), 'POST /organization/acme/mirror/verify');
+    assert.equal(call('org-mirror', 'repositories', 'acme'), 'GET /organization/acme/mirror/repositories');
+    assert.equal(call('org-mirror', 'repositories', 'acme', '--status', 'fail', '--page', '2', '--limit', '50'), 'GET /organization/acme/mirror/repositories?status=fail&page=2&limit=50');
+    assert.throws(() => parseApiArgs(['org-mirror', 'get', 'a/b']), /expected <organization>/);
+    assert.throws(() => parseApiArgs(['org-mirror', 'get', 'acme', '--status', 'FAIL']), /--status does not apply/);
+  });
+});

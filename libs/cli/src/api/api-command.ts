@@ -100,6 +100,35 @@ function mirrorText(subject: string, m: Json): string {
   return fieldsText(subject, rows);
 }
 
+/** An organization mirror: what it mirrors from where, how, and how its repositories are doing. */
+function orgMirrorText(subject: string, m: Json): string {
+  const counts = Object.entries((m.repo_sync_status_counts ?? {}) as Record<string, number>).filter(([, n]) => n > 0);
+  const patterns = (list: Json[] | undefined) => (list ?? []).map((p) => `${p.kind} ${p.pattern}`).join(', ');
+  const last = m.last_discovery as Json | null;
+  const rows: [string, unknown][] = [
+    ['status', m.sync_status],
+    ['source', `${m.external_registry_type} ${m.external_registry_url} ${m.external_namespace === '' ? '(the whole registry)' : m.external_namespace}`],
+    ['robot', m.robot_username],
+    ['visibility', m.visibility],
+    ['interval', `${m.sync_interval} s`],
+    ['next sync', m.sync_start_date],
+    ['enabled', yesNo(m.is_enabled)],
+    ['verify tls', yesNo(m.external_registry_config?.verify_tls)],
+    ['repositories', counts.length ? counts.map(([s, n]) => `${n} ${s}`).join(', ') : 'none discovered yet'],
+    ['name', m.repository_name_template],
+    ['vanished', m.vanished ? `${m.vanished.action}${m.vanished.max_delete === null ? '' : `, at most ${m.vanished.max_delete} a discovery`}` : undefined],
+  ];
+  if ((m.repository_filters ?? []).length) rows.push(['filters', m.repository_filters.join(', ')]);
+  if ((m.include ?? []).length) rows.push(['include', patterns(m.include)]);
+  if ((m.exclude ?? []).length) rows.push(['exclude', patterns(m.exclude)]);
+  const rule = tagRuleText(m.tag_rule);
+  if (rule) rows.push(['tag rule', rule]);
+  if (m.external_registry_username) rows.push(['username', m.external_registry_username]);
+  if (m.current_discovery_id) rows.push(['discovering', m.current_discovery_id]);
+  if (last) rows.push(['last', `${last.outcome ?? '-'}: ${last.listed} listed, ${last.matched} selected, ${last.added} added, ${last.vanished} vanished, ${last.deleted} deleted${last.error ? ` (${last.error.code}: ${last.error.message})` : ''}`]);
+  return fieldsText(`${subject} (organization mirror)`, rows);
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** A preview: one line a tag, then the totals and what the deletion settings make of the tags that would go. */
@@ -158,6 +187,19 @@ const DESCRIBE: Record<Exclude<Verb, 'login' | 'logout'>, (command: ApiCommand, 
   'mirror tag-history': (_c, a) =>
     `${a.tag}: first seen upstream ${a.first_seen_upstream ?? '(not listed now)'}; holds ${a.current_digest ?? 'nothing'}\n` +
     table(['WHEN', 'CHANGE', 'DIGEST', 'RUN'], (a.history ?? []).map((h: Json) => [h.at, h.change, h.digest, h.run_id]), 'no changes recorded'),
+  'org-mirror create': (c, a) => `created ${orgMirrorText(c.subject, a)}`,
+  'org-mirror update': (c, a) => `changed ${orgMirrorText(c.subject, a)}`,
+  'org-mirror get': (c, a) => orgMirrorText(c.subject, a),
+  'org-mirror delete': (c) => `deleted the organization mirror of ${c.subject}${c.path.includes('delete_repositories=true') ? ', with its repositories and their images' : ' (its repositories stay, no longer mirrored)'}\n`,
+  'org-mirror sync-now': (c, _a, m) => `discovery requested for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
+  'org-mirror cancel': (c, _a, m) => `cancelled for ${c.subject}; status ${m?.sync_status ?? 'unknown'}\n`,
+  'org-mirror verify': (c, a) => `${c.subject}: ${a.success ? 'connection successful' : `failed: ${a.message}${a.code ? ` (${a.code})` : ''}`}\n`,
+  'org-mirror repositories': (_c, a) =>
+    table(
+      ['NAME', 'STATUS', 'UPSTREAM', 'DISCOVERED', 'LAST SYNC', 'MESSAGE'],
+      (a.repositories ?? []).map((r: Json) => [r.name, r.sync_status, r.upstream_repository, r.discovery_date, r.last_sync_date, r.status_message]),
+      'no repositories discovered',
+    ) + (a.has_next ? `(page ${a.page} of ${Math.ceil(a.total / a.limit)}, ${a.total} in all: --page ${a.page + 1} for more)\n` : ''),
   'org create': (c) => `created organization ${c.subject}\n`,
   'org get': (c, a) => fieldsText(a.name ?? c.subject, [['email', a.email], ['admin', yesNo(a.is_admin)], ['member', yesNo(a.is_member)]]),
   'org delete': (c) => `deleted organization ${c.subject}\n`,
@@ -361,10 +403,12 @@ export async function runApiCommand(args: ParsedApiArgs, io: CliIo, env: CliEnv)
     if (answer.status >= 400) return refused(args, io, answer, hint);
     if (command.follow) return await follow(args, io, apiUrl, authorization, mirrorPath, before!.json);
     // sync-now and cancel answer 204; what the caller wants to see is the status they caused.
-    const mirror = command.verb === 'mirror sync-now' || command.verb === 'mirror cancel' ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
+    const statusAfter = ['mirror sync-now', 'mirror cancel', 'org-mirror sync-now', 'org-mirror cancel'].includes(command.verb);
+    const mirror = statusAfter ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
     if (args.json) io.stdout(`${JSON.stringify(mirror ?? answer.json ?? emptyAnswer(command))}\n`);
     else io.stdout(DESCRIBE[command.verb](command, answer.json, mirror));
-    return 0;
+    // verify answers 200 either way (Quay's shape); a failed check is the command's failure.
+    return command.verb === 'org-mirror verify' && answer.json?.success === false ? 1 : 0;
   } catch (error) {
     if (error instanceof CliError) {
       io.stderr(`ferry: ${error.message}\n`);

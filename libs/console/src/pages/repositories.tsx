@@ -17,7 +17,7 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { errorText, seg } from '../api';
+import { api, errorText, seg } from '../api';
 import { count, errorWords, when } from '../logic/format';
 import { healthRank, MirrorStatusLabel } from '../components/status';
 import type { RepositoryListItem } from '../types';
@@ -57,9 +57,21 @@ function matches(filter: Filter, r: RepositoryListItem): boolean {
   }
 }
 
+type RepositoryList = { repositories: RepositoryListItem[]; next_page?: string };
+
+/** Every page of the repository list (Quay's paging, 100 a page), as one list. */
+async function everyRepository(path: string): Promise<RepositoryList> {
+  const repositories: RepositoryListItem[] = [];
+  for (let page: RepositoryList | null = null; page === null || page.next_page; ) {
+    page = await api<RepositoryList>('GET', page ? `${path}?next_page=${encodeURIComponent(page.next_page!)}` : path);
+    repositories.push(...page.repositories);
+  }
+  return { repositories };
+}
+
 /** Namespaces and repositories, each mirror's status at a glance: failing and stale ones first. */
 export function RepositoriesPage() {
-  const { data, error, loading } = useApi<{ repositories: RepositoryListItem[] }>('/repository', 10_000);
+  const { data, error, loading } = useApi<RepositoryList>('/repository', 10_000, everyRepository);
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
   const [namespace, setNamespace] = useState('');

@@ -8,9 +8,15 @@ import { errorText, unavailableDependency } from '@ferry/service-runtime';
 import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { PROTO_ROOT } from './grpc-options';
 
-/** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 -> ALREADY_EXISTS or FAILED_PRECONDITION. */
+/** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 (and Quay's 400 refusals of a state) -> ALREADY_EXISTS or FAILED_PRECONDITION. */
 const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
   [DomainErrorCode.MirrorNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.OrgMirrorNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.OrgMirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
+  [DomainErrorCode.OrganizationNotEmpty]: GrpcStatus.FAILED_PRECONDITION,
+  [DomainErrorCode.DiscoveryInProgress]: GrpcStatus.FAILED_PRECONDITION,
+  [DomainErrorCode.AlreadyCancelled]: GrpcStatus.FAILED_PRECONDITION,
+  [DomainErrorCode.ManagedByOrgMirror]: GrpcStatus.FAILED_PRECONDITION,
   [DomainErrorCode.RuleNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.RobotNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.UserNotFound]: GrpcStatus.NOT_FOUND,

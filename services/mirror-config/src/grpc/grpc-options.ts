@@ -10,6 +10,7 @@ import type { MirrorConfigServiceConfig } from '../config';
  */
 export const PROTO_ROOT = join(dirname(require.resolve('@ferry/contracts/package.json')), 'proto');
 export const MIRROR_PROTO = join(PROTO_ROOT, 'ferry', 'v1', 'mirror.proto');
+export const ORG_MIRROR_PROTO = join(PROTO_ROOT, 'ferry', 'v1', 'org_mirror.proto');
 export const GRPC_PACKAGE = 'ferry.v1';
 
 /**
@@ -27,7 +28,7 @@ export const PROTO_LOADER_OPTIONS = {
 };
 
 /**
- * The gRPC server of the hybrid app: `ferry.v1.MirrorService` on FERRY_API_HOST:FERRY_GRPC_PORT,
+ * The gRPC server of the hybrid app: `ferry.v1.MirrorService` and `ferry.v1.OrgMirrorService` on FERRY_API_HOST:FERRY_GRPC_PORT,
  * and gRPC server reflection (v1 and v1alpha) built from the same loaded protos, so `grpcurl` and
  * other clients can list and call the API without the proto files. Reflection is public, as the
  * OpenAPI document is: it describes the API, it grants nothing (every method still needs its permission).
@@ -38,7 +39,7 @@ export function grpcServerOptions(config: Pick<MirrorConfigServiceConfig, 'apiHo
     transport: Transport.GRPC,
     options: {
       package: GRPC_PACKAGE,
-      protoPath: MIRROR_PROTO,
+      protoPath: [MIRROR_PROTO, ORG_MIRROR_PROTO],
       url: `${host}:${config.grpcPort}`,
       loader: PROTO_LOADER_OPTIONS,
       onLoadPackageDefinition: (definition: ConstructorParameters<typeof ReflectionService>[0], server: Pick<Server, 'addService'>) => new ReflectionService(definition).addToServer(server),

@@ -9,6 +9,13 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.MirrorNotFound]: 404,
+  [DomainErrorCode.OrgMirrorNotFound]: 404,
+  // Quay answers 400 for each of the organization mirror's refusals.
+  [DomainErrorCode.OrgMirrorAlreadyExists]: 400,
+  [DomainErrorCode.OrganizationNotEmpty]: 400,
+  [DomainErrorCode.DiscoveryInProgress]: 400,
+  [DomainErrorCode.AlreadyCancelled]: 400,
+  [DomainErrorCode.ManagedByOrgMirror]: 400,
   [DomainErrorCode.RuleNotFound]: 404,
   [DomainErrorCode.RobotNotFound]: 404,
   [DomainErrorCode.UserNotFound]: 404,
@@ -40,7 +47,8 @@ function problemFor(error: unknown): ProblemDetails {
   }
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.code];
-    return { type: `https://ferry.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`, title: status === 404 ? 'Not found' : 'Conflict', status, code: error.code, detail: error.message };
+    const title = status === 404 ? 'Not found' : status === 400 ? 'Bad request' : 'Conflict';
+    return { type: `https://ferry.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`, title, status, code: error.code, detail: error.message };
   }
   if (error instanceof UnauthenticatedError) {
     // Quay's fields too: its clients read error_type on a 401.

@@ -68,6 +68,11 @@ function proxyUrlProblem(value: string): string | undefined {
   return url.protocol !== 'http:' && url.protocol !== 'https:' ? 'must be an http:// or https:// URL' : undefined;
 }
 
+/** A Quay time, `YYYY-MM-DDTHH:MM:SSZ`, that names a real instant (no 25:00, no February 30th). */
+export function isQuayTime(value: string): boolean {
+  return START_DATE.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
 /** A string that `problem` must find nothing wrong with. */
 function checked(schema: z.ZodString, problem: (value: string) => string | undefined) {
   return schema.superRefine((value, ctx) => {
@@ -77,24 +82,51 @@ function checked(schema: z.ZodString, problem: (value: string) => string | undef
 }
 
 /** Quay's "none": null, or an empty string. */
-const clearable = (schema: z.ZodType<string>) => schema.nullable().optional();
+export const clearable = (schema: z.ZodType<string>) => schema.nullable().optional();
 const OR_NULL = 'must be a string or null';
 const USERNAME_MESSAGE = 'must be up to 255 characters without whitespace or ":"';
 const START_MESSAGE = 'must be a UTC time as YYYY-MM-DDTHH:MM:SSZ';
 const INTERVAL_MESSAGE = `must be a whole number of seconds from ${MIN_SYNC_INTERVAL_SECONDS} to ${MAX_SYNC_INTERVAL_SECONDS}`;
 const TIMEOUT_MESSAGE = `must be a whole number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}`;
 const PLATFORMS_MESSAGE = 'must be a list of up to 16 platforms such as "amd64" or "linux/arm64/v8"';
-const DELETE_CAP_MESSAGE = 'must be a count such as 10, a percentage such as "25%" (0 to 100), or null';
-const BOOLEAN = z.boolean({ error: 'must be true or false' });
+export const DELETE_CAP_MESSAGE = 'must be a count such as 10, a percentage such as "25%" (0 to 100), or null';
+export const BOOLEAN = z.boolean({ error: 'must be true or false' });
 const PROXY_URL = clearable(checked(z.string({ error: OR_NULL }), proxyUrlProblem).meta({ description: 'An http:// or https:// URL; null or "" for none.' }));
 /** Fields GET returns; accepted and ignored so a client can PUT back what it read. */
-const READ_ONLY = z.unknown().optional().meta({ description: 'Read-only (GET shows it); accepted and ignored, so a client can PUT back what it read.' });
+export const READ_ONLY = z.unknown().optional().meta({ description: 'Read-only (GET shows it); accepted and ignored, so a client can PUT back what it read.' });
 
 /** `max_delete`: a count (`10`, `"10"`), or a percentage of the target's tags (`"25%"`); null for no cap. */
-const DELETE_CAP = z
+export const DELETE_CAP = z
   .union([z.number().int().min(0).max(999_999_999), z.string().trim().regex(MAX_DELETE)], { error: DELETE_CAP_MESSAGE })
   .refine((value) => typeof value === 'number' || !value.endsWith('%') || Number(value.slice(0, -1)) <= 100, { error: DELETE_CAP_MESSAGE })
   .nullable();
+
+/** Ferry's platform filter: `amd64`, `linux/arm64/v8`; empty (or null) for every platform. */
+export const ARCHITECTURE_FILTER = z.array(z.string({ error: PLATFORMS_MESSAGE }).regex(PLATFORM, { error: PLATFORMS_MESSAGE }), { error: PLATFORMS_MESSAGE }).max(16, { error: PLATFORMS_MESSAGE });
+
+/** Quay's `external_registry_config`: TLS and the proxies; fields left out keep their value (`registryConfig`). */
+export const EXTERNAL_REGISTRY_CONFIG = z.object(
+  {
+    verify_tls: BOOLEAN.optional(),
+    unsigned_images: BOOLEAN.optional(),
+    proxy: z
+      .object(
+        {
+          http_proxy: PROXY_URL,
+          https_proxy: PROXY_URL,
+          no_proxy: clearable(checked(z.string({ error: OR_NULL }), (s) => (/\s/.test(s.replaceAll(', ', ',')) ? 'must be a comma-separated host list' : undefined))),
+        },
+        { error: 'must be an object' },
+      )
+      .nullable()
+      .optional(),
+  },
+  { error: 'must be an object' },
+);
+
+/** The upstream's credentials, as Quay takes them: null or "" for none; the password is write-only. */
+export const REGISTRY_USERNAME = clearable(z.string({ error: OR_NULL }).max(255, { error: USERNAME_MESSAGE, abort: true }).regex(/^[^\s:]*$/, { error: USERNAME_MESSAGE }));
+export const REGISTRY_PASSWORD = clearable(z.string({ error: OR_NULL }).max(4096, { error: 'must be at most 4096 characters' })).meta({ description: 'Write-only: never shown. null or "" clears it.' });
 
 /**
  * Every field of a mirror body, in Quay's shape (plus Ferry's `tag_rule`, `signature_policy` and
@@ -111,30 +143,11 @@ function mirrorFields(required: boolean) {
     robot_username: need(checked(z.string(error('must name a robot as namespace+name')), (v) => robotUsernameProblem(v)).meta({ description: 'The robot (`namespace+name`, of this repository\'s organization) that writes the target.' })),
     root_rule: ROOT_RULE_BODY.nullable().optional().meta({ description: 'Quay\'s rule: the tag patterns to mirror (the globs of `tag_rule`). A POST needs it or `tag_rule`.' }),
     tag_rule: TAG_RULE_BODY.nullable().optional().meta({ description: 'Ferry\'s rule: glob, regex and semver selectors to include and exclude, and keep_newest.' }),
-    sync_start_date: need(checked(z.string(error(START_MESSAGE)).regex(START_DATE, { error: START_MESSAGE, abort: true }), (v) => (Number.isNaN(Date.parse(v)) || new Date(v).toISOString().slice(0, 19) !== v.slice(0, 19) ? START_MESSAGE : undefined))),
+    sync_start_date: need(checked(z.string(error(START_MESSAGE)).regex(START_DATE, { error: START_MESSAGE, abort: true }), (v) => (isQuayTime(v) ? undefined : START_MESSAGE))),
     sync_interval: need(z.number(error(INTERVAL_MESSAGE)).int({ error: INTERVAL_MESSAGE }).min(MIN_SYNC_INTERVAL_SECONDS, { error: INTERVAL_MESSAGE }).max(MAX_SYNC_INTERVAL_SECONDS, { error: INTERVAL_MESSAGE })),
     skopeo_timeout_interval: z.number({ error: TIMEOUT_MESSAGE }).int({ error: TIMEOUT_MESSAGE }).min(MIN_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).max(MAX_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).optional(),
-    architecture_filter: z.array(z.string({ error: PLATFORMS_MESSAGE }).regex(PLATFORM, { error: PLATFORMS_MESSAGE }), { error: PLATFORMS_MESSAGE }).max(16, { error: PLATFORMS_MESSAGE }).nullable().optional(),
-    external_registry_config: z
-      .object(
-        {
-          verify_tls: BOOLEAN.optional(),
-          unsigned_images: BOOLEAN.optional(),
-          proxy: z
-            .object(
-              {
-                http_proxy: PROXY_URL,
-                https_proxy: PROXY_URL,
-                no_proxy: clearable(checked(z.string({ error: OR_NULL }), (s) => (/\s/.test(s.replaceAll(', ', ',')) ? 'must be a comma-separated host list' : undefined))),
-              },
-              { error: 'must be an object' },
-            )
-            .nullable()
-            .optional(),
-        },
-        { error: 'must be an object' },
-      )
-      .optional(),
+    architecture_filter: ARCHITECTURE_FILTER.nullable().optional(),
+    external_registry_config: EXTERNAL_REGISTRY_CONFIG.optional(),
     signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require], { error: 'must be "accept" or "require"' }).optional(),
     tag_deletion: z
       .strictObject(
@@ -144,8 +157,8 @@ function mirrorFields(required: boolean) {
       .nullable()
       .optional()
       .meta({ description: 'Whether tags that stop matching are deleted from the target (Quay: yes, uncapped), and at most how many per run; null: Quay\'s behaviour.' }),
-    external_registry_username: clearable(z.string({ error: OR_NULL }).max(255, { error: USERNAME_MESSAGE, abort: true }).regex(/^[^\s:]*$/, { error: USERNAME_MESSAGE })),
-    external_registry_password: clearable(z.string({ error: OR_NULL }).max(4096, { error: 'must be at most 4096 characters' })).meta({ description: 'Write-only: never shown. null or "" clears it.' }),
+    external_registry_username: REGISTRY_USERNAME,
+    external_registry_password: REGISTRY_PASSWORD,
     sync_status: READ_ONLY,
     sync_expiration_date: READ_ONLY,
     sync_retries_remaining: READ_ONLY,
@@ -168,16 +181,18 @@ const WHOLE_FIELDS = new Set(['architecture_filter']);
  * Quay's defaults. `unsigned_images: false` leaves unsigned images to the signature policy, whose
  * default (`accept`) copies them, as Quay does.
  */
-const DEFAULT_REGISTRY_CONFIG: ExternalRegistryConfig = {
+export const DEFAULT_REGISTRY_CONFIG: ExternalRegistryConfig = {
   verifyTls: true,
   unsignedImages: false,
   proxy: { httpProxy: null, httpsProxy: null, noProxy: null },
 };
 
 type Fields = z.output<ReturnType<typeof body>>;
-const none = (value: string | null | undefined) => (value === undefined ? undefined : value === '' ? null : value);
+/** Quay's "none" read: undefined when not sent, null for null or "". */
+export const none = (value: string | null | undefined) => (value === undefined ? undefined : value === '' ? null : value);
 
-function registryConfig(sent: Fields['external_registry_config'], base: ExternalRegistryConfig): ExternalRegistryConfig {
+/** A sent `external_registry_config` over the stored one: what is left out keeps its value. */
+export function registryConfig(sent: z.output<typeof EXTERNAL_REGISTRY_CONFIG> | undefined, base: ExternalRegistryConfig): ExternalRegistryConfig {
   if (sent === undefined) return base;
   const result: ExternalRegistryConfig = { ...base, proxy: { ...base.proxy } };
   if (sent.verify_tls !== undefined) result.verifyTls = sent.verify_tls;
@@ -191,7 +206,8 @@ function registryConfig(sent: Fields['external_registry_config'], base: External
   return result;
 }
 
-function deleteCap(value: number | string | null): DeleteCap | null {
+/** A `max_delete` as `DELETE_CAP` read it: a count, a percentage, or null for no cap. */
+export function deleteCap(value: number | string | null): DeleteCap | null {
   if (value === null) return null;
   const [, n, percent] = MAX_DELETE.exec(String(value).trim())!;
   return percent ? { percent: Number(n) } : { count: Number(n) };

@@ -13,6 +13,7 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { assertNamespaceExists } from '../namespaces';
 import { RepositoryService } from '../repositories/repository.service';
 import { RobotService } from '../robots/robot.service';
+import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { parseMirrorInput, type MirrorDraft } from './mirror.input';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
@@ -38,7 +39,21 @@ export class MirrorService {
     private readonly commands: Commands,
     private readonly repositories: RepositoryService,
     private readonly robots: RobotService,
+    private readonly orgMirrors: OrgMirrorQueries,
   ) {}
+
+  /**
+   * Quay's rule: in an organization with an organization mirror, repository mirrors are the
+   * organization mirror's to manage (a 400 naming it, as Quay answers).
+   */
+  private async assertNotManaged(namespace: string): Promise<void> {
+    if (await this.orgMirrors.exists(namespace)) {
+      throw new DomainError(
+        DomainErrorCode.ManagedByOrgMirror,
+        `Repository mirror configuration cannot be managed when organization-level mirroring is configured: the organization mirror of ${namespace} manages its repositories' mirrors (change it at /api/v1/organization/${namespace}/mirror)`,
+      );
+    }
+  }
 
   /** Checks the path's names, answering 400 naming `namespace` or `repository`. */
   validateTarget(target: TargetRepository): string {
@@ -67,6 +82,7 @@ export class MirrorService {
     const parsed = parseMirrorInput(body, target, null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
     await assertNamespaceExists(this.dataSource, target.namespace);
+    await this.assertNotManaged(target.namespace);
     await this.checkReferences(parsed.draft, null);
     if (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id })) {
       // Refused before the repository is touched; the decider refuses it again under contention.
@@ -82,6 +98,7 @@ export class MirrorService {
     const id = this.validateTarget(target);
     const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
     const current = this.current(state, id);
+    await this.assertNotManaged(target.namespace);
     // Validate against what is stored now, so a 400 is answered before any reference check.
     const draft = this.merge(body, current, target);
     await this.checkReferences(draft.draft, current);
@@ -101,6 +118,7 @@ export class MirrorService {
 
   async delete(target: TargetRepository, causation: Causation): Promise<void> {
     const id = this.validateTarget(target);
+    await this.assertNotManaged(target.namespace);
     await this.run(id, { kind: 'delete' }, causation, 'mirror.delete');
   }
 

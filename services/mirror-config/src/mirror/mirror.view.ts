@@ -37,6 +37,10 @@ export const MIRROR_VIEW = responseSchema(
     current_run_id: z.string().nullable(),
     current_run_progress: RUN_PROGRESS_VIEW.nullable().meta({ description: "Ferry's: the live progress of the run in flight, as its worker last reported it." }),
     last_run_id: z.string().nullable(),
+    org_mirror: z
+      .object({ organization: z.string(), upstream_repository: z.string() })
+      .nullable()
+      .meta({ description: 'Ferry\'s: set when an organization mirror discovered this repository and manages its mirror (its settings follow the organization mirror\'s; change them there).' }),
   }),
 );
 export type MirrorView = z.output<typeof MIRROR_VIEW>;
@@ -79,7 +83,13 @@ export function mirrorView(row: MirrorRow, progress: RunProgress | null = null):
     current_run_id: row.currentRunId,
     current_run_progress: progress && progress.runId === row.currentRunId ? progressView(progress) : null,
     last_run_id: row.lastRunId,
+    org_mirror: orgMirrorOf(row),
   };
+}
+
+function orgMirrorOf(row: MirrorRow): MirrorView['org_mirror'] {
+  const link = row.state?.config?.orgMirror;
+  return link ? { organization: link.organization, upstream_repository: link.upstream } : null;
 }
 
 function tagDeletionView(row: MirrorRow) {

@@ -46,7 +46,7 @@ export class OrganizationController {
   @Delete(':namespace')
   @HttpCode(204)
   @Requires(requires.organization('admin'))
-  @Operation({ summary: 'Deletes an organization with its repositories, mirrors and robots (the target\'s images stay)', responses: { 204: null } })
+  @Operation({ summary: 'Deletes an organization with its repositories, mirrors, organization mirror and robots (the target\'s images stay)', responses: { 204: null } })
   async delete(@Param('namespace') namespace: string, @Cause() cause: Causation) {
     await this.organizations.delete(namespace, cause);
   }

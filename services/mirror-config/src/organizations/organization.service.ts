@@ -11,6 +11,8 @@ import { readBody } from '../http/request-body';
 import { GrantLookup } from '../auth/grant-lookup';
 import { RepositoryService } from '../repositories/repository.service';
 import { RobotService } from '../robots/robot.service';
+import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
+import { OrgMirrorService } from '../org-mirror/org-mirror.service';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
 import type { OrganizationView } from './organization.view';
 
@@ -23,6 +25,8 @@ export class OrganizationService {
     private readonly grants: GrantLookup,
     private readonly repositories: RepositoryService,
     private readonly robots: RobotService,
+    private readonly orgMirrorQueries: OrgMirrorQueries,
+    private readonly orgMirrors: OrgMirrorService,
   ) {}
 
   /** POST /organization/: the creator becomes its admin. Quay answers 201 "Created". */
@@ -60,6 +64,8 @@ export class OrganizationService {
   /** Deleting an organization deletes what it holds: its repositories (and their mirrors), then its robots. */
   async delete(name: string, causation: Causation): Promise<void> {
     await this.find(name);
+    // First, so that no discovery makes a repository while they are being deleted; they go below.
+    if (await this.orgMirrorQueries.exists(name)) await this.orgMirrors.delete(name, {}, causation);
     for (const repo of await this.dataSource.getRepository(RepositoryRow).findBy({ namespace: name })) {
       await this.repositories.delete({ namespace: name, repository: repo.name }, causation);
     }

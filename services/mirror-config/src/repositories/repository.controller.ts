@@ -36,7 +36,8 @@ export class RepositoryController {
   @Requires(requires.signedIn('user:read'))
   @Operation({ summary: 'The repositories the caller may read, each with its mirror\'s status at a glance', query: REPOSITORY_LIST_QUERY, responses: { 200: REPOSITORY_LIST } })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, unknown>) {
-    return this.repositories.list(caller, readQuery(REPOSITORY_LIST_QUERY, query).namespace);
+    const { namespace, next_page } = readQuery(REPOSITORY_LIST_QUERY, query);
+    return this.repositories.list(caller, namespace, next_page ?? null);
   }
 
   @Get(':namespace/:repository')

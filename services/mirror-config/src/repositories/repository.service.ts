@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type DataSource } from 'typeorm';
-import { AggregateKind, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
+import { AggregateKind, DomainError, DomainErrorCode, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { atLeast, repositoryDecider, repositoryRole, type Caller, type RepositoryCommand } from '@ferry/identity';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
@@ -12,8 +12,12 @@ import { readBody } from '../http/request-body';
 import { assertNamespaceExists } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { PermissionService } from './permission.service';
+import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
-import type { RepositoryListView, RepositoryView } from './repository.view';
+import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
+
+/** Quay's page of the repository list (its REPOS_PER_PAGE). */
+const REPOSITORIES_PER_PAGE = 100;
 
 export interface RepositoryPath {
   namespace: string;
@@ -37,6 +41,7 @@ export class RepositoryService {
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
     private readonly grants: GrantLookup,
+    private readonly orgMirrors: OrgMirrorQueries,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -49,6 +54,8 @@ export class RepositoryService {
     const visibility = fields.visibility ?? Visibility.Private;
     const description = fields.description ?? '';
     await assertNamespaceExists(this.dataSource, namespace, { field: 'namespace' });
+    // Quay's rule: an organization mirror's discoveries alone make the organization's repositories.
+    if (await this.orgMirrors.exists(namespace)) throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Cannot create repository: organization is managed by organization-level mirroring');
     await this.commands.run(
       AggregateKind.Repository,
       mirrorId(namespace, repository),
@@ -86,8 +93,18 @@ export class RepositoryService {
    * Quay's repository list: every repository the caller may read (of `namespace`, when given), by
    * the rules the guard applies to one, each with its mirror at a glance.
    */
-  async list(caller: Caller, namespace: string | undefined): Promise<RepositoryListView> {
-    const rows = await this.dataSource.getRepository(RepositoryRow).find({ where: namespace === undefined ? {} : { namespace }, order: { namespace: 'ASC', name: 'ASC' } });
+  /**
+   * One page of Quay's repository list: up to REPOSITORIES_PER_PAGE repositories in name order
+   * after `after`, of which those the caller may read are shown (a page can show fewer, or none,
+   * and still have a `next_page`), so an organization of any size is listed in bounded pages.
+   */
+  async list(caller: Caller, namespace: string | undefined, after: [string, string] | null): Promise<RepositoryListView> {
+    const query = this.dataSource.getRepository(RepositoryRow).createQueryBuilder('r').orderBy('r.namespace', 'ASC').addOrderBy('r.name', 'ASC').limit(REPOSITORIES_PER_PAGE + 1);
+    if (namespace !== undefined) query.andWhere('r.namespace = :namespace', { namespace });
+    if (after) query.andWhere('(r.namespace, r.name) > (:afterNamespace, :afterName)', { afterNamespace: after[0], afterName: after[1] });
+    const fetched = await query.getMany();
+    const rows = fetched.slice(0, REPOSITORIES_PER_PAGE);
+    const last = fetched.length > REPOSITORIES_PER_PAGE ? rows.at(-1)! : null;
     const held = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: caller.kind, principalName: caller.username });
     const grantOf = (ns: string, repository: string) => held.find((g) => g.namespace === ns && g.repository === repository)?.role ?? null;
     const readable = rows.filter(
@@ -100,6 +117,7 @@ export class RepositoryService {
     const lastRuns = new Map((lastRunIds.length ? await this.dataSource.getRepository(RunRow).findBy({ runId: In(lastRunIds) }) : []).map((r) => [r.runId, r]));
     const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
     return {
+      ...(last ? { next_page: nextPageToken(last.namespace, last.name) } : {}),
       repositories: readable.map((r) => {
         const mirror = byId.get(mirrorId(r.namespace, r.name));
         const verdict = mirror ? health.get(mirror.mirrorId) : undefined;
@@ -159,6 +177,13 @@ export class RepositoryService {
    */
   async changeState(path: RepositoryPath, body: unknown, causation: Causation) {
     const { value: { state }, ignored } = readBody(CHANGE_STATE_BODY, body);
+    // Quay's rules and words: ORG_MIRROR is the organization mirror's to set, and nothing in an
+    // organization it manages changes state by hand.
+    await this.find(path);
+    if (state === RepositoryState.OrgMirror) throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'ORG_MIRROR state is managed by organization-level mirroring');
+    if (await this.orgMirrors.exists(path.namespace)) {
+      throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Repository state changes are not allowed in an organization managed by organization-level mirroring');
+    }
     await this.command(path, { kind: 'change-state', state }, causation);
     const mirror = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(path.namespace, path.repository) });
     if (mirror && state !== RepositoryState.Mirror && mirror.isEnabled) {

@@ -27,8 +27,33 @@ export type RepositoryView = z.output<typeof REPOSITORY_VIEW>;
 
 export const CREATED_REPOSITORY = responseSchema('CreatedRepository', z.object({ namespace: z.string(), name: z.string(), kind: z.literal('image') }));
 
-/** `?namespace=`: only the repositories of one namespace. */
-export const REPOSITORY_LIST_QUERY = z.object({ namespace: z.string().optional().meta({ description: 'Only the repositories of this namespace.' }) });
+/**
+ * The position after the last repository of a page, as Quay's opaque `next_page` token: the
+ * namespace and name to go on after, in base64url JSON.
+ */
+const NEXT_PAGE = z
+  .string()
+  .max(1024)
+  .transform((token, ctx) => {
+    try {
+      const after: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+      if (Array.isArray(after) && after.length === 2 && after.every((part) => typeof part === 'string')) return after as [string, string];
+    } catch {
+      // Falls through to the problem below.
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a next_page token this API gave' });
+    return z.NEVER;
+  })
+  .meta({ description: 'The `next_page` of the previous answer, for the page after it.' });
+
+/** `?namespace=`: only the repositories of one namespace; `?next_page=`: the page after one. */
+export const REPOSITORY_LIST_QUERY = z.object({
+  namespace: z.string().optional().meta({ description: 'Only the repositories of this namespace.' }),
+  next_page: NEXT_PAGE.optional(),
+});
+
+/** The `next_page` token that goes on after `namespace/name`. */
+export const nextPageToken = (namespace: string, name: string): string => Buffer.from(JSON.stringify([namespace, name]), 'utf8').toString('base64url');
 
 /** A mirror at a glance, as the repository list shows it (Ferry's; Quay's list has no mirror). */
 const MIRROR_SUMMARY = z
@@ -63,6 +88,7 @@ export const REPOSITORY_LIST = responseSchema(
         mirror: MIRROR_SUMMARY,
       }),
     ),
+    next_page: z.string().optional().meta({ description: 'Present when more repositories follow: pass it as `?next_page=` for them (Quay\'s paging, 100 a page).' }),
   }),
 );
 export type RepositoryListView = z.output<typeof REPOSITORY_LIST>;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '@ferry/contracts';
 import { traceIdOf } from '@ferry/event-store';
 import type { ProgressBoard, RunProgress } from '@ferry/run-progress';
 import { EventLogRow, RunRow, RunStatus, RunTagRow, TagRow } from '@ferry/read-models';
@@ -12,6 +11,7 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
 import { RUN_PROGRESS } from '../tokens';
 import { progressView, type RunView } from './run.view';
+import { usageLogEntry } from './usage-log';
 
 export function runView(run: RunRow, progress: RunProgress | null = null): RunView {
   const live = progress && IN_FLIGHT.includes(run.status) ? progress : null;
@@ -92,30 +92,7 @@ export class RunQueries {
       .take(parseLimit(limit))
       .getMany();
     return {
-      logs: rows.map((e) => ({ kind: e.type, datetime: e.occurredAt.toISOString(), correlation_id: e.correlationId, performer: performerView(e.actor), metadata: redact(e.data) })),
+      logs: rows.map((e) => usageLogEntry(e)),
     };
   }
-}
-
-/** Events hold secrets only sealed or hashed; even those forms are nobody's business in a log view. */
-const SEALED_KEYS = new Set(['externalRegistryPassword', 'token', 'tokenHash', 'password', 'secret']);
-function redact(data: unknown): unknown {
-  return JSON.parse(JSON.stringify(data), (key, value) => (SEALED_KEYS.has(key) ? (value ? '(sealed)' : null) : value));
-}
-
-/**
- * Quay's `performer`: users and robots are both `kind: "user"`, robots with `is_robot`; Ferry's
- * own services (the scheduler, the worker) name themselves. Events stored before actors were
- * recorded have none.
- */
-function performerView(actor: Actor | null) {
-  if (!actor) return null;
-  const isRobot = actor.kind === 'robot';
-  return {
-    kind: actor.kind === 'service' || actor.kind === 'anonymous' ? actor.kind : 'user',
-    name: actor.name,
-    is_robot: isRobot,
-    ...(actor.tokenId ? { token_id: actor.tokenId } : {}),
-    avatar: { name: actor.name, hash: '', color: '#0066cc', kind: isRobot ? 'robot' : actor.kind === 'service' ? 'service' : 'user' },
-  };
 }

@@ -93,7 +93,9 @@ export const USAGE_LOGS = responseSchema(
         correlation_id: z.string(),
         performer: z.object({ kind: z.string(), name: z.string(), is_robot: z.boolean(), token_id: z.string().optional(), avatar: AVATAR }).nullable(),
         metadata: z.unknown(),
+        description: z.string().optional().meta({ description: 'Ferry\'s: what happened, in one sentence (the organization mirror\'s events).' }),
       }),
     ),
   }),
 );
+export type UsageLogEntry = z.output<typeof USAGE_LOGS>['logs'][number];

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { aggregateSubject, AggregateKind, serviceActor } from '@ferry/contracts';
-
-/** The scheduler appends on its own account: usage logs name it as the performer. */
-const SCHEDULER_ACTOR = serviceActor('scheduler');
 import { eventTraceContext, handleCommand, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider } from '@ferry/mirror';
 import { DueMirrorRow } from '@ferry/read-models';
 import { recordLeaseTakeover } from '@ferry/metrics';
 import { withSpan } from '@ferry/telemetry';
+import { inLanes } from '@ferry/service-runtime';
+
+/** The scheduler appends on its own account: usage logs name it as the performer. */
+export const SCHEDULER_ACTOR = serviceActor('scheduler');
 
 export interface SchedulerSettings {
   leaseSeconds: number;
@@ -44,11 +45,7 @@ export async function scheduleDueMirrors(
     .limit(settings.batchSize)
     .getMany();
   let scheduled = 0;
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < due.length) scheduled += await scheduleOne(store, due[next++]!, settings, now);
-  };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency ?? 16, due.length) }, lane));
+  await inLanes(due, settings.concurrency ?? 16, async (mirror) => void (scheduled += await scheduleOne(store, mirror, settings, now)));
   return { considered: due.length, scheduled };
 }
 

@@ -8,8 +8,9 @@ import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, READINESS, type Re
 import type { SchedulerConfig } from '../config';
 import { SCHEDULER_CONFIG } from '../tokens';
 import { countDueMirrors, scheduleDueMirrors } from './due-mirror-scheduler';
+import { scheduleDueDiscoveries } from './due-org-mirror-scheduler';
 
-/** Keeps the due-mirror index current and issues runs every tick. */
+/** Keeps the due-mirror and due-discovery indexes current and issues runs and discoveries every tick. */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('scheduler');
@@ -36,6 +37,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
           if (result.scheduled) this.logger.log(`scheduled ${result.scheduled} of ${result.considered} due mirrors`);
         } catch (error) {
           ticks.failed(error);
+        }
+        try {
+          const discoveries = await scheduleDueDiscoveries(dataSource, store, config);
+          if (discoveries.scheduled) this.logger.log(`scheduled ${discoveries.scheduled} of ${discoveries.considered} due organization discoveries`);
+        } catch (error) {
+          this.logger.error(`discovery tick failed: ${(error as Error).stack ?? error}`);
         }
         // Removes its abort listener when the tick comes (one left behind per tick was a leak).
         await sleep(config.tickSeconds * 1000, undefined, { signal }).catch(() => undefined);

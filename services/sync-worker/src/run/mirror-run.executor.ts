@@ -12,8 +12,7 @@ import {
   type StoredEvent,
   type NewEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
-import { robotDecider, robotRegistryLogin } from '@ferry/identity';
+import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure, type RunVerdict } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -25,14 +24,15 @@ import { meterTagResult, runErrorOf, summarize, tagEvent } from './run-report';
 import { RunMeter } from './run-meter';
 import { logTagFailed } from './run-log-lines';
 import { RunTracing } from './run-tracing';
+import type { RateLimitBoard } from './rate-limit-board';
+import { targetWriter } from './target-writer';
+import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 
 /** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
 const log = new Logger('sync-worker');
 
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
-const WORKER_ACTOR = serviceActor('sync-worker');
-import type { RateLimitBoard } from './rate-limit-board';
-import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
+export const WORKER_ACTOR = serviceActor('sync-worker');
 
 /** The registry host a reference names (`docker.io` and `registry-1.docker.io` count as one). */
 function upstreamHost(reference: string): string {
@@ -227,7 +227,7 @@ export class MirrorRunExecutor {
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     try {
       if (!abort.signal.aborted) {
-        const targetCredentials = await this.targetCredentials(config.robotUsername);
+        const targetCredentials = await targetWriter(this.store, this.secrets, this.settings, config.robotUsername);
         report = await syncRepository({
           ...syncRequestForMirror(mirrorId, config, this.settings, {
             upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
@@ -313,18 +313,6 @@ export class MirrorRunExecutor {
       rateLimitWaits: report?.rateLimitWaits ?? 0,
     });
     return { kind: 'completed', verdict, summary };
-  }
-
-  /**
-   * Who the run writes as: the mirror's robot, read afresh from its subject for every run (so a
-   * changed robot or a regenerated token takes effect on the next run), unless the deployment
-   * gives fixed target credentials. A deleted robot fails the run before anything is written.
-   */
-  private async targetCredentials(robotUsername: string): Promise<{ username: string; password: string }> {
-    const fixed = this.settings.target;
-    if (fixed.username !== undefined) return { username: fixed.username, password: fixed.password ?? '' };
-    const { state } = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, robotUsername), robotDecider);
-    return robotRegistryLogin(state, robotUsername, (sealed) => this.secrets.open(sealed));
   }
 
   /** What a run wrote to the target, from its tag events: tag → upstream digest, target digest, copy profile. */
