@@ -6,6 +6,11 @@ const HEALTHY_AFTER_MS = 5_000;
 /** Restarts wait 1 s, 2 s, 4 s ... up to this. */
 const MAX_RESTART_DELAY_MS = 30_000;
 
+/** How long a loop waits before its start after `crashes` crashes in a row: 1 s, 2 s, 4 s ... up to 30 s. */
+export function restartDelayMs(crashes: number, baseMs = 1_000): number {
+  return Math.min(MAX_RESTART_DELAY_MS, baseMs * 2 ** Math.max(0, crashes - 1));
+}
+
 /**
  * A long-running loop owned by a service (a projection, a consumer, a scheduler tick) that stops
  * when the service shuts down. A loop that crashes (NATS away while a consumer sets itself up, a
@@ -52,7 +57,7 @@ export class BackgroundTask {
         clearTimeout(healthy);
       }
       crashes += 1;
-      const delay = Math.min(MAX_RESTART_DELAY_MS, this.restartBaseMs * 2 ** (crashes - 1));
+      const delay = restartDelayMs(crashes, this.restartBaseMs);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
