@@ -59,6 +59,36 @@ export function bootstrapAdminEnv(): { FERRY_BOOTSTRAP_ADMIN_PASSWORD: string; F
   return { FERRY_BOOTSTRAP_ADMIN_PASSWORD: randomBytes(18).toString('base64url'), FERRY_BOOTSTRAP_ADMIN_TOKEN: mintToken(TokenKind.User).token };
 }
 
+/**
+ * The environment a test gives `npm start` (or scripts/start.mjs): its own state folder, database,
+ * stream, ports and target, every service's metrics port free, and nothing else of the test's.
+ */
+export function npmStartEnv(options: {
+  stateDir?: string;
+  databaseUrl: string;
+  names: { stream: string; subjectPrefix: string };
+  ports: { api: number; grpc: number; registry: number };
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? options.stateDir ?? '/tmp',
+    NO_COLOR: '1',
+    FERRY_LOG_LEVEL: 'log',
+    ...(options.stateDir ? { FERRY_STATE_DIR: options.stateDir } : {}),
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: TEST_NATS_URL,
+    FERRY_EVENT_STREAM: options.names.stream,
+    FERRY_SUBJECT_PREFIX: options.names.subjectPrefix,
+    FERRY_API_PORT: String(options.ports.api),
+    FERRY_GRPC_PORT: String(options.ports.grpc),
+    // Each service a free metrics port of its own: other tests' services may hold the defaults.
+    FERRY_METRICS_PORT: '0',
+    FERRY_TARGET_REGISTRY: `http://127.0.0.1:${options.ports.registry}`,
+    ...options.extra,
+  };
+}
+
 /** Resolves once the API answers as the bootstrap admin (so the admin exists), or throws when `exited()` or after `timeoutMs`. */
 export async function waitForApi(apiUrl: string, token: string, exited: () => boolean, output: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

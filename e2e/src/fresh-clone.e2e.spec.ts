@@ -5,8 +5,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlin
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createTestDatabase, freePort, TEST_NATS_URL, testEventLogNames, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, freePort, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
+import { npmStartEnv } from './ferry-processes';
 import { gone, portFree, processesWith } from './process-tree';
 
 const ROOT = join(__dirname, '..', '..');
@@ -71,19 +72,8 @@ describe('npm start on a fresh clone', () => {
     copyCheckout(clone);
     const path = pathWithout(join(work, 'bin'), 'docker-registry');
     const ports = { api: await freePort(), grpc: await freePort(), registry: await freePort() };
-    const env: NodeJS.ProcessEnv = {
-      PATH: path,
-      HOME: process.env.HOME ?? work,
-      NO_COLOR: '1',
-      DATABASE_URL: db.url,
-      NATS_URL: TEST_NATS_URL,
-      FERRY_EVENT_STREAM: names.stream,
-      FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-      FERRY_API_PORT: String(ports.api),
-      FERRY_GRPC_PORT: String(ports.grpc),
-      FERRY_METRICS_PORT: '0',
-      FERRY_TARGET_REGISTRY: `http://127.0.0.1:${ports.registry}`,
-    };
+    // As a new user runs it: the state in the clone's own .ferry/.
+    const env = npmStartEnv({ databaseUrl: db.url, names, ports, extra: { PATH: path } });
     const machineNode = spawnSync('node', ['--version'], { env, encoding: 'utf8' }).stdout.trim();
 
     const start = await npm(clone, ['start', '--', '--detach'], env);

@@ -23,7 +23,7 @@ import {
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, runningRun } from './api-client';
 import { destroyEventLog, readEventLog } from './event-log';
 import { commandLine, descendants, gone, portFree } from './process-tree';
-import { bootstrapAdminEnv, SERVICES, startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
+import { bootstrapAdminEnv, npmStartEnv, SERVICES, startFerry, testDeploymentEnv, waitForApi, type FerryProcesses } from './ferry-processes';
 
 const ROOT = join(__dirname, '..', '..');
 const MiB = 1024 * 1024;
@@ -60,24 +60,7 @@ describe('stopping npm start', () => {
       const output = () => chunks.join('');
       const ferry: ChildProcess = spawn(command, [...args], {
         cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? stateDir,
-          NO_COLOR: '1',
-          FERRY_LOG_LEVEL: 'log',
-          FERRY_STATE_DIR: stateDir,
-          DATABASE_URL: db.url,
-          NATS_URL: TEST_NATS_URL,
-          FERRY_EVENT_STREAM: names.stream,
-          FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-          FERRY_API_PORT: String(ports.api),
-          FERRY_GRPC_PORT: String(ports.grpc),
-          // Each service a free metrics port of its own: other tests' services may hold the defaults.
-          FERRY_METRICS_PORT: '0',
-          FERRY_TARGET_REGISTRY: `http://127.0.0.1:${ports.registry}`,
-          FERRY_ENCRYPTION_KEY: encryptionKey,
-          ...admin,
-        },
+        env: npmStartEnv({ stateDir, databaseUrl: db.url, names, ports, extra: { FERRY_ENCRYPTION_KEY: encryptionKey, ...admin } }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       started.add(ferry.pid!);
@@ -133,23 +116,7 @@ describe('stopping npm start', () => {
     ].join('\n');
     const session = spawn('script', ['-qec', shell, '/dev/null'], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? stateDir,
-        NO_COLOR: '1',
-        FERRY_LOG_LEVEL: 'log',
-        FERRY_STATE_DIR: stateDir,
-        DATABASE_URL: db.url,
-        NATS_URL: TEST_NATS_URL,
-        FERRY_EVENT_STREAM: names.stream,
-        FERRY_SUBJECT_PREFIX: names.subjectPrefix,
-        FERRY_API_PORT: String(ports.api),
-        FERRY_GRPC_PORT: String(ports.grpc),
-        FERRY_METRICS_PORT: '0',
-        FERRY_TARGET_REGISTRY: `http://127.0.0.1:${ports.registry}`,
-        FERRY_ENCRYPTION_KEY: encryptionKey,
-        ...admin,
-      },
+      env: npmStartEnv({ stateDir, databaseUrl: db.url, names, ports, extra: { FERRY_ENCRYPTION_KEY: encryptionKey, ...admin } }),
       stdio: 'ignore',
     });
     await new Promise((resolve) => session.once('exit', resolve));

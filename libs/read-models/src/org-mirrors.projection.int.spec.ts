@@ -4,35 +4,14 @@ import type { DataSource } from 'typeorm';
 import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type OrgMirrorConfig } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { orgMirrorDecider, type ListedPage, type OrgMirrorCommand } from '@ferry/mirror';
-import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase, testOrgMirrorConfig } from '@ferry/testing';
 import { openDatabase } from './data-source';
 import { ProjectionRunner } from './projection-runner';
 import { apiReadModels } from './projection-groups';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
-const config: OrgMirrorConfig = {
-  organization: 'acme',
-  isEnabled: true,
-  externalRegistryType: 'distribution',
-  externalRegistryUrl: 'https://registry.example',
-  externalNamespace: 'team',
-  externalRegistryUsername: 'puller',
-  externalRegistryPassword: { keyId: 'k1', ciphertext: 'sealed-cc' },
-  robotUsername: 'acme+mirror',
-  visibility: 'private',
-  syncInterval: 3600,
-  syncStartDate: at(0).toISOString(),
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  repositoryFilters: ['app*'],
-  include: [{ kind: 'regex', pattern: 'lib-.*' }],
-  exclude: [{ kind: 'glob', pattern: '*-old' }],
-  repositoryNameTemplate: '{repository}',
-  tagRule: globTagRule(['v*']),
-  architectureFilter: ['amd64'],
-  skopeoTimeout: 300,
-  vanished: { action: 'delete', maxDelete: { count: 5 } },
-};
+const config: OrgMirrorConfig = testOrgMirrorConfig({ externalRegistryUrl: 'https://registry.example', externalRegistryUsername: 'puller', externalRegistryPassword: { keyId: 'k1', ciphertext: 'sealed-cc' }, syncStartDate: at(0).toISOString(), repositoryFilters: ['app*'], include: [{ kind: 'regex', pattern: 'lib-.*' }], exclude: [{ kind: 'glob', pattern: '*-old' }], repositoryNameTemplate: '{repository}', architectureFilter: ['amd64'], vanished: { action: 'delete', maxDelete: { count: 5 } } });
 
 const repo = (name: string) => ({ repository: name, upstream: `up/${name}` });
 const page = (cursor: string | null, names: string[], added: string[] = names): ListedPage => ({ cursor, listed: names.length, matched: names.map(repo), added: added.map(repo), failed: [] });

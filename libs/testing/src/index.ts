@@ -47,3 +47,4 @@ export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './reg
 export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';
 export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
 export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNodeOptions } from './private-servers';
+export { testOrgMirrorConfig } from './org-mirror-config';

@@ -5,6 +5,7 @@ import { childMirrorConfig } from './child-mirror';
 import { childMirrorUpdate, isStoppedChild } from './child-rollout';
 import { planDiscoveryPage } from './discovery-page';
 import type { RepositorySelection } from './repository-selection';
+import { testOrgMirrorConfig } from '@ferry/testing';
 
 const known = (repository: string, upstream = repository, vanishedAt: string | null = null): OrgMirrorRepository => ({ repository, upstream, discoveredAt: '2026-01-01T00:00:00.000Z', vanishedAt });
 const state = (...repositories: OrgMirrorRepository[]) => ({ repositories: Object.fromEntries(repositories.map((r) => [r.repository, r])) });
@@ -53,28 +54,7 @@ describe('planning a listed page', () => {
   });
 });
 
-const org: OrgMirrorConfig = {
-  organization: 'acme',
-  isEnabled: true,
-  externalRegistryType: 'distribution',
-  externalRegistryUrl: 'http://127.0.0.1:5001',
-  externalNamespace: 'team',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'acme+mirror',
-  visibility: 'private',
-  syncInterval: 3600,
-  syncStartDate: '2026-01-01T00:00:00.000Z',
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  repositoryFilters: [],
-  include: [],
-  exclude: [],
-  repositoryNameTemplate: '{repository}',
-  tagRule: globTagRule(['v*']),
-  architectureFilter: [],
-  skopeoTimeout: 300,
-  vanished: { action: 'report', maxDelete: null },
-};
+const org: OrgMirrorConfig = testOrgMirrorConfig({ repositoryNameTemplate: '{repository}' });
 
 describe("rolling the organization's settings out to a discovered repository", () => {
   const current: MirrorConfig = childMirrorConfig(org, { repository: 'app', upstream: 'app', syncStartDate: '2026-01-05T10:00:00.000Z' });

@@ -3,31 +3,11 @@ import assert from 'node:assert/strict';
 import { globTagRule, MirrorStatus, RunOutcome, type NewEvent, type OrgMirrorConfig, type OrgMirrorEvent } from '@ferry/contracts';
 import { childMirrorConfig, upstreamReference } from './child-mirror';
 import { decideOrgMirror, evolveOrgMirror, initialOrgMirrorState, isDiscoveryDue, vanishedPlan, vanishedRepositories, type ListedPage, type OrgMirrorCommand, type OrgMirrorState } from './org-mirror.decider';
+import { testOrgMirrorConfig } from '@ferry/testing';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const config: OrgMirrorConfig = {
-  organization: 'acme',
-  isEnabled: true,
-  externalRegistryType: 'distribution',
-  externalRegistryUrl: 'http://127.0.0.1:5001',
-  externalNamespace: 'team',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'acme+mirror',
-  visibility: 'private',
-  syncInterval: 3600,
-  syncStartDate: T0.toISOString(),
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  repositoryFilters: [],
-  include: [],
-  exclude: [],
-  repositoryNameTemplate: '{namespace}/{flat_repository}',
-  tagRule: globTagRule(['v*']),
-  architectureFilter: [],
-  skopeoTimeout: 300,
-  vanished: { action: 'report', maxDelete: null },
-};
+const config: OrgMirrorConfig = testOrgMirrorConfig({ syncStartDate: T0.toISOString() });
 
 /** Folds `events` as the store would hand them back (with an occurredAt), then decides `command`. */
 function given(...events: NewEvent<OrgMirrorEvent>[]) {

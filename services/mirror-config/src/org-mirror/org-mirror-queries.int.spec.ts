@@ -6,31 +6,10 @@ import { EventStore, handleCommand } from '@ferry/event-store';
 import { repositoryDecider, type RepositoryCommand } from '@ferry/identity';
 import { childMirrorConfig, mirrorDecider, orgMirrorDecider, type ListedPage, type MirrorCommand, type OrgMirrorCommand } from '@ferry/mirror';
 import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
-import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase, testOrgMirrorConfig } from '@ferry/testing';
 import { OrgMirrorQueries } from './org-mirror-queries';
 
-const config: OrgMirrorConfig = {
-  organization: 'acme',
-  isEnabled: true,
-  externalRegistryType: 'distribution',
-  externalRegistryUrl: 'https://registry.example',
-  externalNamespace: 'team',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'acme+mirror',
-  visibility: 'private',
-  syncInterval: 3600,
-  syncStartDate: '2026-01-01T00:00:00.000Z',
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  repositoryFilters: [],
-  include: [],
-  exclude: [],
-  repositoryNameTemplate: '{repository}',
-  tagRule: globTagRule(['*']),
-  architectureFilter: [],
-  skopeoTimeout: 300,
-  vanished: { action: 'report', maxDelete: null },
-};
+const config: OrgMirrorConfig = testOrgMirrorConfig({ externalRegistryUrl: 'https://registry.example', repositoryNameTemplate: '{repository}', tagRule: globTagRule(['*']) });
 const NAMES = ['app1', 'app2', 'app3', 'app4', 'app5'];
 const summary = { startedAt: null, tagsMatched: [], tagsCopied: 0, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 0 };
 

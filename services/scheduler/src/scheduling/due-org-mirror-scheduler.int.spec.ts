@@ -5,33 +5,12 @@ import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type OrgMir
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { orgMirrorDecider, type OrgMirrorCommand } from '@ferry/mirror';
 import { openDatabase, ProjectionRunner, schedulerReadModels } from '@ferry/read-models';
-import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase, testOrgMirrorConfig } from '@ferry/testing';
 import { scheduleDueDiscoveries } from './due-org-mirror-scheduler';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const config: OrgMirrorConfig = {
-  organization: 'acme',
-  isEnabled: true,
-  externalRegistryType: 'distribution',
-  externalRegistryUrl: 'http://127.0.0.1:5001',
-  externalNamespace: 'team',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'acme+mirror',
-  visibility: 'private',
-  syncInterval: 3600,
-  syncStartDate: T0.toISOString(),
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  repositoryFilters: [],
-  include: [],
-  exclude: [],
-  repositoryNameTemplate: '{repository}',
-  tagRule: globTagRule(['v*']),
-  architectureFilter: [],
-  skopeoTimeout: 300,
-  vanished: { action: 'report', maxDelete: null },
-};
+const config: OrgMirrorConfig = testOrgMirrorConfig({ syncStartDate: T0.toISOString(), repositoryNameTemplate: '{repository}' });
 const SETTINGS = { leaseSeconds: 60, batchSize: 100 };
 
 describe('scheduling due organization discoveries (real NATS and Postgres)', () => {
