@@ -8,7 +8,7 @@ import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './ap
 import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
-import { grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
+import { ferryClient, grpcCall, mirrorClient, type MirrorClient } from './grpc-client';
 
 const NUL = '\u0000';
 const LONE_SURROGATE = '\ud800';
@@ -19,6 +19,7 @@ describe('input that can never freeze Ferry', () => {
   let db: TestDatabase;
   let ferry: FerryProcesses;
   let grpcClient: MirrorClient;
+  let orgMirrorGrpcClient: MirrorClient;
   const api = apiClient(() => ferry);
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${++counter}`;
@@ -35,11 +36,13 @@ describe('input that can never freeze Ferry', () => {
     db = await createTestDatabase();
     ferry = await startFerry({ ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: 'http://127.0.0.1:1' }) });
     grpcClient = mirrorClient(`127.0.0.1:${ferry.env.FERRY_GRPC_PORT}`);
+    orgMirrorGrpcClient = ferryClient(`127.0.0.1:${ferry.env.FERRY_GRPC_PORT}`, 'OrgMirrorService');
     await createOrganizationWithRobot(api, 'fuzz');
   });
 
   after(async () => {
     grpcClient?.close();
+    orgMirrorGrpcClient?.close();
     await ferry?.stopAll();
     await destroyEventLog(names);
     await db?.drop();
@@ -170,14 +173,15 @@ describe('input that can never freeze Ferry', () => {
 
   it('answers every gRPC method with INVALID_ARGUMENT or NOT_FOUND, never INTERNAL, for malformed messages', async () => {
     const messages = [
-      { namespace: NUL, repository: 'x' },
-      { namespace: 'fuzz', repository: LONE_SURROGATE },
+      { namespace: NUL, repository: 'x', organization: NUL },
+      { namespace: 'fuzz', repository: LONE_SURROGATE, organization: LONE_SURROGATE },
       { namespace: 'fuzz', repository: 'app1', run_id: NUL, name: `a${NUL}`, description: LONE_SURROGATE },
       { namespace: 'fuzz', repository: 'x'.repeat(600), mirror: { external_registry_username: NUL, root_rule: { rule_kind: 'tag_glob_csv', rule_value: [']'] } } },
     ];
     for (const entry of routeTable(CONTROLLERS).filter((e) => e.grpc)) {
       for (const message of messages) {
-        const answer = await grpcCall(grpcClient, entry.grpc!.rpc, message, `Bearer ${ferry.adminToken}`);
+        const client = entry.grpc!.service === 'OrgMirrorService' ? orgMirrorGrpcClient : grpcClient;
+        const answer = await grpcCall(client, entry.grpc!.rpc, message, `Bearer ${ferry.adminToken}`);
         assert.ok(answer.ok || ![2, 13].includes(answer.error.code), `${entry.grpc!.rpc} ${JSON.stringify(message).slice(0, 80)}: ${answer.ok ? 'ok' : `${answer.error.code} ${answer.error.details}`}`);
       }
     }

@@ -203,6 +203,7 @@ describe('the organization mirror API, as Quay answers it', () => {
       is_enabled: true,
       external_registry_type: 'distribution',
       external_registry_url: registry.url,
+      external_listing_url: null,
       external_namespace: 'team',
       external_registry_username: 'puller',
       has_external_registry_password: false,

@@ -8,11 +8,16 @@ export interface Loaded<T> {
   reload(): Promise<void>;
 }
 
+/** The plain GET, one function for every render (a loader is a dependency of the load). */
+function getJson<T>(path: string): Promise<T> {
+  return api<T>('GET', path);
+}
+
 /**
  * A GET of the API, loaded on mount and when `path` changes; `everyMs` polls it (for a run in
  * flight). `load` reads it otherwise (every page of a paged list, say); it must not change between renders.
  */
-export function useApi<T>(path: string | null, everyMs?: number, load: (path: string) => Promise<T> = (p) => api<T>('GET', p)): Loaded<T> {
+export function useApi<T>(path: string | null, everyMs?: number, load: (path: string) => Promise<T> = getJson): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);

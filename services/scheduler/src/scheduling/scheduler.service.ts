@@ -25,6 +25,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   ) {
     const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, new OutageLog(`projection ${schedulerReadModels.name}`, this.logger));
     const ticks = new OutageLog('the scheduler tick', this.logger);
+    const discoveryTicks = new OutageLog('the discovery tick', this.logger);
     readiness.follow(runner);
     // A mirror due for two ticks is one the scheduler should have issued a run for by now.
     observeDueMirrors(() => countDueMirrors(dataSource, 2 * config.tickSeconds));
@@ -40,9 +41,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         }
         try {
           const discoveries = await scheduleDueDiscoveries(dataSource, store, config);
+          discoveryTicks.succeeded();
           if (discoveries.scheduled) this.logger.log(`scheduled ${discoveries.scheduled} of ${discoveries.considered} due organization discoveries`);
         } catch (error) {
-          this.logger.error(`discovery tick failed: ${(error as Error).stack ?? error}`);
+          discoveryTicks.failed(error);
         }
         // Removes its abort listener when the tick comes (one left behind per tick was a leak).
         await sleep(config.tickSeconds * 1000, undefined, { signal }).catch(() => undefined);

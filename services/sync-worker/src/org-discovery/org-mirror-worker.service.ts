@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AggregateKind, kindSubjects, type StoredEvent } from '@ferry/contracts';
 import { traceIdOf, type Disposition, type EventStore } from '@ferry/event-store';
 import { createSecretBox, type SecretBox } from '@ferry/secrets';
-import { BackgroundTask, EVENT_STORE, withLogFields } from '@ferry/service-runtime';
+import { BackgroundTask, EVENT_STORE, OutageLog, withLogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_ACTOR } from '../run/mirror-run.executor';
 import { WORKER_CONFIG } from '../tokens';
@@ -31,6 +31,7 @@ export class OrgMirrorWorkerService implements OnApplicationBootstrap, OnApplica
   ) {
     this.secrets = createSecretBox(config.encryptionKey);
     this.executor = new DiscoveryExecutor(store, this.secrets, config, upstreamListers(config));
+    const consuming = new OutageLog('the organization mirror consumer', this.logger);
     this.task = new BackgroundTask('organization mirror consumer', (signal) =>
       store.consumeDurable(
         'sync-worker-orgmirror',
@@ -40,7 +41,13 @@ export class OrgMirrorWorkerService implements OnApplicationBootstrap, OnApplica
             this.handle(event, () => message.working(), signal),
           ),
         signal,
-        { concurrency: config.concurrency, ackWaitMs: 30_000, onError: (e) => this.logger.error(`organization mirror event failed: ${(e as Error).stack ?? e}`) },
+        {
+          concurrency: config.concurrency,
+          ackWaitMs: 30_000,
+          // An event whose handling threw is offered again after a backoff.
+          onError: (error, event) => consuming.failed(error, event ? `organization mirror event ${event.type} of ${(event.data as { organization?: string }).organization ?? '?'} stopped on an error; it is offered again` : 'taking organization mirror events failed'),
+          onPulled: () => consuming.succeeded('NATS'),
+        },
       ),
     );
   }
