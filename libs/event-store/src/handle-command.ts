@@ -22,6 +22,7 @@ async function foldSubject<State, Event extends FerryEvent>(
   store: EventStore,
   subject: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  keep = true,
 ): Promise<{ state: State; lastSequence: number }> {
   let cache = folded.get(decider);
   if (!cache) folded.set(decider, (cache = new Map()));
@@ -29,7 +30,7 @@ async function foldSubject<State, Event extends FerryEvent>(
   const cached = cache.get(key) as { state: State; lastSequence: number } | undefined;
   const history = await store.read(subject, cached?.lastSequence ?? 0);
   const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), cached?.state ?? decider.initialState());
-  remember(cache, key, state, history.lastSequence);
+  if (keep) remember(cache, key, state, history.lastSequence);
   return { state, lastSequence: history.lastSequence };
 }
 
@@ -43,7 +44,9 @@ function remember(cache: Map<string, { state: unknown; lastSequence: number }>, 
  * Read the aggregate's subject, fold it, decide, append with the read's sequence as the
  * expectation. States are immutable, so the fold of a subject is kept and the next command on it
  * reads only newer events. A conflict means someone else appended in between: start again from a fresh read.
- * Domain errors thrown by `decide` propagate unchanged.
+ * Domain errors thrown by `decide` propagate unchanged. `keepFold: false` for a command on one of
+ * very many subjects visited once (a discovery setting up 10,000 repositories): their folds would
+ * fill the cache, and the process's memory, for nothing.
  */
 export async function handleCommand<Command, State, Event extends FerryEvent>(
   store: EventStore,
@@ -52,10 +55,10 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
   decider: Decider<Command, State, Event>,
   command: Command | ((state: State) => Command),
   causation: Causation & { now?: Date },
-  maxAttempts = 10,
+  { maxAttempts = 10, keepFold = true }: { maxAttempts?: number; keepFold?: boolean } = {},
 ): Promise<CommandResult<State>> {
   for (let attempt = 1; ; attempt++) {
-    const history = await foldSubject(store, subject, decider);
+    const history = await foldSubject(store, subject, decider, keepFold);
     let state = history.state;
     const resolved = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
     const drafts = decider.decide(resolved, state);
@@ -67,7 +70,7 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
         expectedSequence: history.lastSequence,
       });
       state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
-      remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
+      if (keepFold) remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
       return { events, state };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;

@@ -10,6 +10,12 @@ import { handleCommand, loadState, type Causation, type EventStore } from '@ferr
 import { repositoryDecider, type RepositoryCommand, type RepositoryState as RepositoryAggregate } from '@ferry/identity';
 import { childMirrorConfig, childMirrorUpdate, mirrorDecider, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 
+/**
+ * A discovery visits each of thousands of repositories once: their folds are not kept, so the
+ * worker's memory does not grow with the listing (measured: 1,000 and 10,000 repositories).
+ */
+const ONCE = { keepFold: false };
+
 /** A discovered repository the organization mirror may not set up: the name is someone else's. */
 export class RepositoryTakenError extends Error {
   readonly code = 'REPOSITORY_TAKEN';
@@ -93,12 +99,12 @@ export class ChildRepositories {
 
   /** A command on the child mirror decided on its fresh state (again after a conflict); null: nothing to do. */
   private mirror(id: string, decide: (state: MirrorState) => MirrorCommand | null): Promise<void> {
-    return unlessUnchanged(handleCommand(this.store, this.subject(AggregateKind.Mirror, id), id, mirrorDecider, orNothing(decide), this.causation));
+    return unlessUnchanged(handleCommand(this.store, this.subject(AggregateKind.Mirror, id), id, mirrorDecider, orNothing(decide), this.causation, ONCE));
   }
 
   /** A command on the repository decided on its fresh state (again after a conflict); null: nothing to do. */
   private repository(id: string, decide: (state: RepositoryAggregate) => RepositoryCommand | null): Promise<void> {
-    return unlessUnchanged(handleCommand(this.store, this.subject(AggregateKind.Repository, id), id, repositoryDecider, orNothing(decide), this.causation));
+    return unlessUnchanged(handleCommand(this.store, this.subject(AggregateKind.Repository, id), id, repositoryDecider, orNothing(decide), this.causation, ONCE));
   }
 }
 
