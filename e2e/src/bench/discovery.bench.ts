@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const catalogRequests = (await upstream.settleRequestCount(), upstream.accessLog().filter((l) => l.includes('/v2/_catalog')).length);
       const { summary, outcome } = completed.data;
       rows.push(
-        `| ${size.toLocaleString('en')} | ${outcome}, ${summary.added.length.toLocaleString('en')} added | ${wallS.toFixed(1)} s | ${(size / wallS).toFixed(0)} | ${summary.pages} | ${catalogRequests} | ${peakMiB(worker).toFixed(0)} MiB | ${firstRunS.toFixed(2)} s |`,
+        `| ${size.toLocaleString('en')} | ${outcome}, ${summary.added.length.toLocaleString('en')} added | ${wallS.toFixed(1)} s | ${(size / wallS).toFixed(0)} | ${summary.pages} | ${catalogRequests} | ${peakMiB(worker).toFixed(0)} MiB | ${Number.isNaN(firstRunS) ? 'none before it ended' : `${firstRunS.toFixed(2)} s`} |`,
       );
       process.stderr.write(`bench: discovery of ${size}: ${rows.at(-1)}\n`);
     }

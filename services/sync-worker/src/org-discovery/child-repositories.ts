@@ -11,8 +11,8 @@ import { repositoryDecider, type RepositoryCommand, type RepositoryState as Repo
 import { childMirrorConfig, childMirrorUpdate, mirrorDecider, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 
 /**
- * A discovery visits each of thousands of repositories once: their folds are not kept, so the
- * worker's memory does not grow with the listing (measured: 1,000 and 10,000 repositories).
+ * A discovery visits each of thousands of repositories once: their folds are not kept in the
+ * worker's cache (bounded at 20,000 subjects, but each fold of a mirror holds its whole settings).
  */
 const ONCE = { keepFold: false };
 
