@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { targetCheckDue } from '@ferry/mirror';
-import { FileLedger, previewRepository, syncRepository, type SyncError, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { FileLedger, previewRepository, syncRepository, type SyncError, type SyncReport, type TagPreview, type TagResult } from '@ferry/sync-engine';
+import { columns } from '../text-columns';
 import { parseFerrySyncArgs, USAGE } from './sync-args';
 
 function mib(bytes: number): string {
@@ -106,12 +107,9 @@ async function preview(args: ReturnType<typeof parseFerrySyncArgs>): Promise<num
     if (args.json) {
       process.stdout.write(`${JSON.stringify(p)}\n`);
     } else {
-      for (const t of p.tags) {
-        const detail = t.action === 'copy' ? ` ${t.digest} (${mib(t.bytes)} to copy)` : t.action === 'fail' ? ` ${t.error.code}: ${t.error.message}` : ` ${t.digest}`;
-        process.stdout.write(`${t.action.padEnd(9)} ${t.tag}${detail}\n`);
-      }
+      const detail = (t: TagPreview) => (t.action === 'copy' ? `${t.digest} (${mib(t.bytes)} to copy)` : t.action === 'fail' ? `${t.error.code}: ${t.error.message}` : t.digest);
       const verb = p.totals.delete > 0 ? 'delete' : 'keep';
-      for (const tag of p.delete) process.stdout.write(`${verb.padEnd(9)} ${tag} (no longer selected)\n`);
+      process.stdout.write(columns([...p.tags.map((t) => [t.action, t.tag, detail(t)]), ...p.delete.map((tag) => [verb, tag, '(no longer selected)'])]));
     }
     const { copy, unchanged, fail, delete: deleting, bytes } = p.totals;
     process.stderr.write(`ferry: dry run: ${p.tagsMatched.length} tags matched: ${copy} to copy (${mib(bytes)}), ${unchanged} unchanged, ${fail} failing, ${deleting} to delete; nothing was written\n`);
