@@ -1,4 +1,4 @@
-import { Script, createContext } from 'node:vm';
+import { Script, createContext, type Context } from 'node:vm';
 import type { TagSelector } from '@ferry/contracts';
 import type { SelectorKind } from './selector-kind';
 
@@ -88,18 +88,19 @@ export function regexProblem(pattern: string): string | undefined {
   return problem && `${problem}, which can take exponential time; write it without`;
 }
 
-const context = createContext({});
-const FILTER = new Script('tags.filter((tag) => re.test(tag))');
+/** The context the filter runs in, made on first use: a run without a regex rule does not pay for a V8 context. */
+let sandbox: { context: Context; filter: Script } | undefined;
 
 /** The tags the pattern matches in full; throws when it is unsafe, or when matching outlasts the bound. */
 export function compileTagRegex(pattern: string): (tags: readonly string[]) => Set<string> {
   const problem = regexProblem(pattern);
   if (problem) throw new Error(`tag regex ${JSON.stringify(pattern)} ${problem}`);
   const re = compileRegex(pattern);
+  const { context, filter } = (sandbox ??= { context: createContext({}), filter: new Script('tags.filter((tag) => re.test(tag))') });
   return (tags) => {
     Object.assign(context, { re, tags });
     try {
-      return new Set(FILTER.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) as string[]);
+      return new Set(filter.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) as string[]);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         throw new Error(`tag regex ${JSON.stringify(pattern)} took longer than ${MATCH_TIMEOUT_MS} ms over ${tags.length} tags`);
