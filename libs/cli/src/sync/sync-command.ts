@@ -48,8 +48,11 @@ export async function runSync(argv: string[]): Promise<number> {
   // cannot exit before that finishes. A one-shot copy never gains it back: it costs ~0.2 CPU-s
   // beside the registries and ~0.1 s at exit (layered full mirror 1.52-1.69 s -> 1.28-1.42 s,
   // 500-tag no-op 0.94-1.06 s -> 0.79-1.02 s). Set before undici compiles the module, which
-  // the registry client loads part by part on its first request.
-  setFlagsFromString('--liftoff-only');
+  // the registry client loads part by part on its first request. A flag set at run time gets
+  // none of the implications V8 gives it on the command line, and since Node 24 (V8 13)
+  // `--liftoff-only` alone no longer stops dynamic tier-up: every no-op waited 0.1-0.2 s at exit
+  // for TurboFan to finish llhttp (--cpu-prof, perf). So the implications are spelled out.
+  setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
   if (args.dryRun) return preview(args);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
