@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { createTestDatabase, freePort, testEventLogNames, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, freePort, gluedColumns, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { apiClient, createUserWithToken, type Api } from './api-client';
 import { documentedFetch } from './api-document';
 import { destroyEventLog } from './event-log';
@@ -67,13 +67,13 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
   let api: Api;
   /** The suite's own config directory: empty unless a test signs in. */
   let configDir: string;
-  /** Every CLI run, to search all of them for what must never be shown. */
-  const transcript: CliResult[] = [];
+  /** Every CLI run, to search all of them for what must never be shown, and their output for people for glued columns. */
+  const transcript: (CliResult & { args: string[] })[] = [];
 
   /** The CLI as the admin (FERRY_TOKEN) unless `env` says otherwise. */
   async function ferry(args: string[], stdin?: string, env: Partial<CliEnv> = {}): Promise<CliResult> {
     const result = await runCli({ apiUrl, token: adminToken, configDir, ...env }, args, stdin);
-    transcript.push(result);
+    transcript.push({ ...result, args });
     return result;
   }
 
@@ -521,6 +521,12 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       const down = await ferry(['mirror', 'get', 'clins/etcd'], undefined, { apiUrl: `http://127.0.0.1:${await freePort()}` });
       assert.equal(down.code, 1);
       assert.match(down.stderr, /cannot reach Ferry's API/);
+    });
+
+    it('prints every answer for people with each label apart from its value and each column apart from the next', () => {
+      const forPeople = transcript.filter((r) => r.code === 0 && !r.args.includes('--json') && r.stdout !== '');
+      assert.ok(forPeople.some((r) => r.args[0] === 'mirror' && r.args[1] === 'get'));
+      for (const r of forPeople) assert.deepEqual(gluedColumns(r.stdout, ['status', 'upstream', 'tag rule', 'tag deletion', 'state', 'can write']), [], `ferry ${r.args.join(' ')}:\n${r.stdout}`);
     });
 
     it('never shows the admin\'s password or token, nor an upstream password', () => {

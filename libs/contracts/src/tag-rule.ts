@@ -14,7 +14,10 @@ export type TagSelector =
 
 export type TagSelectorKind = TagSelector['kind'];
 
-/** `semver`: highest versions first; `first-seen`: the tags Ferry first saw upstream most recently. */
+/**
+ * `semver`: highest versions first, tags that name no version after them; `first-seen`: the tags
+ * Ferry first saw upstream most recently. Ties go to the higher tag name (`@ferry/mirror`'s `newestFirst`).
+ */
 export type KeepNewestOrder = 'semver' | 'first-seen';
 
 export interface TagRule {

@@ -1,26 +1,29 @@
-export { normalizeTagPatterns, tagPatternProblem, compileTagPatterns, selectTags } from './tag-rules/glob';
-export { regexProblem, compileTagRegex } from './tag-rules/regex';
+export { normalizeTagPatterns, tagPatternProblem, globPatternProblems, compileTagPatterns, selectTags } from './tag-rules/glob';
+export { regexProblem, compileTagRegex, MAX_TAG_REGEX_LENGTH } from './tag-rules/regex';
 export { semverRangeProblem, tagVersion } from './tag-rules/semver';
 export {
   TAG_SELECTOR_KINDS,
+  KEEP_NEWEST_BY,
+  MAX_SELECTORS,
+  MAX_KEEP_NEWEST,
+  KEEP_NEWEST_COUNT_PROBLEM,
+  selectorCountProblem,
   compileTagRule,
   selectTagsByRule,
-  parseTagRule,
-  parseRootRule,
-  TAG_RULE_BODY,
-  TAG_RULE_VIEW,
-  ROOT_RULE_BODY,
+  newestFirst,
+  readTagRule,
+  tagRuleProblems,
   quayRootRule,
   isQuayRule,
   tagRuleView,
   globPatternsOf,
   withGlobPatterns,
   globTagRule,
+  type TagRuleBody,
+  type TagRuleView,
   type TagRuleContext,
 } from './tag-rules/tag-rule';
-export type { SelectorKind } from './tag-rules/selector-kind';
-export { fieldOf, problemsOf } from './schema-problems';
-export { tagRuleFromFlags, tagRuleBody, onlyGlobs, TAG_RULE_FLAGS_USAGE, type TagRuleFlags } from './tag-rules/tag-rule-flags';
+export type { SelectorKind, FieldProblem } from './tag-rules/selector-kind';
 export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 export { runOutcome, type RunFacts, type RunFailure, type RunVerdict } from './run-outcome';
@@ -42,7 +45,6 @@ export {
   type NotificationRuleCommand,
   type NotificationRuleScope,
 } from './notification-rule.decider';
-export type { FieldProblem } from './tag-rules/selector-kind';
 export { tagsSeenIn, foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
 export { mirrorHealth, STALE_AFTER_INTERVALS, type MirrorHealthFacts, type MirrorHealthVerdict } from './mirror-health';
 export {

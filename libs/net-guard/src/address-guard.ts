@@ -1,8 +1,7 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { Allowlist } from './allowlist';
 import { forbiddenAddressReason } from './forbidden-address';
-import { unbracket } from './host-literal';
+import { ipFamily, unbracket } from './host-literal';
 
 /**
  * The error for a refused host, made by each caller so it keeps its own code
@@ -30,7 +29,7 @@ const systemResolver: HostResolver = (hostname) => lookup(hostname, { all: true,
 export function screenHost(host: string, port: number | string | undefined, guard: AddressGuard): 'allowed' | 'resolve' | Error {
   if (guard.allowlist.allowsHost(host, port)) return 'allowed';
   const bare = unbracket(host);
-  if (isIP(bare) === 0) return 'resolve';
+  if (ipFamily(bare) === 0) return 'resolve';
   const reason = forbiddenAddressReason(bare);
   return reason ? guard.refuse(bare, bare, reason) : 'allowed';
 }

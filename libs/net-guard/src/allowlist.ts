@@ -1,11 +1,11 @@
-import { BlockList, isIP } from 'node:net';
-import { splitHostPort, unbracket } from './host-literal';
+import { BlockList } from 'node:net';
+import { ipFamily, splitHostPort, unbracket } from './host-literal';
 
-const familyOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 4 ? 'ipv4' : 'ipv6');
+const familyOf = (address: string): 'ipv4' | 'ipv6' => (ipFamily(address) === 4 ? 'ipv4' : 'ipv6');
 /** A name lower-cased without its root dot; an IPv6 address in its canonical form, as the URL parser writes it. */
 function normalName(host: string): string {
   const address = host.split('%')[0]!;
-  if (isIP(address) === 6) return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  if (ipFamily(address) === 6) return new URL(`http://[${address}]/`).hostname.slice(1, -1);
   return host.toLowerCase().replace(/\.$/, '');
 }
 
@@ -39,12 +39,12 @@ export class Allowlist {
     if (cidr) {
       const network = unbracket(cidr[1]!);
       const prefix = Number(cidr[2]);
-      const family = isIP(network);
+      const family = ipFamily(network);
       if (family !== 0 && prefix <= (family === 4 ? 32 : 128)) this.addresses.addSubnet(network, prefix, familyOf(network));
       return;
     }
     const address = unbracket(entry).split('%')[0]!;
-    if (isIP(address)) {
+    if (ipFamily(address)) {
       this.addresses.addAddress(address, familyOf(address));
       return;
     }
@@ -78,6 +78,6 @@ export class Allowlist {
   /** Whether an IP address is listed, itself or inside a range. */
   allowsAddress(address: string): boolean {
     const bare = unbracket(address).split('%')[0]!;
-    return isIP(bare) !== 0 && this.addresses.check(bare, familyOf(bare));
+    return ipFamily(bare) !== 0 && this.addresses.check(bare, familyOf(bare));
   }
 }

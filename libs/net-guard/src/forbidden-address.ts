@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from './host-literal';
 
 type Range = [network: string, prefix: number, reason: string];
 
@@ -36,7 +37,7 @@ function rangeList(ranges: Range[], family: 'ipv4' | 'ipv6'): Array<[BlockList, 
 const V4 = rangeList(IPV4_RANGES, 'ipv4');
 const V6 = rangeList(IPV6_RANGES, 'ipv6');
 
-/** An IPv6 literal's 8 groups; the input has passed `isIP() === 6` and has no zone. */
+/** An IPv6 literal's 8 groups; the input has passed `ipFamily() === 6` and has no zone. */
 function ipv6Groups(address: string): number[] {
   let text = address.toLowerCase();
   const lastColon = text.lastIndexOf(':');
@@ -76,7 +77,7 @@ export function embeddedIpv4(address: string): string | null {
  * that carries an IPv4 address is judged by that address too. Not for host names (TypeError).
  */
 export function forbiddenAddressReason(address: string): string | null {
-  const family = isIP(address);
+  const family = ipFamily(address);
   if (family === 4) return V4.find(([list]) => list.check(address, 'ipv4'))?.[1] ?? null;
   if (family === 6) {
     const bare = address.split('%')[0]!;

@@ -57,7 +57,11 @@ function screenProxied(proxyRefusal: Error | null, guard: AddressGuard): Dispatc
  * header when the origin changes). No proxy unless configured: the environment is not read.
  */
 export function createRegistryDispatcher(opts: DispatcherOptions): Dispatcher {
-  const tls = { rejectUnauthorized: opts.verifyTls, ...(opts.caBundle ? { ca: opts.caBundle } : {}) };
+  // Unverified, a connection never consults a trust store: an empty one spares loading Node's root
+  // certificates into the first TLS context (~9 ms of CPU), such as the https probe of an upstream
+  // with --src-tls-verify=false.
+  const trust = opts.caBundle ? { ca: opts.caBundle } : opts.verifyTls ? {} : { ca: [] };
+  const tls = { rejectUnauthorized: opts.verifyTls, ...trust };
   const pin = opts.addressGuard;
   const guard = pin && upstreamGuard(pin.allowedHosts);
   const buildConnector = loadBuildConnector();

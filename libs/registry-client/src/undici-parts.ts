@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import type { Agent as AgentClass, Dispatcher, ProxyAgent as ProxyAgentClass, buildConnector as BuildConnector } from 'undici';
 
 /*
@@ -22,7 +23,27 @@ export function sendRequest(dispatcher: Dispatcher, opts: Dispatcher.RequestOpti
 }
 
 export function loadAgent(): typeof AgentClass {
+  deferHttp2Client();
   return require('undici/lib/dispatcher/agent.js') as typeof AgentClass;
+}
+
+/**
+ * undici's Client requires its HTTP/2 half as it loads, and that half requires `node:http2`: ~15 ms
+ * of CPU (several times that on a busy machine) on every `ferry sync` start. The client speaks
+ * HTTP/1.1 to registries (no dispatcher here sets `allowH2`), so the half is never called; a
+ * stand-in in the module cache loads the real one should it ever be.
+ */
+function deferHttp2Client(): void {
+  const path = require.resolve('undici/lib/dispatcher/client-h2.js');
+  if (require.cache[path]) return;
+  const standIn = new Module(path);
+  standIn.filename = path;
+  standIn.loaded = true;
+  standIn.exports = (...args: unknown[]) => {
+    delete require.cache[path];
+    return (require(path) as (...a: unknown[]) => unknown)(...args);
+  };
+  require.cache[path] = standIn;
 }
 
 export function loadRedirectInterceptor(): RedirectInterceptorFactory {

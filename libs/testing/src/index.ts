@@ -1,4 +1,5 @@
 export { freePort } from './ports';
+export { gluedColumns } from './glued-columns';
 export { processCpuSeconds, reapedChildrenCpuSeconds, idleCpuSeconds } from './proc-stats';
 export { startRegistry, writeTagsDirectly, makeTokenSigningFiles, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
 export {

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { onlyGlobs, tagRuleBody, type TagRuleFlags } from '@ferry/mirror';
+import { onlyGlobs, tagRuleBody, type TagRuleFlags } from '../tag-rule-flags';
 
 /** `ferry` verbs that call Ferry's HTTP API. */
 export const API_USAGE = `usage: ferry <command> [options]

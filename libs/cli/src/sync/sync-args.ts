@@ -1,5 +1,5 @@
 import type { DeleteCap } from '@ferry/contracts';
-import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '@ferry/mirror';
+import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '../tag-rule-flags';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import {
   DEFAULT_BLOB_CONCURRENCY,

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifestDigest, pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
+import { gluedColumns, manifestDigest, pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
 import type { SyncReport } from '@ferry/sync-engine';
 
 const CLI = join(__dirname, '..', 'ferry.js');
@@ -106,8 +106,9 @@ describe('ferry sync and the target tags it no longer selects', () => {
     assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS);
     const dry = await ferrySyncText([...args, '--delete', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^unchanged +v1\.0\.0 /m);
-    assert.match(dry.stdout, /^delete +latest \(no longer selected\)/m);
+    assert.match(dry.stdout, /^unchanged {2}v1\.0\.0 +sha256:/m);
+    assert.match(dry.stdout, /^delete {5}latest +\(no longer selected\)/m);
+    assert.deepEqual(gluedColumns(dry.stdout, ['copy', 'unchanged', 'fail', 'delete', 'keep']), []);
     assert.match(dry.stderr, /3 to delete; nothing was written/);
     assert.equal(Object.keys(await tagDigests(target, repo)).length, VERSIONS);
     const capped = await ferrySyncText([...args, '--delete', '--max-delete', '2']);

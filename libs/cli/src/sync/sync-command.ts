@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { targetCheckDue } from '@ferry/mirror';
-import { FileLedger, previewRepository, syncRepository, type SyncError, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { FileLedger, previewRepository, syncRepository, type SyncError, type SyncReport, type TagPreview, type TagResult } from '@ferry/sync-engine';
+import { columns } from '../text-columns';
 import { parseFerrySyncArgs, USAGE } from './sync-args';
 
 function mib(bytes: number): string {
@@ -47,8 +48,11 @@ export async function runSync(argv: string[]): Promise<number> {
   // cannot exit before that finishes. A one-shot copy never gains it back: it costs ~0.2 CPU-s
   // beside the registries and ~0.1 s at exit (layered full mirror 1.52-1.69 s -> 1.28-1.42 s,
   // 500-tag no-op 0.94-1.06 s -> 0.79-1.02 s). Set before undici compiles the module, which
-  // the registry client loads part by part on its first request.
-  setFlagsFromString('--liftoff-only');
+  // the registry client loads part by part on its first request. A flag set at run time gets
+  // none of the implications V8 gives it on the command line, and since Node 24 (V8 13)
+  // `--liftoff-only` alone no longer stops dynamic tier-up: every no-op waited 0.1-0.2 s at exit
+  // for TurboFan to finish llhttp (--cpu-prof, perf). So the implications are spelled out.
+  setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
   if (args.dryRun) return preview(args);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -106,12 +110,9 @@ async function preview(args: ReturnType<typeof parseFerrySyncArgs>): Promise<num
     if (args.json) {
       process.stdout.write(`${JSON.stringify(p)}\n`);
     } else {
-      for (const t of p.tags) {
-        const detail = t.action === 'copy' ? ` ${t.digest} (${mib(t.bytes)} to copy)` : t.action === 'fail' ? ` ${t.error.code}: ${t.error.message}` : ` ${t.digest}`;
-        process.stdout.write(`${t.action.padEnd(9)} ${t.tag}${detail}\n`);
-      }
+      const detail = (t: TagPreview) => (t.action === 'copy' ? `${t.digest} (${mib(t.bytes)} to copy)` : t.action === 'fail' ? `${t.error.code}: ${t.error.message}` : t.digest);
       const verb = p.totals.delete > 0 ? 'delete' : 'keep';
-      for (const tag of p.delete) process.stdout.write(`${verb.padEnd(9)} ${tag} (no longer selected)\n`);
+      process.stdout.write(columns([...p.tags.map((t) => [t.action, t.tag, detail(t)]), ...p.delete.map((tag) => [verb, tag, '(no longer selected)'])]));
     }
     const { copy, unchanged, fail, delete: deleting, bytes } = p.totals;
     process.stderr.write(`ferry: dry run: ${p.tagsMatched.length} tags matched: ${copy} to copy (${mib(bytes)}), ${unchanged} unchanged, ${fail} failing, ${deleting} to delete; nothing was written\n`);

@@ -1,5 +1,4 @@
 import picomatch from 'picomatch';
-import { z } from 'zod';
 import type { TagSelector } from '@ferry/contracts';
 import type { FieldProblem, SelectorKind } from './selector-kind';
 
@@ -71,22 +70,11 @@ export function selectTags(tags: readonly string[], patterns: readonly string[])
   return tags.filter(matches);
 }
 
-/**
- * Quay's list of tag patterns (`root_rule.rule_value`, a glob selector's `patterns`): entries may
- * hold several, comma-separated; each problem of a pattern is named.
- */
-export const TAG_PATTERNS = z
-  .array(z.string({ error: 'must be a list of tag patterns' }), { error: 'must be a list of tag patterns' })
-  .superRefine((value, ctx) => {
-    for (const { message } of globPatternProblems(normalizeTagPatterns(value), '')) ctx.addIssue({ code: 'custom', message });
-  })
-  .meta({ description: 'fnmatch-style globs (`*`, `?`, `[seq]`, `[!seq]`) matched against the whole tag; an entry may hold several, comma-separated.' });
-
 /** The `glob` selector kind: Quay's patterns, their union. */
 export const globKind: SelectorKind<GlobSelector> = {
-  body: z.object({ kind: z.literal('glob'), patterns: TAG_PATTERNS }),
   read: (body) => ({ kind: 'glob', patterns: normalizeTagPatterns(body.patterns as string[]) }),
   view: (selector) => ({ kind: 'glob', patterns: selector.patterns }),
+  problems: (selector) => globPatternProblems(normalizeTagPatterns(selector.patterns), 'patterns'),
   compile(selector) {
     const matches = compileTagPatterns(selector.patterns);
     return (tags) => new Set(tags.filter(matches));

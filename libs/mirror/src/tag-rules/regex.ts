@@ -1,11 +1,11 @@
-import { Script, createContext } from 'node:vm';
-import { z } from 'zod';
+import { Script, createContext, type Context } from 'node:vm';
 import type { TagSelector } from '@ferry/contracts';
 import type { SelectorKind } from './selector-kind';
 
 type RegexSelector = Extract<TagSelector, { kind: 'regex' }>;
 
-const MAX_PATTERN_LENGTH = 256;
+/** The longest tag regex the API takes. */
+export const MAX_TAG_REGEX_LENGTH = 256;
 /** A whole listing is matched under this bound, a second line of defence behind `regexProblem`. */
 const MATCH_TIMEOUT_MS = 2000;
 
@@ -78,7 +78,7 @@ function compileRegex(pattern: string): RegExp {
 
 /** Why a pattern is refused, or undefined when it is fine. */
 export function regexProblem(pattern: string): string | undefined {
-  if (pattern.length === 0 || pattern.length > MAX_PATTERN_LENGTH) return `must be 1 to ${MAX_PATTERN_LENGTH} characters`;
+  if (pattern.length === 0 || pattern.length > MAX_TAG_REGEX_LENGTH) return `must be 1 to ${MAX_TAG_REGEX_LENGTH} characters`;
   try {
     compileRegex(pattern);
   } catch (error) {
@@ -88,18 +88,19 @@ export function regexProblem(pattern: string): string | undefined {
   return problem && `${problem}, which can take exponential time; write it without`;
 }
 
-const context = createContext({});
-const FILTER = new Script('tags.filter((tag) => re.test(tag))');
+/** The context the filter runs in, made on first use: a run without a regex rule does not pay for a V8 context. */
+let sandbox: { context: Context; filter: Script } | undefined;
 
 /** The tags the pattern matches in full; throws when it is unsafe, or when matching outlasts the bound. */
 export function compileTagRegex(pattern: string): (tags: readonly string[]) => Set<string> {
   const problem = regexProblem(pattern);
   if (problem) throw new Error(`tag regex ${JSON.stringify(pattern)} ${problem}`);
   const re = compileRegex(pattern);
+  const { context, filter } = (sandbox ??= { context: createContext({}), filter: new Script('tags.filter((tag) => re.test(tag))') });
   return (tags) => {
     Object.assign(context, { re, tags });
     try {
-      return new Set(FILTER.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) as string[]);
+      return new Set(filter.runInContext(context, { timeout: MATCH_TIMEOUT_MS }) as string[]);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
         throw new Error(`tag regex ${JSON.stringify(pattern)} took longer than ${MATCH_TIMEOUT_MS} ms over ${tags.length} tags`);
@@ -113,17 +114,11 @@ export function compileTagRegex(pattern: string): (tags: readonly string[]) => S
 
 /** The `regex` selector kind. */
 export const regexKind: SelectorKind<RegexSelector> = {
-  body: z.object({
-    kind: z.literal('regex'),
-    pattern: z
-      .string({ error: 'must be a regular expression' })
-      .superRefine((pattern, ctx) => {
-        const problem = regexProblem(pattern);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .meta({ description: `A JavaScript regular expression matched against the whole tag, 1 to ${MAX_PATTERN_LENGTH} characters; refused if it could backtrack catastrophically.` }),
-  }),
   read: (body) => ({ kind: 'regex', pattern: body.pattern as string }),
   view: (selector) => ({ kind: 'regex', pattern: selector.pattern }),
+  problems(selector) {
+    const message = regexProblem(selector.pattern);
+    return message ? [{ field: 'pattern', message }] : [];
+  },
   compile: (selector) => compileTagRegex(selector.pattern),
 };

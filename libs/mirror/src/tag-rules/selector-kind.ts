@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { TagSelector } from '@ferry/contracts';
 
 /** One reason an API request was refused, naming the field in Quay's terms. */
@@ -8,17 +7,20 @@ export interface FieldProblem {
 }
 
 /**
- * One kind of tag selector: its schema in the API's (snake_case) form, which validates it and
- * describes it in the OpenAPI document, how it is shown, and how the worker runs it. The API also
- * validates a rule by compiling it with `compile`, the worker's own function.
+ * One kind of tag selector: how it is read from the API's (snake_case) form and shown in it, what
+ * is wrong with one, and how the worker runs it. Plain TypeScript without zod, because the engine
+ * and `ferry sync` load it and a no-op re-sync pays for every module it starts with. The API's
+ * schema of each kind (mirror-config's `tag-rule.input.ts`) checks its fields' types, describes
+ * them in the OpenAPI document, and refuses what `problems` finds, so it accepts only what
+ * `compile` runs.
  */
 export interface SelectorKind<S extends TagSelector> {
-  /** The selector as the API takes it: `kind` and the kind's own fields, each refusal naming its field. */
-  body: z.ZodObject;
-  /** The selector a valid `body` says. */
+  /** The selector a body of the kind's fields says, those fields' types already checked. */
   read(body: Record<string, unknown>): S;
   /** The selector in the API's form. */
   view(selector: S): Record<string, unknown>;
+  /** What is wrong with the selector, each problem naming its field in the API's form (`pattern`); none when `compile` runs it. */
+  problems(selector: S): FieldProblem[];
   /** The tags of a listing it selects; throws on a selector it cannot run. */
   compile(selector: S): (tags: readonly string[]) => Set<string>;
 }

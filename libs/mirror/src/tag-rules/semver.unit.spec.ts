@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { newestFirstBySemver, semverKind, semverRangeProblem, tagVersion } from './semver';
+import { byNewestVersion, semverKind, semverRangeProblem, tagVersion } from './semver';
 
 const select = (range: string, tags: string[], includePrerelease?: boolean) => [...semverKind.compile({ kind: 'semver', range, ...(includePrerelease ? { includePrerelease } : {}) })(tags)];
 const TAGS = ['1.26.3', 'v1.27.0', '1.27', 'v1.28.1', '1.29.0-rc.1', 'v1.29.2', '1.30.0', 'latest', '1.28-alpine', '2'];
@@ -14,6 +14,14 @@ describe('tags read as versions', () => {
   });
   it('leave tags that name no version', () => {
     for (const tag of ['latest', 'stable', 'sha-abc123', '1.2.3.4', 'alpine3.19', 'v']) assert.equal(tagVersion(tag), null, tag);
+  });
+  it('leave date tags with leading zeros, which semver does not allow, and read those without as versions', () => {
+    assert.equal(tagVersion('2024.01.15'), null);
+    assert.equal(tagVersion('v1.02'), null);
+    assert.equal(tagVersion('2024.1.15')?.version, '2024.1.15');
+  });
+  it('read what follows a dash as a pre-release, below the release', () => {
+    assert.deepEqual(tagVersion('1.28-alpine')?.prerelease, ['alpine']);
   });
 });
 
@@ -32,7 +40,12 @@ describe('semver ranges', () => {
     assert.match(semverRangeProblem(' ') ?? '', /1 to 256/);
     assert.equal(semverRangeProblem('>=1.27 <1.30'), undefined);
   });
-  it('order the newest version first, tags without a version last in listing order', () => {
-    assert.deepEqual(newestFirstBySemver(['latest', '1.2', 'v1.10.0', '1.9.9', 'edge', '1.10.0-rc.1']), ['v1.10.0', '1.10.0-rc.1', '1.9.9', '1.2', 'latest', 'edge']);
+  it('rank the newest version first and tags without a version after every version, leaving ties at 0', () => {
+    const tags = ['latest', '1.2', 'v1.10.0', '1.9.9', 'edge', '1.10.0-rc.1', '1.28', 'v1.28.0'];
+    const rank = byNewestVersion(tags);
+    assert.deepEqual([...tags].sort(rank), ['1.28', 'v1.28.0', 'v1.10.0', '1.10.0-rc.1', '1.9.9', '1.2', 'latest', 'edge']);
+    assert.equal(rank('1.28', 'v1.28.0'), 0, 'one version');
+    assert.equal(rank('latest', 'edge'), 0, 'no version');
+    assert.ok(byNewestVersion(['2024.01.15', '0.0.1'])('2024.01.15', '0.0.1') > 0, 'a date with leading zeros ranks after every version');
   });
 });

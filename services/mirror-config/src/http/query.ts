@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problemsOf } from '@ferry/mirror';
+import { problemsOf } from './schema-problems';
 import { InvalidRequestError } from './problem';
 
 const LIMIT_MESSAGE = 'must be a whole number from 1 to 500';

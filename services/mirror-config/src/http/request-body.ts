@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fieldOf, problemsOf, type FieldProblem } from '@ferry/mirror';
+import type { FieldProblem } from '@ferry/mirror';
+import { fieldOf, problemsOf } from './schema-problems';
 import { REQUEST_SCHEMAS } from '../openapi/operation';
 import { InvalidRequestError } from './problem';
 

@@ -12,9 +12,11 @@ import {
   type TagDeletion,
   type TagRule,
 } from '@ferry/contracts';
-import { problemsOf, quayRootRule, ROOT_RULE_BODY, TAG_RULE_BODY, withGlobPatterns, type FieldProblem } from '@ferry/mirror';
+import { quayRootRule, withGlobPatterns, type FieldProblem } from '@ferry/mirror';
 import { isIpv6Literal } from '@ferry/net-guard';
 import { inFieldOrder, unknownFields } from '../http/request-body';
+import { problemsOf } from '../http/schema-problems';
+import { ROOT_RULE_BODY, TAG_RULE_BODY } from './tag-rule.input';
 import { requestSchema } from '../openapi/operation';
 
 /** What happens to the stored upstream password. */

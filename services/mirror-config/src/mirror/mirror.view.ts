@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { deleteCapView, MirrorStatus, SignaturePolicy, signaturePolicyOf, TAG_RULE_KIND, tagDeletionOf } from '@ferry/contracts';
-import { quayRootRule, TAG_RULE_VIEW, tagRuleView } from '@ferry/mirror';
+import { KEEP_NEWEST_BY, quayRootRule, tagRuleView } from '@ferry/mirror';
 import type { MirrorRow } from '@ferry/read-models';
 import type { RunProgress } from '@ferry/run-progress';
 import { responseSchema } from '../openapi/operation';
 import { progressView, RUN_PROGRESS_VIEW } from '../runs/run.view';
+import { KEEP_NEWEST_DESCRIPTION, SELECTOR_BODY } from './tag-rule.input';
+
+/** A rule as the API shows it (`tagRuleView`): the selectors as they are written, keep_newest or null. */
+export const TAG_RULE_VIEW = z.object({
+  include: z.array(SELECTOR_BODY),
+  exclude: z.array(SELECTOR_BODY),
+  keep_newest: z.object({ count: z.number().int(), by: z.enum(KEEP_NEWEST_BY) }).nullable().meta({ description: KEEP_NEWEST_DESCRIPTION }),
+});
 
 const QUAY_TIME = z.string().nullable().meta({ description: 'UTC, as Quay writes it: `YYYY-MM-DDTHH:MM:SSZ`' });
 

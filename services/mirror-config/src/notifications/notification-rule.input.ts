@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotificationEvent, NotificationMethod, type NotificationRule } from '@ferry/contracts';
-import { problemsOf, type FieldProblem } from '@ferry/mirror';
+import type { FieldProblem } from '@ferry/mirror';
+import { problemsOf } from '../http/schema-problems';
 import { InvalidRequestError } from '../http/problem';
 import { inFieldOrder, text } from '../http/request-body';
 import { requestSchema } from '../openapi/operation';

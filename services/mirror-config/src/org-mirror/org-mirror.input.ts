@@ -12,9 +12,11 @@ import {
   type RepositoryPattern,
   type VanishedPolicy,
 } from '@ferry/contracts';
-import { DEFAULT_REPOSITORY_NAME_TEMPLATE, MAX_REPOSITORY_PATTERNS, problemsOf, repositoryNameTemplateProblem, repositoryPatternProblem, TAG_RULE_BODY, type FieldProblem } from '@ferry/mirror';
+import { DEFAULT_REPOSITORY_NAME_TEMPLATE, MAX_REPOSITORY_PATTERNS, repositoryNameTemplateProblem, repositoryPatternProblem, type FieldProblem } from '@ferry/mirror';
 import { isIpv6Literal } from '@ferry/net-guard';
 import { inFieldOrder, unknownFields } from '../http/request-body';
+import { problemsOf } from '../http/schema-problems';
+import { TAG_RULE_BODY } from '../mirror/tag-rule.input';
 import {
   ARCHITECTURE_FILTER,
   BOOLEAN,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { deleteCapView, MirrorStatus, SourceRegistryType, VanishedAction, Visibility } from '@ferry/contracts';
-import { TAG_RULE_VIEW, tagRuleView } from '@ferry/mirror';
+import { tagRuleView } from '@ferry/mirror';
 import type { OrgMirrorRow } from '@ferry/read-models';
-import { quayTime } from '../mirror/mirror.view';
+import { quayTime, TAG_RULE_VIEW } from '../mirror/mirror.view';
 import { responseSchema } from '../openapi/operation';
 
 /** Quay's statuses of a discovered repository: its mirror's, and `SKIP` for one its upstream no longer lists. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldProblem } from './tag-rules/selector-kind';
+import type { FieldProblem } from '@ferry/mirror';
 
 /** A field's name as the API's problems write it: `external_registry_config.proxy.no_proxy`, `tag_rule.include[0].pattern`. */
 export function fieldOf(path: readonly PropertyKey[], prefix = ''): string {

@@ -1,6 +1,5 @@
 import type { KeepNewestOrder, TagRule } from '@ferry/contracts';
-import type { FieldProblem } from './selector-kind';
-import { parseTagRule } from './tag-rule';
+import { readTagRule, tagRuleProblems, type TagRuleBody } from '@ferry/mirror';
 
 /** The tag-rule flags `ferry sync` and `ferry mirror create` share; each list as repeated on the command line. */
 export interface TagRuleFlags {
@@ -37,14 +36,14 @@ export const onlyGlobs = (f: TagRuleFlags): boolean =>
   f.regex.length + f.semver.length + f.exclude.length + f.excludeRegex.length === 0 && f.keepNewest === undefined;
 
 interface Built {
-  body: Record<string, unknown>;
+  body: TagRuleBody;
   /** The flag each selector came from, for messages: `include[1]` was `--tags-regex`. */
   flagOf: Map<string, string>;
 }
 
 function build(f: TagRuleFlags): Built {
   const flagOf = new Map<string, string>();
-  const list = (side: 'include' | 'exclude', entries: Array<[string, Record<string, unknown>]>) =>
+  const list = (side: 'include' | 'exclude', entries: Array<[string, Record<string, unknown>]>): Record<string, unknown>[] =>
     entries.map(([flag, selector], i) => {
       flagOf.set(`tag_rule.${side}[${i}]`, flag);
       return selector;
@@ -63,14 +62,18 @@ function build(f: TagRuleFlags): Built {
 }
 
 /** The API's `tag_rule` the flags ask for. */
-export const tagRuleBody = (f: TagRuleFlags): Record<string, unknown> => build(f).body;
+export const tagRuleBody = (f: TagRuleFlags): TagRuleBody => build(f).body;
 
-/** The rule the flags ask for, or the problems, each naming its flag (`--tags-regex "(a+)+": ...`). */
+/**
+ * The rule the flags ask for, or the problems, each naming its flag (`--tags-regex repeats a
+ * group...`). Checked by the rule's own `tagRuleProblems`, not the API's schema: `ferry sync`
+ * starts without zod, whose ~75 ms every no-op re-sync would pay.
+ */
 export function tagRuleFromFlags(f: TagRuleFlags): { rule: TagRule } | { problems: string[] } {
   const { body, flagOf } = build(f);
-  const problems: FieldProblem[] = [];
-  const rule = parseTagRule(body, problems);
-  if (rule) return { rule };
+  const rule = readTagRule(body);
+  const problems = tagRuleProblems(rule);
+  if (problems.length === 0) return { rule };
   return {
     problems: problems.map(({ field, message }) => {
       const at = /^tag_rule\.(?:include|exclude)\[\d+\]/.exec(field)?.[0];
