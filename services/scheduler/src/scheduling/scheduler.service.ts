@@ -79,14 +79,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     };
 
     this.ticker = new BackgroundTask('scheduler', async (signal) => {
+      const stopping = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       while (!signal.aborted) {
         await planner.untilWake(signal);
         if (signal.aborted) return;
         planner.passStarting();
         const outcome = await pass();
         // The runs just issued leave the index once projected; a pass before that would ask each
-        // mirror again (a read of its subject apiece) only for the decider to refuse.
-        if (outcome.lastPosition > 0) await runner.waitFor(outcome.lastPosition, tickMs);
+        // mirror again (a read of its subject apiece) only for the decider to refuse. A stop does
+        // not wait for it (a service exits within seconds of SIGTERM).
+        if (outcome.lastPosition > 0) await Promise.race([runner.waitFor(outcome.lastPosition, tickMs), stopping]);
         await planner.passEnded(outcome);
       }
     });
