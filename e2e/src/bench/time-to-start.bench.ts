@@ -6,6 +6,7 @@
  * goes (the request's event stored, the run issued, the run started). Writes its section of
  * docs/benchmarks.md.
  */
+import { loadavg } from 'node:os';
 import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { EventStore } from '@ferry/event-store';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from '../api-client';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const names = testEventLogNames();
   const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
   let ferry: FerryProcesses | null = null;
+  // The machine may be shared with other work: the section says how busy it was.
+  const [loadAtStart] = loadavg();
   try {
     for (const tag of TAGS) await pushImage(upstream, 'tiny/app', tag, { mediaType: 'oci', layers: [{ seed: `start-${tag}`, size: 1024 }] });
     ferry = await startFerry({
@@ -73,7 +76,8 @@ async function main(): Promise<void> {
       'for its next look: up to the whole interval). The columns after "tries" are the time from just',
       "before the request until the request's event was stored, until the scheduler issued the run, and until",
       'a worker started it. Made with `npm run bench` on a 2-core machine, on',
-      `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine.`,
+      `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine, which`,
+      `other work shared (load average ${loadAtStart!.toFixed(1)} when the benchmark began, ${loadavg()[0]!.toFixed(1)} when it ended).`,
       '',
       '| request | tries | event stored p50 | run issued p50 | run started p50 | started p95 | started max |',
       '| --- | --- | --- | --- | --- | --- | --- |',
