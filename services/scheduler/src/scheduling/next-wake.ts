@@ -21,8 +21,9 @@ export interface PassOutcome {
 /**
  * After a pass that found due rows but issued nothing (another scheduler won them all, or the
  * index trails the log) or that failed, reports of due rows wait this long before they wake the
- * next pass, doubling with each such pass up to the tick: a row the decider keeps refusing then
- * costs a few passes per tick, not one per projected batch.
+ * next pass, doubling with each such pass that follows on the end of the last hold, up to the
+ * tick: a row the decider keeps refusing then costs a few passes per tick, not one per projected
+ * batch, while a scheduler that loses a race now and then is held back only briefly.
  */
 export const FRUITLESS_HOLD_MS = 250;
 
@@ -52,7 +53,8 @@ export class NextWakePlanner {
   private nextDueAt: number | null = null;
   /** The projection reported a row due after the last pass began, which that pass may have missed. */
   private dueSinceLastPass = true;
-  private fruitlessPasses = 0;
+  /** The current hold's length (0: none), and when it ends. */
+  private holdMs = 0;
   private holdUntil = Number.NEGATIVE_INFINITY;
   /** Ends the current sleep early so that it is planned again with what was just learnt. */
   private rouse: (() => void) | null = null;
@@ -92,10 +94,13 @@ export class NextWakePlanner {
   async passEnded(outcome: PassOutcome): Promise<void> {
     if (outcome.backlog) this.dueSinceLastPass = true;
     if (outcome.failed || (outcome.considered > 0 && outcome.issued === 0)) {
-      this.fruitlessPasses += 1;
-      this.holdUntil = this.clock() + Math.min(this.tickMs, FRUITLESS_HOLD_MS * 2 ** (this.fruitlessPasses - 1));
+      // A pass that began within one hold's length of the last hold's end was woken by reports
+      // that piled up during it: the same refusal again, so the hold grows.
+      const again = this.lastPassAt <= this.holdUntil + this.holdMs;
+      this.holdMs = again ? Math.min(this.tickMs, this.holdMs * 2) : Math.min(this.tickMs, FRUITLESS_HOLD_MS);
+      this.holdUntil = this.clock() + this.holdMs;
     } else {
-      this.fruitlessPasses = 0;
+      this.holdMs = 0;
       this.holdUntil = Number.NEGATIVE_INFINITY;
     }
     // Rows the pass just issued may still read as due (the projection had not caught up): only

@@ -155,6 +155,20 @@ describe('the scheduler\'s next wake-up', () => {
     assert.ok(planner.wakeAt() <= Date.now());
   });
 
+  it('holds back only briefly a scheduler that loses a race now and then (another scheduler issued the run first)', async (t) => {
+    const { planner, index } = plannerAt(t);
+    const lost: PassOutcome = { considered: 1, issued: 0, backlog: false, failed: false };
+    index.view = { dueNow: true, nextDueAt: null };
+    for (let i = 0; i < 5; i++) {
+      await pass(planner, lost);
+      planner.indexMoved();
+      await settle();
+      assert.equal(planner.wakeAt() - Date.now(), FRUITLESS_HOLD_MS, `loss ${i + 1}`);
+      // The next sync-now comes seconds later, long after the hold ended.
+      t.mock.timers.tick(5_000);
+    }
+  });
+
   it('holds wake-ups after a pass that failed, as after one that issued nothing', async (t) => {
     const { planner, index } = plannerAt(t);
     await pass(planner, { ...QUIET, failed: true });
