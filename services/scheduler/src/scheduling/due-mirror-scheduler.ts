@@ -27,7 +27,7 @@ export interface TickResult {
 }
 
 /**
- * One scheduler tick: find the mirrors whose `due_at` has passed (an indexed range scan, so the
+ * One scheduler pass: find the mirrors whose `due_at` has passed (an indexed range scan, so the
  * cost follows the number due, not the number configured) and issue one run for each. The
  * decision is the decider's, on the mirror's own subject: two schedulers racing over the same
  * mirror produce one `MirrorRunScheduled`, because the second one's append conflicts and its

@@ -10,7 +10,7 @@ import { SCHEDULER_ACTOR, type SchedulerSettings, type TickResult } from './due-
 import { inLanes } from '@ferry/service-runtime';
 
 /**
- * The discoveries of one tick, as `scheduleDueMirrors` issues runs: the organization mirrors whose
+ * The discoveries of one pass, as `scheduleDueMirrors` issues runs: the organization mirrors whose
  * `due_at` has passed (a discovery due, a sync-now, or a held discovery whose lease ended), each
  * asked for a discovery on its own subject. Two schedulers racing over one organization mirror
  * issue one `OrgDiscoveryScheduled`: the second append conflicts, and its re-read finds the
