@@ -18,6 +18,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
   [DomainErrorCode.AlreadyCancelled]: GrpcStatus.FAILED_PRECONDITION,
   [DomainErrorCode.ManagedByOrgMirror]: GrpcStatus.FAILED_PRECONDITION,
   [DomainErrorCode.RuleNotFound]: GrpcStatus.NOT_FOUND,
+  [DomainErrorCode.HookNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.RobotNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.UserNotFound]: GrpcStatus.NOT_FOUND,
   [DomainErrorCode.TokenNotFound]: GrpcStatus.NOT_FOUND,

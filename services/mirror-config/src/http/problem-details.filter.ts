@@ -17,6 +17,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.AlreadyCancelled]: 400,
   [DomainErrorCode.ManagedByOrgMirror]: 400,
   [DomainErrorCode.RuleNotFound]: 404,
+  [DomainErrorCode.HookNotFound]: 404,
   [DomainErrorCode.RobotNotFound]: 404,
   [DomainErrorCode.UserNotFound]: 404,
   [DomainErrorCode.TokenNotFound]: 404,
