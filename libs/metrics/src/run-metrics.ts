@@ -17,7 +17,7 @@ export type BlobCopyLabel = (typeof BLOB_HOW)[number];
 
 const runsStarted = new Counter({
   name: 'ferry_runs_started_total',
-  help: 'Runs a sync-worker started (claimed with its fencing token), by trigger: schedule, sync_now, retry or push (an upstream's push hook).',
+  help: 'Runs a sync-worker started (claimed with its fencing token), by trigger: schedule, sync_now, retry or push (an upstream push hook).',
   labelNames: ['trigger'],
   registers: [],
 });

@@ -86,4 +86,4 @@ export {
 export { hookDecider, type HookState, type HookCommand, type HookDeliveryResult } from './hooks/hook.decider';
 export { readPushDelivery, PUSH_SENDERS } from './hooks/push-senders/push-senders';
 export type { PushNotice, PushSender, Headers as PushHeaders } from './hooks/push-senders/push-sender';
-export { routeMirrorPush, routeOrgMirrorPush, pushedTagsTheRuleMaySelect, type PushRoute } from './hooks/push-routing';
+export { routeMirrorPush, routeOrgMirrorPush, pathUnderNamespace, pushedTagsTheRuleMaySelect, type PushRoute } from './hooks/push-routing';

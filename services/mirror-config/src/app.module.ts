@@ -14,6 +14,9 @@ import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
 import { HealthController } from './health/health.controller';
+import { HookDeliveryController, MirrorHookController, OrgMirrorHookController } from './hooks/hook.controller';
+import { HookReceiverService } from './hooks/hook-receiver.service';
+import { HookService } from './hooks/hook.service';
 import { MirrorHealthController } from './mirror-health/mirror-health.controller';
 import { MirrorHealthService } from './mirror-health/mirror-health.service';
 import { InputTextGuard } from './http/input-text.guard';
@@ -54,10 +57,12 @@ export const CONTROLLERS = [
   UserController,
   SuperuserUserController,
   OrganizationController,
+  OrgMirrorHookController,
   OrgMirrorController,
   // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
   MirrorHealthController,
   RepositoryController,
+  MirrorHookController,
   MirrorController,
   MirrorPreviewController,
   RunController,
@@ -67,6 +72,7 @@ export const CONTROLLERS = [
   NamespaceNotificationRuleController,
   UserNotificationController,
   RegistryTokenController,
+  HookDeliveryController,
   HealthController,
   OpenApiController,
   SessionController,
@@ -141,6 +147,8 @@ export class AppModule {
         MirrorHealthService,
         NotificationRuleService,
         RegistryTokenService,
+        HookService,
+        HookReceiverService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };

@@ -38,23 +38,31 @@ export function routeMirrorPush(notice: PushNotice, mirror: { mirrorId: string; 
 }
 
 /**
- * A notice to an organization mirror's hook: a repository under its upstream namespace that it
- * already mirrors runs like a repository mirror's push; one it does not know yet is a new
- * repository, found by the organization mirror's discovery.
+ * Where a pushed repository sits under an organization mirror's upstream namespace (`team/app`),
+ * or null when it is outside it.
+ */
+export function pathUnderNamespace(repository: string, externalNamespace: string): string | null {
+  const pushed = comparable(repository);
+  const prefix = externalNamespace ? `${comparable(externalNamespace)}/` : '';
+  return pushed.startsWith(prefix) && pushed.length > prefix.length ? pushed.slice(prefix.length) : null;
+}
+
+/**
+ * A notice to an organization mirror's hook, given the repository it already mirrors for that
+ * upstream path (`child`, null when none): a known repository runs like a repository mirror's
+ * push; an unknown one is a new repository, found by the organization mirror's discovery.
  */
 export function routeOrgMirrorPush(
   notice: PushNotice,
-  org: { config: Pick<OrgMirrorConfig, 'organization' | 'externalNamespace' | 'isEnabled'>; children: readonly { repository: string; upstream: string; mirrorId: string; config: MirrorConfig | null }[] },
+  org: Pick<OrgMirrorConfig, 'organization' | 'externalNamespace' | 'isEnabled'>,
+  child: { mirrorId: string; config: Pick<MirrorConfig, 'externalReference' | 'tagRule' | 'isEnabled'> | null } | null,
 ): PushRoute {
-  const namespace = org.config.externalNamespace;
-  const pushed = comparable(notice.repository);
-  const prefix = namespace ? `${comparable(namespace)}/` : '';
-  if (!pushed.startsWith(prefix)) return { outcome: 'ignored', mirrorId: null, detail: `${notice.repository} is outside the organization mirror's namespace ${namespace}` };
-  const relative = pushed.slice(prefix.length);
-  const child = org.children.find((c) => c.upstream === relative);
+  if (pathUnderNamespace(notice.repository, org.externalNamespace) === null) {
+    return { outcome: 'ignored', mirrorId: null, detail: `${notice.repository} is outside the organization mirror's namespace ${org.externalNamespace}` };
+  }
   if (child?.config) return routeMirrorPush(notice, { mirrorId: child.mirrorId, config: child.config });
   if (child) return { outcome: 'ignored', mirrorId: child.mirrorId, detail: `${child.mirrorId} has no mirror` };
   if (notice.kind === 'other') return { outcome: 'ignored', mirrorId: null, detail: `nothing was pushed to ${notice.repository}` };
-  if (!org.config.isEnabled) return { outcome: 'ignored', mirrorId: null, detail: 'the organization mirror is disabled' };
-  return { outcome: 'discovery', organization: org.config.organization, detail: `${notice.repository} is new: discovery of ${org.config.organization}` };
+  if (!org.isEnabled) return { outcome: 'ignored', mirrorId: null, detail: 'the organization mirror is disabled' };
+  return { outcome: 'discovery', organization: org.organization, detail: `${notice.repository} is new: discovery of ${org.organization}` };
 }
