@@ -54,6 +54,8 @@ const header = (headers: PushHeaders, name: string): string | undefined => [head
 @Injectable()
 export class HookReceiverService {
   private readonly rate: HookRateLimit;
+  /** Each hook's deliveries in this process, one after another (see `receive`). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -69,6 +71,20 @@ export class HookReceiverService {
     const wait = this.rate.take(delivery.hookId);
     if (wait > 0) throw new HookRateLimitedError(wait);
     const hook = await this.authenticate(delivery);
+    // One hook's deliveries append to the same subjects (the hook's, its mirror's): taken one at a
+    // time they never race each other's expected versions, which a burst of 60 at once would
+    // exhaust. The rate limit bounds the queue.
+    const previous = this.inFlight.get(hook.hookId) ?? Promise.resolve();
+    const turn = previous.then(() => this.handle(hook, delivery), () => this.handle(hook, delivery));
+    this.inFlight.set(hook.hookId, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.inFlight.get(hook.hookId) === turn) this.inFlight.delete(hook.hookId);
+    }
+  }
+
+  private async handle(hook: HookRow, delivery: HookDelivery) {
     const receivedAt = new Date();
     const deliveryId = randomUUID();
     const causation: Causation = { correlationId: deliveryId, causationId: deliveryId, actor: serviceActor(`hook ${hook.hookId}`) };
@@ -80,7 +96,7 @@ export class HookReceiverService {
       results.push({ repository: notice.repository, tags: notice.tags, ...outcome });
     }
     const sender = read?.sender ?? 'unknown';
-    await this.commands.run(AggregateKind.Hook, hook.hookId, hookDecider, { kind: 'record-delivery', deliveryId, sender, receivedAt, results }, causation);
+    await this.commands.append(AggregateKind.Hook, hook.hookId, hookDecider, { kind: 'record-delivery', deliveryId, sender, receivedAt, results }, causation);
     return { delivery: deliveryId, sender, results: results.map(({ mirrorId: _, ...r }) => r) };
   }
 
@@ -133,7 +149,7 @@ export class HookReceiverService {
         return { outcome: 'ignored', detail: route.detail, mirrorId: route.mirrorId };
       case 'run': {
         try {
-          const result = await this.commands.run(AggregateKind.Mirror, route.mirrorId, mirrorDecider, { kind: 'receive-push', hookId, tags: route.tags, now: receivedAt }, causation);
+          const result = await this.commands.append(AggregateKind.Mirror, route.mirrorId, mirrorDecider, { kind: 'receive-push', hookId, tags: route.tags, now: receivedAt }, causation);
           if (result.events.length === 0) return { outcome: 'ignored', detail: 'the mirror is disabled: it runs on sync-now only', mirrorId: route.mirrorId };
           return { outcome: 'run', detail: route.detail, mirrorId: route.mirrorId };
         } catch (error) {
@@ -143,7 +159,7 @@ export class HookReceiverService {
       }
       case 'discovery': {
         try {
-          await this.commands.run(AggregateKind.OrgMirror, route.organization, orgMirrorDecider, { kind: 'request-sync-now' }, causation);
+          await this.commands.append(AggregateKind.OrgMirror, route.organization, orgMirrorDecider, { kind: 'request-sync-now' }, causation);
           return { outcome: 'discovery', detail: route.detail, mirrorId: null };
         } catch (error) {
           if (error instanceof DomainError && error.code === DomainErrorCode.DiscoveryInProgress) return { outcome: 'discovery', detail: `${route.detail}: a discovery is already running`, mirrorId: null };
