@@ -141,16 +141,26 @@ describe('every route and gRPC method refuses callers without the permission it 
       [
         'CancelOrgMirrorSync',
         'CancelSync',
+        'CreateHook',
         'CreateMirror',
         'CreateOrgMirror',
+        'CreateOrgMirrorHook',
         'CreateRobot',
+        'DeleteHook',
         'DeleteMirror',
         'DeleteOrgMirror',
+        'DeleteOrgMirrorHook',
         'GetMirror',
         'GetOrgMirror',
         'GetRun',
+        'ListHookDeliveries',
+        'ListHooks',
+        'ListOrgMirrorHookDeliveries',
+        'ListOrgMirrorHooks',
         'ListOrgMirrorRepositories',
         'ListRuns',
+        'RotateHookSecret',
+        'RotateOrgMirrorHookSecret',
         'SyncNow',
         'SyncOrgMirrorNow',
         'UpdateMirror',
@@ -241,7 +251,7 @@ describe('every route and gRPC method refuses callers without the permission it 
     const rpcs = table.filter((e) => e.grpc).sort((a, b) => Number(a.grpc!.rpc.startsWith('Delete')) - Number(b.grpc!.rpc.startsWith('Delete')));
     for (const entry of rpcs) {
       const callers = callersFor(entry.requirement!)!;
-      const request = { namespace: 'walk', repository: 'app', name: 'syncer', run_id: randomUUID(), mirror: {} };
+      const request = { namespace: 'walk', repository: 'app', name: 'syncer', run_id: randomUUID(), hook_id: ids.hook, mirror: {} };
       const label = entry.grpc!.rpc;
       const client = entry.grpc!.service === 'OrgMirrorService' ? orgMirrorClient : grpcClient;
       for (const [what, authorization] of [
