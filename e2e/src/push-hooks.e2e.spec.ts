@@ -166,6 +166,40 @@ describe('an upstream registry tells Ferry what it was pushed, through a hook', 
     }
   });
 
+  it("discovers a new repository pushed under an organization mirror's namespace, then runs its pushed tags", async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'pushorg' })).status, 201);
+    assert.equal((await api('PUT', '/organization/pushorg/robots/syncer', {})).status, 201);
+    const orgMirror = await api('POST', '/organization/pushorg/mirror', {
+      external_registry_type: 'distribution',
+      external_registry_url: documented.url,
+      external_namespace: 'team',
+      robot_username: 'pushorg+syncer',
+      visibility: 'private',
+      // Discovery runs on request only here: the push must be what starts it.
+      sync_interval: 86400,
+      sync_start_date: '2099-01-01T00:00:00Z',
+      external_registry_config: { verify_tls: false },
+    });
+    assert.equal(orgMirror.status, 201, JSON.stringify(orgMirror.json));
+    const { id, secret } = await createHook('/organization/pushorg/mirror/hooks', {});
+    const deliver = (tag: string) =>
+      apiClient(() => ferry, [], () => secret)('POST', `/hooks/${id}`, { events: [{ action: 'push', target: { repository: 'team/alpha', tag, mediaType: 'application/vnd.oci.image.manifest.v1+json' } }] });
+
+    const first = await pushImage(documented, 'team/alpha', 'v1', { mediaType: 'oci', layers: [{ seed: 'org-alpha-v1', size: 512 }] });
+    const discovered = await deliver('v1');
+    assert.equal(discovered.status, 202);
+    assert.equal(discovered.json.results[0].outcome, 'discovery', JSON.stringify(discovered.json));
+    await eventually(async () => ((await manifestDigest(target, 'pushorg/alpha', 'v1')) === first.digest ? true : undefined), 60_000, 'the discovered alpha:v1 on the target');
+
+    const second = await pushImage(documented, 'team/alpha', 'v2', { mediaType: 'oci', layers: [{ seed: 'org-alpha-v2', size: 512 }] });
+    const ran = await deliver('v2');
+    assert.deepEqual(ran.json.results, [{ repository: 'team/alpha', tags: ['v2'], outcome: 'run', detail: 'run of v2' }]);
+    await eventually(async () => ((await manifestDigest(target, 'pushorg/alpha', 'v2')) === second.digest ? true : undefined), PUSH_DEADLINE_MS, 'alpha:v2 on the target');
+    // A repository outside the organization mirror's upstream namespace is neither run nor discovered.
+    const outside = await apiClient(() => ferry, [], () => secret)('POST', `/hooks/${id}`, { events: [{ action: 'push', target: { repository: 'elsewhere/beta', tag: 'v1' } }] });
+    assert.equal(outside.json.results[0].outcome, 'ignored');
+  });
+
   it('limits a hook to its rate: 429 with Retry-After, and the delivery does nothing', async () => {
     const { id, secret } = await createMirror('flooded', `${documented.host}/flooded/app`, ['*']);
     const send = () => fetch(`${ferry.apiUrl}/api/v1/hooks/${id}?secret=${secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' });
