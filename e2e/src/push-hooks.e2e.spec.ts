@@ -89,7 +89,11 @@ describe('an upstream registry tells Ferry what it was pushed, through a hook', 
     await eventually(async () => ((await manifestDigest(target, 'pushed/app', 'v1.0')) === upstreamDigest ? true : undefined), PUSH_DEADLINE_MS, 'v1.0 on the target');
     const latencyMs = Date.now() - pushedAt;
     assert.ok(latencyMs < PUSH_DEADLINE_MS, `${latencyMs} ms`);
-    const runs = (await api('GET', '/repository/pushed/app/mirror/runs')).json.runs as Array<{ trigger: string; tags_matched: string[] | null }>;
+    // The tag is on the target a moment before the run's end is recorded.
+    const runs = await eventually(async () => {
+      const listed = (await api('GET', '/repository/pushed/app/mirror/runs')).json.runs as Array<{ trigger: string; status: string; tags_matched: string[] | null }>;
+      return listed.every((r) => r.status === 'succeeded') ? listed : undefined;
+    }, PUSH_DEADLINE_MS, 'the push run to end');
     assert.deepEqual(runs.map((r) => [r.trigger, r.tags_matched]), [['push', ['v1.0']]]);
     // The delivery is there for the mirror's admin to see, and what it did: the push of seed/app is acknowledged, not run.
     const deliveries = (await api('GET', `/repository/pushed/app/mirror/hooks/${hook.id}/deliveries`)).json.deliveries as Array<{ sender: string; results: Array<{ repository: string; outcome: string }> }>;
@@ -210,5 +214,14 @@ describe('an upstream registry tells Ferry what it was pushed, through a hook', 
     assert.ok(answers.every((a) => a.status === 202 || a.status === 429), answers.map((a) => a.status).join(' '));
     const recorded = (await readEventLog(names)).filter((e) => e.type === 'HookDeliveryRecorded' && e.data.hookId === id);
     assert.equal(recorded.length, answers.length - limited.length, 'a refused delivery records nothing');
+  });
+
+  it("deletes a mirror's hooks with the mirror: a mirror made again under its name does not inherit them", async () => {
+    const { id, secret } = await createMirror('shortlived', `${documented.host}/short/app`, ['*']);
+    assert.equal((await api('DELETE', '/repository/pushed/shortlived/mirror')).status, 204);
+    assert.equal((await api('POST', '/repository/pushed/shortlived/mirror', onDemandMirrorBody(`${documented.host}/short/app`, 'pushed+syncer', ['*']))).status, 201);
+    assert.deepEqual((await api('GET', '/repository/pushed/shortlived/mirror/hooks')).json.hooks, []);
+    const refused = await anonymous('POST', `/hooks/${id}?secret=${secret}`, { events: [] });
+    assert.equal(refused.status, 401);
   });
 });

@@ -1,9 +1,12 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { StoredEvent } from '@ferry/contracts';
 import { HookDeliveryRow, HookRow } from '../entities/hook.entity';
 import type { Projection } from '../projection-runner';
 
-/** Hooks, and the deliveries each received, for the API (and for checking a delivery's secret). */
+/**
+ * Hooks, and the deliveries each received, for the API (and for checking a delivery's secret). A
+ * mirror's hooks go with it: a mirror made again under the same name does not inherit them.
+ */
 export const hooksProjection: Projection = {
   tables: ['hooks', 'hook_deliveries'],
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
@@ -41,8 +44,21 @@ export const hooksProjection: Projection = {
         await hooks.update({ hookId }, { lastDeliveryAt: new Date(receivedAt) });
         return;
       }
+      case 'MirrorDeleted':
+        await removeHooks(em, { mirrorId: event.data.mirrorId });
+        return;
+      case 'OrgMirrorDeleted':
+        await removeHooks(em, { organization: event.data.organization });
+        return;
       default:
         return;
     }
   },
 };
+
+async function removeHooks(em: EntityManager, owner: { mirrorId: string } | { organization: string }): Promise<void> {
+  const hooks = await em.getRepository(HookRow).findBy(owner);
+  if (hooks.length === 0) return;
+  await em.getRepository(HookDeliveryRow).delete({ hookId: In(hooks.map((h) => h.hookId)) });
+  await em.getRepository(HookRow).delete(owner);
+}
