@@ -28,6 +28,7 @@ export const DomainErrorCode = {
   /** A repository (its mirror, its state) that its organization mirror manages. */
   ManagedByOrgMirror: 'MANAGED_BY_ORG_MIRROR',
   HookNotFound: 'HOOK_NOT_FOUND',
+  HookAlreadyExists: 'HOOK_ALREADY_EXISTS',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

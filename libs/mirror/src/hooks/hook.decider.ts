@@ -45,7 +45,7 @@ export const hookDecider = {
   decide(command: HookCommand, state: HookState): NewEvent<HookEvent>[] {
     switch (command.kind) {
       case 'create': {
-        if (state.status !== 'absent') throw new DomainError(DomainErrorCode.HookNotFound, `hook ${command.hookId} was used before; a new hook needs a new id`);
+        if (state.status !== 'absent') throw new DomainError(DomainErrorCode.HookAlreadyExists, `hook ${command.hookId} exists (or existed): a new hook takes a new id`);
         const { hookId, namespace, owner, verification, secretHash, sealedSecret } = command;
         return [{ type: 'HookCreated', data: { hookId, namespace, owner, verification, secretHash, sealedSecret } }];
       }

@@ -16,7 +16,7 @@ const delivery: HookCommand = { kind: 'record-delivery', deliveryId: 'd1', sende
 describe('a hook', () => {
   it('is created once', () => {
     assert.equal(given().when({ kind: 'create', ...created.data } as HookCommand)[0]?.type, 'HookCreated');
-    assert.throws(() => given(created).when({ kind: 'create', ...created.data } as HookCommand), { code: 'HOOK_NOT_FOUND' });
+    assert.throws(() => given(created).when({ kind: 'create', ...created.data } as HookCommand), { code: 'HOOK_ALREADY_EXISTS' });
   });
   it('rotates its secret and records deliveries while it exists', () => {
     assert.equal(given(created).when({ kind: 'rotate-secret', secretHash: 'b'.repeat(64), sealedSecret: null })[0]?.type, 'HookSecretRotated');

@@ -31,6 +31,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
   [DomainErrorCode.MirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.RobotAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.RuleAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
+  [DomainErrorCode.HookAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
   [DomainErrorCode.SyncInProgress]: GrpcStatus.FAILED_PRECONDITION,
   [DomainErrorCode.NothingToCancel]: GrpcStatus.FAILED_PRECONDITION,
   [DomainErrorCode.StaleRun]: GrpcStatus.FAILED_PRECONDITION,

@@ -33,6 +33,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.StaleRun]: 409,
   [DomainErrorCode.RobotAlreadyExists]: 409,
   [DomainErrorCode.RuleAlreadyExists]: 409,
+  [DomainErrorCode.HookAlreadyExists]: 409,
 };
 
 function problemFor(error: unknown): ProblemDetails {
