@@ -15,6 +15,7 @@ import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
 import { HealthController } from './health/health.controller';
 import { HookDeliveryController, MirrorHookController, OrgMirrorHookController } from './hooks/hook.controller';
+import { HookQueries } from './hooks/hook-queries';
 import { HookReceiverService } from './hooks/hook-receiver.service';
 import { HookService } from './hooks/hook.service';
 import { MirrorHealthController } from './mirror-health/mirror-health.controller';
@@ -147,6 +148,7 @@ export class AppModule {
         MirrorHealthService,
         NotificationRuleService,
         RegistryTokenService,
+        HookQueries,
         HookService,
         HookReceiverService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),

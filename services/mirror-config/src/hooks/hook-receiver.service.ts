@@ -1,6 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { AggregateKind, DomainError, DomainErrorCode, HookVerification, serviceActor, type HookDeliveryOutcome } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { tokenHash } from '@ferry/identity';
@@ -17,13 +16,13 @@ import {
   type PushNotice,
   type PushRoute,
 } from '@ferry/mirror';
-import { HookRow, MirrorRow, OrgMirrorRepositoryRow, OrgMirrorRow } from '@ferry/read-models';
+import type { HookRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { HookRateLimitedError, InvalidRequestError, UnauthenticatedError } from '../http/problem';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { HookQueries } from './hook-queries';
 import { HookRateLimit } from './hook-rate-limit';
 
 const log = new Logger('hooks');
@@ -58,10 +57,10 @@ export class HookReceiverService {
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
+    private readonly queries: HookQueries,
   ) {
     this.rate = new HookRateLimit(config.hookRate.burst, config.hookRate.perSecond);
   }
@@ -102,7 +101,7 @@ export class HookReceiverService {
 
   /** The hook whose secret the delivery proves it holds; anything else is one 401, whatever went wrong. */
   private async authenticate(delivery: HookDelivery): Promise<HookRow> {
-    const hook = /^[0-9a-f-]{36}$/.test(delivery.hookId) ? await this.dataSource.getRepository(HookRow).findOneBy({ hookId: delivery.hookId }) : null;
+    const hook = /^[0-9a-f-]{36}$/.test(delivery.hookId) ? await this.queries.hook(delivery.hookId) : null;
     if (hook && this.proves(hook, delivery)) return hook;
     // Logged without what was sent: a wrong secret may be a near miss of the right one.
     log.warn(`hook ${delivery.hookId.slice(0, 36)}: refused a delivery from ${delivery.address}: ${hook ? 'no valid secret or signature' : 'no such hook'}`);
@@ -129,16 +128,14 @@ export class HookReceiverService {
 
   private async route(hook: HookRow, notice: PushNotice): Promise<PushRoute> {
     if (hook.mirrorId !== null) {
-      const mirror = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: hook.mirrorId });
-      if (!mirror?.state.config) return { outcome: 'ignored', mirrorId: hook.mirrorId, detail: `${hook.mirrorId} has no mirror` };
-      return routeMirrorPush(notice, { mirrorId: hook.mirrorId, config: mirror.state.config });
+      const config = await this.queries.mirrorConfig(hook.mirrorId);
+      if (!config) return { outcome: 'ignored', mirrorId: hook.mirrorId, detail: `${hook.mirrorId} has no mirror` };
+      return routeMirrorPush(notice, { mirrorId: hook.mirrorId, config });
     }
-    const org = await this.dataSource.getRepository(OrgMirrorRow).findOneBy({ organization: hook.organization! });
+    const org = await this.queries.orgMirror(hook.organization!);
     if (!org) return { outcome: 'ignored', mirrorId: null, detail: `${hook.organization} has no organization mirror` };
     const path = pathUnderNamespace(notice.repository, org.externalNamespace);
-    const known = path === null ? null : await this.dataSource.getRepository(OrgMirrorRepositoryRow).findOneBy({ organization: org.organization, upstream: path });
-    const mirror = known ? await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: `${org.organization}/${known.repository}` }) : null;
-    const child = known ? { mirrorId: `${org.organization}/${known.repository}`, config: mirror?.state.config ?? null } : null;
+    const child = path === null ? null : await this.queries.orgMirrorChild(org.organization, path);
     return routeOrgMirrorPush(notice, org, child);
   }
 

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { AggregateKind, HookVerification, type HookOwner } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { mintToken, TokenKind } from '@ferry/identity';
 import { hookDecider } from '@ferry/mirror';
-import { HookDeliveryRow, HookRow } from '@ferry/read-models';
+import type { HookRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
 import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { SECRET_BOX } from '../tokens';
+import { HookQueries } from './hook-queries';
 import { CREATE_HOOK_BODY } from './hook.input';
 import { deliveryView, hookView, type HookView } from './hook.view';
 
@@ -39,11 +38,11 @@ export type HookScope = { kind: 'mirror'; target: TargetRepository } | { kind: '
 @Injectable()
 export class HookService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly commands: Commands,
     private readonly mirrors: MirrorService,
     private readonly orgMirrors: OrgMirrorQueries,
+    private readonly queries: HookQueries,
   ) {}
 
   async create(scope: HookScope, body: unknown, causation: Causation): Promise<HookView> {
@@ -63,8 +62,7 @@ export class HookService {
 
   async list(scope: HookScope): Promise<{ hooks: HookView[] }> {
     const { owner } = await this.owner(scope);
-    const rows = await this.dataSource.getRepository(HookRow).find({ where: owner.kind === 'mirror' ? { mirrorId: owner.mirrorId } : { organization: owner.organization }, order: { createdAt: 'ASC' } });
-    return { hooks: rows.map((row) => hookView(row)) };
+    return { hooks: (await this.queries.hooksOf(owner)).map((row) => hookView(row)) };
   }
 
   async get(scope: HookScope, hookId: string): Promise<HookView> {
@@ -86,8 +84,7 @@ export class HookService {
 
   async deliveries(scope: HookScope, hookId: string) {
     await this.find(scope, hookId);
-    const rows = await this.dataSource.getRepository(HookDeliveryRow).find({ where: { hookId }, order: { receivedAt: 'DESC' }, take: DELIVERIES_SHOWN });
-    return { deliveries: rows.map(deliveryView) };
+    return { deliveries: (await this.queries.deliveries(hookId, DELIVERIES_SHOWN)).map(deliveryView) };
   }
 
   /** Only an HMAC needs the secret itself to check a delivery: a bearer hook keeps its hash alone. */
@@ -108,7 +105,7 @@ export class HookService {
   private async find(scope: HookScope, hookId: string): Promise<HookRow> {
     validHookId(hookId);
     const { owner } = await this.owner(scope);
-    const row = await this.dataSource.getRepository(HookRow).findOneBy(owner.kind === 'mirror' ? { hookId, mirrorId: owner.mirrorId } : { hookId, organization: owner.organization });
+    const row = await this.queries.ownedHook(owner, hookId);
     if (!row) throw new NotFoundError(`no hook ${hookId} here`);
     return row;
   }
