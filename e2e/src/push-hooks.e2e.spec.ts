@@ -115,7 +115,7 @@ describe('an upstream registry tells Ferry what it was pushed, through a hook', 
     assert.deepEqual(runs[0]!.tags, tags);
   });
 
-  it('answers a wrong secret with 401, and runs nothing', async () => {
+  it('answers a wrong secret with 401 and a body no sender sends with 400, and runs nothing', async () => {
     // The burst's run ends after its tags are on the target: let it end, so the log holds still.
     await eventually(async () => ((await api('GET', '/repository/pushed/app/mirror')).json.sync_status === 'SUCCESS' ? true : undefined), PUSH_DEADLINE_MS, 'the burst\'s run to end');
     const before = (await readEventLog(names)).length;
@@ -127,6 +127,11 @@ describe('an upstream registry tells Ferry what it was pushed, through a hook', 
     }
     const unsigned = await anonymous('POST', `/hooks/${hook.id}?secret=not-the-secret`, pushedV3);
     assert.equal(unsigned.status, 401);
+    // With the right secret, a body no registry sends (101 repositories) is a 400 that changes nothing either.
+    const oversized = { events: Array.from({ length: 101 }, (_, i) => ({ action: 'push', target: { repository: `many/r${i}`, tag: 'v1' } })) };
+    const refusedBody = await apiClient(() => ferry, [], () => hook.secret)('POST', `/hooks/${hook.id}`, oversized);
+    assert.equal(refusedBody.status, 400);
+    assert.deepEqual(refusedBody.json.errors.map((e: { field: string }) => e.field), ['(body)']);
     await new Promise((r) => setTimeout(r, 2_000));
     const since = (await readEventLog(names)).slice(before);
     assert.deepEqual(since.map((e) => e.type), [], 'nothing was recorded, pushed or scheduled');

@@ -34,6 +34,7 @@ export {
   initialMirrorState,
   isDue,
   targetCheckDue,
+  MAX_PUSHED_TAGS,
   type MirrorState,
   type MirrorCommand,
   type ActiveRun,

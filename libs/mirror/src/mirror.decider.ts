@@ -108,6 +108,12 @@ function heldRun(state: MirrorState, runId: string, fencingToken: number): Activ
   return run;
 }
 
+/**
+ * Pushed tags a push run takes by name; past this many it runs every tag instead, which a mirror
+ * does anyway, and keeps the run's event small however much an upstream pushes.
+ */
+export const MAX_PUSHED_TAGS = 500;
+
 /** True when the scheduler should start a run now. */
 export function isDue(state: MirrorState, now: Date): boolean {
   if (!state.config || state.deleted) return false;
@@ -181,7 +187,8 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
       const trigger =
         reclaimed?.trigger ??
         (state.status === MirrorStatus.SyncNow ? RunTrigger.SyncNow : pushOnly ? RunTrigger.Push : state.retriesRemaining < RETRIES_PER_INTERVAL ? RunTrigger.Retry : RunTrigger.Schedule);
-      const tags = reclaimed ? reclaimed.tags : pushOnly ? [...(state.pushedTags ?? [])] : undefined;
+      const pushed = state.pushedTags ?? [];
+      const tags = reclaimed ? reclaimed.tags : pushOnly && pushed.length <= MAX_PUSHED_TAGS ? [...pushed] : undefined;
       return [
         {
           type: 'MirrorRunScheduled',
@@ -303,8 +310,11 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
       return { ...state, deleted: true, run: null };
     case 'MirrorSyncNowRequested':
       return { ...state, status: MirrorStatus.SyncNow };
-    case 'MirrorPushReceived':
-      return { ...state, pushedTags: [...new Set([...(state.pushedTags ?? []), ...event.data.tags])].sort() };
+    case 'MirrorPushReceived': {
+      // Past the cap the next run copies every tag: the names need not be kept.
+      const pushedTags = [...new Set([...(state.pushedTags ?? []), ...event.data.tags])].sort();
+      return { ...state, pushedTags: pushedTags.length > MAX_PUSHED_TAGS ? pushedTags.slice(0, MAX_PUSHED_TAGS + 1) : pushedTags };
+    }
     case 'MirrorRunScheduled': {
       const reclaimed = state.run?.runId === event.data.runId;
       return {

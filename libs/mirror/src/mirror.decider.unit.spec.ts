@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { globTagRule, MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
-import { decideMirror, evolveMirror, initialMirrorState, isDue, targetCheckDue, type MirrorCommand } from './mirror.decider';
+import { decideMirror, evolveMirror, initialMirrorState, isDue, MAX_PUSHED_TAGS, targetCheckDue, type MirrorCommand } from './mirror.decider';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -272,6 +272,12 @@ describe('pushes from an upstream hook', () => {
     const [event] = taken.when(scheduleAt(61));
     const after = given(created, scheduled(1, 60), push(['v3.1']), event!);
     assert.deepEqual(after.state.pushedTags, ['v3.1']);
+  });
+  it('runs every tag, as a push run, once more tags are pushed than a run takes by name', () => {
+    const many = Array.from({ length: MAX_PUSHED_TAGS + 1 }, (_, i) => `v3.${i}`);
+    const flooded = given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } }, push(many.slice(0, 300)), push(many.slice(300)));
+    const run = data(flooded.when(scheduleAt(2)));
+    assert.deepEqual([run.trigger, run.tags], ['push', undefined]);
   });
   it('joins a scheduled run that is due anyway: a full run, no tag list', () => {
     const due = given(created, push(['v3.1']));

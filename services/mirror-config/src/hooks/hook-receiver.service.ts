@@ -45,6 +45,10 @@ function sameDigest(a: string, b: string): boolean {
 
 const header = (headers: PushHeaders, name: string): string | undefined => [headers[name]].flat()[0];
 
+/** A delivery is one push (a registry's envelope, a webhook): more than this is no sender's notification. */
+const MAX_REPOSITORIES_PER_DELIVERY = 100;
+const MAX_TAGS_PER_DELIVERY = 1_000;
+
 /**
  * Receives upstream push deliveries: checks the hook's rate and secret before reading anything,
  * reads the sender's payload, hands each pushed repository's tags to its mirror (or a new
@@ -88,6 +92,9 @@ export class HookReceiverService {
     const deliveryId = randomUUID();
     const causation: Causation = { correlationId: deliveryId, causationId: deliveryId, actor: serviceActor(`hook ${hook.hookId}`) };
     const read = readPushDelivery(this.json(delivery.body), delivery.headers);
+    if (read && (read.notices.length > MAX_REPOSITORIES_PER_DELIVERY || read.notices.reduce((n, r) => n + r.tags.length, 0) > MAX_TAGS_PER_DELIVERY)) {
+      throw new InvalidRequestError([{ field: '(body)', message: `must name at most ${MAX_REPOSITORIES_PER_DELIVERY} repositories and ${MAX_TAGS_PER_DELIVERY} tags` }]);
+    }
     const results: HookDeliveryResult[] = [];
     for (const notice of read?.notices ?? []) {
       const route = await this.route(hook, notice);
