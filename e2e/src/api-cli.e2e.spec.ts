@@ -219,6 +219,23 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       assert.equal(noRun.code, grpc.status.NOT_FOUND);
     });
 
+    it('creates, lists, rotates and deletes a push hook, its secret shown only when made or rotated', async () => {
+      const hook = await rpc(client, 'CreateHook', { ...repo, verification: 'hmac-sha256' }, asAdmin);
+      assert.equal(hook.verification, 'hmac-sha256');
+      assert.equal(hook.url, `/api/v1/hooks/${hook.id}`);
+      assert.match(hook.secret, /^ferry_hook_/);
+      const listed = await rpc(client, 'ListHooks', repo, asAdmin);
+      assert.deepEqual(listed.hooks.map((h: { id: string; secret?: string }) => [h.id, h.secret]), [[hook.id, undefined]]);
+      const rotated = await rpc(client, 'RotateHookSecret', { ...repo, hook_id: hook.id }, asAdmin);
+      assert.notEqual(rotated.secret, hook.secret);
+      assert.deepEqual((await rpc(client, 'ListHookDeliveries', { ...repo, hook_id: hook.id }, asAdmin)).deliveries ?? [], []);
+      const badVerification = await rpcError(rpc(client, 'CreateHook', { ...repo, verification: 'md5' }, asAdmin));
+      assert.equal(badVerification.code, grpc.status.INVALID_ARGUMENT);
+      assert.match(badVerification.details, /verification/);
+      await rpc(client, 'DeleteHook', { ...repo, hook_id: hook.id }, asAdmin);
+      assert.equal((await rpcError(rpc(client, 'DeleteHook', { ...repo, hook_id: hook.id }, asAdmin))).code, grpc.status.NOT_FOUND);
+    });
+
     it('deletes the mirror', async () => {
       await rpc(client, 'DeleteMirror', repo, asAdmin);
       assert.equal((await rpcError(rpc(client, 'GetMirror', repo, asAdmin))).code, grpc.status.NOT_FOUND);
@@ -290,6 +307,30 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^ {2}tag_rule\.include\[0\]\.pattern: .*nested quantifiers/m);
       assert.equal((await ferry(['mirror', 'delete', 'clins/semver'])).code, 0);
+    });
+
+    it('creates a push hook, printing its secret once, lists it, shows its deliveries, rotates and deletes it', async () => {
+      const created = await ferry(['hook', 'create', 'clins/etcd']);
+      assert.equal(created.code, 0, created.stderr);
+      const id = created.stdout.match(/^created hook ([0-9a-f-]{36})$/m)?.[1];
+      const secret = created.stdout.match(/^secret: (ferry_hook_\S+)$/m)?.[1];
+      assert.ok(id && secret, created.stdout);
+      const listed = await ferry(['hook', 'list', 'clins/etcd']);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.ok(listed.stdout.includes(id) && !listed.stdout.includes(secret), listed.stdout);
+      const delivered = await fetch(`${apiUrl}/api/v1/hooks/${id}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ action: 'pull', target: { repository: 'coreos/etcd', tag: 'v3.5.0' } }] }) });
+      assert.equal(delivered.status, 202);
+      const deliveries = await ferry(['hook', 'deliveries', 'clins/etcd', id]);
+      assert.equal(deliveries.code, 0, deliveries.stderr);
+      assert.match(deliveries.stdout, /distribution +coreos\/etcd +- +ignored/);
+      const rotated = await ferry(['hook', 'rotate', 'clins/etcd', id]);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      assert.match(rotated.stdout, /^secret: ferry_hook_/m);
+      const refused = await fetch(`${apiUrl}/api/v1/hooks/${id}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(refused.status, 401, 'the old secret stops working');
+      assert.equal((await ferry(['hook', 'delete', 'clins/etcd', id])).code, 0);
+      const gone = await ferry(['hook', 'deliveries', 'clins/etcd', id]);
+      assert.equal(gone.code, 1);
     });
 
     it('syncs now, cancels, lists runs and deletes', async () => {

@@ -20,6 +20,8 @@ type Who = (typeof USERS)[number] | 'admin' | 'narrow';
 function callersFor(requirement: Requirement): { right: Who; tooLittle: Who } | null {
   switch (requirement.kind) {
     case 'public':
+    // No user may call a hook's delivery route: it takes the hook's own secret (walked apart below).
+    case 'hook-secret':
       return null;
     case 'repository':
       return { read: { right: 'reader', tooLittle: 'nobody' }, write: { right: 'writer', tooLittle: 'reader' }, admin: { right: 'repoadmin', tooLittle: 'writer' } }[requirement.role] as {
@@ -41,12 +43,13 @@ function callersFor(requirement: Requirement): { right: Who; tooLittle: Who } | 
 }
 
 /** Destructive routes run last, in an order that leaves what later ones need. */
-const DELETE_ORDER = ['/notification', '/permissions', '/apptoken', '/superuser', '/robots', '/mirror', '/repository/', '/organization/'];
+const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/apptoken', '/superuser', '/robots', '/mirror', '/repository/', '/organization/'];
 const deletePriority = (e: RouteEntry) => DELETE_ORDER.findIndex((part) => e.http!.path.includes(part));
 
-function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string }): string {
+function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string; hook: string }): string {
   const path = entry.http!.path;
   return path
+    .replace(':hookId', ids.hook)
     .replace(':namespace', 'walk')
     .replace(':repository', 'app')
     .replace(':name', 'syncer')
@@ -65,7 +68,7 @@ describe('every route and gRPC method refuses callers without the permission it 
   const tokens: Partial<Record<Who, string>> = {};
   const expired: Partial<Record<Who, string>> = {};
   const revoked: Partial<Record<Who, string>> = {};
-  const ids = { repoRule: '', orgRule: '' };
+  const ids = { repoRule: '', orgRule: '', hook: '', hookSecret: '' };
   const admin = apiClient(() => ferry);
   const table = routeTable(CONTROLLERS);
 
@@ -99,6 +102,9 @@ describe('every route and gRPC method refuses callers without the permission it 
     const hook = { event: 'repo_mirror_sync_failed', method: 'webhook', config: { url: `http://127.0.0.1:${deadReceiver}/hook` } };
     ids.repoRule = (await admin('POST', '/repository/walk/app/notification/', hook)).json.uuid;
     ids.orgRule = (await admin('POST', '/organization/walk/notification/', hook)).json.uuid;
+    const pushHook = await admin('POST', '/repository/walk/app/mirror/hooks', {});
+    assert.equal(pushHook.status, 201, JSON.stringify(pushHook.json));
+    [ids.hook, ids.hookSecret] = [pushHook.json.id, pushHook.json.secret];
     await grant('/repository/walk/app', 'reader', 'read');
     await grant('/repository/walk/app', 'writer', 'write');
     await grant('/repository/walk/app', 'repoadmin', 'admin');
@@ -135,16 +141,26 @@ describe('every route and gRPC method refuses callers without the permission it 
       [
         'CancelOrgMirrorSync',
         'CancelSync',
+        'CreateHook',
         'CreateMirror',
         'CreateOrgMirror',
+        'CreateOrgMirrorHook',
         'CreateRobot',
+        'DeleteHook',
         'DeleteMirror',
         'DeleteOrgMirror',
+        'DeleteOrgMirrorHook',
         'GetMirror',
         'GetOrgMirror',
         'GetRun',
+        'ListHookDeliveries',
+        'ListHooks',
+        'ListOrgMirrorHookDeliveries',
+        'ListOrgMirrorHooks',
         'ListOrgMirrorRepositories',
         'ListRuns',
+        'RotateHookSecret',
+        'RotateOrgMirrorHookSecret',
         'SyncNow',
         'SyncOrgMirrorNow',
         'UpdateMirror',
@@ -172,6 +188,26 @@ describe('every route and gRPC method refuses callers without the permission it 
         const res = await documentedFetch(`${ferry.apiUrl}${path}`, { method: entry.http!.method, headers: credential ? { authorization: `Bearer ${credential}` } : {} });
         return { status: res.status, json: await res.text() };
       };
+      if (entry.requirement!.kind === 'hook-secret') {
+        // Nothing but the hook's secret opens it: no secret, a wrong one, or a user's token (the admin's) are one 401.
+        for (const [what, credential] of [
+          ['no secret', null],
+          ['a wrong secret', `ferry_hook_${'x'.repeat(43)}`],
+          ['the admin\'s token', tokens.admin!],
+        ] as const) {
+          const res = await documentedFetch(`${ferry.apiUrl}/api/v1${path}`, {
+            method: entry.http!.method,
+            headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+            body: '{}',
+          });
+          assert.equal(res.status, 401, `${label} with ${what}`);
+          assert.equal(((await res.json()) as { code: string }).code, 'UNAUTHENTICATED', label);
+        }
+        const delivered = await as(ids.hookSecret)(entry.http!.method, path, body);
+        assert.equal(delivered.status, 202, `${label} with the hook's secret: ${JSON.stringify(delivered.json)}`);
+        walked.push(label);
+        continue;
+      }
       if (callers) {
         for (const [what, credential] of [
           ['no token', null],
@@ -195,6 +231,8 @@ describe('every route and gRPC method refuses callers without the permission it 
       }
       const allowed = await send(callers ? tokens[callers.right]! : null);
       assert.ok(![401, 403].includes(allowed.status) && allowed.status < 500, `${label} as ${callers?.right ?? 'anyone'}: ${allowed.status} ${JSON.stringify(allowed.json)}`);
+      // Rotating the hook's secret (walked before its delivery route) leaves only the new one good.
+      if (entry.http!.path.endsWith('/mirror/hooks/:hookId/rotate') && entry.http!.path.includes('/repository/')) ids.hookSecret = allowed.json.secret;
       walked.push(label);
     }
     assert.equal(walked.length, http.length);
@@ -213,7 +251,7 @@ describe('every route and gRPC method refuses callers without the permission it 
     const rpcs = table.filter((e) => e.grpc).sort((a, b) => Number(a.grpc!.rpc.startsWith('Delete')) - Number(b.grpc!.rpc.startsWith('Delete')));
     for (const entry of rpcs) {
       const callers = callersFor(entry.requirement!)!;
-      const request = { namespace: 'walk', repository: 'app', name: 'syncer', run_id: randomUUID(), mirror: {} };
+      const request = { namespace: 'walk', repository: 'app', name: 'syncer', run_id: randomUUID(), hook_id: ids.hook, mirror: {} };
       const label = entry.grpc!.rpc;
       const client = entry.grpc!.service === 'OrgMirrorService' ? orgMirrorClient : grpcClient;
       for (const [what, authorization] of [

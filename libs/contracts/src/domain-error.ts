@@ -27,6 +27,8 @@ export const DomainErrorCode = {
   AlreadyCancelled: 'ALREADY_CANCELLED',
   /** A repository (its mirror, its state) that its organization mirror manages. */
   ManagedByOrgMirror: 'MANAGED_BY_ORG_MIRROR',
+  HookNotFound: 'HOOK_NOT_FOUND',
+  HookAlreadyExists: 'HOOK_ALREADY_EXISTS',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

@@ -49,6 +49,8 @@ export type MirrorRunScheduled = Event<
     leaseExpiresAt: string;
     /** The upstream at scheduling time, so a worker can take its host's slot before claiming. */
     externalReference: string;
+    /** A targeted run (trigger `push`): only these upstream tags, those the tag rule selects, run; absent: every tag. */
+    tags?: string[];
   }
 >;
 export type MirrorLeaseRenewed = Event<
@@ -104,8 +106,15 @@ export type MirrorCancelled = Event<
   { mirrorId: string; runId: string | null; summary: RunSummary | null; nextSyncAt: string }
 >;
 
+/**
+ * An upstream said (through a hook) that it was pushed: the tags wait in the mirror's state for
+ * its next run, which (when it is not a full run anyway) runs only the pushed tags.
+ */
+export type MirrorPushReceived = Event<'MirrorPushReceived', { mirrorId: string; hookId: string; tags: string[]; receivedAt: string }>;
+
 export type MirrorEvent =
   | MirrorCreated
+  | MirrorPushReceived
   | MirrorUpdated
   | MirrorDeleted
   | MirrorSyncNowRequested
@@ -195,6 +204,43 @@ export type OrgMirrorEvent =
   | OrgDiscoveryLeaseReleased
   | OrgDiscoveryCancelRequested
   | OrgDiscoveryCompleted;
+
+// ---- upstream push hooks: one subject per hook -------------------------------------------------
+/** Whose hook: a repository mirror's, or an organization mirror's (whose pushes may also be new repositories). */
+export type HookOwner = { kind: 'mirror'; mirrorId: string } | { kind: 'org-mirror'; organization: string };
+/**
+ * How a delivery proves it knows the hook's secret. `bearer`: `Authorization: Bearer <secret>`
+ * (docker-registry, Harbor's auth header) or `?secret=<secret>` for senders that can set no
+ * header (Docker Hub, Quay); only the secret's sha256 is kept. `hmac-sha256`: GitHub's
+ * `X-Hub-Signature-256` over the body, which needs the secret itself: it is kept sealed.
+ */
+export const HookVerification = { Bearer: 'bearer', HmacSha256: 'hmac-sha256' } as const;
+export type HookVerification = (typeof HookVerification)[keyof typeof HookVerification];
+export type HookCreated = Event<
+  'HookCreated',
+  { hookId: string; namespace: string; owner: HookOwner; verification: HookVerification; secretHash: string; sealedSecret: EncryptedSecret | null }
+>;
+export type HookSecretRotated = Event<'HookSecretRotated', { hookId: string; secretHash: string; sealedSecret: EncryptedSecret | null }>;
+export type HookDeleted = Event<'HookDeleted', { hookId: string; namespace: string }>;
+/**
+ * One authenticated delivery and what came of it: `run` (pushed tags handed to a mirror),
+ * `discovery` (a new repository: the organization mirror's discovery), `ignored` (anything else,
+ * acknowledged: a pull, a repository the hook does not mirror, a disabled mirror...).
+ */
+export const HookDeliveryOutcome = { Run: 'run', Discovery: 'discovery', Ignored: 'ignored' } as const;
+export type HookDeliveryOutcome = (typeof HookDeliveryOutcome)[keyof typeof HookDeliveryOutcome];
+export type HookDeliveryRecorded = Event<
+  'HookDeliveryRecorded',
+  {
+    hookId: string;
+    deliveryId: string;
+    /** Which sender's format it was read as (`distribution`, `dockerhub`, `quay`, `harbor`, `github`). */
+    sender: string;
+    receivedAt: string;
+    results: { repository: string; tags: string[]; outcome: HookDeliveryOutcome; detail: string; mirrorId: string | null }[];
+  }
+>;
+export type HookEvent = HookCreated | HookSecretRotated | HookDeleted | HookDeliveryRecorded;
 
 // ---- run stream: per-tag results, written only by the worker that holds the run ---------------
 export type MirrorTagSynced = Event<
@@ -349,7 +395,7 @@ export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId
 }
 
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | OrgMirrorEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

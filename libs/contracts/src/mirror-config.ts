@@ -85,7 +85,8 @@ export const MirrorStatus = {
 } as const;
 export type MirrorStatus = (typeof MirrorStatus)[keyof typeof MirrorStatus];
 
-export const RunTrigger = { Schedule: 'schedule', SyncNow: 'sync_now', Retry: 'retry' } as const;
+/** `push`: an upstream's push event (a hook) asked for the pushed tags only. */
+export const RunTrigger = { Schedule: 'schedule', SyncNow: 'sync_now', Retry: 'retry', Push: 'push' } as const;
 export type RunTrigger = (typeof RunTrigger)[keyof typeof RunTrigger];
 
 export const RunOutcome = { Succeeded: 'succeeded', Failed: 'failed', Cancelled: 'cancelled' } as const;

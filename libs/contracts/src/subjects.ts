@@ -8,6 +8,8 @@ export const AggregateKind = {
   /** An organization mirror, by organization name: its settings and its discoveries. */
   OrgMirror: 'orgmirror',
   Run: 'run',
+  /** An upstream push hook, by its id. */
+  Hook: 'hook',
   Robot: 'robot',
   NotificationRule: 'notification',
   User: 'user',

@@ -7,6 +7,11 @@ import { ROLES, SCOPES, type Role, type Scope } from '@ferry/contracts';
 export type Requirement =
   /** Anyone, signed in or not. */
   | { kind: 'public' }
+  /**
+   * The secret of the hook the path names, and no user's credential: the upstream registry that
+   * delivers a push proves it holds the hook's secret, which the handler checks before anything.
+   */
+  | { kind: 'hook-secret' }
   /** Any signed-in user whose credential carries `scope`. */
   | { kind: 'signed-in'; scope: Scope }
   /** A role on the repository `namespace/repository`. */
@@ -22,6 +27,7 @@ export type Requirement =
 
 export const requires = {
   public: (): Requirement => ({ kind: 'public' }),
+  hookSecret: (): Requirement => ({ kind: 'hook-secret' }),
   signedIn: (scope: Scope): Requirement => ({ kind: 'signed-in', scope }),
   repository: (role: Role): Requirement => ({ kind: 'repository', role }),
   organization: (role: Role): Requirement => ({ kind: 'organization', role }),
@@ -110,7 +116,8 @@ export function organizationRole(caller: Caller, grants: Grants): Role | null {
 
 /** True when the caller (null: nobody signed in) may do what `requirement` declares on `target`. */
 export function allows(requirement: Requirement, caller: Caller | null, target: Target, grants: Grants): boolean {
-  if (requirement.kind === 'public') return true;
+  // A hook's delivery carries no caller: its secret is checked by the hook's own handler.
+  if (requirement.kind === 'public' || requirement.kind === 'hook-secret') return true;
   if (caller === null) return false;
   switch (requirement.kind) {
     case 'signed-in':

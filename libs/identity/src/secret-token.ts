@@ -10,6 +10,8 @@ export const TokenKind = {
   User: 'ferry_pat_',
   /** A robot account's token. */
   Robot: 'ferry_rbt_',
+  /** An upstream push hook's secret. */
+  Hook: 'ferry_hook_',
 } as const;
 export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
 
@@ -17,6 +19,7 @@ const BODY = '[A-Za-z0-9_-]{43}';
 const SHAPES: Record<TokenKind, RegExp> = {
   [TokenKind.User]: new RegExp(`^${TokenKind.User}${BODY}$`),
   [TokenKind.Robot]: new RegExp(`^${TokenKind.Robot}${BODY}$`),
+  [TokenKind.Hook]: new RegExp(`^${TokenKind.Hook}${BODY}$`),
 };
 
 export interface MintedToken {

@@ -7,7 +7,7 @@ import { quayFailureReason } from './quay-names';
  */
 
 const OUTCOMES = ['succeeded', 'failed', 'cancelled'] as const;
-const TRIGGERS = ['schedule', 'sync_now', 'retry'] as const;
+const TRIGGERS = ['schedule', 'sync_now', 'retry', 'push'] as const;
 const TAG_RESULTS = ['copied', 'unchanged', 'failed', 'deleted', 'rolled_back'] as const;
 const BLOB_HOW = ['uploaded', 'mounted'] as const;
 
@@ -17,7 +17,7 @@ export type BlobCopyLabel = (typeof BLOB_HOW)[number];
 
 const runsStarted = new Counter({
   name: 'ferry_runs_started_total',
-  help: 'Runs a sync-worker started (claimed with its fencing token), by trigger: schedule, sync_now or retry.',
+  help: 'Runs a sync-worker started (claimed with its fencing token), by trigger: schedule, sync_now, retry or push (an upstream push hook).',
   labelNames: ['trigger'],
   registers: [],
 });

@@ -34,6 +34,7 @@ export {
   initialMirrorState,
   isDue,
   targetCheckDue,
+  MAX_PUSHED_TAGS,
   type MirrorState,
   type MirrorCommand,
   type ActiveRun,
@@ -83,3 +84,7 @@ export {
   type RepositoryNameToken,
   type RepositoryNameValues,
 } from './org-mirror/repository-name-template';
+export { hookDecider, type HookState, type HookCommand, type HookDeliveryResult } from './hooks/hook.decider';
+export { readPushDelivery, PUSH_SENDERS } from './hooks/push-senders/push-senders';
+export type { PushNotice, PushSender, Headers as PushHeaders } from './hooks/push-senders/push-sender';
+export { routeMirrorPush, routeOrgMirrorPush, pathUnderNamespace, pushedTagsTheRuleMaySelect, type PushRoute } from './hooks/push-routing';

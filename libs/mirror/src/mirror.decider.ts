@@ -22,6 +22,8 @@ export interface ActiveRun {
   /** The fencing token under which a worker last started (or resumed) the run; null before. */
   startedWithToken: number | null;
   cancelRequested: boolean;
+  /** A targeted run's tags (pushed upstream); absent for a run of every tag. */
+  tags?: string[];
 }
 
 export interface MirrorState {
@@ -40,6 +42,11 @@ export interface MirrorState {
   lastTargetCheckAt: string | null;
   /** When Ferry first saw each tag the upstream lists, from the runs' listings (absent in states folded before it was kept). */
   tagsFirstSeen?: TagsFirstSeen;
+  /**
+   * Tags an upstream said it pushed that no run has taken yet: the next run is a push run of
+   * these (absent in states folded before hooks existed).
+   */
+  pushedTags?: string[];
 }
 
 export type MirrorCommand =
@@ -47,6 +54,8 @@ export type MirrorCommand =
   | { kind: 'update'; config: MirrorConfig; now: Date }
   | { kind: 'delete' }
   | { kind: 'request-sync-now' }
+  /** An upstream pushed these tags (a hook's delivery); `now` is when it was received. */
+  | { kind: 'receive-push'; hookId: string; tags: string[]; now: Date }
   | { kind: 'cancel' ; now: Date }
   | { kind: 'schedule-run'; runId: string; now: Date; leaseSeconds: number }
   | { kind: 'start-run'; runId: string; fencingToken: number; worker: string }
@@ -81,6 +90,7 @@ export const initialMirrorState = (): MirrorState => ({
   lastRunId: null,
   lastTargetCheckAt: null,
   tagsFirstSeen: {},
+  pushedTags: [],
 });
 
 function existing(state: MirrorState): { mirrorId: string; config: MirrorConfig } {
@@ -98,12 +108,23 @@ function heldRun(state: MirrorState, runId: string, fencingToken: number): Activ
   return run;
 }
 
+/**
+ * Pushed tags a push run takes by name; past this many it runs every tag instead, which a mirror
+ * does anyway, and keeps the run's event small however much an upstream pushes.
+ */
+export const MAX_PUSHED_TAGS = 500;
+
 /** True when the scheduler should start a run now. */
 export function isDue(state: MirrorState, now: Date): boolean {
   if (!state.config || state.deleted) return false;
   if (state.run) return Date.parse(state.run.leaseExpiresAt) <= now.getTime();
   if (state.status === MirrorStatus.SyncNow) return true;
-  return state.config.isEnabled && state.nextSyncAt !== null && Date.parse(state.nextSyncAt) <= now.getTime();
+  if (!state.config.isEnabled) return false;
+  return scheduleDue(state, now) || (state.pushedTags?.length ?? 0) > 0;
+}
+
+function scheduleDue(state: MirrorState, now: Date): boolean {
+  return state.nextSyncAt !== null && Date.parse(state.nextSyncAt) <= now.getTime();
 }
 
 export function decideMirror(command: MirrorCommand, state: MirrorState): NewEvent<MirrorEvent>[] {
@@ -136,6 +157,14 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
       if (state.status === MirrorStatus.SyncNow) return [];
       return [{ type: 'MirrorSyncNowRequested', data: { mirrorId } }];
     }
+    case 'receive-push': {
+      const { mirrorId, config } = existing(state);
+      // A disabled mirror runs on request only: a push is acknowledged by the hook, not run.
+      if (!config.isEnabled) return [];
+      const tags = [...new Set(command.tags)].sort();
+      if (tags.length === 0) return [];
+      return [{ type: 'MirrorPushReceived', data: { mirrorId, hookId: command.hookId, tags, receivedAt: command.now.toISOString() } }];
+    }
     case 'cancel': {
       const { mirrorId, config } = existing(state);
       if (state.run) {
@@ -152,7 +181,14 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
       if (!isDue(state, command.now)) return [];
       const { mirrorId, config } = existing(state);
       const reclaimed = state.run;
-      const trigger = reclaimed?.trigger ?? (state.status === MirrorStatus.SyncNow ? RunTrigger.SyncNow : state.retriesRemaining < RETRIES_PER_INTERVAL ? RunTrigger.Retry : RunTrigger.Schedule);
+      // A sync-now, a retry or a scheduled run copies every tag, the pushed ones with them; only
+      // pushes alone make a push run of the pushed tags. A reclaimed run keeps what it was.
+      const pushOnly = !reclaimed && state.status !== MirrorStatus.SyncNow && !scheduleDue(state, command.now);
+      const trigger =
+        reclaimed?.trigger ??
+        (state.status === MirrorStatus.SyncNow ? RunTrigger.SyncNow : pushOnly ? RunTrigger.Push : state.retriesRemaining < RETRIES_PER_INTERVAL ? RunTrigger.Retry : RunTrigger.Schedule);
+      const pushed = state.pushedTags ?? [];
+      const tags = reclaimed ? reclaimed.tags : pushOnly && pushed.length <= MAX_PUSHED_TAGS ? [...pushed] : undefined;
       return [
         {
           type: 'MirrorRunScheduled',
@@ -163,6 +199,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
             fencingToken: state.lastFencingToken + 1,
             leaseExpiresAt: new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString(),
             externalReference: config.externalReference,
+            ...(tags ? { tags } : {}),
           },
         },
       ];
@@ -204,7 +241,8 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
     case 'complete-run': {
       const { mirrorId, config } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
-      const gridNext = nextGridPoint(config.syncStartDate, config.syncInterval, command.now);
+      // A push run leaves the schedule where it was (a retry of a failed full run stays due).
+      const gridNext = run.tags && state.nextSyncAt ? state.nextSyncAt : nextGridPoint(config.syncStartDate, config.syncInterval, command.now);
       if (command.outcome === RunOutcome.Succeeded) {
         return [{ type: 'MirrorSucceeded', data: { mirrorId, runId: run.runId, summary: command.summary, nextSyncAt: gridNext } }];
       }
@@ -240,6 +278,9 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
 
 /** What an ended run tells later runs about the target. */
 function afterRun(state: MirrorState, runId: string, summary: RunSummary): Pick<MirrorState, 'lastRunId' | 'lastTargetCheckAt' | 'tagsFirstSeen'> {
+  // A push run's results cover its few tags: the last full run's stay the record later runs trust,
+  // and checking a few tags is no check of the target.
+  if (state.run?.tags) return { lastRunId: state.lastRunId, lastTargetCheckAt: state.lastTargetCheckAt, tagsFirstSeen: foldTagsSeen(state.tagsFirstSeen ?? {}, summary.tagsSeen) };
   return {
     lastRunId: runId,
     lastTargetCheckAt: summary.targetChecked && summary.startedAt ? summary.startedAt : state.lastTargetCheckAt,
@@ -269,9 +310,17 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
       return { ...state, deleted: true, run: null };
     case 'MirrorSyncNowRequested':
       return { ...state, status: MirrorStatus.SyncNow };
-    case 'MirrorRunScheduled':
+    case 'MirrorPushReceived': {
+      // Past the cap the next run copies every tag: the names need not be kept.
+      const pushedTags = [...new Set([...(state.pushedTags ?? []), ...event.data.tags])].sort();
+      return { ...state, pushedTags: pushedTags.length > MAX_PUSHED_TAGS ? pushedTags.slice(0, MAX_PUSHED_TAGS + 1) : pushedTags };
+    }
+    case 'MirrorRunScheduled': {
+      const reclaimed = state.run?.runId === event.data.runId;
       return {
         ...state,
+        // A new run takes every pushed tag (a full run copies them anyway); a push during a run waits for the next.
+        pushedTags: reclaimed ? (state.pushedTags ?? []) : [],
         status: MirrorStatus.Syncing,
         lastFencingToken: event.data.fencingToken,
         run: {
@@ -281,8 +330,10 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
           leaseExpiresAt: event.data.leaseExpiresAt,
           startedWithToken: state.run?.runId === event.data.runId ? state.run.startedWithToken : null,
           cancelRequested: state.run?.runId === event.data.runId ? state.run.cancelRequested : false,
+          ...(event.data.tags ? { tags: event.data.tags } : {}),
         },
       };
+    }
     case 'MirrorLeaseRenewed':
     case 'MirrorLeaseReleased':
       return { ...state, run: state.run && { ...state.run, leaseExpiresAt: event.data.leaseExpiresAt } };
@@ -320,7 +371,7 @@ export function evolveMirror(state: MirrorState, event: MirrorEvent): MirrorStat
       return {
         ...state,
         // A cancelled run's results are true as far as they go; it never counts as a full check.
-        ...(event.data.runId ? { lastRunId: event.data.runId } : {}),
+        ...(event.data.runId && !state.run?.tags ? { lastRunId: event.data.runId } : {}),
         // Its listing is as true as any other run's.
         tagsFirstSeen: foldTagsSeen(state.tagsFirstSeen ?? {}, event.data.summary?.tagsSeen),
         status: MirrorStatus.Cancel,

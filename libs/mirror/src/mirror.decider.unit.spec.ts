@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { globTagRule, MirrorStatus, type MirrorConfig, type MirrorEvent, type NewEvent, type RunSummary } from '@ferry/contracts';
-import { decideMirror, evolveMirror, initialMirrorState, isDue, targetCheckDue, type MirrorCommand } from './mirror.decider';
+import { decideMirror, evolveMirror, initialMirrorState, isDue, MAX_PUSHED_TAGS, targetCheckDue, type MirrorCommand } from './mirror.decider';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -230,5 +230,67 @@ describe('the record of when Ferry first saw each upstream tag', () => {
       { type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: { ...config, syncInterval: 7200 }, nextSyncAt: config.syncStartDate } },
     );
     assert.deepEqual(state.tagsFirstSeen, { 'v3.1': at(0).toISOString() });
+  });
+});
+
+describe('pushes from an upstream hook', () => {
+  const push = (tags: string[], seconds = 1): NewEvent<MirrorEvent> => ({ type: 'MirrorPushReceived', data: { mirrorId: 'ns/repo', hookId: 'h1', tags, receivedAt: at(seconds).toISOString() } });
+  // Past the start date the grid's next point is an hour away: only pushes make it due.
+  const idle = () => given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } });
+  const scheduleAt = (s: number) => ({ kind: 'schedule-run', runId: 'r2', now: at(s), leaseSeconds: 60 }) as const;
+  const data = (events: NewEvent<MirrorEvent>[]) => events[0]?.data as { trigger: string; tags?: string[]; runId: string };
+
+  it('records the pushed tags, once each', () => {
+    assert.deepEqual(idle().when({ kind: 'receive-push', hookId: 'h1', tags: ['v3.2', 'v3.1', 'v3.2'], now: at(5) })[0]?.data, { mirrorId: 'ns/repo', hookId: 'h1', tags: ['v3.1', 'v3.2'], receivedAt: at(5).toISOString() });
+  });
+  it('records nothing for a disabled mirror', () => {
+    const disabled = given(created, { type: 'MirrorUpdated', data: { mirrorId: 'ns/repo', config: { ...config, isEnabled: false }, nextSyncAt: config.syncStartDate } });
+    assert.deepEqual(disabled.when({ kind: 'receive-push', hookId: 'h1', tags: ['v3.1'], now: at(5) }), []);
+  });
+  it('makes the mirror due, and a burst one push run of every pushed tag', () => {
+    const burst = given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } }, push(['v3.1']), push(['v3.2']), push(['v3.1']));
+    assert.equal(isDue(burst.state, at(2)), true);
+    const run = data(burst.when(scheduleAt(2)));
+    assert.deepEqual([run.trigger, run.tags], ['push', ['v3.1', 'v3.2']]);
+  });
+  it('is taken by the run it scheduled: the next schedule-run finds nothing pushed', () => {
+    const events = [created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } } as NewEvent<MirrorEvent>, push(['v3.1'])];
+    const [pushRun] = given(...events).when(scheduleAt(2));
+    const after = given(...events, pushRun!, { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r2', summary, nextSyncAt: at(3600).toISOString() } });
+    assert.equal(isDue(after.state, at(3)), false);
+  });
+  it('waits for the end of a running run, then runs on its own', () => {
+    const running = given(created, scheduled(1, 600), push(['v3.1']));
+    assert.deepEqual(running.when(scheduleAt(2)), [], 'the lease still holds the mirror');
+    const ended = given(created, scheduled(1, 600), push(['v3.1']), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } });
+    assert.deepEqual(data(ended.when(scheduleAt(3))).tags, ['v3.1']);
+  });
+  it('survives a takeover of the run it arrived during: the reclaimed run keeps its own tags', () => {
+    const taken = given(created, scheduled(1, 60), push(['v3.1']));
+    const reclaim = data(taken.when(scheduleAt(61)));
+    assert.deepEqual([reclaim.runId, reclaim.tags], ['r1', undefined]);
+    const [event] = taken.when(scheduleAt(61));
+    const after = given(created, scheduled(1, 60), push(['v3.1']), event!);
+    assert.deepEqual(after.state.pushedTags, ['v3.1']);
+  });
+  it('runs every tag, as a push run, once more tags are pushed than a run takes by name', () => {
+    const many = Array.from({ length: MAX_PUSHED_TAGS + 1 }, (_, i) => `v3.${i}`);
+    const flooded = given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } }, push(many.slice(0, 300)), push(many.slice(300)));
+    const run = data(flooded.when(scheduleAt(2)));
+    assert.deepEqual([run.trigger, run.tags], ['push', undefined]);
+  });
+  it('joins a scheduled run that is due anyway: a full run, no tag list', () => {
+    const due = given(created, push(['v3.1']));
+    const run = data(due.when(scheduleAt(2)));
+    assert.deepEqual([run.trigger, run.tags], ['schedule', undefined]);
+  });
+  it("a push run's end leaves the last full run as the one later runs trust, and the schedule where it was", () => {
+    const before = idle();
+    const [pushRun] = given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } }, push(['v3.1'])).when(scheduleAt(2));
+    const running = given(created, scheduled(1, 60), { type: 'MirrorSucceeded', data: { mirrorId: 'ns/repo', runId: 'r1', summary, nextSyncAt: at(3600).toISOString() } }, push(['v3.1']), pushRun!);
+    const [done] = running.when({ kind: 'complete-run', runId: 'r2', fencingToken: 2, outcome: 'succeeded', summary: { ...summary, targetChecked: true, startedAt: at(2).toISOString() }, now: at(3), jitter: 0 });
+    assert.equal((done?.data as { nextSyncAt: string }).nextSyncAt, at(3600).toISOString());
+    const after = evolveMirror(running.state, done as MirrorEvent);
+    assert.deepEqual([after.lastRunId, after.lastTargetCheckAt], [before.state.lastRunId, before.state.lastTargetCheckAt]);
   });
 });

@@ -17,6 +17,8 @@ import { OrgMirrorRepositoryRow, OrgMirrorRow } from './entities/org-mirror.enti
 import { OrgMirrors1764830000000 } from './migrations/1764830000000-org-mirrors';
 import { TagHistory1764820000000 } from './migrations/1764820000000-tag-history';
 import { DueOrgMirrors1764835000000 } from './migrations/1764835000000-due-org-mirrors';
+import { PushHooks1764840000000 } from './migrations/1764840000000-push-hooks';
+import { HookDeliveryRow, HookRow } from './entities/hook.entity';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
 import { Notifications1764400000000 } from './migrations/1764400000000-notifications';
 import { RunTargetCheck1764500000000 } from './migrations/1764500000000-run-target-check';
@@ -48,6 +50,8 @@ export const ENTITIES = [
   PermissionRow,
   OrgMirrorRow,
   OrgMirrorRepositoryRow,
+  HookRow,
+  HookDeliveryRow,
 ];
 
 /** Any fixed number; every Ferry process that migrates takes this lock first. */
@@ -63,7 +67,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -12,6 +12,8 @@ export { NotificationRuleRow } from './entities/notification-rule.entity';
 export { EventLogRow } from './entities/event-log.entity';
 export { DueMirrorRow } from './entities/due-mirror.entity';
 export { DueOrgMirrorRow } from './entities/due-org-mirror.entity';
+export { HookRow, HookDeliveryRow } from './entities/hook.entity';
+export { PUSH_COALESCING_MS } from './projections/due-mirrors.projection';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
 export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 export { UserNotificationRow } from './entities/user-notification.entity';

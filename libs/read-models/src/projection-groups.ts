@@ -11,11 +11,12 @@ import { dueOrgMirrorsProjection } from './projections/due-org-mirrors.projectio
 import { usersProjection } from './projections/identity.projection';
 import { namespacesProjection } from './projections/namespaces.projection';
 import { orgMirrorsProjection } from './projections/org-mirrors.projection';
+import { hooksProjection } from './projections/hooks.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection],
 };
 
 /** The scheduler's indexes of due mirrors and due organization discoveries; the scheduler runs this group. */

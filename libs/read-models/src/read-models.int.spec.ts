@@ -173,3 +173,56 @@ describe('a run whose changes a rollback undid', () => {
     }
   });
 });
+
+describe("the scheduler's index of a mirror an upstream pushed to", () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: EventStore;
+  let scheduler: ProjectionRunner;
+  const causation = { correlationId: 'corr', causationId: 'corr', actor: serviceActor('test') };
+  const t = (ms: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + ms);
+  const command = (c: MirrorCommand) => handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/repo'), 'ns/repo', mirrorDecider, c, causation);
+  const dueAt = async (): Promise<string | null> => {
+    await scheduler.catchUp();
+    const [row] = await ds.query('SELECT due_at FROM due_mirrors');
+    return row.due_at === null ? null : new Date(row.due_at).toISOString();
+  };
+
+  before(async () => {
+    db = await createTestDatabase();
+    ds = await openDatabase(db.url);
+    store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    scheduler = new ProjectionRunner(ds, store, schedulerReadModels);
+    // Its grid's first point is an hour away: only pushes make it due sooner.
+    await command({ kind: 'create', mirrorId: 'ns/repo', config: { ...config, syncStartDate: t(3_600_000).toISOString() }, now: t(0) });
+  });
+  after(async () => {
+    await store.destroyStream();
+    await store.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('is due 500 ms after the first push of a burst, whatever the later pushes', async () => {
+    assert.equal(await dueAt(), t(3_600_000).toISOString());
+    await command({ kind: 'receive-push', hookId: 'h', tags: ['v3.1'], now: t(1_000) });
+    assert.equal(await dueAt(), t(1_500).toISOString());
+    await command({ kind: 'receive-push', hookId: 'h', tags: ['v3.2'], now: t(1_300) });
+    assert.equal(await dueAt(), t(1_500).toISOString());
+  });
+
+  it('keeps a push that arrives while a run holds the lease due once the run ends', async () => {
+    const runId = randomUUID();
+    const scheduled = await command({ kind: 'schedule-run', runId, now: t(1_500), leaseSeconds: 60 });
+    assert.equal(await dueAt(), t(61_500).toISOString(), 'the run holds it until its lease ends');
+    await command({ kind: 'receive-push', hookId: 'h', tags: ['v3.3'], now: t(2_000) });
+    assert.equal(await dueAt(), t(61_500).toISOString());
+    const token = scheduled.state.run!.fencingToken;
+    await command({ kind: 'complete-run', runId, fencingToken: token, outcome: 'succeeded', summary: { ...summary, tagsMatched: ['v3.1', 'v3.2'] }, now: t(3_000), jitter: 0 });
+    assert.equal(await dueAt(), t(2_500).toISOString(), 'the push that waited');
+    const next = await command({ kind: 'schedule-run', runId: randomUUID(), now: t(3_000), leaseSeconds: 60 });
+    assert.deepEqual(next.state.run!.tags, ['v3.3']);
+    await command({ kind: 'complete-run', runId: next.state.run!.runId, fencingToken: next.state.run!.fencingToken, outcome: 'succeeded', summary, now: t(4_000), jitter: 0 });
+    assert.equal(await dueAt(), t(3_600_000).toISOString(), 'no push waits: back to its grid');
+  });
+});

@@ -18,6 +18,7 @@ export function syncRequestForMirror(
   config: MirrorConfig,
   settings: MirrorTargetSettings,
   secrets: { upstreamPassword: string | null; target: { username: string; password: string } | null; tagsFirstSeen?: Readonly<Record<string, string>> },
+  run: { tags?: readonly string[] } = {},
 ): SyncRequest {
   return {
     upstream: {
@@ -29,6 +30,7 @@ export function syncRequestForMirror(
     },
     target: { ...settings.target, ...(secrets.target ?? {}), repository: mirrorId },
     tagRule: config.tagRule,
+    ...(run.tags ? { onlyTags: run.tags } : {}),
     tagDeletion: tagDeletionOf(config),
     tagsFirstSeen: secrets.tagsFirstSeen ?? {},
     architectureFilter: config.architectureFilter,

@@ -610,3 +610,34 @@ describe('an upstream with 5,000 tags served in pages of 1,000', () => {
     }
   });
 });
+
+describe('a targeted run (an upstream pushed some tags)', () => {
+  let upstream: RunningRegistry;
+  let target: RunningRegistry;
+  before(async () => {
+    [upstream, target] = await Promise.all([startRegistry(), startRegistry()]);
+    for (const tag of ['v1', 'v2', 'nightly']) await pushImage(upstream, 'tg/repo', tag, { mediaType: 'oci', layers: [{ seed: `tg-${tag}`, size: 200 }] });
+  });
+  after(() => Promise.all([upstream.stop(), target.stop()]));
+
+  it('copies only the pushed tags the rule selects, and deletes, rolls back or reports nothing else', async () => {
+    await syncRepository(req(upstream.host, 'tg/repo', target, 'mirror/tg', { tagRule: globTagRule(['v*']) }));
+    // The target also holds a tag the rule does not select: a full run would delete it, a targeted run may not judge it.
+    await syncRepository(req(upstream.host, 'tg/repo', target, 'mirror/tg', { tagRule: globTagRule(['nightly']), tagDeletion: { enabled: false, maxDelete: null } }));
+    const movedV2 = await pushImage(upstream, 'tg/repo', 'v2', { mediaType: 'oci', layers: [{ seed: 'tg-v2-moved', size: 200 }] });
+    const movedV1 = await pushImage(upstream, 'tg/repo', 'v1', { mediaType: 'oci', layers: [{ seed: 'tg-v1-moved', size: 200 }] });
+    const before = await tagDigests(target, 'mirror/tg');
+    const ledger = new MemoryLedger();
+
+    const report = await syncRepository(req(upstream.host, 'tg/repo', target, 'mirror/tg', { tagRule: globTagRule(['v*']), onlyTags: ['v2', 'nightly'], rollback: true, ledger }));
+
+    assert.deepEqual(report.tagsMatched, ['v2'], 'nightly was pushed but the rule does not select it');
+    assert.deepEqual(report.results.map((r) => `${r.kind} ${r.tag}`), ['synced v2']);
+    assert.equal(report.listingComplete, true);
+    const after = await tagDigests(target, 'mirror/tg');
+    assert.notEqual(after.v1, movedV1.digest, 'v1 waits for a full run');
+    assert.ok('nightly' in after, 'a tag outside the rule stays: removal is a full run\'s to decide');
+    assert.deepEqual(after, { ...before, v2: movedV2.digest });
+    assert.equal(ledger.targetCheckedAt, null, 'checking one tag is no check of the target');
+  });
+});

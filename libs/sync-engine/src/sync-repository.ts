@@ -31,7 +31,9 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const listed = await session.listBoth((upstreamTags) => {
       report.listingComplete = true;
       report.upstreamTags = upstreamTags;
-      report.tagsMatched = session.selectTags(upstreamTags);
+      const selected = session.selectTags(upstreamTags);
+      const only = req.onlyTags && new Set(req.onlyTags);
+      report.tagsMatched = only ? selected.filter((tag) => only.has(tag)) : selected;
     });
     if (!listed) return { ...finish(), cancelled: true };
     const { upstreamTags, targetTags } = listed;
@@ -50,10 +52,15 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
       return finish();
     }
     // Every tag was looked at on the target, none taken on the ledger's word: drift is repaired as of the run's start.
-    if (report.tagsTrustedFromLedger === 0) req.ledger?.markTargetChecked(context.runStartedAt);
+    if (report.tagsTrustedFromLedger === 0 && !req.onlyTags) req.ledger?.markTargetChecked(context.runStartedAt);
 
     if (req.rollback && run.hasFailures()) {
       await rollBack(session, run);
+      await run.settled();
+      return finish();
+    }
+    // A targeted run wants only its few tags: every other target tag is outside what it may judge.
+    if (req.onlyTags) {
       await run.settled();
       return finish();
     }

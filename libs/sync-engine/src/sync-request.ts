@@ -29,6 +29,11 @@ export interface SyncRequest {
   };
   /** Which upstream tags are copied (and which target tags stay). */
   tagRule: TagRule;
+  /**
+   * A targeted run (an upstream's push): of the tags the rule selects, only these are copied, and
+   * no target tag is removed, since the run does not look at the others.
+   */
+  onlyTags?: readonly string[];
   /** e.g. `["amd64", "arm64", "arm/v7", "linux/arm64/v8"]`; empty or absent copies every platform. */
   architectureFilter?: string[];
   /**

@@ -49,3 +49,4 @@ export { startShapingProxy, type ShapingProxy, type ShapingRules } from './regis
 export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
 export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNodeOptions } from './private-servers';
 export { testOrgMirrorConfig } from './org-mirror-config';
+export { DISTRIBUTION_PUSH, DOCKER_HUB_PUSH, QUAY_PUSH, HARBOR_PUSH, GITHUB_PACKAGE_PUBLISHED } from './push-payloads';

@@ -41,6 +41,13 @@ export interface StartRegistryOptions {
    * registry (see {@link RunningRegistry.caCertificate}).
    */
   tls?: boolean;
+  /** Listen on this port (chosen by the test with `freePort`, when something must name the registry before it starts); default: a free one. */
+  port?: number;
+  /**
+   * Send the registry's notifications (`notifications.endpoints`) to `url`, with `headers`
+   * (each a list of values, as the registry's config takes them). Blob events are left out.
+   */
+  notifications?: { url: string; headers?: Record<string, string[]> };
 }
 
 /** The token issuer of a registry started with `token`, so tests can count and steer it. */
@@ -200,7 +207,7 @@ async function waitUntilServing(url: string, child: ChildProcess, stderr: () => 
  */
 export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RunningRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-registry-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const lines = [
     'version: 0.1',
@@ -248,6 +255,13 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
       `    issuer: ${TOKEN_ISSUER}`,
       `    rootcertbundle: ${started.certPath}`,
     );
+  }
+  if (opts.notifications) {
+    const { url, headers = {} } = opts.notifications;
+    lines.push('notifications:', '  endpoints:', '    - name: ferry', `      url: ${url}`);
+    if (Object.keys(headers).length) lines.push('      headers:', ...Object.entries(headers).map(([name, values]) => `        ${name}: [${values.map((v) => JSON.stringify(v)).join(', ')}]`));
+    // The registry's own retry settings: give up on an endpoint after 3 failures, retry a second later.
+    lines.push('      timeout: 1s', '      threshold: 3', '      backoff: 1s', '      ignoredmediatypes:', '        - application/octet-stream');
   }
   const configPath = join(dir, 'config.yml');
   writeFileSync(configPath, `${lines.join('\n')}\n`);

@@ -14,6 +14,10 @@ import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
 import { HealthController } from './health/health.controller';
+import { HookDeliveryController, MirrorHookController, OrgMirrorHookController } from './hooks/hook.controller';
+import { HookQueries } from './hooks/hook-queries';
+import { HookReceiverService } from './hooks/hook-receiver.service';
+import { HookService } from './hooks/hook.service';
 import { MirrorHealthController } from './mirror-health/mirror-health.controller';
 import { MirrorHealthService } from './mirror-health/mirror-health.service';
 import { InputTextGuard } from './http/input-text.guard';
@@ -54,10 +58,12 @@ export const CONTROLLERS = [
   UserController,
   SuperuserUserController,
   OrganizationController,
+  OrgMirrorHookController,
   OrgMirrorController,
   // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
   MirrorHealthController,
   RepositoryController,
+  MirrorHookController,
   MirrorController,
   MirrorPreviewController,
   RunController,
@@ -67,6 +73,7 @@ export const CONTROLLERS = [
   NamespaceNotificationRuleController,
   UserNotificationController,
   RegistryTokenController,
+  HookDeliveryController,
   HealthController,
   OpenApiController,
   SessionController,
@@ -141,6 +148,9 @@ export class AppModule {
         MirrorHealthService,
         NotificationRuleService,
         RegistryTokenService,
+        HookQueries,
+        HookService,
+        HookReceiverService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };

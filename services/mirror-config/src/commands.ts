@@ -38,6 +38,21 @@ export class Commands {
     return result;
   }
 
+  /**
+   * Decides and appends like `run`, without waiting for the read models: for a caller whose
+   * answer reads none of them (a hook's delivery, which an upstream sends many of in a burst).
+   */
+  async append<Command, State, Event extends FerryEvent>(
+    kind: AggregateKind,
+    id: string,
+    decider: Decider<Command, State, Event>,
+    command: Command | ((state: State) => Command),
+    causation: Causation,
+  ): Promise<CommandResult<State>> {
+    this.assertConnected();
+    return handleCommand(this.store, aggregateSubject(this.store.prefix, kind, id), id, decider, command, causation);
+  }
+
   async state<State, Event extends FerryEvent>(kind: AggregateKind, id: string, decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>): Promise<State> {
     this.assertConnected();
     return (await loadState(this.store, aggregateSubject(this.store.prefix, kind, id), decider)).state;

@@ -31,6 +31,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   sessionSeconds: number;
   /** Grafana, for the web console's links from a run to its trace (Tempo's data source, uid `tempo`). */
   grafanaUrl: string | undefined;
+  /** Deliveries one push hook takes at once, then per second, in each mirror-config process. */
+  hookRate: { burst: number; perSecond: number };
 }
 
 export interface RegistryTokenSettings {
@@ -64,6 +66,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     projectionBatch: reader.integer('FERRY_PROJECTION_BATCH', 200, 1, 10_000),
     sessionSeconds: reader.integer('FERRY_SESSION_SECONDS', 28_800, 60, 604_800),
     grafanaUrl: reader.optional('FERRY_GRAFANA_URL') === undefined ? undefined : reader.url('FERRY_GRAFANA_URL', '', ['http:', 'https:']).replace(/\/+$/, ''),
+    // A burst of pushes (every tag of a release, a registry's retries) fits; a sender in a loop does not.
+    hookRate: { burst: reader.integer('FERRY_HOOK_RATE_BURST', 60, 1, 10_000), perSecond: reader.integer('FERRY_HOOK_RATE_PER_SECOND', 5, 1, 1_000) },
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];

@@ -62,6 +62,12 @@ export const API_USAGE = `usage: ferry <command> [options]
   ferry robot create <ns+name> [--description TEXT]   prints the robot's token, once
   ferry robot list <ns> | get <ns+name> | delete <ns+name>
   ferry robot regenerate <ns+name>    a new token (printed once); the old one stops working
+  ferry hook create <ns/repo|org> [--hmac]   an upstream push hook of the repository's mirror (or
+                                      the organization's mirror); prints its URL and secret, once.
+                                      --hmac: for senders that sign (GitHub's X-Hub-Signature-256)
+  ferry hook list <ns/repo|org> | deliveries <ns/repo|org> <hook-id>
+  ferry hook rotate <ns/repo|org> <hook-id>   a new secret (printed once); the old one stops working
+  ferry hook delete <ns/repo|org> <hook-id>
   ferry token create <title> [--scope SCOPE]... [--expires ISO-8601]   prints the token, once
   ferry token list | revoke <uuid>    your API tokens
   ferry user create <name> [--email ADDRESS]   (superuser) prints the new password, once
@@ -95,6 +101,7 @@ const OPTIONS = {
   'no-delete': { type: 'boolean' },
   'max-delete': { type: 'string' },
   robot: { type: 'string' },
+  hmac: { type: 'boolean' },
   interval: { type: 'string' },
   start: { type: 'string' },
   username: { type: 'string' },
@@ -174,6 +181,9 @@ const robotBase = (ref: string | undefined) => {
   const [ns, name] = robotPath(ref);
   return `/organization/${enc(ns)}/robots/${enc(name)}`;
 };
+
+/** A hook's owner: `ns/repo` is the repository's mirror, a bare name the organization's mirror. */
+const hookBase = (ref: string | undefined) => `${ref?.includes('/') ? mirrorBase(ref) : orgMirrorBase(ref)}/hooks`;
 
 /** One name (a namespace, a user or robot, a uuid): anything without a slash; the API judges the rest. */
 function word(ref: string | undefined, what: string): string {
@@ -398,6 +408,12 @@ const VERBS = {
   'robot get': { arity: 1, build: ([r]) => ({ method: 'GET', path: robotBase(r) }) },
   'robot delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: robotBase(r) }) },
   'robot regenerate': { arity: 1, build: ([r]) => ({ method: 'POST', path: `${robotBase(r)}/regenerate` }) },
+
+  'hook create': { arity: 1, options: ['hmac'], build: ([o], v) => ({ method: 'POST', path: hookBase(o), body: { verification: v.hmac ? 'hmac-sha256' : 'bearer' } }) },
+  'hook list': { arity: 1, build: ([o]) => ({ method: 'GET', path: hookBase(o) }) },
+  'hook rotate': { arity: 2, build: ([o, h]) => ({ method: 'POST', path: `${hookBase(o)}/${enc(word(h, 'hook-id'))}/rotate` }) },
+  'hook delete': { arity: 2, build: ([o, h]) => ({ method: 'DELETE', path: `${hookBase(o)}/${enc(word(h, 'hook-id'))}` }) },
+  'hook deliveries': { arity: 2, build: ([o, h]) => ({ method: 'GET', path: `${hookBase(o)}/${enc(word(h, 'hook-id'))}/deliveries` }) },
 
   'token create': {
     arity: 1,

@@ -111,6 +111,15 @@ const robotText = (r: Json) =>
     ['last used', r.last_accessed],
   ]);
 
+const hookText = (h: Json) =>
+  fieldsText(h.id, [
+    ['delivers to', `${h.url} (on this API's address)`],
+    ['belongs to', h.repository ? `mirror ${h.repository}` : `organization mirror ${h.organization}`],
+    ['verification', h.verification],
+    ['created', h.created],
+    ['last delivery', h.last_delivery],
+  ]);
+
 const scopesText = (scopes: string[] = []) => (SCOPES.every((s) => scopes.includes(s)) ? 'all scopes' : scopes.join(','));
 
 const shownOnce = (what: string, secret: string) => `${what}: ${secret}\n(shown this once: store it now)\n`;
@@ -156,6 +165,17 @@ export const ANSWER_TEXT: Record<Exclude<Verb, 'login' | 'logout'>, (command: Ap
   'robot get': (_c, a) => robotText(a),
   'robot delete': (c) => `deleted robot ${c.subject}\n`,
   'robot regenerate': (_c, a) => `new token for robot ${a.name} (the old one no longer works)\n${shownOnce('token', a.token)}`,
+  'hook create': (_c, a) => `created hook ${hookText(a)}${shownOnce('secret', a.secret)}`,
+  'hook list': (_c, a) =>
+    table(['ID', 'VERIFICATION', 'CREATED', 'LAST DELIVERY', 'URL'], (a.hooks ?? []).map((h: Json) => [h.id, h.verification, h.created, h.last_delivery, h.url]), 'no hooks'),
+  'hook rotate': (_c, a) => `new secret for hook ${a.id} (the old one no longer works)\n${shownOnce('secret', a.secret)}`,
+  'hook delete': (c) => `deleted hook ${c.args[1]} of ${c.subject}\n`,
+  'hook deliveries': (_c, a) =>
+    table(
+      ['RECEIVED', 'SENDER', 'REPOSITORY', 'TAGS', 'OUTCOME', 'DETAIL'],
+      (a.deliveries ?? []).flatMap((d: Json) => (d.results.length ? d.results : [{ repository: '', tags: [], outcome: 'ignored', detail: 'nothing Ferry reads' }]).map((r: Json) => [d.received, d.sender, r.repository, r.tags.join(','), r.outcome, r.detail])),
+      'no deliveries',
+    ),
   'token create': (_c, a) => `created token ${a.token.uuid} "${a.token.title}" (${scopesText(a.token.scopes)}; expires ${a.token.expiration ?? 'never'})\n${shownOnce('token', a.token.token_code)}`,
   'token list': (_c, a) =>
     table(

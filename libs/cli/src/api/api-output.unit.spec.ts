@@ -11,7 +11,10 @@ const LABELS = [
   ...['email', 'orgs', 'description', 'created', 'last used', 'admin', 'member', 'visibility', 'state', 'can write', 'can admin'],
   ...['source', 'repositories', 'name', 'vanished', 'filters', 'include', 'exclude', 'discovering', 'last'],
   ...['ACTION', 'RUN ID', 'TAG', 'WHEN', 'NAME', 'UUID'],
+  ...['delivers to', 'verification', 'last delivery', 'belongs to', 'ID', 'VERIFICATION', 'LAST DELIVERY', 'RECEIVED', 'SENDER', 'REPOSITORY', 'OUTCOME'],
 ];
+const HOOK_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const HOOK: Json = { id: HOOK_ID, url: `/api/v1/hooks/${HOOK_ID}`, repository: 'mirrors/etcd', organization: null, verification: 'bearer', created: '2026-03-01T00:00:00Z', secret_rotated: null, last_delivery: null };
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -93,6 +96,14 @@ const EXAMPLES: Record<Exclude<Verb, 'login' | 'logout'>, { argv: string[]; answ
   'permission set': { argv: ['permission', 'set', 'mirrors/quay', 'mirrors+syncer', 'write'], answer: { name: 'mirrors+syncer', role: 'write' } },
   'permission remove': { argv: ['permission', 'remove', 'mirrors/quay', 'mirrors+syncer'], answer: {} },
   'robot create': { argv: ['robot', 'create', 'mirrors+syncer'], answer: { name: 'mirrors+syncer', token: 'T0KEN' } },
+  'hook create': { argv: ['hook', 'create', 'mirrors/etcd'], answer: { ...HOOK, secret: 'ferry_hook_x' } },
+  'hook list': { argv: ['hook', 'list', 'hub'], answer: { hooks: [{ ...HOOK, repository: null, organization: 'hub', verification: 'hmac-sha256' }] } },
+  'hook rotate': { argv: ['hook', 'rotate', 'mirrors/etcd', HOOK_ID], answer: { ...HOOK, secret: 'ferry_hook_y' } },
+  'hook delete': { argv: ['hook', 'delete', 'hub', HOOK_ID], answer: {} },
+  'hook deliveries': {
+    argv: ['hook', 'deliveries', 'mirrors/etcd', HOOK_ID],
+    answer: { deliveries: [{ id: 'd1', sender: 'distribution', received: '2026-03-01T00:00:00Z', results: [{ repository: 'coreos/etcd', tags: ['v3.6.0'], outcome: 'run', detail: 'run of v3.6.0', mirror: 'mirrors/etcd' }] }] },
+  },
   'robot list': { argv: ['robot', 'list', 'mirrors'], answer: { robots: [{ name: 'mirrors+syncer', description: 'writes mirrored images', created: '2026-03-01T00:00:00Z', last_accessed: null }] } },
   'robot get': { argv: ['robot', 'get', 'mirrors+syncer'], answer: { name: 'mirrors+syncer', description: '', created: '2026-03-01T00:00:00Z', last_accessed: '2026-03-01T00:05:00Z' } },
   'robot delete': { argv: ['robot', 'delete', 'mirrors+syncer'], answer: {} },

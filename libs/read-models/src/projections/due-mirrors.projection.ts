@@ -3,6 +3,12 @@ import type { StoredEvent } from '@ferry/contracts';
 import { DueMirrorRow } from '../entities/due-mirror.entity';
 import type { Projection } from '../projection-runner';
 
+/**
+ * How long a pushed tag waits for more pushes before its run is due: a burst of pushes (a
+ * multi-tag `docker push`, ten tags in a row) lands within it and becomes one run.
+ */
+export const PUSH_COALESCING_MS = 500;
+
 /** The scheduler's index of when each mirror is next due. */
 export const dueMirrorsProjection: Projection = {
   tables: ['due_mirrors'],
@@ -31,8 +37,33 @@ export const dueMirrorsProjection: Projection = {
       case 'MirrorSyncNowRequested':
         await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: new Date(event.occurredAt), syncNowTraceparent: event.traceparent ?? null });
         return;
+      case 'MirrorPushReceived': {
+        // Due within the coalescing window, or sooner if something else makes it so.
+        const pushDueAt = new Date(Date.parse(event.data.receivedAt) + PUSH_COALESCING_MS);
+        await due
+          .createQueryBuilder()
+          .update()
+          .set({ pushDueAt: () => 'least(push_due_at, :pushDueAt)' })
+          .setParameter('pushDueAt', pushDueAt)
+          .where('mirror_id = :mirrorId', { mirrorId: event.data.mirrorId })
+          .execute();
+        return;
+      }
       case 'MirrorRunScheduled':
-        await due.update({ mirrorId: event.data.mirrorId }, { syncNowRequestedAt: null, syncNowTraceparent: null, leaseExpiresAt: new Date(event.data.leaseExpiresAt) });
+        // A new run takes every pushed tag; a run taken over after its lease ended leaves the pushes it never had waiting.
+        await due
+          .createQueryBuilder()
+          .update()
+          .set({
+            syncNowRequestedAt: null,
+            syncNowTraceparent: null,
+            leaseExpiresAt: new Date(event.data.leaseExpiresAt),
+            scheduledRunId: event.data.runId,
+            pushDueAt: () => 'CASE WHEN scheduled_run_id = :runId THEN push_due_at ELSE NULL END',
+          })
+          .setParameter('runId', event.data.runId)
+          .where('mirror_id = :mirrorId', { mirrorId: event.data.mirrorId })
+          .execute();
         return;
       case 'MirrorLeaseRenewed':
       // A run given back is due when it was given back: the scheduler reassigns it on its next tick.

@@ -9,6 +9,7 @@ const MIRROR_EVENTS = new Set<string>([
   'MirrorUpdated',
   'MirrorDeleted',
   'MirrorSyncNowRequested',
+  'MirrorPushReceived',
   'MirrorRunScheduled',
   'MirrorLeaseRenewed',
   'MirrorLeaseReleased',

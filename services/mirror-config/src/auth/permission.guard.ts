@@ -42,7 +42,8 @@ export class PermissionGuard implements CanActivate {
     // Unreachable once the boot check has passed; closed all the same.
     if (!requirement) throw new ForbiddenError('this operation declares no permission, so nobody may call it');
     // A public route (the registry token service) checks what credentials it is sent itself.
-    if (requirement.kind === 'public') return true;
+    // A hook's delivery is checked against the hook's secret by its handler, first thing.
+    if (requirement.kind === 'public' || requirement.kind === 'hook-secret') return true;
     const call = this.call(context);
     const caller = await this.authenticator.authenticate(call.credential, call.address);
     rememberCaller(call.key, caller);
@@ -92,5 +93,7 @@ export function describeRequirement(requirement: Requirement): string {
       return 'a superuser with the super:user scope';
     case 'public':
       return 'nothing';
+    case 'hook-secret':
+      return 'the hook\'s own secret (Authorization: Bearer, ?secret=, or an X-Hub-Signature-256 HMAC of the body), no user\'s credential';
   }
 }

@@ -5,6 +5,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { causationOf } from '../auth/request-caller';
+import { HookService } from '../hooks/hook.service';
 import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
 import { mirrorView } from '../mirror/mirror.view';
 import { RobotService } from '../robots/robot.service';
@@ -45,6 +46,7 @@ export class MirrorGrpcController {
     private readonly mirrors: MirrorService,
     private readonly robots: RobotService,
     private readonly runs: RunQueries,
+    private readonly hooks: HookService,
   ) {}
 
   private view(req: RepositoryRequest, row: Parameters<typeof mirrorView>[0]) {
@@ -110,5 +112,36 @@ export class MirrorGrpcController {
   async createRobot(req: { namespace?: string; name?: string; description?: string }, metadata: Metadata) {
     const { view } = await this.robots.create(req.namespace ?? '', req.name ?? '', req.description === undefined ? {} : { description: req.description }, causation(metadata));
     return view;
+  }
+
+  @GrpcMethod('MirrorService', 'CreateHook')
+  @Requires(requires.repository('admin'))
+  async createHook(req: RepositoryRequest & { verification?: string }, metadata: Metadata) {
+    return this.hooks.create({ kind: 'mirror', target: target(req) }, req.verification === undefined ? {} : { verification: req.verification }, causation(metadata));
+  }
+
+  @GrpcMethod('MirrorService', 'ListHooks')
+  @Requires(requires.repository('admin'))
+  async listHooks(req: RepositoryRequest) {
+    return this.hooks.list({ kind: 'mirror', target: target(req) });
+  }
+
+  @GrpcMethod('MirrorService', 'RotateHookSecret')
+  @Requires(requires.repository('admin'))
+  async rotateHookSecret(req: RepositoryRequest & { hook_id?: string }, metadata: Metadata) {
+    return this.hooks.rotate({ kind: 'mirror', target: target(req) }, req.hook_id ?? '', causation(metadata));
+  }
+
+  @GrpcMethod('MirrorService', 'DeleteHook')
+  @Requires(requires.repository('admin'))
+  async deleteHook(req: RepositoryRequest & { hook_id?: string }, metadata: Metadata) {
+    await this.hooks.delete({ kind: 'mirror', target: target(req) }, req.hook_id ?? '', causation(metadata));
+    return {};
+  }
+
+  @GrpcMethod('MirrorService', 'ListHookDeliveries')
+  @Requires(requires.repository('admin'))
+  async listHookDeliveries(req: RepositoryRequest & { hook_id?: string }) {
+    return this.hooks.deliveries({ kind: 'mirror', target: target(req) }, req.hook_id ?? '');
   }
 }

@@ -4,6 +4,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { causationOf } from '../auth/request-caller';
+import { HookService } from '../hooks/hook.service';
 import { OrgMirrorService } from '../org-mirror/org-mirror.service';
 import type { OrgMirrorView } from '../org-mirror/org-mirror.view';
 import { GrpcErrorFilter } from './grpc-error';
@@ -33,7 +34,10 @@ const capText = (cap: number | string | null) => (cap === null ? {} : { max_dele
 @Controller()
 @UseFilters(GrpcErrorFilter)
 export class OrgMirrorGrpcController {
-  constructor(private readonly orgMirrors: OrgMirrorService) {}
+  constructor(
+    private readonly orgMirrors: OrgMirrorService,
+    private readonly hooks: HookService,
+  ) {}
 
   private message(req: OrganizationRequest, view: OrgMirrorView) {
     return { namespace: organization(req), ...view, vanished: { action: view.vanished.action, ...capText(view.vanished.max_delete) } };
@@ -90,5 +94,36 @@ export class OrgMirrorGrpcController {
   async repositories(req: OrganizationRequest & { page?: number; limit?: number; status?: string }) {
     const query = Object.fromEntries(Object.entries({ page: req.page, limit: req.limit, status: req.status }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     return this.orgMirrors.repositories(organization(req), query);
+  }
+
+  @GrpcMethod('OrgMirrorService', 'CreateOrgMirrorHook')
+  @Requires(requires.organization('admin'))
+  async createOrgMirrorHook(req: OrganizationRequest & { verification?: string }, metadata: Metadata) {
+    return this.hooks.create({ kind: 'org-mirror', organization: organization(req) }, req.verification === undefined ? {} : { verification: req.verification }, causation(metadata));
+  }
+
+  @GrpcMethod('OrgMirrorService', 'ListOrgMirrorHooks')
+  @Requires(requires.organization('admin'))
+  async listOrgMirrorHooks(req: OrganizationRequest) {
+    return this.hooks.list({ kind: 'org-mirror', organization: organization(req) });
+  }
+
+  @GrpcMethod('OrgMirrorService', 'RotateOrgMirrorHookSecret')
+  @Requires(requires.organization('admin'))
+  async rotateOrgMirrorHookSecret(req: OrganizationRequest & { hook_id?: string }, metadata: Metadata) {
+    return this.hooks.rotate({ kind: 'org-mirror', organization: organization(req) }, req.hook_id ?? '', causation(metadata));
+  }
+
+  @GrpcMethod('OrgMirrorService', 'DeleteOrgMirrorHook')
+  @Requires(requires.organization('admin'))
+  async deleteOrgMirrorHook(req: OrganizationRequest & { hook_id?: string }, metadata: Metadata) {
+    await this.hooks.delete({ kind: 'org-mirror', organization: organization(req) }, req.hook_id ?? '', causation(metadata));
+    return {};
+  }
+
+  @GrpcMethod('OrgMirrorService', 'ListOrgMirrorHookDeliveries')
+  @Requires(requires.organization('admin'))
+  async listOrgMirrorHookDeliveries(req: OrganizationRequest & { hook_id?: string }) {
+    return this.hooks.deliveries({ kind: 'org-mirror', organization: organization(req) }, req.hook_id ?? '');
   }
 }

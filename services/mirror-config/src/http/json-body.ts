@@ -7,6 +7,9 @@ import type { ProblemDetails } from './problem';
  * other invalid input (Nest would leave it to Express's HTML error page).
  */
 export function useJsonBodies(app: INestApplication): void {
+  // A push hook's delivery is kept as its bytes, whatever type it claims (docker-registry sends
+  // application/vnd.docker.distribution.events.v1+json): an HMAC signs the bytes, not a parse of them.
+  app.use('/api/v1/hooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   // The registry token service's OAuth2 form (POST /v2/auth).
   app.use('/v2/auth', express.urlencoded({ extended: false, limit: '64kb' }));

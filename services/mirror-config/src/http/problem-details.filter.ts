@@ -2,7 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode } from '@ferry/mirror';
 import { errorText, unavailableDependency } from '@ferry/service-runtime';
-import { ForbiddenError, InvalidRequestError, NotFoundError, PreviewFailedError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
+import { ForbiddenError, HookRateLimitedError, InvalidRequestError, NotFoundError, PreviewFailedError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 /** Seconds a client should wait before trying again while a dependency is away. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -17,6 +17,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.AlreadyCancelled]: 400,
   [DomainErrorCode.ManagedByOrgMirror]: 400,
   [DomainErrorCode.RuleNotFound]: 404,
+  [DomainErrorCode.HookNotFound]: 404,
   [DomainErrorCode.RobotNotFound]: 404,
   [DomainErrorCode.UserNotFound]: 404,
   [DomainErrorCode.TokenNotFound]: 404,
@@ -32,6 +33,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   [DomainErrorCode.StaleRun]: 409,
   [DomainErrorCode.RobotAlreadyExists]: 409,
   [DomainErrorCode.RuleAlreadyExists]: 409,
+  [DomainErrorCode.HookAlreadyExists]: 409,
 };
 
 function problemFor(error: unknown): ProblemDetails {
@@ -59,6 +61,9 @@ function problemFor(error: unknown): ProblemDetails {
   }
   if (error instanceof SignInThrottledError) {
     return { type: 'https://ferry.dev/problems/sign-in-throttled', title: 'Too many requests', status: 429, code: error.code, detail: error.message };
+  }
+  if (error instanceof HookRateLimitedError) {
+    return { type: 'https://ferry.dev/problems/hook-rate-limited', title: 'Too many requests', status: 429, code: error.code, detail: error.message };
   }
   if (error instanceof ReadModelBehindError) {
     return { type: 'https://ferry.dev/problems/read-model-behind', title: 'Service unavailable', status: 503, code: error.code, detail: error.message };
@@ -100,7 +105,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof UnauthenticatedError) {
       response.setHeader('WWW-Authenticate', error.invalid ? 'Bearer realm="ferry", error="invalid_token"' : 'Bearer realm="ferry"');
     }
-    if (error instanceof SignInThrottledError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof SignInThrottledError || error instanceof HookRateLimitedError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof ReadModelBehindError) response.setHeader('Retry-After', '1');
     if (problem.code === 'DEPENDENCY_UNAVAILABLE') response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -42,6 +42,14 @@ export class SignInThrottledError extends Error {
   }
 }
 
+/** A hook received more deliveries than its rate allows: 429 with Retry-After; the delivery did nothing. */
+export class HookRateLimitedError extends Error {
+  readonly code = 'HOOK_RATE_LIMITED' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`this hook receives too many deliveries; try again in ${retryAfterSeconds} s`);
+  }
+}
+
 /**
  * The command was stored, but the API's read models have not shown it in time (a projection is
  * stuck or slow): 503 with Retry-After and a stable code, never a 500 or a stale answer.

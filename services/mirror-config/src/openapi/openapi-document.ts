@@ -30,6 +30,7 @@ const PATH_PARAMETERS: Record<string, string> = {
   runId: 'A sync run\'s id.',
   name: 'A robot\'s short name.',
   id: 'A notification\'s id.',
+  hookId: 'An upstream push hook\'s id.',
   tag: 'A tag of the target repository.',
 };
 
@@ -77,6 +78,9 @@ export function openApiDocument(routes: readonly RouteEntry[], version: string):
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`POST /api/v1/user/apptoken`), a robot\'s token, or an OIDC token where FERRY_OIDC_ISSUER is set.' },
           basic: { type: 'http', scheme: 'basic', description: 'A user name and password, or a token as the password (what docker, skopeo and Quay\'s clients send).' },
+          hookSecret: { type: 'http', scheme: 'bearer', description: 'An upstream push hook\'s secret (shown when the hook is made or its secret rotated), for `POST /api/v1/hooks/{hookId}` only.' },
+          hookSignature: { type: 'apiKey', in: 'header', name: 'X-Hub-Signature-256', description: 'GitHub\'s `sha256=<hex>`: HMAC-SHA256 of the body keyed with the secret of an `hmac-sha256` hook.' },
+          hookQuery: { type: 'apiKey', in: 'query', name: 'secret', description: 'The hook\'s secret in the URL, for senders that can set no header (Docker Hub, Quay): keep such a URL as private as the secret.' },
           session: { type: 'apiKey', in: 'cookie', name: 'ferry_session', description: 'The web console\'s session (POST /api/v1/signin); a POST, PUT or DELETE with it also needs its CSRF token in X-CSRF-Token.' },
         },
       },
@@ -98,7 +102,7 @@ function operation(route: RouteEntry, spec: OperationSpec): Json {
   const warning = quay ? { Warning: { description: 'Set when fields Quay\'s schema does not know were ignored: `299 ferry "unknown fields ignored: a, b.c"`.', schema: { type: 'string' } } } : undefined;
   const responses: Record<string, Json> = {};
   for (const [status, response] of Object.entries(spec.responses)) responses[status] = success(Number(status), response, warning);
-  const errors = ['400', ...(requirement.kind === 'public' ? [] : ['401', '403']), ...(names.length ? ['404'] : []), '503', 'default'];
+  const errors = ['400', ...(requirement.kind === 'public' ? [] : requirement.kind === 'hook-secret' ? ['401'] : ['401', '403']), ...(names.length ? ['404'] : []), '503', 'default'];
   // A status the route answers with a body of its own (readyz's 503) keeps it.
   for (const status of errors) responses[status] ??= { description: ERRORS[status], $ref: '#/components/responses/Problem' };
   return {
@@ -133,6 +137,7 @@ function success(status: number, response: ResponseSpec, headers: Json | undefin
 
 /** Public routes take no credential; every other takes a bearer token, Basic credentials or the console's session cookie. */
 function security(requirement: Requirement): Json[] {
+  if (requirement.kind === 'hook-secret') return [{ hookSecret: [] }, { hookSignature: [] }, { hookQuery: [] }];
   return requirement.kind === 'public' ? [] : [{ bearer: [] }, { basic: [] }, { session: [] }];
 }
 

@@ -3,7 +3,7 @@ import { RunOutcome, RunTrigger, type OrgMirrorEvent } from '@ferry/contracts';
 type Sentence<T extends OrgMirrorEvent['type']> = (data: Extract<OrgMirrorEvent, { type: T }>['data']) => string;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const TRIGGER: Record<RunTrigger, string> = { [RunTrigger.Schedule]: 'by its schedule', [RunTrigger.SyncNow]: 'by sync-now', [RunTrigger.Retry]: 'as a retry' };
+const TRIGGER: Record<RunTrigger, string> = { [RunTrigger.Schedule]: 'by its schedule', [RunTrigger.SyncNow]: 'by sync-now', [RunTrigger.Retry]: 'as a retry', [RunTrigger.Push]: 'by an upstream push' };
 
 /** What a discovery found and did, as the end of a sentence. */
 function found(summary: Extract<OrgMirrorEvent, { type: 'OrgDiscoveryCompleted' }>['data']['summary']): string {

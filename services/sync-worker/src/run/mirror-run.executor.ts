@@ -233,7 +233,7 @@ export class MirrorRunExecutor {
             upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
             target: targetCredentials,
             tagsFirstSeen: started.state.tagsFirstSeen ?? {},
-          }),
+          }, scheduled.data),
           upstreamRateLimit: this.rateLimits.budget(upstreamHost(config.externalReference), config.externalRegistryUsername ?? ''),
           seenAt: startedAt,
           rollback: this.settings.rollback,
