@@ -47,5 +47,5 @@ export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
 export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './registry-forward-proxy';
 export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';
 export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
-export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNodeOptions } from './private-servers';
+export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNode, type NatsNodeOptions } from './private-servers';
 export { testOrgMirrorConfig } from './org-mirror-config';
