@@ -72,8 +72,12 @@ describe('a private nats-server killed mid-run and back within the lease', () =>
   it('succeeds with every tag copied, ends once, and sends no failure notification', async () => {
     assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
     // Mid-run: some tags are on the target, most are not.
-    await eventually(async () => (Object.keys(await tagDigests(target, 'crash/app')).length >= 5 ? true : undefined), 60_000, 'the first tags on the target');
+    const copiedBeforeCrash = await eventually(async () => {
+      const copied = Object.keys(await tagDigests(target, 'crash/app')).length;
+      return copied >= 5 ? copied : undefined;
+    }, 60_000, 'the first tags on the target');
     await nats.kill();
+    assert.ok(copiedBeforeCrash < TAGS.length, `the crash came mid-run (${copiedBeforeCrash} tags copied)`);
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await nats.start();
 
