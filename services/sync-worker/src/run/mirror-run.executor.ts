@@ -10,8 +10,8 @@ import {
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
-import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type RunFailure } from '@ferry/mirror';
+import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
+import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
@@ -19,9 +19,9 @@ import { withSpan } from '@ferry/telemetry';
 import { recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
 import { meterTagResult, runErrorOf, tagEvent } from './run-report';
-import { cancelsRun, watchRunStop } from './run-cancel-watch';
+import { cancelsRun, watchRunStop, type RunStop } from './run-cancel-watch';
 import { completeRun, handBackRun, type MirrorRunCommand, type RunEnd } from './run-completion';
-import { holdRunLease } from './run-lease';
+import { holdRunLease, type RunLease } from './run-lease';
 import { ledgerFromRunEvents, RunLedger } from './run-ledger';
 import { RunMeter } from './run-meter';
 import { logTagFailed } from './run-log-lines';
@@ -127,40 +127,16 @@ export class MirrorRunExecutor {
   }
 
   private async claimAndRun(run: RunContext): Promise<RunEnd> {
-    const { scheduled, subject, causation, command, heartbeat, stopping, slot, span } = run;
+    const { scheduled, command, stopping, span } = run;
     const { mirrorId, runId, fencingToken } = scheduled.data;
     if (stopping.aborted) return { kind: 'stopping' };
-    let started;
-    try {
-      started = await command({ kind: 'start-run', runId, fencingToken, worker: this.settings.workerId });
-    } catch (error) {
-      if (error instanceof DomainError) return { kind: 'stale' };
-      throw error;
-    }
-    // The same assignment delivered again (its ack was lost, e.g. while NATS was away): the worker
-    // that started it still runs it, or, if it died, the lease's expiry brings a new assignment.
-    // Running it twice would record every tag twice.
-    if (started.events.length === 0) return { kind: 'stale' };
+    const started = await this.claim(command, runId, fencingToken);
+    if (!started) return { kind: 'stale' };
     log.log(`run ${runId} of ${mirrorId} started`);
     recordRunStarted(scheduled.data.trigger);
     const config = started.state.config as MirrorConfig;
     const startedAt = new Date().toISOString();
-    const leaseSeconds = this.settings.leaseSeconds;
-    const lease = holdRunLease((now) => command({ kind: 'renew-lease', runId, fencingToken, now, leaseSeconds }), {
-      leaseSeconds,
-      heldUntil: Date.parse(started.state.run!.leaseExpiresAt),
-      heartbeat,
-      slot,
-    });
-    const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
-    const runStop = watchRunStop((signal) => this.store.follow(watchFrom + 1, signal, subject), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost);
-    const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
-    const runLedger = new RunLedger(
-      (event, { eventId, patienceMs }) => this.store.append(runSubject, [event], { ...causation, aggregateId: runId, eventIds: [eventId], patienceMs }),
-      lease,
-      runStop.signal,
-      { patienceMs: this.store.options.publishPatienceMs },
-    );
+    const { lease, runStop, runLedger } = await this.holdRun(run, started);
 
     // Between full checks, what the last run wrote vouches for the target (drift waits for the next full check).
     const checkTarget = targetCheckDue(started.state, new Date(), this.settings.driftCheckSeconds);
@@ -220,6 +196,46 @@ export class MirrorRunExecutor {
     const end = await completeRun(command, { runId, fencingToken, startedAt, tagsFirstSeen: started.state.tagsFirstSeen ?? {}, namespace: config.namespace, retryBaseSeconds: this.settings.retryBaseSeconds }, copy);
     if (end.kind === 'completed') span.setAttributes({ 'ferry.outcome': end.verdict.outcome, 'ferry.tags_copied': end.summary.tagsCopied, 'ferry.bytes_copied': end.summary.bytesCopied });
     return end;
+  }
+
+  /**
+   * Claims the run with its fencing token: null when the assignment is stale, or is the same one
+   * delivered again (its ack was lost, e.g. while NATS was away). The worker that started it still
+   * runs it, or, if it died, the lease's expiry brings a new assignment; running it twice would
+   * record every tag twice.
+   */
+  private async claim(command: MirrorRunCommand, runId: string, fencingToken: number): Promise<CommandResult<MirrorState> | null> {
+    try {
+      const started = await command({ kind: 'start-run', runId, fencingToken, worker: this.settings.workerId });
+      return started.events.length === 0 ? null : started;
+    } catch (error) {
+      if (error instanceof DomainError) return null;
+      throw error;
+    }
+  }
+
+  /** From the claim on: the run's lease, what stops it (cancel, worker stopping, lease lost), and its ledger of tag results. */
+  private async holdRun(run: RunContext, started: CommandResult<MirrorState>): Promise<{ lease: RunLease; runStop: RunStop; runLedger: RunLedger }> {
+    const { scheduled, subject, causation, command, heartbeat, stopping, slot } = run;
+    const { runId, fencingToken } = scheduled.data;
+    const leaseSeconds = this.settings.leaseSeconds;
+    const lease = holdRunLease((now) => command({ kind: 'renew-lease', runId, fencingToken, now, leaseSeconds }), {
+      leaseSeconds,
+      heldUntil: Date.parse(started.state.run!.leaseExpiresAt),
+      heartbeat,
+      slot,
+    });
+    const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
+    const runStop = watchRunStop((signal) => this.store.follow(watchFrom + 1, signal, subject), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost);
+    const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
+    // The store's patience is the worker's (10 min): how long a result waits out NATS before the run gives up.
+    const runLedger = new RunLedger(
+      (event, { eventId, patienceMs }) => this.store.append(runSubject, [event], { ...causation, aggregateId: runId, eventIds: [eventId], patienceMs }),
+      lease,
+      runStop.signal,
+      { patienceMs: this.store.options.publishPatienceMs },
+    );
+    return { lease, runStop, runLedger };
   }
 
   /** What the last run wrote to the target, from its tag events (see `ledgerFromRunEvents`). */
