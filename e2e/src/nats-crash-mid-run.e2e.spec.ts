@@ -113,5 +113,7 @@ describe('a private nats-server killed mid-run and back within the lease', () =>
     await new Promise((r) => setTimeout(r, 3_000));
     assert.deepEqual(hooks.requests.filter((r) => r.path === '/failed').map((r) => r.body), [], 'no failure notification');
     assert.equal(hooks.requests.filter((r) => r.path === '/succeeded').length, 1, 'one success notification');
+    // An outage Ferry rides out is no fault of its own: warnings at most.
+    assert.deepEqual(ferry.logLines().filter((l) => l.level === 'error').map((l) => `[${l.instance}] ${l.msg}`), [], 'no error lines');
   });
 });

@@ -47,7 +47,7 @@ describe('the event store on a real JetStream', () => {
   });
 
   it('stores an event once when the whole append is repeated with the same event id', async () => {
-    const subject = `t${unique}.run.again`;
+    const subject = `t${unique}.mirror.again`;
     const id = randomUUID();
     const append = () => store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'again' } }], { ...causation, aggregateId: 'again', eventIds: [id] });
     const [first] = await append();

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@ferry/contracts';
 
-/** What stops a running run, gathered into one signal. */
+/** What stops a running run (a mirror's run, or an organization mirror's discovery), gathered into one signal. */
 export interface RunStop {
-  /** Aborted on a cancel, the worker stopping, or the lease lost: the engine's requests end, and no result is recorded after it. */
+  /** Aborted on a cancel, the worker stopping, or the lease lost: the run's registry requests end, and no result is recorded after it. */
   readonly signal: AbortSignal;
   /** True once the run was cancelled (or its mirror deleted), before it was claimed or while it ran. */
   cancelled(): boolean;

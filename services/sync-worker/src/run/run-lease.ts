@@ -25,8 +25,8 @@ export interface RunLeaseOptions {
   heldUntil: number;
   /** Keeps the consumer's message from being redelivered while the run goes on. */
   heartbeat: () => void;
-  /** The run's upstream slot, whose KV entry expires with the lease unless renewed with it. */
-  slot: { renew(): Promise<unknown> };
+  /** The run's upstream slot, whose KV entry expires with the lease unless renewed with it (a discovery holds none). */
+  slot?: { renew(): Promise<unknown> };
   /** The clock renewals are sent and counted by (tests hand in a fake one). */
   now?: () => number;
 }
@@ -63,7 +63,7 @@ export function holdRunLease(renewLease: (sentAt: Date) => Promise<unknown>, opt
   };
 
   const renewal = setInterval(() => {
-    void options.slot.renew().catch(() => undefined);
+    void options.slot?.renew().catch(() => undefined);
     void renew();
   }, leaseMs / 3);
   const keepAlive = setInterval(options.heartbeat, 5_000);
