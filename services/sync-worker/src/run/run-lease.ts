@@ -11,8 +11,8 @@ export interface RunLease {
    */
   heldUntil(): number;
   /**
-   * Renews now, or joins the renewal already on its way: true once the log accepted it; false when
-   * NATS did not answer, or the decider refused it (then `lost` is aborted).
+   * Renews now, or joins the renewal already on its way (see `holdRunLease`): true once the log
+   * accepted it; false when NATS did not answer, or the decider refused it (then `lost` is aborted).
    */
   renew(): Promise<boolean>;
   /** Ends the renewals and the heartbeat. */
@@ -31,21 +31,31 @@ export interface RunLeaseOptions {
   now?: () => number;
 }
 
+/** Renewals on their way at once, at most: see `holdRunLease`. */
+const MAX_RENEWALS_IN_FLIGHT = 2;
+
 /**
  * Keeps a run's lease while it runs: `renewLease(sentAt)` every third of the lease (so two
  * renewals may fail in a row before it runs out) together with the upstream slot, and the
- * consumer's message alive every 5 s. One renewal at a time: while NATS is away, ticks do not pile
- * up renewals that would all land when it is back.
+ * consumer's message alive every 5 s.
+ *
+ * A renewal NATS has not answered is joined rather than sent again, so ticks do not pile up
+ * renewals while NATS is away; but once it has waited a whole tick it may be stuck in a request
+ * NATS lost when it went away (answered only at its timeout, after a short lease has run out), so
+ * the next tick sends a fresh one beside it, at most two at a time. The lease is held until the
+ * latest accepted renewal's send time plus the lease, whichever lands first (the decider never
+ * shortens a lease either).
  */
 export function holdRunLease(renewLease: (sentAt: Date) => Promise<unknown>, options: RunLeaseOptions): RunLease {
   const now = options.now ?? Date.now;
   const leaseMs = options.leaseSeconds * 1000;
+  const tickMs = leaseMs / 3;
   const lost = new AbortController();
   let heldUntil = options.heldUntil;
-  let inFlight: Promise<boolean> | null = null;
+  /** Renewals on their way, oldest first. */
+  const inFlight: Array<{ sentAt: number; accepted: Promise<boolean> }> = [];
 
-  const attempt = async (): Promise<boolean> => {
-    const sentAt = now();
+  const attempt = async (sentAt: number): Promise<boolean> => {
     try {
       await renewLease(new Date(sentAt));
       heldUntil = Math.max(heldUntil, sentAt + leaseMs);
@@ -58,14 +68,18 @@ export function holdRunLease(renewLease: (sentAt: Date) => Promise<unknown>, opt
   };
   const renew = (): Promise<boolean> => {
     if (lost.signal.aborted) return Promise.resolve(false);
-    inFlight ??= attempt().finally(() => (inFlight = null));
-    return inFlight;
+    const newest = inFlight.at(-1);
+    if (newest && (now() - newest.sentAt < tickMs || inFlight.length >= MAX_RENEWALS_IN_FLIGHT)) return newest.accepted;
+    const sent = { sentAt: now(), accepted: Promise.resolve(false) };
+    sent.accepted = attempt(sent.sentAt).finally(() => inFlight.splice(inFlight.indexOf(sent), 1));
+    inFlight.push(sent);
+    return sent.accepted;
   };
 
   const renewal = setInterval(() => {
     void options.slot?.renew().catch(() => undefined);
     void renew();
-  }, leaseMs / 3);
+  }, tickMs);
   const keepAlive = setInterval(options.heartbeat, 5_000);
   return {
     lost: lost.signal,

@@ -84,26 +84,32 @@ describe("a run's lease held while it runs", () => {
     lease.stop();
   });
 
-  it('sends one renewal at a time: ticks and callers join the one NATS has not answered yet', async (t) => {
+  it('joins a renewal NATS has not answered within its tick, sends a fresh one beside it after a whole tick, and never more than two', async (t) => {
     const clock = fakeClock(t);
-    const pending: Array<() => void> = [];
-    const sent: number[] = [];
+    const pending = new Map<number, (accepted: boolean) => void>();
     const lease = holdRunLease(
-      (at) => {
-        sent.push(at.getTime());
-        return new Promise<void>((resolve) => pending.push(resolve));
-      },
+      (at) =>
+        new Promise<void>((resolve, reject) => {
+          pending.set(at.getTime(), (accepted) => (accepted ? resolve() : reject(new Error('timeout'))));
+        }),
       { leaseSeconds: 6, heldUntil: clock.now() + 6_000, heartbeat: () => undefined, slot: { renew: async () => true }, now: clock.now },
     );
     await clock.advance(2_000);
+    await clock.advance(1_000);
     const joined = lease.renew();
-    await clock.advance(4_000);
-    assert.deepEqual(sent, [1_002_000], 'one renewal while NATS is away');
-    pending.shift()!();
-    assert.equal(await joined, true);
-    assert.equal(lease.heldUntil(), 1_008_000);
+    assert.deepEqual([...pending.keys()], [1_002_000], 'joined within its tick');
+    await clock.advance(1_000);
+    assert.deepEqual([...pending.keys()], [1_002_000, 1_004_000], 'a fresh one once the first waited a whole tick (NATS may be back)');
     await clock.advance(2_000);
-    assert.deepEqual(sent, [1_002_000, 1_008_000], 'the next tick renews again');
+    assert.equal(pending.size, 2, 'never more than two');
+    pending.get(1_004_000)!(true);
+    await settle();
+    assert.equal(lease.heldUntil(), 1_010_000);
+    pending.get(1_002_000)!(false);
+    assert.equal(await joined, false, 'the caller had joined the first one');
+    assert.equal(lease.heldUntil(), 1_010_000, 'the stuck one changes nothing');
+    await clock.advance(2_000);
+    assert.ok(pending.has(1_008_000), 'the next tick renews again');
     lease.stop();
   });
 });
