@@ -46,6 +46,17 @@ describe('the event store on a real JetStream', () => {
     assert.equal((await store.read(subject)).events.length, 1);
   });
 
+  it('stores an event once when the whole append is repeated with the same event id', async () => {
+    const subject = `t${unique}.mirror.again`;
+    const id = randomUUID();
+    const append = () => store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'again' } }], { ...causation, aggregateId: 'again', eventIds: [id] });
+    const [first] = await append();
+    const [repeat] = await append();
+    assert.equal(first!.id, id);
+    assert.equal(repeat!.position, first!.position);
+    assert.deepEqual((await store.read(subject)).events.map((e) => e.id), [id]);
+  });
+
   it('reads an empty subject as no events at sequence 0', async () => {
     assert.deepEqual(await store.read(`t${unique}.mirror.none`), { events: [], lastSequence: 0 });
   });

@@ -66,6 +66,12 @@ export interface AppendOptions extends Causation {
   now?: Date;
   /** How long this append may wait for NATS (default: the store's publishPatienceMs). */
   patienceMs?: number;
+  /**
+   * The events' ids, in order (default: fresh ones). A caller that appends the same events again
+   * after an append failed passes the ids it used: if the first append was stored after all (its
+   * ack lost), JetStream drops the repeat within the duplicate window.
+   */
+  eventIds?: readonly string[];
 }
 
 export interface SubjectHistory {
@@ -173,10 +179,10 @@ export class EventStore {
     const occurredAt = (options.now ?? new Date()).toISOString();
     const trace = currentTraceContext();
     let causationId = options.causationId;
-    for (const draft of events) {
+    for (const [index, draft] of events.entries()) {
       const event = {
         ...draft,
-        id: randomUUID(),
+        id: options.eventIds?.[index] ?? randomUUID(),
         schemaVersion: EVENT_SCHEMA_VERSION,
         occurredAt,
         aggregateId: options.aggregateId,

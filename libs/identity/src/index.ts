@@ -21,4 +21,5 @@ export { userDecider, type UserState, type UserCommand } from './user.decider';
 export { organizationDecider, type OrganizationState, type OrganizationCommand } from './organization.decider';
 export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
 export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } from './robot.decider';
+export { targetRegistryLogin, type FixedTargetUser } from './target-login';
 export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';

@@ -26,7 +26,7 @@ export {
 export type { SelectorKind, FieldProblem } from './tag-rules/selector-kind';
 export { DomainError, DomainErrorCode } from '@ferry/contracts';
 export { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
-export { runOutcome, type RunFacts, type RunFailure, type RunVerdict } from './run-outcome';
+export { runOutcome, resultsNotRecorded, RESULTS_NOT_RECORDED, type RunFacts, type RunFailure, type RunVerdict } from './run-outcome';
 export {
   mirrorDecider,
   decideMirror,

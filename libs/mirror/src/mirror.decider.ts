@@ -229,7 +229,9 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
     case 'renew-lease': {
       const { mirrorId } = existing(state);
       const run = heldRun(state, command.runId, command.fencingToken);
-      const leaseExpiresAt = new Date(command.now.getTime() + command.leaseSeconds * 1000).toISOString();
+      // Never earlier than it is: a renewal sent before another but stored after it (NATS away in
+      // between) must not shorten the lease the worker counts on.
+      const leaseExpiresAt = new Date(Math.max(Date.parse(run.leaseExpiresAt), command.now.getTime() + command.leaseSeconds * 1000)).toISOString();
       return [{ type: 'MirrorLeaseRenewed', data: { mirrorId, runId: run.runId, fencingToken: run.fencingToken, leaseExpiresAt } }];
     }
     case 'release-lease': {

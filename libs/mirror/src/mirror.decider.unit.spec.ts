@@ -95,6 +95,14 @@ describe('a running mirror', () => {
     const [event] = running().when({ kind: 'complete-run', runId: 'r1', fencingToken: 1, outcome: 'failed', summary, retryable: false, error: { code: 'UNAUTHORIZED', message: 'x' }, now: at(10), jitter: 1 });
     assert.equal((event?.data as { nextSyncAt: string }).nextSyncAt, at(3600).toISOString());
   });
+  it('renews its lease from when the renewal was sent, and never shortens it (a renewal sent earlier but stored later)', () => {
+    const state = running();
+    const [renewed] = state.when({ kind: 'renew-lease', runId: 'r1', fencingToken: 1, now: at(700), leaseSeconds: 600 });
+    assert.equal((renewed?.data as { leaseExpiresAt: string }).leaseExpiresAt, at(1300).toISOString());
+    const after = evolveMirror(state.state, renewed as MirrorEvent);
+    const [late] = decideMirror({ kind: 'renew-lease', runId: 'r1', fencingToken: 1, now: at(500), leaseSeconds: 600 }, after);
+    assert.equal((late?.data as { leaseExpiresAt: string }).leaseExpiresAt, at(1300).toISOString());
+  });
   it('takes a cancel once and shows CANCEL until the worker stops', () => {
     const state = running();
     const events = state.when({ kind: 'cancel', now: at(3) });

@@ -5,6 +5,21 @@ export interface RunFailure extends RunError {
   retryable: boolean;
 }
 
+/**
+ * A run whose tag results could not be stored in the log within its patience (NATS away longer
+ * than the worker waits): its copying did not fail, so a later run may succeed and it is retried.
+ */
+export const RESULTS_NOT_RECORDED = 'RESULTS_NOT_RECORDED';
+
+/** The failure of a run that could not record `tag`'s result within `patienceMs`, and why (`cause`: the last error's message). */
+export function resultsNotRecorded(tag: string, patienceMs: number, cause: string): RunFailure {
+  return {
+    code: RESULTS_NOT_RECORDED,
+    message: `the result of tag ${tag} could not be recorded within ${Math.round(patienceMs / 1000)} s (${cause}); the run stopped there and is retried`,
+    retryable: true,
+  };
+}
+
 /** What a run's end is decided from: plain data, so this lib never needs the sync engine's types. */
 export interface RunFacts {
   /** Cancelled by a user (or the mirror deleted) while it ran. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunOutcome } from '@ferry/contracts';
-import { runOutcome, type RunFacts } from './run-outcome';
+import { RESULTS_NOT_RECORDED, resultsNotRecorded, runOutcome, type RunFacts } from './run-outcome';
 
 const clean: RunFacts = { cancelled: false, failure: null, tagFailures: [], tagsMatched: 3 };
 const unsigned = { code: 'UNSIGNED_IMAGE', retryable: false };
@@ -31,6 +31,15 @@ describe("a run's outcome", () => {
       outcome: RunOutcome.Failed,
       error: { code: 'ROBOT_NOT_FOUND', message: 'gone' },
       retryable: false,
+    });
+  });
+
+  it('fails retryably, saying so, when a result could not be recorded in time', () => {
+    const verdict = runOutcome({ ...clean, failure: resultsNotRecorded('v7', 600_000, 'timeout') });
+    assert.deepEqual(verdict, {
+      outcome: RunOutcome.Failed,
+      error: { code: RESULTS_NOT_RECORDED, message: 'the result of tag v7 could not be recorded within 600 s (timeout); the run stopped there and is retried' },
+      retryable: true,
     });
   });
 

@@ -47,6 +47,6 @@ export { startSlowUpstream, type SlowUpstream } from './slow-upstream';
 export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './registry-forward-proxy';
 export { startShapingProxy, type ShapingProxy, type ShapingRules } from './registry-shaping-proxy';
 export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
-export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNodeOptions } from './private-servers';
+export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNode, type NatsNodeOptions } from './private-servers';
 export { testOrgMirrorConfig } from './org-mirror-config';
 export { DISTRIBUTION_PUSH, DOCKER_HUB_PUSH, QUAY_PUSH, HARBOR_PUSH, GITHUB_PACKAGE_PUBLISHED } from './push-payloads';

@@ -49,8 +49,14 @@ export interface NatsNodeOptions {
   cluster?: { name: string; port: number; routes: number[] };
 }
 
+/** A private nats-server: `kill` ends it with SIGKILL (a crash, no graceful shutdown); `start` brings it back on the same port and store. */
+export interface NatsNode extends RestartableServer {
+  name: string;
+  kill(): Promise<void>;
+}
+
 /** A nats-server with JetStream on a free loopback port, its store in a temporary directory. */
-export async function startNatsServer(options: NatsNodeOptions = {}): Promise<RestartableServer & { name: string }> {
+export async function startNatsServer(options: NatsNodeOptions = {}): Promise<NatsNode> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-nats-'));
   const port = await freePort();
   const name = options.cluster?.name ?? `nats-${port}`;
@@ -78,6 +84,10 @@ export async function startNatsServer(options: NatsNodeOptions = {}): Promise<Re
       await killChild(child);
       await waitForPort(port, false, `nats-server ${name}`);
     },
+    kill: async () => {
+      await killChild(child, 'SIGKILL');
+      await waitForPort(port, false, `nats-server ${name}`);
+    },
     destroy: async () => {
       await killChild(child, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -86,7 +96,7 @@ export async function startNatsServer(options: NatsNodeOptions = {}): Promise<Re
 }
 
 /** Three nats-server nodes in one JetStream cluster on loopback; `urls` is the list a client takes. */
-export async function startNatsCluster(): Promise<{ nodes: (RestartableServer & { name: string })[]; urls: string; destroy(): Promise<void> }> {
+export async function startNatsCluster(): Promise<{ nodes: NatsNode[]; urls: string; destroy(): Promise<void> }> {
   const routes = [await freePort(), await freePort(), await freePort()];
   const nodes = await Promise.all(routes.map((port, i) => startNatsServer({ cluster: { name: `n${i + 1}`, port, routes } })));
   return { nodes, urls: nodes.map((n) => n.url).join(','), destroy: async () => void (await Promise.all(nodes.map((n) => n.destroy()))) };

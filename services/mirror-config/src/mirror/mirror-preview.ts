@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Injectable, Param, Post } from '@ne
 import { z } from 'zod';
 import { aggregateSubject, AggregateKind, deleteCapView, tagDeletionOf } from '@ferry/contracts';
 import { loadState, type EventStore } from '@ferry/event-store';
-import { requires, robotDecider, robotRegistryLogin } from '@ferry/identity';
+import { requires, robotDecider, targetRegistryLogin } from '@ferry/identity';
 import type { SecretBox } from '@ferry/secrets';
 import { EVENT_STORE } from '@ferry/service-runtime';
 import { previewRepository, syncRequestForMirror, type SyncPreview } from '@ferry/sync-engine';
@@ -70,13 +70,8 @@ export class MirrorPreviewService {
   async preview(target: { namespace: string; repository: string }, body: unknown): Promise<MirrorPreviewView> {
     const { mirrorId, config, state } = await this.mirrors.settingsWith(target, body);
     const settings = this.config.target;
-    let writer: { username: string; password: string };
-    if (settings.username !== undefined) {
-      writer = { username: settings.username, password: settings.password ?? '' };
-    } else {
-      const robot = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, config.robotUsername), robotDecider);
-      writer = robotRegistryLogin(robot.state, config.robotUsername, (sealed) => this.secrets.open(sealed));
-    }
+    const readRobot = async () => (await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.Robot, config.robotUsername), robotDecider)).state;
+    const writer = await targetRegistryLogin(settings, config.robotUsername, readRobot, (sealed) => this.secrets.open(sealed));
     const request = syncRequestForMirror(mirrorId, config, { target: settings, ssrfAllowedHosts: this.config.ssrfAllowedHosts }, {
       upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
       target: writer,

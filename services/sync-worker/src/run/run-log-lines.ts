@@ -1,7 +1,7 @@
 import { RunOutcome } from '@ferry/contracts';
 import type { LogSink } from '@ferry/service-runtime';
 import type { TagResult } from '@ferry/sync-engine';
-import type { RunEnd } from './mirror-run.executor';
+import type { RunEnd } from './run-completion';
 
 /**
  * The code a failure carries when nothing Ferry knows of explained it (no registry error, no

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunSummary } from '@ferry/contracts';
+import { RESULTS_NOT_RECORDED, resultsNotRecorded } from '@ferry/mirror';
 import type { LogEntry, LogSink } from '@ferry/service-runtime';
 import { logRunEnd, logTagFailed } from './run-log-lines';
 
@@ -44,6 +45,21 @@ describe("the line that ends a worker's run", () => {
     const { lines, sink } = recorder();
     logRunEnd(sink, run, { kind: 'completed', verdict: { outcome: 'failed', error: { code: 'INTERNAL', message: 'x is not a function' }, retryable: true }, summary: summary() });
     assert.deepEqual([lines[0]!.level, lines[0]!.error_code], ['error', 'INTERNAL']);
+  });
+
+  it('says at warn, with the mirror, the run and the reason, that a run ended because its results could not be recorded', () => {
+    const { lines, sink } = recorder();
+    const failure = resultsNotRecorded('v7', 600_000, 'timeout');
+    logRunEnd(sink, run, { kind: 'completed', verdict: { outcome: 'failed', error: { code: failure.code, message: failure.message }, retryable: true }, summary: summary({ tagsCopied: 6 }) });
+    assert.deepEqual(
+      [lines[0]!.level, lines[0]!.msg, lines[0]!.error_code, lines[0]!.retryable],
+      [
+        'warn',
+        'run r-1 of acme/app failed: RESULTS_NOT_RECORDED: the result of tag v7 could not be recorded within 600 s (timeout); the run stopped there and is retried (6 copied, 0 unchanged, 0 deleted, 0 failed)',
+        RESULTS_NOT_RECORDED,
+        true,
+      ],
+    );
   });
 
   it('says a cancelled run at info', () => {
