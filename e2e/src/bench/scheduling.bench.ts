@@ -14,7 +14,7 @@ import { eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } f
 
 const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
 const DUE = Number(process.env.BENCH_DUE ?? 1_000);
-const WORKER_COUNTS = [1, 2, 4];
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 
 async function main(): Promise<void> {
   const [upstream, target, db] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase()]);
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     ferry = await startFerry({
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
       FERRY_LOG_LEVEL: 'warn',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       FERRY_UPSTREAM_HOST_LIMIT: '64',
       // The bench's mirrors have no robot: the (open) target takes fixed credentials instead.
       FERRY_TARGET_USERNAME: 'bench',
