@@ -445,7 +445,9 @@ function showReady() {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+// The services' Node.js flags, kept in one file for every way of starting them (README, Settings, says why).
+const nodeFlags = JSON.parse(readFileSync(join(root, 'services', 'node-flags.json'), 'utf8'));
 for (const service of SERVICES) {
-  startChild(service, process.execPath, ['--enable-source-maps', join(root, 'services', service, 'dist', 'main.js')], { env });
+  startChild(service, process.execPath, [...nodeFlags, join(root, 'services', service, 'dist', 'main.js')], { env });
 }
 if (!stopping) log(`starting the services; API on ${apiUrl}`);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken, TokenKind } from '@ferry/identity';
 import { freePort, TEST_NATS_URL } from '@ferry/testing';
@@ -8,6 +9,8 @@ export const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'
 export type ServiceName = (typeof SERVICES)[number];
 
 const ROOT = join(__dirname, '..', '..');
+/** The Node.js flags every way of starting a service gives it (README, Settings, says why). */
+const SERVICE_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'services', 'node-flags.json'), 'utf8')) as string[];
 
 export interface FerryProcesses {
   apiUrl: string;
@@ -124,7 +127,7 @@ export async function startFerry(env: Record<string, string>, { apiTimeoutMs = 3
   /** Each instance's stdout as written, for its log lines (a chunk may end mid-line). */
   const stdout = new Map<string, string>();
   const start = (service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', service, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, 'services', service, 'dist', 'main.js')], {
       env: { PATH: process.env.PATH ?? '', FERRY_METRICS_PORT: instance === service ? String(metricsPorts[service]) : '0', ...fullEnv, ...extraEnv, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -188,7 +191,7 @@ export async function startFerry(env: Record<string, string>, { apiTimeoutMs = 3
  */
 export async function startMirrorConfig(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
   const chunks: string[] = [];
-  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', 'mirror-config', 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, 'services', 'mirror-config', 'dist', 'main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

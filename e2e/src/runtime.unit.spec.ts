@@ -38,6 +38,9 @@ describe('the runtime Ferry ships and tests on', () => {
     assert.ok(bases.length >= 2);
     for (const base of bases) assert.match(base!, new RegExp(`^node:${major}-`), base);
     assert.match(dockerfile, /RUN npm ci [^\n]*&& npm run build/);
+    // Compose and Kubernetes name only each service's entry point: the image's NODE_OPTIONS carries the flags.
+    const flags = JSON.parse(read('services/node-flags.json')) as string[];
+    assert.match(dockerfile, new RegExp(`^ENV NODE_OPTIONS="${flags.join(' ')}"$`, 'm'));
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const entry of ['**/node_modules', '**/dist', '.toolchain', '.ferry']) assert.ok(ignored.includes(entry), entry);
   });

@@ -35,6 +35,18 @@ function peakMiB(pid: number): number {
   return line ? Number(line[1]) / 1024 : NaN;
 }
 
+/** Waits until each of the organization's `count` repositories has ended a run (or the deadline passes). */
+async function runsEnded(store: EventStore, from: number, organization: string, count: number, deadline: number): Promise<void> {
+  const ended = new Set<string>();
+  for (let next = from; ended.size < count && Date.now() < deadline; ) {
+    for (const event of await eventsSince(store, next)) {
+      next = event.position + 1;
+      if ((event.type === 'MirrorSucceeded' || event.type === 'MirrorFailed') && event.data.mirrorId.startsWith(`${organization}/`)) ended.add(event.data.mirrorId);
+    }
+    if (ended.size < count) await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
 async function main(): Promise<void> {
   const [upstream, target, db] = await Promise.all([startRegistry({ countRequests: true }), startRegistry(), createTestDatabase()]);
   const names = testEventLogNames();
@@ -102,6 +114,8 @@ async function main(): Promise<void> {
         `| ${size.toLocaleString('en')} | ${outcome}, ${summary.added.length.toLocaleString('en')} added | ${wallS.toFixed(1)} s | ${(size / wallS).toFixed(0)} | ${summary.pages} | ${catalogRequests} | ${peakMiB(worker).toFixed(0)} MiB | ${Number.isNaN(firstRunS) ? 'none before it ended' : `${firstRunS.toFixed(2)} s`} |`,
       );
       process.stderr.write(`bench: discovery of ${size}: ${rows.at(-1)}\n`);
+      // The next size's first run would otherwise queue behind this size's runs: let them finish.
+      if (size !== SIZES.at(-1)) await runsEnded(store, from, organization, size, deadline);
     }
     const doc = [
       '## Discovery',
@@ -110,7 +124,8 @@ async function main(): Promise<void> {
       'pages of 100, `FERRY_DISCOVERY_PAGE_SIZE`), sets each one up (its repository in state ORG_MIRROR and its',
       'mirror), and each discovered repository runs at once (one tag of a tiny image). Wall time is from',
       '`OrgDiscoveryStarted` to `OrgDiscoveryCompleted`; the peak is the sync-worker\'s VmHWM, a fresh worker for each',
-      'size, while it also runs the discovered repositories; the first run is the first discovered repository\'s',
+      'size, while it also runs the discovered repositories (each size starts once the runs of the one before have',
+      'ended); the first run is the first discovered repository\'s',
       `\`MirrorStarted\` after the discovery started. Made with \`npm run bench${SIZES.length > 1 ? ' -- --large' : ''}\` on a 2-core machine, on`,
       `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine.`,
       '',

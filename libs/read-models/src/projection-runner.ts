@@ -111,6 +111,7 @@ export class ProjectionRunner {
   /** A batch's transaction is open: the projection is working, however long that takes. */
   private applying = false;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private readonly appliedListeners = new Set<(position: number) => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -169,8 +170,20 @@ export class ProjectionRunner {
     return true;
   }
 
+  /**
+   * Calls `listener` each time this process's projection moves on (its rows committed, by this
+   * process or another sharing the checkpoint), with the position reached: a reactor such as the
+   * scheduler looks at the read model then instead of polling it. Returns a function that removes it.
+   */
+  onApplied(listener: (position: number) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   private advance(position: number): void {
+    const moved = position > this.applied;
     this.applied = Math.max(this.applied, position);
+    if (moved) for (const listener of this.appliedListeners) listener(this.applied);
     for (const waiter of this.waiters) {
       if (waiter.position <= this.applied) {
         this.waiters.delete(waiter);

@@ -3,13 +3,16 @@ import { ConfigReader, readBaseConfig, readMetricsSettings, type BaseConfig, typ
 export interface SchedulerConfig extends BaseConfig {
   /** The metrics port: /metrics, /healthz, /readyz. */
   metrics: MetricsSettings;
-  /** Quay's REPO_MIRROR_INTERVAL: seconds between looks for due mirrors. */
+  /**
+   * Quay's REPO_MIRROR_INTERVAL: the most seconds between two looks for due mirrors. Only a safety
+   * net: the scheduler looks as soon as its projection makes something due, and at the earliest due_at.
+   */
   tickSeconds: number;
   /** How long a run's lease lasts before another worker may take the run over. */
   leaseSeconds: number;
-  /** Mirrors scheduled per tick at most, so one tick stays short whatever the backlog. */
+  /** Mirrors scheduled per pass at most, so one pass stays short whatever the backlog (the next starts at once). */
   batchSize: number;
-  /** Mirrors scheduled at once within a tick (each is a read and an append on its own subject). */
+  /** Mirrors scheduled at once within a pass (each is a read and an append on its own subject). */
   concurrency: number;
 }
 

@@ -117,6 +117,8 @@ async function login(args: ParsedApiArgs, io: CliIo, env: CliEnv, apiUrl: string
 
 /** How long `--follow` waits for the scheduler to start the run it asked for. */
 const FOLLOW_START_TIMEOUT_MS = 5 * 60_000;
+/** Between looks for that run: the scheduler issues it within a second or so, so a long pause would be most of the wait. */
+const FOLLOW_START_POLL_MS = 100;
 
 /**
  * `ferry mirror sync-now --follow`: waits for the run the request starts (the mirror names a new
@@ -131,7 +133,7 @@ async function follow(args: ParsedApiArgs, io: CliIo, apiUrl: string, authorizat
     if (now?.current_run_id && now.current_run_id !== before?.current_run_id) runId = now.current_run_id;
     else if (now?.last_run_id && now.last_run_id !== before?.last_run_id) runId = now.last_run_id;
     else if (Date.now() > deadline) throw new CliError(`no run of ${command.subject} started within ${FOLLOW_START_TIMEOUT_MS / 60_000} minutes; is the scheduler running?`);
-    else await new Promise((r) => setTimeout(r, 500));
+    else await new Promise((r) => setTimeout(r, FOLLOW_START_POLL_MS));
   }
   if (!args.json) io.stderr(`following run ${runId} of ${command.subject}\n`);
   const res = await fetch(`${trimUrl(apiUrl)}/api/v1${mirrorPath}/runs/${encodeURIComponent(runId)}/events`, {

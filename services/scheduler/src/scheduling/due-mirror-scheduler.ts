@@ -22,10 +22,12 @@ export interface SchedulerSettings {
 export interface TickResult {
   considered: number;
   scheduled: number;
+  /** The log position of the last event the pass appended (0 when none): its projection is awaited before the next pass. */
+  lastPosition: number;
 }
 
 /**
- * One scheduler tick: find the mirrors whose `due_at` has passed (an indexed range scan, so the
+ * One scheduler pass: find the mirrors whose `due_at` has passed (an indexed range scan, so the
  * cost follows the number due, not the number configured) and issue one run for each. The
  * decision is the decider's, on the mirror's own subject: two schedulers racing over the same
  * mirror produce one `MirrorRunScheduled`, because the second one's append conflicts and its
@@ -44,9 +46,12 @@ export async function scheduleDueMirrors(
     .orderBy('d.due_at', 'ASC')
     .limit(settings.batchSize)
     .getMany();
-  let scheduled = 0;
-  await inLanes(due, settings.concurrency ?? 16, async (mirror) => void (scheduled += await scheduleOne(store, mirror, settings, now)));
-  return { considered: due.length, scheduled };
+  const appended: number[] = [];
+  await inLanes(due, settings.concurrency ?? 16, async (mirror) => {
+    const position = await scheduleOne(store, mirror, settings, now);
+    if (position !== null) appended.push(position);
+  });
+  return { considered: due.length, scheduled: appended.length, lastPosition: Math.max(0, ...appended) };
 }
 
 /** Mirrors due now, and those due for longer than `overdueAfterSeconds` (an indexed count each). */
@@ -60,8 +65,8 @@ export async function countDueMirrors(dataSource: DataSource, overdueAfterSecond
   return { due: row?.due ?? 0, overdue: row?.overdue ?? 0 };
 }
 
-/** Asks one mirror's aggregate for a run; returns how many runs it issued (0 or 1). */
-async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: SchedulerSettings, now: Date): Promise<number> {
+/** Asks one mirror's aggregate for a run; returns the log position of the run it issued, or null when it issued none. */
+async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: SchedulerSettings, now: Date): Promise<number | null> {
   // A sync-now joins the trace of the API call that asked for it; a scheduled run starts one.
   const parent = mirror.syncNowTraceparent ? eventTraceContext({ traceparent: mirror.syncNowTraceparent }) : ROOT_CONTEXT;
   return withSpan(
@@ -82,10 +87,10 @@ async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: Sc
         // The decider reassigns a run whose lease ended under that run's own id, not the new one.
         const scheduled = result.events[0]?.data as { runId?: string } | undefined;
         if (scheduled?.runId !== undefined && scheduled.runId !== runId) recordLeaseTakeover();
-        return result.events.length;
+        return result.events.at(-1)?.position ?? null;
       } catch (error) {
         // The mirror was deleted after the index read it: nothing to schedule.
-        if (error instanceof DomainError) return 0;
+        if (error instanceof DomainError) return null;
         throw error;
       }
     },

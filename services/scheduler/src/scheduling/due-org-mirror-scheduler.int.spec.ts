@@ -47,7 +47,7 @@ describe('scheduling due organization discoveries (real NATS and Postgres)', () 
     await runner.catchUp();
     assert.equal(await dueAt('acme'), T0.toISOString());
     assert.equal(await dueAt('idle'), null);
-    assert.deepEqual(await scheduleDueDiscoveries(ds, store, SETTINGS, at(-1)), { considered: 0, scheduled: 0 });
+    assert.deepEqual(await scheduleDueDiscoveries(ds, store, SETTINGS, at(-1)), { considered: 0, scheduled: 0, lastPosition: 0 });
   });
 
   it('issues one discovery when several schedulers tick at once, and none while its lease holds', async () => {

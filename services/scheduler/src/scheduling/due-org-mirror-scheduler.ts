@@ -10,7 +10,7 @@ import { SCHEDULER_ACTOR, type SchedulerSettings, type TickResult } from './due-
 import { inLanes } from '@ferry/service-runtime';
 
 /**
- * The discoveries of one tick, as `scheduleDueMirrors` issues runs: the organization mirrors whose
+ * The discoveries of one pass, as `scheduleDueMirrors` issues runs: the organization mirrors whose
  * `due_at` has passed (a discovery due, a sync-now, or a held discovery whose lease ended), each
  * asked for a discovery on its own subject. Two schedulers racing over one organization mirror
  * issue one `OrgDiscoveryScheduled`: the second append conflicts, and its re-read finds the
@@ -25,13 +25,16 @@ export async function scheduleDueDiscoveries(dataSource: DataSource, store: Even
     .orderBy('d.due_at', 'ASC')
     .limit(settings.batchSize)
     .getMany();
-  let scheduled = 0;
-  await inLanes(due, settings.concurrency ?? 16, async (row) => void (scheduled += await scheduleDiscovery(store, row, settings, now)));
-  return { considered: due.length, scheduled };
+  const appended: number[] = [];
+  await inLanes(due, settings.concurrency ?? 16, async (row) => {
+    const position = await scheduleDiscovery(store, row, settings, now);
+    if (position !== null) appended.push(position);
+  });
+  return { considered: due.length, scheduled: appended.length, lastPosition: Math.max(0, ...appended) };
 }
 
-/** Asks one organization mirror for a discovery; how many it issued (0 or 1). */
-async function scheduleDiscovery(store: EventStore, row: DueOrgMirrorRow, settings: SchedulerSettings, now: Date): Promise<number> {
+/** Asks one organization mirror for a discovery; the log position of the one it issued, or null when it issued none. */
+async function scheduleDiscovery(store: EventStore, row: DueOrgMirrorRow, settings: SchedulerSettings, now: Date): Promise<number | null> {
   const parent = row.syncNowTraceparent ? eventTraceContext({ traceparent: row.syncNowTraceparent }) : ROOT_CONTEXT;
   return withSpan(
     'org_mirror.schedule',
@@ -48,10 +51,10 @@ async function scheduleDiscovery(store: EventStore, row: DueOrgMirrorRow, settin
           { correlationId: runId, causationId: runId, actor: SCHEDULER_ACTOR, now },
         );
         span.setAttribute('ferry.scheduled', result.events.length > 0);
-        return result.events.length;
+        return result.events.at(-1)?.position ?? null;
       } catch (error) {
         // The organization mirror was deleted after the index read it: nothing to schedule.
-        if (error instanceof DomainError) return 0;
+        if (error instanceof DomainError) return null;
         throw error;
       }
     },
