@@ -10,7 +10,7 @@ import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
 import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
-import { eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } from './bench-kit';
+import { cpuNow, cpuSince, eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } from './bench-kit';
 
 const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 10_000);
 const DUE = Number(process.env.BENCH_DUE ?? 1_000);
@@ -75,6 +75,10 @@ async function main(): Promise<void> {
       });
       const instances = Array.from({ length: workers }, (_, i) => `bench-worker-${workers}-${i}`);
       for (const instance of instances) ferry.start('sync-worker', {}, instance);
+      // CPU is counted from just before the runs fall due: the workers' start-up and the
+      // projection of the 1,000 updates above are not the runs' cost.
+      await new Promise((r) => setTimeout(r, dueAt.getTime() - 1_000 - Date.now()));
+      const cpuAtStart = cpuNow(new Map([...['mirror-config', 'scheduler', ...instances].map((name) => [name, ferry!.pid(name)!] as const)]));
       let finished: StoredEvent[] = [];
       let all: StoredEvent[] = [];
       const deadline = Date.now() + 600_000;
@@ -84,13 +88,17 @@ async function main(): Promise<void> {
         finished = all.filter((e) => e.type === 'MirrorSucceeded' || e.type === 'MirrorFailed');
         if (finished.length >= DUE) break;
       }
+      const cpu = cpuSince(cpuAtStart);
       const started = all.filter((e) => e.type === 'MirrorStarted');
       const latencies = started.map((e) => Date.parse(e.occurredAt) - dueAt.getTime()).sort((a, b) => a - b);
       const lastDone = Math.max(...finished.map((e) => Date.parse(e.occurredAt)));
       const failed = finished.filter((e) => e.type === 'MirrorFailed').length;
       const perSecond = finished.length / ((lastDone - dueAt.getTime()) / 1000);
+      const perRunMs = (seconds: number) => `${((seconds * 1000) / finished.length).toFixed(1)} ms`;
+      const workerCpu = instances.reduce((sum, instance) => sum + cpu.get(instance)!, 0);
+      const allCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
       results.push(
-        `| ${workers} | ${finished.length}${failed ? ` (${failed} failed)` : ''} | ${(percentile(latencies, 50) / 1000).toFixed(2)} s | ${(percentile(latencies, 99) / 1000).toFixed(2)} s | ${perSecond.toFixed(1)} |`,
+        `| ${workers} | ${finished.length}${failed ? ` (${failed} failed)` : ''} | ${(percentile(latencies, 50) / 1000).toFixed(2)} s | ${(percentile(latencies, 99) / 1000).toFixed(2)} s | ${perSecond.toFixed(1)} | ${perRunMs(workerCpu)} | ${perRunMs(cpu.get('scheduler')!)} | ${perRunMs(cpu.get('mirror-config')!)} | ${perRunMs(allCpu)} |`,
       );
       process.stderr.write(`bench: ${workers} worker(s): ${results.at(-1)}\n`);
       if (process.env.BENCH_DEBUG) {
@@ -112,8 +120,8 @@ async function main(): Promise<void> {
       'mirror shares one upstream host). Made with `npm run bench` on a 2-core machine, on',
       `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine.`,
       '',
-      '| workers | runs finished | due → MirrorStarted p50 | p99 | runs/s |',
-      '| --- | --- | --- | --- | --- |',
+      '| workers | runs finished | due → MirrorStarted p50 | p99 | runs/s | CPU per run: sync-workers | scheduler | mirror-config | Ferry in all |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...results,
       '',
       ...lines,

@@ -7,7 +7,7 @@ import type { EventStore } from '@ferry/event-store';
  */
 export async function watchForDiscoveryCancel(store: EventStore, subject: string, from: number, runId: string, signal: AbortSignal, onCancel: () => void): Promise<void> {
   try {
-    for await (const event of store.follow(from, signal, subject)) {
+    for await (const event of store.watchSubject(subject, from - 1, signal)) {
       if ((event.type === 'OrgDiscoveryCancelRequested' && event.data.runId === runId) || event.type === 'OrgMirrorDeleted') {
         onCancel();
         return;

@@ -14,7 +14,7 @@ import {
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider, runOutcome, tagsSeenIn, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure, type RunVerdict } from '@ferry/mirror';
-import { parseRepositoryReference } from '@ferry/registry-client';
+import { DispatcherPool, parseRepositoryReference } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
@@ -99,6 +99,8 @@ export class MirrorRunExecutor {
     private readonly rateLimits: RateLimitBoard,
     /** Where the run's live progress goes (tags and bytes done, rate, ETA), about once a second. */
     private readonly progress: ProgressBoard,
+    /** The registries' connections, kept from one run to the next. */
+    private readonly dispatchers: DispatcherPool = new DispatcherPool(),
   ) {}
 
   async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal): Promise<RunEnd> {
@@ -241,6 +243,7 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: abort.signal,
+          dispatchers: this.dispatchers,
           ...meter.alongside({ ...tracing.hooks(), onProgress: (p: SyncProgress) => progress.update(p) }),
           onTagResult: async (result) => {
             results.push(result);
@@ -333,7 +336,7 @@ export class MirrorRunExecutor {
   /** Follows the mirror's subject from now on and calls `onCancel` when this run is cancelled or the mirror deleted. */
   private async watchForCancel(subject: string, from: number, runId: string, signal: AbortSignal, onCancel: () => void): Promise<void> {
     try {
-      for await (const event of this.store.follow(from, signal, subject)) {
+      for await (const event of this.store.watchSubject(subject, from - 1, signal)) {
         if ((event.type === 'MirrorCancelRequested' && event.data.runId === runId) || event.type === 'MirrorDeleted') {
           onCancel();
           return;
