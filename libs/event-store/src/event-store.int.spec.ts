@@ -37,6 +37,52 @@ describe('the event store on a real JetStream', () => {
     assert.equal(history.events[0]!.schemaVersion, 1);
   });
 
+  it('reads a subject interleaved with others from any position, the first few events one by one and the rest by a consumer', async () => {
+    const subject = `t${unique}.mirror.long`;
+    const neighbour = `t${unique}.mirror.neighbour`;
+    const positions: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [mine] = await store.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: `long-${i}` } }], { ...causation, aggregateId: 'long' });
+      positions.push(mine!.position);
+      await store.append(neighbour, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'neighbour' } }], { ...causation, aggregateId: 'neighbour' });
+    }
+    const ids = (events: { data: unknown }[]) => events.map((e) => (e.data as { mirrorId: string }).mirrorId);
+    const all = Array.from({ length: 20 }, (_, i) => `long-${i}`);
+    // From the start, from a position just behind the head (one event new), and from between events.
+    assert.deepEqual(ids((await store.read(subject)).events), all);
+    assert.deepEqual(ids((await store.read(subject, positions[18]!)).events), ['long-19']);
+    const fromMiddle = await store.read(subject, positions[4]! + 1);
+    assert.deepEqual(ids(fromMiddle.events), all.slice(5));
+    assert.equal(fromMiddle.lastSequence, positions[19]);
+  });
+
+  it('watches a subject: what was appended after the given position, then each new event once, from any process, until aborted', async () => {
+    const subject = `t${unique}.mirror.watched`;
+    const [before] = await store.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'before' } }], { ...causation, aggregateId: 'w' });
+    const [missed] = await store.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'missed' } }], { ...causation, aggregateId: 'w' });
+    const other = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const event of store.watchSubject(subject, before!.position, stop.signal)) {
+        seen.push((event.data as { mirrorId: string }).mirrorId);
+        if (seen.length === 1) {
+          await other.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'theirs' } }], { ...causation, aggregateId: 'w' });
+          await store.append(`t${unique}.mirror.elsewhere`, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'elsewhere' } }], { ...causation, aggregateId: 'x' });
+          await store.append(subject, [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'mine' } }], { ...causation, aggregateId: 'w' });
+        }
+        if (seen.length === 3) stop.abort();
+      }
+    })();
+    try {
+      await watching;
+      assert.deepEqual(seen, ['missed', 'theirs', 'mine']);
+      assert.ok(missed!.position > before!.position);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stores an event once when its publish is repeated after a lost ack', async () => {
     const subject = `t${unique}.mirror.dup`;
     const [event] = await store.append(subject, [{ type: 'MirrorDeleted', data: { mirrorId: 'dup' } }], { ...causation, aggregateId: 'dup', expectedSequence: 0 });

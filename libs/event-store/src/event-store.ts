@@ -12,6 +12,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type MsgRequest,
 } from '@nats-io/jetstream';
 import { EVENT_SCHEMA_VERSION, type Actor, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
 import { recordAppend, type AppendOutcome } from '@ferry/metrics';
@@ -80,6 +81,9 @@ export interface SubjectHistory {
   lastSequence: number;
 }
 
+/** Events a read of one subject fetches one at a time before it opens a consumer for the rest (see `readOnce`). */
+const DIRECT_READ_LIMIT = 8;
+
 /** `nats://a:4222,nats://b:4222` → the list nats.js takes. */
 export function natsServers(urls: string): string[] {
   return urls.split(',').map((u) => u.trim()).filter(Boolean);
@@ -95,6 +99,8 @@ export type Disposition = { ack: true } | { retryInMs: number } | { poison: stri
  */
 export class EventStore {
   private reachable = true;
+  /** Called after each reconnect: subscriptions that may have missed messages read again. */
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(
     readonly connection: NatsConnection,
@@ -121,6 +127,7 @@ export class EventStore {
       } else if (status.type === 'reconnect') {
         this.reachable = true;
         this.onConnectionChange?.({ connected: true, server: status.server, downMs: Date.now() - lostAt });
+        for (const listener of this.reconnectListeners) listener();
       }
     }
   }
@@ -134,6 +141,9 @@ export class EventStore {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
       waitOnFirstConnect: true,
+      // Otherwise every request and publish makes an Error up front, stack trace and all, in case
+      // it times out: a tenth of a sync-worker's CPU per run. A timeout still says what timed out.
+      noAsyncTraces: true,
     });
     const jsm = await jetstreamManager(connection);
     const { onConnectionChange, ...settings } = options;
@@ -275,11 +285,22 @@ export class EventStore {
     const last = await this.lastSequenceOf(subject);
     if (last <= afterSequence) return { events: [], lastSequence: last };
     const events: StoredEvent[] = [];
+    // The few events a command finds new on a subject it folded before (the run the scheduler
+    // just issued), each fetched on its own; a consumer, created and deleted for one read, costs
+    // JetStream more than that until a history is long.
+    let next = afterSequence + 1;
+    while (events.length < DIRECT_READ_LIMIT) {
+      // The stream's message get takes `next_by_subj` (since nats-server 2.9); nats.js types it for direct gets only.
+      const message = await this.jsm.streams.getMessage(this.options.stream, { seq: next, next_by_subj: subject } as unknown as MsgRequest);
+      if (!message) return { events, lastSequence: events.at(-1)?.position ?? last };
+      events.push(decodeEvent(message.data, message.seq, message.subject));
+      if (message.seq >= last) return { events, lastSequence: message.seq };
+      next = message.seq + 1;
+    }
     const consumer = await this.js.consumers.get(this.options.stream, {
       filter_subjects: subject,
-      ...(afterSequence > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSequence + 1 }
-        : { deliver_policy: DeliverPolicy.All }),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: next,
     });
     const messages = await consumer.consume({ max_messages: 512 });
     try {
@@ -351,6 +372,43 @@ export class EventStore {
   }
 
   /**
+   * The events appended to one subject after `afterSequence`, in order, as they come, until
+   * `signal` aborts: for a run watching its own aggregate for a cancel. It holds no JetStream
+   * consumer (a consumer per run, created and deleted, was the largest cost a run put on NATS):
+   * a plain subscription to the subject tells it something was appended, and it reads what is new
+   * from the stream. What a subscription misses while NATS is away is read after the reconnect.
+   */
+  async *watchSubject(subject: string, afterSequence: number, signal: AbortSignal): AsyncGenerator<StoredEvent> {
+    let nudge: () => void = () => undefined;
+    let nudged = true;
+    const woken = () => {
+      nudged = true;
+      nudge();
+    };
+    const subscription = this.connection.subscribe(subject, { callback: woken });
+    this.reconnectListeners.add(woken);
+    signal.addEventListener('abort', woken, { once: true });
+    let seen = afterSequence;
+    try {
+      while (!signal.aborted) {
+        if (!nudged) await new Promise<void>((resolve) => (nudge = resolve));
+        nudged = false;
+        if (signal.aborted) break;
+        // Read from the stream after the subscription is in place, so nothing falls between the two.
+        const history = await this.read(subject, seen).catch(() => ({ events: [] as StoredEvent[], lastSequence: seen }));
+        for (const event of history.events) {
+          seen = event.position;
+          yield event;
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', woken);
+      this.reconnectListeners.delete(woken);
+      subscription.unsubscribe();
+    }
+  }
+
+  /**
    * Runs `handle` for every event on a durable, explicitly-acked consumer shared by all
    * processes with the same `durableName` (competing consumers). The handler's disposition
    * decides between ack, redelivery after a delay and termination; a thrown error is a retry.
@@ -371,6 +429,11 @@ export class EventStore {
       concurrency?: number;
       onError?: (error: unknown, event?: StoredEvent) => void;
       onPulled?: () => void;
+      /**
+       * The events `handle` acts on; the others are acked without it, and without waiting for
+       * JetStream to confirm the ack (a lost one only brings the event back, to be passed over again).
+       */
+      wants?: (event: StoredEvent) => boolean;
     } = {},
   ): Promise<void> {
     const ackWaitMs = options.ackWaitMs ?? 30_000;
@@ -420,7 +483,7 @@ export class EventStore {
           m.nak();
           break;
         }
-        const work = this.dispatch(m, handle, options.onError).finally(() => inFlight.delete(work));
+        const work = this.dispatch(m, handle, options.onError, options.wants).finally(() => inFlight.delete(work));
         inFlight.add(work);
       }
     } finally {
@@ -432,6 +495,7 @@ export class EventStore {
     m: JsMsg,
     handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
     onError?: (error: unknown, event?: StoredEvent) => void,
+    wants?: (event: StoredEvent) => boolean,
   ): Promise<void> {
     let event: StoredEvent;
     try {
@@ -439,6 +503,10 @@ export class EventStore {
     } catch (error) {
       onError?.(error);
       m.term('malformed event');
+      return;
+    }
+    if (wants && !wants(event)) {
+      m.ack();
       return;
     }
     try {

@@ -138,36 +138,40 @@ export class ProjectionRunner {
 
   /** Applies one event unless the checkpoint is already past it; true when it was applied. */
   async applyEvent(event: StoredEvent): Promise<boolean> {
-    const applied = await this.dataSource.transaction((em) => this.applyWithin(em, event));
-    if (applied) recordProjected(this.group.name, [event]);
+    const applied = await this.dataSource.transaction((em) => this.applyWithin(em, [event]));
+    recordProjected(this.group.name, applied);
     this.advance(event.position);
-    return applied;
+    return applied.length > 0;
   }
 
   /**
    * Applies events that arrived together in one transaction: under load a transaction per event
    * (a commit and its fsync each) is what made read models trail the log by tens of seconds. The
-   * checkpoint still moves by compare-and-set per event inside it, so the rows are the same as
-   * event by event.
+   * rows are the same as event by event.
    */
   private async applyBatch(events: readonly StoredEvent[]): Promise<void> {
-    const applied: StoredEvent[] = [];
-    await this.dataSource.transaction(async (em) => {
-      for (const event of events) if (await this.applyWithin(em, event)) applied.push(event);
-    });
+    const applied = await this.dataSource.transaction((em) => this.applyWithin(em, events));
     recordProjected(this.group.name, applied);
     this.advance(events.at(-1)!.position);
   }
 
-  private async applyWithin(em: EntityManager, event: StoredEvent): Promise<boolean> {
-    await em.query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING', [this.group.name]);
-    const moved: [unknown[], number] = await em.query(
-      'UPDATE projection_checkpoints SET position = $2 WHERE name = $1 AND position < $2',
-      [this.group.name, event.position],
+  /**
+   * Applies the events past the checkpoint and moves the checkpoint to the last of them, in the
+   * caller's transaction; returns those applied. The checkpoint row is locked first, so a second
+   * process sharing the checkpoint waits for this transaction and then finds the events done: an
+   * event seen twice, or by two processes at once, is applied once. Two statements per batch,
+   * where a compare-and-set per event cost two per event (a third of the API's queries for a run).
+   */
+  private async applyWithin(em: EntityManager, events: readonly StoredEvent[]): Promise<StoredEvent[]> {
+    const [locked]: Array<{ position: string }> = await em.query(
+      'INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING position',
+      [this.group.name],
     );
-    if (moved[1] === 0) return false;
-    for (const projection of this.group.projections) await projection.apply(em, event);
-    return true;
+    const checkpoint = Number(locked!.position);
+    const fresh = events.filter((event) => event.position > checkpoint);
+    for (const event of fresh) for (const projection of this.group.projections) await projection.apply(em, event);
+    if (fresh.length) await em.query('UPDATE projection_checkpoints SET position = $2 WHERE name = $1', [this.group.name, fresh.at(-1)!.position]);
+    return fresh;
   }
 
   /**
@@ -312,7 +316,7 @@ export class ProjectionRunner {
       if (head === 0) return;
       const stop = new AbortController();
       for await (const event of this.store.follow(1, stop.signal)) {
-        await this.applyWithin(em, event);
+        await this.applyWithin(em, [event]);
         if (event.position >= head) break;
       }
       stop.abort();

@@ -7,6 +7,7 @@ export { parseAuthChallenge, type AuthChallenge } from './auth-challenge';
 export { RateLimitGate, parseRateLimitRemaining, type SharedRateLimit } from './rate-limit-gate';
 export { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
 export { createRegistryDispatcher, type DispatcherOptions, type ProxySettings } from './registry-dispatcher';
+export { DispatcherPool, type LentDispatcher } from './dispatcher-pool';
 export { RegistryClient, type RegistryClientOptions, type RegistryExchange, type ManifestHead, type ManifestBytes } from './registry-client';
 export { digestOf } from './manifests';
 export {

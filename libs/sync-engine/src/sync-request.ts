@@ -1,5 +1,5 @@
 import type { TagDeletion, TagRule } from '@ferry/contracts';
-import type { ManifestLimits, RegistryExchange, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
+import type { DispatcherPool, ManifestLimits, RegistryExchange, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
 import type { BlobCopyRecord } from './blob-copier';
 import type { TargetLedger } from './target-ledger';
 
@@ -48,6 +48,8 @@ export interface SyncRequest {
   ssrfAllowedHosts: string[];
   /** Cancel: aborts in-flight copies promptly; no deletions after a cancel. */
   signal?: AbortSignal;
+  /** Connections kept across runs (a worker's); without, the run opens its own and closes them at its end. */
+  dispatchers?: DispatcherPool;
   /** Called as each tag's copy begins (for per-tag spans and progress). */
   onTagStart?: (tag: string) => void;
   /**

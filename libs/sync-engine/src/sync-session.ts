@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { compileTagRule } from '@ferry/mirror';
 import {
   DEFAULT_MANIFEST_LIMITS,
@@ -7,6 +8,7 @@ import {
   createRegistryDispatcher,
   parseRepositoryReference,
   type Descriptor,
+  type DispatcherOptions,
   type ManifestLimits,
   type RegistryExchange,
 } from '@ferry/registry-client';
@@ -50,7 +52,8 @@ export class SyncSession {
   bytesMoved = 0;
   /** Blob bytes the run knows it must move: the blobs of the manifests read so far, less those the target holds. */
   bytesPlanned = 0;
-  private readonly dispatchers: Array<{ close(): Promise<void> }>;
+  /** What `close` does with each dispatcher: give it back to the request's pool, or close it. */
+  private readonly dispatcherEnds: Array<() => Promise<void>> = [];
   private referrersApi: boolean | undefined;
   private referrersProbe: Promise<unknown> | undefined;
   private targetReferrersApi: Promise<boolean> | undefined;
@@ -68,20 +71,19 @@ export class SyncSession {
     this.upstreamRepo = upstreamRepo;
     this.targetRepo = req.target.repository;
     this.limits = { ...DEFAULT_MANIFEST_LIMITS, ...(req.limits ?? {}) };
-    const upstreamDispatcher = createRegistryDispatcher({
+    const upstreamDispatcher = this.dispatcher({
       verifyTls: req.upstream.verifyTls,
       caBundle: req.upstream.caBundle,
       proxy: req.upstream.proxy,
       connectionsPerHost: connections,
       addressGuard: { allowedHosts: req.ssrfAllowedHosts },
     });
-    const targetDispatcher = createRegistryDispatcher({
+    const targetDispatcher = this.dispatcher({
       verifyTls: req.target.verifyTls ?? true,
       caBundle: req.target.caBundle,
       proxy: req.target.proxy,
       connectionsPerHost: connections,
     });
-    this.dispatchers = [upstreamDispatcher, targetDispatcher];
     this.upstream = new RegistryClient({
       host: upstreamHost,
       scheme: req.upstream.verifyTls ? 'https' : 'auto',
@@ -227,6 +229,18 @@ export class SyncSession {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.dispatchers.map((d) => d.close()));
+    await Promise.allSettled(this.dispatcherEnds.map((end) => end()));
+  }
+
+  /** A dispatcher from the request's pool (given back at the end), or the run's own (closed at the end). */
+  private dispatcher(options: DispatcherOptions): Dispatcher {
+    if (this.req.dispatchers) {
+      const lent = this.req.dispatchers.lend(options);
+      this.dispatcherEnds.push(async () => lent.release());
+      return lent.dispatcher;
+    }
+    const own = createRegistryDispatcher(options);
+    this.dispatcherEnds.push(() => own.close());
+    return own;
   }
 }

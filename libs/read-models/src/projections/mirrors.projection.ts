@@ -66,7 +66,8 @@ export const mirrorsProjection: Projection = {
       event.type === 'MirrorSucceeded' || event.type === 'MirrorFailed' || event.type === 'MirrorCancelled' ? event.data.runId : null;
     const row = toRow(after, event.type === 'MirrorCreated' ? null : existing, new Date(event.occurredAt), finishedRun ?? existing?.lastRunId ?? null);
     if (row && event.type === 'MirrorSucceeded') row.lastSuccessAt = new Date(event.occurredAt);
-    if (row) await repo.save(row);
+    // One statement: `save` would read the row again to choose between INSERT and UPDATE.
+    if (row) await repo.upsert(row, ['mirrorId']);
     else if (existing) await repo.delete({ mirrorId: existing.mirrorId });
   },
 };

@@ -13,5 +13,5 @@ export function cancelsDiscovery(runId: string): (event: StoredEvent) => boolean
  * stopping, the lease lost. Its signal ends the lister's requests, and no further page starts.
  */
 export function watchDiscoveryStop(store: EventStore, watch: { subject: string; from: number; runId: string; cancelRequested: boolean }, stopping: AbortSignal, leaseLost: AbortSignal): RunStop {
-  return watchRunStop((signal) => store.follow(watch.from, signal, watch.subject), { isCancel: cancelsDiscovery(watch.runId), cancelRequested: watch.cancelRequested }, stopping, leaseLost);
+  return watchRunStop((signal) => store.watchSubject(watch.subject, watch.from - 1, signal), { isCancel: cancelsDiscovery(watch.runId), cancelRequested: watch.cancelRequested }, stopping, leaseLost);
 }

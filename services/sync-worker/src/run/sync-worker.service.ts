@@ -3,6 +3,7 @@ import { kindSubjects, AggregateKind, type StoredEvent } from '@ferry/contracts'
 import { traceIdOf, type EventStore } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
+import { DispatcherPool } from '@ferry/registry-client';
 import { createSecretBox } from '@ferry/secrets';
 import { BackgroundTask, EVENT_STORE, OutageLog, withLogFields, type LogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
@@ -39,7 +40,9 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
       const progress = await ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas);
-      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress);
+      const dispatchers = new DispatcherPool();
+      signal.addEventListener('abort', () => void dispatchers.close(), { once: true });
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers);
       await store.consumeDurable(
         'sync-worker',
         kindSubjects(store.prefix, AggregateKind.Mirror),
@@ -64,6 +67,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
               ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
               : consuming.failed(error, 'taking runs failed'),
           onPulled: () => consuming.succeeded('NATS'),
+          wants: (event) => event.type === 'MirrorRunScheduled',
         },
       );
     });
