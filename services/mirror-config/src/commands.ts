@@ -29,8 +29,7 @@ export class Commands {
     command: Command | ((state: State) => Command),
     causation: Causation,
   ): Promise<CommandResult<State>> {
-    this.assertConnected();
-    const result = await handleCommand(this.store, aggregateSubject(this.store.prefix, kind, id), id, decider, command, causation);
+    const result = await this.append(kind, id, decider, command, causation);
     const last = result.events.at(-1);
     if (last && !(await this.projections.waitFor(last.position))) {
       throw new ReadModelBehindError(`the change is stored (event ${last.position}), but the read models have not caught up with it yet; read it again shortly`);

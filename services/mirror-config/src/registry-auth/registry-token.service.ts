@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { aggregateSubject, AggregateKind, mirrorId, repositoryNameProblem, Visibility, type RepositoryState } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import { grantedCatalogActions, grantedRepositoryActions, parseRegistryScope, repositoryRole, type Caller } from '@ferry/identity';
-import { MirrorRow, RepositoryRow } from '@ferry/read-models';
+import { MirrorRow, RepositoryRow, type ProjectionRunner } from '@ferry/read-models';
 import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
 import { Authenticator } from '../auth/authenticator';
 import type { Credential } from '../auth/credential';
@@ -12,8 +12,11 @@ import { actorOf } from '../auth/request-caller';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { GrantLookup } from '../auth/grant-lookup';
-import { SERVICE_CONFIG } from '../tokens';
+import { API_PROJECTIONS, SERVICE_CONFIG } from '../tokens';
 import { RegistryTokenSigner, type RegistryAccess } from './token-signer';
+
+/** How long a refusal waits for the read models to catch up before it stands. */
+const READ_MODEL_PATIENCE_MS = 3_000;
 
 export interface TokenRequest {
   credential: Credential | null | undefined;
@@ -47,6 +50,7 @@ export class RegistryTokenService {
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     private readonly authenticator: Authenticator,
     private readonly grants: GrantLookup,
+    @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
   ) {
     this.signer = config.registryTokens ? new RegistryTokenSigner(config.registryTokens) : undefined;
   }
@@ -58,12 +62,17 @@ export class RegistryTokenService {
     }
     if (request.scopes.length > 32) throw new InvalidRequestError([{ field: 'scope', message: 'asks for more than 32 scopes' }]);
     const caller = await this.authenticator.authenticate(request.credential, request.address);
-    const decisions: Decision[] = [];
-    for (const raw of request.scopes) {
+    const scopes = request.scopes.map((raw) => {
       const scope = parseRegistryScope(raw);
       if (!scope) throw new InvalidRequestError([{ field: 'scope', message: `"${raw.slice(0, 100)}" is not type:name:actions` }]);
-      decisions.push(await this.decide(caller, scope.type, scope.name, scope.actions));
-    }
+      return scope;
+    });
+    const decideAll = () => Promise.all(scopes.map((scope) => this.decide(caller, scope.type, scope.name, scope.actions)));
+    let decisions = await decideAll();
+    // A refusal may be only the read models trailing the log: a mirror set up a moment ago whose
+    // first run, issued at once, asks to push before this process has projected the mirror. Decide
+    // again once they have caught up with the log as it stands now (a few seconds at most).
+    if (decisions.some((d) => d.access.actions.length < d.requested.length) && (await this.caughtUp())) decisions = await decideAll();
     const subject = caller?.username ?? '';
     const signed = await this.signer.sign(
       subject,
@@ -71,6 +80,12 @@ export class RegistryTokenService {
     );
     await this.audit(caller, subject, decisions, new Date(Date.parse(signed.issuedAt) + signed.expiresIn * 1000).toISOString(), request.requestId);
     return { token: signed.token, access_token: signed.token, expires_in: signed.expiresIn, issued_at: signed.issuedAt };
+  }
+
+  /** True once the API's read models hold every event the log held when asked (false: they are still behind after the wait). */
+  private async caughtUp(): Promise<boolean> {
+    const head = await this.store.headPosition({ patient: false }).catch(() => null);
+    return head !== null && this.projections.waitFor(head, READ_MODEL_PATIENCE_MS);
   }
 
   private async decide(caller: Caller | null, type: string, name: string, requested: string[]): Promise<Decision> {
