@@ -119,6 +119,8 @@ async function main(): Promise<void> {
       'sync-workers with the default `FERRY_WORKER_CONCURRENCY=2` and `FERRY_UPSTREAM_HOST_LIMIT=64` (every',
       'mirror shares one upstream host). Made with `npm run bench` on a 2-core machine, on',
       `${new Date().toISOString().slice(0, 10)}; Postgres, NATS and the registries run on the same machine.`,
+      'CPU per run is the user and system CPU each Ferry process spent (from `/proc`), from just before the runs',
+      'fell due until the last ended, over the runs; NATS, Postgres and the registries are not counted.',
       '',
       '| workers | runs finished | due → MirrorStarted p50 | p99 | runs/s | CPU per run: sync-workers | scheduler | mirror-config | Ferry in all |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
