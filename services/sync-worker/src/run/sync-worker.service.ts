@@ -41,35 +41,39 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
       const progress = await ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas);
       const dispatchers = new DispatcherPool();
-      signal.addEventListener('abort', () => void dispatchers.close(), { once: true });
       const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers);
-      await store.consumeDurable(
-        'sync-worker',
-        kindSubjects(store.prefix, AggregateKind.Mirror),
-        async (event, message) => {
-          if (event.type !== 'MirrorRunScheduled') return { ack: true };
-          return withLogFields(runLogFields(event), async () => {
-            const end = await executor.execute(event, () => message.working(), signal);
-            logRunEnd(this.logger, event.data, end);
-            if (end.kind === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
-            // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
-            if (end.kind === 'stopping') return { retryInMs: 0 };
-            return { ack: true };
-          });
-        },
-        signal,
-        {
-          concurrency: config.concurrency,
-          ackWaitMs: 30_000,
-          // A run whose handling threw is offered again after a backoff.
-          onError: (error, event) =>
-            event?.type === 'MirrorRunScheduled'
-              ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
-              : consuming.failed(error, 'taking runs failed'),
-          onPulled: () => consuming.succeeded('NATS'),
-          wants: (event) => event.type === 'MirrorRunScheduled',
-        },
-      );
+      try {
+        await store.consumeDurable(
+          'sync-worker',
+          kindSubjects(store.prefix, AggregateKind.Mirror),
+          async (event, message) => {
+            if (event.type !== 'MirrorRunScheduled') return { ack: true };
+            return withLogFields(runLogFields(event), async () => {
+              const end = await executor.execute(event, () => message.working(), signal);
+              logRunEnd(this.logger, event.data, end);
+              if (end.kind === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
+              // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
+              if (end.kind === 'stopping') return { retryInMs: 0 };
+              return { ack: true };
+            });
+          },
+          signal,
+          {
+            concurrency: config.concurrency,
+            ackWaitMs: 30_000,
+            // A run whose handling threw is offered again after a backoff.
+            onError: (error, event) =>
+              event?.type === 'MirrorRunScheduled'
+                ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
+                : consuming.failed(error, 'taking runs failed'),
+            onPulled: () => consuming.succeeded('NATS'),
+            wants: (event) => event.type === 'MirrorRunScheduled',
+          },
+        );
+      } finally {
+        // Once every run has ended or been handed back: a run still stopping may yet be using them.
+        await dispatchers.close();
+      }
     });
   }
 
