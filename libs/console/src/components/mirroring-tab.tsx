@@ -55,7 +55,7 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
     try {
       if (what === 'enable' || what === 'disable') await api('PUT', path, { is_enabled: what === 'enable' });
       else await api('POST', `${path}/${what}`);
-      setAction({ variant: 'success', text: { 'sync-now': 'A sync was requested: it starts at the scheduler\'s next look.', 'sync-cancel': 'The sync is being cancelled.', enable: 'The mirror is enabled.', disable: 'The mirror is disabled.' }[what] });
+      setAction({ variant: 'success', text: { 'sync-now': 'A sync was requested: it starts in a moment.', 'sync-cancel': 'The sync is being cancelled.', enable: 'The mirror is enabled.', disable: 'The mirror is disabled.' }[what] });
       await mirror.reload();
     } catch (error) {
       setAction({ variant: 'danger', text: errorText(error) });
