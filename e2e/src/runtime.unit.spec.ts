@@ -38,9 +38,15 @@ describe('the runtime Ferry ships and tests on', () => {
     assert.ok(bases.length >= 2);
     for (const base of bases) assert.match(base!, new RegExp(`^node:${major}-`), base);
     assert.match(dockerfile, /RUN npm ci [^\n]*&& npm run build/);
-    // Compose and Kubernetes name only each service's entry point: the image's NODE_OPTIONS carries the flags.
-    const flags = JSON.parse(read('services/node-flags.json')) as string[];
-    assert.match(dockerfile, new RegExp(`^ENV NODE_OPTIONS="${flags.join(' ')}"$`, 'm'));
+    // The image, compose and Kubernetes start each service through scripts/service.sh, which gives
+    // node the flags of services/node-flags.json (npm start and the tests read that file themselves).
+    assert.match(dockerfile, /^CMD \["sh", "scripts\/service\.sh", "mirror-config"\]$/m);
+    for (const manifest of ['deploy/compose.yaml', 'deploy/kubernetes/ferry.yaml']) {
+      const commands = [...read(manifest).matchAll(/command: \[("node"|"sh")[^\]]*\]/g)].map((m) => m[0]);
+      assert.deepEqual(commands.filter((c) => c.includes('"node"')), [], `${manifest} starts node without the flags`);
+      assert.equal(commands.filter((c) => c.includes('scripts/service.sh')).length, 4, manifest);
+    }
+    assert.match(read('scripts/service.sh'), /services\/node-flags\.json/);
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const entry of ['**/node_modules', '**/dist', '.toolchain', '.ferry']) assert.ok(ignored.includes(entry), entry);
   });
