@@ -33,7 +33,11 @@ export interface EventStoreOptions {
   stream: string;
   /** Subject prefix of every event, e.g. `ferry`; the stream holds `<prefix>.>`. */
   subjectPrefix: string;
-  /** How long JetStream remembers message ids to drop a retried publish. */
+  /**
+   * How long JetStream remembers message ids to drop a retried publish: an append retried later
+   * than this after its first attempt may be stored twice, so no append retries longer (10 min,
+   * the worker's patience, by default).
+   */
   duplicateWindowMs?: number;
   /**
    * How long an append keeps retrying while NATS is away (reconnecting, a new stream leader being
@@ -147,7 +151,7 @@ export class EventStore {
     });
     const jsm = await jetstreamManager(connection);
     const { onConnectionChange, ...settings } = options;
-    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 120_000, publishPatienceMs: 15_000, ...settings, replicas: options.replicas ?? 0 }, onConnectionChange);
+    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 600_000, publishPatienceMs: 15_000, ...settings, replicas: options.replicas ?? 0 }, onConnectionChange);
     await store.ensureStream();
     return store;
   }
@@ -169,6 +173,8 @@ export class EventStore {
       const info = await this.jsm.streams.info(this.options.stream);
       // FERRY_STREAM_REPLICAS raised (or lowered) on an existing stream: JetStream moves it.
       if (this.options.replicas && info.config.num_replicas !== this.options.replicas) await this.jsm.streams.update(this.options.stream, { num_replicas: this.options.replicas });
+      // A stream made with a shorter window (before it was raised): widened, never narrowed.
+      if (info.config.duplicate_window < config.duplicate_window) await this.jsm.streams.update(this.options.stream, { duplicate_window: config.duplicate_window });
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
       try {
@@ -289,7 +295,8 @@ export class EventStore {
     // just issued), each fetched on its own; a consumer, created and deleted for one read, costs
     // JetStream more than that until a history is long.
     let next = afterSequence + 1;
-    while (events.length < DIRECT_READ_LIMIT) {
+    // A whole history (from the start) goes to the consumer at once.
+    while (afterSequence > 0 && events.length < DIRECT_READ_LIMIT) {
       // The stream's message get takes `next_by_subj` (since nats-server 2.9); nats.js types it for direct gets only.
       const message = await this.jsm.streams.getMessage(this.options.stream, { seq: next, next_by_subj: subject } as unknown as MsgRequest);
       if (!message) return { events, lastSequence: events.at(-1)?.position ?? last };
@@ -299,8 +306,7 @@ export class EventStore {
     }
     const consumer = await this.js.consumers.get(this.options.stream, {
       filter_subjects: subject,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: next,
+      ...(next > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: next } : { deliver_policy: DeliverPolicy.All }),
     });
     const messages = await consumer.consume({ max_messages: 512 });
     try {
@@ -395,7 +401,8 @@ export class EventStore {
         nudged = false;
         if (signal.aborted) break;
         // Read from the stream after the subscription is in place, so nothing falls between the two.
-        const history = await this.read(subject, seen).catch(() => ({ events: [] as StoredEvent[], lastSequence: seen }));
+        // Once, not patiently: a read that fails while NATS is away is made again after the reconnect.
+        const history = await this.readOnce(subject, seen).catch(() => ({ events: [] as StoredEvent[], lastSequence: seen }));
         for (const event of history.events) {
           seen = event.position;
           yield event;

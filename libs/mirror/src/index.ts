@@ -86,5 +86,6 @@ export {
 } from './org-mirror/repository-name-template';
 export { hookDecider, type HookState, type HookCommand, type HookDeliveryResult } from './hooks/hook.decider';
 export { readPushDelivery, PUSH_SENDERS } from './hooks/push-senders/push-senders';
+export { header as pushHeader } from './hooks/push-senders/push-sender';
 export type { PushNotice, PushSender, Headers as PushHeaders } from './hooks/push-senders/push-sender';
 export { routeMirrorPush, routeOrgMirrorPush, pathUnderNamespace, pushedTagsTheRuleMaySelect, type PushRoute } from './hooks/push-routing';

@@ -23,8 +23,11 @@ export class HookRateLimit {
       return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
     }
     this.buckets.set(hookId, { tokens: tokens - 1, at: now });
-    // Full buckets hold nothing worth keeping: forget them so the map follows the hooks in use.
-    if (this.buckets.size > 10_000) for (const [id, b] of this.buckets) if (b.tokens >= this.burst - 1) this.buckets.delete(id);
+    // A bucket that has refilled by now holds nothing worth keeping: forget those, so the map
+    // follows the hooks in use (checked once it holds many, not on every delivery).
+    if (this.buckets.size > 10_000) {
+      for (const [id, b] of this.buckets) if (b.tokens + ((now - b.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(id);
+    }
     return 0;
   }
 }

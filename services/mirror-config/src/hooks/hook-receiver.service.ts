@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AggregateKind, DomainError, DomainErrorCode, HookVerification, serviceActor, type HookDeliveryOutcome } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
@@ -8,6 +8,7 @@ import {
   mirrorDecider,
   orgMirrorDecider,
   pathUnderNamespace,
+  pushHeader as header,
   readPushDelivery,
   routeMirrorPush,
   routeOrgMirrorPush,
@@ -16,11 +17,13 @@ import {
   type PushNotice,
   type PushRoute,
 } from '@ferry/mirror';
+import { verifyWebhookSignature } from '@ferry/notifications';
 import type { HookRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { HookRateLimitedError, InvalidRequestError, UnauthenticatedError } from '../http/problem';
+import { UUID } from '../http/uuid';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { HookQueries } from './hook-queries';
 import { HookRateLimit } from './hook-rate-limit';
@@ -42,8 +45,6 @@ function sameDigest(a: string, b: string): boolean {
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-const header = (headers: PushHeaders, name: string): string | undefined => [headers[name]].flat()[0];
 
 /** A delivery is one push (a registry's envelope, a webhook): more than this is no sender's notification. */
 const MAX_REPOSITORIES_PER_DELIVERY = 100;
@@ -70,6 +71,8 @@ export class HookReceiverService {
   }
 
   async receive(delivery: HookDelivery) {
+    // No such hook: refused before it costs a bucket of the rate limit or a query.
+    if (!UUID.test(delivery.hookId)) this.refuse(delivery, 'no such hook');
     // Limited before the secret is checked, so guessing secrets is held to the rate too.
     const wait = this.rate.take(delivery.hookId);
     if (wait > 0) throw new HookRateLimitedError(wait);
@@ -108,10 +111,14 @@ export class HookReceiverService {
 
   /** The hook whose secret the delivery proves it holds; anything else is one 401, whatever went wrong. */
   private async authenticate(delivery: HookDelivery): Promise<HookRow> {
-    const hook = /^[0-9a-f-]{36}$/.test(delivery.hookId) ? await this.queries.hook(delivery.hookId) : null;
+    const hook = await this.queries.hook(delivery.hookId);
     if (hook && this.proves(hook, delivery)) return hook;
+    this.refuse(delivery, hook ? 'no valid secret or signature' : 'no such hook');
+  }
+
+  private refuse(delivery: HookDelivery, why: string): never {
     // Logged without what was sent: a wrong secret may be a near miss of the right one.
-    log.warn(`hook ${delivery.hookId.slice(0, 36)}: refused a delivery from ${delivery.address}: ${hook ? 'no valid secret or signature' : 'no such hook'}`);
+    log.warn(`hook ${delivery.hookId.slice(0, 36)}: refused a delivery from ${delivery.address}: ${why}`);
     throw new UnauthenticatedError('this hook needs its secret: Authorization: Bearer <secret>, ?secret=<secret>, or (an hmac-sha256 hook) X-Hub-Signature-256', true);
   }
 
@@ -119,10 +126,9 @@ export class HookReceiverService {
     const authorization = header(delivery.headers, 'authorization');
     const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? delivery.querySecret;
     if (bearer !== undefined && sameDigest(tokenHash(bearer), hook.secretHash)) return true;
-    const signature = header(delivery.headers, 'x-hub-signature-256')?.match(/^sha256=([0-9a-f]{64})$/i)?.[1];
-    if (hook.verification !== HookVerification.HmacSha256 || !signature || !hook.sealedSecret) return false;
-    const expected = createHmac('sha256', this.secrets.open(hook.sealedSecret)).update(delivery.body).digest('hex');
-    return sameDigest(expected, signature.toLowerCase());
+    if (hook.verification !== HookVerification.HmacSha256 || !hook.sealedSecret) return false;
+    // GitHub signs as Ferry's own webhooks do: `sha256=` and the hex HMAC-SHA256 of the body's bytes.
+    return verifyWebhookSignature(delivery.body, this.secrets.open(hook.sealedSecret), header(delivery.headers, 'x-hub-signature-256'));
   }
 
   private json(body: Buffer): unknown {

@@ -15,8 +15,8 @@ import { SECRET_BOX } from '../tokens';
 import { HookQueries } from './hook-queries';
 import { CREATE_HOOK_BODY } from './hook.input';
 import { deliveryView, hookView, type HookView } from './hook.view';
+import { UUID } from '../http/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Deliveries a hook's list shows, newest first. */
 const DELIVERIES_SHOWN = 100;
@@ -46,7 +46,8 @@ export class HookService {
   ) {}
 
   async create(scope: HookScope, body: unknown, causation: Causation): Promise<HookView> {
-    const { value } = readBody(CREATE_HOOK_BODY, body);
+    // No body at all is the default hook (`bearer`), as `curl -X POST` sends it.
+    const { value } = readBody(CREATE_HOOK_BODY, body ?? {});
     const { owner, namespace } = await this.owner(scope);
     const hookId = randomUUID();
     const minted = mintToken(TokenKind.Hook);

@@ -26,8 +26,8 @@ import type { MirrorConfigServiceConfig } from '../config';
 import { parseNotificationRule } from './notification-rule.input';
 import type { z } from 'zod';
 import type { DELIVERY_LOG, NOTIFICATION_RULE_LIST, NotificationRuleView, TEST_DELIVERY } from './notification.view';
+import { UUID } from '../http/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function ruleView(rule: NotificationRuleRow): NotificationRuleView {
   const config =

@@ -12,7 +12,7 @@ import {
 } from '@ferry/contracts';
 import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
-import { DispatcherPool, parseRepositoryReference } from '@ferry/registry-client';
+import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
 import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
@@ -91,7 +91,7 @@ export class MirrorRunExecutor {
     /** Where the run's live progress goes (tags and bytes done, rate, ETA), about once a second. */
     private readonly progress: ProgressBoard,
     /** The registries' connections, kept from one run to the next. */
-    private readonly dispatchers: DispatcherPool = new DispatcherPool(),
+    private readonly dispatchers?: DispatcherPool,
   ) {}
 
   async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal): Promise<RunEnd> {
@@ -167,7 +167,7 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: runStop.signal,
-          dispatchers: this.dispatchers,
+          ...(this.dispatchers ? { dispatchers: this.dispatchers } : {}),
           ...meter.alongside({ ...tracing.hooks(), onProgress: (p: SyncProgress) => progress.update(p) }),
           onTagResult: async (result) => {
             results.push(result);
@@ -228,7 +228,8 @@ export class MirrorRunExecutor {
       heartbeat,
       slot,
     });
-    const watchFrom = started.events.at(-1)?.position ?? (await this.store.lastSequenceOf(subject));
+    // `claim` returns a start only with its events.
+    const watchFrom = started.events.at(-1)!.position;
     const runStop = watchRunStop((signal) => this.store.watchSubject(subject, watchFrom, signal), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost);
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     // The store's patience is the worker's (10 min): how long a result waits out NATS before the run gives up.
@@ -236,7 +237,8 @@ export class MirrorRunExecutor {
       (event, { eventId, patienceMs }) => this.store.append(runSubject, [event], { ...causation, aggregateId: runId, eventIds: [eventId], patienceMs }),
       lease,
       runStop.signal,
-      { patienceMs: this.store.options.publishPatienceMs },
+      // Never past JetStream's duplicate window: a result retried later could be stored twice.
+      { patienceMs: Math.min(this.store.options.publishPatienceMs, this.store.options.duplicateWindowMs) },
     );
     return { lease, runStop, runLedger };
   }

@@ -1,6 +1,7 @@
 import type { NewEvent, RunEvent, RunSummary } from '@ferry/contracts';
 import type { RunFailure } from '@ferry/mirror';
 import { recordTagResult, type TagResultLabel } from '@ferry/metrics';
+import { unavailableDependency } from '@ferry/service-runtime';
 import type { TagResult } from '@ferry/sync-engine';
 
 /** Counts a run's tag results for its terminal event. */
@@ -54,9 +55,17 @@ export function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEven
   }
 }
 
-/** A run-level failure from whatever was thrown: its code and retryable flag when it has them (an unknown error may pass). */
+/** A run that failed because a dependency of Ferry's (NATS, Postgres) was away. */
+export const DEPENDENCY_UNAVAILABLE = 'DEPENDENCY_UNAVAILABLE';
+
+/**
+ * A run-level failure from whatever was thrown: its code and retryable flag when it has them (an
+ * unknown error may pass). NATS or Postgres being away is said so, retryable: no fault of Ferry's.
+ */
 export function runErrorOf(error: unknown): RunFailure {
   const e = error as { code?: unknown; message?: unknown; retryable?: unknown };
+  const away = unavailableDependency(error);
+  if (away) return { code: DEPENDENCY_UNAVAILABLE, message: `${away} is unavailable: ${typeof e.message === 'string' ? e.message : String(error)}`, retryable: true };
   return {
     code: typeof e.code === 'string' ? e.code : 'INTERNAL',
     message: typeof e.message === 'string' ? e.message : String(error),

@@ -1,6 +1,4 @@
-import { isRepository, isTag, noticesByRepository, record, type Headers, type PushSender } from './push-sender';
-
-const header = (headers: Headers, name: string): string | undefined => [headers[name]].flat()[0];
+import { header, isRepository, isTag, noticesByRepository, record, type Headers, type PushSender } from './push-sender';
 
 /**
  * GitHub's `package` (and older `registry_package`) webhook: `X-GitHub-Event: package`, `{ action:

@@ -25,6 +25,8 @@ export const isTag = (value: unknown): value is string => typeof value === 'stri
 export const isRepository = (value: unknown): value is string => typeof value === 'string' && value.length <= 255 && REPOSITORY.test(value);
 
 export const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+/** A request header's (first) value; Node gives repeated headers as an array. */
+export const header = (headers: Headers, name: string): string | undefined => [headers[name]].flat()[0];
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** One notice per repository: the tags pushed to it, or `other` when nothing was. */
