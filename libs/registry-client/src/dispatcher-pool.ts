@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createRegistryDispatcher, type DispatcherOptions } from './registry-dispatcher';
+import { SchemeMemory } from './scheme-memory';
 
 /** A dispatcher lent out of a pool; `release` when the run is done with it (it stays open for the next). */
 export interface LentDispatcher {
@@ -20,6 +21,8 @@ export class DispatcherPool {
   /** Released dispatchers and their settings, the longest idle first. */
   private idle: Array<{ key: string; dispatcher: Dispatcher }> = [];
   private closed = false;
+  /** What each host was found to speak, for the runs that borrow these connections. */
+  readonly schemes = new SchemeMemory();
 
   constructor(private readonly max = 32) {}
 

@@ -1,8 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { pushImage, startRegistry, type RunningRegistry } from '@ferry/testing';
 import { RegistryClient } from './registry-client';
 import { createRegistryDispatcher } from './registry-dispatcher';
+import { DispatcherPool } from './dispatcher-pool';
 import { redactedUrl, type RegistryExchange } from './registry-transport';
 
 describe('the exchanges a registry client reports', () => {
@@ -45,6 +49,57 @@ describe('the exchanges a registry client reports', () => {
     assert.equal(exchanges.length, 1);
     assert.equal(exchanges[0]!.status, null);
     assert.ok(exchanges[0]!.errorCode, 'a code says why');
+  });
+});
+
+describe('a plain-http registry with TLS verification off (scheme auto)', () => {
+  it('is probed once per worker, not once per run', async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'ex/app', tags: ['v1'] }));
+    });
+    // A TLS handshake sent to a plain-http server is a malformed request to it: each probe is one.
+    let probes = 0;
+    server.on('clientError', (_error, socket) => {
+      probes++;
+      socket.destroy();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const pool = new DispatcherPool();
+    const run = async (remembering: boolean) => {
+      const lent = pool.lend({ verifyTls: false });
+      try {
+        return await new RegistryClient({ host, scheme: 'auto', ...(remembering ? { schemes: pool.schemes } : {}), dispatcher: lent.dispatcher }).listTags('ex/app');
+      } finally {
+        lent.release();
+      }
+    };
+    try {
+      assert.deepEqual(await run(true), ['v1']);
+      assert.equal(probes, 1);
+      assert.equal(pool.schemes.get(host), 'http');
+      assert.deepEqual(await run(true), ['v1']);
+      assert.deepEqual(await run(true), ['v1']);
+      assert.equal(probes, 1, 'later runs speak http at once');
+      assert.deepEqual(await run(false), ['v1']);
+      assert.equal(probes, 2, 'without the memory, a run probes again');
+    } finally {
+      await pool.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('is probed again by the next run once a request to it cannot connect', async () => {
+    const pool = new DispatcherPool();
+    pool.schemes.set('127.0.0.1:1', 'http');
+    const lent = pool.lend({ verifyTls: false });
+    const c = new RegistryClient({ host: '127.0.0.1:1', scheme: 'auto', schemes: pool.schemes, dispatcher: lent.dispatcher, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    await assert.rejects(c.listTags('ex/app'));
+    lent.release();
+    assert.equal(pool.schemes.get('127.0.0.1:1'), undefined);
+    await pool.close();
   });
 });
 

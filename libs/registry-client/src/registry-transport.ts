@@ -6,6 +6,7 @@ import { networkError } from './network-error';
 import { RateLimitGate, type SharedRateLimit } from './rate-limit-gate';
 import { RegistryError, RegistryErrorCode, errorFromResponse } from './registry-error';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
+import type { SchemeMemory } from './scheme-memory';
 import { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
 
 /** Options of one {@link RegistryClient}: one registry host, one set of credentials. */
@@ -17,6 +18,8 @@ export interface RegistryClientOptions {
    * does not speak TLS, as skopeo does with `--tls-verify=false`.
    */
   scheme?: 'https' | 'http' | 'auto';
+  /** With `auto`: what earlier clients found the host to speak (a worker's, kept from run to run). */
+  schemes?: SchemeMemory;
   dispatcher: Dispatcher;
   credentials?: RegistryCredentials;
   /** Per-request timeout (headers, and idle time while a body streams). */
@@ -102,6 +105,8 @@ export class RegistryTransport {
   readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private schemeProbe: Promise<void> | undefined;
+  /** The scheme came from `schemes`: a failure to connect makes the next client probe again. */
+  private schemeRemembered = false;
   private readonly rateLimit: RateLimitGate;
 
   constructor(private readonly opts: RegistryClientOptions) {
@@ -132,9 +137,15 @@ export class RegistryTransport {
     return networkError(error, what, { aborted: this.opts.signal?.aborted ?? false, timeoutMs: this.timeoutMs, host: this.host });
   }
 
-  /** With scheme `auto`, settles https vs http with the first request (GET /v2/). */
+  /** With scheme `auto`, settles https vs http with the first request (GET /v2/), unless `schemes` knows. */
   private async ensureScheme(): Promise<void> {
     if (this.scheme) return;
+    const remembered = this.opts.schemes?.get(this.host);
+    if (remembered) {
+      this.scheme = remembered;
+      this.schemeRemembered = true;
+      return;
+    }
     this.schemeProbe ??= (async () => {
       try {
         const res = await sendRequest(this.opts.dispatcher, {
@@ -153,6 +164,7 @@ export class RegistryTransport {
         if (this.opts.signal?.aborted) throw this.asRegistryError(error, 'probe');
         this.scheme = 'http';
       }
+      this.opts.schemes?.set(this.host, this.scheme);
     })();
     await this.schemeProbe;
   }
@@ -191,6 +203,7 @@ export class RegistryTransport {
       } catch (error) {
         release?.();
         const failure = this.asRegistryError(error, o.what);
+        if (this.schemeRemembered && failure.status === undefined) this.opts.schemes?.forget(this.host);
         ended(null, failure.code);
         throw failure;
       }
@@ -214,6 +227,8 @@ export class RegistryTransport {
         const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
         if (o.method === 'HEAD') await res.body.dump();
         const failure = errorFromResponse(res.statusCode, text, o.what, parseRetryAfter(res.headers['retry-after']));
+        // A TLS server answers plain HTTP with a 400: the host has moved to https since it was probed.
+        if (this.schemeRemembered && this.scheme === 'http' && res.statusCode === 400) this.opts.schemes?.forget(this.host);
         ended(res.statusCode, failure.code);
         throw failure;
       }

@@ -87,6 +87,7 @@ export class SyncSession {
     this.upstream = new RegistryClient({
       host: upstreamHost,
       scheme: req.upstream.verifyTls ? 'https' : 'auto',
+      ...(req.dispatchers ? { schemes: req.dispatchers.schemes } : {}),
       dispatcher: upstreamDispatcher,
       credentials: req.upstream.username ? { username: req.upstream.username, password: req.upstream.password ?? '' } : undefined,
       timeoutMs,
