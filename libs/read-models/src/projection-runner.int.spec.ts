@@ -1,10 +1,32 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateSubject, AggregateKind, serviceActor, type StoredEvent } from '@ferry/contracts';
-import { EventStore } from '@ferry/event-store';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig, type RunSummary, type StoredEvent } from '@ferry/contracts';
+import { EventStore, handleCommand } from '@ferry/event-store';
+import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { openDatabase } from './data-source';
 import { ProjectionRunner, type Projection } from './projection-runner';
+import { eventLogProjection } from './projections/event-log.projection';
+import { mirrorsProjection } from './projections/mirrors.projection';
+
+const batchConfig: MirrorConfig = {
+  namespace: 'ns',
+  repository: 'repo',
+  isEnabled: true,
+  externalReference: 'registry.example/ns/repo',
+  externalRegistryUsername: null,
+  externalRegistryPassword: null,
+  robotUsername: 'ns+bot',
+  tagRule: globTagRule(['v3.*']),
+  syncStartDate: '2026-01-01T00:00:00.000Z',
+  syncInterval: 3600,
+  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
+  architectureFilter: [],
+  skopeoTimeoutInterval: 300,
+};
+const batchSummary: RunSummary = { startedAt: null, tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 42 };
 
 describe('a projection whose batch takes longer than the stall check', () => {
   it('is left to finish, not restarted from its checkpoint again and again', async () => {
@@ -40,6 +62,64 @@ describe('a projection whose batch takes longer than the stall check', () => {
       await store.close();
       await ds.destroy();
       await db.drop();
+    }
+  });
+});
+
+describe('a projection following events that come one after another', () => {
+  it('applies them in batches, and its rows are those of applying them one by one', async () => {
+    const [liveDb, oneByOneDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    const [live, oneByOne] = await Promise.all([openDatabase(liveDb.url), openDatabase(oneByOneDb.url)]);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    const batches: number[] = [];
+    const counter: Projection = { tables: [], apply: async () => undefined, applyAll: async (_em, events) => void batches.push(events.length) };
+    const group = { name: 'batches-test', projections: [eventLogProjection, mirrorsProjection, counter] };
+    try {
+      // Gathering for 200 ms (the default is shorter) keeps the count of batches clear of a slow machine's timing.
+      const runner = new ProjectionRunner(live, store, group, undefined, 200, 200);
+      const running = runner.run(stop.signal);
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
+      const at = (s: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);
+      // A few milliseconds apart, as a busy deployment's events come: alone, each would be a batch.
+      const command = async (id: string, c: MirrorCommand) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, id), id, mirrorDecider, c, causation);
+      };
+      const config = (id: string): MirrorConfig => ({ ...batchConfig, namespace: id.split('/')[0]!, repository: id.split('/')[1]! });
+      let position = 0;
+      // Four mirrors, each created, run to success, and one of them deleted and created again: 25 events, one at a time.
+      for (const id of ['ns/a', 'ns/b', 'ns/c', 'ns/d']) {
+        await command(id, { kind: 'create', mirrorId: id, config: config(id), now: at(0) });
+        const runId = randomUUID();
+        const token = (await command(id, { kind: 'schedule-run', runId, now: at(1), leaseSeconds: 60 })).state.run!.fencingToken;
+        await command(id, { kind: 'start-run', runId, fencingToken: token, worker: 'test/1' });
+        const done = await command(id, { kind: 'complete-run', runId, fencingToken: token, outcome: 'succeeded', summary: batchSummary, now: at(5), jitter: 0 });
+        position = done.events.at(-1)!.position;
+      }
+      await command('ns/b', { kind: 'delete' });
+      await command('ns/c', { kind: 'delete' });
+      position = (await command('ns/c', { kind: 'create', mirrorId: 'ns/c', config: { ...config('ns/c'), syncInterval: 60 }, now: at(9) })).events.at(-1)!.position;
+      assert.equal(await runner.waitFor(position, 10_000), true);
+      const events = batches.reduce((a, b) => a + b, 0);
+      assert.equal(events, position);
+      assert.ok(batches.length <= events / 2, `${events} events in ${batches.length} batches (${batches.join(', ')})`);
+
+      await new ProjectionRunner(oneByOne, store, group, undefined, 1, 0).catchUp();
+      const tables = async (ds: DataSource) => ({
+        mirrors: await ds.query('SELECT * FROM mirrors ORDER BY mirror_id'),
+        eventLog: await ds.query('SELECT * FROM event_log ORDER BY position'),
+      });
+      const [liveRows, oneByOneRows] = await Promise.all([tables(live), tables(oneByOne)]);
+      assert.deepEqual(liveRows, oneByOneRows);
+      assert.deepEqual(liveRows.mirrors.map((row: { mirror_id: string }) => row.mirror_id), ['ns/a', 'ns/c', 'ns/d']);
+      assert.equal(liveRows.eventLog.length, position);
+    } finally {
+      stop.abort();
+      await store.destroyStream();
+      await store.close();
+      await Promise.all([live.destroy(), oneByOne.destroy()]);
+      await Promise.all([liveDb.drop(), oneByOneDb.drop()]);
     }
   });
 });

@@ -8,6 +8,12 @@ export interface Projection {
   /** Tables the projection owns; a rebuild empties them before replaying. */
   readonly tables: readonly string[];
   apply(em: EntityManager, event: StoredEvent): Promise<void>;
+  /**
+   * Applies a batch's events, in order, in a few statements instead of some per event; the rows
+   * must come out as `apply` event by event would leave them. A projection with it is applied
+   * before the batch's others, so it must read no other projection's tables (and none may read its).
+   */
+  applyAll?(em: EntityManager, events: readonly StoredEvent[]): Promise<void>;
 }
 
 /** Projections that share one checkpoint and one transaction per event. */
@@ -63,30 +69,58 @@ const STALL_CHECK_MS = 3_000;
 const MAX_BATCH = 200;
 
 /**
- * Groups what an iterator has ready into batches: the first item is awaited, then items are
- * taken for as long as each is already there (resolved before the next turn of the event loop).
+ * How long a projection gathers events after its previous batch began, when they come one after
+ * another: each batch costs a transaction and two checkpoint statements, and under load the
+ * scheduler's batches held two or three events each (eight of its thirteen statements per run).
+ * An event after a quiet spell is applied at once.
  */
-async function* readyBatches<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
+const LINGER_MS = 25;
+
+/**
+ * Groups what an iterator has ready into batches: the first item is awaited, then items are
+ * taken for as long as each is already there (resolved before the next turn of the event loop),
+ * and, when the previous batch began less than `lingerMs` ago, for as long as that lasts.
+ */
+async function* readyBatches<T>(source: AsyncIterable<T>, max: number, lingerMs: number): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   const notYet = Symbol('not yet');
+  const nextTurn = () => new Promise<typeof notYet>((resolve) => setImmediate(() => resolve(notYet)));
+  let previousBegan = -Infinity;
   try {
     for (;;) {
       const first = await (pending ?? iterator.next());
       pending = undefined;
       if (first.done) return;
       const batch = [first.value];
-      while (batch.length < max) {
-        pending = iterator.next();
-        const next = await Promise.race([pending, new Promise<typeof notYet>((resolve) => setImmediate(() => resolve(notYet)))]);
-        if (next === notYet) break;
-        pending = undefined;
-        if (next.done) {
-          yield batch;
-          return;
-        }
-        batch.push(next.value);
+      const gatherMs = previousBegan + lingerMs - Date.now();
+      let gathering: { timer: NodeJS.Timeout; over: Promise<typeof notYet> } | undefined;
+      if (gatherMs > 0) {
+        let timer!: NodeJS.Timeout;
+        const over = new Promise<typeof notYet>((resolve) => (timer = setTimeout(() => resolve(notYet), gatherMs)));
+        gathering = { timer, over };
       }
+      try {
+        while (batch.length < max) {
+          pending = iterator.next();
+          let next = await Promise.race([pending, gathering ? gathering.over : nextTurn()]);
+          // Past the gathering time, what is already there still joins the batch.
+          if (next === notYet && gathering) {
+            gathering = undefined;
+            next = await Promise.race([pending, nextTurn()]);
+          }
+          if (next === notYet) break;
+          pending = undefined;
+          if (next.done) {
+            yield batch;
+            return;
+          }
+          batch.push(next.value);
+        }
+      } finally {
+        if (gathering) clearTimeout(gathering.timer);
+      }
+      previousBegan = Date.now();
       yield batch;
     }
   } finally {
@@ -120,6 +154,8 @@ export class ProjectionRunner {
     private readonly logger?: ProjectionLogger,
     /** Most events applied in one transaction (1: a transaction per event). */
     private readonly maxBatch = MAX_BATCH,
+    /** See {@link LINGER_MS}; 0 applies whatever is there at once. */
+    private readonly lingerMs = LINGER_MS,
   ) {}
 
   get name(): string {
@@ -169,7 +205,11 @@ export class ProjectionRunner {
     );
     const checkpoint = Number(locked!.position);
     const fresh = events.filter((event) => event.position > checkpoint);
-    for (const event of fresh) for (const projection of this.group.projections) await projection.apply(em, event);
+    if (fresh.length) {
+      const eventWise = this.group.projections.filter((projection) => !projection.applyAll);
+      for (const projection of this.group.projections) await projection.applyAll?.(em, fresh);
+      for (const event of fresh) for (const projection of eventWise) await projection.apply(em, event);
+    }
     if (fresh.length) await em.query('UPDATE projection_checkpoints SET position = $2 WHERE name = $1', [this.group.name, fresh.at(-1)!.position]);
     return fresh;
   }
@@ -226,7 +266,7 @@ export class ProjectionRunner {
         const from = (await this.checkpoint()) + 1;
         this.logger?.succeeded('Postgres');
         this.advance(from - 1);
-        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch)) {
+        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch, this.lingerMs)) {
           current = batch[0];
           this.applying = true;
           try {
