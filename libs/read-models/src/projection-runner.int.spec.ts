@@ -10,6 +10,7 @@ import { openDatabase } from './data-source';
 import { ProjectionRunner, type Projection } from './projection-runner';
 import { eventLogProjection } from './projections/event-log.projection';
 import { mirrorsProjection } from './projections/mirrors.projection';
+import { runsProjection } from './projections/runs.projection';
 
 const batchConfig: MirrorConfig = {
   namespace: 'ns',
@@ -120,6 +121,33 @@ describe('a projection following events that come one after another', () => {
       await store.close();
       await Promise.all([live.destroy(), oneByOne.destroy()]);
       await Promise.all([liveDb.drop(), oneByOneDb.drop()]);
+    }
+  });
+});
+
+describe('a run scheduled again after its lease ended', () => {
+  it('is one row that counts its attempts', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDatabase(db.url);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    try {
+      const runId = randomUUID();
+      const scheduled = (fencingToken: number) => ({
+        type: 'MirrorRunScheduled' as const,
+        data: { mirrorId: 'ns/a', runId, trigger: 'scheduled' as const, fencingToken, leaseExpiresAt: '2026-01-01T00:01:00.000Z', externalReference: 'registry.example/ns/a' },
+      });
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test'), aggregateId: 'ns/a' };
+      await store.append(aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/a'), [scheduled(1)], causation);
+      await store.append(aggregateSubject(store.prefix, AggregateKind.Mirror, 'ns/a'), [scheduled(2)], causation);
+      await new ProjectionRunner(ds, store, { name: 'runs-test', projections: [runsProjection] }).catchUp();
+      assert.deepEqual(await ds.query('SELECT run_id, status, attempts, worker, started_at, tags_copied FROM runs'), [
+        { run_id: runId, status: 'scheduled', attempts: 2, worker: null, started_at: null, tags_copied: 0 },
+      ]);
+    } finally {
+      await store.destroyStream();
+      await store.close();
+      await ds.destroy();
+      await db.drop();
     }
   });
 });

@@ -38,36 +38,16 @@ export const runsProjection: Projection = {
     const runTags = em.getRepository(RunTagRow);
     const at = new Date(event.occurredAt);
     switch (event.type) {
-      case 'MirrorRunScheduled': {
-        const existing = await runs.findOneBy({ runId: event.data.runId });
-        if (existing) {
-          await runs.update({ runId: existing.runId }, { attempts: existing.attempts + 1 });
-          return;
-        }
-        await runs.insert({
-          runId: event.data.runId,
-          mirrorId: event.data.mirrorId,
-          trigger: event.data.trigger,
-          status: RunStatus.Scheduled,
-          attempts: 1,
-          worker: null,
-          scheduledAt: at,
-          startedAt: null,
-          finishedAt: null,
-          tagsMatched: null,
-          tagsCopied: 0,
-          tagsUnchanged: 0,
-          tagsDeleted: 0,
-          tagsFailed: 0,
-          bytesCopied: 0,
-          targetChecked: null,
-          errorCode: null,
-          errorMessage: null,
-          correlationId: event.correlationId,
-          traceparent: event.traceparent ?? null,
-        });
+      case 'MirrorRunScheduled':
+        // A run scheduled again (taken over after its lease ended) counts one more attempt; one statement either way.
+        // The columns left out start empty (their defaults): no worker, no times but the schedule, no counts.
+        await em.query(
+          `INSERT INTO runs (run_id, mirror_id, trigger, status, attempts, scheduled_at, correlation_id, traceparent)
+           VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
+           ON CONFLICT (run_id) DO UPDATE SET attempts = runs.attempts + 1`,
+          [event.data.runId, event.data.mirrorId, event.data.trigger, RunStatus.Scheduled, at, event.correlationId, event.traceparent ?? null],
+        );
         return;
-      }
       case 'MirrorStarted':
         await runs.update({ runId: event.data.runId }, { status: RunStatus.Running, startedAt: at, worker: event.data.worker });
         return;
