@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  type MsgRequest,
-} from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
+import { withRetries, type BackoffPolicy } from '@ferry/backoff';
 import { EVENT_SCHEMA_VERSION, type Actor, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
 import { recordAppend, type AppendOutcome } from '@ferry/metrics';
+import { consumeDurable, type ConsumeDurableOptions, type DurableHandler } from './durable-consumer';
 import { decodeEvent, encodeEvent } from './event-codec';
+import { ensureEventStream } from './event-stream';
 import { WrongExpectedVersionError } from './errors';
+import { openKvBucket, type KvBucket, type KvBucketOptions } from './kv-bucket';
+import { followLog, watchSubject } from './log-follower';
+import { ConnectionWatch, connectToNats, type ConnectionChange } from './nats-connection';
 import { currentTraceContext } from './trace-context';
 
 export interface EventStoreOptions {
@@ -52,9 +45,6 @@ export interface EventStoreOptions {
   onConnectionChange?: (change: ConnectionChange) => void;
 }
 
-/** The connection to NATS was lost, or is back after `downMs`; `server` is the one it was or is connected to. */
-export type ConnectionChange = { connected: false; server: string } | { connected: true; server: string; downMs: number };
-
 /** Why an event is being appended: ties it to the request or event that caused it. */
 export interface Causation {
   correlationId: string;
@@ -88,13 +78,16 @@ export interface SubjectHistory {
 /** Events a read of one subject fetches one at a time before it opens a consumer for the rest (see `readOnce`). */
 const DIRECT_READ_LIMIT = 8;
 
-/** `nats://a:4222,nats://b:4222` → the list nats.js takes. */
-export function natsServers(urls: string): string[] {
-  return urls.split(',').map((u) => u.trim()).filter(Boolean);
-}
+/**
+ * An append or a read while JetStream is briefly away (a reconnect, a stream leader being elected
+ * on a cluster) tries again after 200 ms, doubling, at most 2 s, until the store's patience ends.
+ */
+const NATS_AWAY_RETRY: BackoffPolicy = { baseMs: 200, maxMs: 2_000, maxAttempts: Infinity, jitter: false };
 
-/** What a durable consumer's handler tells the store about one message. */
-export type Disposition = { ack: true } | { retryInMs: number } | { poison: string };
+/** An answer JetStream gave (an API error such as "no such stream", a conflict) is final; anything else is NATS being away. */
+function whileNatsAway(error: unknown): boolean {
+  return !(error instanceof JetStreamApiError) && !(error instanceof WrongExpectedVersionError);
+}
 
 /**
  * The event log: a JetStream stream with one subject per aggregate. Appends use
@@ -102,90 +95,30 @@ export type Disposition = { ack: true } | { retryInMs: number } | { poison: stri
  * so a publish that is retried after a lost ack is stored once.
  */
 export class EventStore {
-  private reachable = true;
-  /** Called after each reconnect: subscriptions that may have missed messages read again. */
-  private readonly reconnectListeners = new Set<() => void>();
-
   private constructor(
-    readonly connection: NatsConnection,
+    private readonly connection: NatsConnection,
+    private readonly watch: ConnectionWatch,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     readonly options: Required<Omit<EventStoreOptions, 'onConnectionChange'>>,
-    private readonly onConnectionChange: EventStoreOptions['onConnectionChange'],
-  ) {
-    void this.watchStatus();
+  ) {}
+
+  static async connect(options: EventStoreOptions): Promise<EventStore> {
+    const connection = await connectToNats(options.natsUrl);
+    const jsm = await jetstreamManager(connection);
+    const { onConnectionChange, ...settings } = options;
+    const store = new EventStore(connection, new ConnectionWatch(connection, onConnectionChange), jetstream(connection), jsm, { duplicateWindowMs: 600_000, publishPatienceMs: 15_000, ...settings, replicas: options.replicas ?? 0 });
+    await ensureEventStream(jsm, store.options);
+    return store;
   }
 
   /** False between a disconnect and the reconnect that ends it (the client reconnects forever). */
   get connected(): boolean {
-    return this.reachable && !this.connection.isClosed();
-  }
-
-  private async watchStatus(): Promise<void> {
-    let lostAt = 0;
-    for await (const status of this.connection.status()) {
-      if (status.type === 'disconnect') {
-        this.reachable = false;
-        lostAt = Date.now();
-        this.onConnectionChange?.({ connected: false, server: status.server });
-      } else if (status.type === 'reconnect') {
-        this.reachable = true;
-        this.onConnectionChange?.({ connected: true, server: status.server, downMs: Date.now() - lostAt });
-        for (const listener of this.reconnectListeners) listener();
-      }
-    }
-  }
-
-  static async connect(options: EventStoreOptions): Promise<EventStore> {
-    const connection = await connect({
-      servers: natsServers(options.natsUrl),
-      name: `ferry-${process.pid}`,
-      // An outage of any length ends with a reconnect, never a closed connection that needs a
-      // restart; the first connect waits for a server too, so start order does not matter.
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1_000,
-      waitOnFirstConnect: true,
-      // Otherwise every request and publish makes an Error up front, stack trace and all, in case
-      // it times out: a tenth of a sync-worker's CPU per run. A timeout still says what timed out.
-      noAsyncTraces: true,
-    });
-    const jsm = await jetstreamManager(connection);
-    const { onConnectionChange, ...settings } = options;
-    const store = new EventStore(connection, jetstream(connection), jsm, { duplicateWindowMs: 600_000, publishPatienceMs: 15_000, ...settings, replicas: options.replicas ?? 0 }, onConnectionChange);
-    await store.ensureStream();
-    return store;
+    return this.watch.connected;
   }
 
   get prefix(): string {
     return this.options.subjectPrefix;
-  }
-
-  private async ensureStream(): Promise<void> {
-    const config = {
-      name: this.options.stream,
-      subjects: [`${this.prefix}.>`],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      duplicate_window: this.options.duplicateWindowMs * 1_000_000,
-      num_replicas: this.options.replicas || 1,
-    };
-    try {
-      const info = await this.jsm.streams.info(this.options.stream);
-      // FERRY_STREAM_REPLICAS raised (or lowered) on an existing stream: JetStream moves it.
-      if (this.options.replicas && info.config.num_replicas !== this.options.replicas) await this.jsm.streams.update(this.options.stream, { num_replicas: this.options.replicas });
-      // A stream made with a shorter window (before it was raised): widened, never narrowed.
-      if (info.config.duplicate_window < config.duplicate_window) await this.jsm.streams.update(this.options.stream, { duplicate_window: config.duplicate_window });
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
-      try {
-        await this.jsm.streams.add(config);
-      } catch (raced) {
-        // Another process created it between our lookup and our add.
-        await this.jsm.streams.info(this.options.stream).catch(() => {
-          throw raced;
-        });
-      }
-    }
   }
 
   /** Appends events to one aggregate's subject, in order, each checked against the last. */
@@ -240,26 +173,24 @@ export class EventStore {
     const hdrs = headers();
     hdrs.set('Ferry-Event-Type', event.type);
     if (event.traceparent) hdrs.set('traceparent', event.traceparent);
-    const deadline = Date.now() + patienceMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const ack = await this.js.publish(subject, encodeEvent(event), {
-          msgID: event.id,
-          headers: hdrs,
-          ...(expectedSequence === undefined ? {} : { expect: { lastSubjectSequence: expectedSequence } }),
-        });
-        return { seq: ack.seq, duplicate: ack.duplicate };
-      } catch (error) {
-        if (error instanceof JetStreamApiError) {
-          if (error.code === JetStreamApiCodes.StreamWrongLastSequence) {
+    return withRetries(
+      async () => {
+        try {
+          const ack = await this.js.publish(subject, encodeEvent(event), {
+            msgID: event.id,
+            headers: hdrs,
+            ...(expectedSequence === undefined ? {} : { expect: { lastSubjectSequence: expectedSequence } }),
+          });
+          return { seq: ack.seq, duplicate: ack.duplicate };
+        } catch (error) {
+          if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) {
             throw new WrongExpectedVersionError(subject, expectedSequence ?? 0, { cause: error });
           }
           throw error;
         }
-        if (Date.now() >= deadline) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-      }
-    }
+      },
+      { policy: NATS_AWAY_RETRY, retryable: whileNatsAway, giveUpAt: Date.now() + patienceMs },
+    );
   }
 
   /**
@@ -276,15 +207,7 @@ export class EventStore {
    * error such as "no such stream") is final.
    */
   private async patiently<T>(read: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.options.publishPatienceMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await read();
-      } catch (error) {
-        if (error instanceof JetStreamApiError || Date.now() >= deadline) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
-      }
-    }
+    return withRetries(read, { policy: NATS_AWAY_RETRY, retryable: whileNatsAway, giveUpAt: Date.now() + this.options.publishPatienceMs });
   }
 
   private async readOnce(subject: string, afterSequence: number): Promise<SubjectHistory> {
@@ -345,74 +268,17 @@ export class EventStore {
    * Reads the whole stream from `fromPosition` onwards and keeps following it, one event at a
    * time, until `signal` aborts. Used by projections, which keep their own checkpoint.
    */
-  async *follow(fromPosition: number, signal: AbortSignal, filterSubject = `${this.prefix}.>`): AsyncGenerator<StoredEvent> {
-    const consumer = await this.js.consumers.get(this.options.stream, {
-      filter_subjects: filterSubject,
-      ...(fromPosition > 1
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromPosition }
-        : { deliver_policy: DeliverPolicy.All }),
-    });
-    const messages = await consumer.consume({ max_messages: 256 });
-    // The iterator only notices a close when the next message or heartbeat comes, so an abort
-    // ends the loop itself instead of waiting for that.
-    let onAbort: () => void = () => undefined;
-    const aborted = new Promise<IteratorResult<JsMsg>>((resolve) => {
-      onAbort = () => resolve({ done: true, value: undefined });
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const iterator = messages[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        const next = await Promise.race([iterator.next(), aborted]);
-        if (next.done) break;
-        yield decodeEvent(next.value.data, next.value.seq, next.value.subject);
-      }
-    } finally {
-      // A long-lived signal (a service's) outlives many follows: each takes its listener with it.
-      signal.removeEventListener('abort', onAbort);
-      // Not awaited: close() settles only once the server confirms, which a caller that broke
-      // out of the loop has no reason to wait for.
-      void messages.close().catch(() => undefined);
-    }
+  follow(fromPosition: number, signal: AbortSignal, filterSubject = `${this.prefix}.>`): AsyncGenerator<StoredEvent> {
+    return followLog(this.js, this.options.stream, fromPosition, signal, filterSubject);
   }
 
   /**
    * The events appended to one subject after `afterSequence`, in order, as they come, until
    * `signal` aborts: for a run watching its own aggregate for a cancel. It holds no JetStream
-   * consumer (a consumer per run, created and deleted, was the largest cost a run put on NATS):
-   * a plain subscription to the subject tells it something was appended, and it reads what is new
-   * from the stream. What a subscription misses while NATS is away is read after the reconnect.
+   * consumer; see `watchSubject` in log-follower.ts.
    */
-  async *watchSubject(subject: string, afterSequence: number, signal: AbortSignal): AsyncGenerator<StoredEvent> {
-    let nudge: () => void = () => undefined;
-    let nudged = true;
-    const woken = () => {
-      nudged = true;
-      nudge();
-    };
-    const subscription = this.connection.subscribe(subject, { callback: woken });
-    this.reconnectListeners.add(woken);
-    signal.addEventListener('abort', woken, { once: true });
-    let seen = afterSequence;
-    try {
-      while (!signal.aborted) {
-        if (!nudged) await new Promise<void>((resolve) => (nudge = resolve));
-        nudged = false;
-        if (signal.aborted) break;
-        // Read from the stream after the subscription is in place, so nothing falls between the two.
-        // Once, not patiently: a read that fails while NATS is away is made again after the reconnect.
-        const history = await this.readOnce(subject, seen).catch(() => ({ events: [] as StoredEvent[], lastSequence: seen }));
-        for (const event of history.events) {
-          seen = event.position;
-          yield event;
-        }
-      }
-    } finally {
-      signal.removeEventListener('abort', woken);
-      this.reconnectListeners.delete(woken);
-      subscription.unsubscribe();
-    }
+  watchSubject(subject: string, afterSequence: number, signal: AbortSignal): AsyncGenerator<StoredEvent> {
+    return watchSubject(this.connection, this.watch, (s, after) => this.readOnce(s, after), subject, afterSequence, signal);
   }
 
   /**
@@ -423,108 +289,13 @@ export class EventStore {
    * handler that threw (with its event) and a malformed event; `onPulled` of each pull that came
    * back, with a message or empty after its wait: JetStream answers again after an outage.
    */
-  async consumeDurable(
-    durableName: string,
-    filterSubject: string,
-    handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
-    signal: AbortSignal,
-    options: {
-      ackWaitMs?: number;
-      /** Unacked messages allowed across all processes sharing the durable. */
-      maxAckPending?: number;
-      /** Messages this process handles at once. */
-      concurrency?: number;
-      onError?: (error: unknown, event?: StoredEvent) => void;
-      onPulled?: () => void;
-      /**
-       * The events `handle` acts on; the others are acked without it, and without waiting for
-       * JetStream to confirm the ack (a lost one only brings the event back, to be passed over again).
-       */
-      wants?: (event: StoredEvent) => boolean;
-    } = {},
-  ): Promise<void> {
-    const ackWaitMs = options.ackWaitMs ?? 30_000;
-    const concurrency = options.concurrency ?? 16;
-    try {
-      await this.jsm.consumers.info(this.options.stream, durableName);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.ConsumerNotFound) throw error;
-      await this.jsm.consumers
-        .add(this.options.stream, {
-          durable_name: durableName,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          filter_subject: filterSubject,
-          ack_wait: ackWaitMs * 1_000_000,
-          max_ack_pending: options.maxAckPending ?? 1_000,
-          max_deliver: -1,
-        })
-        .catch(async (raced) => {
-          await this.jsm.consumers.info(this.options.stream, durableName).catch(() => {
-            throw raced;
-          });
-        });
-    }
-    const consumer = await this.js.consumers.get(this.options.stream, durableName);
-    const inFlight = new Set<Promise<void>>();
-    try {
-      // One pull per free slot: a process never holds messages it is not working on, so a
-      // stopping process leaves nothing behind to wait out the ack timeout.
-      while (!signal.aborted) {
-        if (inFlight.size >= concurrency) {
-          await Promise.race(inFlight);
-          continue;
-        }
-        let m: JsMsg | null;
-        try {
-          m = await consumer.next({ expires: 2_000 });
-          options.onPulled?.();
-        } catch (error) {
-          if (signal.aborted) break;
-          options.onError?.(error);
-          await new Promise((r) => setTimeout(r, 1_000));
-          continue;
-        }
-        if (!m) continue;
-        if (signal.aborted) {
-          m.nak();
-          break;
-        }
-        const work = this.dispatch(m, handle, options.onError, options.wants).finally(() => inFlight.delete(work));
-        inFlight.add(work);
-      }
-    } finally {
-      await Promise.allSettled(inFlight);
-    }
+  consumeDurable(durableName: string, filterSubject: string, handle: DurableHandler, signal: AbortSignal, options: ConsumeDurableOptions = {}): Promise<void> {
+    return consumeDurable(this.js, this.jsm, this.options.stream, durableName, filterSubject, handle, signal, options);
   }
 
-  private async dispatch(
-    m: JsMsg,
-    handle: (event: StoredEvent, message: JsMsg) => Promise<Disposition>,
-    onError?: (error: unknown, event?: StoredEvent) => void,
-    wants?: (event: StoredEvent) => boolean,
-  ): Promise<void> {
-    let event: StoredEvent;
-    try {
-      event = decodeEvent(m.data, m.seq, m.subject);
-    } catch (error) {
-      onError?.(error);
-      m.term('malformed event');
-      return;
-    }
-    if (wants && !wants(event)) {
-      m.ack();
-      return;
-    }
-    try {
-      const outcome = await handle(event, m);
-      if ('ack' in outcome) await m.ackAck().catch(() => m.ack());
-      else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
-      else m.term(outcome.poison);
-    } catch (error) {
-      onError?.(error, event);
-      m.nak(Math.min(30_000, 1_000 * 2 ** Math.min(m.info.deliveryCount, 5)));
-    }
+  /** A JetStream KV bucket on the store's connection, created when it does not exist yet. */
+  openKvBucket(name: string, options: KvBucketOptions): Promise<KvBucket> {
+    return openKvBucket(this.connection, name, options);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { withRetries, type BackoffPolicy } from '@ferry/backoff';
 import type { FerryEvent, NewEvent, StoredEvent } from '@ferry/contracts';
 import type { Causation, EventStore } from './event-store';
 import { TooMuchContentionError, WrongExpectedVersionError } from './errors';
@@ -13,6 +14,13 @@ export interface CommandResult<State> {
   events: StoredEvent[];
   state: State;
 }
+
+/**
+ * A conflict is tried again after a short random pause whose ceiling grows by 20 ms per attempt
+ * (180 ms before the tenth; the cap is for callers allowing more), so that writers who collided
+ * do not collide again.
+ */
+const CONFLICT_RETRY: BackoffPolicy = { baseMs: 20, maxMs: 200, maxAttempts: 10, growth: 'linear' };
 
 /** Folded states by subject, per decider: a command reads only the events since its last visit. */
 const MAX_CACHED_SUBJECTS = 20_000;
@@ -55,28 +63,33 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
   decider: Decider<Command, State, Event>,
   command: Command | ((state: State) => Command),
   causation: Causation & { now?: Date },
-  { maxAttempts = 10, keepFold = true }: { maxAttempts?: number; keepFold?: boolean } = {},
+  { maxAttempts = CONFLICT_RETRY.maxAttempts, keepFold = true }: { maxAttempts?: number; keepFold?: boolean } = {},
 ): Promise<CommandResult<State>> {
-  for (let attempt = 1; ; attempt++) {
-    const history = await foldSubject(store, subject, decider, keepFold);
-    let state = history.state;
-    const resolved = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
-    const drafts = decider.decide(resolved, state);
-    if (drafts.length === 0) return { events: [], state };
-    try {
-      const events = await store.append(subject, drafts, {
-        ...causation,
-        aggregateId,
-        expectedSequence: history.lastSequence,
-      });
-      state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
-      if (keepFold) remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
-      return { events, state };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      if (attempt >= maxAttempts) throw new TooMuchContentionError(subject, attempt, { cause: error });
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
+  let attempts = 0;
+  try {
+    return await withRetries(
+      async (attempt) => {
+        attempts = attempt;
+        const history = await foldSubject(store, subject, decider, keepFold);
+        let state = history.state;
+        const resolved = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
+        const drafts = decider.decide(resolved, state);
+        if (drafts.length === 0) return { events: [], state };
+        const events = await store.append(subject, drafts, {
+          ...causation,
+          aggregateId,
+          expectedSequence: history.lastSequence,
+        });
+        state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
+        if (keepFold) remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
+        return { events, state };
+      },
+      { policy: { ...CONFLICT_RETRY, maxAttempts }, retryable: (error) => error instanceof WrongExpectedVersionError },
+    );
+  } catch (error) {
+    // Only a conflict on the last attempt escapes as one.
+    if (error instanceof WrongExpectedVersionError) throw new TooMuchContentionError(subject, attempts, { cause: error });
+    throw error;
   }
 }
 

@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
+import { backoffDelay, type BackoffPolicy } from '@ferry/backoff';
 import { NotificationEvent } from '@ferry/contracts';
 import type { DeliveryResult } from './delivery-result';
 
-/** How a failed delivery is retried. */
-export interface RetryPolicy {
-  /** Delay cap of the first retry; doubles per attempt. */
-  baseMs: number;
-  /** Upper bound of any delay. */
-  maxMs: number;
-  /** Attempts in all (the first send included); after the last one the delivery is dead. */
-  maxAttempts: number;
-  /** Full jitter (a uniform delay in [0, cap]) when true, the cap itself when false. Default true. */
-  jitter?: boolean;
+/** How a failed delivery is retried; after the last of `maxAttempts` the delivery is dead. */
+export interface RetryPolicy extends BackoffPolicy {
   /** Source of randomness in [0, 1); `Math.random` unless a test hands one in. */
   random?: () => number;
 }
@@ -26,10 +19,7 @@ export interface RetryPolicy {
 export function nextRetryDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number | null {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer >= 1, got ${attempt}`);
   if (attempt >= policy.maxAttempts) return null;
-  // 2 ** 1024 is Infinity; Math.min keeps it bounded.
-  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  const random = policy.random ?? Math.random;
-  const delay = policy.jitter === false ? cap : Math.floor(random() * cap);
+  const delay = backoffDelay(policy, attempt, policy.random);
   return retryAfterMs !== undefined && retryAfterMs > delay ? Math.min(retryAfterMs, policy.maxMs) : delay;
 }
 

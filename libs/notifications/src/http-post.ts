@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { parseRetryAfterMs } from '@ferry/backoff';
 import type { DeliveryResult } from './delivery-result';
 import { DeliveryErrorCode, NotificationDeliveryError } from './notification-errors';
 import { guardedLookup, parseReceiverUrl } from './receiver-url.guard';
@@ -36,15 +37,6 @@ export function createReceiverAgent(allowedHosts: readonly string[], options: { 
 /** Classifies an HTTP status: 2xx delivered; 4xx but 408/429 permanent; anything else transient. */
 export function isPermanentHttpStatus(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
-}
-
-/** `Retry-After` as delta-seconds or an HTTP date, in milliseconds from `now`. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function findCause(err: unknown, predicate: (e: unknown) => boolean): unknown {
@@ -99,7 +91,7 @@ export async function postJson(
     const text = (await response.body.text().catch(() => '')).trim().slice(0, MAX_REASON_CHARS);
     const reason = text ? `: ${text.replace(/\s+/g, ' ')}` : '';
     const permanent = isPermanentHttpStatus(status);
-    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(response.headers['retry-after']) : undefined;
     return {
       ok: false,
       statusCode: status,

@@ -25,7 +25,6 @@ export {
   DEFAULT_DELIVERY_TIMEOUT_MS,
   createReceiverAgent,
   isPermanentHttpStatus,
-  parseRetryAfter,
   type HttpSendOptions,
 } from './http-post';
 export { sendWebhook, type WebhookTarget, type WebhookSendOptions } from './webhook.sender';

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { backoffCeiling } from '@ferry/backoff';
 import type { StoredEvent } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import { recordProjected } from '@ferry/metrics';
@@ -289,7 +290,7 @@ export class ProjectionRunner {
         const message = (error as Error)?.message ?? String(error);
         const attempts = current && this.failure?.position === current.position ? this.failure.attempts + 1 : 1;
         if (current) this.failure = { position: current.position, eventId: current.id, type: current.type, error: message, since: attempts === 1 ? new Date().toISOString() : this.failure!.since, attempts };
-        const delay = Math.min(RETRY_MAX_MS, retryBaseMs * 2 ** (attempts - 1));
+        const delay = backoffCeiling({ baseMs: retryBaseMs, maxMs: RETRY_MAX_MS }, attempts);
         const at = current ? ` at event ${current.position} (${current.type}, id ${current.id}), attempt ${attempts}` : '';
         this.logger?.failed(error, `projection ${this.group.name} stopped${at}; retrying from its checkpoint in ${delay} ms`);
         attempt.abort();

@@ -2,7 +2,7 @@ export { RegistryError, RegistryErrorCode, isRetryableStatus, errorFromResponse 
 export { ManifestMediaType, MANIFEST_ACCEPT, isIndexMediaType } from './media-types';
 export { parseRepositoryReference, type RepositoryReference } from './repository-reference';
 export { assertUpstreamAllowed, assertProxyAllowed } from './address-guard';
-export { DEFAULT_RETRY_POLICY, retryDelayMs, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, withRetries } from './retry-policy';
 export { parseAuthChallenge, type AuthChallenge } from './auth-challenge';
 export { RateLimitGate, parseRateLimitRemaining, type SharedRateLimit } from './rate-limit-gate';
 export { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';

@@ -31,19 +31,19 @@ export class RegistryError extends Error {
   readonly retryable: boolean;
   /** HTTP status, when the registry answered. */
   readonly status: number | undefined;
-  /** Seconds the registry asked us to wait (Retry-After). */
-  readonly retryAfterSeconds: number | undefined;
+  /** Milliseconds the registry asked us to wait (Retry-After). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     code: string,
     message: string,
-    opts: { retryable?: boolean; status?: number; cause?: unknown; retryAfterSeconds?: number } = {},
+    opts: { retryable?: boolean; status?: number; cause?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.retryable = opts.retryable ?? false;
     this.status = opts.status;
-    this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 
@@ -63,7 +63,7 @@ export function codeForStatus(status: number): string {
 }
 
 /** Builds the error for an HTTP answer, reading the OCI `errors` body when there is one. */
-export function errorFromResponse(status: number, body: string, what: string, retryAfterSeconds?: number): RegistryError {
+export function errorFromResponse(status: number, body: string, what: string, retryAfterMs?: number): RegistryError {
   let ociCode: string | undefined;
   let ociMessage: string | undefined;
   try {
@@ -78,6 +78,6 @@ export function errorFromResponse(status: number, body: string, what: string, re
   return new RegistryError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
     status,
     retryable: isRetryableStatus(status),
-    retryAfterSeconds,
+    retryAfterMs,
   });
 }

@@ -44,7 +44,7 @@ describe('the exchanges a registry client reports', () => {
 
   it('reports a request that got no answer with no status and its code', async () => {
     const exchanges: RegistryExchange[] = [];
-    const c = new RegistryClient({ host: '127.0.0.1:1', scheme: 'http', dispatcher: createRegistryDispatcher({ verifyTls: false }), retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, onExchange: (e) => void exchanges.push(e) });
+    const c = new RegistryClient({ host: '127.0.0.1:1', scheme: 'http', dispatcher: createRegistryDispatcher({ verifyTls: false }), retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 }, onExchange: (e) => void exchanges.push(e) });
     await assert.rejects(c.listTags('ex/app'));
     assert.equal(exchanges.length, 1);
     assert.equal(exchanges[0]!.status, null);
@@ -95,7 +95,7 @@ describe('a plain-http registry with TLS verification off (scheme auto)', () => 
     const pool = new DispatcherPool();
     pool.schemes.set('127.0.0.1:1', 'http');
     const lent = pool.lend({ verifyTls: false });
-    const c = new RegistryClient({ host: '127.0.0.1:1', scheme: 'auto', schemes: pool.schemes, dispatcher: lent.dispatcher, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const c = new RegistryClient({ host: '127.0.0.1:1', scheme: 'auto', schemes: pool.schemes, dispatcher: lent.dispatcher, retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 } });
     await assert.rejects(c.listTags('ex/app'));
     lent.release();
     assert.equal(pool.schemes.get('127.0.0.1:1'), undefined);

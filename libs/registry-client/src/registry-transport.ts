@@ -1,11 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { setMaxListeners } from 'node:events';
+import { parseRetryAfterMs, type BackoffPolicy } from '@ferry/backoff';
 import { sendRequest } from './undici-parts';
 import { networkError } from './network-error';
 import { RateLimitGate, type SharedRateLimit } from './rate-limit-gate';
 import { RegistryError, RegistryErrorCode, errorFromResponse } from './registry-error';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetries, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, withRetries } from './retry-policy';
 import type { SchemeMemory } from './scheme-memory';
 import { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
 
@@ -24,7 +25,7 @@ export interface RegistryClientOptions {
   credentials?: RegistryCredentials;
   /** Per-request timeout (headers, and idle time while a body streams). */
   timeoutMs?: number;
-  retry?: RetryPolicy;
+  retry?: BackoffPolicy;
   /** Aborts every request of this client: cancel. */
   signal?: AbortSignal;
   /** Called for every HTTP request sent, token requests included (for counting and logs). */
@@ -103,7 +104,7 @@ export class RegistryTransport {
   private scheme: 'https' | 'http' | undefined;
   private readonly auth: TokenAuthenticator;
   readonly timeoutMs: number;
-  private readonly retry: RetryPolicy;
+  private readonly retry: BackoffPolicy;
   private schemeProbe: Promise<void> | undefined;
   /** The scheme came from `schemes`: a failure to connect makes the next client probe again. */
   private schemeRemembered = false;
@@ -226,7 +227,7 @@ export class RegistryTransport {
       if (!o.ok.includes(res.statusCode)) {
         const text = o.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
         if (o.method === 'HEAD') await res.body.dump();
-        const failure = errorFromResponse(res.statusCode, text, o.what, parseRetryAfter(res.headers['retry-after']));
+        const failure = errorFromResponse(res.statusCode, text, o.what, parseRetryAfterMs(res.headers['retry-after']));
         // A TLS server answers plain HTTP with a 400: the host has moved to https since it was probed.
         if (this.schemeRemembered && this.scheme === 'http' && res.statusCode === 400) this.opts.schemes?.forget(this.host);
         ended(res.statusCode, failure.code);

@@ -1,10 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { TEST_NATS_URL } from '@ferry/testing';
-import { ProgressBoard, type RunProgress } from './progress-board';
+import { EventStore } from '@ferry/event-store';
+import { TEST_NATS_URL, testEventLogNames } from '@ferry/testing';
+import { PROGRESS_TTL_MS, ProgressBoard, type RunProgress } from './progress-board';
 
 /** The first `count` entries a watch of `runId` yields. */
 async function firstEntries(board: ProgressBoard, runId: string, count: number): Promise<RunProgress[]> {
@@ -18,18 +17,19 @@ async function firstEntries(board: ProgressBoard, runId: string, count: number):
 }
 
 describe('the run progress board', () => {
-  let connection: NatsConnection;
+  let store: EventStore;
   let board: ProgressBoard;
   const bucket = `TEST_PROGRESS_${randomUUID().slice(0, 8)}`;
 
   before(async () => {
-    connection = await connect({ servers: TEST_NATS_URL });
-    board = await ProgressBoard.open(connection, bucket);
+    store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    board = await ProgressBoard.open(store, bucket);
   });
 
   after(async () => {
     await board?.destroy();
-    await connection?.close();
+    await store?.destroyStream();
+    await store?.close();
   });
 
   it('writes the first counters at once and, however often they change, the latest only once the interval comes, then the last entry', async () => {
@@ -45,7 +45,7 @@ describe('the run progress board', () => {
     assert.ok(!Number.isNaN(Date.parse(last.updatedAt)));
     assert.deepEqual(await board.get(run.runId), last);
     // A write per interval, not per update: the first one and the last one (the bucket's first test, so its revisions count them).
-    const entry = await (await new Kvm(connection).open(bucket)).get(run.runId);
+    const entry = await (await store.openKvBucket(bucket, { ttlMs: PROGRESS_TTL_MS })).get(run.runId);
     assert.equal(entry?.revision, 2);
   });
 

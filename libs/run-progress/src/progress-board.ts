@@ -1,5 +1,4 @@
-import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore, KvBucket } from '@ferry/event-store';
 import { ProgressMeter, type ProgressCounters } from './progress-meter';
 
 /** A run's progress as the worker last wrote it. */
@@ -33,11 +32,11 @@ export const PROGRESS_TTL_MS = 120_000;
  * is away is simply followed by the next one.
  */
 export class ProgressBoard {
-  private constructor(private readonly kv: KV) {}
+  private constructor(private readonly kv: KvBucket) {}
 
   /** `replicas`: FERRY_STREAM_REPLICAS, as for the event stream. Every service opens it the same way. */
-  static async open(connection: NatsConnection, bucket: string, replicas = 1): Promise<ProgressBoard> {
-    return new ProgressBoard(await new Kvm(connection).create(bucket, { history: 1, ttl: PROGRESS_TTL_MS, replicas }));
+  static async open(store: Pick<EventStore, 'openKvBucket'>, bucket: string, replicas = 1): Promise<ProgressBoard> {
+    return new ProgressBoard(await store.openKvBucket(bucket, { ttlMs: PROGRESS_TTL_MS, replicas }));
   }
 
   /** Starts reporting one run's progress; `intervalMs` between writes. */
@@ -86,7 +85,7 @@ export class ProgressReporter {
   private finished = false;
 
   constructor(
-    private readonly kv: KV,
+    private readonly kv: KvBucket,
     private readonly run: { runId: string; mirrorId: string },
     intervalMs: number,
     private readonly now: () => number,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { backoffCeiling } from '@ferry/backoff';
 import { OutageLog } from './outage-log';
 
 /** A loop that ran this long without crashing is taken to have come back. */
@@ -8,7 +9,7 @@ const MAX_RESTART_DELAY_MS = 30_000;
 
 /** How long a loop waits before its start after `crashes` crashes in a row: 1 s, 2 s, 4 s ... up to 30 s. */
 export function restartDelayMs(crashes: number, baseMs = 1_000): number {
-  return Math.min(MAX_RESTART_DELAY_MS, baseMs * 2 ** Math.max(0, crashes - 1));
+  return backoffCeiling({ baseMs, maxMs: MAX_RESTART_DELAY_MS }, Math.max(1, crashes));
 }
 
 /**

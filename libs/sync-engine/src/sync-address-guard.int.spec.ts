@@ -51,7 +51,7 @@ describe('the address guard on what an upstream makes the worker dial', () => {
       const proxyUrl = `http://proxy.example:${new URL(proxy.url).port}`;
       const dispatcher = createRegistryDispatcher({ verifyTls: false, proxy: viaHttpProxy(proxyUrl), addressGuard: { allowedHosts, lookup } });
       try {
-        const client = new RegistryClient({ host: upstream.host, scheme: 'http', dispatcher, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+        const client = new RegistryClient({ host: upstream.host, scheme: 'http', dispatcher, retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 } });
         return await client.listTags('guard/repo');
       } finally {
         await dispatcher.close();

@@ -26,7 +26,7 @@ import { MemoryLedger } from './target-ledger';
 import type { SyncRequest } from './sync-request';
 
 const req: typeof testSyncRequest = (host, repo, target, targetRepo, extra = {}) =>
-  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 }, ...extra });
+  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 4, baseMs: 10, maxMs: 100 }, ...extra });
 
 /** A reverse proxy that answers the first `failures` matching requests itself with a fault. */
 async function startFaultProxy(backend: RunningRegistry, rule: { match: (method: string, url: string) => boolean; failures: number; status: number; retryAfter?: string }) {
@@ -514,7 +514,7 @@ describe('a registry that stops answering', () => {
       stalled = 0;
       const never = await startShapingProxy(upstream.url, { answer: (request) => /\/manifests\//.test(request.url ?? '') });
       try {
-        const failed = await syncRepository(req(never.host, 'slow/app', target, 'mirror/t2', { timeoutSeconds: 1, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }));
+        const failed = await syncRepository(req(never.host, 'slow/app', target, 'mirror/t2', { timeoutSeconds: 1, retry: { maxAttempts: 2, baseMs: 10, maxMs: 10 } }));
         assert.equal(failed.results[0]?.kind, 'failed');
         assert.equal(failed.results[0]?.kind === 'failed' && failed.results[0].error.code, 'TIMEOUT');
       } finally {

@@ -16,7 +16,7 @@ import { testSyncRequest } from './sync-request.fixtures';
 import type { SyncRequest, TagResult } from './sync-request';
 
 const req: typeof testSyncRequest = (host, repo, target, targetRepo, extra = {}) =>
-  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 }, ...extra });
+  testSyncRequest(host, repo, target, targetRepo, { retry: { maxAttempts: 2, baseMs: 10, maxMs: 50 }, ...extra });
 
 function byTag(results: TagResult[]): Record<string, string> {
   return Object.fromEntries(results.map((r) => [r.tag, r.kind === 'failed' ? r.error.code : r.kind]));

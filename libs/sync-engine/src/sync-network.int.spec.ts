@@ -151,7 +151,7 @@ describe('the SSRF guard at connect time', () => {
     const attempt = async (allowedHosts: string[]) => {
       const dispatcher = createRegistryDispatcher({ verifyTls: false, addressGuard: { allowedHosts, lookup } });
       try {
-        const client = new RegistryClient({ host: `registry.example:${port}`, scheme: 'http', dispatcher, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+        const client = new RegistryClient({ host: `registry.example:${port}`, scheme: 'http', dispatcher, retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 } });
         return await client.listTags('ssrf/repo');
       } finally {
         await dispatcher.close();

@@ -19,7 +19,7 @@ export function testSyncRequest(
     tagRule: globTagRule(['*']),
     timeoutSeconds: 30,
     ssrfAllowedHosts: ['127.0.0.1'],
-    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+    retry: { maxAttempts: 3, baseMs: 10, maxMs: 50 },
     ...extra,
   };
 }

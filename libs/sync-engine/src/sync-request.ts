@@ -1,5 +1,6 @@
+import type { BackoffPolicy } from '@ferry/backoff';
 import type { TagDeletion, TagRule } from '@ferry/contracts';
-import type { DispatcherPool, ManifestLimits, RegistryExchange, RetryPolicy, SharedRateLimit } from '@ferry/registry-client';
+import type { DispatcherPool, ManifestLimits, RegistryExchange, SharedRateLimit } from '@ferry/registry-client';
 import type { BlobCopyRecord } from './blob-copier';
 import type { TargetLedger } from './target-ledger';
 
@@ -70,7 +71,7 @@ export interface SyncRequest {
   blobConcurrency?: number;
   /** Connections, hence concurrent requests, per registry host (default 16). */
   connectionsPerHost?: number;
-  retry?: RetryPolicy;
+  retry?: BackoffPolicy;
   limits?: Partial<ManifestLimits>;
   /** Copy cosign-style `sha256-<digest>.sig|.att|.sbom` tags with each image (default true). */
   copySignatures?: boolean;

@@ -140,7 +140,7 @@ export class AppModule {
         RunEvents,
         {
           provide: RUN_PROGRESS,
-          useFactory: (store: EventStore) => ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas),
+          useFactory: (store: EventStore) => ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas),
           inject: [EVENT_STORE],
         },
         TagHistoryQueries,

@@ -59,7 +59,7 @@ export async function startApiDouble(answer: (req: RecordedRequest) => DoubleAns
 /** A lister's options for a double on loopback: admitted by the address guard, retries quick. */
 export const LOOPBACK_OPTIONS: RepositoryListerOptions = {
   addressGuard: { allowedHosts: ['127.0.0.1'] },
-  retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+  retry: { maxAttempts: 2, baseMs: 1, maxMs: 1 },
 };
 
 /** Every page of a listing, resuming with each cursor. */

@@ -58,7 +58,7 @@ export async function requestApiJson(t: RegistryTransport, o: ApiRequest): Promi
     throw new RegistryError(code, `${o.what} failed with HTTP ${error.status} ${code}${hint ? `: ${hint}` : ''}`, {
       status: error.status,
       retryable: error.retryable,
-      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
       cause: error,
     });
   }

@@ -22,7 +22,7 @@ async function seed(registry: RunningRegistry, names: readonly string[]): Promis
 }
 
 function options(requests: string[]): RepositoryListerOptions {
-  return { addressGuard: { allowedHosts: ['127.0.0.1'] }, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, onRequest: (_method, url) => void requests.push(url) };
+  return { addressGuard: { allowedHosts: ['127.0.0.1'] }, retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 }, onRequest: (_method, url) => void requests.push(url) };
 }
 
 async function listAll(source: RepositorySource, opts: RepositoryListerOptions, pageSize: number, from: string | null = null): Promise<RepositoryPage[]> {

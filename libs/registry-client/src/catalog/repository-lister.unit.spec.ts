@@ -52,7 +52,7 @@ describe('the address guard of a listing', () => {
       if (options.all) callback(null, [{ address: '10.0.0.7', family: 4 }]);
       else callback(null, '10.0.0.7', 4);
     }) as unknown as LookupFunction;
-    const lister = repositoryLister(source({ type: 'dockerhub', url: 'docker.io' }), { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, addressGuard: { allowedHosts: [], lookup } });
+    const lister = repositoryLister(source({ type: 'dockerhub', url: 'docker.io' }), { retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 }, addressGuard: { allowedHosts: [], lookup } });
     await assert.rejects(lister.listPage(null), { code: 'UPSTREAM_NOT_ALLOWED', message: /hub\.docker\.com resolves to 10\.0\.0\.7/ });
     await lister.close();
     assert.deepEqual([...new Set(asked)], ['hub.docker.com']);

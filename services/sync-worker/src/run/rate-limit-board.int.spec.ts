@@ -1,26 +1,29 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { EventStore } from '@ferry/event-store';
 import { RateLimitGate } from '@ferry/registry-client';
-import { eventually, TEST_NATS_URL, uniqueSuffix } from '@ferry/testing';
+import { eventually, TEST_NATS_URL, testEventLogNames, uniqueSuffix } from '@ferry/testing';
 import { RateLimitBoard } from './rate-limit-board';
 
 describe("Docker Hub's pull budget shared by the sync-workers (real NATS KV)", () => {
-  let connections: NatsConnection[];
+  // Two processes' stores: each worker opens the bucket on its own connection.
+  let stores: EventStore[];
   let workerA: RateLimitBoard;
   let workerB: RateLimitBoard;
   const bucket = `RATE_LIMITS_${uniqueSuffix()}`;
 
   before(async () => {
-    connections = await Promise.all([connect({ servers: TEST_NATS_URL }), connect({ servers: TEST_NATS_URL })]);
-    workerA = await RateLimitBoard.open(connections[0]!, bucket, 60_000);
-    workerB = await RateLimitBoard.open(connections[1]!, bucket, 60_000);
+    const names = testEventLogNames();
+    stores = await Promise.all([EventStore.connect({ natsUrl: TEST_NATS_URL, ...names }), EventStore.connect({ natsUrl: TEST_NATS_URL, ...names })]);
+    workerA = await RateLimitBoard.open(stores[0]!, bucket, 60_000);
+    workerB = await RateLimitBoard.open(stores[1]!, bucket, 60_000);
   });
 
   after(async () => {
     workerA.close();
     await workerB.destroy();
-    await Promise.all(connections.map((c) => c.close()));
+    await stores[0]!.destroyStream();
+    await Promise.all(stores.map((s) => s.close()));
   });
 
   it('paces the other workers of the same account once one sees the budget spent, and frees them when it returns', async () => {
@@ -43,8 +46,8 @@ describe("Docker Hub's pull budget shared by the sync-workers (real NATS KV)", (
 
   it('forgets a report after its time, so a worker that died does not keep the others paused', async () => {
     const shortBucket = `${bucket}_SHORT`;
-    const reporter = await RateLimitBoard.open(connections[0]!, shortBucket, 1_000);
-    const follower = await RateLimitBoard.open(connections[1]!, shortBucket, 1_000);
+    const reporter = await RateLimitBoard.open(stores[0]!, shortBucket, 1_000);
+    const follower = await RateLimitBoard.open(stores[1]!, shortBucket, 1_000);
     try {
       reporter.budget('quay.io', '').report(true);
       await eventually(() => follower.budget('quay.io', '').exhausted() || undefined, 5_000, 'the report to arrive');

@@ -1,5 +1,4 @@
-import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore, KvBucket } from '@ferry/event-store';
 import type { SharedRateLimit } from '@ferry/registry-client';
 
 /**
@@ -16,13 +15,13 @@ export class RateLimitBoard {
   private readonly spentSince = new Map<string, number>();
 
   private constructor(
-    private readonly kv: KV,
+    private readonly kv: KvBucket,
     private readonly ttlMs: number,
     private readonly stopWatching: () => void,
   ) {}
 
-  static async open(connection: NatsConnection, bucket: string, ttlMs: number, replicas = 1): Promise<RateLimitBoard> {
-    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs, replicas });
+  static async open(store: Pick<EventStore, 'openKvBucket'>, bucket: string, ttlMs: number, replicas = 1): Promise<RateLimitBoard> {
+    const kv = await store.openKvBucket(bucket, { ttlMs, replicas });
     const watch = await kv.watch({ key: '>' });
     const board = new RateLimitBoard(kv, ttlMs, () => watch.stop());
     void (async () => {

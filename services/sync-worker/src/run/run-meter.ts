@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY, isRetryableStatus, RegistryErrorCode, type Regist
 import type { SyncRequest } from '@ferry/sync-engine';
 
 /** A request for the same method and URL within this long after a transient failure of it is its retry (the retry policy's longest wait, and some). */
-const RETRY_WINDOW_MS = DEFAULT_RETRY_POLICY.maxDelayMs + 5_000;
+const RETRY_WINDOW_MS = DEFAULT_RETRY_POLICY.maxMs + 5_000;
 
 type Hooks = Pick<SyncRequest, 'onBlob' | 'onExchange' | 'onProgress'>;
 

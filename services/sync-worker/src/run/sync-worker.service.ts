@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { fullJitterDelay, type BackoffCurve } from '@ferry/backoff';
 import { kindSubjects, AggregateKind, type StoredEvent } from '@ferry/contracts';
 import { traceIdOf, type EventStore } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
@@ -15,6 +16,13 @@ import { UpstreamSlots } from './upstream-slots';
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
 const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
+
+/**
+ * A run whose upstream had no free slot is offered again after a second and up to two more, at
+ * random, so the runs waiting for one host do not all come back at once.
+ */
+const BUSY_UPSTREAM_PAUSE_MS = 1_000;
+const BUSY_UPSTREAM_SPREAD: BackoffCurve = { baseMs: 2_000, maxMs: 2_000 };
 
 /** Every line logged for a run names its mirror, run and trace (the run's span joins the trace of its scheduling). */
 function runLogFields(event: StoredEvent & { type: 'MirrorRunScheduled' }): LogFields {
@@ -36,10 +44,10 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
     const consuming = new OutageLog('the run consumer', this.logger);
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      const slots = await UpstreamSlots.open(store.connection, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
-      const rateLimits = await RateLimitBoard.open(store.connection, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
+      const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
+      const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
-      const progress = await ProgressBoard.open(store.connection, runProgressBucket(config.eventStream), config.streamReplicas);
+      const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
       const dispatchers = new DispatcherPool();
       const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers);
       try {
@@ -51,7 +59,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
             return withLogFields(runLogFields(event), async () => {
               const end = await executor.execute(event, () => message.working(), signal);
               logRunEnd(this.logger, event.data, end);
-              if (end.kind === 'busy-upstream') return { retryInMs: 1_000 + Math.floor(Math.random() * 2_000) };
+              if (end.kind === 'busy-upstream') return { retryInMs: BUSY_UPSTREAM_PAUSE_MS + fullJitterDelay(BUSY_UPSTREAM_SPREAD, 1) };
               // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
               if (end.kind === 'stopping') return { retryInMs: 0 };
               return { ack: true };

@@ -1,5 +1,4 @@
-import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore, KvBucket } from '@ferry/event-store';
 
 /** A held slot: renew it more often than the bucket's TTL, release it when the run ends. */
 export interface UpstreamSlot {
@@ -15,12 +14,11 @@ export interface UpstreamSlot {
  * their own; a live worker renews its slot with a compare-and-set update.
  */
 export class UpstreamSlots {
-  private constructor(private readonly kv: KV) {}
+  private constructor(private readonly kv: KvBucket) {}
 
   /** `replicas`: FERRY_STREAM_REPLICAS, so the slots outlive a node of a cluster as the log does. */
-  static async open(connection: NatsConnection, bucket: string, ttlMs: number, replicas = 1): Promise<UpstreamSlots> {
-    const kv = await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs, replicas });
-    return new UpstreamSlots(kv);
+  static async open(store: Pick<EventStore, 'openKvBucket'>, bucket: string, ttlMs: number, replicas = 1): Promise<UpstreamSlots> {
+    return new UpstreamSlots(await store.openKvBucket(bucket, { ttlMs, replicas }));
   }
 
   /** Takes a free slot of `host` (one of `limit`), or returns null when all are held. */

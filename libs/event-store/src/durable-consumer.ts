@@ -1,0 +1,127 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { backoffDelay, type BackoffPolicy } from '@ferry/backoff';
+import type { StoredEvent } from '@ferry/contracts';
+import { decodeEvent } from './event-codec';
+
+/** What a durable consumer's handler tells the store about one message. */
+export type Disposition = { ack: true } | { retryInMs: number } | { poison: string };
+
+/** The message being handled, as far as a handler may touch it. */
+export interface DurableMessage {
+  /** Tells JetStream the handler is still at work, so the ack wait starts again (a heartbeat). */
+  working(): void;
+}
+
+export type DurableHandler = (event: StoredEvent, message: DurableMessage) => Promise<Disposition>;
+
+export interface ConsumeDurableOptions {
+  ackWaitMs?: number;
+  /** Unacked messages allowed across all processes sharing the durable. */
+  maxAckPending?: number;
+  /** Messages this process handles at once. */
+  concurrency?: number;
+  onError?: (error: unknown, event?: StoredEvent) => void;
+  onPulled?: () => void;
+  /**
+   * The events `handle` acts on; the others are acked without it, and without waiting for
+   * JetStream to confirm the ack (a lost one only brings the event back, to be passed over again).
+   */
+  wants?: (event: StoredEvent) => boolean;
+}
+
+/** A message whose handler threw comes back after 2 s, doubling per delivery, at most 30 s. */
+const HANDLER_FAILED_REDELIVERY: BackoffPolicy = { baseMs: 2_000, maxMs: 30_000, maxAttempts: Infinity, jitter: false };
+
+/**
+ * Runs `handle` for every event of `filterSubject` on a durable, explicitly-acked consumer shared
+ * by all processes with the same `durableName` (competing consumers); see `EventStore.consumeDurable`.
+ */
+export async function consumeDurable(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  durableName: string,
+  filterSubject: string,
+  handle: DurableHandler,
+  signal: AbortSignal,
+  options: ConsumeDurableOptions = {},
+): Promise<void> {
+  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const concurrency = options.concurrency ?? 16;
+  try {
+    await jsm.consumers.info(stream, durableName);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.ConsumerNotFound) throw error;
+    await jsm.consumers
+      .add(stream, {
+        durable_name: durableName,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: filterSubject,
+        ack_wait: ackWaitMs * 1_000_000,
+        max_ack_pending: options.maxAckPending ?? 1_000,
+        max_deliver: -1,
+      })
+      .catch(async (raced) => {
+        await jsm.consumers.info(stream, durableName).catch(() => {
+          throw raced;
+        });
+      });
+  }
+  const consumer = await js.consumers.get(stream, durableName);
+  const inFlight = new Set<Promise<void>>();
+  try {
+    // One pull per free slot: a process never holds messages it is not working on, so a
+    // stopping process leaves nothing behind to wait out the ack timeout.
+    while (!signal.aborted) {
+      if (inFlight.size >= concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let m: JsMsg | null;
+      try {
+        m = await consumer.next({ expires: 2_000 });
+        options.onPulled?.();
+      } catch (error) {
+        if (signal.aborted) break;
+        options.onError?.(error);
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      if (!m) continue;
+      if (signal.aborted) {
+        m.nak();
+        break;
+      }
+      const work = dispatch(m, handle, options.onError, options.wants).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+    }
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
+}
+
+/** Decodes one message, hands it to `handle` and carries out the disposition; a handler that threw is a retry. */
+async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unknown, event?: StoredEvent) => void, wants?: (event: StoredEvent) => boolean): Promise<void> {
+  let event: StoredEvent;
+  try {
+    event = decodeEvent(m.data, m.seq, m.subject);
+  } catch (error) {
+    onError?.(error);
+    m.term('malformed event');
+    return;
+  }
+  if (wants && !wants(event)) {
+    m.ack();
+    return;
+  }
+  try {
+    const outcome = await handle(event, m);
+    if ('ack' in outcome) await m.ackAck().catch(() => m.ack());
+    else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
+    else m.term(outcome.poison);
+  } catch (error) {
+    onError?.(error, event);
+    m.nak(backoffDelay(HANDLER_FAILED_REDELIVERY, m.info.deliveryCount));
+  }
+}
