@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need before they can run: npm packages, a build, and the
 // registry tools the tests and the benchmark drive. Each step is skipped when already done.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,11 @@ export function onPath(bin) {
 }
 
 export function ensureDependencies() {
-  if (existsSync(join(root, 'node_modules/.package-lock.json'))) return;
-  console.log('ferry: installing npm packages (first run)');
+  const installed = join(root, 'node_modules/.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  // Installed, and not since behind the lock file (a pull that added a package or a workspace).
+  if (existsSync(installed) && !(existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)) return;
+  console.log(existsSync(installed) ? 'ferry: installing npm packages (package-lock.json changed)' : 'ferry: installing npm packages (first run)');
   run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
 }
 
