@@ -215,11 +215,11 @@ export class EventStore {
     if (last <= afterSequence) return { events: [], lastSequence: last };
     const events: StoredEvent[] = [];
     // The few events a command finds new on a subject it folded before (the run the scheduler
-    // just issued), each fetched on its own; a consumer, created and deleted for one read, costs
-    // JetStream more than that until a history is long.
+    // just issued), or a short history read whole (a one-tag run's results, which a worker reads
+    // for its ledger every run), each fetched on its own; a consumer, created and deleted for one
+    // read, costs JetStream more than that until a history is long.
     let next = afterSequence + 1;
-    // A whole history (from the start) goes to the consumer at once.
-    while (afterSequence > 0 && events.length < DIRECT_READ_LIMIT) {
+    while (events.length < DIRECT_READ_LIMIT) {
       // The stream's message get takes `next_by_subj` (since nats-server 2.9); nats.js types it for direct gets only.
       const message = await this.jsm.streams.getMessage(this.options.stream, { seq: next, next_by_subj: subject } as unknown as MsgRequest);
       if (!message) return { events, lastSequence: events.at(-1)?.position ?? last };

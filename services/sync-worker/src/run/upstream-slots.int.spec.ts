@@ -1,0 +1,51 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventStore } from '@ferry/event-store';
+import { TEST_NATS_URL, testEventLogNames, uniqueSuffix } from '@ferry/testing';
+import { UpstreamSlots, type UpstreamSlot } from './upstream-slots';
+
+describe('the cap on runs at once per upstream host, shared by the sync-workers (real NATS KV)', () => {
+  // Two workers' stores, each on its own connection.
+  let stores: EventStore[];
+  let workerA: UpstreamSlots;
+  let workerB: UpstreamSlots;
+
+  before(async () => {
+    const names = testEventLogNames();
+    stores = await Promise.all([EventStore.connect({ natsUrl: TEST_NATS_URL, ...names }), EventStore.connect({ natsUrl: TEST_NATS_URL, ...names })]);
+    const bucket = `UPSTREAM_SLOTS_${uniqueSuffix()}`;
+    workerA = await UpstreamSlots.open(stores[0]!, bucket, 60_000);
+    workerB = await UpstreamSlots.open(stores[1]!, bucket, 60_000);
+  });
+
+  after(async () => {
+    await workerA.destroy();
+    await stores[0]!.destroyStream();
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('lets no more runs hold a host than its limit, wherever each search starts, and frees a slot on release', async () => {
+    const host = 'registry.example:5000';
+    const held: UpstreamSlot[] = [];
+    // Every search starts at the same slot: each finds the next free one after it, wrapping round.
+    for (const [worker, owner] of [[workerA, 'a1'], [workerB, 'b1'], [workerA, 'a2']] as const) {
+      const slot = await worker.tryAcquire(host, 3, owner, 2);
+      assert.ok(slot, `${owner} takes a slot`);
+      held.push(slot);
+    }
+    assert.deepEqual(held.map((slot) => slot.key.split('.').at(-1)), ['2', '0', '1']);
+    for (const start of [0, 1, 2]) assert.equal(await workerB.tryAcquire(host, 3, `b-${start}`, start), null, 'all three held');
+    assert.equal(await workerA.heldCount(host, 3), 3);
+    const elsewhere = await workerB.tryAcquire('other.example', 3, 'b-other');
+    assert.ok(elsewhere, 'another host has slots of its own');
+    assert.equal(await held[1]!.renew(), true, 'the holder renews its slot');
+    await held[1]!.release();
+    assert.equal(await workerA.heldCount(host, 3), 2);
+    // The released slot (0) is free again, also from a search that starts on a held one.
+    const again = await workerA.tryAcquire(host, 3, 'a3', 2);
+    assert.equal(again?.key.split('.').at(-1), '0');
+    assert.equal(await workerB.tryAcquire(host, 3, 'b2'), null);
+    for (const slot of [held[0]!, held[2]!, again!, elsewhere]) await slot.release();
+    assert.equal(await workerB.heldCount(host, 3), 0);
+  });
+});
