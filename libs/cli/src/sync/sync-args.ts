@@ -1,5 +1,6 @@
+import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import type { DeleteCap } from '@ferry/contracts';
-import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '../tag-rule-flags';
+import { TAG_RULE_FLAGS_USAGE, TAG_RULE_OPTIONS, tagRuleFlags, tagRuleFromFlags, type TagRuleReading, type TagRuleValues } from '../tag-rule-options';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import {
   DEFAULT_BLOB_CONCURRENCY,
@@ -88,10 +89,64 @@ function deleteCap(v: string, name: string): DeleteCap {
   return m[2] === '%' ? { percent: Number(m[1]) } : { count: Number(m[1]) };
 }
 
+/** `ferry sync`'s flags, as `node:util` `parseArgs` options: the tag rule's, then the engine's. */
+const SYNC_OPTIONS = {
+  ...TAG_RULE_OPTIONS,
+  'all-platforms': { type: 'boolean' },
+  arch: { type: 'string' },
+  'index-mode': { type: 'string' },
+  // BOOL flags take their value only as `--flag=false`: `--flag false` leaves `false` a positional.
+  'src-tls-verify': { type: 'boolean' },
+  'dest-tls-verify': { type: 'boolean' },
+  'src-creds': { type: 'string' },
+  'dest-creds': { type: 'string' },
+  timeout: { type: 'string' },
+  'state-file': { type: 'string' },
+  'verify-target': { type: 'boolean' },
+  'drift-check': { type: 'string' },
+  delete: { type: 'boolean' },
+  'no-delete': { type: 'boolean' },
+  'max-delete': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  rollback: { type: 'boolean' },
+  'unsigned-images': { type: 'boolean' },
+  'no-signatures': { type: 'boolean' },
+  'no-referrers': { type: 'boolean' },
+  'mount-from': { type: 'string' },
+  'tag-concurrency': { type: 'string' },
+  'blob-concurrency': { type: 'string' },
+  connections: { type: 'string' },
+  'chunk-size': { type: 'string' },
+  'chunked-threshold': { type: 'string' },
+  'max-manifest-bytes': { type: 'string' },
+  'max-index-entries': { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const satisfies Record<string, ParseArgsOptionDescriptor>;
+
+type SyncOption = keyof typeof SYNC_OPTIONS;
+
+/** `ferry sync` checks the tag-rule flags itself: it has no API to judge them. */
+const SYNC_READING: TagRuleReading = {
+  patterns: (given) => given,
+  count: (raw) => int(raw, '--keep-newest'),
+  order(raw) {
+    if (raw === 'first-seen') throw new Error('--keep-newest-by first-seen needs the record of when Ferry first saw each tag, which only a mirror keeps; ferry sync orders by semver');
+    if (raw !== 'semver') throw new Error('--keep-newest-by takes semver (or first-seen, for a mirror)');
+    return raw;
+  },
+};
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
 /** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
 export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
+  // Not strict: a BOOL flag takes `=false`, and an unknown option is refused below, by name, in
+  // the order given. The flags are read in that order too, so the last of `--arch` and
+  // `--all-platforms` (or `--delete` and `--no-delete`) wins, and the first bad value is named.
+  const { tokens } = parseArgs({ args: [...argv], options: SYNC_OPTIONS, allowPositionals: true, strict: false, tokens: true });
   const positional: string[] = [];
-  const rule: TagRuleFlags = { tags: [], regex: [], semver: [], exclude: [], excludeRegex: [] };
+  const ruleValues: TagRuleValues = {};
   let arch: string[] = [];
   let indexMode: IndexMode = 'rewrite';
   let srcTls = true;
@@ -108,73 +163,77 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   let dryRun = false;
   let deleteUnselected = false;
   let maxDelete: DeleteCap | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (!raw.startsWith('--')) {
-      positional.push(raw);
+  /** A short option (`-x`) is no flag of ferry sync's: it stays the word it was, as a positional. */
+  const shortSeen = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positional.push(token.value);
       continue;
     }
-    const eq = raw.indexOf('=');
-    const name = eq < 0 ? raw : raw.slice(0, eq);
-    const inline = eq < 0 ? undefined : raw.slice(eq + 1);
+    if (token.kind === 'option-terminator') throw new Error('unknown option --');
+    if (!token.rawName.startsWith('--')) {
+      if (!shortSeen.has(token.index)) positional.push(argv[token.index]!);
+      shortSeen.add(token.index);
+      continue;
+    }
+    const name = token.rawName;
+    const inline = token.inlineValue ? token.value : undefined;
+    const option = Object.hasOwn(SYNC_OPTIONS, token.name) ? (token.name as SyncOption) : undefined;
+    if (option === undefined) throw new Error(`unknown option ${name}`);
     const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${name} needs a value`);
-      return next;
+      if (token.value === undefined) throw new Error(`${name} needs a value`);
+      return token.value;
     };
-    switch (name) {
-      case '--tags': rule.tags.push(value()); break;
-      case '--tags-regex': rule.regex.push(value()); break;
-      case '--tags-semver': rule.semver.push(value()); break;
-      case '--include-prerelease': rule.includePrerelease = true; break;
-      case '--exclude': rule.exclude.push(value()); break;
-      case '--exclude-regex': rule.excludeRegex.push(value()); break;
-      case '--keep-newest': rule.keepNewest = int(value(), name); break;
-      case '--keep-newest-by': {
-        const by = value();
-        if (by === 'first-seen') throw new Error('--keep-newest-by first-seen needs the record of when Ferry first saw each tag, which only a mirror keeps; ferry sync orders by semver');
-        if (by !== 'semver') throw new Error('--keep-newest-by takes semver (or first-seen, for a mirror)');
-        rule.keepNewestBy = by;
-        break;
-      }
-      case '--all-platforms': arch = []; break;
-      case '--arch': arch = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--index-mode': {
+    switch (option) {
+      case 'tags':
+      case 'tags-regex':
+      case 'tags-semver':
+      case 'exclude':
+      case 'exclude-regex': (ruleValues[option] ??= []).push(value()); break;
+      case 'include-prerelease': ruleValues[option] = true; break;
+      case 'keep-newest': SYNC_READING.count((ruleValues[option] = value())); break;
+      case 'keep-newest-by': SYNC_READING.order((ruleValues[option] = value())); break;
+      case 'all-platforms': arch = []; break;
+      case 'arch': arch = list(value()); break;
+      case 'index-mode': {
         const m = value();
         if (m !== 'rewrite' && m !== 'sparse') throw new Error('--index-mode takes rewrite or sparse');
         indexMode = m;
         break;
       }
-      case '--src-tls-verify': srcTls = bool(inline, name); break;
-      case '--dest-tls-verify': destTls = bool(inline, name); break;
-      case '--src-creds': srcCreds = creds(value(), name); break;
-      case '--dest-creds': destCreds = creds(value(), name); break;
-      case '--timeout': timeout = int(value(), name); break;
-      case '--state-file': stateFile = value(); break;
-      case '--verify-target': flags.verifyTarget = true; break;
-      case '--drift-check': driftCheckSeconds = int(value(), name); break;
-      case '--delete': deleteUnselected = true; break;
-      case '--no-delete': deleteUnselected = false; break;
-      case '--max-delete': maxDelete = deleteCap(value(), name); break;
-      case '--dry-run': dryRun = true; break;
-      case '--rollback': flags.rollback = true; break;
-      case '--unsigned-images': flags.unsignedImages = bool(inline, name); break;
-      case '--no-signatures': flags.copySignatures = false; break;
-      case '--no-referrers': flags.copyReferrers = false; break;
-      case '--mount-from': flags.mountFrom = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--tag-concurrency': flags.tagConcurrency = int(value(), name); break;
-      case '--blob-concurrency': flags.blobConcurrency = int(value(), name); break;
-      case '--connections': flags.connectionsPerHost = int(value(), name); break;
-      case '--chunk-size': flags.chunkSizeBytes = int(value(), name) * MiB; break;
-      case '--chunked-threshold': flags.chunkedUploadThresholdBytes = int(value(), name) * MiB; break;
-      case '--max-manifest-bytes': limits.maxManifestBytes = int(value(), name); break;
-      case '--max-index-entries': limits.maxIndexEntries = int(value(), name); break;
-      case '--json': json = true; break;
-      case '--quiet': quiet = true; break;
-      default: throw new Error(`unknown option ${name}`);
+      case 'src-tls-verify': srcTls = bool(inline, name); break;
+      case 'dest-tls-verify': destTls = bool(inline, name); break;
+      case 'src-creds': srcCreds = creds(value(), name); break;
+      case 'dest-creds': destCreds = creds(value(), name); break;
+      case 'timeout': timeout = int(value(), name); break;
+      case 'state-file': stateFile = value(); break;
+      case 'verify-target': flags.verifyTarget = true; break;
+      case 'drift-check': driftCheckSeconds = int(value(), name); break;
+      case 'delete': deleteUnselected = true; break;
+      case 'no-delete': deleteUnselected = false; break;
+      case 'max-delete': maxDelete = deleteCap(value(), name); break;
+      case 'dry-run': dryRun = true; break;
+      case 'rollback': flags.rollback = true; break;
+      case 'unsigned-images': flags.unsignedImages = bool(inline, name); break;
+      case 'no-signatures': flags.copySignatures = false; break;
+      case 'no-referrers': flags.copyReferrers = false; break;
+      case 'mount-from': flags.mountFrom = list(value()); break;
+      case 'tag-concurrency': flags.tagConcurrency = int(value(), name); break;
+      case 'blob-concurrency': flags.blobConcurrency = int(value(), name); break;
+      case 'connections': flags.connectionsPerHost = int(value(), name); break;
+      case 'chunk-size': flags.chunkSizeBytes = int(value(), name) * MiB; break;
+      case 'chunked-threshold': flags.chunkedUploadThresholdBytes = int(value(), name) * MiB; break;
+      case 'max-manifest-bytes': limits.maxManifestBytes = int(value(), name); break;
+      case 'max-index-entries': limits.maxIndexEntries = int(value(), name); break;
+      case 'json': json = true; break;
+      case 'quiet': quiet = true; break;
+      default: {
+        const never: never = option;
+        throw new Error(`unknown option --${String(never)}`);
+      }
     }
   }
+  const rule = tagRuleFlags(ruleValues, SYNC_READING);
   if (positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
   if (maxDelete !== null && !deleteUnselected) throw new Error('--max-delete needs --delete');
   if (rule.tags.length + rule.regex.length + rule.semver.length === 0) throw new Error('--tags is required (or --tags-regex, --tags-semver)');
