@@ -28,5 +28,3 @@ export const READINESS_VIEW = responseSchema(
     }),
   }),
 );
-
-export type ReadinessView = z.output<typeof READINESS_VIEW>;

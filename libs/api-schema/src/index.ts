@@ -3,9 +3,8 @@
 // type-only import loads no zod). The modules are listed in the order the document has always
 // named its components in.
 export { RESPONSE_SCHEMAS, responseSchema } from './response-schema';
-export { AVATAR, ISO_TIME, QUAY_DATE, QUAY_TIME } from './quay.schema';
 export { KEEP_NEWEST_DESCRIPTION, SELECTOR_BODY, TAG_PATTERNS, TAG_RULE_VIEW, type TagRuleWireView, type SelectorView } from './tag-rule.schema';
-export { LIVENESS, READINESS_VIEW, type ReadinessView } from './health.schema';
+export { LIVENESS, READINESS_VIEW } from './health.schema';
 export {
   RUN_DETAIL,
   RUN_LIST,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { READINESS_VIEW } from '@ferry/api-schema';
+import type { READINESS_VIEW } from '@ferry/api-schema';
 import type { ReadinessReport } from '@ferry/service-runtime';
 
 // The schemas of these answers are `@ferry/api-schema`'s, which the console and the CLI read too.
