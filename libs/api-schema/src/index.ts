@@ -42,7 +42,11 @@ export {
   TEST_DELIVERY,
   USER_NOTIFICATION,
   USER_NOTIFICATION_LIST,
+  type DeliveryLogView,
+  type NotificationRuleListView,
   type NotificationRuleView,
+  type TestDeliveryView,
+  type UserNotificationListView,
   type UserNotificationView,
 } from './notification.schema';
 export { PERMISSION_LIST, PERMISSION_VIEW, type PermissionListView, type PermissionView } from './permission.schema';

@@ -28,6 +28,7 @@ export const NOTIFICATION_RULE_VIEW = responseSchema(
 export type NotificationRuleView = z.output<typeof NOTIFICATION_RULE_VIEW>;
 
 export const NOTIFICATION_RULE_LIST = responseSchema('NotificationRuleList', z.object({ notifications: z.array(NOTIFICATION_RULE_VIEW) }));
+export type NotificationRuleListView = z.output<typeof NOTIFICATION_RULE_LIST>;
 
 /** A test delivery's result: sent now, not entered in the delivery log. */
 export const TEST_DELIVERY = responseSchema(
@@ -40,6 +41,7 @@ export const TEST_DELIVERY = responseSchema(
     duration_ms: z.number().int(),
   }),
 );
+export type TestDeliveryView = z.output<typeof TEST_DELIVERY>;
 
 /** A rule's delivery log, newest first: each delivery with its status and every attempt. */
 export const DELIVERY_LOG = responseSchema(
@@ -64,6 +66,7 @@ export const DELIVERY_LOG = responseSchema(
     ),
   }),
 );
+export type DeliveryLogView = z.output<typeof DELIVERY_LOG>;
 
 /** One in-app notification of a user. */
 export const USER_NOTIFICATION = responseSchema(
@@ -83,3 +86,4 @@ export const USER_NOTIFICATION = responseSchema(
 export type UserNotificationView = z.output<typeof USER_NOTIFICATION>;
 
 export const USER_NOTIFICATION_LIST = responseSchema('UserNotificationList', z.object({ notifications: z.array(USER_NOTIFICATION), unread: z.number().int() }));
+export type UserNotificationListView = z.output<typeof USER_NOTIFICATION_LIST>;

@@ -1,6 +1,27 @@
 // The API's answers the console reads, each the type of the schema the API writes it by
 // (`@ferry/api-schema`). Type-only imports, which esbuild drops: the bundle holds no zod.
-import type { MirrorView, RepositoryListView, RunDetailView, RunProgressView, RunView, UserView } from '@ferry/api-schema';
+import type {
+  DeliveryLogView,
+  MirrorPreviewView,
+  MirrorView,
+  NotificationRuleListView,
+  NotificationRuleView,
+  PermissionView,
+  RepositoryListView,
+  RepositoryView,
+  RobotListView,
+  RobotView,
+  RunDetailView,
+  RunListView,
+  RunProgressView,
+  RunView,
+  TagHistoryView,
+  TagLedgerView,
+  TestDeliveryView,
+  UsageLogEntry,
+  UserNotificationListView,
+  UserView,
+} from '@ferry/api-schema';
 
 export type User = UserView;
 
@@ -38,3 +59,24 @@ export type Run = RunView;
 export type TagResult = RunDetailView['tags'][number];
 
 export type RunDetail = RunDetailView;
+
+export type {
+  MirrorPreviewView as Preview,
+  NotificationRuleListView as RuleList,
+  NotificationRuleView as Rule,
+  PermissionView as Permission,
+  RepositoryView,
+  RobotListView as RobotList,
+  RobotView as Robot,
+  RunListView as RunList,
+  TagHistoryView as TagHistory,
+  TestDeliveryView as TestDelivery,
+  UsageLogEntry as LogEntry,
+  UserNotificationListView as UserNotificationList,
+};
+
+export type Delivery = DeliveryLogView['deliveries'][number];
+
+export type TagLedger = TagLedgerView;
+
+export type RepositoryList = RepositoryListView;
