@@ -31,6 +31,7 @@ import { RunPage } from './pages/run';
 import { NewMirrorPage } from './pages/new-mirror';
 import { OrganizationPage } from './pages/organization';
 import { NotificationsPage } from './pages/notifications';
+import type { UserNotificationList } from './types';
 
 export function App() {
   return (
@@ -75,7 +76,7 @@ function useUnreadCount(username: string): number {
   useEffect(() => {
     let stopped = false;
     const load = () =>
-      api<{ unread: number }>('GET', `/user/${seg(username)}/notifications?unread=true&limit=1`)
+      api<UserNotificationList>('GET', `/user/${seg(username)}/notifications?unread=true&limit=1`)
         .then((answer) => !stopped && setUnread(answer.unread))
         .catch(() => undefined);
     void load();

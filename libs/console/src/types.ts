@@ -1,97 +1,82 @@
-/** The API's answers the console reads (the fields it shows), as the OpenAPI document describes them. */
-export interface User {
-  username: string;
-  super_user: boolean;
-  organizations: { name: string; is_org_admin: boolean }[];
-}
+// The API's answers the console reads, each the type of the schema the API writes it by
+// (`@ferry/api-schema`). Type-only imports, which esbuild drops: the bundle holds no zod.
+import type {
+  DeliveryLogView,
+  MirrorPreviewView,
+  MirrorView,
+  NotificationRuleListView,
+  NotificationRuleView,
+  PermissionView,
+  RepositoryListView,
+  RepositoryView,
+  RobotListView,
+  RobotView,
+  RunDetailView,
+  RunListView,
+  RunProgressView,
+  RunView,
+  TagHistoryView,
+  TagLedgerView,
+  TestDeliveryView,
+  UsageLogEntry,
+  UserNotificationListView,
+  UserView,
+} from '@ferry/api-schema';
 
-export interface MirrorSummary {
-  external_reference: string;
-  is_enabled: boolean;
-  sync_status: string;
-  last_sync: string | null;
-  last_outcome: 'succeeded' | 'failed' | 'cancelled' | null;
-  last_success: string | null;
-  next_sync: string | null;
-  consecutive_failures: number;
-  failing: boolean;
-  stale: boolean;
-  error: ApiErrorView | null;
-}
+export type User = UserView;
 
-export interface RepositoryListItem {
-  namespace: string;
-  name: string;
-  description: string;
-  is_public: boolean;
-  state: string;
-  mirror: MirrorSummary | null;
-}
+export type RepositoryListItem = RepositoryListView['repositories'][number];
 
-export interface ApiErrorView {
-  code: string;
-  message: string | null;
-}
+export type MirrorSummary = NonNullable<RepositoryListItem['mirror']>;
 
-export interface Progress {
-  tags_done: number;
-  tags_total: number;
-  bytes_copied: number;
-  bytes_total: number;
-  bytes_per_second: number;
-  eta_seconds: number | null;
-  updated_at: string;
-}
+export type ApiErrorView = NonNullable<RunView['error']>;
 
-export interface Mirror {
-  is_enabled: boolean;
-  external_reference: string;
-  external_registry_username: string | null;
-  external_registry_password_set?: boolean;
-  external_registry_config: { verify_tls: boolean; unsigned_images: boolean; proxy: { http_proxy: string | null; https_proxy: string | null; no_proxy: string | null } };
-  sync_interval: number;
-  sync_start_date: string | null;
-  sync_expiration_date: string | null;
-  sync_retries_remaining: number;
-  sync_status: string;
-  root_rule: { rule_kind: string; rule_value: string[] };
-  /** Ferry's rule: glob, regex and semver selectors, excludes, keep newest N. */
-  tag_rule?: { include: { kind: string }[]; exclude: { kind: string }[]; keep_newest: { count: number; by: string } | null };
-  robot_username: string;
-  tag_deletion: { enabled: boolean; max_delete: number | string | null };
-  current_run_id: string | null;
-  last_run_id: string | null;
-  current_run_progress?: Progress | null;
-}
+export type Progress = RunProgressView;
 
-export interface Run {
-  run_id: string;
-  trigger: string;
-  status: 'scheduled' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  attempts: number;
-  worker: string | null;
-  scheduled_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  tags_copied: number;
-  tags_unchanged: number;
-  tags_deleted: number;
-  tags_failed: number;
-  bytes_copied: number;
-  target_checked: boolean | null;
-  error: ApiErrorView | null;
-  trace_id: string | null;
-  progress: Progress | null;
-}
+/** The fields of a mirror the console reads, as the form's tests write one out. */
+export type Mirror = Pick<
+  MirrorView,
+  | 'is_enabled'
+  | 'external_reference'
+  | 'external_registry_username'
+  | 'external_registry_config'
+  | 'sync_interval'
+  | 'sync_start_date'
+  | 'sync_expiration_date'
+  | 'sync_retries_remaining'
+  | 'sync_status'
+  | 'root_rule'
+  | 'robot_username'
+  | 'tag_deletion'
+  | 'current_run_id'
+  | 'last_run_id'
+> &
+  /** Ferry's own fields beside Quay's, which the console does without: the password's presence, the rule (selectors, excludes, keep newest N), the live progress. */
+  Partial<Pick<MirrorView, 'external_registry_password_set' | 'tag_rule' | 'current_run_progress'>>;
 
-export interface TagResult {
-  tag: string;
-  result: 'copied' | 'unchanged' | 'failed' | 'deleted' | 'rolled_back';
-  digest: string | null;
-  bytes_copied: number;
-  error: ApiErrorView | null;
-}
+export type Run = RunView;
 
-export interface RunDetail extends Run {
-  tags: TagResult[];
-}
+export type TagResult = RunDetailView['tags'][number];
+
+export type RunDetail = RunDetailView;
+
+export type {
+  MirrorPreviewView as Preview,
+  NotificationRuleListView as RuleList,
+  NotificationRuleView as Rule,
+  PermissionView as Permission,
+  RepositoryView,
+  RobotListView as RobotList,
+  RobotView as Robot,
+  RunListView as RunList,
+  TagHistoryView as TagHistory,
+  TestDeliveryView as TestDelivery,
+  UsageLogEntry as LogEntry,
+  UserNotificationListView as UserNotificationList,
+};
+
+export type Delivery = DeliveryLogView['deliveries'][number];
+
+export type TagLedger = TagLedgerView;
+
+export type RepositoryList = RepositoryListView;

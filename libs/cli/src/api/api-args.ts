@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { onlyGlobs, tagRuleBody, type TagRuleFlags } from '../tag-rule-flags';
+import type { KeepNewestOrder } from '@ferry/contracts';
+import { onlyGlobs, TAG_RULE_OPTION_NAMES, TAG_RULE_OPTIONS, tagRuleBody, tagRuleFlags, tagRuleGiven, type TagRuleReading } from '../tag-rule-options';
 
 /** `ferry` verbs that call Ferry's HTTP API. */
 export const API_USAGE = `usage: ferry <command> [options]
@@ -90,14 +91,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   follow: { type: 'boolean' },
   upstream: { type: 'string' },
-  tags: { type: 'string', multiple: true },
-  'tags-regex': { type: 'string', multiple: true },
-  'tags-semver': { type: 'string', multiple: true },
-  'include-prerelease': { type: 'boolean' },
-  exclude: { type: 'string', multiple: true },
-  'exclude-regex': { type: 'string', multiple: true },
-  'keep-newest': { type: 'string' },
-  'keep-newest-by': { type: 'string' },
+  ...TAG_RULE_OPTIONS,
   'no-delete': { type: 'boolean' },
   'max-delete': { type: 'string' },
   robot: { type: 'string' },
@@ -203,6 +197,9 @@ const ROLES = ['read', 'write', 'admin'] as const;
 const list = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 const optional = <K extends string>(key: K, value: unknown) => (value === undefined ? {} : ({ [key]: value } as Record<K, unknown>));
 
+/** The tag-rule flags as the API verbs send them: globs split at commas, the rest as typed, for the API to judge. */
+const API_READING: TagRuleReading = { patterns: list, count: Number, order: (raw) => raw as KeepNewestOrder };
+
 /** Quay's time format, which `sync_start_date` requires. */
 export const quayNow = (now: Date): string => `${now.toISOString().slice(0, 19)}Z`;
 
@@ -210,16 +207,7 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
   const path = mirrorBase(ref);
   const missing = (['upstream', 'tags', 'robot'] as const).filter((k) => values[k] === undefined && (k !== 'tags' || (!values['tags-regex'] && !values['tags-semver'])));
   if (missing.length) throw new UsageError(`ferry mirror create needs ${missing.map((k) => `--${k}`).join(', ')}`);
-  const rule: TagRuleFlags = {
-    tags: list(values.tags ?? []),
-    regex: values['tags-regex'] ?? [],
-    semver: values['tags-semver'] ?? [],
-    exclude: list(values.exclude ?? []),
-    excludeRegex: values['exclude-regex'] ?? [],
-    ...(values['include-prerelease'] ? { includePrerelease: true } : {}),
-    ...(values['keep-newest'] === undefined ? {} : { keepNewest: Number(values['keep-newest']) }),
-    ...(values['keep-newest-by'] === undefined ? {} : { keepNewestBy: values['keep-newest-by'] as TagRuleFlags['keepNewestBy'] }),
-  };
+  const rule = tagRuleFlags(values, API_READING);
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
   const interval = values.interval === undefined ? 86400 : Number(values.interval);
   if (!Number.isInteger(interval)) throw new UsageError('--interval takes whole seconds');
@@ -241,7 +229,6 @@ function mirrorCreate([ref]: (string | undefined)[], values: Values, { now }: { 
   return { method: 'POST', path, body, ...(values['password-stdin'] ? { stdin: 'upstream-password' as const } : {}) };
 }
 
-const TAG_RULE_OPTIONS = ['tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'keep-newest-by'] as const satisfies readonly Option[];
 const ORG_MIRROR_OPTIONS = [
   'type',
   'url',
@@ -265,7 +252,7 @@ const ORG_MIRROR_OPTIONS = [
   'name-template',
   'vanished',
   'vanished-max-delete',
-  ...TAG_RULE_OPTIONS,
+  ...TAG_RULE_OPTION_NAMES,
 ] as const satisfies readonly Option[];
 
 const orgMirrorBase = (org: string | undefined) => `/organization/${enc(word(org, 'organization'))}/mirror`;
@@ -286,17 +273,7 @@ function orgMirrorFields(values: Values): Record<string, unknown> {
   const patterns = (kind: 'glob' | 'regex', given: string[] | undefined) => (given ?? []).map((pattern) => ({ kind, pattern }));
   const include = [...patterns('glob', values['include-repo']), ...patterns('regex', values['include-repo-regex'])];
   const exclude = [...patterns('glob', values['exclude-repo']), ...patterns('regex', values['exclude-repo-regex'])];
-  const rule: TagRuleFlags = {
-    tags: list(values.tags ?? []),
-    regex: values['tags-regex'] ?? [],
-    semver: values['tags-semver'] ?? [],
-    exclude: list(values.exclude ?? []),
-    excludeRegex: values['exclude-regex'] ?? [],
-    ...(values['include-prerelease'] ? { includePrerelease: true } : {}),
-    ...(values['keep-newest'] === undefined ? {} : { keepNewest: Number(values['keep-newest']) }),
-    ...(values['keep-newest-by'] === undefined ? {} : { keepNewestBy: values['keep-newest-by'] as TagRuleFlags['keepNewestBy'] }),
-  };
-  const ruleGiven = TAG_RULE_OPTIONS.some((o) => values[o] !== undefined);
+  const rule = tagRuleFlags(values, API_READING);
   if (values['password-stdin'] && values.username === undefined) throw new UsageError('--password-stdin needs --username');
   if (values['vanished-max-delete'] !== undefined && values.vanished === undefined) throw new UsageError('--vanished-max-delete needs --vanished');
   return {
@@ -318,7 +295,7 @@ function orgMirrorFields(values: Values): Record<string, unknown> {
     ...(exclude.length ? { exclude } : {}),
     ...optional('repository_name_template', values['name-template']),
     ...(values.vanished === undefined ? {} : { vanished: { action: values.vanished, ...optional('max_delete', values['vanished-max-delete']) } }),
-    ...(ruleGiven ? { tag_rule: tagRuleBody(rule) } : {}),
+    ...(tagRuleGiven(values) ? { tag_rule: tagRuleBody(rule) } : {}),
   };
 }
 
@@ -360,7 +337,7 @@ const VERBS = {
   logout: { arity: 0, build: () => ({ method: 'DELETE', path: '/user/apptoken' }) },
   whoami: { arity: 0, build: () => ({ method: 'GET', path: '/user/' }) },
 
-  'mirror create': { arity: 1, options: ['upstream', 'tags', 'tags-regex', 'tags-semver', 'include-prerelease', 'exclude', 'exclude-regex', 'keep-newest', 'keep-newest-by', 'no-delete', 'max-delete', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
+  'mirror create': { arity: 1, options: ['upstream', ...TAG_RULE_OPTION_NAMES, 'no-delete', 'max-delete', 'robot', 'interval', 'start', 'username', 'password-stdin', 'no-verify-tls', 'disabled'], build: mirrorCreate },
   'mirror get': { arity: 1, build: ([r]) => ({ method: 'GET', path: mirrorBase(r) }) },
   'mirror delete': { arity: 1, build: ([r]) => ({ method: 'DELETE', path: mirrorBase(r) }) },
   'mirror sync-now': { arity: 1, options: ['follow'], build: ([r], v) => ({ method: 'POST', path: `${mirrorBase(r)}/sync-now`, ...(v.follow ? { follow: true } : {}) }) },

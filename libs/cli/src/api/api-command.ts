@@ -1,3 +1,4 @@
+import type { CreatedApiTokenView, MirrorView, OrgMirrorVerification, UserView } from '@ferry/api-schema';
 import type { ApiCommand, ParsedApiArgs } from './api-args';
 import { ANSWER_TEXT, type Json } from './api-output';
 import { readCredentials, removeCredentials, writeCredentials, type Credentials } from './credentials';
@@ -36,9 +37,14 @@ interface Problem {
 /** A failure of the CLI's own (not the API's): printed as it is, exit 1. */
 class CliError extends Error {}
 
-interface Answer {
+/**
+ * An answer: its status, and its body as the API's schema of it says (`T`, a view of
+ * `@ferry/api-schema`, for a 2xx answer; a `Problem` for a refusal). The CLI takes the API at its
+ * word, without zod: the API's end-to-end tests check its answers against those schemas.
+ */
+interface Answer<T = unknown> {
   status: number;
-  json: any;
+  json: T;
 }
 
 const trimUrl = (url: string) => url.replace(/\/+$/, '');
@@ -66,7 +72,7 @@ function problemText(problem: Problem, status: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function call(apiUrl: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<Answer> {
+async function call<T = unknown>(apiUrl: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<Answer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (authorization !== undefined) headers.authorization = authorization;
@@ -78,7 +84,7 @@ async function call(apiUrl: string, method: string, path: string, authorization:
   } catch {
     json = { detail: text.slice(0, 200) };
   }
-  return { status: res.status, json };
+  return { status: res.status, json: json as T };
 }
 
 /** Prints a refusal: the problem (with `--json` also on stdout), and for 401 how to sign in. */
@@ -99,19 +105,19 @@ async function login(args: ParsedApiArgs, io: CliIo, env: CliEnv, apiUrl: string
     token = checkToken(secret.trim(), 'stdin');
   } else {
     if (secret === '') throw new CliError('no password on stdin');
-    const created = await call(apiUrl, command.method, command.path, basic(command.username!, secret), command.body);
+    const created = await call<CreatedApiTokenView>(apiUrl, command.method, command.path, basic(command.username!, secret), command.body);
     if (created.status >= 400) return refused(args, io, created);
-    ({ token_code: token, uuid } = created.json.token as { token_code: string; uuid: string });
+    ({ token_code: token, uuid } = created.json.token);
   }
-  const me = await call(apiUrl, 'GET', '/user/', bearer(token));
+  const me = await call<UserView | Problem | null>(apiUrl, 'GET', '/user/', bearer(token));
   // A token without user:read (403), or a robot's (404, robots have no user view), still signs in.
   if (me.status >= 400 && me.status !== 403 && me.status !== 404) return refused(args, io, me, 'the token was refused');
-  const username = me.status === 200 ? (me.json.username as string) : undefined;
+  const username = me.status === 200 ? (me.json as UserView).username : undefined;
   await writeCredentials(env.configDir, { api_url: apiUrl, token, ...(username === undefined ? {} : { username }), ...(uuid === undefined ? {} : { uuid }) });
   // The token this one replaces, if an earlier login made it: nobody else holds it.
   if (stored?.uuid && stored.token !== token) await revoke(stored).catch(() => null);
   if (args.json) io.stdout(`${JSON.stringify(me.json)}\n`);
-  else io.stdout(username === undefined ? `signed in to ${apiUrl} (the token cannot read its user: ${me.json?.code ?? `HTTP ${me.status}`})\n` : `signed in to ${apiUrl} as ${username}\n`);
+  else io.stdout(username === undefined ? `signed in to ${apiUrl} (the token cannot read its user: ${(me.json as Problem | null)?.code ?? `HTTP ${me.status}`})\n` : `signed in to ${apiUrl} as ${username}\n`);
   return 0;
 }
 
@@ -124,12 +130,12 @@ const FOLLOW_START_POLL_MS = 100;
  * `ferry mirror sync-now --follow`: waits for the run the request starts (the mirror names a new
  * current or last run), then draws its event stream until the outcome: 0 when it succeeded.
  */
-async function follow(args: ParsedApiArgs, io: CliIo, apiUrl: string, authorization: string | undefined, mirrorPath: string, before: Json): Promise<number> {
+async function follow(args: ParsedApiArgs, io: CliIo, apiUrl: string, authorization: string | undefined, mirrorPath: string, before: MirrorView | null): Promise<number> {
   const { command } = args;
   const deadline = Date.now() + FOLLOW_START_TIMEOUT_MS;
   let runId: string | null = null;
   while (runId === null) {
-    const now = (await call(apiUrl, 'GET', mirrorPath, authorization)).json as Json;
+    const now = (await call<MirrorView | null>(apiUrl, 'GET', mirrorPath, authorization)).json;
     if (now?.current_run_id && now.current_run_id !== before?.current_run_id) runId = now.current_run_id;
     else if (now?.last_run_id && now.last_run_id !== before?.last_run_id) runId = now.last_run_id;
     else if (Date.now() > deadline) throw new CliError(`no run of ${command.subject} started within ${FOLLOW_START_TIMEOUT_MS / 60_000} minutes; is the scheduler running?`);
@@ -213,18 +219,18 @@ export async function runApiCommand(args: ParsedApiArgs, io: CliIo, env: CliEnv)
     let body = command.body;
     if (command.stdin === 'upstream-password') body = { ...body, external_registry_password: fromStdin(await io.readStdin()) };
     const mirrorPath = command.path.replace(/\/[^/]+$/, '');
-    const before = command.follow ? await call(apiUrl, 'GET', mirrorPath, authorization) : null;
+    const before = command.follow ? await call<MirrorView | null>(apiUrl, 'GET', mirrorPath, authorization) : null;
     if (before && before.status >= 400) return refused(args, io, before, hint);
-    const answer = await call(apiUrl, command.method, command.path, authorization, body);
+    const answer = await call<Json | null>(apiUrl, command.method, command.path, authorization, body);
     if (answer.status >= 400) return refused(args, io, answer, hint);
     if (command.follow) return await follow(args, io, apiUrl, authorization, mirrorPath, before!.json);
     // sync-now and cancel answer 204; what the caller wants to see is the status they caused.
     const statusAfter = ['mirror sync-now', 'mirror cancel', 'org-mirror sync-now', 'org-mirror cancel'].includes(command.verb);
-    const mirror = statusAfter ? (await call(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
+    const mirror = statusAfter ? (await call<Json | null>(apiUrl, 'GET', command.path.replace(/\/[^/]+$/, ''), authorization)).json : null;
     if (args.json) io.stdout(`${JSON.stringify(mirror ?? answer.json ?? emptyAnswer(command))}\n`);
-    else io.stdout(ANSWER_TEXT[command.verb](command, answer.json, mirror));
+    else io.stdout(ANSWER_TEXT[command.verb](command, answer.json as Json, mirror));
     // verify answers 200 either way (Quay's shape); a failed check is the command's failure.
-    return command.verb === 'org-mirror verify' && answer.json?.success === false ? 1 : 0;
+    return command.verb === 'org-mirror verify' && (answer.json as OrgMirrorVerification | null)?.success === false ? 1 : 0;
   } catch (error) {
     if (error instanceof CliError) {
       io.stderr(`ferry: ${error.message}\n`);

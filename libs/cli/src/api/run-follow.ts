@@ -1,7 +1,9 @@
+import type { RunDetailView, RunProgressView } from '@ferry/api-schema';
+
 /** One Server-Sent Event: its `event` name and its `data` parsed as JSON. */
 export interface StreamEvent {
   event: string;
-  data: any;
+  data: unknown;
 }
 
 /**
@@ -50,14 +52,27 @@ export function durationText(seconds: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
 }
 
-/** The API's run progress (`progress` events and a run's `progress` field). */
-export interface ProgressView {
-  tags_done: number;
-  tags_total: number;
+/** The API's run progress (`progress` events and a run's `progress` field), as far as the bar draws it. */
+export type ProgressView = Omit<RunProgressView, 'updated_at'>;
+
+/** A run's end, as its stream's `outcome` event tells it (mirror-config's `RunStreamMessage`). */
+interface Outcome {
+  run_id: string;
+  status: string;
+  tags_copied: number;
+  tags_unchanged: number;
+  tags_deleted: number;
+  tags_failed: number;
   bytes_copied: number;
-  bytes_total: number;
-  bytes_per_second: number;
-  eta_seconds: number | null;
+  error: { code: string; message: string } | null;
+}
+
+/** What each event of a run's stream carries; the stream is the API's, taken at its word. */
+interface StreamData {
+  progress: ProgressView & { done?: boolean };
+  tag: Pick<RunDetailView['tags'][number], 'tag' | 'result' | 'bytes_copied' | 'error'>;
+  outcome: Outcome;
+  error: { code: string; message: string };
 }
 
 /** A one-line progress bar for a terminal: `[#####.....]  50%  3/10 tags  12.0 of 24.0 MiB  2.0 MiB/s  ETA 0:06`. */
@@ -75,13 +90,13 @@ export function progressLine(p: ProgressView): string {
 }
 
 /** A tag's result, one line. */
-export function tagLine(t: { tag: string; result: string; bytes_copied: number; error: { code: string; message: string } | null }): string {
+export function tagLine(t: StreamData['tag']): string {
   if (t.error) return `${t.tag}: ${t.result}: ${t.error.code}: ${t.error.message}`;
   return `${t.tag}: ${t.result}${t.bytes_copied > 0 ? ` (${mib(t.bytes_copied)})` : ''}`;
 }
 
 /** The run's end, one line. */
-export function outcomeLine(subject: string, o: { run_id: string; status: string; tags_copied: number; tags_unchanged: number; tags_deleted: number; tags_failed: number; bytes_copied: number; error: { code: string; message: string } | null }): string {
+export function outcomeLine(subject: string, o: Outcome): string {
   const counts = `${o.tags_copied} copied, ${o.tags_unchanged} unchanged, ${o.tags_deleted} deleted, ${o.tags_failed} failed, ${mib(o.bytes_copied)}`;
   return `run ${o.run_id} of ${subject} ${o.status}: ${counts}${o.error ? ` (${o.error.code}: ${o.error.message})` : ''}`;
 }
@@ -112,27 +127,29 @@ export async function drawRun(events: AsyncIterable<StreamEvent>, subject: strin
   for await (const { event, data } of events) {
     if (options.json) {
       io.stdout(`${JSON.stringify({ event, data })}\n`);
-      if (event === 'outcome') return data.status as string;
+      if (event === 'outcome') return (data as Outcome).status;
       continue;
     }
     if (event === 'progress') {
+      const progress = data as StreamData['progress'];
       if (io.tty) {
-        io.stderr(`\r\x1b[K${progressBar(data)}`);
+        io.stderr(`\r\x1b[K${progressBar(progress)}`);
         barShown = true;
-      } else if (now() - lastPlain >= every || data.done) {
+      } else if (now() - lastPlain >= every || progress.done) {
         lastPlain = now();
-        io.stderr(`${progressLine(data)}\n`);
+        io.stderr(`${progressLine(progress)}\n`);
       }
     } else if (event === 'tag') {
       clearBar();
-      io.stdout(`${tagLine(data)}\n`);
+      io.stdout(`${tagLine(data as StreamData['tag'])}\n`);
     } else if (event === 'outcome') {
       clearBar();
-      io.stdout(`${outcomeLine(subject, data)}\n`);
-      return data.status as string;
+      io.stdout(`${outcomeLine(subject, data as Outcome)}\n`);
+      return (data as Outcome).status;
     } else if (event === 'error') {
+      const broke = data as StreamData['error'];
       clearBar();
-      io.stderr(`ferry: the run's stream broke off: ${data.code}: ${data.message}\n`);
+      io.stderr(`ferry: the run's stream broke off: ${broke.code}: ${broke.message}\n`);
     }
   }
   clearBar();

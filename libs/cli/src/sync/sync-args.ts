@@ -1,5 +1,6 @@
+import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import type { DeleteCap } from '@ferry/contracts';
-import { TAG_RULE_FLAGS_USAGE, tagRuleFromFlags, type TagRuleFlags } from '../tag-rule-flags';
+import { TAG_RULE_FLAGS_USAGE, TAG_RULE_OPTIONS, tagRuleFlags, tagRuleFromFlags, type TagRuleReading, type TagRuleValues } from '../tag-rule-options';
 import { parseRepositoryReference } from '@ferry/registry-client';
 import {
   DEFAULT_BLOB_CONCURRENCY,
@@ -88,99 +89,194 @@ function deleteCap(v: string, name: string): DeleteCap {
   return m[2] === '%' ? { percent: Number(m[1]) } : { count: Number(m[1]) };
 }
 
-/** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
-export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
-  const positional: string[] = [];
-  const rule: TagRuleFlags = { tags: [], regex: [], semver: [], exclude: [], excludeRegex: [] };
-  let arch: string[] = [];
-  let indexMode: IndexMode = 'rewrite';
-  let srcTls = true;
-  let destTls = true;
-  let srcCreds: { username: string; password: string } | undefined;
-  let destCreds: { username: string; password: string } | undefined;
-  let timeout = 300;
-  let stateFile: string | null = null;
-  let driftCheckSeconds = 86400;
-  const flags: Partial<SyncRequest> = {};
-  const limits: { maxManifestBytes?: number; maxIndexEntries?: number } = {};
-  let json = false;
-  let quiet = false;
-  let dryRun = false;
-  let deleteUnselected = false;
-  let maxDelete: DeleteCap | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (!raw.startsWith('--')) {
-      positional.push(raw);
-      continue;
-    }
-    const eq = raw.indexOf('=');
-    const name = eq < 0 ? raw : raw.slice(0, eq);
-    const inline = eq < 0 ? undefined : raw.slice(eq + 1);
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case '--tags': rule.tags.push(value()); break;
-      case '--tags-regex': rule.regex.push(value()); break;
-      case '--tags-semver': rule.semver.push(value()); break;
-      case '--include-prerelease': rule.includePrerelease = true; break;
-      case '--exclude': rule.exclude.push(value()); break;
-      case '--exclude-regex': rule.excludeRegex.push(value()); break;
-      case '--keep-newest': rule.keepNewest = int(value(), name); break;
-      case '--keep-newest-by': {
-        const by = value();
-        if (by === 'first-seen') throw new Error('--keep-newest-by first-seen needs the record of when Ferry first saw each tag, which only a mirror keeps; ferry sync orders by semver');
-        if (by !== 'semver') throw new Error('--keep-newest-by takes semver (or first-seen, for a mirror)');
-        rule.keepNewestBy = by;
-        break;
-      }
-      case '--all-platforms': arch = []; break;
-      case '--arch': arch = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--index-mode': {
-        const m = value();
-        if (m !== 'rewrite' && m !== 'sparse') throw new Error('--index-mode takes rewrite or sparse');
-        indexMode = m;
-        break;
-      }
-      case '--src-tls-verify': srcTls = bool(inline, name); break;
-      case '--dest-tls-verify': destTls = bool(inline, name); break;
-      case '--src-creds': srcCreds = creds(value(), name); break;
-      case '--dest-creds': destCreds = creds(value(), name); break;
-      case '--timeout': timeout = int(value(), name); break;
-      case '--state-file': stateFile = value(); break;
-      case '--verify-target': flags.verifyTarget = true; break;
-      case '--drift-check': driftCheckSeconds = int(value(), name); break;
-      case '--delete': deleteUnselected = true; break;
-      case '--no-delete': deleteUnselected = false; break;
-      case '--max-delete': maxDelete = deleteCap(value(), name); break;
-      case '--dry-run': dryRun = true; break;
-      case '--rollback': flags.rollback = true; break;
-      case '--unsigned-images': flags.unsignedImages = bool(inline, name); break;
-      case '--no-signatures': flags.copySignatures = false; break;
-      case '--no-referrers': flags.copyReferrers = false; break;
-      case '--mount-from': flags.mountFrom = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--tag-concurrency': flags.tagConcurrency = int(value(), name); break;
-      case '--blob-concurrency': flags.blobConcurrency = int(value(), name); break;
-      case '--connections': flags.connectionsPerHost = int(value(), name); break;
-      case '--chunk-size': flags.chunkSizeBytes = int(value(), name) * MiB; break;
-      case '--chunked-threshold': flags.chunkedUploadThresholdBytes = int(value(), name) * MiB; break;
-      case '--max-manifest-bytes': limits.maxManifestBytes = int(value(), name); break;
-      case '--max-index-entries': limits.maxIndexEntries = int(value(), name); break;
-      case '--json': json = true; break;
-      case '--quiet': quiet = true; break;
-      default: throw new Error(`unknown option ${name}`);
+/** `ferry sync`'s flags, as `node:util` `parseArgs` options: the tag rule's, then the engine's. */
+const SYNC_OPTIONS = {
+  ...TAG_RULE_OPTIONS,
+  'all-platforms': { type: 'boolean' },
+  arch: { type: 'string' },
+  'index-mode': { type: 'string' },
+  // BOOL flags take their value only as `--flag=false`: `--flag false` leaves `false` a positional.
+  'src-tls-verify': { type: 'boolean' },
+  'dest-tls-verify': { type: 'boolean' },
+  'src-creds': { type: 'string' },
+  'dest-creds': { type: 'string' },
+  timeout: { type: 'string' },
+  'state-file': { type: 'string' },
+  'verify-target': { type: 'boolean' },
+  'drift-check': { type: 'string' },
+  delete: { type: 'boolean' },
+  'no-delete': { type: 'boolean' },
+  'max-delete': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  rollback: { type: 'boolean' },
+  'unsigned-images': { type: 'boolean' },
+  'no-signatures': { type: 'boolean' },
+  'no-referrers': { type: 'boolean' },
+  'mount-from': { type: 'string' },
+  'tag-concurrency': { type: 'string' },
+  'blob-concurrency': { type: 'string' },
+  connections: { type: 'string' },
+  'chunk-size': { type: 'string' },
+  'chunked-threshold': { type: 'string' },
+  'max-manifest-bytes': { type: 'string' },
+  'max-index-entries': { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const satisfies Record<string, ParseArgsOptionDescriptor>;
+
+type SyncOption = keyof typeof SYNC_OPTIONS;
+
+/** `ferry sync` checks the tag-rule flags itself: it has no API to judge them. */
+const SYNC_READING: TagRuleReading = {
+  patterns: (given) => given,
+  count: (raw) => int(raw, '--keep-newest'),
+  order(raw) {
+    if (raw === 'first-seen') throw new Error('--keep-newest-by first-seen needs the record of when Ferry first saw each tag, which only a mirror keeps; ferry sync orders by semver');
+    if (raw !== 'semver') throw new Error('--keep-newest-by takes semver (or first-seen, for a mirror)');
+    return raw;
+  },
+};
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** What the flags have said so far, read in the order given. */
+interface SyncFlags {
+  positional: string[];
+  rule: TagRuleValues;
+  arch: string[];
+  indexMode: IndexMode;
+  srcTls: boolean;
+  destTls: boolean;
+  srcCreds?: { username: string; password: string };
+  destCreds?: { username: string; password: string };
+  timeout: number;
+  stateFile: string | null;
+  driftCheckSeconds: number;
+  request: Partial<SyncRequest>;
+  limits: { maxManifestBytes?: number; maxIndexEntries?: number };
+  json: boolean;
+  quiet: boolean;
+  dryRun: boolean;
+  deleteUnselected: boolean;
+  maxDelete: DeleteCap | null;
+}
+
+/** One flag as given: its name as typed, its value (refused when missing), and the `=value` typed with it. */
+interface Given {
+  name: string;
+  value(): string;
+  inline: string | undefined;
+}
+
+/** A repeatable tag-rule flag: each value kept, in order. */
+const addTo = (option: 'tags' | 'tags-regex' | 'tags-semver' | 'exclude' | 'exclude-regex') => (f: SyncFlags, g: Given) => void (f.rule[option] ??= []).push(g.value());
+
+/** What each flag does; a flag of `SYNC_OPTIONS` without its line here does not compile. */
+const READ_FLAG: { [O in SyncOption]: (f: SyncFlags, given: Given) => void } = {
+  tags: addTo('tags'),
+  'tags-regex': addTo('tags-regex'),
+  'tags-semver': addTo('tags-semver'),
+  exclude: addTo('exclude'),
+  'exclude-regex': addTo('exclude-regex'),
+  'include-prerelease': (f) => void (f.rule['include-prerelease'] = true),
+  // Checked where given as well as when the rule is built, so that the first bad flag is the one named.
+  'keep-newest': (f, g) => {
+    SYNC_READING.count(g.value());
+    f.rule['keep-newest'] = g.value();
+  },
+  'keep-newest-by': (f, g) => void (f.rule['keep-newest-by'] = SYNC_READING.order(g.value())),
+  'all-platforms': (f) => void (f.arch = []),
+  arch: (f, g) => void (f.arch = list(g.value())),
+  'index-mode': (f, g) => {
+    const m = g.value();
+    if (m !== 'rewrite' && m !== 'sparse') throw new Error('--index-mode takes rewrite or sparse');
+    f.indexMode = m;
+  },
+  'src-tls-verify': (f, g) => void (f.srcTls = bool(g.inline, g.name)),
+  'dest-tls-verify': (f, g) => void (f.destTls = bool(g.inline, g.name)),
+  'src-creds': (f, g) => void (f.srcCreds = creds(g.value(), g.name)),
+  'dest-creds': (f, g) => void (f.destCreds = creds(g.value(), g.name)),
+  timeout: (f, g) => void (f.timeout = int(g.value(), g.name)),
+  'state-file': (f, g) => void (f.stateFile = g.value()),
+  'verify-target': (f) => void (f.request.verifyTarget = true),
+  'drift-check': (f, g) => void (f.driftCheckSeconds = int(g.value(), g.name)),
+  delete: (f) => void (f.deleteUnselected = true),
+  'no-delete': (f) => void (f.deleteUnselected = false),
+  'max-delete': (f, g) => void (f.maxDelete = deleteCap(g.value(), g.name)),
+  'dry-run': (f) => void (f.dryRun = true),
+  rollback: (f) => void (f.request.rollback = true),
+  'unsigned-images': (f, g) => void (f.request.unsignedImages = bool(g.inline, g.name)),
+  'no-signatures': (f) => void (f.request.copySignatures = false),
+  'no-referrers': (f) => void (f.request.copyReferrers = false),
+  'mount-from': (f, g) => void (f.request.mountFrom = list(g.value())),
+  'tag-concurrency': (f, g) => void (f.request.tagConcurrency = int(g.value(), g.name)),
+  'blob-concurrency': (f, g) => void (f.request.blobConcurrency = int(g.value(), g.name)),
+  connections: (f, g) => void (f.request.connectionsPerHost = int(g.value(), g.name)),
+  'chunk-size': (f, g) => void (f.request.chunkSizeBytes = int(g.value(), g.name) * MiB),
+  'chunked-threshold': (f, g) => void (f.request.chunkedUploadThresholdBytes = int(g.value(), g.name) * MiB),
+  'max-manifest-bytes': (f, g) => void (f.limits.maxManifestBytes = int(g.value(), g.name)),
+  'max-index-entries': (f, g) => void (f.limits.maxIndexEntries = int(g.value(), g.name)),
+  json: (f) => void (f.json = true),
+  quiet: (f) => void (f.quiet = true),
+};
+
+/**
+ * The flags and positionals of `argv`, in the order given. Not strict: a BOOL flag takes
+ * `=false`, and an unknown option is refused here, by name, where it stands. So the last of
+ * `--arch` and `--all-platforms` (or `--delete` and `--no-delete`) wins, and the first bad value
+ * is the one named.
+ */
+function readFlags(argv: readonly string[]): SyncFlags {
+  const f: SyncFlags = {
+    positional: [],
+    rule: {},
+    arch: [],
+    indexMode: 'rewrite',
+    srcTls: true,
+    destTls: true,
+    timeout: 300,
+    stateFile: null,
+    driftCheckSeconds: 86400,
+    request: {},
+    limits: {},
+    json: false,
+    quiet: false,
+    dryRun: false,
+    deleteUnselected: false,
+    maxDelete: null,
+  };
+  const { tokens } = parseArgs({ args: [...argv], options: SYNC_OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  /** A short option (`-x`, or each of `-abc`) is no flag of ferry sync's: it stays the word it was, a positional. */
+  const shortWords = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') f.positional.push(token.value);
+    else if (token.kind === 'option-terminator') throw new Error('unknown option --');
+    else if (!token.rawName.startsWith('--')) {
+      if (!shortWords.has(token.index)) f.positional.push(argv[token.index]!);
+      shortWords.add(token.index);
+    } else {
+      const name = token.rawName;
+      if (!Object.hasOwn(SYNC_OPTIONS, token.name)) throw new Error(`unknown option ${name}`);
+      const value = () => {
+        if (token.value === undefined) throw new Error(`${name} needs a value`);
+        return token.value;
+      };
+      READ_FLAG[token.name as SyncOption](f, { name, value, inline: token.inlineValue ? token.value : undefined });
     }
   }
-  if (positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
-  if (maxDelete !== null && !deleteUnselected) throw new Error('--max-delete needs --delete');
+  return f;
+}
+
+/** Parses `sync ...` arguments; throws an Error with a readable message on bad input. */
+export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
+  const f = readFlags(argv);
+  const rule = tagRuleFlags(f.rule, SYNC_READING);
+  if (f.positional.length !== 2) throw new Error('sync needs <upstream-repo> and <target-repo>');
+  if (f.maxDelete !== null && !f.deleteUnselected) throw new Error('--max-delete needs --delete');
   if (rule.tags.length + rule.regex.length + rule.semver.length === 0) throw new Error('--tags is required (or --tags-regex, --tags-semver)');
   const tagRule = tagRuleFromFlags(rule);
   if ('problems' in tagRule) throw new Error(tagRule.problems.join('; '));
-  const [upstreamRef, targetRaw] = positional as [string, string];
+  const [upstreamRef, targetRaw] = f.positional as [string, string];
   const upstream = parseRepositoryReference(upstreamRef);
   let targetUrl: string;
   let targetRepo: string;
@@ -191,27 +287,27 @@ export function parseFerrySyncArgs(argv: readonly string[]): FerrySyncArgs {
   } else {
     const slash = targetRaw.indexOf('/');
     if (slash <= 0) throw new Error('<target-repo> must be host[:port]/ns/repo');
-    targetUrl = `${destTls ? 'https' : 'http'}://${targetRaw.slice(0, slash)}`;
+    targetUrl = `${f.destTls ? 'https' : 'http'}://${targetRaw.slice(0, slash)}`;
     targetRepo = targetRaw.slice(slash + 1);
   }
   return {
     request: {
-      upstream: { reference: upstreamRef, verifyTls: srcTls, ...(srcCreds ?? {}) },
-      target: { registryUrl: targetUrl, repository: targetRepo, verifyTls: destTls, ...(destCreds ?? {}) },
+      upstream: { reference: upstreamRef, verifyTls: f.srcTls, ...(f.srcCreds ?? {}) },
+      target: { registryUrl: targetUrl, repository: targetRepo, verifyTls: f.destTls, ...(f.destCreds ?? {}) },
       tagRule: tagRule.rule,
-      architectureFilter: arch,
-      indexMode,
-      timeoutSeconds: timeout,
+      architectureFilter: f.arch,
+      indexMode: f.indexMode,
+      timeoutSeconds: f.timeout,
       // The command's user names the upstream themselves: the SSRF guard protects services that take remote input.
       ssrfAllowedHosts: [upstream.host, upstream.hostname],
-      limits,
-      tagDeletion: { enabled: deleteUnselected, maxDelete },
-      ...flags,
+      limits: f.limits,
+      tagDeletion: { enabled: f.deleteUnselected, maxDelete: f.maxDelete },
+      ...f.request,
     },
-    dryRun,
-    stateFile,
-    driftCheckSeconds,
-    json,
-    quiet,
+    dryRun: f.dryRun,
+    stateFile: f.stateFile,
+    driftCheckSeconds: f.driftCheckSeconds,
+    json: f.json,
+    quiet: f.quiet,
   };
 }

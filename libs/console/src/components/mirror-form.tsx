@@ -18,7 +18,7 @@ import {
 import { api, ApiError, fieldErrors, seg } from '../api';
 import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
-import type { Mirror } from '../types';
+import type { Mirror, RobotList } from '../types';
 
 export interface MirrorFormProps {
   namespace: string;
@@ -54,7 +54,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   }, [fingerprint, namespace]);
   useEffect(() => {
     if (!namespace) return setRobots(null);
-    api<{ robots: { name: string }[] }>('GET', `/organization/${seg(namespace)}/robots`)
+    api<RobotList>('GET', `/organization/${seg(namespace)}/robots`)
       .then((answer) => setRobots(answer.robots.map((r) => r.name)))
       .catch(() => setRobots(null));
   }, [namespace]);

@@ -18,6 +18,7 @@ import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternf
 import { api, errorText, fieldErrors, seg } from '../api';
 import { errorWords, when } from '../logic/format';
 import { useApi } from '../use-api';
+import type { Delivery, Rule, RuleList, TestDelivery } from '../types';
 import { ConfirmButton } from './confirm-button';
 import { FieldHelp } from './field-help';
 
@@ -29,29 +30,12 @@ const EVENTS = {
 const METHODS = { webhook: 'Webhook', slack: 'Slack', email: 'E-mail', quay_notification: 'In-app notification' } as const;
 type Method = keyof typeof METHODS;
 
-interface Rule {
-  uuid: string;
-  title: string;
-  events: (keyof typeof EVENTS)[];
-  method: Method;
-  config: { url?: string; has_secret?: boolean; email?: string; target?: { name: string } };
-  event_config: { min_consecutive_failures: number };
-}
-
-interface Delivery {
-  delivery_id: string;
-  event: string;
-  run_id: string | null;
-  status: string;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  attempt_log: { attempt: number; at: string; outcome: string; status_code: number | null; error: string | null; duration_ms: number }[];
-}
+/** Where a rule sends: its webhook's or Slack's URL, its e-mail address, or the user it notifies in the console. */
+const sendsTo = (config: Rule['config']) => ('url' in config ? config.url : 'email' in config ? config.email : config.target.name);
 
 /** Notification rules of a repository or a namespace: add, send a test, see the delivery log, delete. */
 export function NotificationRules({ base, scope }: { base: string; scope: 'repository' | 'organization' }) {
-  const rules = useApi<{ notifications: Rule[] }>(`${base}/`);
+  const rules = useApi<RuleList>(`${base}/`);
   const [events, setEvents] = useState<string[]>(['repo_mirror_sync_failed']);
   const [method, setMethod] = useState<Method>('webhook');
   const [target, setTarget] = useState('');
@@ -81,7 +65,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
   const test = async (rule: Rule) => {
     setMessage(null);
     try {
-      const answer = await api<{ delivered: boolean; status_code: number | null; error: { code: string; message: string } | null; duration_ms: number }>('POST', `${base}/${seg(rule.uuid)}/test`);
+      const answer = await api<TestDelivery>('POST', `${base}/${seg(rule.uuid)}/test`);
       setMessage(
         answer.delivered
           ? { variant: 'success', text: `Test delivered to "${rule.title}": HTTP ${answer.status_code ?? '—'} in ${answer.duration_ms} ms.` }
@@ -138,7 +122,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
                 <Td dataLabel="Events">{rule.events.map((e) => EVENTS[e] ?? e).join(', ')}</Td>
                 <Td dataLabel="Method">{METHODS[rule.method] ?? rule.method}</Td>
                 <Td dataLabel="Sends to">
-                  {rule.config.url ?? rule.config.email ?? rule.config.target?.name ?? '—'} {rule.config.has_secret ? <Label isCompact>signed</Label> : null}
+                  {sendsTo(rule.config)} {'has_secret' in rule.config && rule.config.has_secret ? <Label isCompact>signed</Label> : null}
                 </Td>
                 <Td dataLabel="Actions">
                   <Button variant="secondary" size="sm" onClick={() => void test(rule)}>

@@ -4,12 +4,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { useApi } from '../use-api';
 import { ConfirmButton } from './confirm-button';
-
-interface Permission {
-  role: 'read' | 'write' | 'admin';
-  name: string;
-  is_robot: boolean;
-}
+import type { Permission } from '../types';
 
 /** Users' and robots' roles on a repository or an organization: list, grant, change, remove. */
 export function Permissions({ base, what }: { base: string; what: 'repository' | 'organization' }) {

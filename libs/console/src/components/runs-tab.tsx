@@ -3,14 +3,14 @@ import { Alert, EmptyState, EmptyStateBody, Grid, GridItem } from '@patternfly/r
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
 import { bytes, duration, errorWords, seconds, when } from '../logic/format';
-import type { Run } from '../types';
+import type { RunList } from '../types';
 import { useApi } from '../use-api';
 import { RunStatusLabel } from './status';
 import { RunTimeline } from './run-timeline';
 
 /** Run history, newest first, with the timelines of duration and bytes above it. */
 export function RunsTab({ namespace, repository }: { namespace: string; repository: string }) {
-  const runs = useApi<{ runs: Run[] }>(`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs?limit=50`, 5000);
+  const runs = useApi<RunList>(`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs?limit=50`, 5000);
   if (runs.error) return <Alert variant="danger" isInline title="The runs cannot be read">{errorText(runs.error)}</Alert>;
   const list = runs.data?.runs ?? [];
   if (!runs.loading && list.length === 0) {

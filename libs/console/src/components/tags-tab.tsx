@@ -5,35 +5,12 @@ import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternf
 import { api, errorText, seg } from '../api';
 import { bytes, errorWords, shortDigest, when } from '../logic/format';
 import { useApi } from '../use-api';
-
-interface LedgerTag {
-  name: string;
-  manifest_digest: string;
-  media_type: string;
-  run_id: string;
-  last_modified: string;
-}
-
-interface TagHistory {
-  tag: string;
-  current_digest: string | null;
-  first_seen_upstream: string | null;
-  history: { change: string; digest: string | null; previous_digest: string | null; source_digest: string | null; run_id: string; at: string }[];
-}
-
-interface Preview {
-  copy: { tag: string; digest: string; bytes: number }[];
-  unchanged: { tag: string; digest: string }[];
-  failing: { tag: string; error: { code: string; message: string | null } | null }[];
-  delete: string[];
-  tag_deletion: { enabled: boolean; refused: { would_delete: number; allowed: number } | null };
-  totals: { copy: number; unchanged: number; failing: number; delete: number; bytes: number };
-}
+import type { Preview, TagHistory, TagLedger } from '../types';
 
 /** The target's tags as the mirror wrote them, each with its history; and what the next run would do. */
 export function TagsTab({ namespace, repository }: { namespace: string; repository: string }) {
   const base = `/repository/${seg(namespace)}/${seg(repository)}/mirror`;
-  const tags = useApi<{ tags: LedgerTag[] }>(`${base}/tags`);
+  const tags = useApi<TagLedger>(`${base}/tags`);
   const [open, setOpen] = useState<Record<string, TagHistory | 'loading' | { error: string }>>({});
   const [preview, setPreview] = useState<Preview | 'loading' | { error: string } | null>(null);
 

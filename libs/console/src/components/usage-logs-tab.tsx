@@ -4,14 +4,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { errorText, seg } from '../api';
 import { when } from '../logic/format';
 import { useApi } from '../use-api';
-
-interface LogEntry {
-  kind: string;
-  datetime: string;
-  correlation_id: string;
-  performer: { kind: string; name: string; is_robot: boolean; token_id?: string } | null;
-  metadata: unknown;
-}
+import type { LogEntry } from '../types';
 
 /** A log entry's details in one line: its metadata's fields, secrets already shown by the API as "(sealed)". */
 function details(metadata: unknown): string {

@@ -5,21 +5,12 @@ import { api, errorText, seg } from '../api';
 import { when } from '../logic/format';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
-
-interface UserNotification {
-  id: string;
-  kind: string;
-  repository: string;
-  run_id: string | null;
-  message: string;
-  created: string;
-  read: boolean;
-}
+import type { UserNotificationList } from '../types';
 
 /** The signed-in user's in-app notifications (the `quay_notification` method), newest first. */
 export function NotificationsPage() {
   const { user } = useSession();
-  const list = useApi<{ notifications: UserNotification[]; unread: number }>(`/user/${seg(user!.username)}/notifications?limit=100`, 10_000);
+  const list = useApi<UserNotificationList>(`/user/${seg(user!.username)}/notifications?limit=100`, 10_000);
   const markRead = async (id: string) => {
     await api('POST', `/user/${seg(user!.username)}/notifications/${seg(id)}/read`);
     await list.reload();

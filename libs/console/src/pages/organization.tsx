@@ -8,14 +8,7 @@ import { ConfirmButton } from '../components/confirm-button';
 import { NotificationRules } from '../components/notification-rules';
 import { Permissions } from '../components/permissions';
 import { useApi } from '../use-api';
-
-interface Robot {
-  name: string;
-  description: string;
-  created: string | null;
-  last_accessed: string | null;
-  token?: string;
-}
+import type { Robot, RobotList } from '../types';
 
 /** An organization: its robot accounts, who holds which role on it, and the rules that apply to all its mirrors. */
 export function OrganizationPage() {
@@ -44,7 +37,7 @@ export function OrganizationPage() {
 }
 
 function Robots({ namespace }: { namespace: string }) {
-  const robots = useApi<{ robots: Robot[] }>(`/organization/${seg(namespace)}/robots`);
+  const robots = useApi<RobotList>(`/organization/${seg(namespace)}/robots`);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   // A robot's token is answered once, when it is made or regenerated: shown here, then gone.

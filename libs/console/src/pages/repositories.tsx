@@ -20,7 +20,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { count, errorWords, when } from '../logic/format';
 import { healthRank, MirrorStatusLabel } from '../components/status';
-import type { RepositoryListItem } from '../types';
+import type { RepositoryList, RepositoryListItem } from '../types';
 import { useApi } from '../use-api';
 
 const FILTERS = {
@@ -56,8 +56,6 @@ function matches(filter: Filter, r: RepositoryListItem): boolean {
       return m === null;
   }
 }
-
-type RepositoryList = { repositories: RepositoryListItem[]; next_page?: string };
 
 /** Every page of the repository list (Quay's paging, 100 a page), as one list. */
 async function everyRepository(path: string): Promise<RepositoryList> {

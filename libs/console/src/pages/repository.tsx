@@ -8,18 +8,10 @@ import { UsageLogsTab } from '../components/usage-logs-tab';
 import { NotificationRules } from '../components/notification-rules';
 import { Permissions } from '../components/permissions';
 import { useApi } from '../use-api';
+import type { RepositoryView } from '../types';
 
 const TABS = ['mirroring', 'runs', 'tags', 'logs', 'notifications', 'permissions'] as const;
 type TabKey = (typeof TABS)[number];
-
-interface RepositoryView {
-  namespace: string;
-  name: string;
-  description: string;
-  state: string;
-  is_public: boolean;
-  can_admin: boolean;
-}
 
 /** A repository, as Quay's repository page: its Mirroring tab first, then runs, tags, usage logs, notifications and permissions. */
 export function RepositoryPage() {

@@ -1,41 +1,21 @@
 import { Body, Controller, HttpCode, Inject, Injectable, Param, Post } from '@nestjs/common';
-import { z } from 'zod';
 import { aggregateSubject, AggregateKind, deleteCapView, tagDeletionOf } from '@ferry/contracts';
 import { loadState, type EventStore } from '@ferry/event-store';
 import { requires, robotDecider, targetRegistryLogin } from '@ferry/identity';
 import type { SecretBox } from '@ferry/secrets';
 import { EVENT_STORE } from '@ferry/service-runtime';
 import { previewRepository, syncRequestForMirror, type SyncPreview } from '@ferry/sync-engine';
+import { MIRROR_PREVIEW, type MirrorPreviewView } from '@ferry/api-schema';
 import { Requires } from '../auth/permission';
 import type { MirrorConfigServiceConfig } from '../config';
 import { PreviewFailedError } from '../http/problem';
-import { Operation, responseSchema } from '../openapi/operation';
+import { Operation } from '../openapi/operation';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { MIRROR_UPDATE_BODY } from './mirror.input';
 import { MirrorService } from './mirror.service';
 
 /** A preview reads every selected tag of both registries: long for a big repository, but never unbounded. */
 const PREVIEW_TIMEOUT_MS = 5 * 60_000;
-
-const ERROR = z.object({ code: z.string(), message: z.string() });
-
-export const MIRROR_PREVIEW = responseSchema(
-  'MirrorPreview',
-  z.object({
-    tags_matched: z.number().int(),
-    copy: z.array(z.object({ tag: z.string(), digest: z.string(), bytes: z.number().int().meta({ description: 'Blob bytes the target lacks (a blob shared by several tags is counted once).' }), companion: z.boolean() })),
-    unchanged: z.array(z.object({ tag: z.string(), digest: z.string(), companion: z.boolean() })),
-    failing: z.array(z.object({ tag: z.string(), error: ERROR, companion: z.boolean() })).meta({ description: 'Tags whose upstream manifest cannot be read: a run would record them as failed.' }),
-    delete: z.array(z.string()).meta({ description: 'Target tags no longer selected. A run deletes them unless tag_deletion is off or the cap refuses.' }),
-    tag_deletion: z.object({
-      enabled: z.boolean(),
-      max_delete: z.union([z.number().int(), z.string()]).nullable(),
-      refused: z.object({ would_delete: z.number().int(), allowed: z.number().int() }).nullable().meta({ description: 'Set when the deletion exceeds the cap: a run then deletes nothing and fails with DELETE_CAP_EXCEEDED.' }),
-    }),
-    totals: z.object({ copy: z.number().int(), unchanged: z.number().int(), failing: z.number().int(), delete: z.number().int(), bytes: z.number().int() }),
-  }),
-);
-export type MirrorPreviewView = z.output<typeof MIRROR_PREVIEW>;
 
 function previewView(p: SyncPreview, deletion: ReturnType<typeof tagDeletionOf>): MirrorPreviewView {
   return {

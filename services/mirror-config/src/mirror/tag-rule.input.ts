@@ -1,18 +1,17 @@
 import { z } from 'zod';
-import { TAG_RULE_KIND, type TagSelector, type TagSelectorKind } from '@ferry/contracts';
+import { TAG_RULE_KIND } from '@ferry/contracts';
+import { KEEP_NEWEST_DESCRIPTION, SELECTOR_BODY, TAG_PATTERNS } from '@ferry/api-schema';
 import {
   compileTagRule,
   KEEP_NEWEST_BY,
   KEEP_NEWEST_COUNT_PROBLEM,
   MAX_KEEP_NEWEST,
   MAX_SELECTORS,
-  MAX_TAG_REGEX_LENGTH,
   normalizeTagPatterns,
   readTagRule,
   selectorCountProblem,
   TAG_SELECTOR_KINDS,
   type FieldProblem,
-  type SelectorKind,
   type TagRuleBody,
 } from '@ferry/mirror';
 import { problemsOf } from '../http/schema-problems';
@@ -20,44 +19,8 @@ import { problemsOf } from '../http/schema-problems';
 // The API's schemas of Ferry's `tag_rule` and Quay's `root_rule`: they check the types, describe the
 // fields in the OpenAPI document, and refuse what the selector kinds' own `problems` find, so the
 // API accepts only what the engine runs. The rules themselves are plain TypeScript in
-// `@ferry/mirror`, which the engine and `ferry sync` load without zod.
-
-/** Quay's list of tag patterns (`root_rule.rule_value`, a glob selector's `patterns`); an entry may hold several, comma-separated. */
-const TAG_PATTERNS = z
-  .array(z.string({ error: 'must be a list of tag patterns' }), { error: 'must be a list of tag patterns' })
-  .meta({ description: 'fnmatch-style globs (`*`, `?`, `[seq]`, `[!seq]`) matched against the whole tag; an entry may hold several, comma-separated.' });
-
-/** Each kind's own fields beside `kind`, as the API takes them; what is wrong with their values, the kind's `problems` says. */
-const SELECTOR_FIELDS: { [K in TagSelectorKind]: z.ZodRawShape } = {
-  glob: { patterns: TAG_PATTERNS },
-  regex: {
-    pattern: z
-      .string({ error: 'must be a regular expression' })
-      .meta({ description: `A JavaScript regular expression matched against the whole tag, 1 to ${MAX_TAG_REGEX_LENGTH} characters; refused if it could backtrack catastrophically.` }),
-  },
-  semver: {
-    range: z.string({ error: 'must be a semver range' }).meta({
-      description:
-        'An npm semver range (`>=1.27 <1.30`, `^2`) over the versions tags name: an optional `v`, one to three numbers without leading zeros (`v1.2.3`, `1.2`; a missing minor or patch reads as 0), an optional `-pre-release`. Tags that name no version (`latest`, `1.2.3.4`, `2024.01.15`) are never selected.',
-    }),
-    include_prerelease: z.boolean({ error: 'must be true or false' }).optional(),
-  },
-};
-
-/** One kind's selector body: its fields' types, then the kind's `problems`, each on its field. */
-function selectorBody(name: TagSelectorKind): z.ZodObject {
-  const kind = TAG_SELECTOR_KINDS[name] as SelectorKind<TagSelector>;
-  return z.object({ kind: z.literal(name), ...SELECTOR_FIELDS[name] }).superRefine((body, ctx) => {
-    for (const { field, message } of kind.problems(kind.read(body))) ctx.addIssue({ code: 'custom', path: [field], message });
-  });
-}
-
-const KIND_NAMES = Object.keys(TAG_SELECTOR_KINDS) as TagSelectorKind[];
-/** One selector: its `kind` says which fields it has. */
-export const SELECTOR_BODY = z.discriminatedUnion('kind', KIND_NAMES.map(selectorBody) as [z.ZodObject, ...z.ZodObject[]], {
-  error: (issue) =>
-    (issue as { code: string }).code === 'invalid_type' ? `must be a selector: an object whose kind is one of ${KIND_NAMES.join(', ')}` : `must be one of ${KIND_NAMES.join(', ')}`,
-});
+// `@ferry/mirror`, which the engine and `ferry sync` load without zod. The selectors' own schemas
+// are `@ferry/api-schema`'s, since the views show them too.
 
 function selectors(required: boolean) {
   const tooMany = selectorCountProblem(MAX_SELECTORS + 1, required)!;
@@ -66,10 +29,6 @@ function selectors(required: boolean) {
     .min(required ? 1 : 0, { error: selectorCountProblem(0, true) })
     .max(MAX_SELECTORS, { error: tooMany });
 }
-
-/** What `keep_newest` means, in the OpenAPI document; README.md's "Tag rules" says the same. */
-export const KEEP_NEWEST_DESCRIPTION =
-  'Only the newest `count` of the selected tags stay. `by: semver` (the default) ranks by the version a tag names, highest first (what counts as a version: the semver selector\'s `range`; `1.28-alpine` is a pre-release, below `1.28`); tags that name no version (`latest`, `2024.01.15`) rank after every version. `by: first-seen` ranks by when Ferry first saw the tag upstream, most recent first. Ties (`1.28` and `v1.28.0`, which name one version; tags without a version; tags first seen together) go to the higher tag name in code-unit order, so the tags kept do not depend on the order the registry lists them in.';
 
 /**
  * Ferry's `tag_rule` (`{ include: [...], exclude: [...], keep_newest: { count, by } }`), read into a

@@ -8,7 +8,7 @@ export const OPERATION = Symbol('ferry:operation');
  * as Ferry answers), each under its name in the OpenAPI document's components.
  */
 export const REQUEST_SCHEMAS = z.registry<RequestSchemaMeta>();
-export const RESPONSE_SCHEMAS = z.registry<{ id: string }>();
+export { RESPONSE_SCHEMAS, responseSchema } from '@ferry/api-schema';
 
 export interface RequestSchemaMeta {
   id: string;
@@ -22,12 +22,6 @@ export interface RequestSchemaMeta {
 /** A request body's schema, named in the document; the service reads the body with it (`readBody`). */
 export function requestSchema<S extends z.ZodType>(id: string, schema: S, options: Omit<RequestSchemaMeta, 'id'> = {}): S {
   REQUEST_SCHEMAS.add(schema, { id, ...options });
-  return schema;
-}
-
-/** A response's schema, named in the document; the view function's return type is derived from it. */
-export function responseSchema<S extends z.ZodType>(id: string, schema: S): S {
-  RESPONSE_SCHEMAS.add(schema, { id });
   return schema;
 }
 

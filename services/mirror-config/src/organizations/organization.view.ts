@@ -1,23 +1,5 @@
-import { z } from 'zod';
-import { responseSchema } from '../openapi/operation';
-import { AVATAR } from '../http/quay-view';
-
-/** Quay's organization view; its admins see the contact address and the billing fields. */
-export const ORGANIZATION_VIEW = responseSchema(
-  'Organization',
-  z.object({
-    name: z.string(),
-    email: z.string(),
-    avatar: AVATAR,
-    is_admin: z.boolean(),
-    is_member: z.boolean(),
-    invoice_email: z.boolean().optional(),
-    invoice_email_address: z.null().optional(),
-    tag_expiration_s: z.number().optional(),
-    is_free_account: z.boolean().optional(),
-  }),
-);
-export type OrganizationView = z.output<typeof ORGANIZATION_VIEW>;
+// The schemas of these answers are `@ferry/api-schema`'s, which the console and the CLI read too.
+export { ORGANIZATION_VIEW, type OrganizationView } from '@ferry/api-schema';
 
 /** Quay answers a new organization with the word; Ferry sends it as it is, as text. */
 export const ORGANIZATION_CREATED = { contentType: 'text/html', description: 'The word `Created`, as Quay answers.' };

@@ -1,19 +1,2 @@
-import { z } from 'zod';
-import { responseSchema } from '../openapi/operation';
-import { QUAY_DATE } from '../http/quay-view';
-
-/** A robot account; its token only when it is made or regenerated. */
-export const ROBOT_VIEW = responseSchema(
-  'Robot',
-  z.object({
-    name: z.string().meta({ description: 'namespace+name' }),
-    description: z.string(),
-    created: QUAY_DATE,
-    last_accessed: QUAY_DATE,
-    unstructured_metadata: z.record(z.string(), z.unknown()),
-    token: z.string().optional().meta({ description: 'Shown when the robot is made or its token regenerated, never again.' }),
-  }),
-);
-export type RobotView = z.output<typeof ROBOT_VIEW>;
-
-export const ROBOT_LIST = responseSchema('RobotList', z.object({ robots: z.array(ROBOT_VIEW) }));
+// The schemas of these answers are `@ferry/api-schema`'s, which the console and the CLI read too.
+export { ROBOT_LIST, ROBOT_VIEW, type RobotView } from '@ferry/api-schema';

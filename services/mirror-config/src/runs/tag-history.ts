@@ -1,37 +1,16 @@
 import { Controller, Get, Inject, Injectable, Param } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { z } from 'zod';
+import { TAG_HISTORY, type TagHistoryView } from '@ferry/api-schema';
 import { TagHistoryRow } from '@ferry/read-models';
 import { requires } from '@ferry/identity';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Requires } from '../auth/permission';
-import { ISO_TIME } from '../http/quay-view';
 import { InvalidRequestError } from '../http/problem';
 import { MirrorService } from '../mirror/mirror.service';
-import { Operation, responseSchema } from '../openapi/operation';
+import { Operation } from '../openapi/operation';
 
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-
-export const TAG_HISTORY = responseSchema(
-  'TagHistory',
-  z.object({
-    tag: z.string(),
-    first_seen_upstream: ISO_TIME.nullable().meta({ description: 'When Ferry first saw the tag in the upstream\'s listing, while the upstream still lists it.' }),
-    current_digest: z.string().nullable().meta({ description: 'What the tag holds on the target after its last change; null when removed or never written.' }),
-    history: z.array(
-      z.object({
-        change: z.enum(['created', 'moved', 'deleted', 'rolled_back']),
-        digest: z.string().nullable(),
-        previous_digest: z.string().nullable(),
-        source_digest: z.string().nullable().meta({ description: 'The upstream digest it was copied from.' }),
-        run_id: z.string(),
-        first_seen_at: ISO_TIME.nullable(),
-        at: ISO_TIME,
-      }),
-    ).meta({ description: 'Oldest first.' }),
-  }),
-);
 
 @Injectable()
 export class TagHistoryQueries {
@@ -41,7 +20,7 @@ export class TagHistoryQueries {
   ) {}
 
   /** Every change of a target tag, from the event log (kept by a projection, rebuilt by replay). */
-  async history(namespace: string, repository: string, tag: string): Promise<z.output<typeof TAG_HISTORY>> {
+  async history(namespace: string, repository: string, tag: string): Promise<TagHistoryView> {
     const mirror = await this.mirrors.find({ namespace, repository });
     if (!TAG.test(tag)) throw new InvalidRequestError([{ field: 'tag', message: 'must be a tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"' }]);
     const rows = await this.dataSource.getRepository(TagHistoryRow).find({ where: { mirrorId: mirror.mirrorId, tag }, order: { position: 'ASC' } });

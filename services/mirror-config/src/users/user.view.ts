@@ -1,44 +1,12 @@
-import { z } from 'zod';
-import { responseSchema } from '../openapi/operation';
-import { AVATAR, QUAY_DATE } from '../http/quay-view';
-
-/** Quay's `user_view` of the signed-in user. */
-export const USER_VIEW = responseSchema(
-  'User',
-  z.object({
-    anonymous: z.boolean(),
-    username: z.string(),
-    email: z.string().nullable(),
-    verified: z.boolean(),
-    avatar: AVATAR,
-    can_create_repo: z.boolean(),
-    is_me: z.boolean(),
-    has_password_set: z.boolean(),
-    logins: z.array(z.unknown()),
-    prompts: z.array(z.unknown()),
-    organizations: z.array(z.object({ name: z.string(), avatar: AVATAR, can_create_repo: z.boolean(), public: z.boolean(), is_org_admin: z.boolean() })),
-    super_user: z.boolean(),
-  }),
-);
-export type UserView = z.output<typeof USER_VIEW>;
-
-/** Quay's superuser list of users. */
-export const USER_LIST = responseSchema(
-  'UserList',
-  z.object({ users: z.array(z.object({ kind: z.literal('user'), name: z.string(), username: z.string(), email: z.string().nullable(), verified: z.boolean(), super_user: z.boolean(), enabled: z.boolean() })) }),
-);
-
-/** A new user; `password` is the generated one, shown this once, when none was given. */
-export const CREATED_USER = responseSchema('CreatedUser', z.object({ username: z.string(), email: z.string().nullable(), password: z.string().optional() }));
-
-/** An API token without its secret. */
-export const API_TOKEN = responseSchema(
-  'ApiToken',
-  z.object({ uuid: z.string(), title: z.string(), scopes: z.array(z.string()), created: QUAY_DATE, expiration: QUAY_DATE, last_accessed: QUAY_DATE }),
-);
-export type ApiTokenView = z.output<typeof API_TOKEN>;
-
-export const API_TOKEN_LIST = responseSchema('ApiTokenList', z.object({ tokens: z.array(API_TOKEN), only_expiring: z.null() }));
-export const API_TOKEN_ANSWER = responseSchema('ApiTokenAnswer', z.object({ token: API_TOKEN }));
-/** A new token, its secret (`token_code`) in this answer only. */
-export const CREATED_API_TOKEN = responseSchema('CreatedApiToken', z.object({ token: API_TOKEN.extend({ token_code: z.string() }) }));
+// The schemas of these answers are `@ferry/api-schema`'s, which the console and the CLI read too.
+export {
+  API_TOKEN,
+  API_TOKEN_ANSWER,
+  API_TOKEN_LIST,
+  CREATED_API_TOKEN,
+  CREATED_USER,
+  USER_LIST,
+  USER_VIEW,
+  type ApiTokenView,
+  type UserView,
+} from '@ferry/api-schema';
