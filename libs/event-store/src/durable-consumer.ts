@@ -92,6 +92,7 @@ export async function consumeDurable(
       }
       const stop = () => void pulled.stop();
       signal.addEventListener('abort', stop, { once: true });
+      let failure: unknown;
       try {
         for await (const m of pulled) {
           options.onPulled?.();
@@ -102,13 +103,20 @@ export async function consumeDurable(
           const work = dispatch(m, handle, options.onError, options.wants).finally(() => inFlight.delete(work));
           inFlight.add(work);
         }
-        options.onPulled?.();
+        // A pull the server or the client ended (NATS shutting down, heartbeats missed) ends
+        // quietly, with its reason here: only one that ran its course shows NATS answering.
+        failure = await pulled.closed();
       } catch (error) {
-        if (signal.aborted) break;
-        options.onError?.(error);
-        await new Promise((r) => setTimeout(r, 1_000));
+        failure = error;
       } finally {
         signal.removeEventListener('abort', stop);
+      }
+      if (signal.aborted) break;
+      if (failure instanceof Error) {
+        options.onError?.(failure);
+        await new Promise((r) => setTimeout(r, 1_000));
+      } else {
+        options.onPulled?.();
       }
     }
   } finally {
