@@ -2,6 +2,7 @@ import type { DeliveryMethod } from '../delivery-method';
 import { emailReceiver } from './email.receiver';
 import type { Receiver } from './receiver';
 import { slackReceiver } from './slack.receiver';
+import { teamsReceiver } from './teams.receiver';
 import { webhookReceiver } from './webhook.receiver';
 
 /**
@@ -13,6 +14,7 @@ export const RECEIVERS = {
   webhook: webhookReceiver,
   slack: slackReceiver,
   email: emailReceiver,
+  msteams: teamsReceiver,
 } as const satisfies { [M in DeliveryMethod]: Receiver<M> };
 
 /** The methods of `RECEIVERS`, in its order. */
