@@ -3,7 +3,9 @@ import type { DeliveryResult } from '../delivery-result';
 import type { HttpSendOptions } from '../http-post';
 import { NotificationDeliveryError } from '../notification-errors';
 import { assertReceiverAllowed } from '../receiver-url.guard';
-import { NO_SECRET, type DeliverOptions, type ReceiverConfigView } from './receiver';
+import type { DeliveryMethod } from '../delivery-method';
+import type { NotificationPayload } from '../notification-payload';
+import { NO_SECRET, type DeliverOptions, type Receiver, type ReceiverConfigView } from './receiver';
 
 // What the receivers that POST to a URL share: their `config`, its view, and the address guard.
 
@@ -36,4 +38,22 @@ export async function sendIfAllowed(url: string, options: DeliverOptions, send: 
     throw err;
   }
   return send();
+}
+
+/**
+ * A method whose whole `config` is a URL without a secret (Slack, Teams): `post` sends the payload
+ * there, after the address guard.
+ */
+export function urlReceiver<M extends DeliveryMethod>(
+  method: M,
+  post: (target: { url: string }, payload: NotificationPayload, options: HttpSendOptions) => Promise<DeliveryResult>,
+): Receiver<M, { url: string }> {
+  return {
+    method,
+    configSchema: URL_CONFIG,
+    view: urlConfigView,
+    guardsAddress: true,
+    targetOf: ({ target }) => ({ url: target }),
+    send: (target, payload, options) => sendIfAllowed(target.url, options, () => post(target, payload, httpOptions(options))),
+  };
 }

@@ -1,13 +1,7 @@
 import { postJson } from '../http-post';
 import { notificationTitle, payloadFacts } from '../notification-format';
 import type { NotificationPayload } from '../notification-payload';
-import { httpOptions, sendIfAllowed, URL_CONFIG, urlConfigView } from './http-receiver';
-import type { Receiver } from './receiver';
-
-/** A Microsoft Teams webhook: a channel's Workflows ("when a Teams webhook request is received") URL. */
-export interface TeamsTarget {
-  url: string;
-}
+import { urlReceiver } from './http-receiver';
 
 /** The Adaptive Card elements this receiver sends (adaptivecards.io/explorer). */
 export type TeamsCardElement =
@@ -62,12 +56,4 @@ export function buildTeamsMessage(payload: NotificationPayload): TeamsMessage {
  * Microsoft Teams: the payload as an Adaptive Card, posted to a Workflows webhook (which answers
  * 202) or a legacy incoming webhook (200). Its URL is a bearer secret, as Slack's is.
  */
-export const teamsReceiver: Receiver<'msteams', TeamsTarget> = {
-  method: 'msteams',
-  configSchema: URL_CONFIG,
-  view: urlConfigView,
-  guardsAddress: true,
-  targetOf: ({ target }) => ({ url: target }),
-  send: (target, payload, options) =>
-    sendIfAllowed(target.url, options, () => postJson(target.url, JSON.stringify(buildTeamsMessage(payload)), {}, httpOptions(options))),
-};
+export const teamsReceiver = urlReceiver('msteams', (target, payload, options) => postJson(target.url, JSON.stringify(buildTeamsMessage(payload)), {}, options));
