@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { DeliveryMethod } from '../delivery-method';
 import type { DeliveryResult } from '../delivery-result';
 import type { HttpSendOptions } from '../http-post';
 import { NotificationDeliveryError } from '../notification-errors';
-import { assertReceiverAllowed } from '../receiver-url.guard';
-import type { DeliveryMethod } from '../delivery-method';
 import type { NotificationPayload } from '../notification-payload';
+import { assertReceiverAllowed } from '../receiver-url.guard';
 import { NO_SECRET, type DeliverOptions, type Receiver, type ReceiverConfigView } from './receiver';
 
 // What the receivers that POST to a URL share: their `config`, its view, and the address guard.

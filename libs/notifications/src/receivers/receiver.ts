@@ -47,6 +47,11 @@ export type ReceiverConfigView = { email: string } | { url: string; has_secret: 
  * One delivery method: how a rule's `config` is read from the API (Quay's shape) and shown in it,
  * whether its target is an address the guard must admit, and how a payload is sent. Adding a
  * method is its file, its line in `RECEIVERS` and its member of `NotificationMethod`.
+ *
+ * `view`, `targetOf` and `send` are methods, not function-typed properties, so that every entry of
+ * the table, each with its own target type `T`, is also a `Receiver<M>` (`T` = unknown). The callers
+ * keep `T` straight: `deliverToReceiver` sends what the same receiver's `targetOf` made, and
+ * `deliver` takes the target typed by `DeliveryTargets[M]`.
  */
 export interface Receiver<M extends DeliveryMethod, T = unknown> {
   method: M;
