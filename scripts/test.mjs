@@ -1,5 +1,6 @@
-// `npm test`: installs what the suite needs, builds, then runs unit, integration and e2e tests
-// (node:test on the compiled output). `--tier unit|int|e2e` runs one tier.
+// `npm test`: installs what the suite needs, builds, checks the package manifests against the
+// imports (scripts/check-deps.mjs), then runs unit, integration and e2e tests (node:test on the
+// compiled output). `--tier unit|int|e2e` runs one tier.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -28,7 +29,9 @@ const tiers = [
   ['e2e', /\.e2e\.spec\.js$/],
 ].filter(([name]) => !only || name === only);
 
-let failed = false;
+// Manifests first: a package that imports what its package.json or tsconfig.json does not declare
+// builds here (npm hoists everything) and breaks elsewhere. The tiers still run; the result fails.
+let failed = spawnSync(process.execPath, [join(root, 'scripts/check-deps.mjs')], { stdio: 'inherit', cwd: root }).status !== 0;
 for (const [name, pattern] of tiers) {
   const files = specs.filter((f) => pattern.test(f));
   if (files.length === 0) continue;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 
-const CLI = join(__dirname, '..', '..', 'libs', 'cli', 'dist', 'ferry.js');
+const CLI = require.resolve('@ferry/cli');
 
 /** What one run of the `ferry` CLI did. */
 export interface CliResult {

@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CONTROLLERS } from '@ferry/mirror-config/dist/app.module';
-import { routeTable } from '@ferry/mirror-config/dist/auth/route-table';
+import { CONTROLLERS, routeTable } from '@ferry/mirror-config/routes';
 import { createTestDatabase, testEventLogNames, type TestDatabase } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
 import { documentedFetch } from './api-document';

@@ -121,6 +121,22 @@ describe('notifications end to end: rules through the API, delivery by the notif
     receiver.requests.length = 0;
   });
 
+  it('takes a Microsoft Teams rule, Ferry\'s own method, and sends its test as an Adaptive Card', async () => {
+    const created = await api('POST', '/repository/notify/app/notification/', { event: 'repo_mirror_sync_failed', method: 'msteams', config: { url: `${receiver.url}/teams` } });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.deepEqual(created.json.config, { url: `${receiver.url}/teams`, has_secret: false });
+    const refused = await api('POST', '/repository/notify/app/notification/', { event: 'repo_mirror_sync_failed', method: 'msteams', config: { url: 'http://10.1.2.3/teams' } });
+    assert.equal(refused.status, 400, 'a private receiver is refused when the rule is created');
+    const res = await api('POST', `/repository/notify/app/notification/${created.json.uuid}/test`);
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.delivered, true);
+    const [card] = hits('/teams').map((h) => JSON.parse(h.body));
+    assert.equal(card?.attachments?.[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
+    assert.equal(card.attachments[0].content.body[0].text, 'Mirror sync failed: notify/app');
+    assert.equal((await api('DELETE', `/repository/notify/app/notification/${created.json.uuid}`)).status, 204);
+    receiver.requests.length = 0;
+  });
+
   it('delivers every event of runs that happened while the notifier was stopped, once each, after it starts', async () => {
     await ferry.stop('notifier');
     const appRun = await syncAndWait('app', 'SUCCESS');

@@ -10,6 +10,7 @@ import type {
 } from './mirror-config';
 import type { Actor, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, Visibility } from './identity';
 import type { DiscoverySummary, OrgMirrorConfig } from './org-mirror';
+import { mirrorNamespace } from './subjects';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
 
@@ -390,7 +391,7 @@ export function notificationRuleEvents(rule: Pick<NotificationRule, 'event' | 'e
 /** The namespace of a rule, for rules stored with or without `namespace`. */
 export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId' | 'namespace'>): string {
   if (rule.namespace) return rule.namespace;
-  if (rule.mirrorId) return rule.mirrorId.slice(0, rule.mirrorId.indexOf('/'));
+  if (rule.mirrorId) return mirrorNamespace(rule.mirrorId);
   throw new TypeError('a notification rule needs a mirror or a namespace');
 }
 

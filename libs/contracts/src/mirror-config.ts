@@ -131,6 +131,9 @@ export const NotificationEvent = {
 } as const;
 export type NotificationEvent = (typeof NotificationEvent)[keyof typeof NotificationEvent];
 
-/** How a rule delivers; `quay_notification` is Quay's name for the in-app list of a user. */
-export const NotificationMethod = { Webhook: 'webhook', Slack: 'slack', Email: 'email', InApp: 'quay_notification' } as const;
+/**
+ * How a rule delivers; `quay_notification` is Quay's name for the in-app list of a user, and
+ * `msteams` (Microsoft Teams) is Ferry's own.
+ */
+export const NotificationMethod = { Webhook: 'webhook', Slack: 'slack', Email: 'email', InApp: 'quay_notification', Teams: 'msteams' } as const;
 export type NotificationMethod = (typeof NotificationMethod)[keyof typeof NotificationMethod];

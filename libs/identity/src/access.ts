@@ -91,7 +91,8 @@ function repositoryCap(scopes: readonly Scope[]): Role | null {
   return null;
 }
 
-const actsAsSuperuser = (caller: Caller): boolean => caller.kind === 'user' && caller.superuser && hasScope(caller.scopes, 'super:user');
+/** A superuser acting as one: a user Ferry holds as a superuser, with a credential that carries `super:user`. */
+export const actsAsSuperuser = (caller: Caller): boolean => caller.kind === 'user' && caller.superuser && hasScope(caller.scopes, 'super:user');
 
 /**
  * The role a caller holds on a repository: a superuser (acting as one) administers everything, a

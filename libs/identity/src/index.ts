@@ -7,6 +7,7 @@ export {
   repositoryRole,
   organizationRole,
   hasScope,
+  actsAsSuperuser,
   scopesProblem,
   atLeast,
   strongest,

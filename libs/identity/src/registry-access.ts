@@ -1,5 +1,5 @@
 import { RepositoryState, Visibility, type Role } from '@ferry/contracts';
-import { atLeast, type Caller } from './access';
+import { actsAsSuperuser, atLeast, type Caller } from './access';
 
 /**
  * One scope of a Docker registry token request: `repository:ns/repo:pull,push`, or the catalog's
@@ -61,6 +61,5 @@ export function grantedRepositoryActions(caller: Caller | null, facts: RegistryR
 
 /** `registry:catalog:*`, listing every repository, is for superusers acting as one. */
 export function grantedCatalogActions(caller: Caller | null, requested: readonly string[]): string[] {
-  const superuser = caller?.kind === 'user' && caller.superuser && caller.scopes.includes('super:user');
-  return superuser ? requested.filter((a) => a === '*') : [];
+  return caller && actsAsSuperuser(caller) ? requested.filter((a) => a === '*') : [];
 }

@@ -18,4 +18,4 @@ export { ORG_MIRROR_METRICS, observeOrgMirrors, type OrgMirrorSample } from './o
 export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSample } from './scheduling-metrics';
 export { PROJECTION_METRICS, recordProjected, observeProjection } from './projection-metrics';
 export { EVENT_STORE_METRICS, recordAppend, type AppendOutcome } from './event-store-metrics';
-export { NOTIFICATION_METRICS, recordDelivery, type DeliveryOutcome } from './notification-metrics';
+export { notificationMetrics, recordDelivery, type DeliveryOutcome } from './notification-metrics';

@@ -1,8 +1,8 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Histogram, type Metric } from 'prom-client';
 
 const deliveries = new Counter({
   name: 'ferry_notification_deliveries_total',
-  help: 'Notification delivery attempts by method (webhook, slack, email) and outcome: delivered, retry (failed, tried again later) or dead (failed for good).',
+  help: 'Notification delivery attempts by method (webhook, slack, email, ...) and outcome: delivered, retry (failed, tried again later) or dead (failed for good).',
   labelNames: ['method', 'outcome'],
   registers: [],
 });
@@ -15,18 +15,21 @@ const deliveryDuration = new Histogram({
   registers: [],
 });
 
-// Every method and outcome from the start, so a dashboard's increase() sees the first delivery.
-const METHODS = ['webhook', 'slack', 'email'] as const;
 const OUTCOMES = ['delivered', 'retry', 'dead'] as const;
-for (const method of METHODS) {
-  for (const outcome of OUTCOMES) deliveries.inc({ method, outcome }, 0);
-  deliveryDuration.zero({ method });
+
+/**
+ * What the notifier exposes, with every method (`@ferry/notifications`' `DELIVERY_METHODS`) and
+ * outcome at zero from the start, so a dashboard's increase() sees the first delivery.
+ */
+export function notificationMetrics(methods: readonly string[]): Metric[] {
+  for (const method of methods) {
+    for (const outcome of OUTCOMES) deliveries.inc({ method, outcome }, 0);
+    deliveryDuration.zero({ method });
+  }
+  return [deliveries, deliveryDuration];
 }
 
-/** What the notifier exposes. */
-export const NOTIFICATION_METRICS = [deliveries, deliveryDuration];
-
-export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
+export type DeliveryOutcome = (typeof OUTCOMES)[number];
 
 export function recordDelivery(method: string, outcome: DeliveryOutcome, seconds: number): void {
   deliveries.inc({ method, outcome });

@@ -1,5 +1,5 @@
 import type { NotificationPayload } from './notification-payload';
-import { formatBytes, formatDuration, notificationTitle } from './notification-format';
+import { notificationTitle, payloadFacts } from './notification-format';
 
 /** An email's subject and its two bodies. */
 export interface EmailMessage {
@@ -18,33 +18,13 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function rows(payload: NotificationPayload): Array<[string, string]> {
-  const out: Array<[string, string]> = [
-    ['Repository', payload.repository],
-    ['Outcome', payload.outcome],
-    ['Run', payload.run_id],
-  ];
-  if (payload.tags_copied !== null) {
-    out.push(
-      ['Tags copied', String(payload.tags_copied)],
-      ['Tags unchanged', String(payload.tags_unchanged)],
-      ['Tags deleted', String(payload.tags_deleted)],
-      ['Tags failed', String(payload.tags_failed)],
-    );
-  }
-  if (payload.bytes !== null) out.push(['Transferred', formatBytes(payload.bytes)]);
-  if (payload.duration_seconds !== null) out.push(['Duration', formatDuration(payload.duration_seconds)]);
-  if (payload.error) out.push(['Error', `${payload.error.code}: ${payload.error.message}`]);
-  return out;
-}
-
 /**
  * The subject, plain-text and HTML bodies of a notification email. Every value from the payload
  * is HTML-escaped in the HTML part; the subject has line breaks removed so it cannot inject headers.
  */
 export function buildEmailMessage(payload: NotificationPayload): EmailMessage {
   const title = notificationTitle(payload);
-  const table = rows(payload);
+  const table = payloadFacts(payload);
   const text = [
     title,
     '',

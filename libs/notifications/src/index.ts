@@ -1,5 +1,5 @@
 export { DeliveryErrorCode, NotificationDeliveryError, ReceiverNotAllowedError } from './notification-errors';
-export { DeliveryMethod } from './delivery-method';
+export { isDeliveryMethod, type DeliveryMethod } from './delivery-method';
 export type { DeliveryResult } from './delivery-result';
 export {
   PayloadOutcome,
@@ -38,7 +38,9 @@ export {
 export { sendSlack, type SlackTarget } from './slack.sender';
 export { buildEmailMessage, escapeHtml, type EmailMessage } from './email-message';
 export { sendEmail, type SmtpConfig, type EmailTarget, type EmailSendOptions } from './email.sender';
-export { deliver, deliverToReceiver, type DeliveryTargets, type DeliverOptions, type Receiver } from './deliver';
+export { deliver, deliverToReceiver, type DeliveryTargets, type RuleReceiver } from './deliver';
+export { NO_SECRET, type DeliverOptions, type Receiver, type ReceiverConfigView, type ReceiverSettings } from './receivers/receiver';
+export { DELIVERY_METHODS, RECEIVERS } from './receivers/receivers';
 export { sampleNotifiableEvent, type SampleEventInput } from './sample-event';
 /** What Slack's incoming webhook would reject in a message: for receivers in tests. */
 export { blockKitProblems } from './slack-block-kit.fixtures';

@@ -1,6 +1,6 @@
 import type { NotificationPayload } from './notification-payload';
 
-// Human-readable pieces shared by the Slack and email renderings.
+// Human-readable pieces shared by the Slack, email and Teams renderings.
 
 /** `1536` → `1.5 KiB`. */
 export function formatBytes(bytes: number): string {
@@ -32,4 +32,25 @@ const TITLE = {
 /** The one-line title of a payload, shared by Slack and email. */
 export function notificationTitle(payload: NotificationPayload): string {
   return `${TITLE[payload.outcome]}: ${payload.repository}`;
+}
+
+/** The payload as labelled lines (repository, outcome, run, counts, size, duration, error), shared by email and Teams. */
+export function payloadFacts(payload: NotificationPayload): Array<[string, string]> {
+  const out: Array<[string, string]> = [
+    ['Repository', payload.repository],
+    ['Outcome', payload.outcome],
+    ['Run', payload.run_id],
+  ];
+  if (payload.tags_copied !== null) {
+    out.push(
+      ['Tags copied', String(payload.tags_copied)],
+      ['Tags unchanged', String(payload.tags_unchanged)],
+      ['Tags deleted', String(payload.tags_deleted)],
+      ['Tags failed', String(payload.tags_failed)],
+    );
+  }
+  if (payload.bytes !== null) out.push(['Transferred', formatBytes(payload.bytes)]);
+  if (payload.duration_seconds !== null) out.push(['Duration', formatDuration(payload.duration_seconds)]);
+  if (payload.error) out.push(['Error', `${payload.error.code}: ${payload.error.message}`]);
+  return out;
 }

@@ -1,4 +1,5 @@
 import {
+  mirrorNamespace,
   NotificationEvent,
   RunOutcome,
   type MirrorFailed,
@@ -98,11 +99,12 @@ export function repositoryUrls(
 }
 
 function splitMirrorId(mirrorId: string): { namespace: string; name: string } {
-  const slash = mirrorId.indexOf('/');
-  if (slash <= 0 || slash === mirrorId.length - 1) {
+  const namespace = mirrorNamespace(mirrorId);
+  const name = mirrorId.slice(namespace.length + 1);
+  if (!mirrorId.includes('/') || !namespace || !name) {
     throw new TypeError(`mirror id must be "namespace/repository", got ${JSON.stringify(mirrorId)}`);
   }
-  return { namespace: mirrorId.slice(0, slash), name: mirrorId.slice(slash + 1) };
+  return { namespace, name };
 }
 
 function durationSeconds(from: string | null | undefined, to: string): number | null {

@@ -17,5 +17,6 @@ export { PUSH_COALESCING_MS } from './projections/due-mirrors.projection';
 export { NotificationDeliveryRow, DeliveryStatus } from './entities/notification-delivery.entity';
 export { NotificationDeliveryAttemptRow } from './entities/notification-delivery-attempt.entity';
 export { UserNotificationRow } from './entities/user-notification.entity';
+export { insertUserNotification, type NewUserNotification } from './user-notifications';
 export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.entity';
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';

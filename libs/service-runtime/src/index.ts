@@ -3,6 +3,7 @@ export { InfrastructureModule, EVENT_STORE, DATA_SOURCE, BASE_CONFIG, READINESS 
 export { Readiness, type ReadinessReport, type CheckResult, type ProjectionCheck, type TargetRegistryProbe } from './readiness';
 export { readMetricsSettings, startOpsServer, DEFAULT_METRICS_PORTS, type MetricsSettings, type OpsServer, type ServiceName } from './ops-server';
 export { BackgroundTask } from './background-task';
+export { projectionTask, type ProjectionTaskSettings } from './projection-task';
 export { DependencyUnavailableError, unavailableDependency, type Dependency } from './dependency-outage';
 export { errorText } from './error-text';
 export { OutageLog, type LogEntry, type LogSink } from './outage-log';

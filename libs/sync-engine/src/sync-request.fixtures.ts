@@ -1,15 +1,20 @@
 import { globTagRule } from '@ferry/contracts';
-import type { RunningRegistry } from '@ferry/testing';
 import type { SyncRequest } from './sync-request';
+
+/** The target registry of a test: `@ferry/testing`'s `RunningRegistry` fits (this file ships, and may not import it). */
+interface TestTarget {
+  url: string;
+  caCertificate?: string;
+}
 
 /**
  * A request for the integration tests: every tag of a loopback upstream into `target`, with quick
  * retries (tests that inject faults pass their own `retry`).
  */
-export function testSyncRequest(
+export function testSyncRequest<T extends TestTarget>(
   upstreamHost: string,
   upstreamRepo: string,
-  target: RunningRegistry,
+  target: T,
   targetRepo: string,
   extra: Partial<SyncRequest> = {},
 ): SyncRequest {

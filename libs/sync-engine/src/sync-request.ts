@@ -1,6 +1,6 @@
 import type { BackoffPolicy } from '@ferry/backoff';
 import type { TagDeletion, TagRule } from '@ferry/contracts';
-import type { DispatcherPool, ManifestLimits, RegistryExchange, SharedRateLimit } from '@ferry/registry-client';
+import type { DispatcherPool, ManifestLimits, ProxySettings, RegistryExchange, SharedRateLimit } from '@ferry/registry-client';
 import type { BlobCopyRecord } from './blob-copier';
 import type { TargetLedger } from './target-ledger';
 
@@ -13,7 +13,7 @@ export interface SyncRequest {
     password?: string;
     /** false also allows plain http to the upstream, as skopeo's `--src-tls-verify=false` does. */
     verifyTls: boolean;
-    proxy?: { httpProxy: string | null; httpsProxy: string | null; noProxy: string | null };
+    proxy?: ProxySettings;
     /** PEM bundle of extra CAs to trust for the upstream. */
     caBundle?: string;
   };
@@ -25,7 +25,7 @@ export interface SyncRequest {
     username?: string;
     password?: string;
     verifyTls?: boolean;
-    proxy?: { httpProxy: string | null; httpsProxy: string | null; noProxy: string | null };
+    proxy?: ProxySettings;
     caBundle?: string;
   };
   /** Which upstream tags are copied (and which target tags stay). */

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
-import { apiReadModels, ProjectionRunner } from '@ferry/read-models';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, READINESS, type Readiness } from '@ferry/service-runtime';
+import { apiReadModels, type ProjectionRunner } from '@ferry/read-models';
+import { DATA_SOURCE, EVENT_STORE, projectionTask, READINESS, type BackgroundTask, type Readiness } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { SERVICE_CONFIG } from './tokens';
 
@@ -18,9 +18,9 @@ export class ApiProjections implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     @Inject(READINESS) readiness: Readiness,
   ) {
-    this.runner = new ProjectionRunner(dataSource, store, apiReadModels, new OutageLog(`projection ${apiReadModels.name}`, new Logger('projections')), config.projectionBatch);
-    readiness.follow(this.runner);
-    this.task = new BackgroundTask('api projections', (signal) => this.runner.run(signal));
+    const { runner, task } = projectionTask(apiReadModels, { dataSource, store, readiness, maxBatch: config.projectionBatch });
+    this.runner = runner;
+    this.task = task;
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { NOTIFICATION_METRICS } from '@ferry/metrics';
+import { notificationMetrics } from '@ferry/metrics';
+import { DELIVERY_METHODS } from '@ferry/notifications';
 import { InfrastructureModule } from '@ferry/service-runtime';
 import type { NotifierConfig } from './config';
 import { NotifierService } from './delivery/notifier.service';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: NotifierConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, { metrics: NOTIFICATION_METRICS })],
+      imports: [InfrastructureModule.forRoot(config, { metrics: notificationMetrics(DELIVERY_METHODS) })],
       providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, NotifierService],
     };
   }

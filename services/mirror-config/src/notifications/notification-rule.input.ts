@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotificationEvent, NotificationMethod, type NotificationRule } from '@ferry/contracts';
 import type { FieldProblem } from '@ferry/mirror';
+import { isDeliveryMethod, NO_SECRET, RECEIVERS, type ReceiverSettings } from '@ferry/notifications';
 import { problemsOf } from '../http/schema-problems';
 import { InvalidRequestError } from '../http/problem';
 import { inFieldOrder, text } from '../http/request-body';
@@ -8,7 +9,6 @@ import { requestSchema } from '../openapi/operation';
 
 const EVENTS = Object.values(NotificationEvent) as [NotificationEvent, ...NotificationEvent[]];
 const METHODS = Object.values(NotificationMethod) as [NotificationMethod, ...NotificationMethod[]];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
 /** A rule as the request gives it: the secret still open, no ids or scope yet. */
@@ -18,29 +18,18 @@ export type NotificationRuleDraft = Omit<NotificationRule, 'ruleId' | 'mirrorId'
 };
 
 const EVENTS_MESSAGE = `must be a non-empty list of ${EVENTS.join(', ')}`;
-const URL_MESSAGE = 'must be an http:// or https:// URL';
 const FAILURES_MESSAGE = 'must be a whole number from 1 to 1000';
 
-/** A receiver's URL, as Ferry stores it (normalized by the URL parser). */
-const RECEIVER_URL = z
-  .string({ error: URL_MESSAGE })
-  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), { error: URL_MESSAGE })
-  .transform((value) => new URL(value).toString());
-const NO_SECRET = z.null({ error: 'is for webhooks only' }).optional();
-
-/** Each method's `config`, in Quay's shape; only a webhook signs its deliveries with a secret. */
-const CONFIG_BY_METHOD = {
-  [NotificationMethod.Email]: z.object({ email: z.string({ error: 'must be an email address' }).regex(EMAIL, { error: 'must be an email address' }), secret: NO_SECRET }),
-  [NotificationMethod.InApp]: z.object({
+/** Quay's in-app list of a user: no delivery, so no receiver of `@ferry/notifications`. */
+const IN_APP_CONFIG = z
+  .object({
     target: z.object({ kind: z.literal('user', { error: 'must be "user"' }).optional(), name: z.string({ error: 'must be a user name' }).regex(USERNAME, { error: 'must be a user name' }) }),
     secret: NO_SECRET,
-  }),
-  [NotificationMethod.Webhook]: z.object({
-    url: RECEIVER_URL,
-    secret: z.string({ error: 'must be 16 to 256 characters' }).min(16, { error: 'must be 16 to 256 characters' }).max(256, { error: 'must be 16 to 256 characters' }).nullable().optional().meta({ description: 'Signs each delivery (HMAC-SHA256); shown again only as has_secret.' }),
-  }),
-  [NotificationMethod.Slack]: z.object({ url: RECEIVER_URL, secret: NO_SECRET }),
-} satisfies Record<NotificationMethod, z.ZodObject>;
+  })
+  .transform(({ target }) => ({ target: target.name, secret: null }));
+
+/** A method's `config`, in Quay's shape, read as the rule's target and secret. */
+const configOf = (method: NotificationMethod): z.ZodType<ReceiverSettings> => (isDeliveryMethod(method) ? RECEIVERS[method].configSchema : IN_APP_CONFIG);
 
 const EVENT_CONFIG = z.object({
   min_consecutive_failures: z.number({ error: FAILURES_MESSAGE }).int({ error: FAILURES_MESSAGE }).min(1, { error: FAILURES_MESSAGE }).max(1000, { error: FAILURES_MESSAGE }).optional(),
@@ -66,7 +55,7 @@ export const NOTIFICATION_RULE_BODY = requestSchema(
   'CreateNotificationRuleRequest',
   z.discriminatedUnion(
     'method',
-    METHODS.map((method) => z.object({ ...RULE_FIELDS, method: z.literal(method), config: CONFIG_BY_METHOD[method] })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    METHODS.map((method) => z.object({ ...RULE_FIELDS, method: z.literal(method), config: configOf(method) })) as unknown as [z.ZodObject, ...z.ZodObject[]],
   ),
 );
 
@@ -88,21 +77,20 @@ export function parseNotificationRule(body: unknown): NotificationRuleDraft {
   if (!rule.success) problems.push(...problemsOf(rule.error).map((p) => (p.field.startsWith('events[') ? { field: 'events', message: EVENTS_MESSAGE } : p)));
   if (input.event === undefined && input.events === undefined) problems.push({ field: 'event', message: `is required (or events: a list of ${EVENTS.join(', ')})` });
   const method = METHODS.includes(input.method as NotificationMethod) ? (input.method as NotificationMethod) : undefined;
-  const config = method ? CONFIG_BY_METHOD[method].safeParse(isObject(input.config) ? input.config : {}) : undefined;
+  const config = method ? configOf(method).safeParse(isObject(input.config) ? input.config : {}) : undefined;
   if (config && !config.success) problems.push(...problemsOf(config.error, 'config'));
   if (problems.length || !rule.success || !config?.success) throw new InvalidRequestError(inFieldOrder(problems, FIELD_ORDER));
   const fields = rule.data;
   const events = [...new Set(fields.events ?? [])];
   // Quay's `event` leads, so the rule's single (Quay-shaped) event is the one the client named.
   if (fields.event) events.splice(0, events.length, fields.event, ...events.filter((e) => e !== fields.event));
-  const settings = config.data as { email?: string; target?: { name: string }; url?: string; secret?: string | null };
   return {
     event: events[0]!,
     events,
     method: method!,
-    target: settings.email ?? settings.target?.name ?? settings.url!,
+    target: config.data.target,
     title: fields.title ?? '',
-    secret: settings.secret ?? null,
+    secret: config.data.secret,
     minConsecutiveFailures: (fields.eventConfig ?? fields.event_config)?.min_consecutive_failures ?? 1,
   };
 }

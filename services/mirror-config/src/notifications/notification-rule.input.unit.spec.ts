@@ -40,6 +40,14 @@ describe('reading a notification rule request', () => {
     assert.equal(rule.target, 'alice');
   });
 
+  it('reads a Microsoft Teams rule, Ferry\'s own method, from its { url }', () => {
+    const rule = parseNotificationRule({ event: 'repo_mirror_sync_failed', method: 'msteams', config: { url: 'https://example.webhook.office.com/webhookb2/x' } });
+    assert.equal(rule.method, 'msteams');
+    assert.equal(rule.target, 'https://example.webhook.office.com/webhookb2/x');
+    assert.equal(rule.secret, null);
+    assert.deepEqual(fieldsOf({ event: 'repo_mirror_sync_failed', method: 'msteams', config: { url: 'ftp://x', secret: '0123456789abcdef' } }), ['config.url', 'config.secret']);
+  });
+
   it('names every bad field in one 400', () => {
     assert.deepEqual(fieldsOf({ method: 'webhook', config: { url: 'ftp://x' } }), ['event', 'config.url']);
     assert.deepEqual(fieldsOf({ events: ['repo_push'], method: 'slack', config: { url: 'https://hooks.slack.com/x', secret: '0123456789abcdef' } }), ['events', 'config.secret']);

@@ -1,20 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
-import { AggregateKind, NotificationMethod, type NotificationRule } from '@ferry/contracts';
+import { AggregateKind, mirrorNamespace, NotificationMethod, type NotificationRule } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { notificationRuleDecider, type NotificationRuleScope } from '@ferry/mirror';
+import { notificationRuleDecider, ruleInScope, type NotificationRuleScope } from '@ferry/mirror';
 import {
   assertReceiverAllowed,
   buildNotificationPayload,
   deliverToReceiver,
+  isDeliveryMethod,
+  RECEIVERS,
   sampleNotifiableEvent,
 } from '@ferry/notifications';
 import {
+  insertUserNotification,
   NotificationDeliveryAttemptRow,
   NotificationDeliveryRow,
   NotificationRuleRow,
-  UserNotificationRow,
 } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { DATA_SOURCE } from '@ferry/service-runtime';
@@ -30,12 +32,7 @@ import { UUID } from '../http/uuid';
 
 
 function ruleView(rule: NotificationRuleRow): NotificationRuleView {
-  const config =
-    rule.method === NotificationMethod.Email
-      ? { email: rule.target }
-      : rule.method === NotificationMethod.InApp
-        ? { target: { kind: 'user' as const, name: rule.target } }
-        : { url: rule.target, has_secret: rule.secret !== null };
+  const config = isDeliveryMethod(rule.method) ? RECEIVERS[rule.method].view(rule) : { target: { kind: 'user' as const, name: rule.target } };
   return {
     uuid: rule.ruleId,
     title: rule.title,
@@ -61,7 +58,7 @@ export class NotificationRuleService {
 
   async create(scope: NotificationRuleScope, body: unknown, causation: Causation): Promise<NotificationRuleView> {
     const draft = parseNotificationRule(body);
-    if (draft.method === NotificationMethod.Webhook || draft.method === NotificationMethod.Slack) {
+    if (isDeliveryMethod(draft.method) && RECEIVERS[draft.method].guardsAddress) {
       try {
         await assertReceiverAllowed(draft.target, this.config.notificationSender.allowedHosts);
       } catch (error) {
@@ -70,7 +67,7 @@ export class NotificationRuleService {
     }
     const ruleId = randomUUID();
     const mirrorId = 'mirrorId' in scope ? scope.mirrorId : null;
-    const namespace = 'mirrorId' in scope ? scope.mirrorId.slice(0, scope.mirrorId.indexOf('/')) : scope.namespace;
+    const namespace = 'mirrorId' in scope ? mirrorNamespace(scope.mirrorId) : scope.namespace;
     const rule: NotificationRule = { ...draft, ruleId, mirrorId, namespace, secret: draft.secret ? this.secrets.seal(draft.secret) : null };
     await this.commands.run(AggregateKind.NotificationRule, ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
     return ruleView(await this.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId }));
@@ -103,18 +100,15 @@ export class NotificationRuleService {
     });
     const deliveryId = `test-${eventId}`;
     if (rule.method === NotificationMethod.InApp) {
-      await this.dataSource.getRepository(UserNotificationRow).insert({
+      await insertUserNotification(this.dataSource.manager, {
         id: deliveryId,
         username: rule.target,
         ruleId: rule.ruleId,
         eventId: null,
         mirrorId,
         runId: payload.run_id,
-        event: payload.event,
-        message: payload.message,
         payload,
         createdAt: new Date(),
-        readAt: null,
       });
       return { delivery_id: deliveryId, delivered: true, status_code: null, error: null, duration_ms: 0 };
     }
@@ -179,8 +173,7 @@ export class NotificationRuleService {
   private async findRule(scope: NotificationRuleScope, uuid: string): Promise<NotificationRuleRow> {
     this.checkUuid(uuid);
     const row = await this.dataSource.getRepository(NotificationRuleRow).findOneBy({ ruleId: uuid });
-    const inScope = row && ('mirrorId' in scope ? row.mirrorId === scope.mirrorId : row.mirrorId === null && row.namespace === scope.namespace);
-    if (!row || !inScope) throw new NotFoundError('no such notification rule here');
+    if (!row || !ruleInScope(row, scope)) throw new NotFoundError('no such notification rule here');
     return row;
   }
 }

@@ -389,4 +389,26 @@ describe('the notifier delivering mirror events to notification rules', () => {
       await receiver.close();
     }
   });
+
+  it('delivers a Microsoft Teams rule as one Adaptive Card per event, like any HTTP receiver', async () => {
+    const receiver = await startReceiver(() => 202);
+    try {
+      const teams = await addRule({ method: NotificationMethod.Teams, target: `${receiver.url}/workflows/abc/triggers/manual/paths/invoke` }, [Started, Failed]);
+      startNotifier();
+      await run('failed');
+
+      const posts = await eventually(() => (receiver.accepted().length >= 2 ? receiver.accepted() : undefined), 15_000, 'two Teams messages');
+      const cards = posts.map((p) => JSON.parse(p.body) as { type: string; attachments: Array<{ contentType: string; content: { type: string; body: Array<{ text?: string }> } }> });
+      for (const card of cards) {
+        assert.equal(card.type, 'message');
+        assert.equal(card.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
+        assert.equal(card.attachments[0]?.content.type, 'AdaptiveCard');
+      }
+      assert.deepEqual(cards.map((c) => c.attachments[0]?.content.body[0]?.text).sort(), ['Mirror sync failed: acme/app', 'Mirror sync started: acme/app']);
+      await eventually(async () => ((await deliveries(teams)).every((d) => d.status === 'delivered' && d.attempts === 1) ? true : undefined), 10_000, 'both delivered');
+      assert.equal((await deliveries(teams)).length, 2);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NotificationMethod, type StoredEvent } from '@ferry/contracts';
+import { mirrorNamespace, NotificationMethod, type StoredEvent } from '@ferry/contracts';
 import type { Disposition } from '@ferry/event-store';
 import {
   buildNotificationPayload,
@@ -9,12 +9,7 @@ import {
   type NotifiableEvent,
   type NotificationPayload,
 } from '@ferry/notifications';
-import {
-  DeliveryStatus,
-  NotificationDeliveryAttemptRow,
-  NotificationRuleRow,
-  UserNotificationRow,
-} from '@ferry/read-models';
+import { DeliveryStatus, insertUserNotification, NotificationDeliveryAttemptRow, NotificationRuleRow } from '@ferry/read-models';
 
 export interface DispatcherSettings {
   registryHost: string;
@@ -46,7 +41,7 @@ export class NotificationDispatcher {
     const notifiable = event as unknown as NotifiableEvent & StoredEvent;
     const kind = notificationEventOf(notifiable.type);
     const mirrorId = notifiable.data.mirrorId;
-    const namespace = mirrorId.slice(0, mirrorId.indexOf('/'));
+    const namespace = mirrorNamespace(mirrorId);
     const rules = await this.dataSource
       .getRepository(NotificationRuleRow)
       .createQueryBuilder('r')
@@ -109,18 +104,15 @@ export class NotificationDispatcher {
     )) as unknown[];
     if (inserted.length === 0) return 0; // already recorded by an earlier delivery of the event
     if (!inApp) return 1;
-    await em.insert(UserNotificationRow, {
+    await insertUserNotification(em, {
       id,
       username: rule.target,
       ruleId: rule.ruleId,
       eventId: event.id,
       mirrorId: event.data.mirrorId,
       runId: event.data.runId,
-      event: payload.event,
-      message: payload.message,
       payload,
       createdAt: new Date(event.occurredAt),
-      readAt: null,
     });
     await em.insert(NotificationDeliveryAttemptRow, { deliveryId: id, attempt: 1, attemptedAt: now, outcome: 'delivered', statusCode: null, error: null, durationMs: 0 });
     return 0;

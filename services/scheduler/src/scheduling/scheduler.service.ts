@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@ferry/event-store';
-import { ProjectionRunner, schedulerReadModels } from '@ferry/read-models';
+import { schedulerReadModels } from '@ferry/read-models';
 import { observeDueMirrors } from '@ferry/metrics';
-import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, READINESS, type Readiness } from '@ferry/service-runtime';
+import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog, projectionTask, READINESS, type Readiness } from '@ferry/service-runtime';
 import type { SchedulerConfig } from '../config';
 import { SCHEDULER_CONFIG } from '../tokens';
 import { readDueIndex } from './due-index';
@@ -28,11 +28,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(SCHEDULER_CONFIG) config: SchedulerConfig,
     @Inject(READINESS) readiness: Readiness,
   ) {
-    const runner = new ProjectionRunner(dataSource, store, schedulerReadModels, new OutageLog(`projection ${schedulerReadModels.name}`, this.logger));
+    const { runner, task: projection } = projectionTask(schedulerReadModels, { dataSource, store, readiness });
+    this.projection = projection;
     const ticks = new OutageLog('the scheduler tick', this.logger);
     const discoveryTicks = new OutageLog('the discovery tick', this.logger);
     const indexReads = new OutageLog('reading the due indexes', this.logger);
-    readiness.follow(runner);
     // A mirror due for two ticks is one the scheduler should have issued a run for by now.
     observeDueMirrors(() => countDueMirrors(dataSource, 2 * config.tickSeconds));
     const tickMs = config.tickSeconds * 1000;
@@ -46,7 +46,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       onReadFailed: (error) => indexReads.failed(error),
     });
     runner.onApplied(() => planner.indexMoved());
-    this.projection = new BackgroundTask('due-mirror projection', (signal) => runner.run(signal));
 
     /** Issues what is due now, each kind apart, so that one failing leaves the other going. */
     const pass = async (): Promise<PassOutcome & { lastPosition: number }> => {
