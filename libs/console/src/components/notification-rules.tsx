@@ -27,7 +27,7 @@ const EVENTS = {
   repo_mirror_sync_success: 'Mirror succeeded',
   repo_mirror_sync_failed: 'Mirror failed',
 } as const;
-const METHODS = { webhook: 'Webhook', slack: 'Slack', email: 'E-mail', quay_notification: 'In-app notification' } as const;
+const METHODS = { webhook: 'Webhook', slack: 'Slack', msteams: 'Microsoft Teams', email: 'E-mail', quay_notification: 'In-app notification' } as const;
 type Method = keyof typeof METHODS;
 
 /** Where a rule sends: its webhook's or Slack's URL, its e-mail address, or the user it notifies in the console. */
@@ -93,7 +93,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
       setDeliveries((d) => ({ ...d, [rule.uuid]: errorText(error) }));
     }
   };
-  const targetLabel = method === 'email' ? 'E-mail address' : method === 'quay_notification' ? 'User to notify' : method === 'slack' ? 'Slack webhook URL' : 'Webhook URL';
+  const targetLabel = method === 'email' ? 'E-mail address' : method === 'quay_notification' ? 'User to notify' : method === 'slack' ? 'Slack webhook URL' : method === 'msteams' ? 'Teams workflow URL' : 'Webhook URL';
   const targetField = method === 'email' ? 'config.email' : method === 'quay_notification' ? 'config.target' : 'config.url';
   const errorFor = (prefix: string) => Object.entries(errors).find(([k]) => k === prefix || k.startsWith(`${prefix}.`))?.[1];
 
