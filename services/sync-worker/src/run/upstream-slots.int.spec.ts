@@ -9,13 +9,13 @@ describe('the cap on runs at once per upstream host, shared by the sync-workers 
   let stores: EventStore[];
   let workerA: UpstreamSlots;
   let workerB: UpstreamSlots;
+  const bucketName = `UPSTREAM_SLOTS_${uniqueSuffix()}`;
 
   before(async () => {
     const names = testEventLogNames();
     stores = await Promise.all([EventStore.connect({ natsUrl: TEST_NATS_URL, ...names }), EventStore.connect({ natsUrl: TEST_NATS_URL, ...names })]);
-    const bucket = `UPSTREAM_SLOTS_${uniqueSuffix()}`;
-    workerA = await UpstreamSlots.open(stores[0]!, bucket, 60_000);
-    workerB = await UpstreamSlots.open(stores[1]!, bucket, 60_000);
+    workerA = await UpstreamSlots.open(stores[0]!, bucketName, 60_000);
+    workerB = await UpstreamSlots.open(stores[1]!, bucketName, 60_000);
   });
 
   after(async () => {
@@ -47,5 +47,30 @@ describe('the cap on runs at once per upstream host, shared by the sync-workers 
     assert.equal(await workerB.tryAcquire(host, 3, 'b2'), null);
     for (const slot of [held[0]!, held[2]!, again!, elsewhere]) await slot.release();
     assert.equal(await workerB.heldCount(host, 3), 0);
+  });
+
+  it('gives a worker back the slot it released before any other, and takes a slot an earlier version deleted', async () => {
+    const host = 'reuse.example';
+    const first = await workerA.tryAcquire(host, 8, 'a1', 5);
+    assert.equal(first?.key.split('.').at(-1), '5');
+    await first!.release();
+    // Its search would start at 1 (free), but the slot it released comes first.
+    const again = await workerA.tryAcquire(host, 8, 'a2', 1);
+    assert.equal(again?.key, first!.key);
+    // Released by another worker: free to this one too, from its search.
+    await again!.release();
+    const byB = await workerB.tryAcquire(host, 8, 'b1', 5);
+    assert.equal(byB?.key, first!.key);
+    await byB!.release();
+    // A worker of an earlier version released by deleting the key.
+    const bucket = await stores[0]!.openKvBucket(bucketName, { ttlMs: 60_000 });
+    await bucket.put(`${first!.key.split('.')[0]}.6`, new TextEncoder().encode('old-worker'));
+    assert.equal(await workerA.heldCount(host, 8), 1);
+    await bucket.delete(`${first!.key.split('.')[0]}.6`);
+    assert.equal(await workerA.heldCount(host, 8), 0);
+    // (A's own released slot went to B: its compare-and-set fails, and its search finds the deleted one.)
+    const afterDelete = await workerA.tryAcquire(host, 8, 'a3', 6);
+    assert.equal(afterDelete?.key.split('.').at(-1), '6');
+    await afterDelete!.release();
   });
 });
