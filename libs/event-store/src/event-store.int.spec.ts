@@ -140,6 +140,32 @@ describe('the event store on a real JetStream', () => {
     }
   });
 
+  it('decides on the fold it kept without reading, and reads and decides again when another process wrote since', async () => {
+    const subject = `t${unique}.mirror.trusted`;
+    const other = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+    const reads: number[] = [];
+    const read = store.read.bind(store);
+    store.read = (s, after) => (reads.push(after ?? 0), read(s, after));
+    // Refuses a fourth request: a decision that depends on the whole history.
+    const capped: typeof counterDecider = { ...counterDecider, decide: (c, state) => (state.requests >= 3 ? assert.fail('at most three') : counterDecider.decide(c, state)) };
+    try {
+      await handleCommand(store, subject, 't', capped, { kind: 'request' }, causation);
+      assert.equal(reads.length, 1);
+      const second = await handleCommand(store, subject, 't', capped, { kind: 'request' }, causation, { trustFold: true });
+      assert.equal(second.state.requests, 2);
+      assert.equal(reads.length, 1, 'no read: its fold was the whole history');
+      // Another process (a copy of the decider: its own cache) writes the third.
+      await handleCommand(other, subject, 't', { ...capped }, { kind: 'request' }, causation);
+      // On its stale fold (two), a fourth looks allowed: the append finds the subject moved, and the fresh history refuses it.
+      await assert.rejects(handleCommand(store, subject, 't', capped, { kind: 'request' }, causation, { trustFold: true }), /at most three/);
+      assert.equal(reads.length, 2);
+      assert.equal((await read(subject)).events.length, 3);
+    } finally {
+      store.read = read;
+      await other.close();
+    }
+  });
+
   it('delivers each event of a durable consumer to one of its competing consumers', async () => {
     const subject = `t${unique}.run.d`;
     for (let i = 0; i < 6; i++) {

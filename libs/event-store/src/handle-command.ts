@@ -63,8 +63,12 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
   decider: Decider<Command, State, Event>,
   command: Command | ((state: State) => Command),
   causation: Causation & { now?: Date },
-  { maxAttempts = CONFLICT_RETRY.maxAttempts, keepFold = true }: { maxAttempts?: number; keepFold?: boolean } = {},
+  { maxAttempts = CONFLICT_RETRY.maxAttempts, keepFold = true, trustFold = false }: { maxAttempts?: number; keepFold?: boolean; trustFold?: boolean } = {},
 ): Promise<CommandResult<State>> {
+  if (trustFold) {
+    const decided = await decideOnKeptFold(store, subject, aggregateId, decider, command, causation);
+    if (decided) return decided;
+  }
   let attempts = 0;
   try {
     return await withRetries(
@@ -91,6 +95,45 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
     if (error instanceof WrongExpectedVersionError) throw new TooMuchContentionError(subject, attempts, { cause: error });
     throw error;
   }
+}
+
+/**
+ * `trustFold`: decides on the fold this process kept of the subject, without reading it first,
+ * and appends with that fold's sequence as the expectation; the append succeeds only if nothing
+ * was appended since, so the decision was made on the whole history. For a writer that is
+ * usually the subject's last (a worker ending the run it started): a read saved per command.
+ * Null, and the caller reads and decides as usual, when there is no fold, when the fold was stale
+ * (a conflict), or when the decision on it was an error or nothing to append (either may differ
+ * on the fresh history).
+ */
+async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
+  store: EventStore,
+  subject: string,
+  aggregateId: string,
+  decider: Decider<Command, State, Event>,
+  command: Command | ((state: State) => Command),
+  causation: Causation,
+): Promise<CommandResult<State> | null> {
+  const key = `${store.options.stream}/${subject}`;
+  const kept = folded.get(decider)?.get(key) as { state: State; lastSequence: number } | undefined;
+  if (!kept) return null;
+  let drafts: NewEvent<Event>[];
+  try {
+    drafts = decider.decide(typeof command === 'function' ? (command as (state: State) => Command)(kept.state) : command, kept.state);
+  } catch {
+    return null;
+  }
+  if (drafts.length === 0) return null;
+  let events: StoredEvent[];
+  try {
+    events = await store.append(subject, drafts, { ...causation, aggregateId, expectedSequence: kept.lastSequence });
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return null;
+    throw error;
+  }
+  const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), kept.state);
+  remember(folded.get(decider)!, key, state, events.at(-1)!.position);
+  return { events, state };
 }
 
 /** Folds a subject's history without deciding anything. */

@@ -98,7 +98,9 @@ export class MirrorRunExecutor {
     const { mirrorId, runId, fencingToken } = scheduled.data;
     const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
-    const command = (c: MirrorCommand) => handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation);
+    // Once the run is claimed, this worker is usually the last to have written its mirror's
+    // subject: it decides on the fold it kept and reads only when someone wrote in between.
+    const command = (c: MirrorCommand) => handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' });
 
     return withSpan(
       'mirror.run',
