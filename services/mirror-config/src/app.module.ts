@@ -26,8 +26,11 @@ import { OrgMirrorGrpcController } from './grpc/org-mirror-grpc.controller';
 import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-preview';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
+import { MirrorLookup } from './mirror-lookup';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
+import { NotificationRuleQueries } from './notifications/notification-rule-queries';
 import { NotificationRuleService } from './notifications/notification-rule.service';
+import { UserNotificationQueries } from './notifications/user-notification-queries';
 import { UserNotificationController } from './notifications/user-notification.controller';
 import { apiDocumentProvider, OpenApiController } from './openapi/openapi.controller';
 import { OrganizationController } from './organizations/organization.controller';
@@ -135,6 +138,7 @@ export class AppModule {
         OrgMirrorService,
         RepositoryService,
         MirrorService,
+        MirrorLookup,
         RobotService,
         RunQueries,
         RunEvents,
@@ -147,6 +151,8 @@ export class AppModule {
         MirrorPreviewService,
         MirrorHealthService,
         NotificationRuleService,
+        NotificationRuleQueries,
+        UserNotificationQueries,
         RegistryTokenService,
         HookQueries,
         HookService,

@@ -9,7 +9,7 @@ import { previewRepository, syncRequestForMirror, type SyncPreview } from '@ferr
 import { Requires } from '../auth/permission';
 import type { MirrorConfigServiceConfig } from '../config';
 import { PreviewFailedError } from '../http/problem';
-import { Operation, responseSchema } from '../openapi/operation';
+import { Operation, responseSchema } from '../http/operation';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { MIRROR_UPDATE_BODY } from './mirror.input';
 import { MirrorService } from './mirror.service';

@@ -7,8 +7,8 @@ import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Requires } from '../auth/permission';
 import { ISO_TIME } from '../http/quay-view';
 import { InvalidRequestError } from '../http/problem';
-import { MirrorService } from '../mirror/mirror.service';
-import { Operation, responseSchema } from '../openapi/operation';
+import { MirrorLookup } from '../mirror-lookup';
+import { Operation, responseSchema } from '../http/operation';
 
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -37,7 +37,7 @@ export const TAG_HISTORY = responseSchema(
 export class TagHistoryQueries {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly mirrors: MirrorService,
+    private readonly mirrors: MirrorLookup,
   ) {}
 
   /** Every change of a target tag, from the event log (kept by a projection, rebuilt by replay). */
