@@ -38,12 +38,14 @@ import { OrganizationService } from './organizations/organization.service';
 import { OrgMirrorController } from './org-mirror/org-mirror.controller';
 import { OrgMirrorQueries } from './org-mirror/org-mirror-queries';
 import { OrgMirrorService } from './org-mirror/org-mirror.service';
+import { PermissionQueries } from './repositories/permission-queries';
 import { PermissionService } from './repositories/permission.service';
 import { RepositoryController } from './repositories/repository.controller';
 import { RepositoryService } from './repositories/repository.service';
 import { RobotController } from './robots/robot.controller';
 import { RobotService } from './robots/robot.service';
 import { RegistryTokenController } from './registry-auth/registry-token.controller';
+import { RegistryTokenQueries } from './registry-auth/registry-token-queries';
 import { RegistryTokenService } from './registry-auth/registry-token.service';
 import { TagHistoryController, TagHistoryQueries } from './runs/tag-history';
 import { RunController } from './runs/run.controller';
@@ -131,6 +133,7 @@ export class AppModule {
         GrantLookup,
         Commands,
         PermissionService,
+        PermissionQueries,
         UserService,
         SessionService,
         OrganizationService,
@@ -154,6 +157,7 @@ export class AppModule {
         NotificationRuleQueries,
         UserNotificationQueries,
         RegistryTokenService,
+        RegistryTokenQueries,
         HookQueries,
         HookService,
         HookReceiverService,
