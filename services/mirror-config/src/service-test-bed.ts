@@ -1,0 +1,49 @@
+import type { DataSource } from 'typeorm';
+import { serviceActor } from '@ferry/contracts';
+import { EventStore, type Causation } from '@ferry/event-store';
+import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
+import { Commands } from './commands';
+
+/** Where a service test keeps its state: its own database and event log (see `createTestDatabase`, `testEventLogNames`). */
+export interface TestBedPlace {
+  databaseUrl: string;
+  natsUrl: string;
+  stream: string;
+  subjectPrefix: string;
+}
+
+/** What the API's services stand on, for real: Postgres with the API's read models, the event log, and their projections running. */
+export interface ServiceTestBed {
+  dataSource: DataSource;
+  store: EventStore;
+  projections: ProjectionRunner;
+  commands: Commands;
+  causation: Causation;
+  close(): Promise<void>;
+}
+
+/**
+ * The int specs' deployment of one: the services under test are built by hand on it (no Nest),
+ * and their commands wait for the read models as they do in the service.
+ */
+export async function openServiceTestBed(place: TestBedPlace): Promise<ServiceTestBed> {
+  const dataSource = await openDatabase(place.databaseUrl);
+  const store = await EventStore.connect({ natsUrl: place.natsUrl, stream: place.stream, subjectPrefix: place.subjectPrefix });
+  const projections = new ProjectionRunner(dataSource, store, apiReadModels);
+  const stop = new AbortController();
+  const following = projections.run(stop.signal);
+  return {
+    dataSource,
+    store,
+    projections,
+    commands: new Commands(store, projections),
+    causation: { correlationId: 'int-spec', causationId: 'int-spec', actor: serviceActor('int-spec') },
+    async close() {
+      stop.abort();
+      await following;
+      await store.destroyStream();
+      await store.close();
+      await dataSource.destroy();
+    },
+  };
+}
