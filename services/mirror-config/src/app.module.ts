@@ -27,6 +27,7 @@ import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-p
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
 import { MirrorLookup } from './mirror-lookup';
+import { Namespaces } from './namespaces';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
 import { NotificationRuleQueries } from './notifications/notification-rule-queries';
 import { NotificationRuleService } from './notifications/notification-rule.service';
@@ -40,9 +41,11 @@ import { OrgMirrorQueries } from './org-mirror/org-mirror-queries';
 import { OrgMirrorService } from './org-mirror/org-mirror.service';
 import { PermissionQueries } from './repositories/permission-queries';
 import { PermissionService } from './repositories/permission.service';
+import { RepositoryQueries } from './repositories/repository-queries';
 import { RepositoryController } from './repositories/repository.controller';
 import { RepositoryService } from './repositories/repository.service';
 import { RobotController } from './robots/robot.controller';
+import { RobotQueries } from './robots/robot-queries';
 import { RobotService } from './robots/robot.service';
 import { RegistryTokenController } from './registry-auth/registry-token.controller';
 import { RegistryTokenQueries } from './registry-auth/registry-token-queries';
@@ -134,6 +137,7 @@ export class AppModule {
         Commands,
         PermissionService,
         PermissionQueries,
+        RepositoryQueries,
         UserService,
         SessionService,
         OrganizationService,
@@ -142,7 +146,9 @@ export class AppModule {
         RepositoryService,
         MirrorService,
         MirrorLookup,
+        Namespaces,
         RobotService,
+        RobotQueries,
         RunQueries,
         RunEvents,
         {

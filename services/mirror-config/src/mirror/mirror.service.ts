@@ -1,19 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { AggregateKind, DomainError, DomainErrorCode, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { mirrorDecider, type FieldProblem, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { MirrorRow } from '@ferry/read-models';
 import { assertProxyAllowed, assertUpstreamAllowed } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorLookup, validateTarget, type TargetRepository } from '../mirror-lookup';
-import { assertNamespaceExists } from '../namespaces';
+import { Namespaces } from '../namespaces';
 import { RepositoryService } from '../repositories/repository.service';
-import { RobotService } from '../robots/robot.service';
+import { RobotQueries } from '../robots/robot-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { parseMirrorInput, type MirrorDraft } from './mirror.input';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
@@ -29,13 +27,13 @@ export interface MirrorAnswer {
 @Injectable()
 export class MirrorService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly lookup: MirrorLookup,
+    private readonly namespaces: Namespaces,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
     private readonly repositories: RepositoryService,
-    private readonly robots: RobotService,
+    private readonly robots: RobotQueries,
     private readonly orgMirrors: OrgMirrorQueries,
   ) {}
 
@@ -60,7 +58,7 @@ export class MirrorService {
     const id = validateTarget(target);
     const parsed = parseMirrorInput(body, target, null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
-    await assertNamespaceExists(this.dataSource, target.namespace);
+    await this.namespaces.assertExists(target.namespace);
     await this.assertNotManaged(target.namespace);
     await this.checkReferences(parsed.draft, null);
     if (await this.lookup.exists(id)) {
