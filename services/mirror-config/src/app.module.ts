@@ -27,6 +27,7 @@ import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-p
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
 import { MirrorLookup } from './mirror-lookup';
+import { MirrorHealthQueries } from './mirror-health/mirror-health-queries';
 import { Namespaces } from './namespaces';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
 import { NotificationRuleQueries } from './notifications/notification-rule-queries';
@@ -35,6 +36,7 @@ import { UserNotificationQueries } from './notifications/user-notification-queri
 import { UserNotificationController } from './notifications/user-notification.controller';
 import { apiDocumentProvider, OpenApiController } from './openapi/openapi.controller';
 import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationQueries } from './organizations/organization-queries';
 import { OrganizationService } from './organizations/organization.service';
 import { OrgMirrorController } from './org-mirror/org-mirror.controller';
 import { OrgMirrorQueries } from './org-mirror/org-mirror-queries';
@@ -55,6 +57,7 @@ import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
 import { RunEvents } from './runs/run-events';
 import { SuperuserUserController, UserController } from './users/user.controller';
+import { UserQueries } from './users/user-queries';
 import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
@@ -139,13 +142,16 @@ export class AppModule {
         PermissionQueries,
         RepositoryQueries,
         UserService,
+        UserQueries,
         SessionService,
         OrganizationService,
+        OrganizationQueries,
         OrgMirrorQueries,
         OrgMirrorService,
         RepositoryService,
         MirrorService,
         MirrorLookup,
+        MirrorHealthQueries,
         Namespaces,
         RobotService,
         RobotQueries,

@@ -12,10 +12,18 @@ import { InvalidRequestError, NotFoundError } from './http/problem';
 export class Namespaces {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
+  isOrganization(name: string): Promise<boolean> {
+    return this.dataSource.getRepository(OrganizationRow).existsBy({ name });
+  }
+
+  isUser(name: string): Promise<boolean> {
+    return this.dataSource.getRepository(UserRow).existsBy({ username: name });
+  }
+
   /** What the namespace is; null when it is neither an organization nor a user. */
   async kindOf(namespace: string): Promise<'organization' | 'user' | null> {
-    if (await this.dataSource.getRepository(OrganizationRow).existsBy({ name: namespace })) return 'organization';
-    if (await this.dataSource.getRepository(UserRow).existsBy({ username: namespace })) return 'user';
+    if (await this.isOrganization(namespace)) return 'organization';
+    if (await this.isUser(namespace)) return 'user';
     return null;
   }
 

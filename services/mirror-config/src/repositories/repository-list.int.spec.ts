@@ -5,6 +5,7 @@ import type { Caller } from '@ferry/identity';
 import { openDatabase, RepositoryRow } from '@ferry/read-models';
 import { createTestDatabase, type TestDatabase } from '@ferry/testing';
 import { readQuery } from '../http/query';
+import { MirrorHealthQueries } from '../mirror-health/mirror-health-queries';
 import { REPOSITORY_LIST_QUERY } from './repository.view';
 import { PermissionQueries } from './permission-queries';
 import { RepositoryQueries } from './repository-queries';
@@ -25,7 +26,7 @@ describe("the repository list, paged as Quay's", () => {
     await dataSource.getRepository(RepositoryRow).insert(rows);
     // Only the list's queries are reached: not the namespaces, mirrors, commands, permission service, grants or organization mirrors.
     const unused = undefined as never;
-    service = new RepositoryService(new RepositoryQueries(dataSource), unused, unused, unused, unused, new PermissionQueries(dataSource), unused, unused);
+    service = new RepositoryService(new RepositoryQueries(dataSource), new MirrorHealthQueries(dataSource), unused, unused, unused, unused, new PermissionQueries(dataSource), unused, unused);
   });
 
   after(async () => {

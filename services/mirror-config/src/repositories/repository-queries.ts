@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In, type DataSource } from 'typeorm';
-import { MirrorRow, readMirrorHealth, RepositoryRow, RunRow, type MirrorHealthRow } from '@ferry/read-models';
+import { MirrorRow, RepositoryRow, RunRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 
 /** What the repository routes read: the repositories read model, and each listed repository's mirror at a glance. */
@@ -10,6 +10,11 @@ export class RepositoryQueries {
 
   repository(namespace: string, name: string): Promise<RepositoryRow | null> {
     return this.dataSource.getRepository(RepositoryRow).findOneBy({ namespace, name });
+  }
+
+  /** Every repository of the namespace. */
+  repositoriesIn(namespace: string): Promise<RepositoryRow[]> {
+    return this.dataSource.getRepository(RepositoryRow).findBy({ namespace });
   }
 
   /** Up to `limit` repositories in (namespace, name) order after `after`, of `namespace` when given. */
@@ -26,10 +31,5 @@ export class RepositoryQueries {
 
   runs(runIds: string[]): Promise<RunRow[]> {
     return runIds.length ? this.dataSource.getRepository(RunRow).findBy({ runId: In(runIds) }) : Promise.resolve([]);
-  }
-
-  /** The mirrors' health verdicts (of `namespace`, when given). */
-  mirrorHealth(namespace: string | undefined): Promise<MirrorHealthRow[]> {
-    return readMirrorHealth(this.dataSource, namespace === undefined ? {} : { namespace });
   }
 }

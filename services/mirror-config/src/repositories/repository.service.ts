@@ -10,6 +10,7 @@ import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
 import { MirrorLookup } from '../mirror-lookup';
+import { MirrorHealthQueries } from '../mirror-health/mirror-health-queries';
 import { PermissionQueries } from './permission-queries';
 import { PermissionService } from './permission.service';
 import { RepositoryQueries } from './repository-queries';
@@ -39,6 +40,7 @@ function checkPath(path: RepositoryPath): string {
 export class RepositoryService {
   constructor(
     private readonly queries: RepositoryQueries,
+    private readonly mirrorHealth: MirrorHealthQueries,
     private readonly namespaces: Namespaces,
     private readonly mirrors: MirrorLookup,
     private readonly commands: Commands,
@@ -113,7 +115,7 @@ export class RepositoryService {
     );
     const ids = readable.map((r) => mirrorId(r.namespace, r.name));
     const mirrors = await this.queries.mirrors(ids);
-    const health = new Map((mirrors.length ? await this.queries.mirrorHealth(namespace) : []).map((h) => [h.mirrorId, h]));
+    const health = new Map((mirrors.length ? await this.mirrorHealth.read(namespace === undefined ? {} : { namespace }) : []).map((h) => [h.mirrorId, h]));
     const lastRunIds = mirrors.flatMap((m) => (m.lastRunId ? [m.lastRunId] : []));
     const lastRuns = new Map((await this.queries.runs(lastRunIds)).map((r) => [r.runId, r]));
     const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
