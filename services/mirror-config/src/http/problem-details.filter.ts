@@ -8,7 +8,8 @@ import { EdgeError, HookRateLimitedError, InvalidRequestError, ReadModelBehindEr
 /** Seconds a client should wait before trying again while a dependency is away. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-function problemFor(error: unknown): ProblemDetails {
+/** The problem an error is answered with (exported for its spec). */
+export function problemFor(error: unknown): ProblemDetails {
   if (error instanceof EdgeError) {
     const { status, title, quayErrorType } = EDGE_ERRORS[error.code];
     return {
