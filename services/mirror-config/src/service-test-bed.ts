@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { serviceActor } from '@ferry/contracts';
+import { SCOPES, serviceActor, type DomainErrorCode } from '@ferry/contracts';
 import { EventStore, type Causation } from '@ferry/event-store';
+import type { Caller } from '@ferry/identity';
 import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
 import { Commands } from './commands';
+import { InvalidRequestError } from './http/problem';
 
 /** Where a service test keeps its state: its own database and event log (see `createTestDatabase`, `testEventLogNames`). */
 export interface TestBedPlace {
@@ -46,4 +48,19 @@ export async function openServiceTestBed(place: TestBedPlace): Promise<ServiceTe
       await dataSource.destroy();
     },
   };
+}
+
+/** A user signed in with a password: every scope. */
+export function userCaller(username: string, superuser = false): Caller {
+  return { kind: 'user', username, superuser, scopes: [...SCOPES], tokenId: null };
+}
+
+/** For `assert.rejects`: a 400 naming `field` (with a message matching `message`, when given). */
+export function refusedField(field: string, message?: RegExp): (error: unknown) => boolean {
+  return (error) => error instanceof InvalidRequestError && error.problems.some((p) => p.field === field && (!message || message.test(p.message)));
+}
+
+/** For `assert.rejects`: a decider's refusal with this code. */
+export function refusedWith(code: DomainErrorCode): (error: unknown) => boolean {
+  return (error) => (error as { code?: unknown }).code === code;
 }

@@ -2,16 +2,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { AggregateKind, DomainErrorCode, SCOPES } from '@ferry/contracts';
-import { organizationDecider, tokenHash, TokenKind, type Caller } from '@ferry/identity';
+import { organizationDecider, tokenHash, TokenKind } from '@ferry/identity';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { Authenticator } from '../auth/authenticator';
 import { csrfTokenOf, SESSION_TOKEN_TITLE } from '../auth/session';
 import type { MirrorConfigServiceConfig } from '../config';
-import { InvalidRequestError, NotFoundError, UnauthenticatedError } from '../http/problem';
+import { NotFoundError, UnauthenticatedError } from '../http/problem';
 import { Namespaces } from '../namespaces';
 import { PermissionQueries } from '../repositories/permission-queries';
 import { PermissionService } from '../repositories/permission.service';
-import { openServiceTestBed, type ServiceTestBed } from '../service-test-bed';
+import { openServiceTestBed, refusedField, refusedWith, userCaller, type ServiceTestBed } from '../service-test-bed';
 import { SessionService } from '../session/session.service';
 import { UserQueries } from './user-queries';
 import { UserService } from './user.service';
@@ -19,8 +19,6 @@ import { UserService } from './user.service';
 const BOOTSTRAP_TOKEN = 'ferry_pat_bootstrap-token-for-the-int-spec';
 const PASSWORD = 'correct-horse-battery-1';
 
-const userCaller = (username: string, superuser = false): Caller => ({ kind: 'user', username, superuser, scopes: [...SCOPES], tokenId: null }) as unknown as Caller;
-const refusedField = (field: string) => (error: unknown) => error instanceof InvalidRequestError && error.problems.some((p) => p.field === field);
 
 /** Users, their organizations and API tokens, and the console's sessions, over a real log and read models. */
 describe('the user and session services', () => {
@@ -72,7 +70,7 @@ describe('the user and session services', () => {
 
     it('refuses the name of an organization, and a name taken by a user', async () => {
       await assert.rejects(users.create({ username: 'acme' }, bed.causation), refusedField('username'));
-      await assert.rejects(users.create({ username: 'alice' }, bed.causation), (error: unknown) => (error as { code?: string }).code === DomainErrorCode.UserAlreadyExists);
+      await assert.rejects(users.create({ username: 'alice' }, bed.causation), refusedWith(DomainErrorCode.UserAlreadyExists));
       assert.equal(await queries.user('acme'), null);
     });
 
@@ -105,7 +103,7 @@ describe('the user and session services', () => {
     });
 
     it('has no user view for a robot or a user that is gone', async () => {
-      await assert.rejects(users.me({ kind: 'robot', username: 'acme+bot', superuser: false, scopes: [], tokenId: null } as unknown as Caller), NotFoundError);
+      await assert.rejects(users.me({ kind: 'robot', username: 'acme+bot', namespace: 'acme' }), NotFoundError);
       await assert.rejects(users.me(userCaller('nobody')), (error: unknown) => error instanceof NotFoundError && error.message === 'no user nobody');
     });
 
