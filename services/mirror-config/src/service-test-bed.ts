@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { SCOPES, serviceActor, type DomainErrorCode } from '@ferry/contracts';
 import { EventStore, type Causation } from '@ferry/event-store';
 import type { Caller } from '@ferry/identity';
+import type { MirrorCommand, MirrorState } from '@ferry/mirror';
 import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
 import { Commands } from './commands';
 import { InvalidRequestError } from './http/problem';
@@ -63,4 +64,36 @@ export function refusedField(field: string, message?: RegExp): (error: unknown) 
 /** For `assert.rejects`: a decider's refusal with this code. */
 export function refusedWith(code: DomainErrorCode): (error: unknown) => boolean {
   return (error) => (error as { code?: unknown }).code === code;
+}
+
+/** How far `runMirror` takes a run: scheduled, started, or ended one way or the other. */
+export type RunStage = 'scheduled' | 'started' | 'succeeded' | 'failed';
+
+const NOTHING_COPIED = { startedAt: null, tagsMatched: [], tagsCopied: 0, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 0 };
+
+/**
+ * A mirror's run through its decider, as the scheduler and a worker take it, up to `stage`; a
+ * failed run says the upstream refused the credentials. `mirror` sends one command to the mirror.
+ */
+export async function runMirror(
+  mirror: (command: MirrorCommand) => Promise<{ state: MirrorState }>,
+  runId: string,
+  now: Date,
+  stage: RunStage,
+  summary: Extract<MirrorCommand, { kind: 'complete-run' }>['summary'] = NOTHING_COPIED,
+): Promise<void> {
+  const token = (await mirror({ kind: 'schedule-run', runId, now, leaseSeconds: 600 })).state.run!.fencingToken;
+  if (stage === 'scheduled') return;
+  await mirror({ kind: 'start-run', runId, fencingToken: token, worker: 'w/1' });
+  if (stage === 'started') return;
+  await mirror({
+    kind: 'complete-run',
+    runId,
+    fencingToken: token,
+    outcome: stage,
+    summary,
+    ...(stage === 'failed' ? { error: { code: 'UNAUTHORIZED', message: 'the upstream refused the credentials' } } : {}),
+    now,
+    jitter: 0,
+  });
 }

@@ -6,7 +6,7 @@ import type { ProgressBoard } from '@ferry/run-progress';
 import { createTestDatabase, testEventLogNames, testOrgMirrorConfig, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { NotFoundError } from '../http/problem';
 import { MirrorLookup } from '../mirror-lookup';
-import { openServiceTestBed, refusedField, type ServiceTestBed } from '../service-test-bed';
+import { openServiceTestBed, refusedField, runMirror, type RunStage, type ServiceTestBed } from '../service-test-bed';
 import { RunQueries } from './run-queries.service';
 
 const APP = mirrorId('acme', 'app');
@@ -29,23 +29,10 @@ describe('the run queries and the mirror lookup over the read models', () => {
   let runs: RunQueries;
 
   const mirror = (id: string, command: MirrorCommand) => bed.commands.run(AggregateKind.Mirror, id, mirrorDecider, command, bed.causation);
-  async function runOnce(id: string, runId: string, minute: number, outcome: 'succeeded' | 'failed' | null): Promise<void> {
-    const now = new Date(Date.UTC(2026, 0, 1, 0, minute));
-    // A run is due at once only when asked for; the schedule's next one is an hour away.
+  /** A run of the mirror `id` at `minute`; a run is due at once only when asked for (the schedule's next one is an hour away). */
+  async function runOnce(id: string, runId: string, minute: number, stage: RunStage): Promise<void> {
     await mirror(id, { kind: 'request-sync-now' });
-    const token = (await mirror(id, { kind: 'schedule-run', runId, now, leaseSeconds: 600 })).state.run!.fencingToken;
-    if (outcome === null) return;
-    await mirror(id, { kind: 'start-run', runId, fencingToken: token, worker: 'w/1' });
-    await mirror(id, {
-      kind: 'complete-run',
-      runId,
-      fencingToken: token,
-      outcome,
-      summary,
-      ...(outcome === 'failed' ? { error: { code: 'UNAUTHORIZED', message: 'the upstream refused the credentials' } } : {}),
-      now,
-      jitter: 0,
-    });
+    await runMirror((command) => mirror(id, command), runId, new Date(Date.UTC(2026, 0, 1, 0, minute)), stage, summary);
   }
 
   before(async () => {
@@ -63,7 +50,7 @@ describe('the run queries and the mirror lookup over the read models', () => {
     await runOnce(APP, RUN(1), 1, 'succeeded');
     await runOnce(APP, RUN(2), 2, 'failed');
     await runOnce(OTHER, RUN(4), 3, 'succeeded');
-    await runOnce(APP, RUN(3), 4, null);
+    await runOnce(APP, RUN(3), 4, 'scheduled');
   });
 
   after(async () => {
