@@ -10,6 +10,7 @@ import { EVENT_STORE, InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
 import { Authenticator } from './auth/authenticator';
+import { CredentialQueries } from './auth/credential-queries';
 import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
@@ -136,6 +137,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: InputTextGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         Authenticator,
+        CredentialQueries,
         GrantLookup,
         Commands,
         PermissionService,

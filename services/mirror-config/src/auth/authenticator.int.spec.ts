@@ -10,6 +10,7 @@ import type { MirrorConfigServiceConfig } from '../config';
 import { ForbiddenError, UnauthenticatedError } from '../http/problem';
 import { openServiceTestBed, type ServiceTestBed } from '../service-test-bed';
 import { Authenticator } from './authenticator';
+import { CredentialQueries } from './credential-queries';
 import type { Credential } from './credential';
 import { csrfTokenOf } from './session';
 
@@ -34,7 +35,7 @@ describe('the authenticator over the read models', () => {
   before(async () => {
     db = await createTestDatabase();
     bed = await openServiceTestBed({ databaseUrl: db.url, natsUrl: TEST_NATS_URL, ...testEventLogNames() });
-    auth = new Authenticator(bed.dataSource, { superusers: ['alice'], oidc: undefined } as unknown as MirrorConfigServiceConfig);
+    auth = new Authenticator(new CredentialQueries(bed.dataSource), { superusers: ['alice'], oidc: undefined } as unknown as MirrorConfigServiceConfig);
     const user = (command: Parameters<typeof userDecider.decide>[0], name: string) => bed.commands.run(AggregateKind.User, name, userDecider, command, bed.causation);
     for (const name of ['alice', 'bob']) await user({ kind: 'create', username: name, email: null, password: await hashPassword(PASSWORD) }, name);
     await user({ kind: 'create-token', tokenId: liveId, title: 'ci', scopes: ['repo:read'], expiresAt: null, tokenHash: tokens.live.hash }, 'bob');

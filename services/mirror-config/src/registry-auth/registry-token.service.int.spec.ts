@@ -11,6 +11,7 @@ import { childMirrorConfig, mirrorDecider } from '@ferry/mirror';
 import { createSecretBox } from '@ferry/secrets';
 import { createTestDatabase, makeTokenSigningFiles, testEventLogNames, testOrgMirrorConfig, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { Authenticator } from '../auth/authenticator';
+import { CredentialQueries } from '../auth/credential-queries';
 import type { Credential } from '../auth/credential';
 import { GrantLookup } from '../auth/grant-lookup';
 import type { MirrorConfigServiceConfig, RegistryTokenSettings } from '../config';
@@ -46,7 +47,7 @@ describe('the registry token service over the read models', () => {
 
   function serviceWith(registryTokens: RegistryTokenSettings | undefined): RegistryTokenService {
     const config = { registryTokens, superusers: ['root'], oidc: undefined } as unknown as MirrorConfigServiceConfig;
-    return new RegistryTokenService(new RegistryTokenQueries(bed.dataSource), bed.store, config, new Authenticator(bed.dataSource, config), new GrantLookup(bed.dataSource), bed.projections);
+    return new RegistryTokenService(new RegistryTokenQueries(bed.dataSource), bed.store, config, new Authenticator(new CredentialQueries(bed.dataSource), config), new GrantLookup(bed.dataSource), bed.projections);
   }
 
   const request = (credential: Credential | undefined, ...scopes: string[]): TokenRequest => ({ credential, address: '127.0.0.1', service: settings.service, scopes, requestId: undefined });

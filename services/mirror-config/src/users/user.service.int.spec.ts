@@ -5,6 +5,7 @@ import { AggregateKind, DomainErrorCode, SCOPES } from '@ferry/contracts';
 import { organizationDecider, tokenHash, TokenKind } from '@ferry/identity';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { Authenticator } from '../auth/authenticator';
+import { CredentialQueries } from '../auth/credential-queries';
 import { csrfTokenOf, SESSION_TOKEN_TITLE } from '../auth/session';
 import type { MirrorConfigServiceConfig } from '../config';
 import { NotFoundError, UnauthenticatedError } from '../http/problem';
@@ -36,7 +37,7 @@ describe('the user and session services', () => {
     queries = new UserQueries(bed.dataSource);
     permissions = new PermissionService(new PermissionQueries(bed.dataSource), bed.commands);
     users = new UserService(queries, new Namespaces(bed.dataSource), config, bed.commands, permissions);
-    sessions = new SessionService(queries, config, new Authenticator(bed.dataSource, config), bed.commands);
+    sessions = new SessionService(queries, config, new Authenticator(new CredentialQueries(bed.dataSource), config), bed.commands);
     await bed.commands.run(AggregateKind.Organization, 'acme', organizationDecider, { kind: 'create', name: 'acme', email: null, creator: null }, bed.causation);
     await bed.commands.run(AggregateKind.Organization, 'widgets', organizationDecider, { kind: 'create', name: 'widgets', email: null, creator: null }, bed.causation);
   });
