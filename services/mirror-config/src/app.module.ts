@@ -10,6 +10,7 @@ import { EVENT_STORE, InfrastructureModule } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from './config';
 import { ApiProjections } from './api-projections';
 import { Authenticator } from './auth/authenticator';
+import { CredentialQueries } from './auth/credential-queries';
 import { GrantLookup } from './auth/grant-lookup';
 import { PermissionGuard } from './auth/permission.guard';
 import { Commands } from './commands';
@@ -26,27 +27,38 @@ import { OrgMirrorGrpcController } from './grpc/org-mirror-grpc.controller';
 import { MirrorPreviewController, MirrorPreviewService } from './mirror/mirror-preview';
 import { MirrorController } from './mirror/mirror.controller';
 import { MirrorService } from './mirror/mirror.service';
+import { MirrorLookup } from './mirror-lookup';
+import { MirrorHealthQueries } from './mirror-health/mirror-health-queries';
+import { Namespaces } from './namespaces';
 import { NamespaceNotificationRuleController, NotificationRuleController } from './notifications/notification-rule.controller';
+import { NotificationRuleQueries } from './notifications/notification-rule-queries';
 import { NotificationRuleService } from './notifications/notification-rule.service';
+import { UserNotificationQueries } from './notifications/user-notification-queries';
 import { UserNotificationController } from './notifications/user-notification.controller';
 import { apiDocumentProvider, OpenApiController } from './openapi/openapi.controller';
 import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationQueries } from './organizations/organization-queries';
 import { OrganizationService } from './organizations/organization.service';
 import { OrgMirrorController } from './org-mirror/org-mirror.controller';
 import { OrgMirrorQueries } from './org-mirror/org-mirror-queries';
 import { OrgMirrorService } from './org-mirror/org-mirror.service';
+import { PermissionQueries } from './repositories/permission-queries';
 import { PermissionService } from './repositories/permission.service';
+import { RepositoryQueries } from './repositories/repository-queries';
 import { RepositoryController } from './repositories/repository.controller';
 import { RepositoryService } from './repositories/repository.service';
 import { RobotController } from './robots/robot.controller';
+import { RobotQueries } from './robots/robot-queries';
 import { RobotService } from './robots/robot.service';
 import { RegistryTokenController } from './registry-auth/registry-token.controller';
+import { RegistryTokenQueries } from './registry-auth/registry-token-queries';
 import { RegistryTokenService } from './registry-auth/registry-token.service';
 import { TagHistoryController, TagHistoryQueries } from './runs/tag-history';
 import { RunController } from './runs/run.controller';
 import { RunQueries } from './runs/run-queries.service';
 import { RunEvents } from './runs/run-events';
 import { SuperuserUserController, UserController } from './users/user.controller';
+import { UserQueries } from './users/user-queries';
 import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
@@ -125,17 +137,26 @@ export class AppModule {
         { provide: APP_GUARD, useClass: InputTextGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
         Authenticator,
+        CredentialQueries,
         GrantLookup,
         Commands,
         PermissionService,
+        PermissionQueries,
+        RepositoryQueries,
         UserService,
+        UserQueries,
         SessionService,
         OrganizationService,
+        OrganizationQueries,
         OrgMirrorQueries,
         OrgMirrorService,
         RepositoryService,
         MirrorService,
+        MirrorLookup,
+        MirrorHealthQueries,
+        Namespaces,
         RobotService,
+        RobotQueries,
         RunQueries,
         RunEvents,
         {
@@ -147,7 +168,10 @@ export class AppModule {
         MirrorPreviewService,
         MirrorHealthService,
         NotificationRuleService,
+        NotificationRuleQueries,
+        UserNotificationQueries,
         RegistryTokenService,
+        RegistryTokenQueries,
         HookQueries,
         HookService,
         HookReceiverService,

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IsNull, type DataSource } from 'typeorm';
 import { robotNamespace, SCOPES } from '@ferry/contracts';
 import { tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '@ferry/identity';
-import { ApiTokenRow, ApiTokenUsageRow, RobotRow, UserRow } from '@ferry/read-models';
-import { DATA_SOURCE, errorText } from '@ferry/service-runtime';
+import { errorText } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from '../config';
 import { ForbiddenError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
 import { SERVICE_CONFIG } from '../tokens';
 import type { Credential } from './credential';
+import { CredentialQueries } from './credential-queries';
 import { OidcTokenError, OidcVerifier } from './oidc-verifier';
 import { csrfTokenMatches, CSRF_HEADER } from './session';
 import { SignInThrottle } from './sign-in-throttle';
@@ -29,7 +28,7 @@ export class Authenticator {
   private readonly usageWritten = new Map<string, number>();
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: CredentialQueries,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
   ) {
     this.oidc = config.oidc ? new OidcVerifier(config.oidc) : undefined;
@@ -75,7 +74,7 @@ export class Authenticator {
   }
 
   private async userToken(token: string, expectedUser?: string): Promise<Caller> {
-    const row = await this.dataSource.getRepository(ApiTokenRow).findOneBy({ tokenHash: tokenHash(token), revokedAt: IsNull() });
+    const row = await this.queries.liveToken(tokenHash(token));
     if (!row || (expectedUser !== undefined && row.username !== expectedUser)) throw new UnauthenticatedError('the token is not valid (unknown or revoked)', true);
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('the token has expired', true);
     this.noteUse(row.tokenId);
@@ -83,7 +82,7 @@ export class Authenticator {
   }
 
   private async robot(token: string, expectedName?: string): Promise<Caller> {
-    const row = tokenKindOf(token) === TokenKind.Robot ? await this.dataSource.getRepository(RobotRow).findOneBy({ tokenHash: tokenHash(token) }) : null;
+    const row = tokenKindOf(token) === TokenKind.Robot ? await this.queries.robotByTokenHash(tokenHash(token)) : null;
     if (!row || (expectedName !== undefined && row.username !== expectedName)) throw new UnauthenticatedError('the robot credentials are not valid', true);
     return { kind: 'robot', username: row.username, namespace: row.namespace };
   }
@@ -92,7 +91,7 @@ export class Authenticator {
     const keys = [`user:${username}`, `address:${address}`];
     const wait = this.throttle.waitMs(keys);
     if (wait > 0) throw new SignInThrottledError(Math.ceil(wait / 1000));
-    const row = await this.dataSource.getRepository(UserRow).findOneBy({ username });
+    const row = await this.queries.user(username);
     // An unknown user costs a hash too, so timing does not tell which names exist.
     const ok = row?.passwordHash ? await verifyPassword(password, row.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
     if (!ok) {
@@ -114,7 +113,7 @@ export class Authenticator {
       this.logger.warn(`single sign-on is unavailable: ${errorText(error)}`);
       throw new UnauthenticatedError('the single sign-on issuer cannot be reached', true);
     }
-    if (!(await this.dataSource.getRepository(UserRow).existsBy({ username }))) {
+    if (!(await this.queries.userExists(username))) {
       throw new UnauthenticatedError(`the token names ${JSON.stringify(username.slice(0, 100))}, who is no Ferry user`, true);
     }
     // Single sign-on speaks for the user as a password would; the issuer decides who that is.
@@ -130,9 +129,8 @@ export class Authenticator {
     if (now - (this.usageWritten.get(tokenId) ?? 0) < USAGE_WRITE_INTERVAL_MS) return;
     this.usageWritten.set(tokenId, now);
     if (this.usageWritten.size > 50_000) this.usageWritten.clear();
-    void this.dataSource
-      .getRepository(ApiTokenUsageRow)
-      .upsert({ tokenId, lastUsedAt: new Date(now) }, ['tokenId'])
+    void this.queries
+      .recordTokenUse(tokenId, new Date(now))
       .catch((error: unknown) => this.logger.warn(`could not record a token's last use: ${errorText(error)}`));
   }
 }

@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { Requirement } from '@ferry/identity';
-import { OPERATION, type OperationSpec } from '../openapi/operation';
+import { OPERATION, type OperationSpec } from '../http/operation';
 import { PERMISSION } from './permission';
 
 /** One HTTP route or gRPC method and what it declares it needs. */

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
-import { NotFoundError } from '../http/problem';
+import { NotFoundError, sendProblem } from '../http/problem';
 import type { MirrorConfigServiceConfig } from '../config';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { SERVICE_CONFIG } from '../tokens';
 import { CONSOLE_CONTENT_SECURITY_POLICY, consoleDirectory, consolePage } from './console-files';
 
@@ -83,7 +83,7 @@ export class ConsoleController {
   asset(@Param('name') name: string, @Res() res: Response) {
     if (!this.dir || !ASSET_NAME.test(name)) throw new NotFoundError(`no console asset ${name}`);
     res.sendFile(join(this.dir, 'assets', name), { maxAge: '365d', immutable: true, dotfiles: 'deny', headers: { 'X-Content-Type-Options': 'nosniff' } }, (error) => {
-      if (error && !res.headersSent) res.status(404).type('application/problem+json').send(JSON.stringify({ type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: 'NOT_FOUND', detail: `no console asset ${name}` }));
+      if (error && !res.headersSent) sendProblem(res, { type: 'https://ferry.dev/problems/not-found', title: 'Not found', status: 404, code: 'NOT_FOUND', detail: `no console asset ${name}` });
     });
   }
 

@@ -3,39 +3,11 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { join } from 'node:path';
 import { throwError, type Observable } from 'rxjs';
-import { DomainError, DomainErrorCode, type FieldProblem } from '@ferry/mirror';
+import { DomainError, type FieldProblem } from '@ferry/mirror';
 import { errorText, unavailableDependency } from '@ferry/service-runtime';
-import { ForbiddenError, InvalidRequestError, NotFoundError, ReadModelBehindError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
+import { DOMAIN_ERRORS, EDGE_ERRORS } from '../http/edge-errors';
+import { EdgeError, InvalidRequestError } from '../http/problem';
 import { PROTO_ROOT } from './grpc-options';
-
-/** The gRPC twin of the HTTP edge's status table: 404 -> NOT_FOUND, 409 (and Quay's 400 refusals of a state) -> ALREADY_EXISTS or FAILED_PRECONDITION. */
-const DOMAIN_STATUS: Record<DomainErrorCode, GrpcStatus> = {
-  [DomainErrorCode.MirrorNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.OrgMirrorNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.OrgMirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.OrganizationNotEmpty]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.DiscoveryInProgress]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.AlreadyCancelled]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.ManagedByOrgMirror]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.RuleNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.HookNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.RobotNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.UserNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.TokenNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.OrganizationNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.RepositoryNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.PermissionNotFound]: GrpcStatus.NOT_FOUND,
-  [DomainErrorCode.UserAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.OrganizationAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.RepositoryAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.MirrorAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.RobotAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.RuleAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.HookAlreadyExists]: GrpcStatus.ALREADY_EXISTS,
-  [DomainErrorCode.SyncInProgress]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.NothingToCancel]: GrpcStatus.FAILED_PRECONDITION,
-  [DomainErrorCode.StaleRun]: GrpcStatus.FAILED_PRECONDITION,
-};
 
 /** Trailer holding the stable code that the HTTP API returns as the problem's `code`. */
 export const FERRY_CODE_TRAILER = 'ferry-code';
@@ -86,20 +58,15 @@ function grpcError(code: GrpcStatus, ferryCode: string, details: string, extra?:
   return { code, details, message: details, metadata };
 }
 
-/** Maps the application services' errors as the HTTP edge does; anything else is INTERNAL and logged. */
+/** Maps the application services' errors by the HTTP edge's tables; anything else is INTERNAL and logged. */
 export function grpcErrorFor(error: unknown): GrpcError {
   if (error instanceof InvalidRequestError) {
+    const code = EDGE_ERRORS[error.code].grpc;
     const details = `invalid request: ${error.message}`;
-    return grpcError(GrpcStatus.INVALID_ARGUMENT, error.code, details, (m) =>
-      m.set(STATUS_DETAILS_TRAILER, encodeBadRequest(GrpcStatus.INVALID_ARGUMENT, details, error.problems)),
-    );
+    return grpcError(code, error.code, details, (m) => m.set(STATUS_DETAILS_TRAILER, encodeBadRequest(code, details, error.problems)));
   }
-  if (error instanceof DomainError) return grpcError(DOMAIN_STATUS[error.code], error.code, error.message);
-  if (error instanceof NotFoundError) return grpcError(GrpcStatus.NOT_FOUND, error.code, error.message);
-  if (error instanceof UnauthenticatedError) return grpcError(GrpcStatus.UNAUTHENTICATED, error.code, error.message);
-  if (error instanceof ForbiddenError) return grpcError(GrpcStatus.PERMISSION_DENIED, error.code, error.message);
-  if (error instanceof SignInThrottledError) return grpcError(GrpcStatus.RESOURCE_EXHAUSTED, error.code, error.message);
-  if (error instanceof ReadModelBehindError) return grpcError(GrpcStatus.UNAVAILABLE, error.code, error.message);
+  if (error instanceof EdgeError) return grpcError(EDGE_ERRORS[error.code].grpc, error.code, error.message);
+  if (error instanceof DomainError) return grpcError(DOMAIN_ERRORS[error.code].grpc, error.code, error.message);
   const away = unavailableDependency(error);
   if (away) return grpcError(GrpcStatus.UNAVAILABLE, 'DEPENDENCY_UNAVAILABLE', `${away} is unreachable; try again shortly`);
   Logger.error({ msg: `a gRPC call failed: ${errorText(error)}`, err: error }, 'mirror-config');

@@ -6,7 +6,8 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { causationOf } from '../auth/request-caller';
 import { HookService } from '../hooks/hook.service';
-import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
+import { MirrorLookup, type TargetRepository } from '../mirror-lookup';
+import { MirrorService } from '../mirror/mirror.service';
 import { mirrorView } from '../mirror/mirror.view';
 import { RobotService } from '../robots/robot.service';
 import { RunQueries } from '../runs/run-queries.service';
@@ -44,6 +45,7 @@ function causation(metadata: Metadata): Causation {
 export class MirrorGrpcController {
   constructor(
     private readonly mirrors: MirrorService,
+    private readonly lookup: MirrorLookup,
     private readonly robots: RobotService,
     private readonly runs: RunQueries,
     private readonly hooks: HookService,
@@ -65,7 +67,7 @@ export class MirrorGrpcController {
   @GrpcMethod('MirrorService', 'GetMirror')
   @Requires(requires.repository('read'))
   async getMirror(req: RepositoryRequest) {
-    return this.view(req, await this.mirrors.find(target(req)));
+    return this.view(req, await this.lookup.find(target(req)));
   }
 
   @GrpcMethod('MirrorService', 'UpdateMirror')

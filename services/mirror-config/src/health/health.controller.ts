@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { requires } from '@ferry/identity';
 import { READINESS, type Readiness } from '@ferry/service-runtime';
 import { Requires } from '../auth/permission';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { LIVENESS, READINESS_VIEW } from './health.view';
 
 /**

@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { CREATE_HOOK_BODY } from './hook.input';
 import { HookReceiverService } from './hook-receiver.service';
 import { HookService } from './hook.service';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HookVerification } from '@ferry/contracts';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 const VERIFICATIONS = Object.values(HookVerification) as [HookVerification, ...HookVerification[]];
 

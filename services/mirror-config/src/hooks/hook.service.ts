@@ -9,7 +9,7 @@ import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
-import { MirrorService, type TargetRepository } from '../mirror/mirror.service';
+import { MirrorLookup, type TargetRepository } from '../mirror-lookup';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { SECRET_BOX } from '../tokens';
 import { HookQueries } from './hook-queries';
@@ -40,7 +40,7 @@ export class HookService {
   constructor(
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly commands: Commands,
-    private readonly mirrors: MirrorService,
+    private readonly mirrors: MirrorLookup,
     private readonly orgMirrors: OrgMirrorQueries,
     private readonly queries: HookQueries,
   ) {}

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import express from 'express';
-import type { ProblemDetails } from './problem';
+import { sendProblem } from './problem';
 
 /**
  * Parses JSON bodies ourselves so that a malformed body gets the same problem+json 400 as any
@@ -16,14 +16,13 @@ export function useJsonBodies(app: INestApplication): void {
   app.use((error: { status?: number; type?: string } | undefined, _req: unknown, res: express.Response, next: (e?: unknown) => void) => {
     if (!error) return next();
     const status = error.status && error.status < 500 ? error.status : 400;
-    const problem: ProblemDetails = {
+    sendProblem(res, {
       type: 'https://ferry.dev/problems/invalid-request',
       title: 'Invalid request',
       status,
       code: 'INVALID_REQUEST',
       detail: error.type === 'entity.too.large' ? 'the request body is larger than 1 MiB' : 'the request body is not valid JSON',
       errors: [{ field: '(body)', message: error.type === 'entity.too.large' ? 'is too large' : 'must be valid JSON' }],
-    };
-    res.status(status).type('application/problem+json').send(JSON.stringify(problem));
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '@ferry/mirror';
 import { fieldOf, problemsOf } from './schema-problems';
-import { REQUEST_SCHEMAS } from '../openapi/operation';
+import { REQUEST_SCHEMAS } from './operation';
 import { InvalidRequestError } from './problem';
 
 /** What a body held, as its schema reads it, and the fields of a Quay body that were ignored. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY } from '../users/user.input';
 import { CREATE_REPOSITORY_BODY } from '../repositories/repository.input';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from './operation';
 import { InvalidRequestError } from './problem';
 import { EMAIL_ADDRESS, quayObject, readBody, text } from './request-body';
 

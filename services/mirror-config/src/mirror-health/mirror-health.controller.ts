@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { readQuery } from '../http/query';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { MirrorHealthService } from './mirror-health.service';
 import { MIRROR_HEALTH_QUERY, MIRROR_HEALTH_VIEW, ORGANIZATION_MIRROR_HEALTH_QUERY } from './mirror-health.view';
 

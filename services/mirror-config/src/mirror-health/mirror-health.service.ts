@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { observeMirrors } from '@ferry/metrics';
-import { OrganizationRow, readMirrorHealth, type MirrorHealthRow } from '@ferry/read-models';
+import type { MirrorHealthRow } from '@ferry/read-models';
 import type { ProgressBoard } from '@ferry/run-progress';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { NotFoundError } from '../http/problem';
+import { Namespaces } from '../namespaces';
 import { RUN_PROGRESS } from '../tokens';
+import { MirrorHealthQueries } from './mirror-health-queries';
 import { mirrorHealthView, type MirrorHealthView } from './mirror-health.view';
 
 /**
@@ -15,10 +15,11 @@ import { mirrorHealthView, type MirrorHealthView } from './mirror-health.view';
 @Injectable()
 export class MirrorHealthService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: MirrorHealthQueries,
+    private readonly namespaces: Namespaces,
     @Inject(RUN_PROGRESS) private readonly progress: ProgressBoard,
   ) {
-    observeMirrors(async () => this.withPendingTags(await readMirrorHealth(this.dataSource)));
+    observeMirrors(async () => this.withPendingTags(await this.queries.read()));
   }
 
   /** The tags each run in flight has still to sync, from its live progress (one read per running mirror). */
@@ -34,10 +35,10 @@ export class MirrorHealthService {
 
   /** All mirrors, or those of one namespace (which must exist). */
   async summary(namespace: string | undefined, limit = 100): Promise<MirrorHealthView> {
-    if (namespace !== undefined && !(await this.dataSource.getRepository(OrganizationRow).existsBy({ name: namespace }))) {
+    if (namespace !== undefined && !(await this.namespaces.isOrganization(namespace))) {
       throw new NotFoundError(`no organization ${namespace}`);
     }
     const now = new Date();
-    return mirrorHealthView(await readMirrorHealth(this.dataSource, { ...(namespace === undefined ? {} : { namespace }), now }), limit, now);
+    return mirrorHealthView(await this.queries.read({ ...(namespace === undefined ? {} : { namespace }), now }), limit, now);
   }
 }

@@ -9,7 +9,7 @@ import { MIRROR_PREVIEW, type MirrorPreviewView } from '@ferry/api-schema';
 import { Requires } from '../auth/permission';
 import type { MirrorConfigServiceConfig } from '../config';
 import { PreviewFailedError } from '../http/problem';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { MIRROR_UPDATE_BODY } from './mirror.input';
 import { MirrorService } from './mirror.service';

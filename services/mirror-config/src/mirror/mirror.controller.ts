@@ -5,10 +5,11 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { warnIgnored } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { MIRROR_CREATE_BODY, MIRROR_UPDATE_BODY } from './mirror.input';
 import type { ProgressBoard } from '@ferry/run-progress';
 import { RUN_PROGRESS } from '../tokens';
+import { MirrorLookup } from '../mirror-lookup';
 import { MirrorService } from './mirror.service';
 import { MIRROR_VIEW, mirrorView } from './mirror.view';
 
@@ -17,6 +18,7 @@ import { MIRROR_VIEW, mirrorView } from './mirror.view';
 export class MirrorController {
   constructor(
     private readonly mirrors: MirrorService,
+    private readonly lookup: MirrorLookup,
     @Inject(RUN_PROGRESS) private readonly progress: ProgressBoard,
   ) {}
 
@@ -34,7 +36,7 @@ export class MirrorController {
   @Requires(requires.repository('read'))
   @Operation({ summary: 'The repository\'s mirror, as Quay shows it', responses: { 200: MIRROR_VIEW } })
   async get(@Param('namespace') namespace: string, @Param('repository') repository: string) {
-    const row = await this.mirrors.find({ namespace, repository });
+    const row = await this.lookup.find({ namespace, repository });
     // Ferry's: the live progress of the run in flight (best effort: none while NATS cannot say).
     const live = row.currentRunId ? await this.progress.get(row.currentRunId).catch(() => null) : null;
     return mirrorView(row, live);

@@ -17,7 +17,7 @@ import { isIpv6Literal } from '@ferry/net-guard';
 import { inFieldOrder, unknownFields } from '../http/request-body';
 import { problemsOf } from '../http/schema-problems';
 import { ROOT_RULE_BODY, TAG_RULE_BODY } from './tag-rule.input';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 /** What happens to the stored upstream password. */
 export type PasswordChange = { action: 'keep' } | { action: 'clear' } | { action: 'set'; plaintext: string };

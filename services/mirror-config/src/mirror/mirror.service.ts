@@ -1,27 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { AggregateKind, DomainError, DomainErrorCode, mirrorId as toMirrorId, repositoryNameProblem, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
+import { AggregateKind, DomainError, DomainErrorCode, type EncryptedSecret, type MirrorConfig } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { mirrorDecider, type FieldProblem, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { MirrorRow } from '@ferry/read-models';
 import { assertProxyAllowed, assertUpstreamAllowed } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { assertNamespaceExists } from '../namespaces';
+import { MirrorLookup, validateTarget, type TargetRepository } from '../mirror-lookup';
+import { Namespaces } from '../namespaces';
 import { RepositoryService } from '../repositories/repository.service';
-import { RobotService } from '../robots/robot.service';
+import { RobotQueries } from '../robots/robot-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { parseMirrorInput, type MirrorDraft } from './mirror.input';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { MirrorConfigServiceConfig } from '../config';
-
-export interface TargetRepository {
-  namespace: string;
-  repository: string;
-}
 
 /** What a command answered with, and the fields of a Quay body it ignored (named in a `Warning`). */
 export interface MirrorAnswer {
@@ -33,12 +27,13 @@ export interface MirrorAnswer {
 @Injectable()
 export class MirrorService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly lookup: MirrorLookup,
+    private readonly namespaces: Namespaces,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
     private readonly repositories: RepositoryService,
-    private readonly robots: RobotService,
+    private readonly robots: RobotQueries,
     private readonly orgMirrors: OrgMirrorQueries,
   ) {}
 
@@ -55,36 +50,18 @@ export class MirrorService {
     }
   }
 
-  /** Checks the path's names, answering 400 naming `namespace` or `repository`. */
-  validateTarget(target: TargetRepository): string {
-    const problems: FieldProblem[] = [];
-    const ns = repositoryNameProblem(target.namespace);
-    if (ns) problems.push({ field: 'namespace', message: ns });
-    const repo = repositoryNameProblem(target.repository);
-    if (repo) problems.push({ field: 'repository', message: repo });
-    if (problems.length) throw new InvalidRequestError(problems);
-    return toMirrorId(target.namespace, target.repository);
-  }
-
-  async find(target: TargetRepository): Promise<MirrorRow> {
-    const id = this.validateTarget(target);
-    const row = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: id });
-    if (!row) throw new NotFoundError(`no mirror is configured for ${id}`);
-    return row;
-  }
-
   /**
    * Creates the mirror, and its repository when there is none (in state MIRROR, as Quay's mirror
    * POST sets it), and gives the robot write on it.
    */
   async create(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorAnswer> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     const parsed = parseMirrorInput(body, target, null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
-    await assertNamespaceExists(this.dataSource, target.namespace);
+    await this.namespaces.assertExists(target.namespace);
     await this.assertNotManaged(target.namespace);
     await this.checkReferences(parsed.draft, null);
-    if (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id })) {
+    if (await this.lookup.exists(id)) {
       // Refused before the repository is touched; the decider refuses it again under contention.
       throw new DomainError(DomainErrorCode.MirrorAlreadyExists, 'this repository already has a mirror; use PUT to change it');
     }
@@ -95,7 +72,7 @@ export class MirrorService {
   }
 
   async update(target: TargetRepository, body: unknown, causation: Causation): Promise<MirrorAnswer> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
     const current = this.current(state, id);
     await this.assertNotManaged(target.namespace);
@@ -117,18 +94,18 @@ export class MirrorService {
   }
 
   async delete(target: TargetRepository, causation: Causation): Promise<void> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     await this.assertNotManaged(target.namespace);
     await this.run(id, { kind: 'delete' }, causation, 'mirror.delete');
   }
 
   async syncNow(target: TargetRepository, causation: Causation): Promise<MirrorRow> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     return this.run(id, { kind: 'request-sync-now' }, causation, 'mirror.sync-now');
   }
 
   async cancel(target: TargetRepository, causation: Causation): Promise<MirrorRow> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     return this.run(id, { kind: 'cancel', now: new Date() }, causation, 'mirror.sync-cancel');
   }
 
@@ -137,7 +114,7 @@ export class MirrorService {
    * stored: what a preview runs with (no body: the settings as they are).
    */
   async settingsWith(target: TargetRepository, body: unknown): Promise<{ mirrorId: string; config: MirrorConfig; state: MirrorState }> {
-    const id = this.validateTarget(target);
+    const id = validateTarget(target);
     const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
     const current = this.current(state, id);
     const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0);
@@ -206,7 +183,7 @@ export class MirrorService {
     return withSpan(spanName, async (span) => {
       span.setAttribute('ferry.mirror_id', id);
       await this.commands.run(AggregateKind.Mirror, id, mirrorDecider, command, causation);
-      const row = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: id });
+      const row = await this.lookup.row(id);
       return row ?? Object.assign(new MirrorRow(), { mirrorId: id });
     });
   }

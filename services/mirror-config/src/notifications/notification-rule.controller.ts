@@ -1,18 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { mirrorId, repositoryNameProblem } from '@ferry/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { repositoryNameProblem } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
-import { MirrorRow, RepositoryRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
-import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { MirrorService } from '../mirror/mirror.service';
+import { InvalidRequestError } from '../http/problem';
 import { LIMIT_QUERY } from '../http/query';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { NOTIFICATION_RULE_BODY } from './notification-rule.input';
 import { DELIVERY_LOG, NOTIFICATION_RULE_LIST, NOTIFICATION_RULE_VIEW, TEST_DELIVERY } from './notification.view';
+import { NotificationRuleQueries } from './notification-rule-queries';
 import { NotificationRuleService } from './notification-rule.service';
 
 /** Quay's repository notifications, for the three mirror events of one mirror. */
@@ -20,17 +17,11 @@ import { NotificationRuleService } from './notification-rule.service';
 export class NotificationRuleController {
   constructor(
     private readonly rules: NotificationRuleService,
-    private readonly mirrors: MirrorService,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: NotificationRuleQueries,
   ) {}
 
-  /** A repository's rules: the repository (or its mirror) must exist; a repository without rules has an empty list. */
-  private async scope(namespace: string, repository: string) {
-    const id = this.mirrors.validateTarget({ namespace, repository });
-    const exists =
-      (await this.dataSource.getRepository(RepositoryRow).existsBy({ namespace, name: repository })) || (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id }));
-    if (!exists) throw new NotFoundError(`no repository ${mirrorId(namespace, repository)}`);
-    return { mirrorId: id };
+  private scope(namespace: string, repository: string) {
+    return this.queries.repositoryScope(namespace, repository);
   }
 
   @Post()

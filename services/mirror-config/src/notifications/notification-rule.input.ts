@@ -5,7 +5,7 @@ import { isDeliveryMethod, NO_SECRET, RECEIVERS, type ReceiverSettings } from '@
 import { problemsOf } from '../http/schema-problems';
 import { InvalidRequestError } from '../http/problem';
 import { inFieldOrder, text } from '../http/request-body';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 const EVENTS = Object.values(NotificationEvent) as [NotificationEvent, ...NotificationEvent[]];
 const METHODS = Object.values(NotificationMethod) as [NotificationMethod, ...NotificationMethod[]];

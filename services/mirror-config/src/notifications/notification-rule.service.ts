@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
 import { AggregateKind, mirrorNamespace, NotificationMethod, type NotificationRule } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { notificationRuleDecider, ruleInScope, type NotificationRuleScope } from '@ferry/mirror';
@@ -12,14 +11,8 @@ import {
   RECEIVERS,
   sampleNotifiableEvent,
 } from '@ferry/notifications';
-import {
-  insertUserNotification,
-  NotificationDeliveryAttemptRow,
-  NotificationDeliveryRow,
-  NotificationRuleRow,
-} from '@ferry/read-models';
+import type { NotificationRuleRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
@@ -29,6 +22,7 @@ import { parseNotificationRule } from './notification-rule.input';
 import type { z } from 'zod';
 import type { DELIVERY_LOG, NOTIFICATION_RULE_LIST, NotificationRuleView, TEST_DELIVERY } from './notification.view';
 import { UUID } from '../http/uuid';
+import { NotificationRuleQueries } from './notification-rule-queries';
 
 
 function ruleView(rule: NotificationRuleRow): NotificationRuleView {
@@ -50,7 +44,7 @@ function ruleView(rule: NotificationRuleRow): NotificationRuleView {
 @Injectable()
 export class NotificationRuleService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: NotificationRuleQueries,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
@@ -70,12 +64,11 @@ export class NotificationRuleService {
     const namespace = 'mirrorId' in scope ? mirrorNamespace(scope.mirrorId) : scope.namespace;
     const rule: NotificationRule = { ...draft, ruleId, mirrorId, namespace, secret: draft.secret ? this.secrets.seal(draft.secret) : null };
     await this.commands.run(AggregateKind.NotificationRule, ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
-    return ruleView(await this.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId }));
+    return ruleView(await this.queries.createdRule(ruleId));
   }
 
   async list(scope: NotificationRuleScope): Promise<z.output<typeof NOTIFICATION_RULE_LIST>> {
-    const where = 'mirrorId' in scope ? { mirrorId: scope.mirrorId } : { mirrorId: IsNull(), namespace: scope.namespace };
-    const rules = await this.dataSource.getRepository(NotificationRuleRow).find({ where, order: { createdAt: 'ASC' } });
+    const rules = await this.queries.rules(scope);
     return { notifications: rules.map(ruleView) };
   }
 
@@ -100,7 +93,7 @@ export class NotificationRuleService {
     });
     const deliveryId = `test-${eventId}`;
     if (rule.method === NotificationMethod.InApp) {
-      await insertUserNotification(this.dataSource.manager, {
+      await this.queries.insertUserNotification({
         id: deliveryId,
         username: rule.target,
         ruleId: rule.ruleId,
@@ -135,15 +128,7 @@ export class NotificationRuleService {
   async deliveries(scope: NotificationRuleScope, uuid: string, rawLimit: string | undefined): Promise<z.output<typeof DELIVERY_LOG>> {
     const limit = parseLimit(rawLimit);
     const rule = await this.findRule(scope, uuid);
-    const rows = await this.dataSource.getRepository(NotificationDeliveryRow).find({ where: { ruleId: rule.ruleId }, order: { createdAt: 'DESC' }, take: limit });
-    const attempts = rows.length
-      ? await this.dataSource
-          .getRepository(NotificationDeliveryAttemptRow)
-          .createQueryBuilder('a')
-          .where('a.delivery_id IN (:...ids)', { ids: rows.map((r) => r.deliveryId) })
-          .orderBy('a.attempt', 'ASC')
-          .getMany()
-      : [];
+    const { deliveries: rows, attempts } = await this.queries.deliveries(rule.ruleId, limit);
     return {
       deliveries: rows.map((d) => ({
         delivery_id: d.deliveryId,
@@ -172,7 +157,7 @@ export class NotificationRuleService {
   /** The rule, if it lives in this scope: a namespace path never reaches a mirror's rule, nor the reverse. */
   private async findRule(scope: NotificationRuleScope, uuid: string): Promise<NotificationRuleRow> {
     this.checkUuid(uuid);
-    const row = await this.dataSource.getRepository(NotificationRuleRow).findOneBy({ ruleId: uuid });
+    const row = await this.queries.rule(uuid);
     if (!row || !ruleInScope(row, scope)) throw new NotFoundError('no such notification rule here');
     return row;
   }

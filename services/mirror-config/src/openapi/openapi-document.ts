@@ -4,7 +4,7 @@ import type { Requirement } from '@ferry/identity';
 import { describeRequirement } from '../auth/permission.guard';
 import type { RouteEntry } from '../auth/route-table';
 import { PROBLEM_DETAILS } from '../http/problem';
-import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, type OperationSpec, type ResponseSpec } from './operation';
+import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, type OperationSpec, type ResponseSpec } from '../http/operation';
 
 type Json = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { routeTable } from '../auth/route-table';
 import { openApiDocument, type ApiDocument } from './openapi-document';
-import { Operation, responseSchema } from './operation';
+import { Operation, responseSchema } from '../http/operation';
 
 export const API_DOCUMENT = Symbol('API_DOCUMENT');
 

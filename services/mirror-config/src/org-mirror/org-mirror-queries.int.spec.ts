@@ -7,11 +7,11 @@ import { repositoryDecider, type RepositoryCommand } from '@ferry/identity';
 import { childMirrorConfig, mirrorDecider, orgMirrorDecider, type ListedPage, type MirrorCommand, type OrgMirrorCommand } from '@ferry/mirror';
 import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase, testOrgMirrorConfig } from '@ferry/testing';
+import { runMirror } from '../service-test-bed';
 import { OrgMirrorQueries } from './org-mirror-queries';
 
 const config: OrgMirrorConfig = testOrgMirrorConfig({ externalRegistryUrl: 'https://registry.example', repositoryNameTemplate: '{repository}', tagRule: globTagRule(['*']) });
 const NAMES = ['app1', 'app2', 'app3', 'app4', 'app5'];
-const summary = { startedAt: null, tagsMatched: [], tagsCopied: 0, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 0 };
 
 /**
  * Five discovered repositories, each in another state: app1's run succeeded, app2's failed, app3
@@ -40,23 +40,6 @@ describe('the organization mirror\'s queries over the read models', () => {
     for (const p of pages) await org({ kind: 'record-page', runId, fencingToken: token, page: p, now, leaseSeconds: 60 });
     await org({ kind: 'complete-discovery', runId, fencingToken: token, outcome: 'succeeded', now, jitter: 0 });
   }
-  async function runOnce(name: string, runId: string, outcome: 'succeeded' | 'failed' | null): Promise<void> {
-    const now = new Date('2026-01-01T00:00:10Z');
-    const token = (await mirror(name, { kind: 'schedule-run', runId, now, leaseSeconds: 600 })).state.run!.fencingToken;
-    await mirror(name, { kind: 'start-run', runId, fencingToken: token, worker: 'w/1' });
-    if (outcome === null) return;
-    await mirror(name, {
-      kind: 'complete-run',
-      runId,
-      fencingToken: token,
-      outcome,
-      summary,
-      ...(outcome === 'failed' ? { error: { code: 'UNAUTHORIZED', message: 'the upstream refused the credentials' } } : {}),
-      now,
-      jitter: 0,
-    });
-  }
-
   before(async () => {
     db = await createTestDatabase();
     ds = await openDatabase(db.url);
@@ -69,9 +52,10 @@ describe('the organization mirror\'s queries over the read models', () => {
       await repository(name, { kind: 'create', namespace: 'acme', repository: name, description: '', visibility: 'private', state: RepositoryState.OrgMirror });
       await mirror(name, { kind: 'create', mirrorId: mirrorId('acme', name), config: childMirrorConfig(config, { repository: name, upstream: name, syncStartDate: config.syncStartDate }), now: new Date('2026-01-01T00:00:00Z') });
     }
-    await runOnce('app1', '00000000-0000-4000-8000-000000000001', 'succeeded');
-    await runOnce('app2', '00000000-0000-4000-8000-000000000002', 'failed');
-    await runOnce('app3', '00000000-0000-4000-8000-000000000003', null);
+    const runAt = new Date('2026-01-01T00:00:10Z');
+    await runMirror((command) => mirror('app1', command), '00000000-0000-4000-8000-000000000001', runAt, 'succeeded');
+    await runMirror((command) => mirror('app2', command), '00000000-0000-4000-8000-000000000002', runAt, 'failed');
+    await runMirror((command) => mirror('app3', command), '00000000-0000-4000-8000-000000000003', runAt, 'started');
     await discover('d2', [page(null, ['app1', 'app2', 'app3', 'app4'], [])], new Date('2026-01-01T01:00:00Z'));
     await new ProjectionRunner(ds, store, apiReadModels).catchUp();
   });

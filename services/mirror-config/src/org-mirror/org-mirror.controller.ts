@@ -5,7 +5,7 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { USAGE_LOGS } from '../runs/run.view';
 import { ORG_MIRROR_CREATE_BODY, ORG_MIRROR_UPDATE_BODY } from './org-mirror.input';
 import { ORG_MIRROR_DELETE_QUERY, ORG_MIRROR_LOGS_QUERY, ORG_MIRROR_REPOSITORIES_QUERY, OrgMirrorService } from './org-mirror.service';

@@ -32,7 +32,7 @@ import {
   registryConfig,
   type PasswordChange,
 } from '../mirror/mirror.input';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 /** A validated organization mirror, before its password is sealed. */
 export type OrgMirrorDraft = Omit<OrgMirrorConfig, 'externalRegistryPassword'>;

@@ -14,7 +14,7 @@ import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readQuery } from '../http/query';
-import { RobotService } from '../robots/robot.service';
+import { RobotQueries } from '../robots/robot-queries';
 import type { UsageLogEntry } from '../runs/run.view';
 import { usageLogEntry } from '../runs/usage-log';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
@@ -105,7 +105,7 @@ export class OrgMirrorService {
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
     private readonly queries: OrgMirrorQueries,
-    private readonly robots: RobotService,
+    private readonly robots: RobotQueries,
   ) {
     // Each metrics scrape shows every organization mirror's repositories, discovered, syncing and failing.
     observeOrgMirrors(() => this.queries.samples());

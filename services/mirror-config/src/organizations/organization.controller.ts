@@ -5,7 +5,7 @@ import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { SET_PERMISSION_BODY } from '../repositories/permission.input';
 import { PERMISSION_LIST, PERMISSION_VIEW } from '../repositories/permission.view';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';

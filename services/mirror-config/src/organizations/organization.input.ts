@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { organizationNameProblem } from '@ferry/contracts';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 import { EMAIL_ADDRESS, obeying, quayObject, text } from '../http/request-body';
 
 /** Sent by Quay's clients; accepted and ignored (Ferry bills nobody and expires no tags). */

@@ -1,18 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { AggregateKind, organizationNameProblem } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { organizationDecider, organizationRole, type Caller } from '@ferry/identity';
-import { OrganizationRow, RepositoryRow, RobotRow, UserRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { OrganizationRow } from '@ferry/read-models';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
 import { GrantLookup } from '../auth/grant-lookup';
 import { RepositoryService } from '../repositories/repository.service';
+import { Namespaces } from '../namespaces';
+import { RepositoryQueries } from '../repositories/repository-queries';
+import { RobotQueries } from '../robots/robot-queries';
 import { RobotService } from '../robots/robot.service';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { OrgMirrorService } from '../org-mirror/org-mirror.service';
+import { OrganizationQueries } from './organization-queries';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
 import type { OrganizationView } from './organization.view';
 
@@ -20,7 +22,10 @@ import type { OrganizationView } from './organization.view';
 @Injectable()
 export class OrganizationService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: OrganizationQueries,
+    private readonly namespaces: Namespaces,
+    private readonly repositoryQueries: RepositoryQueries,
+    private readonly robotQueries: RobotQueries,
     private readonly commands: Commands,
     private readonly grants: GrantLookup,
     private readonly repositories: RepositoryService,
@@ -34,7 +39,7 @@ export class OrganizationService {
     const { value: fields, ignored } = readBody(CREATE_ORGANIZATION_BODY, body);
     const { name } = fields;
     const email = fields.contact_email ?? fields.email ?? null;
-    if (await this.dataSource.getRepository(UserRow).existsBy({ username: name })) throw new InvalidRequestError([{ field: 'name', message: 'is the name of a user' }]);
+    if (await this.namespaces.isUser(name)) throw new InvalidRequestError([{ field: 'name', message: 'is the name of a user' }]);
     await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'create', name, email, creator: caller.kind === 'user' ? { kind: 'user', name: caller.username } : null }, causation);
     return { view: 'Created' as const, ignored };
   }
@@ -66,10 +71,10 @@ export class OrganizationService {
     await this.find(name);
     // First, so that no discovery makes a repository while they are being deleted; they go below.
     if (await this.orgMirrorQueries.exists(name)) await this.orgMirrors.delete(name, {}, causation);
-    for (const repo of await this.dataSource.getRepository(RepositoryRow).findBy({ namespace: name })) {
+    for (const repo of await this.repositoryQueries.repositoriesIn(name)) {
       await this.repositories.delete({ namespace: name, repository: repo.name }, causation);
     }
-    for (const robot of await this.dataSource.getRepository(RobotRow).findBy({ namespace: name })) {
+    for (const robot of await this.robotQueries.robotsIn(name)) {
       await this.robots.delete(name, robot.name, causation);
     }
     await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'delete' }, causation);
@@ -78,7 +83,7 @@ export class OrganizationService {
   private async find(name: string): Promise<OrganizationRow> {
     const problem = organizationNameProblem(name);
     if (problem) throw new InvalidRequestError([{ field: 'orgname', message: problem }]);
-    const org = await this.dataSource.getRepository(OrganizationRow).findOneBy({ name });
+    const org = await this.queries.organization(name);
     if (!org) throw new NotFoundError(`no organization ${name}`);
     return org;
   }

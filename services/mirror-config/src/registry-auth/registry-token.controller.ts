@@ -4,7 +4,7 @@ import { parseAuthorization, type Credential } from '../auth/credential';
 import { Requires } from '../auth/permission';
 import { readQuery } from '../http/query';
 import { readBody } from '../http/request-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { OAUTH_TOKEN_FORM, TOKEN_QUERY } from './registry-token.input';
 import { RegistryTokenService } from './registry-token.service';
 import { OAUTH_TOKEN, REGISTRY_TOKEN } from './registry-token.view';

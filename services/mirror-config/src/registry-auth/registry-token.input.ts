@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 /** A form field the token service reads when it is one string; anything else is as if it were not sent. */
 const FIELD = z.string().optional().catch(undefined);

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { aggregateSubject, AggregateKind, mirrorId, repositoryNameProblem, Visibility, type RepositoryState } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
 import { grantedCatalogActions, grantedRepositoryActions, parseRegistryScope, repositoryRole, type Caller } from '@ferry/identity';
-import { MirrorRow, RepositoryRow, type ProjectionRunner } from '@ferry/read-models';
-import { DATA_SOURCE, EVENT_STORE } from '@ferry/service-runtime';
+import type { ProjectionRunner } from '@ferry/read-models';
+import { EVENT_STORE } from '@ferry/service-runtime';
 import { Authenticator } from '../auth/authenticator';
 import type { Credential } from '../auth/credential';
 import { actorOf } from '../auth/request-caller';
@@ -13,6 +12,7 @@ import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { GrantLookup } from '../auth/grant-lookup';
 import { API_PROJECTIONS, SERVICE_CONFIG } from '../tokens';
+import { RegistryTokenQueries } from './registry-token-queries';
 import { RegistryTokenSigner, type RegistryAccess } from './token-signer';
 
 /** How long a refusal waits for the read models to catch up before it stands. */
@@ -45,7 +45,7 @@ export class RegistryTokenService {
   private readonly signer: RegistryTokenSigner | undefined;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: RegistryTokenQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) config: MirrorConfigServiceConfig,
     private readonly authenticator: Authenticator,
@@ -96,10 +96,7 @@ export class RegistryTokenService {
     // Ferry's repositories are namespace/name; anything else is no repository of Ferry's.
     if (parts.length !== 2 || parts.some((p) => repositoryNameProblem(p))) return refuse(null, null);
     const [namespace, repository] = parts as [string, string];
-    const [row, mirror] = await Promise.all([
-      this.dataSource.getRepository(RepositoryRow).findOneBy({ namespace, name: repository }),
-      this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(namespace, repository) }),
-    ]);
+    const { repository: row, mirror } = await this.queries.repositoryFacts(namespace, repository);
     const target = { namespace, repository };
     const role = caller ? repositoryRole(caller, target, await this.grants.grantsOf(caller, target)) : null;
     const facts = { state: (row?.state ?? null) as RepositoryState | null, visibility: row?.visibility ?? Visibility.Private, mirrorRobot: mirror?.robotUsername ?? null, role };

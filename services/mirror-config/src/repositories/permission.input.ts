@@ -1,5 +1,5 @@
 import { ROLES } from '@ferry/contracts';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 import { oneOf, quayObject } from '../http/request-body';
 
 /** PUT .../permissions/user/{username}: the role to grant. */

@@ -1,21 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { AggregateKind, mirrorId, robotNamespace, robotUsernameProblem, ROLES, usernameProblem, type PrincipalKind, type Role } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { organizationDecider, repositoryDecider, type Principal } from '@ferry/identity';
-import { PermissionRow, RobotRow, UserRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { PermissionRow } from '@ferry/read-models';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
+import { PermissionQueries, type GrantScope } from './permission-queries';
 import { SET_PERMISSION_BODY } from './permission.input';
 import type { PermissionView } from './permission.view';
-
-/** Where a grant is held: a repository, or (repository '') a whole organization. */
-export interface GrantScope {
-  namespace: string;
-  repository: string;
-}
 
 function permissionView(row: Pick<PermissionRow, 'principalKind' | 'principalName' | 'role'>): PermissionView {
   const isRobot = row.principalKind === 'robot';
@@ -32,19 +25,19 @@ function permissionView(row: Pick<PermissionRow, 'principalKind' | 'principalNam
 @Injectable()
 export class PermissionService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: PermissionQueries,
     private readonly commands: Commands,
   ) {}
 
   /** Quay's list: a map from each principal's name to its permission. */
   async list(scope: GrantScope) {
-    const rows = await this.dataSource.getRepository(PermissionRow).find({ where: { namespace: scope.namespace, repository: scope.repository }, order: { principalName: 'ASC' } });
+    const rows = await this.queries.grantsOn(scope);
     return { permissions: Object.fromEntries(rows.map((r) => [r.principalName, permissionView(r)])) };
   }
 
   async get(scope: GrantScope, name: string) {
     const principal = this.principal(name);
-    const row = await this.dataSource.getRepository(PermissionRow).findOneBy({ ...scope, principalKind: principal.kind, principalName: principal.name });
+    const row = await this.queries.grantOf(scope, principal);
     if (!row) throw new NotFoundError(`${name} holds no permission on ${this.label(scope)}`);
     return permissionView(row);
   }
@@ -63,14 +56,14 @@ export class PermissionService {
 
   /** Grants `role` unless the principal holds it or more already (a mirror's robot needs write). */
   async ensureAtLeast(scope: GrantScope, principal: Principal, role: Role, causation: Causation): Promise<void> {
-    const held = await this.dataSource.getRepository(PermissionRow).findOneBy({ ...scope, principalKind: principal.kind, principalName: principal.name });
+    const held = await this.queries.grantOf(scope, principal);
     if (held && ROLES.indexOf(held.role) >= ROLES.indexOf(role)) return;
     await this.command(scope, { kind: 'grant', principal, role }, causation);
   }
 
   /** Every role a principal holds, revoked: a deleted user or robot leaves nothing behind for a namesake. */
   async revokeEverywhere(principal: Principal, causation: Causation): Promise<void> {
-    const rows = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: principal.kind, principalName: principal.name });
+    const rows = await this.queries.grantsHeldBy(principal);
     for (const row of rows) {
       await this.command({ namespace: row.namespace, repository: row.repository }, { kind: 'revoke', principal }, causation).catch((error: { code?: string }) => {
         // Already gone with its repository or organization.
@@ -96,11 +89,11 @@ export class PermissionService {
   private async assertGrantable(scope: GrantScope, principal: Principal): Promise<void> {
     if (principal.kind === 'robot') {
       if (robotNamespace(principal.name) !== scope.namespace) throw new InvalidRequestError([{ field: 'username', message: `is a robot of another namespace than ${scope.namespace}` }]);
-      if (!(await this.dataSource.getRepository(RobotRow).existsBy({ username: principal.name }))) throw new InvalidRequestError([{ field: 'username', message: 'names no robot' }]);
+      if (!(await this.queries.principalExists(principal))) throw new InvalidRequestError([{ field: 'username', message: 'names no robot' }]);
       return;
     }
     if (principal.name === scope.namespace) throw new InvalidRequestError([{ field: 'username', message: 'owns the namespace, and the owner is always admin' }]);
-    if (!(await this.dataSource.getRepository(UserRow).existsBy({ username: principal.name }))) throw new InvalidRequestError([{ field: 'username', message: 'names no user' }]);
+    if (!(await this.queries.principalExists(principal))) throw new InvalidRequestError([{ field: 'username', message: 'names no user' }]);
   }
 
   private label(scope: GrantScope): string {

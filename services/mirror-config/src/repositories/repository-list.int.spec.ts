@@ -5,7 +5,10 @@ import type { Caller } from '@ferry/identity';
 import { openDatabase, RepositoryRow } from '@ferry/read-models';
 import { createTestDatabase, type TestDatabase } from '@ferry/testing';
 import { readQuery } from '../http/query';
+import { MirrorHealthQueries } from '../mirror-health/mirror-health-queries';
 import { REPOSITORY_LIST_QUERY } from './repository.view';
+import { PermissionQueries } from './permission-queries';
+import { RepositoryQueries } from './repository-queries';
 import { RepositoryService } from './repository.service';
 
 const admin: Caller = { kind: 'user', username: 'root', superuser: true, scopes: ['super:user', 'repo:read', 'org:admin', 'user:read'], tokenId: null } as unknown as Caller;
@@ -21,8 +24,9 @@ describe("the repository list, paged as Quay's", () => {
     const rows = [];
     for (let i = 0; i < 230; i++) rows.push({ namespace: i % 2 ? 'big' : 'other', name: `repo-${String(i).padStart(3, '0')}`, description: '', visibility: 'public' as const, state: 'NORMAL' as const, createdAt: new Date() });
     await dataSource.getRepository(RepositoryRow).insert(rows);
-    // Only the list reads the data source; commands, permissions and grants are not reached.
-    service = new RepositoryService(dataSource, undefined as never, undefined as never, undefined as never, undefined as never);
+    // Only the list's queries are reached: not the namespaces, mirrors, commands, permission service, grants or organization mirrors.
+    const unused = undefined as never;
+    service = new RepositoryService(new RepositoryQueries(dataSource), new MirrorHealthQueries(dataSource), unused, unused, unused, unused, new PermissionQueries(dataSource), unused, unused);
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning as answer } from '../http/quay-body';
 import { readQuery } from '../http/query';
 import { SUCCESS } from '../http/quay-view';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { SET_PERMISSION_BODY } from './permission.input';
 import { PERMISSION_LIST, PERMISSION_VIEW } from './permission.view';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';

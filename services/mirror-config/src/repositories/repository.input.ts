@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 import { obeying, oneOf, quayObject, text } from '../http/request-body';
 
 const VISIBILITIES = Object.values(Visibility) as [Visibility, ...Visibility[]];

@@ -1,17 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { In, type DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { AggregateKind, DomainError, DomainErrorCode, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { atLeast, repositoryDecider, repositoryRole, type Caller, type RepositoryCommand } from '@ferry/identity';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
-import { MirrorRow, PermissionRow, readMirrorHealth, RepositoryRow, RunRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { RepositoryRow } from '@ferry/read-models';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
-import { assertNamespaceExists } from '../namespaces';
+import { Namespaces } from '../namespaces';
 import { GrantLookup } from '../auth/grant-lookup';
+import { MirrorLookup } from '../mirror-lookup';
+import { MirrorHealthQueries } from '../mirror-health/mirror-health-queries';
+import { PermissionQueries } from './permission-queries';
 import { PermissionService } from './permission.service';
+import { RepositoryQueries } from './repository-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
 import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
@@ -37,9 +39,13 @@ function checkPath(path: RepositoryPath): string {
 @Injectable()
 export class RepositoryService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: RepositoryQueries,
+    private readonly mirrorHealth: MirrorHealthQueries,
+    private readonly namespaces: Namespaces,
+    private readonly mirrors: MirrorLookup,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
+    private readonly permissionQueries: PermissionQueries,
     private readonly grants: GrantLookup,
     private readonly orgMirrors: OrgMirrorQueries,
   ) {}
@@ -53,7 +59,7 @@ export class RepositoryService {
     if (repositoryNameProblem(namespace)) throw new InvalidRequestError([{ field: 'namespace', message: repositoryNameProblem(namespace)! }]);
     const visibility = fields.visibility ?? Visibility.Private;
     const description = fields.description ?? '';
-    await assertNamespaceExists(this.dataSource, namespace, { field: 'namespace' });
+    await this.namespaces.assertExists(namespace, { field: 'namespace' });
     // Quay's rule: an organization mirror's discoveries alone make the organization's repositories.
     if (await this.orgMirrors.exists(namespace)) throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Cannot create repository: organization is managed by organization-level mirroring');
     await this.commands.run(
@@ -99,22 +105,19 @@ export class RepositoryService {
    * and still have a `next_page`), so an organization of any size is listed in bounded pages.
    */
   async list(caller: Caller, namespace: string | undefined, after: [string, string] | null): Promise<RepositoryListView> {
-    const query = this.dataSource.getRepository(RepositoryRow).createQueryBuilder('r').orderBy('r.namespace', 'ASC').addOrderBy('r.name', 'ASC').limit(REPOSITORIES_PER_PAGE + 1);
-    if (namespace !== undefined) query.andWhere('r.namespace = :namespace', { namespace });
-    if (after) query.andWhere('(r.namespace, r.name) > (:afterNamespace, :afterName)', { afterNamespace: after[0], afterName: after[1] });
-    const fetched = await query.getMany();
+    const fetched = await this.queries.page(namespace, after, REPOSITORIES_PER_PAGE + 1);
     const rows = fetched.slice(0, REPOSITORIES_PER_PAGE);
     const last = fetched.length > REPOSITORIES_PER_PAGE ? rows.at(-1)! : null;
-    const held = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: caller.kind, principalName: caller.username });
+    const held = await this.permissionQueries.grantsHeldBy({ kind: caller.kind, name: caller.username });
     const grantOf = (ns: string, repository: string) => held.find((g) => g.namespace === ns && g.repository === repository)?.role ?? null;
     const readable = rows.filter(
       (r) => r.visibility === Visibility.Public || atLeast(repositoryRole(caller, { namespace: r.namespace, repository: r.name }, { organization: grantOf(r.namespace, ''), repository: grantOf(r.namespace, r.name) }), 'read'),
     );
     const ids = readable.map((r) => mirrorId(r.namespace, r.name));
-    const mirrors = ids.length ? await this.dataSource.getRepository(MirrorRow).findBy({ mirrorId: In(ids) }) : [];
-    const health = new Map((mirrors.length ? await readMirrorHealth(this.dataSource, namespace === undefined ? {} : { namespace }) : []).map((h) => [h.mirrorId, h]));
+    const mirrors = await this.queries.mirrors(ids);
+    const health = new Map((mirrors.length ? await this.mirrorHealth.read(namespace === undefined ? {} : { namespace }) : []).map((h) => [h.mirrorId, h]));
     const lastRunIds = mirrors.flatMap((m) => (m.lastRunId ? [m.lastRunId] : []));
-    const lastRuns = new Map((lastRunIds.length ? await this.dataSource.getRepository(RunRow).findBy({ runId: In(lastRunIds) }) : []).map((r) => [r.runId, r]));
+    const lastRuns = new Map((await this.queries.runs(lastRunIds)).map((r) => [r.runId, r]));
     const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
     return {
       ...(last ? { next_page: nextPageToken(last.namespace, last.name) } : {}),
@@ -153,7 +156,7 @@ export class RepositoryService {
 
   async find(path: RepositoryPath): Promise<RepositoryRow> {
     checkPath(path);
-    const row = await this.dataSource.getRepository(RepositoryRow).findOneBy({ namespace: path.namespace, name: path.repository });
+    const row = await this.queries.repository(path.namespace, path.repository);
     if (!row) throw new NotFoundError(`no repository ${path.namespace}/${path.repository}`);
     return row;
   }
@@ -185,7 +188,7 @@ export class RepositoryService {
       throw new DomainError(DomainErrorCode.ManagedByOrgMirror, 'Repository state changes are not allowed in an organization managed by organization-level mirroring');
     }
     await this.command(path, { kind: 'change-state', state }, causation);
-    const mirror = await this.dataSource.getRepository(MirrorRow).findOneBy({ mirrorId: mirrorId(path.namespace, path.repository) });
+    const mirror = await this.mirrors.row(mirrorId(path.namespace, path.repository));
     if (mirror && state !== RepositoryState.Mirror && mirror.isEnabled) {
       await this.commands.run(AggregateKind.Mirror, mirror.mirrorId, mirrorDecider, (s): MirrorCommand => ({ kind: 'update', config: { ...s.config!, isEnabled: false }, now: new Date() }), causation);
     }
@@ -195,7 +198,7 @@ export class RepositoryService {
   /** Deleting a repository deletes its mirror (Quay has no other way to remove one); the target's images stay. */
   async delete(path: RepositoryPath, causation: Causation): Promise<void> {
     const id = checkPath(path);
-    if (await this.dataSource.getRepository(MirrorRow).existsBy({ mirrorId: id })) {
+    if (await this.mirrors.exists(id)) {
       await this.commands.run(AggregateKind.Mirror, id, mirrorDecider, { kind: 'delete' }, causation).catch((error: { code?: string }) => {
         if (error.code !== 'MIRROR_NOT_FOUND') throw error;
       });

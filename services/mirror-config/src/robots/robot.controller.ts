@@ -5,7 +5,7 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { CREATE_ROBOT_BODY } from './robot.input';
 import { ROBOT_LIST, ROBOT_VIEW } from './robot.view';
 import { RobotService } from './robot.service';

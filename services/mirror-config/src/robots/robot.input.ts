@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 import { quayObject, text } from '../http/request-body';
 
 /** PUT .../robots/{name}: Quay's body; Ferry keeps no metadata of its own for a robot. */

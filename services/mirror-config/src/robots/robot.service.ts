@@ -1,18 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { AggregateKind, repositoryNameProblem, robotShortnameProblem, robotUsername } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { mintToken, robotDecider, TokenKind } from '@ferry/identity';
-import { RobotRow } from '@ferry/read-models';
+import type { RobotRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { quayDate } from '../http/quay-body';
 import { readBody } from '../http/request-body';
-import { assertNamespaceExists } from '../namespaces';
+import { Namespaces } from '../namespaces';
 import { PermissionService } from '../repositories/permission.service';
 import { SECRET_BOX } from '../tokens';
+import { RobotQueries } from './robot-queries';
 import { CREATE_ROBOT_BODY } from './robot.input';
 import type { z } from 'zod';
 import type { ROBOT_LIST, RobotView } from './robot.view';
@@ -45,7 +44,8 @@ function robotView(row: RobotRow, token?: string): RobotView {
 @Injectable()
 export class RobotService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: RobotQueries,
+    private readonly namespaces: Namespaces,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
@@ -55,7 +55,7 @@ export class RobotService {
     const username = checkNames(namespace, name);
     const { value: fields, ignored } = readBody(CREATE_ROBOT_BODY, body);
     const description = fields.description ?? '';
-    await assertNamespaceExists(this.dataSource, namespace);
+    await this.namespaces.assertExists(namespace);
     const minted = mintToken(TokenKind.Robot);
     await this.commands.run(
       AggregateKind.Robot,
@@ -73,8 +73,8 @@ export class RobotService {
 
   async list(namespace: string): Promise<z.output<typeof ROBOT_LIST>> {
     if (repositoryNameProblem(namespace)) throw new InvalidRequestError([{ field: 'namespace', message: repositoryNameProblem(namespace)! }]);
-    await assertNamespaceExists(this.dataSource, namespace);
-    const rows = await this.dataSource.getRepository(RobotRow).find({ where: { namespace }, order: { name: 'ASC' } });
+    await this.namespaces.assertExists(namespace);
+    const rows = await this.queries.robotsIn(namespace);
     return { robots: rows.map((r) => robotView(r)) };
   }
 
@@ -93,13 +93,9 @@ export class RobotService {
     await this.permissions.revokeEverywhere({ kind: 'robot', name: username }, causation);
   }
 
-  async exists(username: string): Promise<boolean> {
-    return this.dataSource.getRepository(RobotRow).existsBy({ username });
-  }
-
   private async find(namespace: string, name: string): Promise<RobotRow> {
     const username = checkNames(namespace, name);
-    const row = await this.dataSource.getRepository(RobotRow).findOneBy({ username });
+    const row = await this.queries.robot(username);
     if (!row) throw new NotFoundError(`no robot named ${username}`);
     return row;
   }

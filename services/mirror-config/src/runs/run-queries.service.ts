@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { RUN_DETAIL, RUN_LIST, TAG_LEDGER, USAGE_LOGS } from './run.view';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
-import { MirrorService } from '../mirror/mirror.service';
+import { MirrorLookup } from '../mirror-lookup';
 import { RUN_PROGRESS } from '../tokens';
 import { progressView, type RunView } from './run.view';
 import { usageLogEntry } from './usage-log';
@@ -47,7 +47,7 @@ const IN_FLIGHT: readonly string[] = [RunStatus.Scheduled, RunStatus.Running];
 export class RunQueries {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly mirrors: MirrorService,
+    private readonly mirrors: MirrorLookup,
     @Inject(RUN_PROGRESS) private readonly progress: ProgressBoard,
   ) {}
 

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { LIMIT_QUERY } from '../http/query';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { RUN_DETAIL, RUN_LIST, TAG_LEDGER, USAGE_LOGS } from './run.view';
 import { RunQueries } from './run-queries.service';
 import { RunEvents } from './run-events';

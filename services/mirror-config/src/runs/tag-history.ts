@@ -6,8 +6,8 @@ import { requires } from '@ferry/identity';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Requires } from '../auth/permission';
 import { InvalidRequestError } from '../http/problem';
-import { MirrorService } from '../mirror/mirror.service';
-import { Operation } from '../openapi/operation';
+import { MirrorLookup } from '../mirror-lookup';
+import { Operation } from '../http/operation';
 
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -16,7 +16,7 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 export class TagHistoryQueries {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    private readonly mirrors: MirrorService,
+    private readonly mirrors: MirrorLookup,
   ) {}
 
   /** Every change of a target tag, from the event log (kept by a projection, rebuilt by replay). */

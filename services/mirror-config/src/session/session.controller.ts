@@ -6,7 +6,7 @@ import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { cookieValue, CSRF_COOKIE, SESSION_COOKIE } from '../auth/session';
 import { warnIgnored } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { SIGN_IN_BODY } from './session.input';
 import { SessionService } from './session.service';
 import { SIGNED_IN, SIGNED_OUT } from './session.view';

@@ -1,5 +1,5 @@
 import { quayObject, text } from '../http/request-body';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 
 /** Quay's `POST /api/v1/signin`: a user name and password (Quay's `invite_code` is ignored). */
 export const SIGN_IN_BODY = requestSchema(

@@ -1,17 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
 import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { mintToken, TokenKind, tokenHash, userDecider } from '@ferry/identity';
-import { ApiTokenRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
 import { Authenticator } from '../auth/authenticator';
 import { csrfTokenOf, SESSION_TOKEN_TITLE } from '../auth/session';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { readBody } from '../http/request-body';
 import { SERVICE_CONFIG } from '../tokens';
+import { UserQueries } from '../users/user-queries';
 import { SIGN_IN_BODY } from './session.input';
 import type { SignedInView } from './session.view';
 
@@ -30,7 +28,7 @@ export interface StartedSession {
 @Injectable()
 export class SessionService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly users: UserQueries,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly authenticator: Authenticator,
     private readonly commands: Commands,
@@ -54,7 +52,7 @@ export class SessionService {
 
   /** Revokes the session's token, when it is one that is still live; signing out twice is no error. */
   async signOut(token: string, causation: Causation): Promise<void> {
-    const row = await this.dataSource.getRepository(ApiTokenRow).findOneBy({ tokenHash: tokenHash(token), revokedAt: IsNull() });
+    const row = await this.users.liveTokenByHash(tokenHash(token));
     if (!row || row.title !== SESSION_TOKEN_TITLE) return;
     await this.commands.run(AggregateKind.User, row.username, userDecider, { kind: 'revoke-token', tokenId: row.tokenId }, causation);
   }

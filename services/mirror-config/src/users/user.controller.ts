@@ -5,7 +5,7 @@ import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
-import { Operation } from '../openapi/operation';
+import { Operation } from '../http/operation';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import { UserService } from './user.service';
 import { API_TOKEN_ANSWER, API_TOKEN_LIST, CREATED_API_TOKEN, CREATED_USER, USER_LIST, USER_VIEW } from './user.view';

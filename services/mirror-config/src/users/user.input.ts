@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCOPES, usernameProblem } from '@ferry/contracts';
 import { passwordProblem } from '@ferry/identity';
-import { requestSchema } from '../openapi/operation';
+import { requestSchema } from '../http/operation';
 import { EMAIL_ADDRESS, obeying, quayObject, text } from '../http/request-body';
 
 /** Longest token lifetime a caller may ask for; tokens without an expiry are allowed too. */

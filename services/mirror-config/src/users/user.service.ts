@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { In, IsNull, type DataSource } from 'typeorm';
 import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
-import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, UserRow } from '@ferry/read-models';
-import { DATA_SOURCE } from '@ferry/service-runtime';
+import type { ApiTokenRow } from '@ferry/read-models';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { quayDate } from '../http/quay-body';
 import { readBody } from '../http/request-body';
+import { Namespaces } from '../namespaces';
 import { SERVICE_CONFIG } from '../tokens';
 import { PermissionService } from '../repositories/permission.service';
+import { UserQueries } from './user-queries';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import type { z } from 'zod';
 import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, CREATED_API_TOKEN, CREATED_USER, USER_LIST, UserView } from './user.view';
@@ -32,7 +32,8 @@ function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
 @Injectable()
 export class UserService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly queries: UserQueries,
+    private readonly namespaces: Namespaces,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
@@ -41,10 +42,9 @@ export class UserService {
   /** Quay's `user_view` of the caller. */
   async me(caller: Caller): Promise<UserView> {
     if (caller.kind !== 'user') throw new NotFoundError('robots have no user view');
-    const user = await this.dataSource.getRepository(UserRow).findOneBy({ username: caller.username });
+    const user = await this.queries.user(caller.username);
     if (!user) throw new NotFoundError(`no user ${caller.username}`);
-    const grants = await this.dataSource.getRepository(PermissionRow).findBy({ principalKind: 'user', principalName: caller.username, repository: '' });
-    const orgs = grants.length ? await this.dataSource.getRepository(OrganizationRow).findBy({ name: In(grants.map((g) => g.namespace)) }) : [];
+    const orgs = await this.queries.organizationsOf(caller.username);
     return {
       anonymous: false,
       username: user.username,
@@ -56,8 +56,7 @@ export class UserService {
       has_password_set: user.passwordHash !== null,
       logins: [],
       prompts: [],
-      organizations: orgs.map((o) => {
-        const role = grants.find((g) => g.namespace === o.name)?.role;
+      organizations: orgs.map(({ organization: o, role }) => {
         return { name: o.name, avatar: { name: o.name, hash: '', color: '#0066cc', kind: 'org' }, can_create_repo: role === 'admin' || role === 'write', public: false, is_org_admin: role === 'admin' };
       }),
       super_user: caller.superuser,
@@ -79,7 +78,7 @@ export class UserService {
     const email = fields.email ?? null;
     // Quay answers a superuser's new user with a generated password; one may be given instead.
     const given = fields.password;
-    if (await this.dataSource.getRepository(OrganizationRow).existsBy({ name: username })) {
+    if (await this.namespaces.isOrganization(username)) {
       throw new InvalidRequestError([{ field: 'username', message: 'is the name of an organization' }]);
     }
     const password = given ?? randomBytes(18).toString('base64url');
@@ -94,7 +93,7 @@ export class UserService {
     const created = await this.commands.run(AggregateKind.User, admin.username, userDecider, { kind: 'create', username: admin.username, email: null, password: await hashPassword(admin.password), ifAbsent: true }, causation);
     if (admin.token === undefined) return;
     const hash = tokenHash(admin.token);
-    if (created.events.length === 0 && (await this.dataSource.getRepository(ApiTokenRow).existsBy({ tokenHash: hash }))) return;
+    if (created.events.length === 0 && (await this.queries.tokenHashExists(hash))) return;
     await this.commands.run(
       AggregateKind.User,
       admin.username,
@@ -105,7 +104,7 @@ export class UserService {
   }
 
   async list(): Promise<z.output<typeof USER_LIST>> {
-    const users = await this.dataSource.getRepository(UserRow).find({ order: { username: 'ASC' } });
+    const users = await this.queries.users();
     return {
       users: users.map((u) => ({ kind: 'user', name: u.username, username: u.username, email: u.email, verified: true, super_user: this.config.superusers.includes(u.username), enabled: true })),
     };
@@ -121,15 +120,13 @@ export class UserService {
   // ---- API tokens (Quay's app-specific tokens, with scopes and an expiry) -----------------------
 
   async listTokens(caller: Caller): Promise<z.output<typeof API_TOKEN_LIST>> {
-    const rows = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username: caller.username, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
-    const usage = rows.length ? await this.dataSource.getRepository(ApiTokenUsageRow).findBy({ tokenId: In(rows.map((r) => r.tokenId)) }) : [];
-    return { tokens: rows.map((r) => tokenView(r, usage.find((u) => u.tokenId === r.tokenId)?.lastUsedAt ?? null)), only_expiring: null };
+    const tokens = await this.queries.liveTokens(caller.username);
+    return { tokens: tokens.map(({ token, lastUsed }) => tokenView(token, lastUsed)), only_expiring: null };
   }
 
   async getToken(caller: Caller, tokenId: string): Promise<z.output<typeof API_TOKEN_ANSWER>> {
     const row = await this.findToken(caller, tokenId);
-    const usage = await this.dataSource.getRepository(ApiTokenUsageRow).findOneBy({ tokenId });
-    return { token: tokenView(row, usage?.lastUsedAt ?? null) };
+    return { token: tokenView(row, await this.queries.lastUsed(tokenId)) };
   }
 
   /** The token is in this answer and nowhere else: only its hash is kept. */
@@ -158,7 +155,7 @@ export class UserService {
 
   private async findToken(caller: Caller, tokenId: string): Promise<ApiTokenRow> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenId)) throw new InvalidRequestError([{ field: 'uuid', message: 'must be a token id (UUID)' }]);
-    const row = await this.dataSource.getRepository(ApiTokenRow).findOneBy({ tokenId, username: caller.username, revokedAt: IsNull() });
+    const row = await this.queries.liveToken(caller.username, tokenId);
     if (!row) throw new NotFoundError(`no token ${tokenId}`);
     return row;
   }
