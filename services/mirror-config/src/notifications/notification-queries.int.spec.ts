@@ -179,7 +179,7 @@ describe('the notification queries over the read models', () => {
 
     it('puts a test\'s sample in the user\'s in-app list', async () => {
       const payload = { event: 'repo_mirror_sync_failed', message: 'a test of the rule', sample: true };
-      await rules.insertUserNotification({ id: 'test-1', username: 'carol', ruleId: 'rule-1', eventId: null, mirrorId: 'acme/app', runId: null, payload, createdAt: at(9) });
+      await rules.insertUserNotification({ id: 'test-1', username: 'carol', ruleId: randomUUID(), eventId: null, mirrorId: 'acme/app', runId: null, payload, createdAt: at(9) });
       const carol = await users.list('carol', { unread: undefined, limit: undefined });
       assert.deepEqual(carol.notifications.map((n) => [n.id, n.metadata]), [['test-1', payload]]);
     });
