@@ -70,31 +70,25 @@ export async function consumeDurable(
   }
   const consumer = await js.consumers.get(stream, durableName);
   const inFlight = new Set<Promise<void>>();
-  try {
-    // One pull for as many messages as there are free slots: a process never holds messages it is
-    // not working on, so a stopping process leaves nothing behind to wait out the ack timeout. The
-    // messages are handled as they arrive; a pull per message cost a subscription, a request and an
-    // unsubscription for each (a third of a sync-worker's NATS traffic for a one-tag run).
-    while (!signal.aborted) {
-      const free = concurrency - inFlight.size;
-      if (free <= 0) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      let pulled: ConsumerMessages;
-      try {
-        pulled = await consumer.fetch({ max_messages: free, expires: 2_000 });
-      } catch (error) {
-        if (signal.aborted) break;
-        options.onError?.(error);
-        await new Promise((r) => setTimeout(r, 1_000));
-        continue;
-      }
-      const stop = () => void pulled.stop();
-      signal.addEventListener('abort', stop, { once: true });
-      let failure: unknown;
+  const pulls = new Set<Promise<void>>();
+  const open = new Set<ConsumerMessages>();
+  const stopPulls = () => open.forEach((pulled) => void pulled.stop());
+  signal.addEventListener('abort', stopPulls, { once: true });
+  // Messages asked for and not yet delivered: with those in hand, never more than `concurrency`.
+  let awaited = 0;
+
+  /** One pull of `count` messages, each handed to `handle` as it arrives. */
+  const pull = async (count: number): Promise<void> => {
+    awaited += count;
+    let delivered = 0;
+    let failure: unknown;
+    try {
+      const pulled = await consumer.fetch({ max_messages: count, expires: 2_000 });
+      open.add(pulled);
       try {
         for await (const m of pulled) {
+          delivered++;
+          awaited--;
           options.onPulled?.();
           if (signal.aborted) {
             m.nak();
@@ -106,20 +100,42 @@ export async function consumeDurable(
         // A pull the server or the client ended (NATS shutting down, heartbeats missed) ends
         // quietly, with its reason here: only one that ran its course shows NATS answering.
         failure = await pulled.closed();
-      } catch (error) {
-        failure = error;
       } finally {
-        signal.removeEventListener('abort', stop);
+        open.delete(pulled);
       }
-      if (signal.aborted) break;
-      if (failure instanceof Error) {
-        options.onError?.(failure);
-        await new Promise((r) => setTimeout(r, 1_000));
-      } else {
-        options.onPulled?.();
+    } catch (error) {
+      failure = error;
+    } finally {
+      awaited -= count - delivered;
+    }
+    if (signal.aborted) return;
+    if (failure instanceof Error) {
+      options.onError?.(failure);
+      await new Promise((r) => setTimeout(r, 1_000));
+    } else {
+      options.onPulled?.();
+    }
+  };
+
+  try {
+    // A pull asks for as many messages as there are free slots, and a slot that frees while a pull
+    // waits for more is filled by a pull of its own: a process never holds messages it is not
+    // working on, so a stopping process leaves nothing behind to wait out the ack timeout. A pull
+    // per message cost a subscription, a request and an unsubscription for each (a third of a
+    // sync-worker's NATS traffic for a one-tag run).
+    while (!signal.aborted) {
+      const free = concurrency - inFlight.size - awaited;
+      if (free > 0) {
+        const pulling = pull(free).finally(() => pulls.delete(pulling));
+        pulls.add(pulling);
+        continue;
       }
+      await Promise.race([...inFlight, ...pulls]);
     }
   } finally {
+    signal.removeEventListener('abort', stopPulls);
+    stopPulls();
+    await Promise.allSettled(pulls);
     await Promise.allSettled(inFlight);
   }
 }
