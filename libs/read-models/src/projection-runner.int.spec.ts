@@ -2,32 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, AggregateKind, globTagRule, serviceActor, type MirrorConfig, type RunSummary, type StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
 import { openDatabase } from './data-source';
+import { testMirrorConfig, testRunSummary } from './mirror-config.fixtures';
 import { ProjectionRunner, type Projection } from './projection-runner';
 import { eventLogProjection } from './projections/event-log.projection';
 import { mirrorsProjection } from './projections/mirrors.projection';
 import { runsProjection } from './projections/runs.projection';
 
-const batchConfig: MirrorConfig = {
-  namespace: 'ns',
-  repository: 'repo',
-  isEnabled: true,
-  externalReference: 'registry.example/ns/repo',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'ns+bot',
-  tagRule: globTagRule(['v3.*']),
-  syncStartDate: '2026-01-01T00:00:00.000Z',
-  syncInterval: 3600,
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  architectureFilter: [],
-  skopeoTimeoutInterval: 300,
-};
-const batchSummary: RunSummary = { startedAt: null, tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 0, tagsFailed: 0, bytesCopied: 42 };
+const batchConfig = testMirrorConfig;
+const batchSummary = testRunSummary;
 
 describe('a projection whose batch takes longer than the stall check', () => {
   it('is left to finish, not restarted from its checkpoint again and again', async () => {

@@ -2,30 +2,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { aggregateSubject, globTagRule, AggregateKind, serviceActor, type MirrorConfig, type RunSummary } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, serviceActor, type MirrorConfig } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { openDatabase } from './data-source';
+import { testMirrorConfig, testRunSummary } from './mirror-config.fixtures';
 import { ProjectionRunner } from './projection-runner';
 import { apiReadModels, schedulerReadModels } from './projection-groups';
 
-const config: MirrorConfig = {
-  namespace: 'ns',
-  repository: 'repo',
-  isEnabled: true,
-  externalReference: 'registry.example/ns/repo',
-  externalRegistryUsername: null,
-  externalRegistryPassword: null,
-  robotUsername: 'ns+bot',
-  tagRule: globTagRule(['v3.*']),
-  syncStartDate: '2026-01-01T00:00:00.000Z',
-  syncInterval: 3600,
-  externalRegistryConfig: { verifyTls: true, unsignedImages: false, proxy: { httpProxy: null, httpsProxy: null, noProxy: null } },
-  architectureFilter: [],
-  skopeoTimeoutInterval: 300,
-};
-const summary: RunSummary = { startedAt: null, tagsMatched: ['v3.1'], tagsCopied: 1, tagsUnchanged: 0, tagsDeleted: 1, tagsFailed: 0, bytesCopied: 42 };
+const config = testMirrorConfig;
+const summary = testRunSummary;
 
 async function dump(ds: DataSource, tables: string[]): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
