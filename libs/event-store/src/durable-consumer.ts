@@ -10,6 +10,18 @@ export type Disposition = { ack: true } | { retryInMs: number } | { poison: stri
 export interface DurableMessage {
   /** Tells JetStream the handler is still at work, so the ack wait starts again (a heartbeat). */
   working(): void;
+  /**
+   * The position of the event before this one on its subject, when it was appended against it (as
+   * every command's events are): a process whose fold of the subject ends there has the whole
+   * history with this event (see `foldDelivered`).
+   */
+  readonly previousPosition: number | undefined;
+}
+
+/** What an append expected the subject's last event to be, as JetStream stored it with the message. */
+function previousPositionOf(m: JsMsg): number | undefined {
+  const expected = m.headers?.get('Nats-Expected-Last-Subject-Sequence');
+  return expected ? Number(expected) : undefined;
 }
 
 export type DurableHandler = (event: StoredEvent, message: DurableMessage) => Promise<Disposition>;
@@ -155,7 +167,7 @@ async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unkn
     return;
   }
   try {
-    const outcome = await handle(event, m);
+    const outcome = await handle(event, { working: () => m.working(), previousPosition: previousPositionOf(m) });
     if ('ack' in outcome) await m.ackAck().catch(() => m.ack());
     else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
     else m.term(outcome.poison);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { serviceActor, type MirrorSyncNowRequested } from '@ferry/contracts';
 import { EventStore } from './event-store';
-import { handleCommand, type Decider } from './handle-command';
+import { foldDelivered, handleCommand, type Decider } from './handle-command';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -181,5 +181,40 @@ describe('the event store on a real JetStream', () => {
       }, stop.signal);
     await Promise.all([consumer('one'), consumer('two')]);
     assert.deepEqual(seen.map((s) => s.split(':')[1]).sort(), ['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
+  });
+
+  it("hands a consumer each event's predecessor on its subject, so a kept fold takes the event without a read", async () => {
+    const subject = `t${unique}.fold.f`;
+    const mine: typeof counterDecider = { ...counterDecider };
+    const other = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+    try {
+      const first = await handleCommand(store, subject, 'f', mine, { kind: 'request' }, causation);
+      // Another process appends the second, against the first.
+      const second = await handleCommand(other, subject, 'f', { ...counterDecider }, { kind: 'request' }, causation);
+      const delivered: Array<{ position: number; previous: number | undefined }> = [];
+      const stop = new AbortController();
+      await store.consumeDurable(`fold-${unique}`, subject, async (event, message) => {
+        delivered.push({ position: event.position, previous: message.previousPosition });
+        if (delivered.length === 2) stop.abort();
+        return { ack: true };
+      }, stop.signal);
+      const [p1, p2] = [first.events[0]!.position, second.events[0]!.position];
+      assert.deepEqual(delivered, [{ position: p1, previous: 0 }, { position: p2, previous: p1 }]);
+      const [secondEvent] = second.events;
+      assert.equal(foldDelivered(store, subject, mine, secondEvent!, p1 - 1), false, 'a fold that does not end just before it is left alone');
+      assert.equal(foldDelivered(store, subject, mine, secondEvent!, p1), true);
+      const reads: number[] = [];
+      const read = store.read.bind(store);
+      store.read = (s, after) => (reads.push(after ?? 0), read(s, after));
+      try {
+        const third = await handleCommand(store, subject, 'f', mine, { kind: 'request' }, causation, { trustFold: true });
+        assert.equal(third.state.requests, 3);
+        assert.deepEqual(reads, [], 'the fold with the delivered event was the whole history');
+      } finally {
+        store.read = read;
+      }
+    } finally {
+      await other.close();
+    }
   });
 });

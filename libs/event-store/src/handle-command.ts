@@ -136,6 +136,29 @@ async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
   return { events, state };
 }
 
+/**
+ * Adds an event this process was handed (a durable consumer's delivery) to its kept fold of the
+ * subject, when the fold ends just before it (`previousPosition`, what the event's append
+ * expected): the fold is then the whole history again, and a command with `trustFold` decides on
+ * it without reading. True when the fold now ends at `event`.
+ */
+export function foldDelivered<State, Event extends FerryEvent>(
+  store: EventStore,
+  subject: string,
+  decider: Pick<Decider<unknown, State, Event>, 'evolve'>,
+  event: StoredEvent,
+  previousPosition: number | undefined,
+): boolean {
+  const cache = folded.get(decider);
+  const key = `${store.options.stream}/${subject}`;
+  const kept = cache?.get(key) as { state: State; lastSequence: number } | undefined;
+  if (!cache || !kept) return false;
+  if (kept.lastSequence === event.position) return true;
+  if (previousPosition === undefined || kept.lastSequence !== previousPosition) return false;
+  remember(cache, key, decider.evolve(kept.state, event as unknown as Event), event.position);
+  return true;
+}
+
 /** Folds a subject's history without deciding anything. */
 export async function loadState<State, Event extends FerryEvent>(
   store: EventStore,

@@ -10,7 +10,7 @@ import {
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
+import { eventTraceContext, foldDelivered, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -94,13 +94,22 @@ export class MirrorRunExecutor {
     private readonly dispatchers?: DispatcherPool,
   ) {}
 
-  async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal): Promise<RunEnd> {
+  /**
+   * `previousPosition`: the position of the mirror's event before the scheduling one (the
+   * consumer's delivery says it); when this worker's fold of the mirror ends there, the claim
+   * needs no read.
+   */
+  async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal, previousPosition?: number): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
     const subject = aggregateSubject(this.store.prefix, AggregateKind.Mirror, mirrorId);
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
     // Once the run is claimed, this worker is usually the last to have written its mirror's
-    // subject: it decides on the fold it kept and reads only when someone wrote in between.
-    const command = (c: MirrorCommand) => handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' });
+    // subject: it decides on the fold it kept and reads only when someone wrote in between. The
+    // claim does too when the fold it kept, with the scheduling event, is the whole history (the
+    // last run of the mirror was this worker's).
+    const foldIsWhole = foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
+    const command = (c: MirrorCommand) =>
+      handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' || foldIsWhole });
 
     return withSpan(
       'mirror.run',

@@ -57,7 +57,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
           async (event, message) => {
             if (event.type !== 'MirrorRunScheduled') return { ack: true };
             return withLogFields(runLogFields(event), async () => {
-              const end = await executor.execute(event, () => message.working(), signal);
+              const end = await executor.execute(event, () => message.working(), signal, message.previousPosition);
               logRunEnd(this.logger, event.data, end);
               if (end.kind === 'busy-upstream') return { retryInMs: BUSY_UPSTREAM_PAUSE_MS + fullJitterDelay(BUSY_UPSTREAM_SPREAD, 1) };
               // Not claimed yet: another worker takes it now. (A run handed back is reassigned by the scheduler.)
