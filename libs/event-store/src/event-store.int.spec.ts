@@ -50,6 +50,9 @@ describe('the event store on a real JetStream', () => {
     const all = Array.from({ length: 20 }, (_, i) => `long-${i}`);
     // From the start, from a position just behind the head (one event new), and from between events.
     assert.deepEqual(ids((await store.read(subject)).events), all);
+    // A history expected short is read from the start by message gets, and by a consumer past a few.
+    assert.deepEqual(ids((await store.read(subject, 0, { short: true })).events), all);
+    assert.deepEqual(ids((await store.read(`t${unique}.mirror.a`, 0, { short: true })).events), ['a', 'a']);
     assert.deepEqual(ids((await store.read(subject, positions[18]!)).events), ['long-19']);
     const fromMiddle = await store.read(subject, positions[4]! + 1);
     assert.deepEqual(ids(fromMiddle.events), all.slice(5));

@@ -197,8 +197,8 @@ export class EventStore {
    * The events of one subject after `afterSequence` (all of them by default), oldest first, and
    * the sequence to expect next. A subject with nothing new costs one request.
    */
-  async read(subject: string, afterSequence = 0): Promise<SubjectHistory> {
-    return this.patiently(() => this.readOnce(subject, afterSequence));
+  async read(subject: string, afterSequence = 0, options: { short?: boolean } = {}): Promise<SubjectHistory> {
+    return this.patiently(() => this.readOnce(subject, afterSequence, options.short ?? false));
   }
 
   /**
@@ -210,7 +210,12 @@ export class EventStore {
     return withRetries(read, { policy: NATS_AWAY_RETRY, retryable: whileNatsAway, giveUpAt: Date.now() + this.options.publishPatienceMs });
   }
 
-  private async readOnce(subject: string, afterSequence: number): Promise<SubjectHistory> {
+  /**
+   * `short`: the caller expects a short history (a one-tag run's results), so a read from the
+   * start also begins with message gets; a long one (a mirror's, which every run lengthens) read
+   * from the start goes to a consumer at once.
+   */
+  private async readOnce(subject: string, afterSequence: number, short = false): Promise<SubjectHistory> {
     const last = await this.lastSequenceOf(subject);
     if (last <= afterSequence) return { events: [], lastSequence: last };
     const events: StoredEvent[] = [];
@@ -219,7 +224,7 @@ export class EventStore {
     // for its ledger every run), each fetched on its own; a consumer, created and deleted for one
     // read, costs JetStream more than that until a history is long.
     let next = afterSequence + 1;
-    while (events.length < DIRECT_READ_LIMIT) {
+    while ((afterSequence > 0 || short) && events.length < DIRECT_READ_LIMIT) {
       // The stream's message get takes `next_by_subj` (since nats-server 2.9); nats.js types it for direct gets only.
       const message = await this.jsm.streams.getMessage(this.options.stream, { seq: next, next_by_subj: subject } as unknown as MsgRequest);
       if (!message) return { events, lastSequence: events.at(-1)?.position ?? last };

@@ -256,7 +256,7 @@ export class MirrorRunExecutor {
 
   /** What the last run wrote to the target, from its tag events (see `ledgerFromRunEvents`). */
   private async ledgerOf(runId: string): Promise<MemoryLedger> {
-    const { events } = await this.store.read(aggregateSubject(this.store.prefix, AggregateKind.Run, runId));
+    const { events } = await this.store.read(aggregateSubject(this.store.prefix, AggregateKind.Run, runId), 0, { short: true });
     return ledgerFromRunEvents(events as RunEvent[]);
   }
 }
