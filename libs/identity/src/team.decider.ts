@@ -44,6 +44,10 @@ export const teamDecider = {
         const gone = memberKey(event.data.member);
         return state.status === 'active' ? { ...state, members: state.members.filter((m) => m !== gone) } : state;
       }
+      default: {
+        const never: never = event;
+        return never;
+      }
     }
   },
   /** Saving what the team already is, or adding a member it holds, changes nothing; removing one it does not hold is a 404. */
@@ -68,6 +72,10 @@ export const teamDecider = {
         const team = active(state);
         if (!team.members.includes(memberKey(command.member))) throw new DomainError(DomainErrorCode.TeamMemberNotFound, `${command.member.name} is not a member of team ${team.team}`);
         return [{ type: 'TeamMemberRemoved', data: { organization: team.organization, team: team.team, member: command.member } }];
+      }
+      default: {
+        const never: never = command;
+        return never;
       }
     }
   },
