@@ -42,7 +42,7 @@ function callersFor(requirement: Requirement): { right: Who; tooLittle: Who } | 
 }
 
 /** Destructive routes run last, in an order that leaves what later ones need. */
-const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/apptoken', '/superuser', '/robots', '/mirror', '/repository/', '/organization/'];
+const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/team/', '/apptoken', '/superuser', '/robots', '/mirror', '/repository/', '/organization/'];
 const deletePriority = (e: RouteEntry) => DELETE_ORDER.findIndex((part) => e.http!.path.includes(part));
 
 function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string; hook: string }): string {
@@ -55,7 +55,9 @@ function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: strin
     .replace(':runId', randomUUID())
     .replace(':uuid', path.includes('/repository/') ? ids.repoRule : path.includes('/organization/') ? ids.orgRule : randomUUID())
     .replace(':id', 'no-such-notification')
-    .replace(':username', path.includes('/superuser/') ? 'throwaway' : path.includes('/permissions/') ? 'spare' : 'nobody');
+    .replace(':username', path.includes('/superuser/') ? 'throwaway' : path.includes('/permissions/') ? 'spare' : 'nobody')
+    .replace(':teamname', 'walkers')
+    .replace(':membername', 'spare');
 }
 
 describe('every route and gRPC method refuses callers without the permission it declares', () => {
@@ -111,6 +113,9 @@ describe('every route and gRPC method refuses callers without the permission it 
     await grant('/organization/walk', 'orgmember', 'read');
     await grant('/organization/walk', 'orgadmin', 'admin');
     await grant('/organization/walk', 'spare', 'read');
+    // A team's members see it (Quay's ViewTeamPermission): orgmember is in the team the walk reads.
+    assert.equal((await admin('PUT', '/organization/walk/team/walkers', { role: 'member' })).status, 200);
+    assert.equal((await admin('PUT', '/organization/walk/team/walkers/members/orgmember')).status, 200);
     tokens.narrow = (await mint('nobody', { title: 'narrow', scopes: ['repo:read'] })).token;
     // For each caller, a token that will have expired by the time it is used, and one revoked now.
     const soon = new Date(Date.now() + 2_000).toISOString();

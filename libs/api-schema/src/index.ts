@@ -69,3 +69,20 @@ export {
   type UserView,
 } from './user.schema';
 export { SIGNED_IN, SIGNED_OUT, type SignedInView } from './session.schema';
+export {
+  ENTITY_SEARCH,
+  ORGANIZATION_TEAM,
+  TEAM_MEMBER_LIST,
+  TEAM_MEMBER_VIEW,
+  TEAM_PERMISSION_LIST,
+  TEAM_PERMISSION_VIEW,
+  TEAM_VIEW,
+  type EntitySearchView,
+  type EntityView,
+  type OrganizationTeamView,
+  type TeamMemberListView,
+  type TeamMemberView,
+  type TeamPermissionListView,
+  type TeamPermissionView,
+  type TeamView,
+} from './team.schema';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { responseSchema } from './response-schema';
 import { AVATAR } from './quay.schema';
+import { ORGANIZATION_TEAM } from './team.schema';
 
 /** Quay's organization view; its admins see the contact address and the billing fields. */
 export const ORGANIZATION_VIEW = responseSchema(
@@ -11,6 +12,9 @@ export const ORGANIZATION_VIEW = responseSchema(
     avatar: AVATAR,
     is_admin: z.boolean(),
     is_member: z.boolean(),
+    /** For its members: its teams by name, and their names in the order they were made. */
+    teams: z.record(z.string(), ORGANIZATION_TEAM).optional(),
+    ordered_teams: z.array(z.string()).optional(),
     invoice_email: z.boolean().optional(),
     invoice_email_address: z.null().optional(),
     tag_expiration_s: z.number().optional(),

@@ -29,6 +29,9 @@ export const DomainErrorCode = {
   ManagedByOrgMirror: 'MANAGED_BY_ORG_MIRROR',
   HookNotFound: 'HOOK_NOT_FOUND',
   HookAlreadyExists: 'HOOK_ALREADY_EXISTS',
+  TeamNotFound: 'TEAM_NOT_FOUND',
+  /** Removing a user or robot the team does not hold. */
+  TeamMemberNotFound: 'TEAM_MEMBER_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

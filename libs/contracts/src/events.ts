@@ -8,7 +8,7 @@ import type {
   RunSummary,
   RunTrigger,
 } from './mirror-config';
-import type { Actor, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, Visibility } from './identity';
+import type { Actor, MemberKind, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, TeamRole, Visibility } from './identity';
 import type { DiscoverySummary, OrgMirrorConfig } from './org-mirror';
 import { mirrorNamespace } from './subjects';
 
@@ -395,8 +395,16 @@ export function notificationRuleNamespace(rule: Pick<NotificationRule, 'mirrorId
   throw new TypeError('a notification rule needs a mirror or a namespace');
 }
 
+// ---- teams: one subject per `organization/team`; a team's grants on repositories are the repositories' -----
+export type TeamCreated = Event<'TeamCreated', { organization: string; team: string; role: TeamRole; description: string }>;
+export type TeamUpdated = Event<'TeamUpdated', { organization: string; team: string; role: TeamRole; description: string }>;
+export type TeamDeleted = Event<'TeamDeleted', { organization: string; team: string }>;
+export type TeamMemberAdded = Event<'TeamMemberAdded', { organization: string; team: string; member: { kind: MemberKind; name: string } }>;
+export type TeamMemberRemoved = Event<'TeamMemberRemoved', { organization: string; team: string; member: { kind: MemberKind; name: string } }>;
+export type TeamEvent = TeamCreated | TeamUpdated | TeamDeleted | TeamMemberAdded | TeamMemberRemoved;
+
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

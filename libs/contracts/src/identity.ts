@@ -19,8 +19,15 @@ export type RepositoryState = (typeof RepositoryState)[keyof typeof RepositorySt
 export const Visibility = { Private: 'private', Public: 'public' } as const;
 export type Visibility = (typeof Visibility)[keyof typeof Visibility];
 
-/** Who holds a grant: a user, or a robot named `ns+name`. */
-export type PrincipalKind = 'user' | 'robot';
+/** Who holds a grant: a user, a robot named `ns+name`, or a team of the namespace's organization (by its name). */
+export type PrincipalKind = 'user' | 'robot' | 'team';
+
+/** Who a team holds: users and robots. */
+export type MemberKind = Exclude<PrincipalKind, 'team'>;
+
+/** Quay's team roles: `member` holds only what the team is granted, `creator` also creates repositories, `admin` administers the organization. */
+export const TEAM_ROLES = ['member', 'creator', 'admin'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
 
 /**
  * Who caused an event, recorded on every event appended from now on: a user (and the id of the

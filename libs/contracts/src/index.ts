@@ -98,6 +98,12 @@ export {
   type RepositoryEvent,
   type RegistryTokenIssued,
   type RegistryEvent,
+  type TeamCreated,
+  type TeamUpdated,
+  type TeamDeleted,
+  type TeamMemberAdded,
+  type TeamMemberRemoved,
+  type TeamEvent,
   type NotificationRule,
   type NotificationRuleCreated,
   type NotificationRuleDeleted,
@@ -121,6 +127,9 @@ export {
   type PrincipalKind,
   type Actor,
   type PasswordHash,
+  TEAM_ROLES,
+  type TeamRole,
+  type MemberKind,
 } from './identity';
 export { DomainError, DomainErrorCode } from './domain-error';
 export {

@@ -17,6 +17,8 @@ export const AggregateKind = {
   Repository: 'repository',
   /** The token service's audit of registry access, per repository (`catalog` for the catalog). */
   Registry: 'registry',
+  /** A team of an organization, by `organization/team`: its role, description and members. */
+  Team: 'team',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

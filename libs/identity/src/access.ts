@@ -1,4 +1,4 @@
-import { ROLES, SCOPES, type Role, type Scope } from '@ferry/contracts';
+import { ROLES, SCOPES, type Role, type Scope, type TeamRole } from '@ferry/contracts';
 
 /**
  * What a route or gRPC method needs, declared next to its handler and enforced by one guard.
@@ -52,8 +52,18 @@ export type Caller =
 /** The caller's grants on what the request names, looked up by the guard. */
 export interface Grants {
   organization: Role | null;
+  /** The caller's own grant on the repository, or the strongest of its teams' grants there. */
   repository: Role | null;
+  /** The strongest role of the organization's teams the caller is in (absent: in none). */
+  team?: TeamRole | null;
 }
+
+/** What a team role adds on the organization: Quay's member permission (`read`), or its admin's. */
+function teamOrganizationRole(team: TeamRole | null | undefined): Role | null {
+  if (team === 'admin') return 'admin';
+  return team ? 'read' : null;
+}
+
 
 /** What the request names: path parameters or message fields. */
 export interface Target {
@@ -83,6 +93,9 @@ export const roleRank = (role: Role | null): number => (role === null ? -1 : ROL
 export const atLeast = (role: Role | null, wanted: Role): boolean => roleRank(role) >= roleRank(wanted);
 export const strongest = (...roles: (Role | null)[]): Role | null => roles.reduce<Role | null>((a, b) => (roleRank(b) > roleRank(a) ? b : a), null);
 
+/** The role a caller's grants give on a repository: a team admin administers every repository of the organization (Quay's org admin). */
+const grantedRepositoryRole = (grants: Grants): Role | null => strongest(grants.organization, grants.repository, grants.team === 'admin' ? 'admin' : null);
+
 /** The strongest repository role a user's credential may exercise, whatever the user holds. */
 function repositoryCap(scopes: readonly Scope[]): Role | null {
   if (hasScope(scopes, 'repo:admin')) return 'admin';
@@ -100,9 +113,9 @@ export const actsAsSuperuser = (caller: Caller): boolean => caller.kind === 'use
  * and the repository's grant. A token never raises it: the result is capped by its scopes.
  */
 export function repositoryRole(caller: Caller, target: Target, grants: Grants): Role | null {
-  if (caller.kind === 'robot') return strongest(grants.organization, grants.repository);
+  if (caller.kind === 'robot') return grantedRepositoryRole(grants);
   if (actsAsSuperuser(caller)) return repositoryCap(caller.scopes);
-  const held = target.namespace === caller.username ? 'admin' : strongest(grants.organization, grants.repository);
+  const held = target.namespace === caller.username ? 'admin' : grantedRepositoryRole(grants);
   const cap = repositoryCap(caller.scopes);
   return roleRank(held) <= roleRank(cap) ? held : cap;
 }
@@ -111,7 +124,7 @@ export function repositoryRole(caller: Caller, target: Target, grants: Grants): 
 export function organizationRole(caller: Caller, grants: Grants): Role | null {
   if (caller.kind === 'robot') return null;
   const cap: Role = hasScope(caller.scopes, 'org:admin') ? 'admin' : 'read';
-  const held = actsAsSuperuser(caller) ? 'admin' : grants.organization;
+  const held = actsAsSuperuser(caller) ? 'admin' : strongest(grants.organization, teamOrganizationRole(grants.team));
   return roleRank(held) <= roleRank(cap) ? held : cap;
 }
 
@@ -133,7 +146,8 @@ export function allows(requirement: Requirement, caller: Caller | null, target: 
       return atLeast(organizationRole(caller, grants), requirement.role);
     case 'create-repository': {
       if (caller.kind !== 'user' || !hasScope(caller.scopes, 'repo:create')) return false;
-      return actsAsSuperuser(caller) || target.namespace === caller.username || atLeast(grants.organization, 'write');
+      const teamCreates = grants.team === 'creator' || grants.team === 'admin';
+      return actsAsSuperuser(caller) || target.namespace === caller.username || atLeast(grants.organization, 'write') || teamCreates;
     }
   }
 }

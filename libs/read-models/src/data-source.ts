@@ -26,6 +26,8 @@ import { Identity1764600000000 } from './migrations/1764600000000-identity';
 import { MirrorTagRule1764700000000 } from './migrations/1764700000000-mirror-tag-rule';
 import { MirrorLastSuccess1764810000000 } from './migrations/1764810000000-mirror-last-success';
 import { ApiTokenRow, ApiTokenUsageRow, OrganizationRow, PermissionRow, RepositoryRow, UserRow } from './entities/identity.entities';
+import { TeamMemberRow, TeamRow } from './entities/team.entity';
+import { Teams1764852300000 } from './migrations/1764852300000-teams';
 
 export const ENTITIES = [
   MirrorRow,
@@ -52,6 +54,8 @@ export const ENTITIES = [
   OrgMirrorRepositoryRow,
   HookRow,
   HookDeliveryRow,
+  TeamRow,
+  TeamMemberRow,
 ];
 
 /** Any fixed number; every Ferry process that migrates takes this lock first. */
@@ -67,7 +71,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000, Teams1764852300000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -12,11 +12,12 @@ import { usersProjection } from './projections/identity.projection';
 import { namespacesProjection } from './projections/namespaces.projection';
 import { orgMirrorsProjection } from './projections/org-mirrors.projection';
 import { hooksProjection } from './projections/hooks.projection';
+import { teamsProjection } from './projections/teams.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection, teamsProjection],
 };
 
 /** The scheduler's indexes of due mirrors and due organization discoveries; the scheduler runs this group. */

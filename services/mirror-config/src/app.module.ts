@@ -63,6 +63,10 @@ import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
+import { EntitySearchController, TeamController, TeamPermissionController } from './teams/team.controller';
+import { EntitySearchService } from './teams/entity-search.service';
+import { TeamQueries } from './teams/team-queries';
+import { TeamService } from './teams/team.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -89,6 +93,9 @@ export const CONTROLLERS = [
   HealthController,
   OpenApiController,
   SessionController,
+  TeamController,
+  TeamPermissionController,
+  EntitySearchController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -175,6 +182,9 @@ export class AppModule {
         HookQueries,
         HookService,
         HookReceiverService,
+        TeamService,
+        TeamQueries,
+        EntitySearchService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };

@@ -55,6 +55,8 @@ export const DOMAIN_ERRORS: Record<DomainErrorCode, { status: 400 | 404 | 409; g
   [DomainErrorCode.RobotAlreadyExists]: { status: 409, grpc: GrpcStatus.ALREADY_EXISTS },
   [DomainErrorCode.RuleAlreadyExists]: { status: 409, grpc: GrpcStatus.ALREADY_EXISTS },
   [DomainErrorCode.HookAlreadyExists]: { status: 409, grpc: GrpcStatus.ALREADY_EXISTS },
+  [DomainErrorCode.TeamNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
+  [DomainErrorCode.TeamMemberNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
 };
 
 const DOMAIN_TITLES = { 400: 'Bad request', 404: 'Not found', 409: 'Conflict' } as const;

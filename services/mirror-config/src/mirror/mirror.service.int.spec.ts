@@ -20,6 +20,7 @@ import { RepositoryService } from '../repositories/repository.service';
 import { RobotQueries } from '../robots/robot-queries';
 import { openServiceTestBed, refusedField, refusedWith, type ServiceTestBed } from '../service-test-bed';
 import { MirrorService } from './mirror.service';
+import { TeamQueries } from '../teams/team-queries';
 
 const SECRETS = createSecretBox(randomBytes(32));
 const APP = { namespace: 'acme', repository: 'app' };
@@ -55,7 +56,7 @@ describe('the mirror service over the event log and the read models', () => {
     permissionQueries = new PermissionQueries(ds);
     const permissions = new PermissionService(permissionQueries, bed.commands);
     const orgMirrors = new OrgMirrorQueries(ds);
-    const repositories = new RepositoryService(repositoryQueries, new MirrorHealthQueries(ds), namespaces, lookup, bed.commands, permissions, permissionQueries, new GrantLookup(ds), orgMirrors);
+    const repositories = new RepositoryService(repositoryQueries, new MirrorHealthQueries(ds), namespaces, lookup, bed.commands, permissions, permissionQueries, new GrantLookup(ds), orgMirrors, new TeamQueries(ds));
     mirrors = new MirrorService(lookup, namespaces, SECRETS, config, bed.commands, repositories, new RobotQueries(ds), orgMirrors);
 
     for (const name of ['acme', 'managed']) {

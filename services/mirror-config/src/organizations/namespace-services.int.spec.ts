@@ -20,6 +20,8 @@ import { RobotService } from '../robots/robot.service';
 import { openServiceTestBed, refusedField, refusedWith, userCaller, type ServiceTestBed } from '../service-test-bed';
 import { OrganizationQueries } from './organization-queries';
 import { OrganizationService } from './organization.service';
+import { TeamQueries } from '../teams/team-queries';
+import { TeamService } from '../teams/team.service';
 
 const SECRETS = createSecretBox(randomBytes(32));
 const ALICE = userCaller('alice');
@@ -46,10 +48,11 @@ describe('the namespace services: organizations, robots and repositories', () =>
     const orgMirrorQueries = new OrgMirrorQueries(ds);
     robotQueries = new RobotQueries(ds);
     const repositoryQueries = new RepositoryQueries(ds);
-    robots = new RobotService(robotQueries, namespaces, SECRETS, bed.commands, permissions);
-    repositories = new RepositoryService(repositoryQueries, new MirrorHealthQueries(ds), namespaces, new MirrorLookup(ds), bed.commands, permissions, permissionQueries, grants, orgMirrorQueries);
+    const teams = new TeamService(new TeamQueries(ds), permissionQueries, grants, bed.commands);
+    robots = new RobotService(robotQueries, namespaces, SECRETS, bed.commands, permissions, teams);
+    repositories = new RepositoryService(repositoryQueries, new MirrorHealthQueries(ds), namespaces, new MirrorLookup(ds), bed.commands, permissions, permissionQueries, grants, orgMirrorQueries, new TeamQueries(ds));
     // No organization here has an organization mirror: its service is never reached.
-    organizations = new OrganizationService(new OrganizationQueries(ds), namespaces, repositoryQueries, robotQueries, bed.commands, grants, repositories, robots, orgMirrorQueries, undefined as never);
+    organizations = new OrganizationService(new OrganizationQueries(ds), namespaces, repositoryQueries, robotQueries, bed.commands, grants, repositories, robots, orgMirrorQueries, undefined as never, teams);
     for (const name of ['alice', 'bob']) {
       await bed.commands.run(AggregateKind.User, name, userDecider, { kind: 'create', username: name, email: null, password: await hashPassword('correct-horse-battery-1') }, bed.causation);
     }

@@ -14,6 +14,7 @@ import { RobotQueries } from '../robots/robot-queries';
 import { RobotService } from '../robots/robot.service';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { OrgMirrorService } from '../org-mirror/org-mirror.service';
+import { TeamService } from '../teams/team.service';
 import { OrganizationQueries } from './organization-queries';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
 import type { OrganizationView } from './organization.view';
@@ -32,6 +33,7 @@ export class OrganizationService {
     private readonly robots: RobotService,
     private readonly orgMirrorQueries: OrgMirrorQueries,
     private readonly orgMirrors: OrgMirrorService,
+    private readonly teams: TeamService,
   ) {}
 
   /** POST /organization/: the creator becomes its admin. Quay answers 201 "Created". */
@@ -54,6 +56,8 @@ export class OrganizationService {
       avatar: { name: org.name, hash: '', color: '#0066cc', kind: 'org' },
       is_admin: isAdmin,
       is_member: role !== null,
+      // Quay lists the teams to the organization's members.
+      ...(role !== null ? await this.teams.organizationTeams(caller, name) : {}),
       ...(isAdmin ? { invoice_email: false, invoice_email_address: null, tag_expiration_s: 0, is_free_account: true } : {}),
     };
   }
@@ -74,6 +78,7 @@ export class OrganizationService {
     for (const repo of await this.repositoryQueries.repositoriesIn(name)) {
       await this.repositories.delete({ namespace: name, repository: repo.name }, causation);
     }
+    await this.teams.deleteAllOf(name, causation);
     for (const robot of await this.robotQueries.robotsIn(name)) {
       await this.robots.delete(name, robot.name, causation);
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { Principal } from '@ferry/identity';
 import { PermissionRow, RobotRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
@@ -15,9 +15,10 @@ export interface GrantScope {
 export class PermissionQueries {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** The grants held on exactly this scope (an organization's are not a repository's), by principal name. */
-  grantsOn(scope: GrantScope): Promise<PermissionRow[]> {
-    return this.dataSource.getRepository(PermissionRow).find({ where: { namespace: scope.namespace, repository: scope.repository }, order: { principalName: 'ASC' } });
+  /** The grants held on exactly this scope (an organization's are not a repository's), by principal name: users' and robots', or teams'. */
+  grantsOn(scope: GrantScope, holders: 'users-and-robots' | 'team' = 'users-and-robots'): Promise<PermissionRow[]> {
+    const principalKind = holders === 'team' ? 'team' : In(['user', 'robot']);
+    return this.dataSource.getRepository(PermissionRow).find({ where: { namespace: scope.namespace, repository: scope.repository, principalKind }, order: { principalName: 'ASC' } });
   }
 
   grantOf(scope: GrantScope, principal: Principal): Promise<PermissionRow | null> {

@@ -10,6 +10,7 @@ import { REPOSITORY_LIST_QUERY } from './repository.view';
 import { PermissionQueries } from './permission-queries';
 import { RepositoryQueries } from './repository-queries';
 import { RepositoryService } from './repository.service';
+import { TeamQueries } from '../teams/team-queries';
 
 const admin: Caller = { kind: 'user', username: 'root', superuser: true, scopes: ['super:user', 'repo:read', 'org:admin', 'user:read'], tokenId: null } as unknown as Caller;
 
@@ -26,7 +27,7 @@ describe("the repository list, paged as Quay's", () => {
     await dataSource.getRepository(RepositoryRow).insert(rows);
     // Only the list's queries are reached: not the namespaces, mirrors, commands, permission service, grants or organization mirrors.
     const unused = undefined as never;
-    service = new RepositoryService(new RepositoryQueries(dataSource), new MirrorHealthQueries(dataSource), unused, unused, unused, unused, new PermissionQueries(dataSource), unused, unused);
+    service = new RepositoryService(new RepositoryQueries(dataSource), new MirrorHealthQueries(dataSource), unused, unused, unused, unused, new PermissionQueries(dataSource), unused, unused, new TeamQueries(dataSource));
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AggregateKind, DomainError, DomainErrorCode, mirrorId, RepositoryState, repositoryNameProblem, Visibility } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { atLeast, repositoryDecider, repositoryRole, type Caller, type RepositoryCommand } from '@ferry/identity';
+import { atLeast, repositoryDecider, repositoryRole, strongest, type Caller, type RepositoryCommand } from '@ferry/identity';
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import type { RepositoryRow } from '@ferry/read-models';
 import { Commands } from '../commands';
@@ -15,6 +15,7 @@ import { PermissionQueries } from './permission-queries';
 import { PermissionService } from './permission.service';
 import { RepositoryQueries } from './repository-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
+import { TeamQueries } from '../teams/team-queries';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
 import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
 
@@ -48,6 +49,7 @@ export class RepositoryService {
     private readonly permissionQueries: PermissionQueries,
     private readonly grants: GrantLookup,
     private readonly orgMirrors: OrgMirrorQueries,
+    private readonly teamQueries: TeamQueries,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -108,10 +110,14 @@ export class RepositoryService {
     const fetched = await this.queries.page(namespace, after, REPOSITORIES_PER_PAGE + 1);
     const rows = fetched.slice(0, REPOSITORIES_PER_PAGE);
     const last = fetched.length > REPOSITORIES_PER_PAGE ? rows.at(-1)! : null;
-    const held = await this.permissionQueries.grantsHeldBy({ kind: caller.kind, name: caller.username });
-    const grantOf = (ns: string, repository: string) => held.find((g) => g.namespace === ns && g.repository === repository)?.role ?? null;
+    const held = [...(await this.permissionQueries.grantsHeldBy({ kind: caller.kind, name: caller.username })), ...(await this.teamQueries.grantsThroughTeams(caller.kind, caller.username))];
+    const teamRoles = await this.teamQueries.rolesOf(caller.kind, caller.username);
+    const grantOf = (ns: string, repository: string) => strongest(...held.filter((g) => g.namespace === ns && g.repository === repository).map((g) => g.role));
+    const teamOf = (ns: string) => (teamRoles.some((t) => t.organization === ns && t.role === 'admin') ? 'admin' : null);
     const readable = rows.filter(
-      (r) => r.visibility === Visibility.Public || atLeast(repositoryRole(caller, { namespace: r.namespace, repository: r.name }, { organization: grantOf(r.namespace, ''), repository: grantOf(r.namespace, r.name) }), 'read'),
+      (r) =>
+        r.visibility === Visibility.Public ||
+        atLeast(repositoryRole(caller, { namespace: r.namespace, repository: r.name }, { organization: grantOf(r.namespace, ''), repository: grantOf(r.namespace, r.name), team: teamOf(r.namespace) }), 'read'),
     );
     const ids = readable.map((r) => mirrorId(r.namespace, r.name));
     const mirrors = await this.queries.mirrors(ids);

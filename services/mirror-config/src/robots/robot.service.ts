@@ -9,6 +9,7 @@ import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { quayDate } from '../http/quay-body';
 import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
+import { TeamService } from '../teams/team.service';
 import { PermissionService } from '../repositories/permission.service';
 import { SECRET_BOX } from '../tokens';
 import { RobotQueries } from './robot-queries';
@@ -49,6 +50,7 @@ export class RobotService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
+    private readonly teams: TeamService,
   ) {}
 
   async create(namespace: string, name: string, body: unknown, causation: Causation) {
@@ -91,6 +93,7 @@ export class RobotService {
     const username = checkNames(namespace, name);
     await this.commands.run(AggregateKind.Robot, username, robotDecider, { kind: 'delete' }, causation);
     await this.permissions.revokeEverywhere({ kind: 'robot', name: username }, causation);
+    await this.teams.removeEverywhere({ kind: 'robot', name: username }, causation);
   }
 
   private async find(namespace: string, name: string): Promise<RobotRow> {

@@ -16,6 +16,9 @@ import { openServiceTestBed, refusedField, refusedWith, userCaller, type Service
 import { SessionService } from '../session/session.service';
 import { UserQueries } from './user-queries';
 import { UserService } from './user.service';
+import { GrantLookup } from '../auth/grant-lookup';
+import { TeamQueries } from '../teams/team-queries';
+import { TeamService } from '../teams/team.service';
 
 const BOOTSTRAP_TOKEN = 'ferry_pat_bootstrap-token-for-the-int-spec';
 const PASSWORD = 'correct-horse-battery-1';
@@ -36,7 +39,7 @@ describe('the user and session services', () => {
     const config = { superusers: ['admin'], bootstrapAdmin: { username: 'admin', password: PASSWORD, token: BOOTSTRAP_TOKEN }, sessionSeconds: 3600, oidc: undefined } as unknown as MirrorConfigServiceConfig;
     queries = new UserQueries(bed.dataSource);
     permissions = new PermissionService(new PermissionQueries(bed.dataSource), bed.commands);
-    users = new UserService(queries, new Namespaces(bed.dataSource), config, bed.commands, permissions);
+    users = new UserService(queries, new Namespaces(bed.dataSource), config, bed.commands, permissions, new TeamService(new TeamQueries(bed.dataSource), new PermissionQueries(bed.dataSource), new GrantLookup(bed.dataSource), bed.commands));
     sessions = new SessionService(queries, config, new Authenticator(new CredentialQueries(bed.dataSource), config), bed.commands);
     await bed.commands.run(AggregateKind.Organization, 'acme', organizationDecider, { kind: 'create', name: 'acme', email: null, creator: null }, bed.causation);
     await bed.commands.run(AggregateKind.Organization, 'widgets', organizationDecider, { kind: 'create', name: 'widgets', email: null, creator: null }, bed.causation);

@@ -11,6 +11,7 @@ import { quayDate } from '../http/quay-body';
 import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
 import { SERVICE_CONFIG } from '../tokens';
+import { TeamService } from '../teams/team.service';
 import { PermissionService } from '../repositories/permission.service';
 import { UserQueries } from './user-queries';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
@@ -37,6 +38,7 @@ export class UserService {
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
+    private readonly teams: TeamService,
   ) {}
 
   /** Quay's `user_view` of the caller. */
@@ -115,6 +117,7 @@ export class UserService {
     if (this.config.superusers.includes(username)) throw new InvalidRequestError([{ field: 'username', message: 'names a superuser, who cannot be deleted' }]);
     await this.commands.run(AggregateKind.User, username, userDecider, { kind: 'delete' }, causation);
     await this.permissions.revokeEverywhere({ kind: 'user', name: username }, causation);
+    await this.teams.removeEverywhere({ kind: 'user', name: username }, causation);
   }
 
   // ---- API tokens (Quay's app-specific tokens, with scopes and an expiry) -----------------------
