@@ -63,6 +63,9 @@ import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
+import { TagController } from './tags/tag.controller';
+import { TagQueries } from './tags/tag-queries';
+import { TagService } from './tags/tag.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -93,6 +96,7 @@ export const CONTROLLERS = [
   ConsoleController,
   MirrorGrpcController,
   OrgMirrorGrpcController,
+  TagController,
 ] as const;
 
 /** How long the bootstrap admin waits for the read models to hold the log before it is checked. */
@@ -175,6 +179,8 @@ export class AppModule {
         HookQueries,
         HookService,
         HookReceiverService,
+        TagService,
+        TagQueries,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };
