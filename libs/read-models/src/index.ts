@@ -20,3 +20,4 @@ export { UserNotificationRow } from './entities/user-notification.entity';
 export { insertUserNotification, type NewUserNotification } from './user-notifications';
 export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.entity';
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';
+export { ruleFailureCounts } from './notification-failures';
