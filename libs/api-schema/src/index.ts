@@ -70,3 +70,4 @@ export {
 } from './user.schema';
 export { SIGNED_IN, SIGNED_OUT, type SignedInView } from './session.schema';
 export { TAG_LIST, type TagListView } from './tag.schema';
+export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabilities.schema';

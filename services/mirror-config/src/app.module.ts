@@ -64,6 +64,7 @@ import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
 import { TagController } from './tags/tag.controller';
+import { CapabilitiesController } from './capabilities/capabilities.controller';
 import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
@@ -97,6 +98,7 @@ export const CONTROLLERS = [
   MirrorGrpcController,
   OrgMirrorGrpcController,
   TagController,
+  CapabilitiesController,
 ] as const;
 
 /** How long the bootstrap admin waits for the read models to hold the log before it is checked. */
