@@ -114,6 +114,12 @@ describe("Quay's tag API, capabilities and notification failure counts through t
     }
     const v1 = listed.tags.find((t) => t.name === 'v1')!;
     assert.ok(v1.size! >= 2048, 'v1 holds a 2 KiB layer');
+    // Quay's repository view carries the same active tags by name.
+    const repository = (await api('GET', REPO)).json;
+    assert.deepEqual(
+      repository.tags,
+      Object.fromEntries(listed.tags.map((t) => [t.name, { name: t.name, manifest_digest: t.manifest_digest, size: t.size, last_modified: t.last_modified }])),
+    );
   });
 
   it("shows each tag's history as Quay does: a moved tag's old digest and a removed tag end with end_ts", async () => {

@@ -36,6 +36,17 @@ export const TAG_LIST_QUERY = z.object({
 export class TagService {
   constructor(private readonly queries: TagQueries) {}
 
+  /**
+   * Quay's `tags` of a repository's view: its active tags by name, each with its digest, size and
+   * last change (Quay shows them unless asked not to).
+   */
+  async activeTags(target: TargetRepository): Promise<Record<string, { name: string; manifest_digest: string; size: number | null; last_modified: string | undefined }>> {
+    const id = validateTarget(target);
+    const [active, history, manifests] = await Promise.all([this.queries.active(id), this.queries.history(id), this.queries.manifests(id)]);
+    const { tags } = listTags(tagLifetimes(active, history), manifests, { onlyActiveTags: true, specificTag: null, filter: null, page: 1, limit: Math.max(1, active.length) });
+    return Object.fromEntries(tags.map((t) => [t.name, { name: t.name, manifest_digest: t.manifest_digest, size: t.size, last_modified: t.last_modified }]));
+  }
+
   async list(target: TargetRepository, query: Record<string, unknown>): Promise<TagListView> {
     const options = readQuery(TAG_LIST_QUERY, query);
     const id = validateTarget(target);
