@@ -12,6 +12,7 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
+import type { QuayTag } from '@ferry/mirror';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
@@ -22,18 +23,6 @@ const WATCHED = '/repository/qtags/watched';
 const SECRET = 'e2e-quay-tags-webhook-secret-0123456789';
 /** Quay's dates: RFC 2822 in UTC. */
 const RFC_2822 = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} -0000$/;
-
-interface QuayTag {
-  name: string;
-  reversion: boolean;
-  start_ts?: number;
-  end_ts?: number;
-  manifest_digest: string;
-  is_manifest_list: boolean;
-  size: number | null;
-  last_modified?: string;
-  expiration?: string;
-}
 
 /**
  * What a Quay client automates around a mirror, beside the mirror itself: the repository's tag list
