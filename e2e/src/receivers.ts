@@ -13,15 +13,15 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A real HTTP server that records every request (webhook receiver, OTLP collector). */
-export async function startReceiver(status = 200): Promise<Receiver> {
+/** A real HTTP server that records every request (webhook receiver, OTLP collector); `status` may change its answer over time. */
+export async function startReceiver(status: number | (() => number) = 200): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
       requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(parts).toString('utf8') });
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(typeof status === 'number' ? status : status(), { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

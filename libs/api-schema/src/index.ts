@@ -86,3 +86,5 @@ export {
   type TeamPermissionView,
   type TeamView,
 } from './team.schema';
+export { TAG_LIST, type TagListView } from './tag.schema';
+export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabilities.schema';

@@ -23,6 +23,7 @@ export const NOTIFICATION_RULE_VIEW = responseSchema(
     event_config: z.object({ min_consecutive_failures: z.number().int() }),
     repository: z.string().nullable().meta({ description: 'The mirror (namespace/repository); null for a namespace\'s rule.' }),
     namespace: z.string(),
+    number_of_failures: z.number().int().meta({ description: 'Quay\'s count: sends that failed in a row since the last success or reset; at 3 the rule is disabled (nothing is sent) until reset.' }),
   }),
 );
 export type NotificationRuleView = z.output<typeof NOTIFICATION_RULE_VIEW>;

@@ -381,7 +381,14 @@ export type NotificationRuleDeleted = Event<
   'NotificationRuleDeleted',
   { ruleId: string; mirrorId: string | null; namespace?: string }
 >;
-export type NotificationRuleEvent = NotificationRuleCreated | NotificationRuleDeleted;
+/**
+ * Quay's reset of a rule's `number_of_failures`: failures before it no longer count, and a rule
+ * disabled for failing is enabled again.
+ */
+export type NotificationRuleFailuresReset = Event<'NotificationRuleFailuresReset', { ruleId: string; mirrorId: string | null; namespace: string }>;
+/** Quay's "disabled after N failures": the notifier stopped sending the rule's notifications until a reset. */
+export type NotificationRuleDisabled = Event<'NotificationRuleDisabled', { ruleId: string; mirrorId: string | null; namespace: string; failures: number }>;
+export type NotificationRuleEvent = NotificationRuleCreated | NotificationRuleDeleted | NotificationRuleFailuresReset | NotificationRuleDisabled;
 
 /** The events a rule wants, for rules stored with or without `events`. */
 export function notificationRuleEvents(rule: Pick<NotificationRule, 'event' | 'events'>): NotificationEvent[] {

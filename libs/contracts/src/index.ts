@@ -107,6 +107,8 @@ export {
   type NotificationRule,
   type NotificationRuleCreated,
   type NotificationRuleDeleted,
+  type NotificationRuleFailuresReset,
+  type NotificationRuleDisabled,
   type NotificationRuleEvent,
   notificationRuleEvents,
   notificationRuleNamespace,

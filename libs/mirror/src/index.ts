@@ -41,6 +41,7 @@ export {
 } from './mirror.decider';
 export {
   notificationRuleDecider,
+  NOTIFICATION_FAILURE_LIMIT,
   ruleInScope,
   type NotificationRuleState,
   type NotificationRuleCommand,
@@ -89,3 +90,16 @@ export { readPushDelivery, PUSH_SENDERS } from './hooks/push-senders/push-sender
 export { header as pushHeader } from './hooks/push-senders/push-sender';
 export type { PushNotice, PushSender, Headers as PushHeaders } from './hooks/push-senders/push-sender';
 export { routeMirrorPush, routeOrgMirrorPush, pathUnderNamespace, pushedTagsTheRuleMaySelect, type PushRoute } from './hooks/push-routing';
+export {
+  tagLifetimes,
+  listTags,
+  parseTagNameFilter,
+  TAG_PAGE_MAX,
+  type ActiveTag,
+  type TagChangeRecord,
+  type ManifestFacts,
+  type TagLifetime,
+  type TagNameFilter,
+  type TagListOptions,
+  type QuayTag,
+} from './tags/tag-listing';

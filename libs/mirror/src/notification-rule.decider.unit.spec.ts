@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotificationEvent, NotificationMethod, type NotificationRule, type NotificationRuleEvent } from '@ferry/contracts';
+import { NotificationEvent, NotificationMethod, type NewEvent, type NotificationRule, type NotificationRuleEvent } from '@ferry/contracts';
 import { DomainError, DomainErrorCode } from '@ferry/contracts';
-import { notificationRuleDecider, type NotificationRuleCommand } from './notification-rule.decider';
+import { NOTIFICATION_FAILURE_LIMIT, notificationRuleDecider, type NotificationRuleCommand } from './notification-rule.decider';
 
 const mirrorRule: NotificationRule = {
   ruleId: '11111111-1111-4111-8111-111111111111',
@@ -64,5 +64,28 @@ describe('notification rule decider', () => {
 
   it('refuses to delete a rule that does not exist or is already deleted', () => {
     assert.equal(codeOf(() => given().when({ kind: 'delete', scope: { mirrorId: 'acme/app' } })), DomainErrorCode.RuleNotFound);
+  });
+
+  describe("Quay's failure count: reset and disable after NOTIFICATION_FAILURE_LIMIT failures", () => {
+    const afterEvents = (...events: NewEvent<NotificationRuleEvent>[]) => events.map((e) => e as NotificationRuleEvent).reduce(notificationRuleDecider.evolve, notificationRuleDecider.initialState());
+    const created: NewEvent<NotificationRuleEvent> = { type: 'NotificationRuleCreated', data: mirrorRule };
+    const disabled: NewEvent<NotificationRuleEvent> = { type: 'NotificationRuleDisabled', data: { ruleId: mirrorRule.ruleId, mirrorId: 'acme/app', namespace: 'acme', failures: 3 } };
+    const reset: NewEvent<NotificationRuleEvent> = { type: 'NotificationRuleFailuresReset', data: { ruleId: mirrorRule.ruleId, mirrorId: 'acme/app', namespace: 'acme' } };
+
+    it('disables a rule at the limit, once, and not below it', () => {
+      assert.equal(NOTIFICATION_FAILURE_LIMIT, 3);
+      assert.deepEqual(notificationRuleDecider.decide({ kind: 'record-failures', failures: 2 }, afterEvents(created)), []);
+      assert.deepEqual(notificationRuleDecider.decide({ kind: 'record-failures', failures: 3 }, afterEvents(created)), [disabled]);
+      assert.deepEqual(notificationRuleDecider.decide({ kind: 'record-failures', failures: 4 }, afterEvents(created, disabled)), []);
+      assert.deepEqual(notificationRuleDecider.decide({ kind: 'record-failures', failures: 3 }, afterEvents()), []);
+      assert.equal(afterEvents(created, disabled).disabled, true);
+    });
+
+    it('resets through the rule\'s own scope only, enabling a disabled rule again', () => {
+      assert.deepEqual(notificationRuleDecider.decide({ kind: 'reset-failures', scope: { mirrorId: 'acme/app' } }, afterEvents(created, disabled)), [reset]);
+      assert.equal(afterEvents(created, disabled, reset).disabled, false);
+      assert.equal(codeOf(() => notificationRuleDecider.decide({ kind: 'reset-failures', scope: { namespace: 'acme' } }, afterEvents(created))), DomainErrorCode.RuleNotFound);
+      assert.equal(codeOf(() => notificationRuleDecider.decide({ kind: 'reset-failures', scope: { mirrorId: 'acme/app' } }, afterEvents())), DomainErrorCode.RuleNotFound);
+    });
   });
 });

@@ -21,3 +21,4 @@ export { insertUserNotification, type NewUserNotification } from './user-notific
 export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.entity';
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';
 export { TeamRow, TeamMemberRow } from './entities/team.entity';
+export { ruleFailureCounts } from './notification-failures';

@@ -67,6 +67,10 @@ import { EntitySearchController, TeamController, TeamPermissionController } from
 import { EntitySearchService } from './teams/entity-search.service';
 import { TeamQueries } from './teams/team-queries';
 import { TeamService } from './teams/team.service';
+import { TagController } from './tags/tag.controller';
+import { CapabilitiesController } from './capabilities/capabilities.controller';
+import { TagQueries } from './tags/tag-queries';
+import { TagService } from './tags/tag.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -100,6 +104,8 @@ export const CONTROLLERS = [
   ConsoleController,
   MirrorGrpcController,
   OrgMirrorGrpcController,
+  TagController,
+  CapabilitiesController,
 ] as const;
 
 /** How long the bootstrap admin waits for the read models to hold the log before it is checked. */
@@ -185,6 +191,8 @@ export class AppModule {
         TeamService,
         TeamQueries,
         EntitySearchService,
+        TagService,
+        TagQueries,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
       ],
     };

@@ -16,4 +16,8 @@ export class NotificationRuleRow {
   @Column({ type: 'jsonb', nullable: true }) secret!: EncryptedSecret | null;
   @Column({ name: 'min_consecutive_failures', type: 'integer' }) minConsecutiveFailures!: number;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  /** Quay's reset: failed sends before it do not count (null: never reset). */
+  @Column({ name: 'failures_reset_at', type: 'timestamptz', nullable: true }) failuresResetAt!: Date | null;
+  /** Quay's "disabled after N failures": nothing is sent for the rule until a reset. */
+  @Column({ type: 'boolean', default: false }) disabled!: boolean;
 }

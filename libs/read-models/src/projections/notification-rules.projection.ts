@@ -24,9 +24,17 @@ export const notificationRulesProjection: Projection = {
           secret,
           minConsecutiveFailures,
           createdAt: new Date(event.occurredAt),
+          failuresResetAt: null,
+          disabled: false,
         });
         return;
       }
+      case 'NotificationRuleFailuresReset':
+        await rules.update({ ruleId: event.data.ruleId }, { failuresResetAt: new Date(event.occurredAt), disabled: false });
+        return;
+      case 'NotificationRuleDisabled':
+        await rules.update({ ruleId: event.data.ruleId }, { disabled: true });
+        return;
       case 'NotificationRuleDeleted':
         await rules.delete({ ruleId: event.data.ruleId });
         return;

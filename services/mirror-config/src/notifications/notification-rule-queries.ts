@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, type DataSource } from 'typeorm';
 import type { NotificationRuleScope } from '@ferry/mirror';
-import { insertUserNotification, MirrorRow, NotificationDeliveryAttemptRow, NotificationDeliveryRow, NotificationRuleRow, RepositoryRow, type NewUserNotification } from '@ferry/read-models';
+import { insertUserNotification, ruleFailureCounts, MirrorRow, NotificationDeliveryAttemptRow, NotificationDeliveryRow, NotificationRuleRow, RepositoryRow, type NewUserNotification } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import { NotFoundError } from '../http/problem';
 import { validateTarget } from '../mirror-lookup';
@@ -33,6 +33,11 @@ export class NotificationRuleQueries {
   rules(scope: NotificationRuleScope): Promise<NotificationRuleRow[]> {
     const where = 'mirrorId' in scope ? { mirrorId: scope.mirrorId } : { mirrorId: IsNull(), namespace: scope.namespace };
     return this.dataSource.getRepository(NotificationRuleRow).find({ where, order: { createdAt: 'ASC' } });
+  }
+
+  /** Quay's `number_of_failures` of each rule, from the delivery log (0 for a rule absent from the map). */
+  failures(ruleIds: readonly string[]): Promise<Map<string, number>> {
+    return ruleFailureCounts(this.dataSource.manager, ruleIds);
   }
 
   /** The rule's newest `limit` deliveries, and every attempt of each (attempt order). */

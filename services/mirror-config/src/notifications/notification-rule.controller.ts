@@ -48,6 +48,21 @@ export class NotificationRuleController {
     await this.rules.delete(await this.scope(ns, repo), uuid, cause);
   }
 
+  @Get(':uuid')
+  @Requires(requires.repository('admin'))
+  @Operation({ summary: 'A notification rule, with its failure count (Quay\'s `number_of_failures`)', responses: { 200: NOTIFICATION_RULE_VIEW } })
+  async get(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string) {
+    return this.rules.get(await this.scope(ns, repo), uuid);
+  }
+
+  @Post(':uuid')
+  @HttpCode(204)
+  @Requires(requires.repository('admin'))
+  @Operation({ summary: 'Resets the rule\'s failure count to zero, enabling it again if it was disabled for failing (Quay\'s ResetRepositoryNotification)', responses: { 204: null } })
+  async resetFailures(@Param('namespace') ns: string, @Param('repository') repo: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    await this.rules.resetFailures(await this.scope(ns, repo), uuid, cause);
+  }
+
   @Post(':uuid/test')
   @HttpCode(200)
   @Requires(requires.repository('admin'))
@@ -96,6 +111,21 @@ export class NamespaceNotificationRuleController {
   @Operation({ summary: 'Deletes a notification rule', responses: { 204: null } })
   async delete(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
     await this.rules.delete(this.scope(ns), uuid, cause);
+  }
+
+  @Get(':uuid')
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'A namespace notification rule, with its failure count', responses: { 200: NOTIFICATION_RULE_VIEW } })
+  async get(@Param('namespace') ns: string, @Param('uuid') uuid: string) {
+    return this.rules.get(this.scope(ns), uuid);
+  }
+
+  @Post(':uuid')
+  @HttpCode(204)
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Resets the rule\'s failure count to zero, enabling it again if it was disabled for failing', responses: { 204: null } })
+  async resetFailures(@Param('namespace') ns: string, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    await this.rules.resetFailures(this.scope(ns), uuid, cause);
   }
 
   @Post(':uuid/test')

@@ -54,6 +54,7 @@ describe('the notification rule service over the event log and the read models',
         event_config: { min_consecutive_failures: 1 },
         repository: 'acme/app',
         namespace: 'acme',
+        number_of_failures: 0,
       },
     );
   });
@@ -79,6 +80,37 @@ describe('the notification rule service over the event log and the read models',
     const alice = await inbox.list('alice', { unread: undefined, limit: undefined });
     assert.deepEqual(alice.notifications.map((n) => [n.id, n.kind, n.repository]), [[result.delivery_id, NotificationEvent.Succeeded, 'acme/test-notification']]);
     assert.deepEqual(await rules.deliveries(ACME, rule!.uuid, undefined), { deliveries: [] });
+  });
+
+  it("counts failed sends in a row from the delivery log (Quay's number_of_failures), and a reset makes it read zero", async () => {
+    const rule = await rules.create(APP, { event: NotificationEvent.Failed, method: NotificationMethod.Email, config: { email: 'count@acme.example' } }, bed.causation);
+    const delivered = async (status: 'dead' | 'delivered' | 'pending', minutesAgo: number, lastError: string | null = null) => {
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      await bed.dataSource.query(
+        `INSERT INTO notification_deliveries (delivery_id, event_id, rule_id, mirror_id, event, method, status, attempts, last_error, created_at, updated_at)
+         VALUES ($1, $2, $3, 'acme/app', 'repo_mirror_sync_failed', 'email', $4, 3, $5, $6, $6)`,
+        [randomUUID(), randomUUID(), rule.uuid, status, lastError, at],
+      );
+    };
+    await delivered('dead', 30);
+    await delivered('delivered', 20);
+    assert.equal((await rules.get(APP, rule.uuid)).number_of_failures, 0, 'a delivered notification ends the failures before it');
+    await delivered('dead', 10);
+    await delivered('pending', 9);
+    await delivered('dead', 8);
+    await delivered('dead', 7, 'RULE_DISABLED: skipped, not sent');
+    assert.equal((await rules.get(APP, rule.uuid)).number_of_failures, 2, 'dead deliveries count; one still retrying or skipped does not');
+    assert.equal((await rules.list(APP)).notifications.find((r) => r.uuid === rule.uuid)!.number_of_failures, 2);
+
+    await assert.rejects(rules.resetFailures(ACME, rule.uuid, bed.causation), refusedWith(DomainErrorCode.RuleNotFound));
+    await rules.resetFailures(APP, rule.uuid, bed.causation);
+    assert.equal((await rules.get(APP, rule.uuid)).number_of_failures, 0);
+    const row = await bed.dataSource.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId: rule.uuid });
+    assert.equal(row.disabled, false);
+    assert.ok(row.failuresResetAt, 'the reset is kept in the read model');
+    await assert.rejects(rules.resetFailures(APP, randomUUID(), bed.causation), refusedWith(DomainErrorCode.RuleNotFound));
+    await assert.rejects(rules.resetFailures(APP, 'not-a-uuid', bed.causation), refusedField('uuid'));
+    await rules.delete(APP, rule.uuid, bed.causation);
   });
 
   it('refuses an id that is no UUID and a bad limit, naming the field', async () => {

@@ -25,7 +25,7 @@ import { UUID } from '../http/uuid';
 import { NotificationRuleQueries } from './notification-rule-queries';
 
 
-function ruleView(rule: NotificationRuleRow): NotificationRuleView {
+function ruleView(rule: NotificationRuleRow, failures: ReadonlyMap<string, number>): NotificationRuleView {
   const config = isDeliveryMethod(rule.method) ? RECEIVERS[rule.method].view(rule) : { target: { kind: 'user' as const, name: rule.target } };
   return {
     uuid: rule.ruleId,
@@ -37,6 +37,7 @@ function ruleView(rule: NotificationRuleRow): NotificationRuleView {
     event_config: { min_consecutive_failures: rule.minConsecutiveFailures },
     repository: rule.mirrorId,
     namespace: rule.namespace,
+    number_of_failures: failures.get(rule.ruleId) ?? 0,
   };
 }
 
@@ -64,12 +65,25 @@ export class NotificationRuleService {
     const namespace = 'mirrorId' in scope ? mirrorNamespace(scope.mirrorId) : scope.namespace;
     const rule: NotificationRule = { ...draft, ruleId, mirrorId, namespace, secret: draft.secret ? this.secrets.seal(draft.secret) : null };
     await this.commands.run(AggregateKind.NotificationRule, ruleId, notificationRuleDecider, { kind: 'create', rule }, causation);
-    return ruleView(await this.queries.createdRule(ruleId));
+    return ruleView(await this.queries.createdRule(ruleId), new Map());
   }
 
   async list(scope: NotificationRuleScope): Promise<z.output<typeof NOTIFICATION_RULE_LIST>> {
     const rules = await this.queries.rules(scope);
-    return { notifications: rules.map(ruleView) };
+    const failures = await this.queries.failures(rules.map((r) => r.ruleId));
+    return { notifications: rules.map((rule) => ruleView(rule, failures)) };
+  }
+
+  /** Quay's RepositoryNotification GET: one rule, with its failure count. */
+  async get(scope: NotificationRuleScope, uuid: string): Promise<NotificationRuleView> {
+    const rule = await this.findRule(scope, uuid);
+    return ruleView(rule, await this.queries.failures([rule.ruleId]));
+  }
+
+  /** Quay's ResetRepositoryNotification: the failure count reads zero and a rule disabled for failing sends again. */
+  async resetFailures(scope: NotificationRuleScope, uuid: string, causation: Causation): Promise<void> {
+    this.checkUuid(uuid);
+    await this.commands.run(AggregateKind.NotificationRule, uuid, notificationRuleDecider, { kind: 'reset-failures', scope }, causation);
   }
 
   async delete(scope: NotificationRuleScope, uuid: string, causation: Causation): Promise<void> {

@@ -16,6 +16,7 @@ import { PermissionService } from './permission.service';
 import { RepositoryQueries } from './repository-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { TeamQueries } from '../teams/team-queries';
+import { TagService } from '../tags/tag.service';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
 import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
 
@@ -50,6 +51,8 @@ export class RepositoryService {
     private readonly grants: GrantLookup,
     private readonly orgMirrors: OrgMirrorQueries,
     private readonly teamQueries: TeamQueries,
+    /** Quay's `tags` of the repository view (absent where a test builds the service without it). */
+    private readonly tags?: TagService,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -90,7 +93,7 @@ export class RepositoryService {
       tag_expiration_s: 0,
       is_free_account: true,
       trust_enabled: false,
-      tags: {},
+      tags: this.tags ? await this.tags.activeTags(path) : {},
       // Quay's own rule: nobody writes into a repository that is not NORMAL (a mirror's robot aside).
       can_write: row.state === RepositoryState.Normal && atLeast(role, 'write'),
       can_admin: atLeast(role, 'admin'),

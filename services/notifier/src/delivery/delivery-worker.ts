@@ -13,7 +13,8 @@ import {
   type RetryPolicy,
   type SmtpConfig,
 } from '@ferry/notifications';
-import { DeliveryStatus, NotificationRuleRow } from '@ferry/read-models';
+import { NOTIFICATION_FAILURE_LIMIT } from '@ferry/mirror';
+import { DeliveryStatus, NotificationRuleRow, ruleFailureCounts } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import type { OutageLog } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
@@ -28,6 +29,9 @@ export interface DeliveryWorkerSettings {
   /** Longest sleep between looks for due deliveries (other notifier processes queue too). */
   pollMs?: number;
 }
+
+/** Told when a rule's failed sends in a row reach Quay's limit, to disable it (an event on the rule). */
+export type RuleFailureLimitReached = (ruleId: string, failures: number, deliveryId: string) => Promise<void>;
 
 interface ClaimedDelivery {
   delivery_id: string;
@@ -57,6 +61,7 @@ export class DeliveryWorker {
     private readonly httpDispatcher: Dispatcher | undefined,
     /** Told of each look for due deliveries and of a delivery that could not be settled. */
     private readonly attempts?: Pick<OutageLog, 'failed' | 'succeeded'>,
+    private readonly onFailureLimit?: RuleFailureLimitReached,
   ) {}
 
   /** New deliveries were queued: look now instead of at the next poll. */
@@ -160,6 +165,12 @@ export class DeliveryWorker {
       await this.settle(row, { action: 'dead', reason: 'permanent' }, null, 'RULE_DELETED: the notification rule was deleted', 0, false);
       return;
     }
+    // Quay's "disabled after N failures": the rule's flag (an event), or the count that is about to
+    // set it, so no send slips through while the read model catches up.
+    if (rule.disabled || (await this.failuresOf(rule.ruleId)) >= NOTIFICATION_FAILURE_LIMIT) {
+      await this.settle(row, { action: 'dead', reason: 'permanent' }, null, `RULE_DISABLED: ${NOTIFICATION_FAILURE_LIMIT} deliveries of the notification rule failed in a row; reset it to send again`, 0, false);
+      return;
+    }
     const method = rule.method;
     const attempt = row.attempts + 1;
     const result: DeliveryResult = await withSpan(
@@ -187,6 +198,14 @@ export class DeliveryWorker {
     recordDelivery(method, step.action, result.durationMs / 1000);
     const error = result.error ? `${result.error.code}: ${result.error.message}` : null;
     await this.settle(row, step, result.statusCode, error, result.durationMs, true);
+    if (step.action === 'dead' && this.onFailureLimit) {
+      const failures = await this.failuresOf(rule.ruleId);
+      if (failures >= NOTIFICATION_FAILURE_LIMIT) await this.onFailureLimit(rule.ruleId, failures, row.delivery_id);
+    }
+  }
+
+  private async failuresOf(ruleId: string): Promise<number> {
+    return (await ruleFailureCounts(this.dataSource.manager, [ruleId])).get(ruleId) ?? 0;
   }
 
   /**

@@ -18,12 +18,12 @@ import {
   serviceActor,
 } from '@ferry/contracts';
 import { EventStore, handleCommand } from '@ferry/event-store';
-import { notificationRuleDecider } from '@ferry/mirror';
+import { NOTIFICATION_FAILURE_LIMIT, notificationRuleDecider } from '@ferry/mirror';
 import { blockKitProblems, createReceiverAgent, FerryHeader, verifyWebhookSignature, type RetryPolicy } from '@ferry/notifications';
-import { apiReadModels, openDatabase, ProjectionRunner } from '@ferry/read-models';
+import { apiReadModels, NotificationRuleRow, openDatabase, ProjectionRunner, ruleFailureCounts } from '@ferry/read-models';
 import { createSecretBox } from '@ferry/secrets';
 import { createTestDatabase, eventually, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
-import { DeliveryWorker } from './delivery-worker';
+import { DeliveryWorker, type RuleFailureLimitReached } from './delivery-worker';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 const { Started, Succeeded, Failed } = NotificationEvent;
@@ -162,7 +162,7 @@ describe('the notifier delivering mirror events to notification rules', () => {
   });
 
   /** Starts a notifier as the service does: the durable consumer `notifier` and the delivery worker. */
-  function startNotifier(retry: RetryPolicy = FAST_RETRY, timeoutMs = 5_000) {
+  function startNotifier(retry: RetryPolicy = FAST_RETRY, timeoutMs = 5_000, onFailureLimit?: RuleFailureLimitReached) {
     const stop = new AbortController();
     const worker = new DeliveryWorker(
       ds,
@@ -170,6 +170,7 @@ describe('the notifier delivering mirror events to notification rules', () => {
       { allowedHosts: ['127.0.0.1'], retry, timeoutMs, concurrency: 8, pollMs: 50, smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'ferry@example.com' } },
       agent,
       { failed: (e) => console.error(e), succeeded: () => undefined },
+      onFailureLimit,
     );
     const dispatcher = new NotificationDispatcher(ds, { registryHost: 'registry.example:5000', homepageUrl: 'https://ferry.example' }, () => worker.wake());
     const tasks = [
@@ -202,9 +203,11 @@ describe('the notifier delivering mirror events to notification rules', () => {
 
   let runCounter = 0;
   /** Appends a run's events to the mirror's stream: started, then succeeded or failed (with its streak). */
-  async function run(outcome: 'started' | 'succeeded' | 'failed', options: { mirrorId?: string; consecutiveFailures?: number } = {}) {
+  async function run(outcome: 'started' | 'succeeded' | 'failed', options: { mirrorId?: string; consecutiveFailures?: number; runId?: string } = {}) {
     const mirrorId = options.mirrorId ?? 'acme/app';
-    const runId = `run-${++runCounter}`;
+    ++runCounter;
+    // A test that projects the log (the API's read models) gives runs real ids.
+    const runId = options.runId ?? `run-${runCounter}`;
     const events: NewEvent[] = [
       { type: 'MirrorStarted', data: { mirrorId, runId, trigger: 'sync_now', externalReference: 'upstream.example/app', fencingToken: runCounter, worker: 'test/1' } } as NewEvent,
     ];
@@ -354,6 +357,48 @@ describe('the notifier delivering mirror events to notification rules', () => {
       assert.equal(receiver.hits.filter((h) => h.path === '/later').length, 1);
       const [{ last_error }] = await ds.query('SELECT last_error FROM notification_deliveries WHERE rule_id = $1', [dead]);
       assert.match(last_error, /^RECEIVER_UNAVAILABLE/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("disables a rule after Quay's limit of failed deliveries in a row, sends it nothing until a reset, then sends again", async () => {
+    let downStatus = 500;
+    const receiver = await startReceiver((hit) => (hit.path === '/down' ? downStatus : 200));
+    try {
+      const down = await addRule({ method: NotificationMethod.Webhook, target: `${receiver.url}/down` }, [Failed]);
+      const healthy = await addRule({ method: NotificationMethod.Webhook, target: `${receiver.url}/ok` }, [Failed]);
+      const ruleCommand = (ruleId: string, command: Parameters<typeof notificationRuleDecider.decide>[0]) =>
+        handleCommand(store, aggregateSubject(store.prefix, AggregateKind.NotificationRule, ruleId), ruleId, notificationRuleDecider, command, causation);
+      const limits: number[] = [];
+      startNotifier({ baseMs: 20, maxMs: 100, maxAttempts: 1, jitter: false }, 5_000, async (ruleId, failures) => {
+        limits.push(failures);
+        await ruleCommand(ruleId, { kind: 'record-failures', failures });
+        await projections.catchUp();
+      });
+      const settledRun = async (n: number) => {
+        await run('failed', { runId: randomUUID() });
+        await eventually(async () => ((await deliveries(healthy)).filter((d) => d.status === 'delivered').length === n ? true : undefined), 10_000, `the healthy rule's delivery ${n}`);
+        await eventually(async () => ((await deliveries(down)).every((d) => d.status !== 'pending') ? true : undefined), 10_000, 'the failing rule settled');
+      };
+      for (let n = 1; n <= NOTIFICATION_FAILURE_LIMIT; n++) await settledRun(n);
+      assert.deepEqual((await deliveries(down)).map((d) => d.status), ['dead', 'dead', 'dead']);
+      assert.equal((await ruleFailureCounts(ds.manager, [down])).get(down), NOTIFICATION_FAILURE_LIMIT);
+      await eventually(async () => ((await ds.getRepository(NotificationRuleRow).findOneByOrFail({ ruleId: down })).disabled ? true : undefined), 10_000, 'the rule disabled');
+      assert.deepEqual(limits, [NOTIFICATION_FAILURE_LIMIT], 'disabled once');
+
+      // Disabled: the next event is queued for the healthy rule only, and the receiver hears nothing.
+      downStatus = 200;
+      await settledRun(4);
+      assert.equal((await deliveries(down)).length, 3);
+      assert.equal(receiver.hits.filter((h) => h.path === '/down').length, 3);
+
+      await ruleCommand(down, { kind: 'reset-failures', scope: { mirrorId: 'acme/app' } });
+      await projections.catchUp();
+      assert.equal((await ruleFailureCounts(ds.manager, [down])).get(down), undefined, 'a reset count reads zero');
+      await settledRun(5);
+      assert.deepEqual((await deliveries(down)).map((d) => d.status), ['dead', 'dead', 'dead', 'delivered']);
+      assert.equal(receiver.accepted('/down').length, 1);
     } finally {
       await receiver.close();
     }

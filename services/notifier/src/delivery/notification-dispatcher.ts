@@ -55,6 +55,8 @@ export class NotificationDispatcher {
         // A rule hears of events from its creation on: a rule made while the notifier was
         // behind (or a consumer recreated from the log's start) is not flooded with the past.
         rule.createdAt.getTime() <= occurredAt &&
+        // Quay's disabled rule (too many failures in a row) is sent nothing until it is reset.
+        !rule.disabled &&
         shouldNotify({ events: rule.events, minConsecutiveFailures: rule.minConsecutiveFailures }, kind, consecutiveFailures),
     );
     if (wanted.length === 0) return { ack: true };

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AggregateKind, kindSubjects } from '@ferry/contracts';
-import type { EventStore } from '@ferry/event-store';
+import { aggregateSubject, AggregateKind, kindSubjects, serviceActor } from '@ferry/contracts';
+import { handleCommand, type EventStore } from '@ferry/event-store';
+import { notificationRuleDecider } from '@ferry/mirror';
 import { createReceiverAgent } from '@ferry/notifications';
 import { createSecretBox } from '@ferry/secrets';
 import { BackgroundTask, DATA_SOURCE, EVENT_STORE, OutageLog } from '@ferry/service-runtime';
@@ -9,6 +10,8 @@ import type { NotifierConfig } from '../config';
 import { NOTIFIER_CONFIG } from '../tokens';
 import { DeliveryWorker } from './delivery-worker';
 import { NotificationDispatcher } from './notification-dispatcher';
+
+const NOTIFIER_ACTOR = serviceActor('notifier');
 
 /**
  * Reads mirror events from a durable consumer, so events that arrive while the notifier is down
@@ -32,6 +35,16 @@ export class NotifierService implements OnApplicationBootstrap, OnApplicationShu
       { ...config, concurrency: config.deliveryConcurrency },
       createReceiverAgent(config.allowedHosts),
       new OutageLog('notification delivery', this.logger),
+      async (ruleId, failures, deliveryId) => {
+        await handleCommand(
+          store,
+          aggregateSubject(store.prefix, AggregateKind.NotificationRule, ruleId),
+          ruleId,
+          notificationRuleDecider,
+          { kind: 'record-failures', failures },
+          { correlationId: deliveryId, causationId: deliveryId, actor: NOTIFIER_ACTOR },
+        );
+      },
     );
     const dispatcher = new NotificationDispatcher(dataSource, config, () => worker.wake());
     const queueing = new OutageLog('the notification consumer', this.logger);
