@@ -69,3 +69,4 @@ export {
   type UserView,
 } from './user.schema';
 export { SIGNED_IN, SIGNED_OUT, type SignedInView } from './session.schema';
+export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
