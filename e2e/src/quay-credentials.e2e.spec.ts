@@ -170,10 +170,76 @@ describe("Quay's clients read robot and app tokens again", () => {
     assert.ok(tokenReads.every((e) => e.actor?.name === 'carol' && (e.data as { username: string }).username === 'carol'));
   });
 
+  it("signs an API client in with a password through Quay's CSRF flow, and refuses a session's write without the header", async () => {
+    const password = 'a-long-session-password-7';
+    secrets.password = password;
+    assert.equal((await api('POST', '/superuser/users/', { username: 'dana', password })).status, 200);
+    const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    const send = async (method: string, path: string, init: { cookies?: string[]; csrf?: string; body?: unknown } = {}) => {
+      const res = await documentedFetch(`${ferry.apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(init.cookies?.length ? { cookie: init.cookies.join('; ') } : {}),
+          ...(init.csrf === undefined ? {} : { 'x-csrf-token': init.csrf }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+      const text = await res.clone().text();
+      responses.push(text);
+      return res;
+    };
+
+    const pre = await send('GET', '/csrf_token');
+    assert.equal(pre.status, 200);
+    const { csrf_token: csrf } = (await pre.json()) as { csrf_token: string };
+    assert.ok(csrf.length >= 32);
+    const preCookies = cookiesOf(pre);
+    assert.equal(preCookies.length, 1);
+    assert.match(pre.headers.getSetCookie()[0]!, /HttpOnly/i);
+
+    // Quay refuses a sign-in whose CSRF token is missing or wrong, and so does Ferry: 403, no session.
+    for (const [why, init] of [
+      ['no header', { cookies: preCookies }],
+      ['no cookie', { csrf }],
+      ['a wrong token', { cookies: preCookies, csrf: csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }],
+    ] as const) {
+      const refused = await send('POST', '/api/v1/signin', { ...init, body: { username: 'dana', password } });
+      assert.equal(refused.status, 403, why);
+      assert.deepEqual(cookiesOf(refused), [], `no session cookie with ${why}`);
+    }
+    assert.equal((await send('POST', '/api/v1/signin', { cookies: preCookies, csrf, body: { username: 'dana', password: 'not-the-password' } })).status, 401);
+
+    const signedIn = await send('POST', '/api/v1/signin', { cookies: preCookies, csrf, body: { username: 'dana', password } });
+    assert.equal(signedIn.status, 200);
+    const answer = (await signedIn.json()) as { success: boolean; username: string; csrf_token: string };
+    assert.deepEqual([answer.success, answer.username], [true, 'dana']);
+    const next = signedIn.headers.get('x-next-csrf-token');
+    assert.equal(next, answer.csrf_token, "Quay's X-Next-CSRF-Token");
+    const session = cookiesOf(signedIn).filter((c) => c.startsWith('ferry_session=') || c.startsWith('ferry_csrf='));
+    assert.equal(session.length, 2);
+    secrets.session = session.find((c) => c.startsWith('ferry_session='))!.slice('ferry_session='.length);
+
+    const me = await send('GET', '/api/v1/user/', { cookies: session });
+    assert.equal(me.status, 200);
+    assert.equal(((await me.json()) as { username: string }).username, 'dana');
+    const before = (await api('GET', '/superuser/users/')).json;
+    const withoutHeader = await send('POST', '/api/v1/user/apptoken', { cookies: session, body: { title: 'no-csrf' } });
+    assert.equal(withoutHeader.status, 403, 'a write with the session cookie and no X-CSRF-Token');
+    assert.equal((await send('POST', '/api/v1/user/apptoken', { cookies: session, csrf: 'forged', body: { title: 'forged' } })).status, 403);
+    const titles = async () => (((await (await send('GET', '/api/v1/user/apptoken', { cookies: session })).json()) as { tokens: { title: string }[] }).tokens.map((t) => t.title));
+    assert.equal((await titles()).some((t) => t === 'no-csrf' || t === 'forged'), false, 'nothing was made');
+    const made = await send('POST', '/api/v1/user/apptoken', { cookies: session, csrf: next!, body: { title: 'with-csrf' } });
+    assert.equal(made.status, 200);
+    secrets.dana = ((await made.json()) as { token: { token_code: string } }).token.token_code;
+    assert.ok((await titles()).includes('with-csrf'));
+    assert.deepEqual((await api('GET', '/superuser/users/')).json, before);
+  });
+
   it('never shows a robot or app token in a log line, an event, or an answer other than the ones that show it', async () => {
     const events = JSON.stringify(await readEventLog(names));
     const output = ferry.output() + target.log();
-    const showing = (r: string) => r.includes('"token":"ferry_') || r.includes('"token_code"') || r.includes('"docker_login"');
+    const showing = (r: string) => r.includes('"token":"ferry_') || r.includes('"token_code"') || r.includes('"docker_login"') || r.includes('"csrf_token"');
     const answers = responses.filter((r) => !showing(r));
     assert.ok(responses.some(showing), 'some answers showed a token');
     for (const [what, secret] of Object.entries(secrets)) {

@@ -70,3 +70,4 @@ export {
 } from './user.schema';
 export { SIGNED_IN, SIGNED_OUT, type SignedInView } from './session.schema';
 export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
+export { CSRF_TOKEN } from './session.schema';

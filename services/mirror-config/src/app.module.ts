@@ -61,7 +61,7 @@ import { SuperuserUserController, UserController } from './users/user.controller
 import { UserQueries } from './users/user-queries';
 import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
-import { SessionController } from './session/session.controller';
+import { CsrfTokenController, SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
@@ -89,6 +89,7 @@ export const CONTROLLERS = [
   HealthController,
   OpenApiController,
   SessionController,
+  CsrfTokenController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
