@@ -199,9 +199,9 @@ describe("Quay's clients read robot and app tokens again", () => {
     assert.match(pre.headers.getSetCookie()[0]!, /HttpOnly/i);
 
     // Quay refuses a sign-in whose CSRF token is missing or wrong, and so does Ferry: 403, no session.
+    // (Without GET /csrf_token's cookie the sign-in is the web console's, which sends no token.)
     for (const [why, init] of [
       ['no header', { cookies: preCookies }],
-      ['no cookie', { csrf }],
       ['a wrong token', { cookies: preCookies, csrf: csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }],
     ] as const) {
       const refused = await send('POST', '/api/v1/signin', { ...init, body: { username: 'dana', password } });

@@ -35,12 +35,12 @@ function sameSecret(expected: string, given: string): boolean {
 
 /**
  * Why a sign-in's CSRF check fails, or null when it passes. A caller that took part in Quay's
- * flow (it holds the cookie or sends the header) must send both, matching; the web console,
- * which sends neither, signs in as before (its session cookie is SameSite=Strict).
+ * flow (it holds the cookie) must send the cookie's token in the header. The web console signs in
+ * without the cookie, as before; it may send a stale session's CSRF header, which is not checked.
  */
 export function signInCsrfProblem(cookie: string | undefined, header: string | undefined): string | null {
-  if (cookie === undefined && header === undefined) return null;
-  if (cookie === undefined || header === undefined || !sameSecret(cookie, header)) return `CSRF token was invalid or missing: send GET /csrf_token's token in the ${CSRF_HEADER} header with its cookie`;
+  if (cookie === undefined) return null;
+  if (header === undefined || !sameSecret(cookie, header)) return `CSRF token was invalid or missing: send GET /csrf_token's token in the ${CSRF_HEADER} header with its cookie`;
   return null;
 }
 
