@@ -88,3 +88,5 @@ export {
 } from './team.schema';
 export { TAG_LIST, type TagListView } from './tag.schema';
 export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabilities.schema';
+export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
+export { CSRF_TOKEN } from './session.schema';

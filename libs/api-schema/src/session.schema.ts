@@ -15,3 +15,6 @@ export const SIGNED_IN = responseSchema(
 export type SignedInView = z.output<typeof SIGNED_IN>;
 
 export const SIGNED_OUT = responseSchema('SignedOut', z.object({ success: z.literal(true) }));
+
+/** Quay's `GET /csrf_token`: the token a password sign-in sends back as X-CSRF-Token. */
+export const CSRF_TOKEN = responseSchema('CsrfToken', z.object({ csrf_token: z.string() }));

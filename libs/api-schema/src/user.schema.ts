@@ -39,8 +39,9 @@ export const API_TOKEN = responseSchema(
 export type ApiTokenView = z.output<typeof API_TOKEN>;
 
 export const API_TOKEN_LIST = responseSchema('ApiTokenList', z.object({ tokens: z.array(API_TOKEN), only_expiring: z.null() }));
-export const API_TOKEN_ANSWER = responseSchema('ApiTokenAnswer', z.object({ token: API_TOKEN }));
-/** A new token, its secret (`token_code`) in this answer only. */
+/** One token, its secret (`token_code`) shown again to its owner (each reading is in the usage logs). */
+export const API_TOKEN_ANSWER = responseSchema('ApiTokenAnswer', z.object({ token: API_TOKEN.extend({ token_code: z.string() }) }));
+/** A new token, its secret (`token_code`) in this answer and in its owner's later readings of it. */
 export const CREATED_API_TOKEN = responseSchema('CreatedApiToken', z.object({ token: API_TOKEN.extend({ token_code: z.string() }) }));
 export type ApiTokenListView = z.output<typeof API_TOKEN_LIST>;
 export type CreatedApiTokenView = z.output<typeof CREATED_API_TOKEN>;

@@ -290,7 +290,9 @@ export type RobotCreated = Event<
 export type RobotUpdated = Event<'RobotUpdated', { username: string; description: string }>;
 export type RobotTokenRegenerated = Event<'RobotTokenRegenerated', { username: string; token: EncryptedSecret; tokenHash: string }>;
 export type RobotDeleted = Event<'RobotDeleted', { username: string; namespace: string }>;
-export type RobotEvent = RobotCreated | RobotUpdated | RobotTokenRegenerated | RobotDeleted;
+/** Its owner (an organization admin) read the robot's token again: the audit of it, never the token. */
+export type RobotTokenRead = Event<'RobotTokenRead', { username: string; namespace: string }>;
+export type RobotEvent = RobotCreated | RobotUpdated | RobotTokenRegenerated | RobotDeleted | RobotTokenRead;
 
 // ---- users: one subject per user name; tokens are the user's ------------------------------------
 export type UserCreated = Event<'UserCreated', { username: string; email: string | null; password: PasswordHash | null }>;
@@ -306,12 +308,16 @@ export type ApiTokenCreated = Event<
     scopes: Scope[];
     /** ISO-8601, or null for a token that does not expire. */
     expiresAt: string | null;
-    /** sha256 (hex) of the token: the token itself is shown once and never stored. */
+    /** sha256 (hex) of the token, what a request's token is checked against. */
     tokenHash: string;
+    /** The token sealed, so that its owner can read it again (absent on tokens made before it was kept). */
+    token?: EncryptedSecret;
   }
 >;
 export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; tokenId: string }>;
-export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked;
+/** Its owner read the API token again: the audit of it, never the token. */
+export type ApiTokenRead = Event<'ApiTokenRead', { username: string; tokenId: string }>;
+export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | ApiTokenRead;
 
 // ---- organizations and repositories: Quay's namespaces and what they hold -------------------------
 /** What a grant is on: a whole organization, or one repository. */

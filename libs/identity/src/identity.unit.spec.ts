@@ -40,6 +40,20 @@ describe('identity deciders', () => {
     assert.throws(() => when(userDecider, history, { kind: 'revoke-token', tokenId: 'other' }), /no token/);
   });
 
+  it('records a reading of a sealed token, and refuses one kept only as its hash, revoked or unknown', () => {
+    const sealed = { keyId: 'k', ciphertext: 'c' };
+    const history = [
+      ...when(userDecider, [], { kind: 'create', username: 'u1', email: null, password }),
+      ...when(userDecider, [{ type: 'UserCreated', data: { username: 'u1', email: null, password } }], { kind: 'create-token', tokenId: 't1', title: 'ci', scopes: ['repo:read'], expiresAt: null, tokenHash: 'h', token: sealed }),
+      { type: 'ApiTokenCreated', data: { username: 'u1', tokenId: 'old', title: 'old', scopes: ['repo:read'], expiresAt: null, tokenHash: 'h2' } } as const,
+    ];
+    assert.deepEqual(when(userDecider, history, { kind: 'read-token', tokenId: 't1' }), [{ type: 'ApiTokenRead', data: { username: 'u1', tokenId: 't1' } }]);
+    assert.throws(() => when(userDecider, history, { kind: 'read-token', tokenId: 'old' }), /no token old/);
+    assert.throws(() => when(userDecider, history, { kind: 'read-token', tokenId: 'other' }), /no token other/);
+    const revoked = [...history, ...when(userDecider, history, { kind: 'revoke-token', tokenId: 't1' })];
+    assert.throws(() => when(userDecider, revoked, { kind: 'read-token', tokenId: 't1' }), /no token t1/);
+  });
+
   it('makes an organization\'s creator its admin, and grants are idempotent', () => {
     const created = when(organizationDecider, [], { kind: 'create', name: 'acme', email: null, creator: { kind: 'user', name: 'alice' } });
     assert.deepEqual(created.map((e) => e.type), ['OrganizationCreated', 'PermissionGranted']);

@@ -25,3 +25,4 @@ export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } 
 export { targetRegistryLogin, type FixedTargetUser } from './target-login';
 export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';
 export { teamDecider, teamId, type TeamState, type TeamCommand, type TeamMember } from './team.decider';
+export { robotCredentials, type RobotCredentials } from './robot-credentials';

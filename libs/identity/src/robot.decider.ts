@@ -10,7 +10,9 @@ export type RobotCommand =
   | { kind: 'create'; namespace: string; name: string; description: string; token: EncryptedSecret; tokenHash: string }
   | { kind: 'update'; description: string }
   | { kind: 'regenerate-token'; token: EncryptedSecret; tokenHash: string }
-  | { kind: 'delete' };
+  | { kind: 'delete' }
+  /** Its token shown again: recorded, so that every reading is in the usage logs. */
+  | { kind: 'read-token' };
 
 function active(state: RobotState): Extract<RobotState, { status: 'active' }> {
   if (state.status !== 'active') throw new DomainError(DomainErrorCode.RobotNotFound, 'no such robot');
@@ -28,6 +30,7 @@ export const robotDecider = {
       case 'RobotTokenRegenerated':
         return state.status === 'active' ? { ...state, token: event.data.token } : state;
       case 'RobotUpdated':
+      case 'RobotTokenRead':
         return state;
     }
   },
@@ -49,6 +52,10 @@ export const robotDecider = {
       case 'delete': {
         const robot = active(state);
         return [{ type: 'RobotDeleted', data: { username: robot.username, namespace: robot.namespace } }];
+      }
+      case 'read-token': {
+        const robot = active(state);
+        return [{ type: 'RobotTokenRead', data: { username: robot.username, namespace: robot.namespace } }];
       }
     }
   },

@@ -1,8 +1,14 @@
-import { DomainError, DomainErrorCode, type NewEvent, type PasswordHash, type Scope, type UserEvent } from '@ferry/contracts';
+import { DomainError, DomainErrorCode, type EncryptedSecret, type NewEvent, type PasswordHash, type Scope, type UserEvent } from '@ferry/contracts';
+
+/** A token's sealed form, when it was kept (tokens made before it was are only hashed: never shown again). */
+export interface ApiTokenState {
+  revoked: boolean;
+  sealed: EncryptedSecret | null;
+}
 
 export type UserState =
   | { status: 'absent' }
-  | { status: 'active'; username: string; hasPassword: boolean; tokens: Readonly<Record<string, { revoked: boolean }>> }
+  | { status: 'active'; username: string; hasPassword: boolean; tokens: Readonly<Record<string, ApiTokenState>> }
   | { status: 'deleted'; username: string };
 
 export type UserCommand =
@@ -11,8 +17,10 @@ export type UserCommand =
   | { kind: 'update'; email: string | null }
   | { kind: 'change-password'; password: PasswordHash }
   | { kind: 'delete' }
-  | { kind: 'create-token'; tokenId: string; title: string; scopes: Scope[]; expiresAt: string | null; tokenHash: string }
-  | { kind: 'revoke-token'; tokenId: string };
+  | { kind: 'create-token'; tokenId: string; title: string; scopes: Scope[]; expiresAt: string | null; tokenHash: string; token?: EncryptedSecret }
+  | { kind: 'revoke-token'; tokenId: string }
+  /** Its owner reads the token again: recorded; refused (TOKEN_NOT_FOUND) for a revoked token or one only hashed. */
+  | { kind: 'read-token'; tokenId: string };
 
 function active(state: UserState): Extract<UserState, { status: 'active' }> {
   if (state.status !== 'active') throw new DomainError(DomainErrorCode.UserNotFound, 'no such user');
@@ -30,10 +38,11 @@ export const userDecider = {
       case 'UserDeleted':
         return state.status === 'active' ? { status: 'deleted', username: state.username } : state;
       case 'ApiTokenCreated':
-        return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: false } } } : state;
+        return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: false, sealed: event.data.token ?? null } } } : state;
       case 'ApiTokenRevoked':
-        return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: true } } } : state;
+        return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: true, sealed: null } } } : state;
       case 'UserUpdated':
+      case 'ApiTokenRead':
         return state;
     }
   },
@@ -60,8 +69,8 @@ export const userDecider = {
       }
       case 'create-token': {
         const user = active(state);
-        const { tokenId, title, scopes, expiresAt, tokenHash } = command;
-        return [{ type: 'ApiTokenCreated', data: { username: user.username, tokenId, title, scopes, expiresAt, tokenHash } }];
+        const { tokenId, title, scopes, expiresAt, tokenHash, token } = command;
+        return [{ type: 'ApiTokenCreated', data: { username: user.username, tokenId, title, scopes, expiresAt, tokenHash, ...(token ? { token } : {}) } }];
       }
       case 'revoke-token': {
         const user = active(state);
@@ -69,6 +78,12 @@ export const userDecider = {
         if (!token) throw new DomainError(DomainErrorCode.TokenNotFound, `no token ${command.tokenId}`);
         if (token.revoked) return [];
         return [{ type: 'ApiTokenRevoked', data: { username: user.username, tokenId: command.tokenId } }];
+      }
+      case 'read-token': {
+        const user = active(state);
+        const token = user.tokens[command.tokenId];
+        if (!token || token.revoked || !token.sealed) throw new DomainError(DomainErrorCode.TokenNotFound, `no token ${command.tokenId} that can be shown again`);
+        return [{ type: 'ApiTokenRead', data: { username: user.username, tokenId: command.tokenId } }];
       }
     }
   },

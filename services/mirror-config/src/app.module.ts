@@ -61,7 +61,7 @@ import { SuperuserUserController, UserController } from './users/user.controller
 import { UserQueries } from './users/user-queries';
 import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
-import { SessionController } from './session/session.controller';
+import { CsrfTokenController, SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
 import { EntitySearchController, TeamController, TeamPermissionController } from './teams/team.controller';
 import { EntitySearchService } from './teams/entity-search.service';
@@ -100,6 +100,7 @@ export const CONTROLLERS = [
   TeamController,
   TeamPermissionController,
   EntitySearchController,
+  CsrfTokenController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,

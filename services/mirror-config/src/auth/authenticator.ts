@@ -13,6 +13,8 @@ import { SignInThrottle } from './sign-in-throttle';
 
 /** A token's last use is written at most this often, so a busy client costs no write per request. */
 const USAGE_WRITE_INTERVAL_MS = 30_000;
+/** The user name Quay's clients sign in with an app token under. */
+const APP_TOKEN_USERNAME = '$app';
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
@@ -42,6 +44,8 @@ export class Authenticator {
     if (credential.kind === 'session') return this.session(credential.token, credential.csrf, credential.unsafe);
     const { username, secret } = credential;
     if (robotNamespace(username) !== null) return this.robot(secret, username);
+    // Quay's app-specific token login: `docker login -u '$app' -p <token>` names no user, the token does.
+    if (username === APP_TOKEN_USERNAME && tokenKindOf(secret) === TokenKind.User) return this.userToken(secret);
     if (tokenKindOf(secret) === TokenKind.User) return this.userToken(secret, username);
     return this.password(username, secret, address);
   }

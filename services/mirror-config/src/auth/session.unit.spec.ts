@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintToken, TokenKind } from '@ferry/identity';
 import { httpCredential } from './credential';
-import { cookieValue, csrfTokenMatches, csrfTokenOf, isUnsafeMethod } from './session';
+import { cookieValue, csrfTokenMatches, csrfTokenOf, isUnsafeMethod, mintPreSessionCsrf, signInCsrfProblem } from './session';
 
 describe('the web console\'s session cookie and its CSRF token', () => {
   const { token } = mintToken(TokenKind.User);
@@ -35,5 +35,16 @@ describe('the web console\'s session cookie and its CSRF token', () => {
     assert.equal(httpCredential({}, 'GET'), undefined);
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) assert.ok(isUnsafeMethod(method), method);
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) assert.ok(!isUnsafeMethod(method), method);
+  });
+
+  it('checks a sign-in\'s CSRF token (Quay\'s GET /csrf_token) when the caller takes part, and lets the console sign in without it', () => {
+    const pre = mintPreSessionCsrf();
+    assert.notEqual(mintPreSessionCsrf(), pre);
+    assert.equal(signInCsrfProblem(undefined, undefined), null);
+    assert.equal(signInCsrfProblem(pre, pre), null);
+    assert.match(signInCsrfProblem(pre, undefined)!, /CSRF token was invalid or missing/);
+    assert.equal(signInCsrfProblem(undefined, pre), null, 'the console, with a stale session\'s header');
+    assert.match(signInCsrfProblem(pre, mintPreSessionCsrf())!, /CSRF token was invalid or missing/);
+    assert.match(signInCsrfProblem(pre, pre.slice(1))!, /CSRF token was invalid or missing/);
   });
 });

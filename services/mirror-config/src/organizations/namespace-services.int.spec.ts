@@ -6,6 +6,7 @@ import { hashPassword, tokenHash, TokenKind, userDecider, type Caller } from '@f
 import { createSecretBox } from '@ferry/secrets';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { GrantLookup } from '../auth/grant-lookup';
+import type { MirrorConfigServiceConfig } from '../config';
 import { NotFoundError } from '../http/problem';
 import { MirrorHealthQueries } from '../mirror-health/mirror-health-queries';
 import { MirrorLookup } from '../mirror-lookup';
@@ -49,7 +50,7 @@ describe('the namespace services: organizations, robots and repositories', () =>
     robotQueries = new RobotQueries(ds);
     const repositoryQueries = new RepositoryQueries(ds);
     const teams = new TeamService(new TeamQueries(ds), permissionQueries, grants, bed.commands);
-    robots = new RobotService(robotQueries, namespaces, SECRETS, bed.commands, permissions, teams);
+    robots = new RobotService(robotQueries, namespaces, SECRETS, bed.commands, permissions, teams, { target: { registryUrl: 'http://127.0.0.1:5000' } } as MirrorConfigServiceConfig);
     repositories = new RepositoryService(repositoryQueries, new MirrorHealthQueries(ds), namespaces, new MirrorLookup(ds), bed.commands, permissions, permissionQueries, grants, orgMirrorQueries, new TeamQueries(ds));
     // No organization here has an organization mirror: its service is never reached.
     organizations = new OrganizationService(new OrganizationQueries(ds), namespaces, repositoryQueries, robotQueries, bed.commands, grants, repositories, robots, orgMirrorQueries, undefined as never, teams);
@@ -89,14 +90,14 @@ describe('the namespace services: organizations, robots and repositories', () =>
   });
 
   describe('robots', () => {
-    it('makes a robot whose token is shown once and stored as its hash', async () => {
+    it('makes a robot whose token is shown, stored as its hash and shown again to a reader of the robot', async () => {
       const { view } = await robots.create('acme', 'bot', { description: 'pushes mirrors' }, bed.causation);
       assert.equal(view.name, 'acme+bot');
       assert.ok(view.token?.startsWith(TokenKind.Robot));
       assert.equal((await robotQueries.robot('acme+bot'))?.tokenHash, tokenHash(view.token!));
-      const read = await robots.get('acme', 'bot');
+      const read = await robots.get('acme', 'bot', bed.causation);
       assert.equal(read.description, 'pushes mirrors');
-      assert.equal('token' in read, false);
+      assert.equal(read.token, view.token);
     });
 
     it('lists a namespace\'s robots by name', async () => {
@@ -109,7 +110,7 @@ describe('the namespace services: organizations, robots and repositories', () =>
       await assert.rejects(robots.create('nowhere', 'bot', {}, bed.causation), (error: unknown) => error instanceof NotFoundError && /^no organization nowhere/.test(error.message));
       await assert.rejects(robots.list('nowhere'), NotFoundError);
       await assert.rejects(robots.create('acme', 'Bad Bot', {}, bed.causation), refusedField('robot_shortname'));
-      await assert.rejects(robots.get('acme', 'ghost'), (error: unknown) => error instanceof NotFoundError && error.message === 'no robot named acme+ghost');
+      await assert.rejects(robots.get('acme', 'ghost', bed.causation), (error: unknown) => error instanceof NotFoundError && error.message === 'no robot named acme+ghost');
     });
 
     it('regenerates the token: the new one\'s hash replaces the old one\'s', async () => {

@@ -7,7 +7,7 @@ import { Cause } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
 import { Operation } from '../http/operation';
 import { CREATE_ROBOT_BODY } from './robot.input';
-import { ROBOT_LIST, ROBOT_VIEW } from './robot.view';
+import { ROBOT_CREDENTIALS, ROBOT_LIST, ROBOT_VIEW } from './robot.view';
 import { RobotService } from './robot.service';
 
 /** Robot accounts of an organization, at Quay's paths: the organization's admins manage them. */
@@ -32,9 +32,17 @@ export class RobotController {
 
   @Get(':name')
   @Requires(requires.organization('admin'))
-  @Operation({ summary: 'A robot (without its token)', responses: { 200: ROBOT_VIEW } })
-  get(@Param('namespace') namespace: string, @Param('name') name: string) {
-    return this.robots.get(namespace, name);
+  @Operation({ summary: 'A robot with its token (each reading is in the usage logs, as RobotTokenRead)', responses: { 200: ROBOT_VIEW } })
+  get(@Param('namespace') namespace: string, @Param('name') name: string, @Cause() cause: Causation) {
+    return this.robots.get(namespace, name, cause);
+  }
+
+  /** Quay's "View Credentials", which its console builds from the robot's token. */
+  @Get(':name/credentials')
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'A robot\'s credentials as a Docker login command, a Docker config.json and a Kubernetes pull secret (recorded as RobotTokenRead)', responses: { 200: ROBOT_CREDENTIALS } })
+  credentials(@Param('namespace') namespace: string, @Param('name') name: string, @Cause() cause: Causation) {
+    return this.robots.credentials(namespace, name, cause);
   }
 
   @Delete(':name')

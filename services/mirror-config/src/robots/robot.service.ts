@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AggregateKind, repositoryNameProblem, robotShortnameProblem, robotUsername } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { mintToken, robotDecider, TokenKind } from '@ferry/identity';
+import { mintToken, robotCredentials, robotDecider, TokenKind, type RobotCredentials } from '@ferry/identity';
 import type { RobotRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
@@ -11,7 +11,8 @@ import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
 import { TeamService } from '../teams/team.service';
 import { PermissionService } from '../repositories/permission.service';
-import { SECRET_BOX } from '../tokens';
+import type { MirrorConfigServiceConfig } from '../config';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { RobotQueries } from './robot-queries';
 import { CREATE_ROBOT_BODY } from './robot.input';
 import type { z } from 'zod';
@@ -39,8 +40,8 @@ function robotView(row: RobotRow, token?: string): RobotView {
 
 /**
  * Robot accounts: the identities that write into mirrored repositories (`robot_username`). A
- * robot's token is shown when it is made (or regenerated), then only its sealed form (for the
- * worker) and its hash (to check it) exist.
+ * robot's token is kept sealed (the worker signs in with it, an admin may read it again, each
+ * reading recorded as `RobotTokenRead`) and hashed (what a request's token is checked against).
  */
 @Injectable()
 export class RobotService {
@@ -51,6 +52,7 @@ export class RobotService {
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
     private readonly teams: TeamService,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
   ) {}
 
   async create(namespace: string, name: string, body: unknown, causation: Causation) {
@@ -69,8 +71,23 @@ export class RobotService {
     return { view: robotView(await this.find(namespace, name), minted.token), ignored };
   }
 
-  async get(namespace: string, name: string) {
-    return robotView(await this.find(namespace, name));
+  /** Quay's robot, with its token: an organization admin's reading, recorded in the usage logs. */
+  async get(namespace: string, name: string, causation: Causation) {
+    const row = await this.find(namespace, name);
+    return robotView(row, await this.readToken(row.username, causation));
+  }
+
+  /** "View Credentials": the token as a Docker login, a Docker `config.json` and a Kubernetes pull secret (a reading too). */
+  async credentials(namespace: string, name: string, causation: Causation): Promise<RobotCredentials> {
+    const row = await this.find(namespace, name);
+    return robotCredentials(new URL(this.config.target.registryUrl).host, row.username, await this.readToken(row.username, causation));
+  }
+
+  /** Records the reading, then opens the token sealed in the robot's own state (no read model holds it). */
+  private async readToken(username: string, causation: Causation): Promise<string> {
+    const { state } = await this.commands.append(AggregateKind.Robot, username, robotDecider, { kind: 'read-token' }, causation);
+    if (state.status !== 'active') throw new NotFoundError(`no robot named ${username}`);
+    return this.secrets.open(state.token);
   }
 
   async list(namespace: string): Promise<z.output<typeof ROBOT_LIST>> {

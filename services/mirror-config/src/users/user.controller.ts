@@ -40,16 +40,16 @@ export class UserController {
   @Post('apptoken')
   @HttpCode(200)
   @Requires(requires.signedIn('user:admin'))
-  @Operation({ summary: 'Mints an API token; its secret (`token_code`) is in this answer only', body: CREATE_TOKEN_BODY, responses: { 200: CREATED_API_TOKEN } })
+  @Operation({ summary: 'Mints an API token; its secret (`token_code`) is in this answer and in its owner\'s later readings', body: CREATE_TOKEN_BODY, responses: { 200: CREATED_API_TOKEN } })
   createToken(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.createToken(caller, body, cause));
   }
 
   @Get('apptoken/:uuid')
   @Requires(requires.signedIn('user:admin'))
-  @Operation({ summary: 'One API token of the signed-in user', responses: { 200: API_TOKEN_ANSWER } })
-  token(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string) {
-    return this.users.getToken(caller, uuid);
+  @Operation({ summary: 'One API token of the signed-in user with its secret (`token_code`); each reading is in the usage logs (ApiTokenRead)', responses: { 200: API_TOKEN_ANSWER } })
+  token(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    return this.users.getToken(caller, uuid, cause);
   }
 
   @Delete('apptoken/:uuid')

@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AggregateKind, DomainErrorCode, SCOPES } from '@ferry/contracts';
 import { organizationDecider, tokenHash, TokenKind } from '@ferry/identity';
+import { createSecretBox } from '@ferry/secrets';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { Authenticator } from '../auth/authenticator';
 import { CredentialQueries } from '../auth/credential-queries';
@@ -39,7 +40,7 @@ describe('the user and session services', () => {
     const config = { superusers: ['admin'], bootstrapAdmin: { username: 'admin', password: PASSWORD, token: BOOTSTRAP_TOKEN }, sessionSeconds: 3600, oidc: undefined } as unknown as MirrorConfigServiceConfig;
     queries = new UserQueries(bed.dataSource);
     permissions = new PermissionService(new PermissionQueries(bed.dataSource), bed.commands);
-    users = new UserService(queries, new Namespaces(bed.dataSource), config, bed.commands, permissions, new TeamService(new TeamQueries(bed.dataSource), new PermissionQueries(bed.dataSource), new GrantLookup(bed.dataSource), bed.commands));
+    users = new UserService(queries, new Namespaces(bed.dataSource), config, bed.commands, permissions, new TeamService(new TeamQueries(bed.dataSource), new PermissionQueries(bed.dataSource), new GrantLookup(bed.dataSource), bed.commands), createSecretBox(randomBytes(32)));
     sessions = new SessionService(queries, config, new Authenticator(new CredentialQueries(bed.dataSource), config), bed.commands);
     await bed.commands.run(AggregateKind.Organization, 'acme', organizationDecider, { kind: 'create', name: 'acme', email: null, creator: null }, bed.causation);
     await bed.commands.run(AggregateKind.Organization, 'widgets', organizationDecider, { kind: 'create', name: 'widgets', email: null, creator: null }, bed.causation);
@@ -122,24 +123,25 @@ describe('the user and session services', () => {
   });
 
   describe('API tokens', () => {
-    it('creates a token shown once, listed and read back without it', async () => {
+    it('creates a token shown, listed without it and read back with it', async () => {
       const { view } = await users.createToken(userCaller('bob'), { title: 'ci', scopes: ['repo:read', 'repo:read'] }, bed.causation);
       const created = view.token;
       assert.ok(created.token_code.startsWith(TokenKind.User));
       assert.deepEqual(created.scopes, ['repo:read']);
       const listed = await users.listTokens(userCaller('bob'));
       assert.deepEqual(listed.tokens.map((t) => [t.uuid, t.title, 'token_code' in t]), [[created.uuid, 'ci', false]]);
-      const read = await users.getToken(userCaller('bob'), created.uuid);
+      const read = await users.getToken(userCaller('bob'), created.uuid, bed.causation);
       assert.equal(read.token.last_accessed, null);
+      assert.equal(read.token.token_code, created.token_code);
       assert.equal((await queries.liveTokenByHash(tokenHash(created.token_code)))?.tokenId, created.uuid);
     });
 
     it('keeps a user\'s tokens from another user, and refuses an id that is no UUID', async () => {
       const [bobs] = (await users.listTokens(userCaller('bob'))).tokens;
-      await assert.rejects(users.getToken(userCaller('alice'), bobs!.uuid), NotFoundError);
+      await assert.rejects(users.getToken(userCaller('alice'), bobs!.uuid, bed.causation), NotFoundError);
       await assert.rejects(users.revokeToken(userCaller('alice'), bobs!.uuid, bed.causation), NotFoundError);
-      await assert.rejects(users.getToken(userCaller('bob'), 'not-a-uuid'), refusedField('uuid'));
-      await assert.rejects(users.getToken(userCaller('bob'), randomUUID()), NotFoundError);
+      await assert.rejects(users.getToken(userCaller('bob'), 'not-a-uuid', bed.causation), refusedField('uuid'));
+      await assert.rejects(users.getToken(userCaller('bob'), randomUUID(), bed.causation), NotFoundError);
     });
 
     it('revokes a token: no longer listed, read or found by its hash', async () => {
@@ -147,7 +149,7 @@ describe('the user and session services', () => {
       assert.deepEqual(view.token.scopes, [...SCOPES]);
       await users.revokeToken(userCaller('bob'), view.token.uuid, bed.causation);
       assert.deepEqual((await users.listTokens(userCaller('bob'))).tokens.map((t) => t.title), ['ci']);
-      await assert.rejects(users.getToken(userCaller('bob'), view.token.uuid), NotFoundError);
+      await assert.rejects(users.getToken(userCaller('bob'), view.token.uuid, bed.causation), NotFoundError);
       assert.equal(await queries.liveTokenByHash(tokenHash(view.token.token_code)), null);
       assert.equal(await queries.tokenHashExists(tokenHash(view.token.token_code)), true);
     });

@@ -4,13 +4,14 @@ import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
 import type { ApiTokenRow } from '@ferry/read-models';
+import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { quayDate } from '../http/quay-body';
 import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
-import { SERVICE_CONFIG } from '../tokens';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { TeamService } from '../teams/team.service';
 import { PermissionService } from '../repositories/permission.service';
 import { UserQueries } from './user-queries';
@@ -39,6 +40,7 @@ export class UserService {
     private readonly commands: Commands,
     private readonly permissions: PermissionService,
     private readonly teams: TeamService,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
   /** Quay's `user_view` of the caller. */
@@ -100,7 +102,7 @@ export class UserService {
       AggregateKind.User,
       admin.username,
       userDecider,
-      { kind: 'create-token', tokenId: randomUUID(), title: 'bootstrap', scopes: [...SCOPES], expiresAt: null, tokenHash: hash },
+      { kind: 'create-token', tokenId: randomUUID(), title: 'bootstrap', scopes: [...SCOPES], expiresAt: null, tokenHash: hash, token: this.secrets.seal(admin.token) },
       causation,
     );
   }
@@ -127,12 +129,19 @@ export class UserService {
     return { tokens: tokens.map(({ token, lastUsed }) => tokenView(token, lastUsed)), only_expiring: null };
   }
 
-  async getToken(caller: Caller, tokenId: string): Promise<z.output<typeof API_TOKEN_ANSWER>> {
+  /**
+   * Quay's token with its `token_code`, read again by its owner and recorded (`ApiTokenRead`). A
+   * token made before tokens were kept sealed has only its hash: it is answered as a missing one.
+   */
+  async getToken(caller: Caller, tokenId: string, causation: Causation): Promise<z.output<typeof API_TOKEN_ANSWER>> {
     const row = await this.findToken(caller, tokenId);
-    return { token: tokenView(row, await this.queries.lastUsed(tokenId)) };
+    const { state } = await this.commands.append(AggregateKind.User, caller.username, userDecider, { kind: 'read-token', tokenId }, causation);
+    const sealed = state.status === 'active' ? state.tokens[tokenId]?.sealed : null;
+    if (!sealed) throw new NotFoundError(`no token ${tokenId}`);
+    return { token: { ...tokenView(row, await this.queries.lastUsed(tokenId)), token_code: this.secrets.open(sealed) } };
   }
 
-  /** The token is in this answer and nowhere else: only its hash is kept. */
+  /** The token is in this answer; it is kept sealed (for its owner's later readings) and hashed (to check it). */
   async createToken(caller: Caller, body: unknown, causation: Causation): Promise<{ view: z.output<typeof CREATED_API_TOKEN>; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_TOKEN_BODY, body);
     const { title } = fields;
@@ -144,7 +153,7 @@ export class UserService {
       AggregateKind.User,
       caller.username,
       userDecider,
-      { kind: 'create-token', tokenId, title, scopes: [...new Set(scopes)], expiresAt, tokenHash: minted.hash },
+      { kind: 'create-token', tokenId, title, scopes: [...new Set(scopes)], expiresAt, tokenHash: minted.hash, token: this.secrets.seal(minted.token) },
       causation,
     );
     const row = await this.findToken(caller, tokenId);
