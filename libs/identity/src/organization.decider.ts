@@ -3,7 +3,7 @@ import { decideGrant, evolveGrants, type GrantCommand, type GrantTable, type Pri
 
 export type OrganizationState =
   | { status: 'absent' }
-  | { status: 'active'; name: string; grants: GrantTable }
+  | { status: 'active'; name: string; email: string | null; grants: GrantTable }
   | { status: 'deleted'; name: string };
 
 export type OrganizationCommand =
@@ -23,14 +23,14 @@ export const organizationDecider = {
   evolve(state: OrganizationState, event: OrganizationEvent): OrganizationState {
     switch (event.type) {
       case 'OrganizationCreated':
-        return { status: 'active', name: event.data.name, grants: {} };
+        return { status: 'active', name: event.data.name, email: event.data.email, grants: {} };
       case 'OrganizationDeleted':
         return { status: 'deleted', name: event.data.name };
       case 'PermissionGranted':
       case 'PermissionRevoked':
         return state.status === 'active' ? { ...state, grants: evolveGrants(state.grants, event) } : state;
       case 'OrganizationUpdated':
-        return state;
+        return state.status === 'active' ? { ...state, email: event.data.email } : state;
     }
   },
   decide(command: OrganizationCommand, state: OrganizationState): NewEvent<OrganizationEvent>[] {
@@ -45,6 +45,7 @@ export const organizationDecider = {
       }
       case 'update': {
         const org = active(state);
+        if (org.email === command.email) return [];
         return [{ type: 'OrganizationUpdated', data: { name: org.name, email: command.email } }];
       }
       case 'delete': {
