@@ -62,6 +62,8 @@ export {
   CREATED_USER,
   USER_LIST,
   USER_VIEW,
+  MANAGED_USER,
+  type ManagedUserView,
   type ApiTokenListView,
   type ApiTokenView,
   type CreatedApiTokenView,

@@ -311,7 +311,9 @@ export type ApiTokenCreated = Event<
   }
 >;
 export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; tokenId: string }>;
-export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked;
+/** A superuser disabled or enabled a user (Quay's `enabled`): a disabled user signs in with nothing, its tokens and sessions included. */
+export type UserEnabledChanged = Event<'UserEnabledChanged', { username: string; enabled: boolean }>;
+export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | UserEnabledChanged;
 
 // ---- organizations and repositories: Quay's namespaces and what they hold -------------------------
 /** What a grant is on: a whole organization, or one repository. */

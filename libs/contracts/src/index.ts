@@ -79,6 +79,7 @@ export {
   type UserCreated,
   type UserUpdated,
   type UserPasswordChanged,
+  type UserEnabledChanged,
   type UserDeleted,
   type ApiTokenCreated,
   type ApiTokenRevoked,

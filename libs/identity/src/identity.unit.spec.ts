@@ -30,6 +30,19 @@ describe('identity deciders', () => {
     assert.deepEqual(when(userDecider, created, { kind: 'create', username: 'admin', email: null, password, ifAbsent: true }), []);
   });
 
+  it('disables and enables a user once each, and appends nothing for an e-mail address it already has', () => {
+    const created = when(userDecider, [], { kind: 'create', username: 'u1', email: 'a@example.com', password });
+    assert.deepEqual(when(userDecider, created, { kind: 'set-enabled', enabled: true }), []);
+    const disabled = when(userDecider, created, { kind: 'set-enabled', enabled: false });
+    assert.deepEqual(disabled, [{ type: 'UserEnabledChanged', data: { username: 'u1', enabled: false } }]);
+    assert.deepEqual(when(userDecider, [...created, ...disabled], { kind: 'set-enabled', enabled: false }), []);
+    assert.equal(when(userDecider, [...created, ...disabled], { kind: 'set-enabled', enabled: true })[0]!.type, 'UserEnabledChanged');
+    assert.deepEqual(when(userDecider, created, { kind: 'update', email: 'a@example.com' }), []);
+    assert.equal(when(userDecider, created, { kind: 'update', email: 'b@example.com' })[0]!.type, 'UserUpdated');
+    const deleted = [...created, ...when(userDecider, created, { kind: 'delete' })];
+    assert.throws(() => when(userDecider, deleted, { kind: 'set-enabled', enabled: false }), /no such user/);
+  });
+
   it('revokes a token once, and only a token of the user', () => {
     const history = [
       ...when(userDecider, [], { kind: 'create', username: 'u1', email: null, password }),

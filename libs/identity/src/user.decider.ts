@@ -2,7 +2,7 @@ import { DomainError, DomainErrorCode, type NewEvent, type PasswordHash, type Sc
 
 export type UserState =
   | { status: 'absent' }
-  | { status: 'active'; username: string; hasPassword: boolean; tokens: Readonly<Record<string, { revoked: boolean }>> }
+  | { status: 'active'; username: string; email: string | null; enabled: boolean; hasPassword: boolean; tokens: Readonly<Record<string, { revoked: boolean }>> }
   | { status: 'deleted'; username: string };
 
 export type UserCommand =
@@ -10,6 +10,7 @@ export type UserCommand =
   | { kind: 'create'; username: string; email: string | null; password: PasswordHash | null; ifAbsent?: boolean }
   | { kind: 'update'; email: string | null }
   | { kind: 'change-password'; password: PasswordHash }
+  | { kind: 'set-enabled'; enabled: boolean }
   | { kind: 'delete' }
   | { kind: 'create-token'; tokenId: string; title: string; scopes: Scope[]; expiresAt: string | null; tokenHash: string }
   | { kind: 'revoke-token'; tokenId: string };
@@ -24,7 +25,7 @@ export const userDecider = {
   evolve(state: UserState, event: UserEvent): UserState {
     switch (event.type) {
       case 'UserCreated':
-        return { status: 'active', username: event.data.username, hasPassword: event.data.password !== null, tokens: {} };
+        return { status: 'active', username: event.data.username, email: event.data.email, enabled: true, hasPassword: event.data.password !== null, tokens: {} };
       case 'UserPasswordChanged':
         return state.status === 'active' ? { ...state, hasPassword: true } : state;
       case 'UserDeleted':
@@ -34,7 +35,9 @@ export const userDecider = {
       case 'ApiTokenRevoked':
         return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: true } } } : state;
       case 'UserUpdated':
-        return state;
+        return state.status === 'active' ? { ...state, email: event.data.email } : state;
+      case 'UserEnabledChanged':
+        return state.status === 'active' ? { ...state, enabled: event.data.enabled } : state;
     }
   },
   decide(command: UserCommand, state: UserState): NewEvent<UserEvent>[] {
@@ -48,11 +51,17 @@ export const userDecider = {
       }
       case 'update': {
         const user = active(state);
+        if (user.email === command.email) return [];
         return [{ type: 'UserUpdated', data: { username: user.username, email: command.email } }];
       }
       case 'change-password': {
         const user = active(state);
         return [{ type: 'UserPasswordChanged', data: { username: user.username, password: command.password } }];
+      }
+      case 'set-enabled': {
+        const user = active(state);
+        if (user.enabled === command.enabled) return [];
+        return [{ type: 'UserEnabledChanged', data: { username: user.username, enabled: command.enabled } }];
       }
       case 'delete': {
         const user = active(state);
