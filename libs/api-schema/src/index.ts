@@ -71,3 +71,4 @@ export {
   type UserView,
 } from './user.schema';
 export { SIGNED_IN, SIGNED_OUT, type SignedInView } from './session.schema';
+export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';

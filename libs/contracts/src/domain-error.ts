@@ -29,6 +29,7 @@ export const DomainErrorCode = {
   ManagedByOrgMirror: 'MANAGED_BY_ORG_MIRROR',
   HookNotFound: 'HOOK_NOT_FOUND',
   HookAlreadyExists: 'HOOK_ALREADY_EXISTS',
+  DefaultPermissionNotFound: 'DEFAULT_PERMISSION_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

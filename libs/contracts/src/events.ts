@@ -327,7 +327,26 @@ export type PermissionRevoked = Event<'PermissionRevoked', { resource: GrantReso
 export type OrganizationCreated = Event<'OrganizationCreated', { name: string; email: string | null }>;
 export type OrganizationUpdated = Event<'OrganizationUpdated', { name: string; email: string | null }>;
 export type OrganizationDeleted = Event<'OrganizationDeleted', { name: string }>;
-export type OrganizationEvent = OrganizationCreated | OrganizationUpdated | OrganizationDeleted | PermissionGranted | PermissionRevoked;
+/**
+ * Quay's default permissions (permission prototypes): a role a repository created in the
+ * organization grants its delegate (a user or robot) from the start; with `activatingUser`, only
+ * when that user creates it.
+ */
+export type DefaultPermissionCreated = Event<
+  'DefaultPermissionCreated',
+  { organization: string; prototypeId: string; delegate: { kind: PrincipalKind; name: string }; role: Role; activatingUser: string | null }
+>;
+export type DefaultPermissionChanged = Event<'DefaultPermissionChanged', { organization: string; prototypeId: string; role: Role }>;
+export type DefaultPermissionDeleted = Event<'DefaultPermissionDeleted', { organization: string; prototypeId: string }>;
+export type OrganizationEvent =
+  | OrganizationCreated
+  | OrganizationUpdated
+  | OrganizationDeleted
+  | PermissionGranted
+  | PermissionRevoked
+  | DefaultPermissionCreated
+  | DefaultPermissionChanged
+  | DefaultPermissionDeleted;
 
 export interface RepositoryRef {
   namespace: string;

@@ -24,3 +24,4 @@ export { repositoryDecider, type RepositoryState, type RepositoryCommand } from 
 export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } from './robot.decider';
 export { targetRegistryLogin, type FixedTargetUser } from './target-login';
 export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';
+export { defaultGrants, type DefaultPermission, type DefaultPermissionTable, type DefaultPermissionCommand } from './default-permissions';

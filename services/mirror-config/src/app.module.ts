@@ -63,6 +63,8 @@ import { UserService } from './users/user.service';
 import { ConsoleController } from './console/console.controller';
 import { SessionController } from './session/session.controller';
 import { SessionService } from './session/session.service';
+import { PrototypeController } from './prototypes/prototype.controller';
+import { PrototypeService } from './prototypes/prototype.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -89,6 +91,7 @@ export const CONTROLLERS = [
   HealthController,
   OpenApiController,
   SessionController,
+  PrototypeController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -176,6 +179,7 @@ export class AppModule {
         HookService,
         HookReceiverService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
+        PrototypeService,
       ],
     };
   }
