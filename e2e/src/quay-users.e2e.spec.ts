@@ -64,6 +64,79 @@ describe("Quay's user management and reruns, against Ferry", () => {
     assert.equal(await eventCount(), before + 1, 'a real change is one event');
   });
 
+  describe('default permissions (prototypes)', () => {
+    let robotToken = '';
+    let id = '';
+    const robot = () => as(() => robotToken);
+    const prototypes = '/organization/people/prototypes';
+
+    before(async () => {
+      const made = await api('PUT', '/organization/people/robots/builder', { description: 'builds' });
+      assert.equal(made.status, 201);
+      robotToken = made.json.token;
+    });
+
+    it('creates, reads, changes and rereads a default permission in Quay\'s shapes', async () => {
+      assert.deepEqual((await api('GET', prototypes)).json, { prototypes: [] });
+      const created = await api('POST', prototypes, { role: 'write', delegate: { name: 'people+builder', kind: 'user' } });
+      assert.equal(created.status, 200);
+      id = created.json.id;
+      assert.deepEqual(created.json, {
+        activating_user: null,
+        delegate: { name: 'people+builder', is_robot: true, kind: 'user', is_org_member: true, avatar: { name: 'people+builder', hash: '', color: '#0066cc', kind: 'user' } },
+        role: 'write',
+        id,
+      });
+      assert.deepEqual((await api('GET', prototypes)).json, { prototypes: [created.json] });
+      assert.deepEqual((await api('GET', `${prototypes}/${id}`)).json, created.json);
+      for (const role of ['read', 'read', 'write']) {
+        const changed = await api('PUT', `${prototypes}/${id}`, { role });
+        assert.equal(changed.status, 200);
+        assert.equal(changed.json.role, role);
+      }
+      assert.equal((await api('GET', `${prototypes}/${id}`)).json.role, 'write');
+    });
+
+    it('refuses a bad body naming the field, a team, someone unknown, and who is no organization admin', async () => {
+      const named = async (body: unknown, field: string) => {
+        const res = await api('POST', prototypes, body);
+        assert.equal(res.status, 400, JSON.stringify(res.json));
+        assert.ok(JSON.stringify(res.json).includes(field), `${JSON.stringify(res.json)} names ${field}`);
+      };
+      await named({ role: 'owner', delegate: { name: 'people+builder', kind: 'user' } }, 'role');
+      await named({ role: 'read', delegate: { name: 'owners', kind: 'team' } }, 'delegate.kind');
+      await named({ role: 'read', delegate: { name: 'people+ghost', kind: 'user' } }, 'delegate.name');
+      await named({ role: 'read', delegate: { name: 'nobody-at-all', kind: 'user' } }, 'delegate.name');
+      await named({ role: 'read', delegate: { name: 'people+builder', kind: 'user' }, activating_user: { name: 'nobody-at-all' } }, 'activating_user.name');
+      assert.equal((await api('PUT', `${prototypes}/${id}`, { role: 'boss' })).status, 400);
+      assert.equal((await robot()('GET', prototypes)).status, 403);
+      assert.equal((await api('GET', prototypes)).json.prototypes.length, 1, 'nothing refused was stored');
+    });
+
+    it('grants a repository created afterwards, by the API or by a mirror: the robot may write there, and not where it was not granted', async () => {
+      assert.notEqual((await robot()('GET', '/repository/people/app')).status, 200, 'a repository created before');
+      assert.equal((await api('POST', '/repository', { namespace: 'people', repository: 'fresh', visibility: 'private', description: '' })).status, 201);
+      const fresh = await robot()('GET', '/repository/people/fresh');
+      assert.equal(fresh.status, 200);
+      assert.equal(fresh.json.can_write, true);
+      assert.equal((await api('GET', '/repository/people/fresh/permissions/user/people+builder')).json.role, 'write');
+      const mirrored = await api('POST', '/repository/people/mirrored/mirror', onDemandMirrorBody('127.0.0.1:1/library/mirrored', 'people+syncer', ['v*']));
+      assert.equal(mirrored.status, 201, JSON.stringify(mirrored.json));
+      assert.equal((await api('GET', '/repository/people/mirrored/permissions/user/people+builder')).json.role, 'write');
+    });
+
+    it('deletes it: a repository created afterwards gets nothing; a second delete is a 404', async () => {
+      assert.equal((await api('DELETE', `${prototypes}/${id}`)).status, 204);
+      assert.equal((await api('DELETE', `${prototypes}/${id}`)).status, 404);
+      assert.equal((await api('GET', `${prototypes}/${id}`)).status, 404);
+      assert.equal((await api('PUT', `${prototypes}/${id}`, { role: 'read' })).status, 404);
+      assert.deepEqual((await api('GET', prototypes)).json, { prototypes: [] });
+      assert.equal((await api('POST', '/repository', { namespace: 'people', repository: 'later', visibility: 'private', description: '' })).status, 201);
+      assert.notEqual((await robot()('GET', '/repository/people/later')).status, 200);
+      assert.equal((await robot()('GET', '/repository/people/fresh')).status, 200, 'a repository created before keeps its grant');
+    });
+  });
+
   describe('a superuser managing a user', () => {
     let password = '';
     let token = '';
