@@ -191,6 +191,13 @@ describe('mirror-config with its gRPC API and the ferry CLI', () => {
       const unmasked = await rpc(client, 'UpdateMirror', { ...repo, mirror: { is_enabled: false } }, asAdmin);
       assert.equal(unmasked.is_enabled, false);
       assert.equal(unmasked.sync_interval, 3600);
+      // A mask path that names no field changes nothing: refused, naming it, and the mirror is as it was.
+      const unknown = await rpcError(rpc(client, 'UpdateMirror', { ...repo, mirror: { sync_interval: 7200 }, update_mask: { paths: ['sync_interval', 'sync_intervall'] } }, asAdmin));
+      assert.equal(unknown.code, grpc.status.INVALID_ARGUMENT);
+      const violations = fieldViolations(unknown);
+      assert.deepEqual(violations.map((v) => v.field), ['update_mask']);
+      assert.match(violations[0]!.description, /"sync_intervall"/);
+      assert.equal((await rpc(client, 'GetMirror', repo, asAdmin)).sync_interval, 3600);
     });
 
     it('sets Ferry\'s tag_rule through the mask, answering it beside root_rule, and names a bad selector\'s field', async () => {

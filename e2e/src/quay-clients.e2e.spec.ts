@@ -70,6 +70,7 @@ describe("Quay's clients, unchanged, against Ferry", () => {
     const org = await api('POST', '/organization/', { name: 'quayorg', email: 'ops@example.com' });
     assert.equal(org.status, 201);
     assert.equal(org.json, 'Created');
+    assert.match(org.contentType ?? '', /^application\/json/, 'Quay answers the JSON string "Created"');
     const view = await api('GET', '/organization/quayorg');
     assert.equal(view.status, 200);
     assert.equal(view.json.name, 'quayorg');

@@ -62,6 +62,8 @@ export {
   CREATED_USER,
   USER_LIST,
   USER_VIEW,
+  MANAGED_USER,
+  type ManagedUserView,
   type ApiTokenListView,
   type ApiTokenView,
   type CreatedApiTokenView,
@@ -90,3 +92,4 @@ export { TAG_LIST, type TagListView } from './tag.schema';
 export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabilities.schema';
 export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
 export { CSRF_TOKEN } from './session.schema';
+export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';

@@ -25,8 +25,12 @@ export type UserView = z.output<typeof USER_VIEW>;
 /** Quay's superuser list of users. */
 export const USER_LIST = responseSchema(
   'UserList',
-  z.object({ users: z.array(z.object({ kind: z.literal('user'), name: z.string(), username: z.string(), email: z.string().nullable(), verified: z.boolean(), super_user: z.boolean(), enabled: z.boolean() })) }),
+  z.object({ users: z.array(z.object({ kind: z.literal('user'), name: z.string(), username: z.string(), email: z.string().nullable(), verified: z.boolean(), avatar: AVATAR, super_user: z.boolean(), enabled: z.boolean() })) }),
 );
+
+/** Quay's superuser view of one user (`GET|PUT /superuser/users/{name}`): an item of the list. */
+export const MANAGED_USER = responseSchema('ManagedUser', USER_LIST.shape.users.element);
+export type ManagedUserView = z.output<typeof MANAGED_USER>;
 
 /** A new user; `password` is the generated one, shown this once, when none was given. */
 export const CREATED_USER = responseSchema('CreatedUser', z.object({ username: z.string(), email: z.string().nullable(), password: z.string().optional() }));

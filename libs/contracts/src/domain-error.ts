@@ -32,6 +32,7 @@ export const DomainErrorCode = {
   TeamNotFound: 'TEAM_NOT_FOUND',
   /** Removing a user or robot the team does not hold. */
   TeamMemberNotFound: 'TEAM_MEMBER_NOT_FOUND',
+  DefaultPermissionNotFound: 'DEFAULT_PERMISSION_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

@@ -317,7 +317,9 @@ export type ApiTokenCreated = Event<
 export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; tokenId: string }>;
 /** Its owner read the API token again: the audit of it, never the token. */
 export type ApiTokenRead = Event<'ApiTokenRead', { username: string; tokenId: string }>;
-export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | ApiTokenRead;
+/** A superuser disabled or enabled a user (Quay's `enabled`): a disabled user signs in with nothing, its tokens and sessions included. */
+export type UserEnabledChanged = Event<'UserEnabledChanged', { username: string; enabled: boolean }>;
+export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | ApiTokenRead | UserEnabledChanged;
 
 // ---- organizations and repositories: Quay's namespaces and what they hold -------------------------
 /** What a grant is on: a whole organization, or one repository. */
@@ -331,7 +333,26 @@ export type PermissionRevoked = Event<'PermissionRevoked', { resource: GrantReso
 export type OrganizationCreated = Event<'OrganizationCreated', { name: string; email: string | null }>;
 export type OrganizationUpdated = Event<'OrganizationUpdated', { name: string; email: string | null }>;
 export type OrganizationDeleted = Event<'OrganizationDeleted', { name: string }>;
-export type OrganizationEvent = OrganizationCreated | OrganizationUpdated | OrganizationDeleted | PermissionGranted | PermissionRevoked;
+/**
+ * Quay's default permissions (permission prototypes): a role a repository created in the
+ * organization grants its delegate (a user or robot) from the start; with `activatingUser`, only
+ * when that user creates it.
+ */
+export type DefaultPermissionCreated = Event<
+  'DefaultPermissionCreated',
+  { organization: string; prototypeId: string; delegate: { kind: PrincipalKind; name: string }; role: Role; activatingUser: string | null }
+>;
+export type DefaultPermissionChanged = Event<'DefaultPermissionChanged', { organization: string; prototypeId: string; role: Role }>;
+export type DefaultPermissionDeleted = Event<'DefaultPermissionDeleted', { organization: string; prototypeId: string }>;
+export type OrganizationEvent =
+  | OrganizationCreated
+  | OrganizationUpdated
+  | OrganizationDeleted
+  | PermissionGranted
+  | PermissionRevoked
+  | DefaultPermissionCreated
+  | DefaultPermissionChanged
+  | DefaultPermissionDeleted;
 
 export interface RepositoryRef {
   namespace: string;

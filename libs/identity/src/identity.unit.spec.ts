@@ -4,6 +4,7 @@ import { DomainError, type FerryEvent, type NewEvent } from '@ferry/contracts';
 import { organizationDecider } from './organization.decider';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
 import { repositoryDecider } from './repository.decider';
+import { robotDecider } from './robot.decider';
 import { mintToken, TokenKind, tokenHash, tokenKindOf } from './secret-token';
 import { userDecider } from './user.decider';
 
@@ -27,6 +28,19 @@ describe('identity deciders', () => {
     assert.equal(created[0]!.type, 'UserCreated');
     assert.throws(() => when(userDecider, created, { kind: 'create', username: 'admin', email: null, password }), DomainError);
     assert.deepEqual(when(userDecider, created, { kind: 'create', username: 'admin', email: null, password, ifAbsent: true }), []);
+  });
+
+  it('disables and enables a user once each, and appends nothing for an e-mail address it already has', () => {
+    const created = when(userDecider, [], { kind: 'create', username: 'u1', email: 'a@example.com', password });
+    assert.deepEqual(when(userDecider, created, { kind: 'set-enabled', enabled: true }), []);
+    const disabled = when(userDecider, created, { kind: 'set-enabled', enabled: false });
+    assert.deepEqual(disabled, [{ type: 'UserEnabledChanged', data: { username: 'u1', enabled: false } }]);
+    assert.deepEqual(when(userDecider, [...created, ...disabled], { kind: 'set-enabled', enabled: false }), []);
+    assert.equal(when(userDecider, [...created, ...disabled], { kind: 'set-enabled', enabled: true })[0]!.type, 'UserEnabledChanged');
+    assert.deepEqual(when(userDecider, created, { kind: 'update', email: 'a@example.com' }), []);
+    assert.equal(when(userDecider, created, { kind: 'update', email: 'b@example.com' })[0]!.type, 'UserUpdated');
+    const deleted = [...created, ...when(userDecider, created, { kind: 'delete' })];
+    assert.throws(() => when(userDecider, deleted, { kind: 'set-enabled', enabled: false }), /no such user/);
   });
 
   it('revokes a token once, and only a token of the user', () => {
@@ -59,6 +73,20 @@ describe('identity deciders', () => {
     assert.deepEqual(created.map((e) => e.type), ['OrganizationCreated', 'PermissionGranted']);
     assert.deepEqual(when(organizationDecider, created, { kind: 'grant', principal: { kind: 'user', name: 'alice' }, role: 'admin' }), []);
     assert.throws(() => when(organizationDecider, created, { kind: 'revoke', principal: { kind: 'user', name: 'bob' } }), /holds no permission/);
+  });
+
+  it('appends nothing for an organization or robot update that changes nothing', () => {
+    const org = when(organizationDecider, [], { kind: 'create', name: 'acme', email: 'ops@example.com', creator: null });
+    assert.deepEqual(when(organizationDecider, org, { kind: 'update', email: 'ops@example.com' }), []);
+    const changed = when(organizationDecider, org, { kind: 'update', email: 'it@example.com' });
+    assert.equal(changed[0]!.type, 'OrganizationUpdated');
+    assert.deepEqual(when(organizationDecider, [...org, ...changed], { kind: 'update', email: 'it@example.com' }), []);
+
+    const robot = when(robotDecider, [], { kind: 'create', namespace: 'acme', name: 'bot', description: 'pulls', token: { keyId: 'k', ciphertext: 'c' }, tokenHash: 'h' });
+    assert.deepEqual(when(robotDecider, robot, { kind: 'update', description: 'pulls' }), []);
+    const described = when(robotDecider, robot, { kind: 'update', description: 'pushes' });
+    assert.equal(described[0]!.type, 'RobotUpdated');
+    assert.deepEqual(when(robotDecider, [...robot, ...described], { kind: 'update', description: 'pushes' }), []);
   });
 
   it('starts a repository created again after a delete with no grants', () => {

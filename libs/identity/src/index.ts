@@ -26,3 +26,4 @@ export { targetRegistryLogin, type FixedTargetUser } from './target-login';
 export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';
 export { teamDecider, teamId, type TeamState, type TeamCommand, type TeamMember } from './team.decider';
 export { robotCredentials, type RobotCredentials } from './robot-credentials';
+export { defaultGrants, type DefaultPermission, type DefaultPermissionTable, type DefaultPermissionCommand } from './default-permissions';

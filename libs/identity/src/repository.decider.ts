@@ -4,9 +4,10 @@ import {
   type NewEvent,
   type RepositoryEvent,
   type RepositoryState as RepositoryStateName,
+  type Role,
   type Visibility,
 } from '@ferry/contracts';
-import { decideGrant, evolveGrants, type GrantCommand, type GrantTable } from './grants';
+import { decideGrant, evolveGrants, type GrantCommand, type GrantTable, type Principal } from './grants';
 
 export type RepositoryState =
   | { status: 'absent' }
@@ -15,7 +16,8 @@ export type RepositoryState =
 
 export type RepositoryCommand =
   /** `ifAbsent`: creating a mirror creates its repository, and changes nothing when it exists. */
-  | { kind: 'create'; namespace: string; repository: string; description: string; visibility: Visibility; state: RepositoryStateName; ifAbsent?: boolean }
+  /** `grants`: the organization's default permissions for it (`defaultGrants`), granted as it is created. */
+  | { kind: 'create'; namespace: string; repository: string; description: string; visibility: Visibility; state: RepositoryStateName; ifAbsent?: boolean; grants?: readonly { principal: Principal; role: Role }[] }
   | { kind: 'update'; description?: string; visibility?: Visibility }
   | { kind: 'change-state'; state: RepositoryStateName }
   | { kind: 'delete' }
@@ -54,7 +56,11 @@ export const repositoryDecider = {
           throw new DomainError(DomainErrorCode.RepositoryAlreadyExists, `repository ${state.namespace}/${state.repository} already exists`);
         }
         const { namespace, repository, description, visibility, state: repoState } = command;
-        return [{ type: 'RepositoryCreated', data: { namespace, repository, description, visibility, state: repoState } }];
+        const resource = { kind: 'repository', namespace, repository } as const;
+        return [
+          { type: 'RepositoryCreated', data: { namespace, repository, description, visibility, state: repoState } },
+          ...(command.grants ?? []).map(({ principal, role }): NewEvent<RepositoryEvent> => ({ type: 'PermissionGranted', data: { resource, principal, role } })),
+        ];
       }
       case 'update': {
         const repo = active(state);

@@ -3,7 +3,7 @@ import { DomainError, DomainErrorCode, robotUsername, type EncryptedSecret, type
 /** An active robot's state holds its current token, sealed: the worker opens it to sign in as the robot. */
 export type RobotState =
   | { status: 'absent' }
-  | { status: 'active'; username: string; namespace: string; token: EncryptedSecret }
+  | { status: 'active'; username: string; namespace: string; description: string; token: EncryptedSecret }
   | { status: 'deleted'; username: string };
 
 export type RobotCommand =
@@ -24,12 +24,13 @@ export const robotDecider = {
   evolve(state: RobotState, event: RobotEvent): RobotState {
     switch (event.type) {
       case 'RobotCreated':
-        return { status: 'active', username: event.data.username, namespace: event.data.namespace, token: event.data.token };
+        return { status: 'active', username: event.data.username, namespace: event.data.namespace, description: event.data.description, token: event.data.token };
       case 'RobotDeleted':
         return { status: 'deleted', username: event.data.username };
       case 'RobotTokenRegenerated':
         return state.status === 'active' ? { ...state, token: event.data.token } : state;
       case 'RobotUpdated':
+        return state.status === 'active' ? { ...state, description: event.data.description } : state;
       case 'RobotTokenRead':
         return state;
     }
@@ -43,6 +44,7 @@ export const robotDecider = {
       }
       case 'update': {
         const robot = active(state);
+        if (robot.description === command.description) return [];
         return [{ type: 'RobotUpdated', data: { username: robot.username, description: command.description } }];
       }
       case 'regenerate-token': {

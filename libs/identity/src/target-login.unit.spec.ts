@@ -22,7 +22,7 @@ describe("who writes a mirror's images to the target registry", () => {
   });
 
   it("is the mirror's robot, with its token opened, when no target user is fixed", async () => {
-    const robot = robotReader({ status: 'active', username: 'acme+syncer', namespace: 'acme', token: sealed });
+    const robot = robotReader({ status: 'active', username: 'acme+syncer', namespace: 'acme', description: '', token: sealed });
     assert.deepEqual(await targetRegistryLogin({}, 'acme+syncer', robot.read, open), { username: 'acme+syncer', password: 'opened:c2VhbGVk' });
     assert.equal(robot.reads, 1);
   });

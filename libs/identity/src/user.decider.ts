@@ -8,7 +8,7 @@ export interface ApiTokenState {
 
 export type UserState =
   | { status: 'absent' }
-  | { status: 'active'; username: string; hasPassword: boolean; tokens: Readonly<Record<string, ApiTokenState>> }
+  | { status: 'active'; username: string; email: string | null; enabled: boolean; hasPassword: boolean; tokens: Readonly<Record<string, ApiTokenState>> }
   | { status: 'deleted'; username: string };
 
 export type UserCommand =
@@ -16,6 +16,7 @@ export type UserCommand =
   | { kind: 'create'; username: string; email: string | null; password: PasswordHash | null; ifAbsent?: boolean }
   | { kind: 'update'; email: string | null }
   | { kind: 'change-password'; password: PasswordHash }
+  | { kind: 'set-enabled'; enabled: boolean }
   | { kind: 'delete' }
   | { kind: 'create-token'; tokenId: string; title: string; scopes: Scope[]; expiresAt: string | null; tokenHash: string; token?: EncryptedSecret }
   | { kind: 'revoke-token'; tokenId: string }
@@ -32,7 +33,7 @@ export const userDecider = {
   evolve(state: UserState, event: UserEvent): UserState {
     switch (event.type) {
       case 'UserCreated':
-        return { status: 'active', username: event.data.username, hasPassword: event.data.password !== null, tokens: {} };
+        return { status: 'active', username: event.data.username, email: event.data.email, enabled: true, hasPassword: event.data.password !== null, tokens: {} };
       case 'UserPasswordChanged':
         return state.status === 'active' ? { ...state, hasPassword: true } : state;
       case 'UserDeleted':
@@ -42,6 +43,9 @@ export const userDecider = {
       case 'ApiTokenRevoked':
         return state.status === 'active' ? { ...state, tokens: { ...state.tokens, [event.data.tokenId]: { revoked: true, sealed: null } } } : state;
       case 'UserUpdated':
+        return state.status === 'active' ? { ...state, email: event.data.email } : state;
+      case 'UserEnabledChanged':
+        return state.status === 'active' ? { ...state, enabled: event.data.enabled } : state;
       case 'ApiTokenRead':
         return state;
     }
@@ -57,11 +61,17 @@ export const userDecider = {
       }
       case 'update': {
         const user = active(state);
+        if (user.email === command.email) return [];
         return [{ type: 'UserUpdated', data: { username: user.username, email: command.email } }];
       }
       case 'change-password': {
         const user = active(state);
         return [{ type: 'UserPasswordChanged', data: { username: user.username, password: command.password } }];
+      }
+      case 'set-enabled': {
+        const user = active(state);
+        if (user.enabled === command.enabled) return [];
+        return [{ type: 'UserEnabledChanged', data: { username: user.username, enabled: command.enabled } }];
       }
       case 'delete': {
         const user = active(state);

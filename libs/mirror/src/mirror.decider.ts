@@ -10,6 +10,7 @@ import {
 } from '@ferry/contracts';
 import { DomainError, DomainErrorCode } from '@ferry/contracts';
 import { foldTagsSeen, type TagsFirstSeen } from './tags-first-seen';
+import { sameSettings } from './same-settings';
 import { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from './sync-schedule';
 
 /** The run that currently holds the mirror, if any. */
@@ -142,6 +143,7 @@ export function decideMirror(command: MirrorCommand, state: MirrorState): NewEve
     }
     case 'update': {
       const { mirrorId, config } = existing(state);
+      if (sameSettings(config, command.config)) return [];
       const scheduleChanged =
         config.syncStartDate !== command.config.syncStartDate || config.syncInterval !== command.config.syncInterval;
       const nextSyncAt = scheduleChanged ? command.config.syncStartDate : (state.nextSyncAt ?? command.config.syncStartDate);

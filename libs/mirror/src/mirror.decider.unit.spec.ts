@@ -302,3 +302,13 @@ describe('pushes from an upstream hook', () => {
     assert.deepEqual([after.lastRunId, after.lastTargetCheckAt], [before.state.lastRunId, before.state.lastTargetCheckAt]);
   });
 });
+
+describe('an update that changes nothing', () => {
+  it('appends no event, whatever the run; a real change still does', () => {
+    assert.deepEqual(given(created).when({ kind: 'update', config: { ...config }, now: at(3) }), []);
+    // A field absent on one side and undefined on the other is the same stored settings.
+    assert.deepEqual(given(created).when({ kind: 'update', config: { ...config, orgMirror: undefined }, now: at(3) }), []);
+    assert.deepEqual(given(created, scheduled()).when({ kind: 'update', config: { ...config }, now: at(3) }), []);
+    assert.equal(given(created).when({ kind: 'update', config: { ...config, syncInterval: config.syncInterval + 1 }, now: at(3) })[0]?.type, 'MirrorUpdated');
+  });
+});

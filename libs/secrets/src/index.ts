@@ -1,1 +1,1 @@
-export { type SecretBox, createSecretBox, parseEncryptionKey, SecretKeyError, SecretDecryptError } from './secret-box';
+export { type SecretBox, createSecretBox, resealIfChanged, parseEncryptionKey, SecretKeyError, SecretDecryptError } from './secret-box';

@@ -23,6 +23,21 @@ export interface SecretBox {
 }
 
 /**
+ * A secret set again: the stored one when it opens to the same plaintext (sealing draws a fresh IV,
+ * so sealing again would look like a change and a rerun of the same PUT would append an event).
+ */
+export function resealIfChanged(box: SecretBox, plaintext: string, current: EncryptedSecret | null): EncryptedSecret {
+  if (current && current.keyId === box.keyId) {
+    try {
+      if (box.open(current) === plaintext) return current;
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+    }
+  }
+  return box.seal(plaintext);
+}
+
+/**
  * Parses `FERRY_ENCRYPTION_KEY`: 32 bytes as 64 hex characters or as base64.
  * The key id is a digest prefix, so a sealed secret names the key without revealing it.
  */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createSecretBox, parseEncryptionKey } from './secret-box';
+import { createSecretBox, parseEncryptionKey, resealIfChanged } from './secret-box';
 
 describe('a secret box', () => {
   const box = createSecretBox(randomBytes(32));
@@ -30,5 +30,20 @@ describe('parsing the configured key', () => {
   });
   it('refuses a short key', () => {
     assert.throws(() => parseEncryptionKey('abcd'), { code: 'SECRET_KEY_INVALID' });
+  });
+});
+
+describe('a secret set again', () => {
+  const box = createSecretBox(Buffer.alloc(32, 7));
+  it('keeps the stored seal when the plaintext is the same, and seals a new one otherwise', () => {
+    const stored = box.seal('hunter2');
+    assert.equal(resealIfChanged(box, 'hunter2', stored), stored);
+    const changed = resealIfChanged(box, 'hunter3', stored);
+    assert.notDeepEqual(changed, stored);
+    assert.equal(box.open(changed), 'hunter3');
+    assert.equal(box.open(resealIfChanged(box, 'hunter2', null)), 'hunter2');
+    // Sealed with another key (rotated): sealed again with this one.
+    const other = createSecretBox(Buffer.alloc(32, 8)).seal('hunter2');
+    assert.equal(resealIfChanged(box, 'hunter2', other).keyId, box.keyId);
   });
 });

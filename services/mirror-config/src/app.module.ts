@@ -71,6 +71,8 @@ import { TagController } from './tags/tag.controller';
 import { CapabilitiesController } from './capabilities/capabilities.controller';
 import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
+import { PrototypeController } from './prototypes/prototype.controller';
+import { PrototypeService } from './prototypes/prototype.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -101,6 +103,7 @@ export const CONTROLLERS = [
   TeamPermissionController,
   EntitySearchController,
   CsrfTokenController,
+  PrototypeController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -195,6 +198,7 @@ export class AppModule {
         TagService,
         TagQueries,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
+        PrototypeService,
       ],
     };
   }

@@ -14,6 +14,7 @@ import {
   type OrgMirrorRepository,
   type RunError,
 } from '@ferry/contracts';
+import { sameSettings } from '../same-settings';
 import { nextGridPoint, retryAt, RETRIES_PER_INTERVAL } from '../sync-schedule';
 
 /** The discovery that holds the organization mirror, with what its pages have found so far. */
@@ -186,6 +187,7 @@ export function decideOrgMirror(command: OrgMirrorCommand, state: OrgMirrorState
     }
     case 'update': {
       const { organization, config } = existing(state);
+      if (sameSettings(config, command.config)) return [];
       const scheduleChanged = config.syncStartDate !== command.config.syncStartDate || config.syncInterval !== command.config.syncInterval;
       const nextSyncAt = scheduleChanged ? command.config.syncStartDate : (state.nextSyncAt ?? command.config.syncStartDate);
       return [{ type: 'OrgMirrorUpdated', data: { organization, config: command.config, nextSyncAt } }];

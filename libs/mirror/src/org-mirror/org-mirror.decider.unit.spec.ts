@@ -188,3 +188,10 @@ describe("a discovered repository's mirror", () => {
     assert.equal(upstreamReference({ ...config, externalNamespace: '' }, 'x/y'), '127.0.0.1:5001/x/y');
   });
 });
+
+describe('an organization mirror update that changes nothing', () => {
+  it('appends no event; a real change still does', () => {
+    assert.deepEqual(given(created).when({ kind: 'update', config: { ...config } }), []);
+    assert.equal(given(created).when({ kind: 'update', config: { ...config, syncInterval: config.syncInterval + 1 } })[0]?.type, 'OrgMirrorUpdated');
+  });
+});

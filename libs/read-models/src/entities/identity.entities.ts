@@ -7,6 +7,8 @@ export class UserRow {
   @Column({ type: 'text', nullable: true }) email!: string | null;
   /** Hashed (scrypt); null for a user who signs in only through single sign-on. */
   @Column({ name: 'password_hash', type: 'jsonb', nullable: true }) passwordHash!: PasswordHash | null;
+  /** False once a superuser disabled the user: its password, tokens and sessions are refused until enabled again. */
+  @Column({ type: 'boolean', default: true }) enabled!: boolean;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 

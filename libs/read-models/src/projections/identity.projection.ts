@@ -10,7 +10,7 @@ export const usersProjection: Projection = {
     switch (event.type) {
       case 'UserCreated': {
         const { username, email, password } = event.data;
-        await em.getRepository(UserRow).upsert({ username, email, passwordHash: password, createdAt: new Date(event.occurredAt) }, ['username']);
+        await em.getRepository(UserRow).upsert({ username, email, passwordHash: password, enabled: true, createdAt: new Date(event.occurredAt) }, ['username']);
         return;
       }
       case 'UserUpdated':
@@ -18,6 +18,9 @@ export const usersProjection: Projection = {
         return;
       case 'UserPasswordChanged':
         await em.getRepository(UserRow).update({ username: event.data.username }, { passwordHash: event.data.password });
+        return;
+      case 'UserEnabledChanged':
+        await em.getRepository(UserRow).update({ username: event.data.username }, { enabled: event.data.enabled });
         return;
       case 'UserDeleted':
         await em.getRepository(ApiTokenRow).delete({ username: event.data.username });

@@ -81,6 +81,7 @@ export class Authenticator {
     const row = await this.queries.liveToken(tokenHash(token));
     if (!row || (expectedUser !== undefined && row.username !== expectedUser)) throw new UnauthenticatedError('the token is not valid (unknown or revoked)', true);
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('the token has expired', true);
+    if (await this.queries.userDisabled(row.username)) throw new UnauthenticatedError(DISABLED, true);
     this.noteUse(row.tokenId);
     return this.user(row.username, row.scopes, row.tokenId);
   }
@@ -104,6 +105,8 @@ export class Authenticator {
       throw new UnauthenticatedError('the user name or password is wrong', true);
     }
     this.throttle.succeed(keys[0]!);
+    // Told only to who knows the password, so it reveals nothing to a guesser.
+    if (row?.enabled === false) throw new UnauthenticatedError(DISABLED, true);
     return this.user(username, SCOPES, null);
   }
 
@@ -120,6 +123,7 @@ export class Authenticator {
     if (!(await this.queries.userExists(username))) {
       throw new UnauthenticatedError(`the token names ${JSON.stringify(username.slice(0, 100))}, who is no Ferry user`, true);
     }
+    if (await this.queries.userDisabled(username)) throw new UnauthenticatedError(DISABLED, true);
     // Single sign-on speaks for the user as a password would; the issuer decides who that is.
     return this.user(username, SCOPES, null);
   }
@@ -138,6 +142,9 @@ export class Authenticator {
       .catch((error: unknown) => this.logger.warn(`could not record a token's last use: ${errorText(error)}`));
   }
 }
+
+/** Quay's words for a disabled user's sign-in, with who can change it. */
+const DISABLED = 'this user has been disabled; ask a superuser to enable it';
 
 /** A hash of nothing anyone knows, checked against when the user does not exist. */
 const DUMMY_HASH = {

@@ -25,6 +25,11 @@ export class CredentialQueries {
     return this.dataSource.getRepository(UserRow).existsBy({ username });
   }
 
+  /** Whether a superuser disabled this user (false for a user who does not exist). */
+  userDisabled(username: string): Promise<boolean> {
+    return this.dataSource.getRepository(UserRow).existsBy({ username, enabled: false });
+  }
+
   /** Not a projection's row: when a token was last used is no event, so the API writes it itself. */
   async recordTokenUse(tokenId: string, at: Date): Promise<void> {
     await this.dataSource.getRepository(ApiTokenUsageRow).upsert({ tokenId, lastUsedAt: at }, ['tokenId']);

@@ -12,7 +12,8 @@ import { mirrorView } from '../mirror/mirror.view';
 import { RobotService } from '../robots/robot.service';
 import { RunQueries } from '../runs/run-queries.service';
 import { GrpcErrorFilter } from './grpc-error';
-import { quayBodyFromSettings, type MessageObject } from './mirror-settings';
+import { MIRROR_PROTO } from './grpc-options';
+import { quayBodyFromSettings, settingsMessage, type MessageObject } from './mirror-settings';
 
 interface RepositoryRequest {
   namespace?: string;
@@ -73,7 +74,7 @@ export class MirrorGrpcController {
   @GrpcMethod('MirrorService', 'UpdateMirror')
   @Requires(requires.repository('admin'))
   async updateMirror(req: SettingsRequest, metadata: Metadata) {
-    return this.view(req, (await this.mirrors.update(target(req), quayBodyFromSettings(req.mirror, req.update_mask), causation(metadata))).row);
+    return this.view(req, (await this.mirrors.update(target(req), quayBodyFromSettings(req.mirror, req.update_mask, settingsMessage(MIRROR_PROTO, 'ferry.v1.MirrorSettings')), causation(metadata))).row);
   }
 
   @GrpcMethod('MirrorService', 'DeleteMirror')

@@ -1,5 +1,8 @@
+import { isAbsolute, join } from 'node:path';
+import protobuf from 'protobufjs';
 import type { FieldProblem } from '@ferry/mirror';
 import { InvalidRequestError } from '../http/problem';
+import { PROTO_ROOT } from './grpc-options';
 
 /** A decoded `ferry.v1.MirrorSettings` (or a nested message of it): only the fields that were sent. */
 export type MessageObject = { [field: string]: unknown };
@@ -34,17 +37,48 @@ function sentFields(message: MessageObject, top: boolean): MessageObject {
 
 const MASK_PATH = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$/;
 
+const settingsTypes = new Map<string, protobuf.Type>();
+
+/** A settings message of Ferry's protos (`ferry.v1.MirrorSettings`), loaded once: what an update mask may name. */
+export function settingsMessage(protoFile: string, name: string): protobuf.Type {
+  let type = settingsTypes.get(name);
+  if (!type) {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => (isAbsolute(target) || target.startsWith('google/protobuf/') ? target : join(PROTO_ROOT, target));
+    root.loadSync(protoFile, { keepCase: true });
+    type = root.lookupType(name);
+    type.resolveAll();
+    settingsTypes.set(name, type);
+  }
+  return type;
+}
+
+/** Whether a mask path names a field of the message, following nested messages (`external_registry_config.proxy.https_proxy`). */
+function namesField(type: protobuf.Type, path: string): boolean {
+  let current: protobuf.Type | null = type;
+  for (const part of path.split('.')) {
+    const field: protobuf.Field | undefined = current?.fields[part];
+    if (!field) return false;
+    current = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+  }
+  return true;
+}
+
 /**
  * The Quay-shaped body that `parseMirrorInput` (the HTTP API's parser) validates, from a gRPC
  * request. With an update mask, each path is taken from `settings`; a path whose field was not
  * sent becomes null, which clears it as `"field": null` does over HTTP. Unknown fields are left
- * for the parser (a proto message holds only known ones).
+ * for the parser (a proto message holds only known ones). A mask path that names no field of
+ * `message` is refused (INVALID_ARGUMENT naming it), as google.protobuf.FieldMask asks: taking it
+ * would change nothing and answer OK.
  */
-export function quayBodyFromSettings(settings: MessageObject | undefined, updateMask?: { paths?: string[] }): MessageObject {
-  const message = settings ?? {};
+export function quayBodyFromSettings(settings: MessageObject | undefined, updateMask?: { paths?: string[] }, message?: protobuf.Type): MessageObject {
+  const sent = settings ?? {};
   const paths = updateMask?.paths ?? [];
-  if (paths.length === 0) return sentFields(message, true);
+  if (paths.length === 0) return sentFields(sent, true);
   const problems: FieldProblem[] = [];
+  const unknown = message ? paths.filter((path) => MASK_PATH.test(path) && !namesField(message, path)) : [];
+  if (unknown.length) problems.push({ field: 'update_mask', message: `names no field of ${message!.name}: ${unknown.map((p) => `"${p}"`).join(', ')}` });
   const body: MessageObject = {};
   for (const path of paths) {
     if (!MASK_PATH.test(path)) {
@@ -52,7 +86,7 @@ export function quayBodyFromSettings(settings: MessageObject | undefined, update
       continue;
     }
     const parts = path.split('.');
-    let from: unknown = message;
+    let from: unknown = sent;
     let to = body;
     parts.forEach((part, i) => {
       from = isMessage(from) ? from[part] : undefined;

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidRequestError } from '../http/problem';
 import protobuf from 'protobufjs';
-import { MIRROR_PROTO } from './grpc-options';
-import { quayBodyFromSettings } from './mirror-settings';
+import { MIRROR_PROTO, ORG_MIRROR_PROTO } from './grpc-options';
+import { quayBodyFromSettings, settingsMessage } from './mirror-settings';
 
 describe('a gRPC MirrorSettings without an update mask', () => {
   it('becomes the fields that were sent, nested messages included', () => {
@@ -93,5 +93,31 @@ describe('a gRPC MirrorSettings with tag_deletion', () => {
     const back = type.toObject(type.decode(type.encode(type.fromObject({ tag_deletion: { enabled: true, max_delete: '25%' } })).finish()), { arrays: true }) as Record<string, unknown>;
     assert.deepEqual(quayBodyFromSettings(back), { tag_deletion: { enabled: true, max_delete: '25%' } });
     assert.deepEqual(quayBodyFromSettings({ tag_deletion: { enabled: false }, sync_interval: 60 }, { paths: ['tag_deletion'] }), { tag_deletion: { enabled: false } });
+  });
+});
+
+describe('an update mask checked against the settings message', () => {
+  it('refuses paths that name no field, naming them, and takes nested fields it has', () => {
+    const settings = settingsMessage(MIRROR_PROTO, 'ferry.v1.MirrorSettings');
+    assert.throws(
+      () => quayBodyFromSettings({ sync_interval: 60 }, { paths: ['sync_interval', 'no_such_field', 'external_registry_config.nope', 'sync_interval.deeper'] }, settings),
+      (e: unknown) =>
+        e instanceof InvalidRequestError &&
+        e.problems.length === 1 &&
+        e.problems[0]!.field === 'update_mask' &&
+        /"no_such_field"/.test(e.problems[0]!.message) &&
+        /"external_registry_config\.nope"/.test(e.problems[0]!.message) &&
+        /"sync_interval\.deeper"/.test(e.problems[0]!.message) &&
+        !/"sync_interval",/.test(e.problems[0]!.message),
+    );
+    assert.deepEqual(quayBodyFromSettings({ sync_interval: 60 }, { paths: ['sync_interval', 'external_registry_config.proxy.https_proxy'] }, settings), {
+      sync_interval: 60,
+      external_registry_config: { proxy: { https_proxy: null } },
+    });
+  });
+  it('knows the organization mirror\'s settings too', () => {
+    const settings = settingsMessage(ORG_MIRROR_PROTO, 'ferry.v1.OrgMirrorSettings');
+    assert.deepEqual(quayBodyFromSettings({ sync_interval: 60 }, { paths: ['sync_interval'] }, settings), { sync_interval: 60 });
+    assert.throws(() => quayBodyFromSettings({}, { paths: ['robot_usernam'] }, settings), (e: unknown) => e instanceof InvalidRequestError && /"robot_usernam"/.test(e.problems[0]!.message));
   });
 });

@@ -8,7 +8,8 @@ import { HookService } from '../hooks/hook.service';
 import { OrgMirrorService } from '../org-mirror/org-mirror.service';
 import type { OrgMirrorView } from '../org-mirror/org-mirror.view';
 import { GrpcErrorFilter } from './grpc-error';
-import { quayBodyFromSettings, type MessageObject } from './mirror-settings';
+import { ORG_MIRROR_PROTO } from './grpc-options';
+import { quayBodyFromSettings, settingsMessage, type MessageObject } from './mirror-settings';
 
 interface OrganizationRequest {
   namespace?: string;
@@ -58,7 +59,7 @@ export class OrgMirrorGrpcController {
   @GrpcMethod('OrgMirrorService', 'UpdateOrgMirror')
   @Requires(requires.organization('admin'))
   async update(req: SettingsRequest, metadata: Metadata) {
-    return this.message(req, (await this.orgMirrors.update(organization(req), quayBodyFromSettings(req.org_mirror, req.update_mask), causation(metadata))).view);
+    return this.message(req, (await this.orgMirrors.update(organization(req), quayBodyFromSettings(req.org_mirror, req.update_mask, settingsMessage(ORG_MIRROR_PROTO, 'ferry.v1.OrgMirrorSettings')), causation(metadata))).view);
   }
 
   @GrpcMethod('OrgMirrorService', 'DeleteOrgMirror')

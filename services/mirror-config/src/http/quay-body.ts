@@ -18,5 +18,15 @@ export async function answerWithWarning<View>(response: Pick<Response, 'setHeade
   return view;
 }
 
+/**
+ * Quay answers some routes with a bare JSON string (`POST /organization/`: `"Created"`). Nest sends a
+ * returned string as it is, as text/html, which Quay's clients cannot parse; this sends it as JSON.
+ */
+export async function answerJsonString(response: Pick<Response, 'setHeader' | 'type'>, pending: Promise<{ view: string; ignored: string[] }>): Promise<string> {
+  const view = await answerWithWarning(response, pending);
+  response.type('application/json');
+  return JSON.stringify(view);
+}
+
 /** Quay writes times of tokens, robots and logs as RFC 2822 dates in UTC (`Tue, 01 Dec 2026 20:02:54 -0000`). */
 export const quayDate = (date: Date | null): string | null => (date ? date.toUTCString().replace('GMT', '-0000') : null);

@@ -128,6 +128,18 @@ describe('the mirror service over the event log and the read models', () => {
       assert.equal(SECRETS.open(sealed), 'upstream-secret');
     });
 
+    it('appends nothing for a PUT that changes nothing (the same password included) and answers as before', async () => {
+      const before = await bed.store.headPosition();
+      const sealed = (await lookup.row(mirrorId('acme', 'app')))?.state.config?.externalRegistryPassword;
+      const { row } = await mirrors.update(APP, { sync_interval: 7200, external_registry_username: 'puller', external_registry_password: 'upstream-secret', root_rule: BODY.root_rule }, bed.causation);
+      assert.equal(await bed.store.headPosition(), before, 'no event appended');
+      assert.deepEqual({ interval: row.syncInterval, username: row.externalRegistryUsername, password: row.hasPassword }, { interval: 7200, username: 'puller', password: true });
+      assert.deepEqual(row.state.config?.externalRegistryPassword, sealed);
+      await mirrors.update(APP, { external_registry_password: 'another-secret' }, bed.causation);
+      assert.ok((await bed.store.headPosition()) > before, 'a new password is a change');
+      await mirrors.update(APP, { external_registry_password: 'upstream-secret' }, bed.causation);
+    });
+
     it('answers a preview\'s settings without storing them', async () => {
       const unchanged = await mirrors.settingsWith(APP, undefined);
       assert.equal(unchanged.config.syncInterval, 7200);

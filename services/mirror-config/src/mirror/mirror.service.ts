@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { mirrorDecider, type FieldProblem, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 import { MirrorRow } from '@ferry/read-models';
 import { assertProxyAllowed, assertUpstreamAllowed } from '@ferry/registry-client';
-import type { SecretBox } from '@ferry/secrets';
+import { resealIfChanged, type SecretBox } from '@ferry/secrets';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
@@ -134,7 +134,7 @@ export class MirrorService {
     const parsed = parseMirrorInput(body, target, base, externalRegistryPassword !== null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
     const change = parsed.password;
-    const password = change.action === 'set' ? this.secrets.seal(change.plaintext) : change.action === 'clear' ? null : externalRegistryPassword;
+    const password = change.action === 'set' ? resealIfChanged(this.secrets, change.plaintext, externalRegistryPassword) : change.action === 'clear' ? null : externalRegistryPassword;
     return { draft: parsed.draft, password, ignored: parsed.ignored };
   }
 

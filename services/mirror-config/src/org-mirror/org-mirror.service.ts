@@ -8,7 +8,7 @@ import { observeOrgMirrors } from '@ferry/metrics';
 import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
 import type { OrgMirrorRow } from '@ferry/read-models';
 import { repositoryLister, type RepositoryLister } from '@ferry/registry-client';
-import type { SecretBox } from '@ferry/secrets';
+import { resealIfChanged, type SecretBox } from '@ferry/secrets';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
@@ -249,7 +249,7 @@ export class OrgMirrorService {
     const parsed = parseOrgMirrorInput(body, organization, base, externalRegistryPassword !== null);
     if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
     const change = parsed.password;
-    const password = change.action === 'set' ? this.secrets.seal(change.plaintext) : change.action === 'clear' ? null : externalRegistryPassword;
+    const password = change.action === 'set' ? resealIfChanged(this.secrets, change.plaintext, externalRegistryPassword) : change.action === 'clear' ? null : externalRegistryPassword;
     return { draft: parsed.draft, password, ignored: parsed.ignored };
   }
 

@@ -4,7 +4,7 @@ import type { Causation } from '@ferry/event-store';
 import { requires, type Caller } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
-import { answerWithWarning } from '../http/quay-body';
+import { answerJsonString, answerWithWarning } from '../http/quay-body';
 import { Operation } from '../http/operation';
 import { SET_PERMISSION_BODY } from '../repositories/permission.input';
 import { PERMISSION_LIST, PERMISSION_VIEW } from '../repositories/permission.view';
@@ -26,7 +26,7 @@ export class OrganizationController {
   @Requires(requires.signedIn('user:admin'))
   @Operation({ summary: 'Creates an organization; the creator becomes its admin', body: CREATE_ORGANIZATION_BODY, responses: { 201: ORGANIZATION_CREATED } })
   create(@CurrentCaller() caller: Caller, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
-    return answerWithWarning(res, this.organizations.create(caller, body, cause));
+    return answerJsonString(res, this.organizations.create(caller, body, cause));
   }
 
   @Get(':namespace')

@@ -5,6 +5,7 @@ import { atLeast, repositoryDecider, repositoryRole, strongest, type Caller, typ
 import { mirrorDecider, type MirrorCommand } from '@ferry/mirror';
 import type { RepositoryRow } from '@ferry/read-models';
 import { Commands } from '../commands';
+import { newRepositoryGrants } from '../prototypes/prototype.service';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { readBody } from '../http/request-body';
 import { Namespaces } from '../namespaces';
@@ -71,7 +72,7 @@ export class RepositoryService {
       AggregateKind.Repository,
       mirrorId(namespace, repository),
       repositoryDecider,
-      { kind: 'create', namespace, repository, description, visibility, state: RepositoryState.Normal },
+      { kind: 'create', namespace, repository, description, visibility, state: RepositoryState.Normal, grants: await newRepositoryGrants(this.commands, namespace, caller.kind === 'user' ? caller.username : null) },
       causation,
     );
     return { view: { namespace, name: repository, kind: 'image' }, ignored };
@@ -220,6 +221,8 @@ export class RepositoryService {
    * create it), set to MIRROR when not (as Quay's mirror POST does), and its robot given write.
    */
   async prepareForMirror(path: RepositoryPath, robotUsername: string, causation: Causation): Promise<void> {
+    // No user is the creator here (the caller may be a robot or a service): default permissions without an activating user apply.
+    const grants = await newRepositoryGrants(this.commands, path.namespace, null);
     await this.commands.run(
       AggregateKind.Repository,
       mirrorId(path.namespace, path.repository),
@@ -227,7 +230,7 @@ export class RepositoryService {
       (state): RepositoryCommand =>
         state.status === 'active'
           ? { kind: 'change-state', state: RepositoryState.Mirror }
-          : { kind: 'create', namespace: path.namespace, repository: path.repository, description: '', visibility: Visibility.Private, state: RepositoryState.Mirror },
+          : { kind: 'create', namespace: path.namespace, repository: path.repository, description: '', visibility: Visibility.Private, state: RepositoryState.Mirror, grants },
       causation,
     );
     await this.permissions.ensureAtLeast({ namespace: path.namespace, repository: path.repository }, { kind: 'robot', name: robotUsername }, 'write', causation);

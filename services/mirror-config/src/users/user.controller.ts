@@ -6,9 +6,9 @@ import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning } from '../http/quay-body';
 import { Operation } from '../http/operation';
-import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
+import { CREATE_TOKEN_BODY, CREATE_USER_BODY, MANAGE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import { UserService } from './user.service';
-import { API_TOKEN_ANSWER, API_TOKEN_LIST, CREATED_API_TOKEN, CREATED_USER, USER_LIST, USER_VIEW } from './user.view';
+import { API_TOKEN_ANSWER, API_TOKEN_LIST, CREATED_API_TOKEN, CREATED_USER, MANAGED_USER, USER_LIST, USER_VIEW } from './user.view';
 
 /** The signed-in user (Quay's `/user/`) and their API tokens (Quay's app-specific tokens, with scopes and an expiry). */
 @Controller('api/v1/user')
@@ -80,6 +80,20 @@ export class SuperuserUserController {
   @Operation({ summary: 'Creates a user', body: CREATE_USER_BODY, responses: { 200: CREATED_USER } })
   create(@Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.create(body, cause));
+  }
+
+  @Get(':username')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'A user, as a superuser sees it', responses: { 200: MANAGED_USER } })
+  get(@Param('username') username: string) {
+    return this.users.managed(username);
+  }
+
+  @Put(':username')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Changes a user\'s password, e-mail address or whether it is enabled (not a superuser\'s)', body: MANAGE_USER_BODY, responses: { 200: MANAGED_USER } })
+  update(@Param('username') username: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.users.manage(username, body, cause));
   }
 
   @Delete(':username')

@@ -40,3 +40,10 @@ export const CREATE_TOKEN_BODY = requestSchema(
   }),
   { quay: true },
 );
+
+/** A superuser's change to a user (Quay's `UpdateUser`): a new password, e-mail address, or enabled or not. */
+export const MANAGE_USER_BODY = requestSchema(
+  'ManageUserRequest',
+  quayObject({ password: PASSWORD.optional(), email: EMAIL_ADDRESS.optional(), enabled: z.boolean({ error: 'must be true or false' }).optional() }),
+  { quay: true },
+);

@@ -183,4 +183,75 @@ describe('the user and session services', () => {
       assert.ok(await queries.liveTokenByHash(tokenHash(view.token.token_code)), 'an API token survives a sign-out with it');
     });
   });
+
+  describe('a superuser managing a user', () => {
+    const config = { superusers: ['admin'], oidc: undefined } as unknown as MirrorConfigServiceConfig;
+    const signIn = (username: string, password: string) => new Authenticator(new CredentialQueries(bed.dataSource), config).authenticate({ kind: 'basic', username, secret: password }, '127.0.0.9');
+    const token = (secret: string) => new Authenticator(new CredentialQueries(bed.dataSource), config).authenticate({ kind: 'bearer', token: secret }, '127.0.0.9');
+    const NEW_PASSWORD = 'a-new-horse-battery-2';
+
+    it('reads a user in Quay\'s superuser shape, and 404s a user or robot that is none', async () => {
+      await users.create({ username: 'dave', email: 'dave@example.com', password: PASSWORD }, bed.causation);
+      assert.deepEqual(await users.managed('dave'), {
+        kind: 'user',
+        name: 'dave',
+        username: 'dave',
+        email: 'dave@example.com',
+        verified: true,
+        avatar: { name: 'dave', hash: '', color: '#0066cc', kind: 'user' },
+        super_user: false,
+        enabled: true,
+      });
+      await assert.rejects(users.managed('nobody'), NotFoundError);
+      await assert.rejects(users.managed('acme+bot'), NotFoundError);
+    });
+
+    it('changes the password: the new one signs in, the old one does not', async () => {
+      const { view } = await users.manage('dave', { password: NEW_PASSWORD }, bed.causation);
+      assert.equal(view.username, 'dave');
+      assert.ok(!JSON.stringify(view).includes(NEW_PASSWORD), 'the password is not answered');
+      assert.equal((await signIn('dave', NEW_PASSWORD))?.username, 'dave');
+      await assert.rejects(signIn('dave', PASSWORD), UnauthenticatedError);
+    });
+
+    it('changes the e-mail address; the same again appends nothing', async () => {
+      assert.equal((await users.manage('dave', { email: 'd@example.com' }, bed.causation)).view.email, 'd@example.com');
+      const before = await bed.store.headPosition();
+      assert.equal((await users.manage('dave', { email: 'd@example.com', enabled: true }, bed.causation)).view.email, 'd@example.com');
+      assert.equal(await bed.store.headPosition(), before);
+    });
+
+    it('disables a user: its password and tokens are refused until it is enabled again', async () => {
+      const { view } = await users.createToken(userCaller('dave'), { title: 'ci' }, bed.causation);
+      assert.equal((await token(view.token.token_code))?.username, 'dave');
+      assert.equal((await users.manage('dave', { enabled: false }, bed.causation)).view.enabled, false);
+      await assert.rejects(signIn('dave', NEW_PASSWORD), (e: unknown) => e instanceof UnauthenticatedError && /disabled/.test(e.message));
+      await assert.rejects(token(view.token.token_code), (e: unknown) => e instanceof UnauthenticatedError && /disabled/.test(e.message));
+      await assert.rejects(sessions.signIn({ username: 'dave', password: NEW_PASSWORD }, '127.0.0.9', bed.causation), UnauthenticatedError);
+      // A wrong password is told only that it is wrong.
+      await assert.rejects(signIn('dave', 'not-the-password-3'), (e: unknown) => e instanceof UnauthenticatedError && !/disabled/.test(e.message));
+      assert.equal((await users.list()).users.find((u) => u.username === 'dave')?.enabled, false);
+      assert.equal((await users.manage('dave', { enabled: true }, bed.causation)).view.enabled, true);
+      assert.equal((await token(view.token.token_code))?.username, 'dave');
+    });
+
+    it('refuses a bad body naming the field, and changes no superuser', async () => {
+      await assert.rejects(users.manage('dave', { enabled: 'no' }, bed.causation), refusedField('enabled'));
+      await assert.rejects(users.manage('dave', { password: 'short' }, bed.causation), refusedField('password'));
+      await assert.rejects(users.manage('admin', { enabled: false }, bed.causation), refusedField('username'));
+      await assert.rejects(users.manage('nobody', { enabled: false }, bed.causation), NotFoundError);
+      assert.equal((await users.managed('admin')).enabled, true);
+    });
+
+    it('deletes a user: its tokens are refused, its grants gone, and a second delete is a 404', async () => {
+      const { view } = await users.createToken(userCaller('dave'), { title: 'doomed' }, bed.causation);
+      await permissions.set({ namespace: 'acme', repository: '' }, 'dave', { role: 'read' }, bed.causation);
+      await users.delete('dave', bed.causation);
+      await assert.rejects(token(view.token.token_code), UnauthenticatedError);
+      await assert.rejects(signIn('dave', NEW_PASSWORD), UnauthenticatedError);
+      assert.deepEqual(await new PermissionQueries(bed.dataSource).grantsHeldBy({ kind: 'user', name: 'dave' }), []);
+      await assert.rejects(users.delete('dave', bed.causation), refusedWith(DomainErrorCode.UserNotFound));
+      await assert.rejects(users.managed('dave'), NotFoundError);
+    });
+  });
 });

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller } from '@ferry/identity';
-import type { ApiTokenRow } from '@ferry/read-models';
+import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller, type UserCommand } from '@ferry/identity';
+import type { ApiTokenRow, UserRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
@@ -15,9 +15,9 @@ import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { TeamService } from '../teams/team.service';
 import { PermissionService } from '../repositories/permission.service';
 import { UserQueries } from './user-queries';
-import { CREATE_TOKEN_BODY, CREATE_USER_BODY, UPDATE_USER_BODY } from './user.input';
+import { CREATE_TOKEN_BODY, CREATE_USER_BODY, MANAGE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import type { z } from 'zod';
-import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, CREATED_API_TOKEN, CREATED_USER, USER_LIST, UserView } from './user.view';
+import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, CREATED_API_TOKEN, CREATED_USER, ManagedUserView, USER_LIST, UserView } from './user.view';
 
 function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
   return {
@@ -29,6 +29,8 @@ function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
     last_accessed: quayDate(lastUsed),
   };
 }
+
+const userAvatar = (name: string) => ({ name, hash: '', color: '#0066cc', kind: 'user' });
 
 /** Users, their passwords and API tokens; superusers manage the users. */
 @Injectable()
@@ -54,7 +56,7 @@ export class UserService {
       username: user.username,
       email: user.email,
       verified: true,
-      avatar: { name: user.username, hash: '', color: '#0066cc', kind: 'user' },
+      avatar: userAvatar(user.username),
       can_create_repo: true,
       is_me: true,
       has_password_set: user.passwordHash !== null,
@@ -109,9 +111,36 @@ export class UserService {
 
   async list(): Promise<z.output<typeof USER_LIST>> {
     const users = await this.queries.users();
-    return {
-      users: users.map((u) => ({ kind: 'user', name: u.username, username: u.username, email: u.email, verified: true, super_user: this.config.superusers.includes(u.username), enabled: true })),
-    };
+    return { users: users.map((u) => this.managedView(u)) };
+  }
+
+  /** Quay's superuser view of one user; a robot's name names no user (404), as in Quay. */
+  async managed(username: string): Promise<ManagedUserView> {
+    const user = await this.queries.user(username);
+    if (!user) throw new NotFoundError(`no user ${username}`);
+    return this.managedView(user);
+  }
+
+  /**
+   * A superuser changes a user (Quay's PUT /superuser/users/{name}): a new password (the old one
+   * no longer signs in), e-mail address, or enabled or not (a disabled user's password, tokens
+   * and sessions are refused until enabled again). A superuser is not changed here, as in Quay.
+   * What changes nothing appends nothing.
+   */
+  async manage(username: string, body: unknown, causation: Causation): Promise<{ view: ManagedUserView; ignored: string[] }> {
+    const { value: fields, ignored } = readBody(MANAGE_USER_BODY, body);
+    await this.managed(username);
+    if (this.config.superusers.includes(username)) throw new InvalidRequestError([{ field: 'username', message: 'names a superuser, who cannot be changed here' }]);
+    const run = (command: UserCommand) => this.commands.run(AggregateKind.User, username, userDecider, command, causation);
+    if (fields.password !== undefined) await run({ kind: 'change-password', password: await hashPassword(fields.password) });
+    if (fields.email !== undefined) await run({ kind: 'update', email: fields.email });
+    if (fields.enabled !== undefined) await run({ kind: 'set-enabled', enabled: fields.enabled });
+    return { view: await this.managed(username), ignored };
+  }
+
+  private managedView(user: UserRow): ManagedUserView {
+    const { username } = user;
+    return { kind: 'user', name: username, username, email: user.email, verified: true, avatar: userAvatar(username), super_user: this.config.superusers.includes(username), enabled: user.enabled };
   }
 
   /** A superuser removes a user: its tokens go with it, and so does every role it held. */

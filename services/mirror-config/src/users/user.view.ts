@@ -7,6 +7,8 @@ export {
   CREATED_USER,
   USER_LIST,
   USER_VIEW,
+  MANAGED_USER,
+  type ManagedUserView,
   type ApiTokenView,
   type UserView,
 } from '@ferry/api-schema';

@@ -7,7 +7,7 @@ import {
   type OrgMirrorConfig,
 } from '@ferry/contracts';
 import { handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
-import { repositoryDecider, type RepositoryCommand, type RepositoryState as RepositoryAggregate } from '@ferry/identity';
+import { defaultGrants, organizationDecider, repositoryDecider, robotDecider, userDecider, type Principal, type RepositoryCommand, type RepositoryState as RepositoryAggregate } from '@ferry/identity';
 import { childMirrorConfig, childMirrorUpdate, mirrorDecider, type MirrorCommand, type MirrorState } from '@ferry/mirror';
 
 /**
@@ -43,9 +43,10 @@ export class ChildRepositories {
   /** Sets up one discovered repository, its mirror running from `now`; throws `RepositoryTakenError` for a name that is not this organization mirror's. */
   async setUp(org: OrgMirrorConfig, entry: DiscoveredRepository, now: Date): Promise<void> {
     const id = mirrorId(org.organization, entry.repository);
+    const grants = await this.defaultGrants(org.organization);
     await this.repository(id, (state) => {
       if (state.status !== 'active') {
-        return { kind: 'create', namespace: org.organization, repository: entry.repository, description: '', visibility: org.visibility, state: RepositoryState.OrgMirror };
+        return { kind: 'create', namespace: org.organization, repository: entry.repository, description: '', visibility: org.visibility, state: RepositoryState.OrgMirror, grants };
       }
       if (state.state !== RepositoryState.OrgMirror) throw new RepositoryTakenError(`repository ${id} exists (state ${state.state}) and is not this organization mirror's`);
       return { kind: 'update', visibility: org.visibility };
@@ -91,6 +92,22 @@ export class ChildRepositories {
       if (state.status !== 'active' || state.state !== RepositoryState.OrgMirror) return null;
       return options.deleteRepository ? { kind: 'delete' } : { kind: 'change-state', state: RepositoryState.Normal };
     });
+  }
+
+  /**
+   * The organization's default permissions a discovered repository starts with: those without an
+   * activating user (no user creates it), less those whose user or robot is gone.
+   */
+  private async defaultGrants(organization: string): Promise<ReturnType<typeof defaultGrants>> {
+    const state = (await loadState(this.store, this.subject(AggregateKind.Organization, organization), organizationDecider)).state;
+    if (state.status !== 'active') return [];
+    const grants = defaultGrants(state.defaultPermissions, null);
+    const exists = async ({ kind, name }: Principal) =>
+      kind === 'robot'
+        ? (await loadState(this.store, this.subject(AggregateKind.Robot, name), robotDecider)).state.status === 'active'
+        : (await loadState(this.store, this.subject(AggregateKind.User, name), userDecider)).state.status === 'active';
+    const alive = await Promise.all(grants.map((g) => exists(g.principal)));
+    return grants.filter((_, i) => alive[i]);
   }
 
   private subject(kind: AggregateKind, id: string): string {

@@ -16,7 +16,7 @@ import {
   type StoredEvent,
 } from '@ferry/contracts';
 import { EventStore, handleCommand, loadState } from '@ferry/event-store';
-import { repositoryDecider } from '@ferry/identity';
+import { organizationDecider, repositoryDecider, robotDecider } from '@ferry/identity';
 import { mirrorDecider, orgMirrorDecider, type OrgMirrorCommand } from '@ferry/mirror';
 import { createSecretBox } from '@ferry/secrets';
 import {
@@ -138,6 +138,23 @@ describe('organization discoveries on a real upstream (NATS, docker-registry)', 
       assert.ok(repo.status === 'active' && repo.state === RepositoryState.OrgMirror && repo.visibility === 'public');
     }
     assert.equal((await repository('acme', 'app-3')).status === 'active' && (await childMirror('acme', 'app-3')).config, null, 'the taken repository has no mirror');
+  });
+
+  it('grants a discovered repository the organization\'s default permissions without an activating user, of robots and users that exist', async () => {
+    const at = (kind: AggregateKind, id: string) => aggregateSubject(store.prefix, kind, id);
+    await handleCommand(store, at(AggregateKind.Organization, 'protos'), 'protos', organizationDecider, { kind: 'create', name: 'protos', email: null, creator: null }, causation);
+    const sealed = secrets.seal('robot-token');
+    await handleCommand(store, at(AggregateKind.Robot, 'protos+ci'), 'protos+ci', robotDecider, { kind: 'create', namespace: 'protos', name: 'ci', description: '', token: sealed, tokenHash: 'h' }, causation);
+    const prototypes = [
+      { prototypeId: randomUUID(), delegate: { kind: 'robot', name: 'protos+ci' }, role: 'write', activatingUser: null },
+      { prototypeId: randomUUID(), delegate: { kind: 'robot', name: 'protos+gone' }, role: 'read', activatingUser: null },
+      { prototypeId: randomUUID(), delegate: { kind: 'robot', name: 'protos+ci' }, role: 'admin', activatingUser: 'someone' },
+    ] as const;
+    for (const p of prototypes) await handleCommand(store, at(AggregateKind.Organization, 'protos'), 'protos', organizationDecider, { kind: 'create-default-permission', ...p }, causation);
+    await children().setUp(config('protos', upstream.url), { repository: 'found', upstream: 'found' }, new Date());
+    const repo = await repository('protos', 'found');
+    assert.ok(repo.status === 'active');
+    assert.deepEqual(repo.grants, { 'robot:protos+ci': 'write' });
   });
 
   it('stopped after a page, is given back and resumed by another worker from its checkpoint, with nothing set up twice', async () => {
