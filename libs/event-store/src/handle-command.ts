@@ -26,14 +26,20 @@ const CONFLICT_RETRY: BackoffPolicy = { baseMs: 20, maxMs: 200, maxAttempts: 10,
 const MAX_CACHED_SUBJECTS = 20_000;
 const folded = new WeakMap<object, Map<string, { state: unknown; lastSequence: number }>>();
 
+/** This process's kept folds for `decider`. */
+function cacheOf(decider: object): Map<string, { state: unknown; lastSequence: number }> {
+  let cache = folded.get(decider);
+  if (!cache) folded.set(decider, (cache = new Map()));
+  return cache;
+}
+
 async function foldSubject<State, Event extends FerryEvent>(
   store: EventStore,
   subject: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
   keep = true,
 ): Promise<{ state: State; lastSequence: number }> {
-  let cache = folded.get(decider);
-  if (!cache) folded.set(decider, (cache = new Map()));
+  const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
   const cached = cache.get(key) as { state: State; lastSequence: number } | undefined;
   const history = await store.read(subject, cached?.lastSequence ?? 0);
@@ -46,6 +52,28 @@ function remember(cache: Map<string, { state: unknown; lastSequence: number }>, 
   cache.delete(key);
   cache.set(key, { state, lastSequence });
   if (cache.size > MAX_CACHED_SUBJECTS) cache.delete(cache.keys().next().value!);
+}
+
+/** The command itself, or what a command-of-the-state makes of `state`. */
+function resolve<Command, State>(command: Command | ((state: State) => Command), state: State): Command {
+  return typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
+}
+
+/** Appends what was decided on `state` (the fold up to `expectedSequence`), and keeps the fold with it. */
+async function appendDecided<State, Event extends FerryEvent>(
+  store: EventStore,
+  subject: string,
+  aggregateId: string,
+  decider: Pick<Decider<unknown, State, Event>, 'evolve'>,
+  fold: { state: State; lastSequence: number },
+  drafts: NewEvent<Event>[],
+  causation: Causation,
+  keepFold: boolean,
+): Promise<CommandResult<State>> {
+  const events = await store.append(subject, drafts, { ...causation, aggregateId, expectedSequence: fold.lastSequence });
+  const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), fold.state);
+  if (keepFold) remember(cacheOf(decider), `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
+  return { events, state };
 }
 
 /**
@@ -75,18 +103,9 @@ export async function handleCommand<Command, State, Event extends FerryEvent>(
       async (attempt) => {
         attempts = attempt;
         const history = await foldSubject(store, subject, decider, keepFold);
-        let state = history.state;
-        const resolved = typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
-        const drafts = decider.decide(resolved, state);
-        if (drafts.length === 0) return { events: [], state };
-        const events = await store.append(subject, drafts, {
-          ...causation,
-          aggregateId,
-          expectedSequence: history.lastSequence,
-        });
-        state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), state);
-        if (keepFold) remember(folded.get(decider)!, `${store.options.stream}/${subject}`, state, events.at(-1)!.position);
-        return { events, state };
+        const drafts = decider.decide(resolve(command, history.state), history.state);
+        if (drafts.length === 0) return { events: [], state: history.state };
+        return appendDecided(store, subject, aggregateId, decider, history, drafts, causation, keepFold);
       },
       { policy: { ...CONFLICT_RETRY, maxAttempts }, retryable: (error) => error instanceof WrongExpectedVersionError },
     );
@@ -114,26 +133,21 @@ async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
   command: Command | ((state: State) => Command),
   causation: Causation,
 ): Promise<CommandResult<State> | null> {
-  const key = `${store.options.stream}/${subject}`;
-  const kept = folded.get(decider)?.get(key) as { state: State; lastSequence: number } | undefined;
+  const kept = folded.get(decider)?.get(`${store.options.stream}/${subject}`) as { state: State; lastSequence: number } | undefined;
   if (!kept) return null;
   let drafts: NewEvent<Event>[];
   try {
-    drafts = decider.decide(typeof command === 'function' ? (command as (state: State) => Command)(kept.state) : command, kept.state);
+    drafts = decider.decide(resolve(command, kept.state), kept.state);
   } catch {
     return null;
   }
   if (drafts.length === 0) return null;
-  let events: StoredEvent[];
   try {
-    events = await store.append(subject, drafts, { ...causation, aggregateId, expectedSequence: kept.lastSequence });
+    return await appendDecided(store, subject, aggregateId, decider, kept, drafts, causation, true);
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) return null;
     throw error;
   }
-  const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), kept.state);
-  remember(folded.get(decider)!, key, state, events.at(-1)!.position);
-  return { events, state };
 }
 
 /**
