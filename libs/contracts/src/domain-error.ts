@@ -33,6 +33,7 @@ export const DomainErrorCode = {
   /** Removing a user or robot the team does not hold. */
   TeamMemberNotFound: 'TEAM_MEMBER_NOT_FOUND',
   DefaultPermissionNotFound: 'DEFAULT_PERMISSION_NOT_FOUND',
+  OAuthApplicationNotFound: 'OAUTH_APPLICATION_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

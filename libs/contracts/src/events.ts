@@ -312,6 +312,10 @@ export type ApiTokenCreated = Event<
     tokenHash: string;
     /** The token sealed, so that its owner can read it again (absent on tokens made before it was kept). */
     token?: EncryptedSecret;
+    /** A sign-in's session (absent on sessions made before it was marked: their title says so): a password change ends it. */
+    session?: boolean;
+    /** The OAuth application that minted it (Quay's `/oauth/authorizeapp`): it dies with the application. */
+    application?: { organization: string; clientId: string };
   }
 >;
 export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; tokenId: string }>;
@@ -319,7 +323,9 @@ export type ApiTokenRevoked = Event<'ApiTokenRevoked', { username: string; token
 export type ApiTokenRead = Event<'ApiTokenRead', { username: string; tokenId: string }>;
 /** A superuser disabled or enabled a user (Quay's `enabled`): a disabled user signs in with nothing, its tokens and sessions included. */
 export type UserEnabledChanged = Event<'UserEnabledChanged', { username: string; enabled: boolean }>;
-export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | ApiTokenRead | UserEnabledChanged;
+/** The user was given an encrypted password (Quay's client key, `POST /user/clientkey`): the audit of it, never the key. */
+export type ClientKeyIssued = Event<'ClientKeyIssued', { username: string }>;
+export type UserEvent = UserCreated | UserUpdated | UserPasswordChanged | UserDeleted | ApiTokenCreated | ApiTokenRevoked | ApiTokenRead | UserEnabledChanged | ClientKeyIssued;
 
 // ---- organizations and repositories: Quay's namespaces and what they hold -------------------------
 /** What a grant is on: a whole organization, or one repository. */
@@ -437,8 +443,26 @@ export type TeamMemberAdded = Event<'TeamMemberAdded', { organization: string; t
 export type TeamMemberRemoved = Event<'TeamMemberRemoved', { organization: string; team: string; member: { kind: MemberKind; name: string } }>;
 export type TeamEvent = TeamCreated | TeamUpdated | TeamDeleted | TeamMemberAdded | TeamMemberRemoved;
 
+// ---- OAuth applications of an organization: one subject per `organization/clientId` -------------
+/** What an organization admin says of an application (Quay's `NewApp`/`UpdateApp`). */
+export interface OAuthApplicationFields {
+  name: string;
+  description: string;
+  applicationUri: string;
+  /** Where `/oauth/authorizeapp` may send a token (besides Ferry's own `/oauth/localapp`); '' for none. */
+  redirectUri: string;
+  avatarEmail: string | null;
+}
+export type OAuthApplicationCreated = Event<'OAuthApplicationCreated', { organization: string; clientId: string; clientSecret: EncryptedSecret } & OAuthApplicationFields>;
+export type OAuthApplicationUpdated = Event<'OAuthApplicationUpdated', { organization: string; clientId: string } & OAuthApplicationFields>;
+/** A new client secret, sealed; the tokens the application minted live on, as in Quay. */
+export type OAuthApplicationClientSecretReset = Event<'OAuthApplicationClientSecretReset', { organization: string; clientId: string; clientSecret: EncryptedSecret }>;
+/** The application is gone, and every token it minted is refused. */
+export type OAuthApplicationDeleted = Event<'OAuthApplicationDeleted', { organization: string; clientId: string }>;
+export type OAuthApplicationEvent = OAuthApplicationCreated | OAuthApplicationUpdated | OAuthApplicationClientSecretReset | OAuthApplicationDeleted;
+
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent | OAuthApplicationEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

@@ -19,6 +19,8 @@ export const AggregateKind = {
   Registry: 'registry',
   /** A team of an organization, by `organization/team`: its role, description and members. */
   Team: 'team',
+  /** An organization's OAuth application, by `organization/clientId`. */
+  OAuthApplication: 'oauthapp',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

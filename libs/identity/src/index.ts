@@ -18,7 +18,7 @@ export {
   type Target,
 } from './access';
 export { roleOf, type Principal, type GrantTable, type GrantCommand } from './grants';
-export { userDecider, type UserState, type UserCommand } from './user.decider';
+export { userDecider, applicationKey, type UserState, type UserCommand, type ApiTokenState } from './user.decider';
 export { organizationDecider, type OrganizationState, type OrganizationCommand } from './organization.decider';
 export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
 export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } from './robot.decider';
@@ -27,3 +27,17 @@ export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, ty
 export { teamDecider, teamId, type TeamState, type TeamCommand, type TeamMember } from './team.decider';
 export { robotCredentials, type RobotCredentials } from './robot-credentials';
 export { defaultGrants, type DefaultPermission, type DefaultPermissionTable, type DefaultPermissionCommand } from './default-permissions';
+export {
+  oauthApplicationDecider,
+  oauthApplicationId,
+  randomAlphanumeric,
+  parseScopeString,
+  redirectUriAllowed,
+  tokenRedirect,
+  errorRedirect,
+  CLIENT_ID_LENGTH,
+  CLIENT_SECRET_LENGTH,
+  type OAuthApplicationState,
+  type OAuthApplicationCommand,
+} from './oauth-application.decider';
+export { mintClientKey, clientKeyMatches, isClientKey, CLIENT_KEY_PREFIX, type Sealer } from './client-key';

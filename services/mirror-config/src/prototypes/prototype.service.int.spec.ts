@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AggregateKind, DomainErrorCode } from '@ferry/contracts';
-import { hashPassword, organizationDecider, robotDecider, userDecider } from '@ferry/identity';
+import { hashPassword, organizationDecider, robotDecider, teamDecider, teamId, userDecider } from '@ferry/identity';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { openServiceTestBed, refusedField, refusedWith, type ServiceTestBed } from '../service-test-bed';
 import { PrototypeService } from './prototype.service';
@@ -45,14 +45,26 @@ describe('the default permission service', () => {
     assert.deepEqual(await prototypes.list('acme'), { prototypes: [] });
   });
 
-  it('refuses a team, an unknown user or robot, another organization\'s robot and an unknown activating user, storing nothing', async () => {
-    await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'owners', kind: 'team' } }, bed.causation), refusedField('delegate.kind'));
+  it('refuses an unknown team, user or robot, another organization\'s robot and an unknown activating user, storing nothing', async () => {
+    await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'ghosts', kind: 'team' } }, bed.causation), refusedField('delegate.name', /no team of acme/));
+    await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'owners', kind: 'robot' } }, bed.causation), refusedField('delegate.kind'));
     await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'ghost', kind: 'user' } }, bed.causation), refusedField('delegate.name'));
     await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'other+ci', kind: 'user' } }, bed.causation), refusedField('delegate.name'));
     await assert.rejects(prototypes.create('acme', { role: 'read', delegate: { name: 'alice', kind: 'user' }, activating_user: { name: 'ghost' } }, bed.causation), refusedField('activating_user.name'));
     await assert.rejects(prototypes.create('acme', { role: 'owner', delegate: { name: 'alice', kind: 'user' } }, bed.causation), refusedField('role'));
     await assert.rejects(prototypes.list('nowhere'), refusedWith(DomainErrorCode.OrganizationNotFound));
     assert.deepEqual(await prototypes.list('acme'), { prototypes: [] });
+  });
+
+  it('grants a team delegate\'s role to the team on new repositories, in Quay\'s team shape, and nothing once the team is gone', async () => {
+    await bed.commands.run(AggregateKind.Team, teamId('acme', 'builders'), teamDecider, { kind: 'save', organization: 'acme', team: 'builders', role: 'member', description: '' }, bed.causation);
+    const { view } = await prototypes.create('acme', { role: 'write', delegate: { name: 'builders', kind: 'team' } }, bed.causation);
+    assert.deepEqual(view.delegate, { name: 'builders', kind: 'team', avatar: { name: 'builders', hash: '', color: '#0066cc', kind: 'team' } });
+    assert.deepEqual(await prototypes.get('acme', view.id), view);
+    assert.deepEqual(await prototypes.grantsFor('acme', 'bob'), [{ principal: { kind: 'team', name: 'builders' }, role: 'write' }]);
+    await bed.commands.run(AggregateKind.Team, teamId('acme', 'builders'), teamDecider, { kind: 'delete' }, bed.causation);
+    assert.deepEqual(await prototypes.grantsFor('acme', 'bob'), []);
+    await prototypes.delete('acme', view.id, bed.causation);
   });
 
   it('grants nothing to a delegate that is gone', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AggregateKind, DomainError, DomainErrorCode, robotNamespace, type Role } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { defaultGrants, organizationDecider, roleOf, robotDecider, userDecider, type DefaultPermission, type OrganizationState, type Principal } from '@ferry/identity';
+import { defaultGrants, organizationDecider, roleOf, robotDecider, teamDecider, teamId, userDecider, type DefaultPermission, type OrganizationState, type Principal } from '@ferry/identity';
 import { Commands } from '../commands';
 import { InvalidRequestError } from '../http/problem';
 import { readBody } from '../http/request-body';
@@ -36,8 +36,7 @@ export class PrototypeService {
   async create(organization: string, body: unknown, causation: Causation): Promise<{ view: PrototypeView; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_PROTOTYPE_BODY, body);
     await this.organization(organization);
-    if (fields.delegate.kind === 'team') throw new InvalidRequestError([{ field: 'delegate.kind', message: 'team: Ferry has no teams yet; name a user or robot' }]);
-    const delegate = await this.delegate(organization, fields.delegate.name);
+    const delegate = fields.delegate.kind === 'team' ? await this.teamDelegate(organization, fields.delegate.name) : await this.delegate(organization, fields.delegate.name);
     const activatingUser = fields.activating_user?.name ?? null;
     if (activatingUser !== null && !(await this.userExists(activatingUser))) throw new InvalidRequestError([{ field: 'activating_user.name', message: `names no user (Quay: "Unknown activating user")` }]);
     const id = randomUUID();
@@ -70,6 +69,12 @@ export class PrototypeService {
     return { kind: robot ? 'robot' : 'user', name };
   }
 
+  /** Quay's delegate of kind `team`: a team of this organization; its members get the role through it. */
+  private async teamDelegate(organization: string, name: string): Promise<Principal> {
+    if (!(await teamExists(this.commands, organization, name))) throw new InvalidRequestError([{ field: 'delegate.name', message: `names no team of ${organization}` }]);
+    return { kind: 'team', name };
+  }
+
   private async organization(name: string): Promise<ActiveOrganization> {
     const org = await this.commands.state(AggregateKind.Organization, name, organizationDecider);
     if (org.status !== 'active') throw new DomainError(DomainErrorCode.OrganizationNotFound, `no organization ${name}`);
@@ -87,17 +92,23 @@ export class PrototypeService {
 
 const userExists = async (commands: Commands, name: string) => (await commands.state(AggregateKind.User, name, userDecider)).status === 'active';
 const robotExists = async (commands: Commands, name: string) => (await commands.state(AggregateKind.Robot, name, robotDecider)).status === 'active';
+const teamExists = async (commands: Commands, organization: string, name: string) => (await commands.state(AggregateKind.Team, teamId(organization, name), teamDecider)).status === 'active';
+
+function delegateExists(commands: Commands, organization: string, principal: Principal): Promise<boolean> {
+  if (principal.kind === 'team') return teamExists(commands, organization, principal.name);
+  return principal.kind === 'robot' ? robotExists(commands, principal.name) : userExists(commands, principal.name);
+}
 
 /**
  * The roles a repository created now in `namespace` starts with (none outside an organization):
- * its default permissions for `creator`, less those whose user or robot is gone. A function of
+ * its default permissions for `creator`, less those whose user, robot or team is gone. A function of
  * the log alone, so the repository's creators need no more than `Commands`.
  */
 export async function newRepositoryGrants(commands: Commands, namespace: string, creator: string | null): Promise<{ principal: Principal; role: Role }[]> {
   const org = await commands.state(AggregateKind.Organization, namespace, organizationDecider);
   if (org.status !== 'active') return [];
   const grants = defaultGrants(org.defaultPermissions, creator);
-  const alive = await Promise.all(grants.map(({ principal }) => (principal.kind === 'robot' ? robotExists(commands, principal.name) : userExists(commands, principal.name))));
+  const alive = await Promise.all(grants.map(({ principal }) => delegateExists(commands, namespace, principal)));
   return grants.filter((_, i) => alive[i]);
 }
 
@@ -107,7 +118,7 @@ function found(org: ActiveOrganization, id: string): DefaultPermission {
   return prototype;
 }
 
-/** Quay's `prototype_view`; a robot is always an organization member, a user when it holds a role on the organization. */
+/** Quay's `prototype_view`; a robot is always an organization member, a user when it holds a role on the organization; a team is named with its avatar. */
 function view(org: ActiveOrganization, id: string, prototype: DefaultPermission): PrototypeView {
   const userView = (principal: Principal) => ({
     name: principal.name,
@@ -118,7 +129,7 @@ function view(org: ActiveOrganization, id: string, prototype: DefaultPermission)
   });
   return {
     activating_user: prototype.activatingUser === null ? null : userView({ kind: 'user', name: prototype.activatingUser }),
-    delegate: userView(prototype.delegate),
+    delegate: prototype.delegate.kind === 'team' ? { name: prototype.delegate.name, kind: 'team' as const, avatar: { ...avatar(prototype.delegate.name), kind: 'team' } } : userView(prototype.delegate),
     role: prototype.role,
     id,
   };
