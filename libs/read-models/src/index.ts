@@ -22,3 +22,4 @@ export { OrgMirrorRow, OrgMirrorRepositoryRow } from './entities/org-mirror.enti
 export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow, PermissionRow } from './entities/identity.entities';
 export { TeamRow, TeamMemberRow } from './entities/team.entity';
 export { ruleFailureCounts } from './notification-failures';
+export { OAuthApplicationRow } from './entities/oauth-application.entity';

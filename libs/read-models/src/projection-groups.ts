@@ -13,11 +13,12 @@ import { namespacesProjection } from './projections/namespaces.projection';
 import { orgMirrorsProjection } from './projections/org-mirrors.projection';
 import { hooksProjection } from './projections/hooks.projection';
 import { teamsProjection } from './projections/teams.projection';
+import { oauthApplicationsProjection } from './projections/oauth-applications.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection, teamsProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection, teamsProjection, oauthApplicationsProjection],
 };
 
 /** The scheduler's indexes of due mirrors and due organization discoveries; the scheduler runs this group. */

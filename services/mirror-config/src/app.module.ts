@@ -73,6 +73,11 @@ import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
+import { OAuthApplicationController, OAuthAuthorizeController } from './oauth/oauth-application.controller';
+import { OAuthApplicationQueries } from './oauth/oauth-application-queries';
+import { OAuthApplicationService } from './oauth/oauth-application.service';
+import { ClientKeyController } from './client-key/client-key.controller';
+import { ClientKeyService } from './client-key/client-key.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -104,6 +109,9 @@ export const CONTROLLERS = [
   EntitySearchController,
   CsrfTokenController,
   PrototypeController,
+  OAuthApplicationController,
+  OAuthAuthorizeController,
+  ClientKeyController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -197,6 +205,9 @@ export class AppModule {
         EntitySearchService,
         TagService,
         TagQueries,
+        OAuthApplicationService,
+        OAuthApplicationQueries,
+        ClientKeyService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
         PrototypeService,
       ],

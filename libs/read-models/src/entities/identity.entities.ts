@@ -23,6 +23,8 @@ export class ApiTokenRow {
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
+  /** The client id of the OAuth application that minted it; null for the user's own tokens and sessions. */
+  @Column({ name: 'application_client_id', type: 'text', nullable: true }) applicationClientId!: string | null;
 }
 
 /** When a token was last used: written by the API as tokens are used, not by a projection. */

@@ -27,7 +27,7 @@ export const usersProjection: Projection = {
         await em.getRepository(UserRow).delete({ username: event.data.username });
         return;
       case 'ApiTokenCreated': {
-        const { tokenId, username, title, scopes, expiresAt, tokenHash } = event.data;
+        const { tokenId, username, title, scopes, expiresAt, tokenHash, application } = event.data;
         await em.getRepository(ApiTokenRow).insert({
           tokenId,
           username,
@@ -37,6 +37,7 @@ export const usersProjection: Projection = {
           expiresAt: expiresAt ? new Date(expiresAt) : null,
           createdAt: new Date(event.occurredAt),
           revokedAt: null,
+          applicationClientId: application?.clientId ?? null,
         });
         return;
       }

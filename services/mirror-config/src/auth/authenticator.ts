@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { robotNamespace, SCOPES } from '@ferry/contracts';
-import { tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '@ferry/identity';
+import { clientKeyMatches, isClientKey, tokenHash, TokenKind, tokenKindOf, verifyPassword, type Caller } from '@ferry/identity';
+import type { SecretBox } from '@ferry/secrets';
 import { errorText } from '@ferry/service-runtime';
 import type { MirrorConfigServiceConfig } from '../config';
 import { ForbiddenError, SignInThrottledError, UnauthenticatedError } from '../http/problem';
-import { SERVICE_CONFIG } from '../tokens';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import type { Credential } from './credential';
 import { CredentialQueries } from './credential-queries';
 import { OidcTokenError, OidcVerifier } from './oidc-verifier';
@@ -32,6 +33,8 @@ export class Authenticator {
   constructor(
     private readonly queries: CredentialQueries,
     @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    /** Opens encrypted passwords (client keys); without it, none is accepted. */
+    @Optional() @Inject(SECRET_BOX) private readonly secrets?: SecretBox,
   ) {
     this.oidc = config.oidc ? new OidcVerifier(config.oidc) : undefined;
   }
@@ -44,6 +47,7 @@ export class Authenticator {
     if (credential.kind === 'session') return this.session(credential.token, credential.csrf, credential.unsafe);
     const { username, secret } = credential;
     if (robotNamespace(username) !== null) return this.robot(secret, username);
+    if (isClientKey(secret)) return this.clientKey(username, secret);
     // Quay's app-specific token login: `docker login -u '$app' -p <token>` names no user, the token does.
     if (username === APP_TOKEN_USERNAME && tokenKindOf(secret) === TokenKind.User) return this.userToken(secret);
     if (tokenKindOf(secret) === TokenKind.User) return this.userToken(secret, username);
@@ -82,6 +86,8 @@ export class Authenticator {
     if (!row || (expectedUser !== undefined && row.username !== expectedUser)) throw new UnauthenticatedError('the token is not valid (unknown or revoked)', true);
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('the token has expired', true);
     if (await this.queries.userDisabled(row.username)) throw new UnauthenticatedError(DISABLED, true);
+    // A token an OAuth application minted dies with the application, before its revocations land.
+    if (row.applicationClientId !== null && !(await this.queries.applicationExists(row.applicationClientId))) throw new UnauthenticatedError('the token is not valid (its application was deleted)', true);
     this.noteUse(row.tokenId);
     return this.user(row.username, row.scopes, row.tokenId);
   }
@@ -90,6 +96,19 @@ export class Authenticator {
     const row = tokenKindOf(token) === TokenKind.Robot ? await this.queries.robotByTokenHash(tokenHash(token)) : null;
     if (!row || (expectedName !== undefined && row.username !== expectedName)) throw new UnauthenticatedError('the robot credentials are not valid', true);
     return { kind: 'robot', username: row.username, namespace: row.namespace };
+  }
+
+  /**
+   * Quay's encrypted password (a client key) in place of the password: good while the password it
+   * was made for is the user's, and it speaks for the user as the password would.
+   */
+  private async clientKey(username: string, key: string): Promise<Caller> {
+    const row = await this.queries.user(username);
+    if (!this.secrets || !row || !clientKeyMatches(this.secrets, key, username, row.passwordHash)) {
+      throw new UnauthenticatedError('the encrypted password is not valid (unknown, or made before the password changed)', true);
+    }
+    if (!row.enabled) throw new UnauthenticatedError(DISABLED, true);
+    return this.user(username, SCOPES, null);
   }
 
   private async password(username: string, password: string, address: string): Promise<Caller> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, type DataSource } from 'typeorm';
-import { ApiTokenRow, ApiTokenUsageRow, RobotRow, UserRow } from '@ferry/read-models';
+import { ApiTokenRow, ApiTokenUsageRow, OAuthApplicationRow, RobotRow, UserRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 
 /** What checking a credential reads: tokens and robots by their hash, users by name; and a token's last use, written. */
@@ -28,6 +28,10 @@ export class CredentialQueries {
   /** Whether a superuser disabled this user (false for a user who does not exist). */
   userDisabled(username: string): Promise<boolean> {
     return this.dataSource.getRepository(UserRow).existsBy({ username, enabled: false });
+  }
+
+  applicationExists(clientId: string): Promise<boolean> {
+    return this.dataSource.getRepository(OAuthApplicationRow).existsBy({ clientId });
   }
 
   /** Not a projection's row: when a token was last used is no event, so the API writes it itself. */

@@ -27,13 +27,17 @@ export function parseAuthorization(header: string | undefined): Credential | nul
   return { kind: 'basic', username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-/** An HTTP request's credential: its Authorization header, else the console's session cookie. */
-export function httpCredential(headers: Record<string, string | string[] | undefined>, method: string | undefined): Credential | null | undefined {
+/**
+ * An HTTP request's credential: its Authorization header, else the console's session cookie. The
+ * session's CSRF token comes in the header or, as Quay's forms send it, in a `_csrf_token` field.
+ */
+export function httpCredential(headers: Record<string, string | string[] | undefined>, method: string | undefined, formCsrf?: unknown): Credential | null | undefined {
   const authorization = headers.authorization;
   if (typeof authorization === 'string' && authorization !== '') return parseAuthorization(authorization);
   const cookie = headers.cookie;
   const token = cookieValue(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
   if (token === undefined || token === '') return undefined;
-  const csrf = headers[CSRF_HEADER];
-  return { kind: 'session', token, csrf: typeof csrf === 'string' ? csrf : undefined, unsafe: isUnsafeMethod(method) };
+  const header = headers[CSRF_HEADER];
+  const csrf = typeof header === 'string' ? header : typeof formCsrf === 'string' ? formCsrf : undefined;
+  return { kind: 'session', token, csrf, unsafe: isUnsafeMethod(method) };
 }

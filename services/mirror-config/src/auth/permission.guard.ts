@@ -69,7 +69,7 @@ export class PermissionGuard implements CanActivate {
     return {
       key: request,
       // The Authorization header, else the web console's session cookie (and its CSRF header).
-      credential: httpCredential(request.headers, request.method),
+      credential: httpCredential(request.headers, request.method, body._csrf_token),
       address: request.ip ?? request.socket?.remoteAddress ?? 'unknown',
       target: targetOf(fields),
     };

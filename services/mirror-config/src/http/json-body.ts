@@ -13,6 +13,8 @@ export function useJsonBodies(app: INestApplication): void {
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   // The registry token service's OAuth2 form (POST /v2/auth).
   app.use('/v2/auth', express.urlencoded({ extended: false, limit: '64kb' }));
+  // Quay's OAuth forms (POST /oauth/authorizeapp).
+  app.use('/oauth', express.urlencoded({ extended: false, limit: '64kb' }));
   app.use((error: { status?: number; type?: string } | undefined, _req: unknown, res: express.Response, next: (e?: unknown) => void) => {
     if (!error) return next();
     const status = error.status && error.status < 500 ? error.status : 400;

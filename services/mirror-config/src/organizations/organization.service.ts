@@ -18,6 +18,7 @@ import { TeamService } from '../teams/team.service';
 import { OrganizationQueries } from './organization-queries';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
 import type { OrganizationView } from './organization.view';
+import { OAuthApplicationService } from '../oauth/oauth-application.service';
 
 /** Quay's organizations: the namespaces that hold repositories, robots and namespace rules. */
 @Injectable()
@@ -34,6 +35,8 @@ export class OrganizationService {
     private readonly orgMirrorQueries: OrgMirrorQueries,
     private readonly orgMirrors: OrgMirrorService,
     private readonly teams: TeamService,
+    /** Its OAuth applications go with an organization (absent in specs that make none). */
+    private readonly applications?: OAuthApplicationService,
   ) {}
 
   /** POST /organization/: the creator becomes its admin. Quay answers 201 "Created". */
@@ -70,7 +73,7 @@ export class OrganizationService {
     return { view: await this.get(caller, name), ignored };
   }
 
-  /** Deleting an organization deletes what it holds: its repositories (and their mirrors), then its robots. */
+  /** Deleting an organization deletes what it holds: its repositories (and their mirrors), teams, OAuth applications (and their tokens), then its robots. */
   async delete(name: string, causation: Causation): Promise<void> {
     await this.find(name);
     // First, so that no discovery makes a repository while they are being deleted; they go below.
@@ -79,6 +82,7 @@ export class OrganizationService {
       await this.repositories.delete({ namespace: name, repository: repo.name }, causation);
     }
     await this.teams.deleteAllOf(name, causation);
+    await this.applications?.deleteAllOf(name, causation);
     for (const robot of await this.robotQueries.robotsIn(name)) {
       await this.robots.delete(name, robot.name, causation);
     }

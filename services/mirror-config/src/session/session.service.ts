@@ -43,7 +43,7 @@ export class SessionService {
       AggregateKind.User,
       caller.username,
       userDecider,
-      { kind: 'create-token', tokenId: randomUUID(), title: SESSION_TOKEN_TITLE, scopes: [...SCOPES], expiresAt, tokenHash: minted.hash },
+      { kind: 'create-token', tokenId: randomUUID(), title: SESSION_TOKEN_TITLE, scopes: [...SCOPES], expiresAt, tokenHash: minted.hash, session: true },
       // The one signing in is the actor, though nobody was signed in when the call came.
       { ...causation, actor: { kind: 'user', name: caller.username } },
     );

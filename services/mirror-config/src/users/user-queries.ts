@@ -41,7 +41,8 @@ export class UserQueries {
 
   /** The user's unrevoked tokens, oldest first, each with when it was last used (null: never, or not yet written). */
   async liveTokens(username: string): Promise<{ token: ApiTokenRow; lastUsed: Date | null }[]> {
-    const rows = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    // Tokens OAuth applications minted are not the user's app tokens (Quay lists them apart).
+    const rows = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username, revokedAt: IsNull(), applicationClientId: IsNull() }, order: { createdAt: 'ASC' } });
     const usage = rows.length ? await this.dataSource.getRepository(ApiTokenUsageRow).findBy({ tokenId: In(rows.map((r) => r.tokenId)) }) : [];
     return rows.map((token) => ({ token, lastUsed: usage.find((u) => u.tokenId === token.tokenId)?.lastUsedAt ?? null }));
   }

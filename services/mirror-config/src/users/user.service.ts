@@ -73,7 +73,11 @@ export class UserService {
   async update(caller: Caller, body: unknown, causation: Causation) {
     const { value: fields, ignored } = readBody(UPDATE_USER_BODY, body);
     const password = fields.password;
-    if (password !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'change-password', password: await hashPassword(password) }, causation);
+    // Quay ends the user's other sessions and signs this one in again: the session it came with lives on.
+    if (password !== undefined) {
+      const keepSession = caller.kind === 'user' && caller.tokenId !== null ? { keepSession: caller.tokenId } : {};
+      await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'change-password', password: await hashPassword(password), ...keepSession }, causation);
+    }
     if (fields.email !== undefined) await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'update', email: fields.email }, causation);
     return { view: await this.me(caller), ignored };
   }
@@ -123,7 +127,8 @@ export class UserService {
 
   /**
    * A superuser changes a user (Quay's PUT /superuser/users/{name}): a new password (the old one
-   * no longer signs in), e-mail address, or enabled or not (a disabled user's password, tokens
+   * no longer signs in, and neither do the user's sessions and encrypted passwords; API tokens and
+   * tokens of OAuth applications live on, as in Quay), e-mail address, or enabled or not (a disabled user's password, tokens
    * and sessions are refused until enabled again). A superuser is not changed here, as in Quay.
    * What changes nothing appends nothing.
    */

@@ -1,0 +1,94 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Causation } from '@ferry/event-store';
+import { requires, type Caller } from '@ferry/identity';
+import { Requires } from '../auth/permission';
+import { Cause, CurrentCaller } from '../auth/request-caller';
+import { answerWithWarning as answer } from '../http/quay-body';
+import { Operation } from '../http/operation';
+import { ForbiddenError } from '../http/problem';
+import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
+import { OAuthApplicationService } from './oauth-application.service';
+import { OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW } from './oauth-application.view';
+
+/** Quay's OAuth applications of an organization (`OrganizationApplications` and its siblings), for its admins (`org:admin`). */
+@Controller('api/v1/organization')
+export class OAuthApplicationController {
+  constructor(private readonly applications: OAuthApplicationService) {}
+
+  @Get(':namespace/applications')
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'The organization\'s OAuth applications, with their client secrets (Quay shows them to admins)', responses: { 200: OAUTH_APPLICATION_LIST } })
+  list(@Param('namespace') namespace: string) {
+    return this.applications.list(namespace);
+  }
+
+  /** Quay answers 200 with the new application, its client id and client secret. */
+  @Post(':namespace/applications')
+  @HttpCode(200)
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Creates an OAuth application: a new client id and client secret', body: NEW_APPLICATION_BODY, responses: { 200: OAUTH_APPLICATION_VIEW } })
+  create(@Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answer(res, this.applications.create(namespace, body, cause));
+  }
+
+  @Get(':namespace/applications/:clientId')
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'One OAuth application of the organization, with its client secret', responses: { 200: OAUTH_APPLICATION_VIEW } })
+  get(@Param('namespace') namespace: string, @Param('clientId') clientId: string) {
+    return this.applications.get(namespace, clientId);
+  }
+
+  @Put(':namespace/applications/:clientId')
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Changes an OAuth application (name, URIs, description, avatar e-mail address)', body: UPDATE_APPLICATION_BODY, responses: { 200: OAUTH_APPLICATION_VIEW } })
+  update(@Param('namespace') namespace: string, @Param('clientId') clientId: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answer(res, this.applications.update(namespace, clientId, body, cause));
+  }
+
+  @Delete(':namespace/applications/:clientId')
+  @HttpCode(204)
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Deletes an OAuth application; every token it minted is refused from then on', responses: { 204: null } })
+  async delete(@Param('namespace') namespace: string, @Param('clientId') clientId: string, @Cause() cause: Causation) {
+    await this.applications.delete(namespace, clientId, cause);
+  }
+
+  @Post(':namespace/applications/:clientId/resetclientsecret')
+  @HttpCode(200)
+  @Requires(requires.organization('admin'))
+  @Operation({ summary: 'Gives an OAuth application a new client secret (the tokens it minted still work, as in Quay)', responses: { 200: OAUTH_APPLICATION_VIEW } })
+  resetClientSecret(@Param('namespace') namespace: string, @Param('clientId') clientId: string, @Cause() cause: Causation) {
+    return this.applications.resetClientSecret(namespace, clientId, cause);
+  }
+}
+
+/**
+ * Quay's token grant (`POST /oauth/authorizeapp`), as its "Generate Token" page and API clients
+ * (after `GET /csrf_token` and `POST /api/v1/signin`) post it: a form with the session cookie and
+ * its CSRF token (`_csrf_token`, or the X-CSRF-Token header). The answer is a 302 whose Location
+ * carries the token in its fragment.
+ */
+@Controller('oauth')
+export class OAuthAuthorizeController {
+  constructor(private readonly applications: OAuthApplicationService) {}
+
+  @Post('authorizeapp')
+  @Requires(requires.signedIn('user:read'))
+  @Operation({
+    summary: 'Mints an API token for an OAuth application of an organization the user administers (Quay\'s implicit grant, `response_type=token`)',
+    description: 'Answers 302 to the redirect URI with `#access_token=…&token_type=Bearer&expires_in=…`, or with `?error=` (unsupported_response_type, unauthorized_client, invalid_scope). The token holds the scopes asked for and dies with the application.',
+    body: AUTHORIZE_APPLICATION_FORM,
+    bodyContentType: 'application/x-www-form-urlencoded',
+    responses: { 302: null },
+  })
+  async authorize(@CurrentCaller() caller: Caller, @Body() form: unknown, @Req() req: Request, @Res() res: Response, @Cause() cause: Causation) {
+    // Quay checks the session's CSRF token here, which a caller with an Authorization header has
+    // not got: a token may not mint a longer-lived (or broader) token.
+    if (req.headers.authorization !== undefined) throw new ForbiddenError('CSRF token was invalid or missing: sign in with GET /csrf_token and POST /api/v1/signin, then send the session cookie and its CSRF token');
+    const { location } = await this.applications.authorize(caller, form, { host: req.headers.host }, cause);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Location', location);
+    res.status(302).end();
+  }
+}
