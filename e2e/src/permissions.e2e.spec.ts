@@ -42,10 +42,10 @@ function callersFor(requirement: Requirement): { right: Who; tooLittle: Who } | 
 }
 
 /** Destructive routes run last, in an order that leaves what later ones need. */
-const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/team/', '/apptoken', '/superuser', '/prototypes', '/robots', '/mirror', '/repository/', '/organization/'];
+const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/team/', '/apptoken', '/superuser', '/prototypes', '/applications', '/robots', '/mirror', '/repository/', '/organization/'];
 const deletePriority = (e: RouteEntry) => DELETE_ORDER.findIndex((part) => e.http!.path.includes(part));
 
-function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string; hook: string }): string {
+function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string; hook: string; clientId: string }): string {
   const path = entry.http!.path;
   return path
     .replace(':hookId', ids.hook)
@@ -57,7 +57,8 @@ function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: strin
     .replace(':id', 'no-such-notification')
     .replace(':username', path.includes('/superuser/') ? 'throwaway' : path.includes('/permissions/') ? 'spare' : 'nobody')
     .replace(':teamname', 'walkers')
-    .replace(':membername', 'spare');
+    .replace(':membername', 'spare')
+    .replace(':clientId', ids.clientId);
 }
 
 describe('every route and gRPC method refuses callers without the permission it declares', () => {
@@ -69,7 +70,7 @@ describe('every route and gRPC method refuses callers without the permission it 
   const tokens: Partial<Record<Who, string>> = {};
   const expired: Partial<Record<Who, string>> = {};
   const revoked: Partial<Record<Who, string>> = {};
-  const ids = { repoRule: '', orgRule: '', hook: '', hookSecret: '' };
+  const ids = { repoRule: '', orgRule: '', hook: '', hookSecret: '', clientId: '' };
   const admin = apiClient(() => ferry);
   const table = routeTable(CONTROLLERS);
 
@@ -117,6 +118,9 @@ describe('every route and gRPC method refuses callers without the permission it 
     assert.equal((await admin('PUT', '/organization/walk/team/walkers', { role: 'member' })).status, 200);
     assert.equal((await admin('PUT', '/organization/walk/team/walkers/members/orgmember')).status, 200);
     tokens.narrow = (await mint('nobody', { title: 'narrow', scopes: ['repo:read'] })).token;
+    const application = await admin('POST', '/organization/walk/applications', { name: 'walker' });
+    assert.equal(application.status, 200, JSON.stringify(application.json));
+    ids.clientId = application.json.client_id;
     // For each caller, a token that will have expired by the time it is used, and one revoked now.
     const soon = new Date(Date.now() + 2_000).toISOString();
     for (const who of ['admin', ...USERS] as Who[]) {
@@ -219,7 +223,7 @@ describe('every route and gRPC method refuses callers without the permission it 
           ['an expired token', expired[callers.right === 'narrow' ? 'nobody' : callers.right]!],
           ['a revoked token', revoked[callers.right === 'narrow' ? 'nobody' : callers.right]!],
         ] as const) {
-          const res = await documentedFetch(`${ferry.apiUrl}/api/v1${path}`, {
+          const res = await documentedFetch(`${ferry.apiUrl}${outside ? '' : '/api/v1'}${path}`, {
             method: entry.http!.method,
             headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
             body: body ? JSON.stringify(body) : undefined,

@@ -6,7 +6,6 @@ import { Requires } from '../auth/permission';
 import { Cause, CurrentCaller } from '../auth/request-caller';
 import { answerWithWarning as answer } from '../http/quay-body';
 import { Operation } from '../http/operation';
-import { ForbiddenError } from '../http/problem';
 import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
 import { OAuthApplicationService } from './oauth-application.service';
 import { OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW } from './oauth-application.view';
@@ -67,14 +66,19 @@ export class OAuthApplicationController {
  * Quay's token grant (`POST /oauth/authorizeapp`), as its "Generate Token" page and API clients
  * (after `GET /csrf_token` and `POST /api/v1/signin`) post it: a form with the session cookie and
  * its CSRF token (`_csrf_token`, or the X-CSRF-Token header). The answer is a 302 whose Location
- * carries the token in its fragment.
+ * carries the token in its fragment. Quay takes only the session here; Ferry also takes the
+ * credentials any other route takes.
  */
 @Controller('oauth')
 export class OAuthAuthorizeController {
   constructor(private readonly applications: OAuthApplicationService) {}
 
+  /**
+   * Minting a token needs `user:admin`, as `POST /user/apptoken` does: a session (with its CSRF
+   * token, checked by the guard as for every change), a password, or an API token that holds it.
+   */
   @Post('authorizeapp')
-  @Requires(requires.signedIn('user:read'))
+  @Requires(requires.signedIn('user:admin'))
   @Operation({
     summary: 'Mints an API token for an OAuth application of an organization the user administers (Quay\'s implicit grant, `response_type=token`)',
     description: 'Answers 302 to the redirect URI with `#access_token=…&token_type=Bearer&expires_in=…`, or with `?error=` (unsupported_response_type, unauthorized_client, invalid_scope). The token holds the scopes asked for and dies with the application.',
@@ -83,9 +87,6 @@ export class OAuthAuthorizeController {
     responses: { 302: null },
   })
   async authorize(@CurrentCaller() caller: Caller, @Body() form: unknown, @Req() req: Request, @Res() res: Response, @Cause() cause: Causation) {
-    // Quay checks the session's CSRF token here, which a caller with an Authorization header has
-    // not got: a token may not mint a longer-lived (or broader) token.
-    if (req.headers.authorization !== undefined) throw new ForbiddenError('CSRF token was invalid or missing: sign in with GET /csrf_token and POST /api/v1/signin, then send the session cookie and its CSRF token');
     const { location } = await this.applications.authorize(caller, form, { host: req.headers.host }, cause);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Location', location);

@@ -9,7 +9,7 @@ import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, type OperationSpec, type ResponseSpe
 type Json = Record<string, unknown>;
 
 const COMPONENT = (id: string) => `#/components/schemas/${id}`;
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content', 302: 'Found (see Location)' };
 
 /** What the document says of errors: problem+json, by status. */
 const ERRORS: Record<string, string> = {

@@ -50,7 +50,8 @@ describe('the OpenAPI document', () => {
       const named = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]);
       assert.deepEqual(op.parameters.filter((p) => p.in === 'path').map((p) => p.name), named, path);
       assert.ok(op['x-ferry-requires'], `${op.operationId} says what it requires`);
-      assert.ok(Object.keys(op.responses).some((status) => /^2/.test(status)), `${op.operationId} answers something`);
+      // A redirect is an answer too (Quay's OAuth grant answers 302).
+      assert.ok(Object.keys(op.responses).some((status) => /^[23]/.test(status)), `${op.operationId} answers something`);
     }
   });
 
