@@ -194,7 +194,9 @@ describe('every route and gRPC method refuses callers without the permission it 
       const send = async (credential: string | null): Promise<{ status: number; json: any }> => {
         if (!outside) return as(credential)(entry.http!.method, path, body);
         const res = await documentedFetch(`${ferry.apiUrl}${path}`, { method: entry.http!.method, headers: credential ? { authorization: `Bearer ${credential}` } : {} });
-        return { status: res.status, json: await res.text() };
+        const text = await res.text();
+        // A refusal is problem+json wherever the route is.
+        return { status: res.status, json: /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text };
       };
       if (entry.requirement!.kind === 'hook-secret') {
         // Nothing but the hook's secret opens it: no secret, a wrong one, or a user's token (the admin's) are one 401.
