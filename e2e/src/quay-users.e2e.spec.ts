@@ -104,7 +104,8 @@ describe("Quay's user management and reruns, against Ferry", () => {
         assert.ok(JSON.stringify(res.json).includes(field), `${JSON.stringify(res.json)} names ${field}`);
       };
       await named({ role: 'owner', delegate: { name: 'people+builder', kind: 'user' } }, 'role');
-      await named({ role: 'read', delegate: { name: 'owners', kind: 'team' } }, 'delegate.kind');
+      await named({ role: 'read', delegate: { name: 'owners', kind: 'team' } }, 'delegate.name');
+      await named({ role: 'read', delegate: { name: 'owners', kind: 'group' } }, 'delegate.kind');
       await named({ role: 'read', delegate: { name: 'people+ghost', kind: 'user' } }, 'delegate.name');
       await named({ role: 'read', delegate: { name: 'nobody-at-all', kind: 'user' } }, 'delegate.name');
       await named({ role: 'read', delegate: { name: 'people+builder', kind: 'user' }, activating_user: { name: 'nobody-at-all' } }, 'activating_user.name');
@@ -186,14 +187,21 @@ describe("Quay's user management and reruns, against Ferry", () => {
     });
 
     it('changes the password: the new one signs in, the old one does not; again with the same answer', async () => {
+      let encrypted = '';
       for (const next of [NEW_PASSWORD, CHANGED_PASSWORD]) {
         const changed = await api('PUT', '/superuser/users/erin', { password: next });
         assert.equal(changed.status, 200);
         assert.equal(changed.json.username, 'erin');
         assert.equal((await basic('erin', next)).status, 200);
         assert.equal((await basic('erin', password)).status, 401);
+        // Quay's encrypted_password for the new password signs in in its place; the one before stops.
+        assert.match(changed.json.encrypted_password, /^ferry_ckey_/);
+        assert.equal((await basic('erin', changed.json.encrypted_password)).status, 200);
+        if (encrypted) assert.equal((await basic('erin', encrypted)).status, 401);
+        encrypted = changed.json.encrypted_password;
         password = next;
       }
+      assert.equal((await api('PUT', '/superuser/users/erin', { email: 'erin@example.com' })).json.encrypted_password, undefined, 'only a new password is answered with one');
     });
 
     it('changes the e-mail address, read back; the same again changes nothing', async () => {

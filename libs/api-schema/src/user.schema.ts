@@ -32,8 +32,16 @@ export const USER_LIST = responseSchema(
 export const MANAGED_USER = responseSchema('ManagedUser', USER_LIST.shape.users.element);
 export type ManagedUserView = z.output<typeof MANAGED_USER>;
 
+/** Quay's answer to a superuser's change: the user and, when the password changed, its `encrypted_password` (shown this once). */
+export const CHANGED_USER = responseSchema('ChangedUser', MANAGED_USER.extend({ encrypted_password: z.string().optional() }));
+export type ChangedUserView = z.output<typeof CHANGED_USER>;
+
 /** A new user; `password` is the generated one, shown this once, when none was given. */
-export const CREATED_USER = responseSchema('CreatedUser', z.object({ username: z.string(), email: z.string().nullable(), password: z.string().optional() }));
+export const CREATED_USER = responseSchema(
+  'CreatedUser',
+  // `encrypted_password`: Quay's, a client key `docker login` takes in place of the password (shown this once).
+  z.object({ username: z.string(), email: z.string().nullable(), password: z.string().optional(), encrypted_password: z.string().optional() }),
+);
 
 /** An API token without its secret. */
 export const API_TOKEN = responseSchema(

@@ -8,7 +8,7 @@ import { answerWithWarning } from '../http/quay-body';
 import { Operation } from '../http/operation';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, MANAGE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import { UserService } from './user.service';
-import { API_TOKEN_ANSWER, API_TOKEN_LIST, CREATED_API_TOKEN, CREATED_USER, MANAGED_USER, USER_LIST, USER_VIEW } from './user.view';
+import { API_TOKEN_ANSWER, API_TOKEN_LIST, CHANGED_USER, CREATED_API_TOKEN, CREATED_USER, MANAGED_USER, USER_LIST, USER_VIEW } from './user.view';
 
 /** The signed-in user (Quay's `/user/`) and their API tokens (Quay's app-specific tokens, with scopes and an expiry). */
 @Controller('api/v1/user')
@@ -77,7 +77,7 @@ export class SuperuserUserController {
   @Post()
   @HttpCode(200)
   @Requires(requires.superuser())
-  @Operation({ summary: 'Creates a user', body: CREATE_USER_BODY, responses: { 200: CREATED_USER } })
+  @Operation({ summary: 'Creates a user; its password (generated when none is given) and Quay\'s `encrypted_password` for it are answered this once', body: CREATE_USER_BODY, responses: { 200: CREATED_USER } })
   create(@Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.create(body, cause));
   }
@@ -91,7 +91,12 @@ export class SuperuserUserController {
 
   @Put(':username')
   @Requires(requires.superuser())
-  @Operation({ summary: 'Changes a user\'s password, e-mail address or whether it is enabled (not a superuser\'s)', body: MANAGE_USER_BODY, responses: { 200: MANAGED_USER } })
+  @Operation({
+    summary: 'Changes a user\'s password, e-mail address or whether it is enabled (not a superuser\'s)',
+    description: 'A new password ends the user\'s sessions and encrypted passwords (API tokens live on, as in Quay) and is answered with Quay\'s `encrypted_password` for it, shown this once.',
+    body: MANAGE_USER_BODY,
+    responses: { 200: CHANGED_USER },
+  })
   update(@Param('username') username: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerWithWarning(res, this.users.manage(username, body, cause));
   }

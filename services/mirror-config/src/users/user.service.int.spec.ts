@@ -69,7 +69,8 @@ describe('the user and session services', () => {
       assert.equal(generated.view.email, 'alice@example.com');
       assert.ok(generated.view.password && generated.view.password.length >= 20, 'a generated password');
       const given = await users.create({ username: 'bob', password: PASSWORD }, bed.causation);
-      assert.deepEqual(given.view, { username: 'bob', email: null, password: undefined });
+      assert.deepEqual({ ...given.view, encrypted_password: undefined }, { username: 'bob', email: null, password: undefined, encrypted_password: undefined });
+      assert.match(given.view.encrypted_password ?? '', /^ferry_ckey_/, 'Quay\'s encrypted_password');
       assert.equal((await queries.user('bob'))?.email, null);
     });
 

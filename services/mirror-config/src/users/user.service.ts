@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AggregateKind, SCOPES } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { hashPassword, mintToken, TokenKind, tokenHash, userDecider, type Caller, type UserCommand } from '@ferry/identity';
+import { hashPassword, mintClientKey, mintToken, TokenKind, tokenHash, userDecider, type Caller, type UserCommand } from '@ferry/identity';
 import type { ApiTokenRow, UserRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { Commands } from '../commands';
@@ -17,7 +17,7 @@ import { PermissionService } from '../repositories/permission.service';
 import { UserQueries } from './user-queries';
 import { CREATE_TOKEN_BODY, CREATE_USER_BODY, MANAGE_USER_BODY, UPDATE_USER_BODY } from './user.input';
 import type { z } from 'zod';
-import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, CREATED_API_TOKEN, CREATED_USER, ManagedUserView, USER_LIST, UserView } from './user.view';
+import type { API_TOKEN_ANSWER, API_TOKEN_LIST, ApiTokenView, ChangedUserView, CREATED_API_TOKEN, CREATED_USER, ManagedUserView, USER_LIST, UserView } from './user.view';
 
 function tokenView(row: ApiTokenRow, lastUsed: Date | null): ApiTokenView {
   return {
@@ -92,8 +92,9 @@ export class UserService {
       throw new InvalidRequestError([{ field: 'username', message: 'is the name of an organization' }]);
     }
     const password = given ?? randomBytes(18).toString('base64url');
-    await this.commands.run(AggregateKind.User, username, userDecider, { kind: 'create', username, email, password: await hashPassword(password) }, causation);
-    return { view: { username, email, password: given === undefined ? password : undefined }, ignored };
+    const hash = await hashPassword(password);
+    await this.commands.run(AggregateKind.User, username, userDecider, { kind: 'create', username, email, password: hash }, causation);
+    return { view: { username, email, password: given === undefined ? password : undefined, encrypted_password: mintClientKey(this.secrets, username, hash) }, ignored };
   }
 
   /** The bootstrap admin: created once, with its password and (optionally) a token both chosen by `npm start`. */
@@ -132,15 +133,17 @@ export class UserService {
    * and sessions are refused until enabled again). A superuser is not changed here, as in Quay.
    * What changes nothing appends nothing.
    */
-  async manage(username: string, body: unknown, causation: Causation): Promise<{ view: ManagedUserView; ignored: string[] }> {
+  async manage(username: string, body: unknown, causation: Causation): Promise<{ view: ChangedUserView; ignored: string[] }> {
     const { value: fields, ignored } = readBody(MANAGE_USER_BODY, body);
     await this.managed(username);
     if (this.config.superusers.includes(username)) throw new InvalidRequestError([{ field: 'username', message: 'names a superuser, who cannot be changed here' }]);
     const run = (command: UserCommand) => this.commands.run(AggregateKind.User, username, userDecider, command, causation);
-    if (fields.password !== undefined) await run({ kind: 'change-password', password: await hashPassword(fields.password) });
+    const hash = fields.password === undefined ? null : await hashPassword(fields.password);
+    if (hash) await run({ kind: 'change-password', password: hash });
     if (fields.email !== undefined) await run({ kind: 'update', email: fields.email });
     if (fields.enabled !== undefined) await run({ kind: 'set-enabled', enabled: fields.enabled });
-    return { view: await this.managed(username), ignored };
+    // Quay answers a new password with its encrypted password, for `docker login`.
+    return { view: { ...(await this.managed(username)), ...(hash ? { encrypted_password: mintClientKey(this.secrets, username, hash) } : {}) }, ignored };
   }
 
   private managedView(user: UserRow): ManagedUserView {

@@ -8,7 +8,9 @@ export {
   USER_LIST,
   USER_VIEW,
   MANAGED_USER,
+  CHANGED_USER,
   type ManagedUserView,
+  type ChangedUserView,
   type ApiTokenView,
   type UserView,
 } from '@ferry/api-schema';
