@@ -134,6 +134,21 @@ describe('the OAuth application service', () => {
       assert.deepEqual(caller?.kind === 'user' && caller.scopes, ['repo:read']);
     });
 
+    it('is rebuilt from the log as it was (npm run replay): applications, and which tokens they minted', async () => {
+      const { view } = await applications.create('acme', { name: 'replayed', redirect_uri: 'https://ci.example.com/cb' }, bed.causation);
+      await applications.authorize(alice, { client_id: view.client_id, redirect_uri: LOCAL, response_type: 'token', scope: 'repo:read' }, { host: HOST }, bed.causation);
+      await applications.resetClientSecret('acme', view.client_id, bed.causation);
+      const dump = async () => ({
+        applications: await bed.dataSource.query(`SELECT * FROM oauth_applications ORDER BY client_id`),
+        tokens: await bed.dataSource.query(`SELECT token_id, username, scopes, token_hash, application_client_id, revoked_at FROM api_tokens ORDER BY token_id`),
+      });
+      const live = await dump();
+      assert.ok(live.applications.length > 0 && live.tokens.some((t: { application_client_id: string | null }) => t.application_client_id === view.client_id));
+      await bed.projections.rebuild();
+      assert.deepEqual(await dump(), live);
+      await applications.delete('acme', view.client_id, bed.causation);
+    });
+
     it('goes with its organization', async () => {
       const { view } = await applications.create('acme', { name: 'doomed' }, bed.causation);
       const token = tokenIn((await applications.authorize(alice, { client_id: view.client_id, redirect_uri: LOCAL, response_type: 'token', scope: 'repo:read' }, { host: HOST }, bed.causation)).location);
