@@ -248,6 +248,14 @@ describe("Quay's OAuth applications, encrypted passwords and team default permis
       const bobSession = await signIn('bob', PASSWORD);
       assert.match((await authorizeApp(bobSession, clientId, 'repo:read')).headers.get('location')!, /\?error=unauthorized_client$/);
 
+      // Alice sees what she authorized (Quay's /user/authorizations), never the tokens, and revokes one.
+      const authorizations = await send('GET', '/api/v1/user/authorizations', { cookies: session.cookies });
+      const listed = ((await authorizations.json()) as { authorizations: { uuid: string; application: { name: string }; scopes: { scope: string }[] }[] }).authorizations;
+      assert.deepEqual(listed.map((a) => [a.application.name, a.scopes.map((s) => s.scope)]), [['deployer', ['repo:read']], ['deployer', ['repo:read', 'user:read']]]);
+      assert.equal((await send('DELETE', `/api/v1/user/authorizations/${listed[0]!.uuid}`, { cookies: session.cookies, csrf: session.csrf })).status, 204);
+      assert.equal((await send('DELETE', `/api/v1/user/authorizations/${listed[0]!.uuid}`, { cookies: session.cookies, csrf: session.csrf })).status, 404);
+      assert.equal((await apiClient(() => ferry, responses, () => secrets.formOnly!)('GET', '/repository/acme/etcd')).status, 401, 'the revoked authorization\'s token is refused');
+
       assert.equal((await api('POST', `/organization/acme/applications/${clientId}/resetclientsecret`)).status, 200);
       assert.equal((await asApp('GET', '/repository/acme/etcd')).status, 200, 'a reset secret leaves the tokens, as in Quay');
 
@@ -258,7 +266,8 @@ describe("Quay's OAuth applications, encrypted passwords and team default permis
       assert.equal((await api('GET', `/organization/acme/applications/${clientId}`)).status, 404);
       assert.deepEqual((await api('GET', '/organization/acme/applications')).json, { applications: [] });
       const tokens = (await readEventLog(names)).filter((e) => e.type === 'ApiTokenRevoked' && (e.data as { username: string }).username === 'alice');
-      assert.equal(tokens.length, 2, 'both tokens the application minted are revoked on alice');
+      assert.equal(tokens.length, 2, 'the token alice revoked, and the one the application\'s delete revoked');
+      assert.deepEqual(((await (await send('GET', '/api/v1/user/authorizations', { cookies: session.cookies })).json()) as { authorizations: unknown[] }).authorizations, []);
     });
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { responseSchema } from './response-schema';
+import { AVATAR } from './quay.schema';
 
 /**
  * Quay's `app_view`: an organization's OAuth application. Its admins (the only ones who read it)
@@ -23,3 +24,16 @@ export const OAUTH_APPLICATION_LIST = responseSchema('OAuthApplicationList', z.o
 
 /** Quay's `POST /user/clientkey` answer: the encrypted password, in this answer only. */
 export const CLIENT_KEY = responseSchema('ClientKey', z.object({ key: z.string() }));
+
+/** Quay's `authorization_view`: a token an OAuth application minted for the user, with what its scopes allow. */
+export const USER_AUTHORIZATION = responseSchema(
+  'UserAuthorization',
+  z.object({
+    application: z.object({ name: z.string(), description: z.string(), url: z.string(), avatar: AVATAR, organization: z.object({ name: z.string(), avatar: AVATAR }) }),
+    scopes: z.array(z.object({ scope: z.string(), title: z.string(), description: z.string(), icon: z.string(), dangerous: z.boolean() })),
+    uuid: z.string(),
+  }),
+);
+export type UserAuthorizationView = z.output<typeof USER_AUTHORIZATION>;
+
+export const USER_AUTHORIZATION_LIST = responseSchema('UserAuthorizationList', z.object({ authorizations: z.array(USER_AUTHORIZATION) }));

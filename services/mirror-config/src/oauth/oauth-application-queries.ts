@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull, type DataSource } from 'typeorm';
+import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { ApiTokenRow, OAuthApplicationRow, OrganizationRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 
@@ -19,6 +19,16 @@ export class OAuthApplicationQueries {
 
   application(clientId: string): Promise<OAuthApplicationRow | null> {
     return this.dataSource.getRepository(OAuthApplicationRow).findOneBy({ clientId });
+  }
+
+  /** The user's live tokens that applications minted, oldest first, each with its application (gone ones left out). */
+  async authorizationsOf(username: string): Promise<{ token: ApiTokenRow; application: OAuthApplicationRow }[]> {
+    const tokens = await this.dataSource.getRepository(ApiTokenRow).find({ where: { username, revokedAt: IsNull(), applicationClientId: Not(IsNull()) }, order: { createdAt: 'ASC' } });
+    const applications = tokens.length ? await this.dataSource.getRepository(OAuthApplicationRow).findBy({ clientId: In(tokens.map((t) => t.applicationClientId!)) }) : [];
+    return tokens.flatMap((token) => {
+      const application = applications.find((a) => a.clientId === token.applicationClientId);
+      return application ? [{ token, application }] : [];
+    });
   }
 
   /** The users holding a live token the application minted. */

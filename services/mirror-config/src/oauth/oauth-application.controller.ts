@@ -8,7 +8,7 @@ import { answerWithWarning as answer } from '../http/quay-body';
 import { Operation } from '../http/operation';
 import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
 import { OAuthApplicationService } from './oauth-application.service';
-import { OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW } from './oauth-application.view';
+import { OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST } from './oauth-application.view';
 
 /** Quay's OAuth applications of an organization (`OrganizationApplications` and its siblings), for its admins (`org:admin`). */
 @Controller('api/v1/organization')
@@ -91,5 +91,33 @@ export class OAuthAuthorizeController {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Location', location);
     res.status(302).end();
+  }
+}
+
+/** Quay's `/user/authorizations`: the tokens OAuth applications minted for the signed-in user, which the user may revoke. */
+@Controller('api/v1/user/authorizations')
+export class UserAuthorizationController {
+  constructor(private readonly applications: OAuthApplicationService) {}
+
+  @Get()
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'The live tokens OAuth applications minted for the signed-in user, with their applications and scopes (never the tokens)', responses: { 200: USER_AUTHORIZATION_LIST } })
+  list(@CurrentCaller() caller: Caller) {
+    return this.applications.authorizations(caller);
+  }
+
+  @Get(':uuid')
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'One token an OAuth application minted for the signed-in user', responses: { 200: USER_AUTHORIZATION } })
+  get(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string) {
+    return this.applications.authorization(caller, uuid);
+  }
+
+  @Delete(':uuid')
+  @HttpCode(204)
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'Revokes a token an OAuth application minted for the signed-in user', responses: { 204: null } })
+  async revoke(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string, @Cause() cause: Causation) {
+    await this.applications.revokeAuthorization(caller, uuid, cause);
   }
 }

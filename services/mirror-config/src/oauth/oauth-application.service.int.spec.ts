@@ -105,6 +105,14 @@ describe('the OAuth application service', () => {
       // Under the application's own redirect URI too.
       const own = await applications.authorize(alice, { ...form, redirect_uri: 'https://ci.example.com/cb/more' }, { host: HOST }, bed.causation);
       const second = tokenIn(own.location);
+      // Alice's authorizations (Quay's /user/authorizations): both, in Quay's shape; bob has none.
+      const { authorizations } = await applications.authorizations(alice);
+      assert.equal(authorizations.length, 2);
+      assert.deepEqual(authorizations[0]!.application, { name: 'minter', description: '', url: '', avatar: { name: 'minter', hash: '', color: '#0066cc', kind: 'app' }, organization: { name: 'acme', avatar: { name: 'acme', hash: '', color: '#0066cc', kind: 'org' } } });
+      assert.deepEqual(authorizations[0]!.scopes.map((s) => [s.scope, s.dangerous]), [['repo:read', false], ['org:admin', true]]);
+      assert.deepEqual(await applications.authorization(alice, authorizations[0]!.uuid), authorizations[0]);
+      assert.deepEqual(await applications.authorizations(bob), { authorizations: [] });
+      await assert.rejects(applications.authorization(bob, authorizations[0]!.uuid), NotFoundError);
 
       await applications.resetClientSecret('acme', view.client_id, bed.causation);
       assert.equal((await auth.authenticate({ kind: 'bearer', token }, '127.0.0.9'))?.username, 'alice', 'a reset secret leaves the tokens');

@@ -18,7 +18,7 @@ import {
   userDecider,
   type Caller,
 } from '@ferry/identity';
-import type { OAuthApplicationRow } from '@ferry/read-models';
+import type { ApiTokenRow, OAuthApplicationRow } from '@ferry/read-models';
 import type { SecretBox } from '@ferry/secrets';
 import { GrantLookup } from '../auth/grant-lookup';
 import { Commands } from '../commands';
@@ -27,7 +27,8 @@ import { readBody } from '../http/request-body';
 import { SECRET_BOX } from '../tokens';
 import { OAuthApplicationQueries } from './oauth-application-queries';
 import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
-import type { OAuthApplicationView } from './oauth-application.view';
+import type { OAuthApplicationView, UserAuthorizationView } from './oauth-application.view';
+import { scopeInformation } from './scope-information';
 
 /** Quay's lifetime of a token an application mints (`DEFAULT_TOKEN_EXPIRATION_SECONDS`): ten years. */
 export const APPLICATION_TOKEN_SECONDS = Math.trunc(60 * 60 * 24 * 365.25 * 10);
@@ -165,6 +166,24 @@ export class OAuthApplicationService {
     return { location: tokenRedirect(redirectUri, { accessToken: minted.token, expiresIn: APPLICATION_TOKEN_SECONDS, scope: fields.scope ?? '', state: fields.state ?? null }) };
   }
 
+  // ---- the user's authorizations (Quay's /user/authorizations): the tokens applications minted for them
+
+  async authorizations(caller: Caller): Promise<{ authorizations: UserAuthorizationView[] }> {
+    return { authorizations: (await this.queries.authorizationsOf(caller.username)).map(({ token, application }) => authorizationView(token, application)) };
+  }
+
+  async authorization(caller: Caller, uuid: string): Promise<UserAuthorizationView> {
+    const found = (await this.queries.authorizationsOf(caller.username)).find(({ token }) => token.tokenId === uuid);
+    if (!found) throw new NotFoundError(`no authorization ${uuid.slice(0, 100)}`);
+    return authorizationView(found.token, found.application);
+  }
+
+  /** The user revokes a token an application minted for them (204; 404 the second time). */
+  async revokeAuthorization(caller: Caller, uuid: string, causation: Causation): Promise<void> {
+    await this.authorization(caller, uuid);
+    await this.commands.run(AggregateKind.User, caller.username, userDecider, { kind: 'revoke-token', tokenId: uuid }, causation);
+  }
+
   private view(row: OAuthApplicationRow): OAuthApplicationView {
     return {
       name: row.name,
@@ -187,6 +206,23 @@ export class OAuthApplicationService {
   private async assertOrganization(name: string): Promise<void> {
     if (!(await this.queries.organizationExists(name))) throw new NotFoundError(`no organization ${name}`);
   }
+}
+
+const avatar = (name: string, kind: string) => ({ name, hash: '', color: '#0066cc', kind });
+
+/** Quay's `authorization_view`. */
+function authorizationView(token: ApiTokenRow, application: OAuthApplicationRow): UserAuthorizationView {
+  return {
+    application: {
+      name: application.name,
+      description: application.description,
+      url: application.applicationUri,
+      avatar: avatar(application.name, 'app'),
+      organization: { name: application.organization, avatar: avatar(application.organization, 'org') },
+    },
+    scopes: scopeInformation(token.scopes),
+    uuid: token.tokenId,
+  };
 }
 
 /** Quay's own handler on this host (`<app url>/oauth/localapp`), by either scheme: a proxy in front may end TLS. */
