@@ -333,6 +333,21 @@ describe("Quay's OAuth applications, encrypted passwords and team default permis
     });
   });
 
+  it('deletes an organization\'s applications with it, and the tokens they minted', async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'shortlived' })).status, 201);
+    assert.equal((await api('PUT', '/organization/shortlived/permissions/user/alice', { role: 'admin' })).status, 200);
+    const app = await api('POST', '/organization/shortlived/applications', { name: 'gone-soon' });
+    assert.equal(app.status, 200);
+    secrets.shortlivedSecret = app.json.client_secret;
+    const token = tokenFromLocation(await authorizeApp(await signIn('alice', PASSWORD), app.json.client_id, 'user:read'));
+    secrets.shortlivedToken = token;
+    const asApp = apiClient(() => ferry, responses, () => token);
+    assert.equal((await asApp('GET', '/user/')).status, 200);
+    assert.equal((await api('DELETE', '/organization/shortlived')).status, 204);
+    assert.equal((await asApp('GET', '/user/')).status, 401);
+    assert.equal((await api('GET', `/organization/shortlived/applications/${app.json.client_id}`)).status, 404);
+  });
+
   describe('default permissions with a team delegate', () => {
     it('grants a new repository to the team, whose members may then push to it; the prototype reads, changes and deletes in Quay\'s shape', async () => {
       assert.equal((await api('PUT', '/organization/acme/team/builders', { role: 'member', description: 'push images' })).status, 200);
