@@ -37,6 +37,12 @@ describe('the web console\'s session cookie and its CSRF token', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) assert.ok(!isUnsafeMethod(method), method);
   });
 
+  it('reads a session\'s CSRF token from a form\'s `_csrf_token` (Quay\'s forms), the header first', () => {
+    assert.deepEqual(httpCredential({ cookie: `ferry_session=${token}` }, 'POST', 'from-form'), { kind: 'session', token, csrf: 'from-form', unsafe: true });
+    assert.deepEqual(httpCredential({ cookie: `ferry_session=${token}`, 'x-csrf-token': 'from-header' }, 'POST', 'from-form'), { kind: 'session', token, csrf: 'from-header', unsafe: true });
+    assert.deepEqual(httpCredential({ cookie: `ferry_session=${token}` }, 'POST', ['not', 'a', 'string']), { kind: 'session', token, csrf: undefined, unsafe: true });
+  });
+
   it('checks a sign-in\'s CSRF token (Quay\'s GET /csrf_token) when the caller takes part, and lets the console sign in without it', () => {
     const pre = mintPreSessionCsrf();
     assert.notEqual(mintPreSessionCsrf(), pre);
