@@ -165,6 +165,13 @@ describe("Quay's OAuth applications, encrypted passwords and team default permis
       assert.match(secrets.clientSecret!, /^[A-Za-z0-9]{40}$/);
       assert.deepEqual(created.json, { name: 'deployer', description: 'ships images', application_uri: '', client_id: clientId, client_secret: secrets.clientSecret, redirect_uri: 'https://ci.example.com/cb', avatar_email: null });
 
+      // What a user asked to authorize it sees (Quay's GET /app/{client_id}): never the secret.
+      const info = await api('GET', `/app/${clientId}`);
+      assert.equal(info.status, 200);
+      assert.deepEqual([info.json.name, info.json.description, info.json.organization.name], ['deployer', 'ships images', 'acme']);
+      assert.ok(!JSON.stringify(info.json).includes(secrets.clientSecret!));
+      assert.equal((await api('GET', '/app/NoSuchClientId000000')).status, 404);
+
       const list = await api('GET', '/organization/acme/applications');
       assert.equal(list.status, 200);
       assert.deepEqual(list.json, { applications: [created.json] });

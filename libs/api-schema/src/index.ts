@@ -95,4 +95,4 @@ export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabili
 export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
 export { CSRF_TOKEN } from './session.schema';
 export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';
-export { OAUTH_APPLICATION_VIEW, OAUTH_APPLICATION_LIST, CLIENT_KEY, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST, type OAuthApplicationView, type UserAuthorizationView } from './oauth-application.schema';
+export { OAUTH_APPLICATION_VIEW, OAUTH_APPLICATION_LIST, CLIENT_KEY, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST, APPLICATION_INFORMATION, type OAuthApplicationView, type UserAuthorizationView, type ApplicationInformationView } from './oauth-application.schema';

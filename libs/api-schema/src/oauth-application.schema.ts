@@ -37,3 +37,24 @@ export const USER_AUTHORIZATION = responseSchema(
 export type UserAuthorizationView = z.output<typeof USER_AUTHORIZATION>;
 
 export const USER_AUTHORIZATION_LIST = responseSchema('UserAuthorizationList', z.object({ authorizations: z.array(USER_AUTHORIZATION) }));
+
+/** Quay's `GET /app/{client_id}`: what an application says of itself, for a user asked to authorize it. */
+export const APPLICATION_INFORMATION = responseSchema(
+  'OAuthApplicationInformation',
+  z.object({
+    name: z.string(),
+    description: z.string(),
+    uri: z.string(),
+    avatar: AVATAR,
+    organization: z.object({
+      name: z.string(),
+      email: z.string(),
+      avatar: AVATAR,
+      is_admin: z.boolean(),
+      is_member: z.boolean(),
+      teams: z.record(z.string(), z.unknown()),
+      ordered_teams: z.array(z.string()),
+    }),
+  }),
+);
+export type ApplicationInformationView = z.output<typeof APPLICATION_INFORMATION>;

@@ -73,7 +73,7 @@ import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
-import { OAuthApplicationController, OAuthAuthorizeController, UserAuthorizationController } from './oauth/oauth-application.controller';
+import { ApplicationInformationController, OAuthApplicationController, OAuthAuthorizeController, UserAuthorizationController } from './oauth/oauth-application.controller';
 import { OAuthApplicationQueries } from './oauth/oauth-application-queries';
 import { OAuthApplicationService } from './oauth/oauth-application.service';
 import { ClientKeyController } from './client-key/client-key.controller';
@@ -112,6 +112,7 @@ export const CONTROLLERS = [
   OAuthApplicationController,
   OAuthAuthorizeController,
   UserAuthorizationController,
+  ApplicationInformationController,
   ClientKeyController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,

@@ -8,7 +8,7 @@ import { answerWithWarning as answer } from '../http/quay-body';
 import { Operation } from '../http/operation';
 import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
 import { OAuthApplicationService } from './oauth-application.service';
-import { OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST } from './oauth-application.view';
+import { APPLICATION_INFORMATION, OAUTH_APPLICATION_LIST, OAUTH_APPLICATION_VIEW, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST } from './oauth-application.view';
 
 /** Quay's OAuth applications of an organization (`OrganizationApplications` and its siblings), for its admins (`org:admin`). */
 @Controller('api/v1/organization')
@@ -119,5 +119,19 @@ export class UserAuthorizationController {
   @Operation({ summary: 'Revokes a token an OAuth application minted for the signed-in user', responses: { 204: null } })
   async revoke(@CurrentCaller() caller: Caller, @Param('uuid') uuid: string, @Cause() cause: Causation) {
     await this.applications.revokeAuthorization(caller, uuid, cause);
+  }
+}
+
+/** Quay's `GET /app/{client_id}` (`ApplicationInformation`). */
+@Controller('api/v1/app')
+export class ApplicationInformationController {
+  constructor(private readonly applications: OAuthApplicationService) {}
+
+  /** Quay answers anyone; Ferry a signed-in user (`user:read`), as for the entity lookup. */
+  @Get(':clientId')
+  @Requires(requires.signedIn('user:read'))
+  @Operation({ summary: 'What an OAuth application says of itself (name, description, URI, organization), for a user asked to authorize it; never its secret', responses: { 200: APPLICATION_INFORMATION } })
+  get(@CurrentCaller() caller: Caller, @Param('clientId') clientId: string) {
+    return this.applications.information(caller, clientId);
   }
 }

@@ -113,6 +113,17 @@ describe('the OAuth application service', () => {
       assert.deepEqual(await applications.authorization(alice, authorizations[0]!.uuid), authorizations[0]);
       assert.deepEqual(await applications.authorizations(bob), { authorizations: [] });
       await assert.rejects(applications.authorization(bob, authorizations[0]!.uuid), NotFoundError);
+      // What a user asked to authorize it is shown (Quay's GET /app/{client_id}): never the secret.
+      const shown = await applications.information(bob, view.client_id);
+      assert.deepEqual(shown, {
+        name: 'minter',
+        description: '',
+        uri: '',
+        avatar: { name: 'minter', hash: '', color: '#0066cc', kind: 'app' },
+        organization: { name: 'acme', email: '', avatar: { name: 'acme', hash: '', color: '#0066cc', kind: 'org' }, is_admin: false, is_member: false, teams: {}, ordered_teams: [] },
+      });
+      assert.equal((await applications.information(alice, view.client_id)).organization.is_admin, true);
+      await assert.rejects(applications.information(alice, 'NoSuchClientId000000'), NotFoundError);
 
       await applications.resetClientSecret('acme', view.client_id, bed.causation);
       assert.equal((await auth.authenticate({ kind: 'bearer', token }, '127.0.0.9'))?.username, 'alice', 'a reset secret leaves the tokens');

@@ -27,7 +27,7 @@ import { readBody } from '../http/request-body';
 import { SECRET_BOX } from '../tokens';
 import { OAuthApplicationQueries } from './oauth-application-queries';
 import { AUTHORIZE_APPLICATION_FORM, NEW_APPLICATION_BODY, UPDATE_APPLICATION_BODY } from './oauth-application.input';
-import type { OAuthApplicationView, UserAuthorizationView } from './oauth-application.view';
+import type { ApplicationInformationView, OAuthApplicationView, UserAuthorizationView } from './oauth-application.view';
 import { scopeInformation } from './scope-information';
 
 /** Quay's lifetime of a token an application mints (`DEFAULT_TOKEN_EXPIRATION_SECONDS`): ten years. */
@@ -164,6 +164,24 @@ export class OAuthApplicationService {
       causation,
     );
     return { location: tokenRedirect(redirectUri, { accessToken: minted.token, expiresIn: APPLICATION_TOKEN_SECONDS, scope: fields.scope ?? '', state: fields.state ?? null }) };
+  }
+
+  /**
+   * Quay's `GET /app/{client_id}`: what a user asked to authorize an application is shown of it
+   * (never its secret or redirect URI), with its organization as Quay's `org_view` without teams.
+   */
+  async information(caller: Caller, clientId: string): Promise<ApplicationInformationView> {
+    const app = await this.queries.application(clientId);
+    if (!app) throw new NotFoundError(`no application ${clientId.slice(0, 100)}`);
+    const grants = await this.grants.grantsOf(caller, { namespace: app.organization });
+    const role = organizationRole(caller, grants);
+    return {
+      name: app.name,
+      description: app.description,
+      uri: app.applicationUri,
+      avatar: avatar(app.name, 'app'),
+      organization: { name: app.organization, email: '', avatar: avatar(app.organization, 'org'), is_admin: role === 'admin', is_member: role !== null, teams: {}, ordered_teams: [] },
+    };
   }
 
   // ---- the user's authorizations (Quay's /user/authorizations): the tokens applications minted for them
