@@ -93,3 +93,13 @@ export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabili
 export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
 export { CSRF_TOKEN } from './session.schema';
 export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';
+export {
+  QUOTA_LIMIT_LIST,
+  QUOTA_LIMIT_VIEW,
+  QUOTA_LIST,
+  QUOTA_VIEW,
+  NAMESPACE_QUOTA_REPORT,
+  REPOSITORY_QUOTA_REPORT,
+  type QuotaLimitView,
+  type QuotaView,
+} from './quota.schema';

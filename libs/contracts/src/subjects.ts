@@ -19,6 +19,8 @@ export const AggregateKind = {
   Registry: 'registry',
   /** A team of an organization, by `organization/team`: its role, description and members. */
   Team: 'team',
+  /** A namespace's quota, its limits and its usage, by namespace name. */
+  Quota: 'quota',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

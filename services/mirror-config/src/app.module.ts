@@ -73,6 +73,8 @@ import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
+import { QuotaController, UserQuotaController } from './quotas/quota.controller';
+import { QuotaService } from './quotas/quota.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -104,6 +106,8 @@ export const CONTROLLERS = [
   EntitySearchController,
   CsrfTokenController,
   PrototypeController,
+  QuotaController,
+  UserQuotaController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -199,6 +203,7 @@ export class AppModule {
         TagQueries,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
         PrototypeService,
+        QuotaService,
       ],
     };
   }
