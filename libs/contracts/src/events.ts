@@ -453,9 +453,13 @@ export type QuotaLimitDeleted = Event<'QuotaLimitDeleted', { namespace: string; 
  * namespace's hard limit: they count against it until the run's usage is recorded, so two runs
  * at once cannot both pass it. A later reservation of the same repository replaces it.
  */
-export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; runId: string; bytes: number }>;
-/** What a run wrote into the repository (its tags' `bytesCopied`); ends the repository's reservation. */
-export type QuotaUsageRecorded = Event<'QuotaUsageRecorded', { namespace: string; repository: string; runId: string; bytes: number; usageBytes: number }>;
+export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; runId: string; fencingToken: number; bytes: number }>;
+/**
+ * What a run wrote into the repository (its tags' `bytesCopied`), recorded once per worker's hold
+ * of the run (`fencingToken`: a run resumed by another worker records what that one wrote); ends
+ * the repository's reservation. `usageBytes`: the namespace's usage after it.
+ */
+export type QuotaUsageRecorded = Event<'QuotaUsageRecorded', { namespace: string; repository: string; runId: string; fencingToken: number; bytes: number; usageBytes: number }>;
 /** The namespace's usage reached a `Warning` limit (Quay's soft limit): recorded once per crossing. */
 export type QuotaWarningReached = Event<
   'QuotaWarningReached',

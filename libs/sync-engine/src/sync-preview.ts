@@ -39,7 +39,9 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
   const { upstream, upstreamRepo, target, targetRepo, limits } = session;
   try {
     let tagsMatched: string[] = [];
-    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags)));
+    const only = req.onlyTags && new Set(req.onlyTags);
+    // A targeted run (its `onlyTags`) would copy only those of the selected tags, as `syncRepository` does.
+    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags).filter((tag) => !only || only.has(tag))));
     if (!listed) throw new RegistryError('CANCELLED', 'the preview was cancelled');
     const upstreamTags = new Set(listed.upstreamTags);
     const targetTags = new Set(listed.targetTags);

@@ -12,9 +12,9 @@ export interface QuotaState {
   nextId: number;
   /** Repository → bytes Ferry wrote into it. */
   usage: Readonly<Record<string, number>>;
-  /** Repository → the bytes its run in flight was let write, counted until its usage is recorded. */
-  reserved: Readonly<Record<string, { runId: string; bytes: number }>>;
-  /** Repository → the last run whose usage was recorded (a run's usage is recorded once). */
+  /** Repository → the bytes its run in flight was let write (`run`: see `runKey`), counted until its usage is recorded. */
+  reserved: Readonly<Record<string, { run: string; bytes: number }>>;
+  /** Repository → the last run (`runKey`) whose usage was recorded: a worker's hold of a run records once. */
   recordedRun: Readonly<Record<string, string>>;
 }
 
@@ -26,9 +26,12 @@ export type QuotaCommand =
   | { kind: 'change-limit'; namespace: string; quotaId: number; limitId: number; limitType?: QuotaLimitType; thresholdPercent?: number }
   | { kind: 'delete-limit'; namespace: string; quotaId: number; limitId: number }
   /** Before a run writes: let it add `bytes` to `repository`, or refuse it (QUOTA_EXCEEDED). */
-  | { kind: 'reserve'; namespace: string; repository: string; runId: string; bytes: number }
+  | { kind: 'reserve'; namespace: string; repository: string; runId: string; fencingToken: number; bytes: number }
   /** After a run: what it wrote. */
-  | { kind: 'record-usage'; namespace: string; repository: string; runId: string; bytes: number };
+  | { kind: 'record-usage'; namespace: string; repository: string; runId: string; fencingToken: number; bytes: number };
+
+/** A worker's hold of a run: its id and fencing token (a resumed run is another hold, with what it wrote). */
+const runKey = (e: { runId: string; fencingToken: number }) => `${e.runId}#${e.fencingToken}`;
 
 export const initialQuotaState = (): QuotaState => ({ quota: null, nextId: 1, usage: {}, reserved: {}, recordedRun: {} });
 
@@ -93,13 +96,14 @@ export function evolveQuota(state: QuotaState, event: QuotaEvent): QuotaState {
     case 'QuotaLimitDeleted':
       return state.quota ? { ...state, quota: { ...state.quota, limits: state.quota.limits.filter((l) => l.limitId !== event.data.limitId) } } : state;
     case 'QuotaBytesReserved': {
-      const { repository, runId, bytes } = event.data;
-      return { ...state, reserved: { ...state.reserved, [repository]: { runId, bytes } } };
+      const { repository, bytes } = event.data;
+      return { ...state, reserved: { ...state.reserved, [repository]: { run: runKey(event.data), bytes } } };
     }
     case 'QuotaUsageRecorded': {
-      const { repository, runId, bytes } = event.data;
-      const reserved = state.reserved[repository]?.runId === runId ? withoutKey(state.reserved, repository) : state.reserved;
-      return { ...state, usage: { ...state.usage, [repository]: (state.usage[repository] ?? 0) + bytes }, reserved, recordedRun: { ...state.recordedRun, [repository]: runId } };
+      const { repository, bytes } = event.data;
+      const run = runKey(event.data);
+      const reserved = state.reserved[repository]?.run === run ? withoutKey(state.reserved, repository) : state.reserved;
+      return { ...state, usage: { ...state.usage, [repository]: (state.usage[repository] ?? 0) + bytes }, reserved, recordedRun: { ...state.recordedRun, [repository]: run } };
     }
     case 'QuotaWarningReached':
       return state;
@@ -142,7 +146,7 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
       return [{ type: 'QuotaLimitDeleted', data: { namespace, quotaId: quota.quotaId, limitId: limitOf(quota, command.limitId).limitId } }];
     }
     case 'reserve': {
-      const { repository, runId, bytes } = command;
+      const { repository, runId, fencingToken, bytes } = command;
       const admission = admitRun(state.quota, heldBytes(state, repository), bytes);
       if (!admission.admitted) {
         throw new DomainError(
@@ -151,16 +155,17 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
         );
       }
       if (bytes <= 0 || state.quota === null) return [];
-      return [{ type: 'QuotaBytesReserved', data: { namespace, repository, runId, bytes } }];
+      return [{ type: 'QuotaBytesReserved', data: { namespace, repository, runId, fencingToken, bytes } }];
     }
     case 'record-usage': {
-      const { repository, runId, bytes } = command;
-      if (state.recordedRun[repository] === runId) return [];
+      const { repository, runId, fencingToken, bytes } = command;
+      const run = runKey(command);
+      if (state.recordedRun[repository] === run) return [];
       // A run that wrote nothing and held no reservation leaves the namespace as it was.
-      if (bytes <= 0 && state.reserved[repository]?.runId !== runId) return [];
+      if (bytes <= 0 && state.reserved[repository]?.run !== run) return [];
       const before = usageBytes(state);
       const after = before + Math.max(0, bytes);
-      const recorded: NewEvent<QuotaEvent> = { type: 'QuotaUsageRecorded', data: { namespace, repository, runId, bytes: Math.max(0, bytes), usageBytes: after } };
+      const recorded: NewEvent<QuotaEvent> = { type: 'QuotaUsageRecorded', data: { namespace, repository, runId, fencingToken, bytes: Math.max(0, bytes), usageBytes: after } };
       const warnings: NewEvent<QuotaEvent>[] = warningsCrossed(state.quota, before, after).map((limit) => ({
         type: 'QuotaWarningReached',
         data: { namespace, repository, runId, thresholdPercent: limit.thresholdPercent, usageBytes: after, quotaBytes: state.quota!.limitBytes },

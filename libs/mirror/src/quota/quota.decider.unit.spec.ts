@@ -116,14 +116,14 @@ describe('quota decider', () => {
     const { state } = run([
       { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', bytes: 300 },
-      { kind: 'reserve', namespace: ns, repository: 'b', runId: 'r2', bytes: 500 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 300 },
+      { kind: 'reserve', namespace: ns, repository: 'b', runId: 'r2', fencingToken: 1, bytes: 500 },
     ]);
     assert.equal(heldBytes(state), 800);
-    assert.throws(() => quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'c', runId: 'r3', bytes: 201 }, state), refusal(DomainErrorCode.QuotaExceeded));
-    assert.deepEqual(quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'c', runId: 'r3', bytes: 200 }, state).map((e) => e.type), ['QuotaBytesReserved']);
+    assert.throws(() => quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'c', runId: 'r3', fencingToken: 1, bytes: 201 }, state), refusal(DomainErrorCode.QuotaExceeded));
+    assert.deepEqual(quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'c', runId: 'r3', fencingToken: 1, bytes: 200 }, state).map((e) => e.type), ['QuotaBytesReserved']);
     // The same repository's next run replaces its reservation rather than adding to it.
-    assert.deepEqual(quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'b', runId: 'r4', bytes: 700 }, state).map((e) => e.type), ['QuotaBytesReserved']);
+    assert.deepEqual(quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'b', runId: 'r4', fencingToken: 1, bytes: 700 }, state).map((e) => e.type), ['QuotaBytesReserved']);
   });
 
   it("records a run's bytes once, ends its reservation, and records each Warning limit it reaches", () => {
@@ -131,24 +131,26 @@ describe('quota decider', () => {
       { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Warning', thresholdPercent: 50 },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
-      { kind: 'reserve', namespace: ns, repository: 'a', runId: 'r1', bytes: 600 },
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', bytes: 600 },
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', bytes: 600 },
-      { kind: 'record-usage', namespace: ns, repository: 'b', runId: 'r2', bytes: 0 },
+      { kind: 'reserve', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 600 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 600 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 600 },
+      { kind: 'record-usage', namespace: ns, repository: 'b', runId: 'r2', fencingToken: 1, bytes: 0 },
     ]);
     assert.deepEqual(decided.slice(3).map((d) => d.map((e) => e.type)), [['QuotaBytesReserved'], ['QuotaUsageRecorded', 'QuotaWarningReached'], [], []]);
     assert.deepEqual(decided[4]![1]!.data, { namespace: ns, repository: 'a', runId: 'r1', thresholdPercent: 50, usageBytes: 600, quotaBytes: 1000 });
     assert.equal(usageBytes(state), 600);
     assert.equal(usageBytes(state, 'a'), 600);
     assert.deepEqual(state.reserved, {});
+    // Another worker that resumed the run (a new fencing token) records what it wrote too.
+    assert.deepEqual(quotaDecider.decide({ kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 2, bytes: 5 }, state).map((e) => e.type), ['QuotaUsageRecorded']);
   });
 
   it('keeps counting usage without a quota, and after one is deleted', () => {
     const { state } = run([
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', bytes: 10 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 10 },
       { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
       { kind: 'delete-quota', namespace: ns, quotaId: 1 },
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r2', bytes: 5 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r2', fencingToken: 1, bytes: 5 },
     ]);
     assert.equal(usageBytes(state), 15);
   });
