@@ -57,7 +57,9 @@ function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: strin
     .replace(':id', 'no-such-notification')
     .replace(':username', path.includes('/superuser/') ? 'throwaway' : path.includes('/permissions/') ? 'spare' : 'nobody')
     .replace(':teamname', 'walkers')
-    .replace(':membername', 'spare');
+    .replace(':membername', 'spare')
+    .replace(':quotaId', '1')
+    .replace(':limitId', '2');
 }
 
 describe('every route and gRPC method refuses callers without the permission it declares', () => {
