@@ -185,6 +185,9 @@ describe("Quay's organization quotas through the four services", () => {
     const warned = events.filter((e) => e.type === 'QuotaWarningReached');
     assert.equal(warned.length, 1);
     assert.deepEqual((warned[0]!.data as { thresholdPercent: number; usageBytes: number }).thresholdPercent, 5);
+    // ... and in the mirror's usage logs, with what the run reserved and wrote.
+    const logged = (await expect(api('GET', `${MIRROR}/logs`), 200)).json.logs.map((l: { kind: string }) => l.kind);
+    for (const kind of ['QuotaWarningReached', 'QuotaUsageRecorded', 'QuotaBytesReserved']) assert.ok(logged.includes(kind), `${kind} in ${logged}`);
     assert.equal((await syncNowAndWait(api, MIRROR)).sync_status, 'SUCCESS');
     assert.equal((await api('GET', `/organization/${ORG}`)).json.quota_report.quota_bytes, expectedBytes);
   });

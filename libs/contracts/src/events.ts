@@ -438,6 +438,7 @@ export type TeamMemberRemoved = Event<'TeamMemberRemoved', { organization: strin
 export type TeamEvent = TeamCreated | TeamUpdated | TeamDeleted | TeamMemberAdded | TeamMemberRemoved;
 
 // ---- quotas: one subject per namespace (Quay's namespace quota, its limits, and what Ferry wrote there) ----
+// A run's quota events carry its `mirrorId`, so the mirror's usage logs show them.
 /** Quay's quota limit types: `Warning` is soft (recorded, notified), `Reject` hard (a run that would pass it writes nothing). */
 export const QuotaLimitType = { Warning: 'Warning', Reject: 'Reject' } as const;
 export type QuotaLimitType = (typeof QuotaLimitType)[keyof typeof QuotaLimitType];
@@ -453,17 +454,17 @@ export type QuotaLimitDeleted = Event<'QuotaLimitDeleted', { namespace: string; 
  * namespace's hard limit: they count against it until the run's usage is recorded, so two runs
  * at once cannot both pass it. A later reservation of the same repository replaces it.
  */
-export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; runId: string; fencingToken: number; bytes: number }>;
+export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; mirrorId: string; runId: string; fencingToken: number; bytes: number }>;
 /**
  * What a run wrote into the repository (its tags' `bytesCopied`), recorded once per worker's hold
  * of the run (`fencingToken`: a run resumed by another worker records what that one wrote); ends
  * the repository's reservation. `usageBytes`: the namespace's usage after it.
  */
-export type QuotaUsageRecorded = Event<'QuotaUsageRecorded', { namespace: string; repository: string; runId: string; fencingToken: number; bytes: number; usageBytes: number }>;
+export type QuotaUsageRecorded = Event<'QuotaUsageRecorded', { namespace: string; repository: string; mirrorId: string; runId: string; fencingToken: number; bytes: number; usageBytes: number }>;
 /** The namespace's usage reached a `Warning` limit (Quay's soft limit): recorded once per crossing. */
 export type QuotaWarningReached = Event<
   'QuotaWarningReached',
-  { namespace: string; repository: string; runId: string; thresholdPercent: number; usageBytes: number; quotaBytes: number }
+  { namespace: string; repository: string; mirrorId: string; runId: string; thresholdPercent: number; usageBytes: number; quotaBytes: number }
 >;
 export type QuotaEvent =
   | NamespaceQuotaCreated

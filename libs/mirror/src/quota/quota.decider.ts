@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorCode, QuotaLimitType, type NewEvent, type QuotaEvent } from '@ferry/contracts';
+import { DomainError, DomainErrorCode, mirrorId, QuotaLimitType, type NewEvent, type QuotaEvent } from '@ferry/contracts';
 import { admitRun, humanBytes, warningsCrossed, type NamespaceQuota, type QuotaLimit } from './quota-arithmetic';
 
 /**
@@ -155,7 +155,7 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
         );
       }
       if (bytes <= 0 || state.quota === null) return [];
-      return [{ type: 'QuotaBytesReserved', data: { namespace, repository, runId, fencingToken, bytes } }];
+      return [{ type: 'QuotaBytesReserved', data: { namespace, repository, mirrorId: mirrorId(namespace, repository), runId, fencingToken, bytes } }];
     }
     case 'record-usage': {
       const { repository, runId, fencingToken, bytes } = command;
@@ -165,10 +165,10 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
       if (bytes <= 0 && state.reserved[repository]?.run !== run) return [];
       const before = usageBytes(state);
       const after = before + Math.max(0, bytes);
-      const recorded: NewEvent<QuotaEvent> = { type: 'QuotaUsageRecorded', data: { namespace, repository, runId, fencingToken, bytes: Math.max(0, bytes), usageBytes: after } };
+      const recorded: NewEvent<QuotaEvent> = { type: 'QuotaUsageRecorded', data: { namespace, repository, mirrorId: mirrorId(namespace, repository), runId, fencingToken, bytes: Math.max(0, bytes), usageBytes: after } };
       const warnings: NewEvent<QuotaEvent>[] = warningsCrossed(state.quota, before, after).map((limit) => ({
         type: 'QuotaWarningReached',
-        data: { namespace, repository, runId, thresholdPercent: limit.thresholdPercent, usageBytes: after, quotaBytes: state.quota!.limitBytes },
+        data: { namespace, repository, mirrorId: mirrorId(namespace, repository), runId, thresholdPercent: limit.thresholdPercent, usageBytes: after, quotaBytes: state.quota!.limitBytes },
       }));
       return [recorded, ...warnings];
     }

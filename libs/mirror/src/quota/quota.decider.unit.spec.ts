@@ -137,7 +137,7 @@ describe('quota decider', () => {
       { kind: 'record-usage', namespace: ns, repository: 'b', runId: 'r2', fencingToken: 1, bytes: 0 },
     ]);
     assert.deepEqual(decided.slice(3).map((d) => d.map((e) => e.type)), [['QuotaBytesReserved'], ['QuotaUsageRecorded', 'QuotaWarningReached'], [], []]);
-    assert.deepEqual(decided[4]![1]!.data, { namespace: ns, repository: 'a', runId: 'r1', thresholdPercent: 50, usageBytes: 600, quotaBytes: 1000 });
+    assert.deepEqual(decided[4]![1]!.data, { namespace: ns, repository: 'a', mirrorId: 'acme/a', runId: 'r1', thresholdPercent: 50, usageBytes: 600, quotaBytes: 1000 });
     assert.equal(usageBytes(state), 600);
     assert.equal(usageBytes(state, 'a'), 600);
     assert.deepEqual(state.reserved, {});
