@@ -108,7 +108,31 @@ describe("Quay's organization quotas through the four services", () => {
       await expect(api('DELETE', one), 404);
       await expect(api('GET', one), 404);
     }
-    assert.deepEqual((await expect(api('GET', '/user/quota'), 200)).json, [], 'the admin\'s own namespace has none');
+  });
+
+  it("sets a user's or an organization's quota through Quay's superuser routes, and a user reads its own", async () => {
+    const me = (await expect(api('GET', '/user/'), 200)).json.username as string;
+    assert.deepEqual((await expect(api('GET', '/user/quota'), 200)).json, [], 'none yet');
+    assert.equal((await expect(api('POST', `/superuser/users/${me}/quota`, { limit: '2 GiB' }), 201)).json, 'Created');
+    await expect(api('POST', `/superuser/users/${me}/quota`, { limit: '2 GiB' }), 400);
+    const [own] = (await expect(api('GET', '/user/quota'), 200)).json;
+    assert.deepEqual([own.limit_bytes, own.limit], [2 * 1024 ** 3, '2.0 GiB']);
+    assert.deepEqual((await expect(api('GET', `/user/quota/${own.id}`), 200)).json, own);
+    assert.deepEqual((await expect(api('GET', `/user/quota/${own.id}/limit`), 200)).json, []);
+    assert.deepEqual((await expect(api('GET', `/superuser/users/${me}/quota`), 200)).json, [own]);
+    assert.equal((await expect(api('PUT', `/superuser/users/${me}/quota/${own.id}`, { limit_bytes: 4096 }), 200)).json.limit_bytes, 4096);
+    await expect(api('DELETE', `/superuser/users/${me}/quota/${own.id}`), 204);
+    await expect(api('DELETE', `/superuser/users/${me}/quota/${own.id}`), 404);
+    assert.deepEqual((await expect(api('GET', '/user/quota'), 200)).json, []);
+    await expect(api('GET', '/superuser/users/no-such-user/quota'), 404);
+
+    // The organization's quota through the superuser path is the same one its own routes show.
+    await expect(api('POST', `/superuser/organization/${ORG}/quota`, { limit_bytes: 1000 }), 201);
+    const [quota] = (await expect(api('GET', QUOTA), 200)).json;
+    assert.deepEqual((await expect(api('GET', `/superuser/organization/${ORG}/quota`), 200)).json, [quota]);
+    await expect(member('GET', `/superuser/organization/${ORG}/quota`), 403);
+    await expect(api('DELETE', `/superuser/organization/${ORG}/quota/${quota.id}`), 204);
+    assert.deepEqual((await expect(api('GET', QUOTA), 200)).json, []);
   });
 
   it('refuses bad input with a 400 problem naming the field, and changes nothing', async () => {

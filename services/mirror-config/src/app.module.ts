@@ -73,7 +73,7 @@ import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
-import { QuotaController, UserQuotaController } from './quotas/quota.controller';
+import { QuotaController, SuperuserQuotaController, UserQuotaController } from './quotas/quota.controller';
 import { QuotaService } from './quotas/quota.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
@@ -108,6 +108,7 @@ export const CONTROLLERS = [
   PrototypeController,
   QuotaController,
   UserQuotaController,
+  SuperuserQuotaController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,

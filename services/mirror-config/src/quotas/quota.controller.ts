@@ -105,15 +105,106 @@ export class QuotaController {
   }
 }
 
-/** Quay's `GET /user/quota`: the quota of the caller's own namespace. */
+/** Quay's quota of the caller's own namespace (set by a superuser: `/superuser/users/{name}/quota`). */
 @Controller('api/v1/user/quota')
 export class UserQuotaController {
   constructor(private readonly quotas: QuotaService) {}
 
   @Get()
   @Requires(requires.signedIn('user:admin'))
-  @Operation({ summary: 'The quota of the caller\'s own namespace (empty: Ferry sets quotas on organizations only)', responses: { 200: QUOTA_LIST } })
+  @Operation({ summary: 'The quota of the caller\'s own namespace (an empty list: none)', responses: { 200: QUOTA_LIST } })
   list(@CurrentCaller() caller: Caller) {
-    return this.quotas.userQuotas(caller.username);
+    return this.quotas.list(caller.username, 'namespace');
+  }
+
+  @Get(':quotaId')
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'The quota of the caller\'s own namespace', responses: { 200: QUOTA_VIEW } })
+  get(@CurrentCaller() caller: Caller, @Param('quotaId') quotaId: string) {
+    return this.quotas.get(caller.username, quotaId, 'namespace');
+  }
+
+  @Get(':quotaId/limit')
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'The limits of the caller\'s own quota', responses: { 200: QUOTA_LIMIT_LIST } })
+  limits(@CurrentCaller() caller: Caller, @Param('quotaId') quotaId: string) {
+    return this.quotas.limits(caller.username, quotaId, 'namespace');
+  }
+
+  /** Quay answers this one with the whole quota (a slip of its code); Ferry answers the limit, as the organization's route does. */
+  @Get(':quotaId/limit/:limitId')
+  @Requires(requires.signedIn('user:admin'))
+  @Operation({ summary: 'One limit of the caller\'s own quota', responses: { 200: QUOTA_LIMIT_VIEW } })
+  limit(@CurrentCaller() caller: Caller, @Param('quotaId') quotaId: string, @Param('limitId') limitId: string) {
+    return this.quotas.limit(caller.username, quotaId, limitId, 'namespace');
+  }
+}
+
+/**
+ * Quay's superuser quota routes, for an organization or a user's namespace (Quay takes either
+ * under both paths): the quota itself; its limits are set through the organization's routes.
+ */
+@Controller('api/v1/superuser')
+export class SuperuserQuotaController {
+  constructor(private readonly quotas: QuotaService) {}
+
+  @Get('organization/:namespace/quota')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'A namespace\'s quota, for superusers', responses: { 200: QUOTA_LIST } })
+  listForOrganization(@Param('namespace') namespace: string) {
+    return this.quotas.list(namespace, 'namespace');
+  }
+
+  @Post('organization/:namespace/quota')
+  @HttpCode(201)
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Sets a namespace\'s quota, for superusers', body: CREATE_QUOTA_BODY, responses: { 201: QUOTA_CREATED } })
+  createForOrganization(@Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerJsonString(res, this.quotas.create(namespace, body, cause, 'namespace'));
+  }
+
+  @Put('organization/:namespace/quota/:quotaId')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Changes a namespace\'s quota, for superusers', body: UPDATE_QUOTA_BODY, responses: { 200: QUOTA_VIEW } })
+  updateForOrganization(@Param('namespace') namespace: string, @Param('quotaId') quotaId: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.quotas.update(namespace, quotaId, body, cause, 'namespace'));
+  }
+
+  @Delete('organization/:namespace/quota/:quotaId')
+  @HttpCode(204)
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Removes a namespace\'s quota, for superusers', responses: { 204: null } })
+  async deleteForOrganization(@Param('namespace') namespace: string, @Param('quotaId') quotaId: string, @Cause() cause: Causation) {
+    await this.quotas.delete(namespace, quotaId, cause, 'namespace');
+  }
+
+  @Get('users/:namespace/quota')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'A namespace\'s quota, for superusers (a user\'s, by Quay\'s path)', responses: { 200: QUOTA_LIST } })
+  listForUser(@Param('namespace') namespace: string) {
+    return this.quotas.list(namespace, 'namespace');
+  }
+
+  @Post('users/:namespace/quota')
+  @HttpCode(201)
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Sets a namespace\'s quota, for superusers (a user\'s, by Quay\'s path)', body: CREATE_QUOTA_BODY, responses: { 201: QUOTA_CREATED } })
+  createForUser(@Param('namespace') namespace: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerJsonString(res, this.quotas.create(namespace, body, cause, 'namespace'));
+  }
+
+  @Put('users/:namespace/quota/:quotaId')
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Changes a namespace\'s quota, for superusers (a user\'s, by Quay\'s path)', body: UPDATE_QUOTA_BODY, responses: { 200: QUOTA_VIEW } })
+  updateForUser(@Param('namespace') namespace: string, @Param('quotaId') quotaId: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    return answerWithWarning(res, this.quotas.update(namespace, quotaId, body, cause, 'namespace'));
+  }
+
+  @Delete('users/:namespace/quota/:quotaId')
+  @HttpCode(204)
+  @Requires(requires.superuser())
+  @Operation({ summary: 'Removes a namespace\'s quota, for superusers (a user\'s, by Quay\'s path)', responses: { 204: null } })
+  async deleteForUser(@Param('namespace') namespace: string, @Param('quotaId') quotaId: string, @Cause() cause: Causation) {
+    await this.quotas.delete(namespace, quotaId, cause, 'namespace');
   }
 }

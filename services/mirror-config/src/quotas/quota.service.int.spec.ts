@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateSubject, AggregateKind, DomainErrorCode } from '@ferry/contracts';
 import { handleCommand, loadState } from '@ferry/event-store';
-import { organizationDecider } from '@ferry/identity';
+import { organizationDecider, userDecider } from '@ferry/identity';
 import { quotaDecider } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { openServiceTestBed, refusedField, refusedWith, type ServiceTestBed } from '../service-test-bed';
@@ -86,6 +86,14 @@ describe('the quota service', () => {
     await assert.rejects(quotas.updateLimit('acme', id, '999', { type: 'Reject' }, bed.causation), refusedWith(DomainErrorCode.QuotaLimitNotFound));
     assert.equal(await storedEvents(), created);
     await quotas.delete('acme', id, bed.causation);
+  });
+
+  it("takes a user's namespace where Quay's superuser and user routes do, and only an organization on the organization's routes", async () => {
+    await bed.commands.run(AggregateKind.User, 'carol', userDecider, { kind: 'create', username: 'carol', email: null, password: null }, bed.causation);
+    await assert.rejects(quotas.create('carol', { limit_bytes: 10 }, bed.causation), refusedWith(DomainErrorCode.OrganizationNotFound));
+    await quotas.create('carol', { limit_bytes: 10 }, bed.causation, 'namespace');
+    assert.deepEqual((await quotas.list('carol', 'namespace')).map((q) => q.limit_bytes), [10]);
+    await assert.rejects(quotas.list('nobody', 'namespace'), refusedWith(DomainErrorCode.OrganizationNotFound));
   });
 
   it("reports what runs wrote, per repository and for the organization, in Quay's quota_report; a quota is not needed to count", async () => {

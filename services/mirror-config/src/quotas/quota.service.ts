@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AggregateKind, DomainError, DomainErrorCode, mirrorId } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
-import { organizationDecider } from '@ferry/identity';
+import { organizationDecider, userDecider } from '@ferry/identity';
 import { humanBytes, parseQuotaSize, quotaDecider, usageBytes, type NamespaceQuota, type QuotaLimit, type QuotaState } from '@ferry/mirror';
 import { Commands } from '../commands';
 import { InvalidRequestError } from '../http/problem';
 import { readBody } from '../http/request-body';
 import { CREATE_QUOTA_BODY, CREATE_QUOTA_LIMIT_BODY, quotaLimitType, UPDATE_QUOTA_BODY, UPDATE_QUOTA_LIMIT_BODY } from './quota.input';
 import type { QuotaLimitView, QuotaView } from './quota.view';
+
+/** Which namespaces a route takes: organizations only (Quay's organization routes), or users' too (its superuser and user routes). */
+export type NamespaceScope = 'organization' | 'namespace';
 
 /** Quay's `quota_report` of a namespace and of a repository. */
 export interface NamespaceQuotaReport {
@@ -30,55 +33,55 @@ export interface RepositoryQuotaReport {
 export class QuotaService {
   constructor(private readonly commands: Commands) {}
 
-  async list(organization: string): Promise<QuotaView[]> {
-    await this.organization(organization);
+  async list(organization: string, scope: NamespaceScope = 'organization'): Promise<QuotaView[]> {
+    await this.assertNamespace(organization, scope);
     const { quota } = await this.state(organization);
     return quota ? [quotaView(quota)] : [];
   }
 
-  async get(organization: string, quotaId: string): Promise<QuotaView> {
-    await this.organization(organization);
+  async get(organization: string, quotaId: string, scope: NamespaceScope = 'organization'): Promise<QuotaView> {
+    await this.assertNamespace(organization, scope);
     return quotaView(found(await this.state(organization), quotaId));
   }
 
-  async create(organization: string, body: unknown, causation: Causation): Promise<{ view: 'Created'; ignored: string[] }> {
+  async create(organization: string, body: unknown, causation: Causation, scope: NamespaceScope = 'organization'): Promise<{ view: 'Created'; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_QUOTA_BODY, body);
-    await this.organization(organization);
+    await this.assertNamespace(organization, scope);
     const limitBytes = fields.limit_bytes ?? bytesOf(fields.limit!);
     await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'create-quota', namespace: organization, limitBytes }, causation);
     return { view: 'Created', ignored };
   }
 
   /** Quay answers the quota as it is now; a body with neither field changes nothing. */
-  async update(organization: string, quotaId: string, body: unknown, causation: Causation): Promise<{ view: QuotaView; ignored: string[] }> {
+  async update(organization: string, quotaId: string, body: unknown, causation: Causation, scope: NamespaceScope = 'organization'): Promise<{ view: QuotaView; ignored: string[] }> {
     const { value: fields, ignored } = readBody(UPDATE_QUOTA_BODY, body);
-    await this.organization(organization);
+    await this.assertNamespace(organization, scope);
     const quota = found(await this.state(organization), quotaId);
     const limitBytes = fields.limit_bytes ?? (fields.limit === undefined ? undefined : bytesOf(fields.limit));
     if (limitBytes !== undefined) {
       await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'change-quota', namespace: organization, quotaId: quota.quotaId, limitBytes }, causation);
     }
-    return { view: await this.get(organization, quotaId), ignored };
+    return { view: await this.get(organization, quotaId, scope), ignored };
   }
 
-  async delete(organization: string, quotaId: string, causation: Causation): Promise<void> {
-    await this.organization(organization);
+  async delete(organization: string, quotaId: string, causation: Causation, scope: NamespaceScope = 'organization'): Promise<void> {
+    await this.assertNamespace(organization, scope);
     const quota = found(await this.state(organization), quotaId);
     await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'delete-quota', namespace: organization, quotaId: quota.quotaId }, causation);
   }
 
-  async limits(organization: string, quotaId: string): Promise<QuotaLimitView[]> {
-    return (await this.get(organization, quotaId)).limits;
+  async limits(organization: string, quotaId: string, scope: NamespaceScope = 'organization'): Promise<QuotaLimitView[]> {
+    return (await this.get(organization, quotaId, scope)).limits;
   }
 
-  async limit(organization: string, quotaId: string, limitId: string): Promise<QuotaLimitView> {
-    await this.organization(organization);
+  async limit(organization: string, quotaId: string, limitId: string, scope: NamespaceScope = 'organization'): Promise<QuotaLimitView> {
+    await this.assertNamespace(organization, scope);
     return limitView(foundLimit(found(await this.state(organization), quotaId), limitId));
   }
 
   async createLimit(organization: string, quotaId: string, body: unknown, causation: Causation): Promise<{ view: 'Created'; ignored: string[] }> {
     const { value: fields, ignored } = readBody(CREATE_QUOTA_LIMIT_BODY, body);
-    await this.organization(organization);
+    await this.assertNamespace(organization, 'organization');
     const quota = found(await this.state(organization), quotaId);
     await this.commands.run(
       AggregateKind.Quota,
@@ -93,7 +96,7 @@ export class QuotaService {
   /** Quay answers a changed limit with its whole quota. */
   async updateLimit(organization: string, quotaId: string, limitId: string, body: unknown, causation: Causation): Promise<{ view: QuotaView; ignored: string[] }> {
     const { value: fields, ignored } = readBody(UPDATE_QUOTA_LIMIT_BODY, body);
-    await this.organization(organization);
+    await this.assertNamespace(organization, 'organization');
     const quota = found(await this.state(organization), quotaId);
     const limit = foundLimit(quota, limitId);
     await this.commands.run(
@@ -114,17 +117,12 @@ export class QuotaService {
   }
 
   async deleteLimit(organization: string, quotaId: string, limitId: string, causation: Causation): Promise<void> {
-    await this.organization(organization);
+    await this.assertNamespace(organization, 'organization');
     const quota = found(await this.state(organization), quotaId);
     const limit = foundLimit(quota, limitId);
     await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'delete-limit', namespace: organization, quotaId: quota.quotaId, limitId: limit.limitId }, causation);
   }
 
-  /** `GET /user/quota`: the quota of the caller's own namespace (Quay's; only a superuser sets one there, Ferry none yet). */
-  async userQuotas(username: string): Promise<QuotaView[]> {
-    const { quota } = await this.state(username);
-    return quota ? [quotaView(quota)] : [];
-  }
 
   /** What the organization answers carry for its members: Quay's `quotas` and `quota_report`. */
   async organizationQuotas(namespace: string): Promise<{ quotas: QuotaView[]; quota_report: NamespaceQuotaReport }> {
@@ -158,9 +156,12 @@ export class QuotaService {
     return this.commands.state(AggregateKind.Quota, namespace, quotaDecider);
   }
 
-  private async organization(name: string): Promise<void> {
+  /** Quay's organization routes need an organization; its superuser and user routes take a user's namespace too. */
+  private async assertNamespace(name: string, scope: NamespaceScope): Promise<void> {
     const org = await this.commands.state(AggregateKind.Organization, name, organizationDecider);
-    if (org.status !== 'active') throw new DomainError(DomainErrorCode.OrganizationNotFound, `no organization ${name}`);
+    if (org.status === 'active') return;
+    if (scope === 'namespace' && (await this.commands.state(AggregateKind.User, name, userDecider)).status === 'active') return;
+    throw new DomainError(DomainErrorCode.OrganizationNotFound, scope === 'namespace' ? `no user or organization ${name}` : `no organization ${name}`);
   }
 }
 
