@@ -214,5 +214,10 @@ describe("Quay's organization quotas through the four services", () => {
     for (const kind of ['QuotaWarningReached', 'QuotaUsageRecorded', 'QuotaBytesReserved']) assert.ok(logged.includes(kind), `${kind} in ${logged}`);
     assert.equal((await syncNowAndWait(api, MIRROR)).sync_status, 'SUCCESS');
     assert.equal((await api('GET', `/organization/${ORG}`)).json.quota_report.quota_bytes, expectedBytes);
+
+    // Deleting the organization takes its quota with it: one made again under its name starts without.
+    await expect(api('DELETE', `/organization/${ORG}`), 204);
+    await expect(api('POST', '/organization/', { name: ORG }), 201);
+    assert.deepEqual((await expect(api('GET', QUOTA), 200)).json, []);
   });
 });

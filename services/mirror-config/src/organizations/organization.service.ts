@@ -87,6 +87,7 @@ export class OrganizationService {
     for (const robot of await this.robotQueries.robotsIn(name)) {
       await this.robots.delete(name, robot.name, causation);
     }
+    await this.quotas?.deleteWithNamespace(name, causation);
     await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'delete' }, causation);
   }
 

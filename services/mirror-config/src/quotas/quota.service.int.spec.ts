@@ -94,6 +94,9 @@ describe('the quota service', () => {
     await quotas.create('carol', { limit_bytes: 10 }, bed.causation, 'namespace');
     assert.deepEqual((await quotas.list('carol', 'namespace')).map((q) => q.limit_bytes), [10]);
     await assert.rejects(quotas.list('nobody', 'namespace'), refusedWith(DomainErrorCode.OrganizationNotFound));
+    await quotas.deleteWithNamespace('carol', bed.causation);
+    await quotas.deleteWithNamespace('carol', bed.causation);
+    assert.deepEqual(await quotas.list('carol', 'namespace'), []);
   });
 
   it("reports what runs wrote, per repository and for the organization, in Quay's quota_report; a quota is not needed to count", async () => {

@@ -70,6 +70,12 @@ export class QuotaService {
     await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'delete-quota', namespace: organization, quotaId: quota.quotaId }, causation);
   }
 
+  /** An organization that is deleted takes its quota with it, as in Quay (the usage stays: the target keeps the images). */
+  async deleteWithNamespace(namespace: string, causation: Causation): Promise<void> {
+    const { quota } = await this.state(namespace);
+    if (quota) await this.commands.run(AggregateKind.Quota, namespace, quotaDecider, { kind: 'delete-quota', namespace, quotaId: quota.quotaId }, causation);
+  }
+
   async limits(organization: string, quotaId: string, scope: NamespaceScope = 'organization'): Promise<QuotaLimitView[]> {
     return (await this.get(organization, quotaId, scope)).limits;
   }
