@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { TagRule } from '@ferry/contracts';
 import { pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
 import { previewRepository } from './sync-preview';
+import { SyncError } from './sync-error';
 import { syncRepository } from './sync-repository';
 import { testSyncRequest } from './sync-request.fixtures';
 
@@ -99,6 +100,28 @@ describe('choosing tags and deleting only what a person would approve', () => {
     const preview = await previewRepository(testSyncRequest(upstream.host, 'app', target, repo, { tagRule: rule, tagDeletion: { enabled: true, maxDelete: { count: 5 } } }));
     assert.equal(preview.deletionRefused, null, 'a cap of 5 allows the 5');
     assert.equal(preview.totals.delete, 5);
+  });
+
+  it('tells beforeWrite the bytes a run would add before its first write, and writes nothing when it refuses', async () => {
+    const planned: number[] = [];
+    await target.resetRequestCount();
+    await assert.rejects(
+      syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => {
+        planned.push(bytes);
+        throw new SyncError('QUOTA_EXCEEDED', 'over the limit', false);
+      } })),
+      (error: unknown) => error instanceof SyncError && error.code === 'QUOTA_EXCEEDED',
+    );
+    await target.settleRequestCount();
+    assert.deepEqual(writes(target).filter((line) => line.includes('mirror/refused')), [], 'nothing was written');
+    const preview = await previewRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all() }));
+    assert.deepEqual(planned, [preview.totals.bytes], 'the preview\'s count, read once');
+    // Let through, the run writes exactly what it said it would.
+    const report = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.equal(report.bytesCopied, planned[1]);
+    // Of a repository that holds it all, a run would add nothing.
+    await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.equal(planned[2], 0);
   });
 
   it('keeps tags that stop matching when deletion is off', async () => {

@@ -14,7 +14,7 @@ import { eventTraceContext, foldDelivered, handleCommand, type Causation, type C
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { MemoryLedger, previewRepository, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type SyncRequest, type TagResult } from '@ferry/sync-engine';
+import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type SyncRequest, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
@@ -190,8 +190,8 @@ export class MirrorRunExecutor {
             meterTagResult(result);
           },
         };
-        // Under a hard quota limit, what the run would add is known (and reserved) before it writes anything.
-        await quota.admit(async () => (await previewRepository(request)).totals.bytes);
+        // Under a hard quota limit, what the run would add is read (and reserved) before it writes anything.
+        if (await quota.hasHardLimit()) request.beforeWrite = ({ bytes }) => quota.admit(bytes);
         report = await syncRepository(request);
       }
     } catch (error) {

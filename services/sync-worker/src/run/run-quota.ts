@@ -8,8 +8,8 @@ export const QUOTA_EXCEEDED = DomainErrorCode.QuotaExceeded;
 
 /**
  * One run's dealings with its namespace's quota (the quota aggregate): before it writes, whether
- * it may (only a namespace with a hard limit costs the run a look at what it would add); after,
- * what it wrote, which is the namespace's usage.
+ * it may (only a namespace with a hard limit costs the run a reading of what it would add, from
+ * the run's own listings: `SyncRequest.beforeWrite`); after, what it wrote, the namespace's usage.
  */
 export class RunQuota {
   private readonly subject: string;
@@ -24,14 +24,20 @@ export class RunQuota {
   }
 
   /**
-   * Under a hard limit, reserves the bytes the run would add (`plannedBytes`: the blobs of the
-   * upstream manifests it would copy that the target repository lacks), or refuses the run with
-   * `QUOTA_EXCEEDED` (not retryable: the next scheduled run asks again) before it writes anything.
+   * Whether the namespace has a hard (`Reject`) limit: then the run must be admitted (`admit`)
+   * before it writes. Without one, a run costs nothing more than this read.
    */
-  async admit(plannedBytes: () => Promise<number>): Promise<void> {
+  async hasHardLimit(): Promise<boolean> {
     const { state } = await loadState(this.store, this.subject, quotaDecider);
-    if (hardLimitBytes(state.quota) === null) return;
-    const bytes = await plannedBytes();
+    return hardLimitBytes(state.quota) !== null;
+  }
+
+  /**
+   * Reserves the bytes the run would add (the blobs of the upstream manifests it would copy that
+   * the target repository lacks), or refuses the run with `QUOTA_EXCEEDED` (not retryable: the
+   * next scheduled run asks again), which fails it before it writes anything.
+   */
+  async admit(bytes: number): Promise<void> {
     const { namespace, repository, runId, fencingToken } = this.target;
     try {
       await handleCommand(this.store, this.subject, namespace, quotaDecider, { kind: 'reserve', namespace, repository, runId, fencingToken, bytes }, this.causation);
