@@ -4,6 +4,7 @@ import type { TagRule } from '@ferry/contracts';
 import { pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
 import { previewRepository } from './sync-preview';
 import { SyncError } from './sync-error';
+import { MemoryLedger } from './target-ledger';
 import { syncRepository } from './sync-repository';
 import { testSyncRequest } from './sync-request.fixtures';
 
@@ -122,6 +123,11 @@ describe('choosing tags and deleting only what a person would approve', () => {
     // Of a repository that holds it all, a run would add nothing.
     await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
     assert.equal(planned[2], 0);
+    // With a ledger that vouches for every tag, neither the plan nor the run asks the target about a tag: its listing alone.
+    const ledger = new MemoryLedger();
+    await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), ledger }));
+    const trusted = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), ledger, beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.deepEqual([planned[3], trusted.tagsTrustedFromLedger, trusted.requests.target], [0, VERSIONS.length, 1]);
   });
 
   it('keeps tags that stop matching when deletion is off', async () => {

@@ -6,6 +6,7 @@ import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncRequest } from './sync-request';
 import { SyncSession } from './sync-session';
 import { planRemoval } from './tag-removal';
+import { copyProfile } from './target-ledger';
 
 /** What a run would do to one tag. */
 export type TagPreview =
@@ -53,8 +54,16 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
  * without writing: the preview's work, and what a run asks before it writes when a caller must
  * know the bytes it would add (`SyncRequest.beforeWrite`).
  */
-export async function planCopies(session: SyncSession, listed: { upstreamTags: readonly string[]; targetTags: readonly string[] }, tagsMatched: readonly string[]): Promise<Omit<SyncPreview, 'requests'>> {
+export async function planCopies(
+  session: SyncSession,
+  listed: { upstreamTags: readonly string[]; targetTags: readonly string[] },
+  tagsMatched: readonly string[],
+  /** A run's plan takes the request's ledger at its word, as the run itself does (a preview looks at the target). */
+  { trustLedger = false }: { trustLedger?: boolean } = {},
+): Promise<Omit<SyncPreview, 'requests'>> {
   const { req, upstream, upstreamRepo, target, targetRepo, limits } = session;
+  const ledger = trustLedger && !req.verifyTarget ? req.ledger : undefined;
+  const profile = copyProfile(req);
   const upstreamTags = new Set(listed.upstreamTags);
   const targetTags = new Set(listed.targetTags);
   const wanted = new Set(tagsMatched);
@@ -90,9 +99,15 @@ export async function planCopies(session: SyncSession, listed: { upstreamTags: r
       const head = await upstream.headManifest(upstreamRepo, tag);
       if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
       keptDigests.add(head.digest);
-      const onTarget = targetTags.has(tag) ? await target.headManifest(targetRepo, tag) : null;
+      const recorded = ledger?.get(tag);
+      // What the ledger vouches for is on the target, unasked: nothing to add.
+      const vouched = recorded !== undefined && recorded.source === head.digest && recorded.profile === profile && targetTags.has(tag);
+      const onTarget = !vouched && targetTags.has(tag) ? await target.headManifest(targetRepo, tag) : null;
       const rewritesIndex = session.platformFilter !== null && session.indexMode === 'rewrite' && isIndexMediaType(head.mediaType);
-      if (onTarget && (onTarget.digest === head.digest || (rewritesIndex && (await isRewriteOf(session, onTarget.digest, head.digest))))) {
+      if (vouched) {
+        keptDigests.add(recorded.target);
+        tags.push({ tag, action: 'unchanged', digest: head.digest, companion });
+      } else if (onTarget && (onTarget.digest === head.digest || (rewritesIndex && (await isRewriteOf(session, onTarget.digest, head.digest))))) {
         keptDigests.add(onTarget.digest);
         tags.push({ tag, action: 'unchanged', digest: head.digest, companion });
       } else {

@@ -41,7 +41,7 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     // The listing has shown whether the target asks a token service: if it does, ask it whether we may push.
     await session.assertMayPush();
     // A caller that must know what the run would add (a quota) is told from the same listings, before the first write.
-    if (req.beforeWrite) await req.beforeWrite({ bytes: (await planCopies(session, listed, report.tagsMatched)).totals.bytes });
+    if (req.beforeWrite) await req.beforeWrite({ bytes: (await planCopies(session, listed, report.tagsMatched, { trustLedger: true })).totals.bytes });
     session.images.targetEmpty = session.blobs.targetEmpty = targetTags.length === 0;
 
     for (const tag of report.tagsMatched) run.wanted.add(tag);
