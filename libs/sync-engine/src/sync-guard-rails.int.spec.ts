@@ -120,6 +120,9 @@ describe('choosing tags and deleting only what a person would approve', () => {
     // Let through, the run writes exactly what it said it would.
     const report = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
     assert.equal(report.bytesCopied, planned[1]);
+    // The copy reuses what the plan read upstream: no more upstream requests than a run without a plan.
+    const unplanned = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/unplanned', { tagRule: all() }));
+    assert.equal(report.requests.upstream, unplanned.requests.upstream);
     // Of a repository that holds it all, a run would add nothing.
     await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
     assert.equal(planned[2], 0);

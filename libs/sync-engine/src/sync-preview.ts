@@ -1,5 +1,5 @@
 import { QUAY_TAG_DELETION } from '@ferry/contracts';
-import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor } from '@ferry/registry-client';
+import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor, type ManifestHead } from '@ferry/registry-client';
 import { companionTags } from './companions';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
@@ -73,7 +73,8 @@ export async function planCopies(
   const counted = new Set<string>();
 
   const missingBytes = async (digest: string): Promise<number> => {
-    const m = await upstream.getManifest(upstreamRepo, digest, { maxBytes: limits.maxManifestBytes });
+    const m = session.planned.manifests.get(digest) ?? (await upstream.getManifest(upstreamRepo, digest, { maxBytes: limits.maxManifestBytes }));
+    session.planned.manifests.set(digest, m);
     const doc = parseManifest(m.bytes, m.mediaType, limits);
     let blobs: Descriptor[] = doc.blobs;
     if (doc.isIndex) {
@@ -96,8 +97,16 @@ export async function planCopies(
 
   const previewTag = async (tag: string, companion: boolean): Promise<void> => {
     try {
-      const head = await upstream.headManifest(upstreamRepo, tag);
+      // A tag the target lacks will be copied: its manifest is read whole at once (a GET gives the digest a HEAD would), as the run does.
+      let head: ManifestHead | null;
+      if (targetTags.has(tag)) head = await upstream.headManifest(upstreamRepo, tag);
+      else {
+        const manifest = await upstream.getManifest(upstreamRepo, tag, { maxBytes: limits.maxManifestBytes });
+        session.planned.manifests.set(manifest.digest, manifest);
+        head = manifest;
+      }
       if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
+      session.planned.heads.set(tag, head);
       keptDigests.add(head.digest);
       const recorded = ledger?.get(tag);
       // What the ledger vouches for is on the target, unasked: nothing to add.
