@@ -12,8 +12,8 @@ export interface QuotaState {
   nextId: number;
   /** Repository → bytes Ferry wrote into it. */
   usage: Readonly<Record<string, number>>;
-  /** Repository → the bytes its run in flight was let write (`run`: see `runKey`), counted until its usage is recorded. */
-  reserved: Readonly<Record<string, { run: string; bytes: number }>>;
+  /** Repository → the bytes its run in flight was let write, counted until that run records its usage (whichever worker holds it then). */
+  reserved: Readonly<Record<string, { runId: string; bytes: number }>>;
   /** Repository → the last run (`runKey`) whose usage was recorded: a worker's hold of a run records once. */
   recordedRun: Readonly<Record<string, string>>;
 }
@@ -96,14 +96,13 @@ export function evolveQuota(state: QuotaState, event: QuotaEvent): QuotaState {
     case 'QuotaLimitDeleted':
       return state.quota ? { ...state, quota: { ...state.quota, limits: state.quota.limits.filter((l) => l.limitId !== event.data.limitId) } } : state;
     case 'QuotaBytesReserved': {
-      const { repository, bytes } = event.data;
-      return { ...state, reserved: { ...state.reserved, [repository]: { run: runKey(event.data), bytes } } };
+      const { repository, runId, bytes } = event.data;
+      return { ...state, reserved: { ...state.reserved, [repository]: { runId, bytes } } };
     }
     case 'QuotaUsageRecorded': {
       const { repository, bytes } = event.data;
-      const run = runKey(event.data);
-      const reserved = state.reserved[repository]?.run === run ? withoutKey(state.reserved, repository) : state.reserved;
-      return { ...state, usage: { ...state.usage, [repository]: (state.usage[repository] ?? 0) + bytes }, reserved, recordedRun: { ...state.recordedRun, [repository]: run } };
+      const reserved = state.reserved[repository]?.runId === event.data.runId ? withoutKey(state.reserved, repository) : state.reserved;
+      return { ...state, usage: { ...state.usage, [repository]: (state.usage[repository] ?? 0) + bytes }, reserved, recordedRun: { ...state.recordedRun, [repository]: runKey(event.data) } };
     }
     case 'QuotaWarningReached':
       return state;
@@ -162,7 +161,7 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
       const run = runKey(command);
       if (state.recordedRun[repository] === run) return [];
       // A run that wrote nothing and held no reservation leaves the namespace as it was.
-      if (bytes <= 0 && state.reserved[repository]?.run !== run) return [];
+      if (bytes <= 0 && state.reserved[repository]?.runId !== runId) return [];
       const before = usageBytes(state);
       const after = before + Math.max(0, bytes);
       const recorded: NewEvent<QuotaEvent> = { type: 'QuotaUsageRecorded', data: { namespace, repository, mirrorId: mirrorId(namespace, repository), runId, fencingToken, bytes: Math.max(0, bytes), usageBytes: after } };

@@ -141,6 +141,12 @@ describe('quota decider', () => {
     assert.equal(usageBytes(state), 600);
     assert.equal(usageBytes(state, 'a'), 600);
     assert.deepEqual(state.reserved, {});
+    // A run resumed by another worker (a new fencing token) ends the reservation its first worker made.
+    const resumed = run([
+      { kind: 'reserve', namespace: ns, repository: 'a', runId: 'r9', fencingToken: 1, bytes: 100 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r9', fencingToken: 2, bytes: 40 },
+    ], state).state;
+    assert.deepEqual([resumed.reserved, usageBytes(resumed)], [{}, 640]);
     // Another worker that resumed the run (a new fencing token) records what it wrote too.
     assert.deepEqual(quotaDecider.decide({ kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 2, bytes: 5 }, state).map((e) => e.type), ['QuotaUsageRecorded']);
   });
