@@ -96,3 +96,13 @@ export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
 export { CSRF_TOKEN } from './session.schema';
 export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';
 export { OAUTH_APPLICATION_VIEW, OAUTH_APPLICATION_LIST, CLIENT_KEY, USER_AUTHORIZATION, USER_AUTHORIZATION_LIST, APPLICATION_INFORMATION, type OAuthApplicationView, type UserAuthorizationView, type ApplicationInformationView } from './oauth-application.schema';
+export {
+  QUOTA_LIMIT_LIST,
+  QUOTA_LIMIT_VIEW,
+  QUOTA_LIST,
+  QUOTA_VIEW,
+  NAMESPACE_QUOTA_REPORT,
+  REPOSITORY_QUOTA_REPORT,
+  type QuotaLimitView,
+  type QuotaView,
+} from './quota.schema';

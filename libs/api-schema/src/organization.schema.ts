@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { responseSchema } from './response-schema';
+import { NAMESPACE_QUOTA_REPORT, QUOTA_VIEW } from './quota.schema';
 import { AVATAR } from './quay.schema';
 import { ORGANIZATION_TEAM } from './team.schema';
 
@@ -19,6 +20,9 @@ export const ORGANIZATION_VIEW = responseSchema(
     invoice_email_address: z.null().optional(),
     tag_expiration_s: z.number().optional(),
     is_free_account: z.boolean().optional(),
+    /** For its members, as Quay: its quota (at most one) and what its repositories hold. */
+    quotas: z.array(QUOTA_VIEW).optional(),
+    quota_report: NAMESPACE_QUOTA_REPORT.optional(),
   }),
 );
 export type OrganizationView = z.output<typeof ORGANIZATION_VIEW>;

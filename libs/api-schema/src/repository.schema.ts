@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RepositoryState } from '@ferry/contracts';
 import { ISO_TIME } from './quay.schema';
 import { responseSchema } from './response-schema';
+import { REPOSITORY_QUOTA_REPORT } from './quota.schema';
 
 /** Quay's repository view, with what the caller may do with it. */
 export const REPOSITORY_VIEW = responseSchema(
@@ -21,6 +22,8 @@ export const REPOSITORY_VIEW = responseSchema(
     tags: z.record(z.string(), z.unknown()),
     can_write: z.boolean(),
     can_admin: z.boolean(),
+    /** The bytes Ferry wrote into the repository and its namespace's quota (Quay's list carries it; Ferry's view too). */
+    quota_report: REPOSITORY_QUOTA_REPORT.optional(),
   }),
 );
 export type RepositoryView = z.output<typeof REPOSITORY_VIEW>;
@@ -58,6 +61,7 @@ export const REPOSITORY_LIST = responseSchema(
         state: z.enum(Object.values(RepositoryState) as [RepositoryState, ...RepositoryState[]]),
         is_starred: z.boolean(),
         mirror: MIRROR_SUMMARY,
+        quota_report: REPOSITORY_QUOTA_REPORT.optional(),
       }),
     ),
     next_page: z.string().optional().meta({ description: 'Present when more repositories follow: pass it as `?next_page=` for them (Quay\'s paging, 100 a page).' }),

@@ -34,6 +34,14 @@ export const DomainErrorCode = {
   TeamMemberNotFound: 'TEAM_MEMBER_NOT_FOUND',
   DefaultPermissionNotFound: 'DEFAULT_PERMISSION_NOT_FOUND',
   OAuthApplicationNotFound: 'OAUTH_APPLICATION_NOT_FOUND',
+  QuotaNotFound: 'QUOTA_NOT_FOUND',
+  QuotaLimitNotFound: 'QUOTA_LIMIT_NOT_FOUND',
+  /** Quay keeps one quota per namespace. */
+  QuotaAlreadyExists: 'QUOTA_ALREADY_EXISTS',
+  /** A limit of the same type and threshold exists, or a second `Reject` limit. */
+  QuotaLimitAlreadyExists: 'QUOTA_LIMIT_ALREADY_EXISTS',
+  /** A run would take the namespace past its hard (`Reject`) limit. */
+  QuotaExceeded: 'QUOTA_EXCEEDED',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

@@ -461,8 +461,48 @@ export type OAuthApplicationClientSecretReset = Event<'OAuthApplicationClientSec
 export type OAuthApplicationDeleted = Event<'OAuthApplicationDeleted', { organization: string; clientId: string }>;
 export type OAuthApplicationEvent = OAuthApplicationCreated | OAuthApplicationUpdated | OAuthApplicationClientSecretReset | OAuthApplicationDeleted;
 
+// ---- quotas: one subject per namespace (Quay's namespace quota, its limits, and what Ferry wrote there) ----
+// A run's quota events carry its `mirrorId`, so the mirror's usage logs show them.
+/** Quay's quota limit types: `Warning` is soft (recorded, notified), `Reject` hard (a run that would pass it writes nothing). */
+export const QuotaLimitType = { Warning: 'Warning', Reject: 'Reject' } as const;
+export type QuotaLimitType = (typeof QuotaLimitType)[keyof typeof QuotaLimitType];
+export type NamespaceQuotaCreated = Event<'NamespaceQuotaCreated', { namespace: string; quotaId: number; limitBytes: number }>;
+export type NamespaceQuotaChanged = Event<'NamespaceQuotaChanged', { namespace: string; quotaId: number; limitBytes: number }>;
+/** Its limits go with it; the usage stays (it is what the namespace holds, quota or not). */
+export type NamespaceQuotaDeleted = Event<'NamespaceQuotaDeleted', { namespace: string; quotaId: number }>;
+export type QuotaLimitCreated = Event<'QuotaLimitCreated', { namespace: string; quotaId: number; limitId: number; limitType: QuotaLimitType; thresholdPercent: number }>;
+export type QuotaLimitChanged = Event<'QuotaLimitChanged', { namespace: string; quotaId: number; limitId: number; limitType: QuotaLimitType; thresholdPercent: number }>;
+export type QuotaLimitDeleted = Event<'QuotaLimitDeleted', { namespace: string; quotaId: number; limitId: number }>;
+/**
+ * A run was let write `bytes` (what its upstream manifests add to the repository) under the
+ * namespace's hard limit: they count against it until the run's usage is recorded, so two runs
+ * at once cannot both pass it. A later reservation of the same repository replaces it.
+ */
+export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; mirrorId: string; runId: string; fencingToken: number; bytes: number }>;
+/**
+ * What a run wrote into the repository (its tags' `bytesCopied`), recorded once per worker's hold
+ * of the run (`fencingToken`: a run resumed by another worker records what that one wrote); ends
+ * the repository's reservation. `usageBytes`: the namespace's usage after it.
+ */
+export type QuotaUsageRecorded = Event<'QuotaUsageRecorded', { namespace: string; repository: string; mirrorId: string; runId: string; fencingToken: number; bytes: number; usageBytes: number }>;
+/** The namespace's usage reached a `Warning` limit (Quay's soft limit): recorded once per crossing. */
+export type QuotaWarningReached = Event<
+  'QuotaWarningReached',
+  { namespace: string; repository: string; mirrorId: string; runId: string; thresholdPercent: number; usageBytes: number; quotaBytes: number }
+>;
+export type QuotaEvent =
+  | NamespaceQuotaCreated
+  | NamespaceQuotaChanged
+  | NamespaceQuotaDeleted
+  | QuotaLimitCreated
+  | QuotaLimitChanged
+  | QuotaLimitDeleted
+  | QuotaBytesReserved
+  | QuotaUsageRecorded
+  | QuotaWarningReached;
+
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent | OAuthApplicationEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent | OAuthApplicationEvent | QuotaEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

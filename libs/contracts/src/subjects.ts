@@ -21,6 +21,8 @@ export const AggregateKind = {
   Team: 'team',
   /** An organization's OAuth application, by `organization/clientId`. */
   OAuthApplication: 'oauthapp',
+  /** A namespace's quota, its limits and its usage, by namespace name. */
+  Quota: 'quota',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

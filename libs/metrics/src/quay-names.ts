@@ -9,6 +9,8 @@ const REASONS: ReadonlyArray<[RegExp, string]> = [
   [/UNREACHABLE|UNAVAILABLE/, 'connection_error'],
   [/NOT_FOUND|_UNKNOWN$/, 'not_found'],
   [/TLS/, 'tls_error'],
+  // Ferry's: the namespace's hard quota limit refused the run.
+  [/^QUOTA_EXCEEDED$/, 'quota_exceeded'],
 ];
 
 export function quayFailureReason(code: string | null | undefined): string {

@@ -103,3 +103,25 @@ export {
   type TagListOptions,
   type QuayTag,
 } from './tags/tag-listing';
+export {
+  quotaDecider,
+  decideQuota,
+  evolveQuota,
+  initialQuotaState,
+  heldBytes,
+  usageBytes,
+  type QuotaState,
+  type QuotaCommand,
+} from './quota/quota.decider';
+export {
+  admitRun,
+  hardLimitBytes,
+  limitBytesOf,
+  warningsCrossed,
+  humanBytes,
+  parseQuotaSize,
+  QUOTA_SIZE_PATTERN,
+  type Admission,
+  type NamespaceQuota,
+  type QuotaLimit,
+} from './quota/quota-arithmetic';

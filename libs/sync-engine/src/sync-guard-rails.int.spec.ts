@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { TagRule } from '@ferry/contracts';
 import { pushImage, startRegistry, tagDigests, type RunningRegistry } from '@ferry/testing';
 import { previewRepository } from './sync-preview';
+import { SyncError } from './sync-error';
+import { MemoryLedger } from './target-ledger';
 import { syncRepository } from './sync-repository';
 import { testSyncRequest } from './sync-request.fixtures';
 
@@ -99,6 +101,36 @@ describe('choosing tags and deleting only what a person would approve', () => {
     const preview = await previewRepository(testSyncRequest(upstream.host, 'app', target, repo, { tagRule: rule, tagDeletion: { enabled: true, maxDelete: { count: 5 } } }));
     assert.equal(preview.deletionRefused, null, 'a cap of 5 allows the 5');
     assert.equal(preview.totals.delete, 5);
+  });
+
+  it('tells beforeWrite the bytes a run would add before its first write, and writes nothing when it refuses', async () => {
+    const planned: number[] = [];
+    await target.resetRequestCount();
+    await assert.rejects(
+      syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => {
+        planned.push(bytes);
+        throw new SyncError('QUOTA_EXCEEDED', 'over the limit', false);
+      } })),
+      (error: unknown) => error instanceof SyncError && error.code === 'QUOTA_EXCEEDED',
+    );
+    await target.settleRequestCount();
+    assert.deepEqual(writes(target).filter((line) => line.includes('mirror/refused')), [], 'nothing was written');
+    const preview = await previewRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all() }));
+    assert.deepEqual(planned, [preview.totals.bytes], 'the preview\'s count, read once');
+    // Let through, the run writes exactly what it said it would.
+    const report = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.equal(report.bytesCopied, planned[1]);
+    // The copy reuses what the plan read upstream: no more upstream requests than a run without a plan.
+    const unplanned = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/unplanned', { tagRule: all() }));
+    assert.equal(report.requests.upstream, unplanned.requests.upstream);
+    // Of a repository that holds it all, a run would add nothing.
+    await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.equal(planned[2], 0);
+    // With a ledger that vouches for every tag, neither the plan nor the run asks the target about a tag: its listing alone.
+    const ledger = new MemoryLedger();
+    await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), ledger }));
+    const trusted = await syncRepository(testSyncRequest(upstream.host, 'app', target, 'mirror/refused', { tagRule: all(), ledger, beforeWrite: async ({ bytes }) => void planned.push(bytes) }));
+    assert.deepEqual([planned[3], trusted.tagsTrustedFromLedger, trusted.requests.target], [0, VERSIONS.length, 1]);
   });
 
   it('keeps tags that stop matching when deletion is off', async () => {

@@ -1,11 +1,12 @@
 import { QUAY_TAG_DELETION } from '@ferry/contracts';
-import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor } from '@ferry/registry-client';
+import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor, type ManifestHead } from '@ferry/registry-client';
 import { companionTags } from './companions';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncRequest } from './sync-request';
 import { SyncSession } from './sync-session';
 import { planRemoval } from './tag-removal';
+import { copyProfile } from './target-ledger';
 
 /** What a run would do to one tag. */
 export type TagPreview =
@@ -36,95 +37,128 @@ export interface SyncPreview {
  */
 export async function previewRepository(req: SyncRequest): Promise<SyncPreview> {
   const session = await SyncSession.open(req);
-  const { upstream, upstreamRepo, target, targetRepo, limits } = session;
   try {
     let tagsMatched: string[] = [];
-    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags)));
+    const only = req.onlyTags && new Set(req.onlyTags);
+    // A targeted run (its `onlyTags`) would copy only those of the selected tags, as `syncRepository` does.
+    const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags).filter((tag) => !only || only.has(tag))));
     if (!listed) throw new RegistryError('CANCELLED', 'the preview was cancelled');
-    const upstreamTags = new Set(listed.upstreamTags);
-    const targetTags = new Set(listed.targetTags);
-    const wanted = new Set(tagsMatched);
-    const keptDigests = new Set<string>();
-    const tags: TagPreview[] = [];
-    /** Blobs already counted, so a blob shared by several tags is counted once. */
-    const counted = new Set<string>();
-
-    const missingBytes = async (digest: string): Promise<number> => {
-      const m = await upstream.getManifest(upstreamRepo, digest, { maxBytes: limits.maxManifestBytes });
-      const doc = parseManifest(m.bytes, m.mediaType, limits);
-      let blobs: Descriptor[] = doc.blobs;
-      if (doc.isIndex) {
-        const children = session.platformFilter ? doc.manifests.filter(session.platformFilter) : doc.manifests;
-        blobs = [];
-        for (const child of children) {
-          if (await target.headManifest(targetRepo, child.digest)) continue;
-          const c = await upstream.getManifest(upstreamRepo, child.digest, { maxBytes: limits.maxManifestBytes });
-          blobs.push(...parseManifest(c.bytes, c.mediaType, limits).blobs);
-        }
-      }
-      let bytes = 0;
-      for (const blob of blobs) {
-        if (isNonDistributable(blob) || counted.has(blob.digest)) continue;
-        counted.add(blob.digest);
-        if ((await target.headBlob(targetRepo, blob.digest)) === null) bytes += blob.size;
-      }
-      return bytes;
-    };
-
-    const previewTag = async (tag: string, companion: boolean): Promise<void> => {
-      try {
-        const head = await upstream.headManifest(upstreamRepo, tag);
-        if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
-        keptDigests.add(head.digest);
-        const onTarget = targetTags.has(tag) ? await target.headManifest(targetRepo, tag) : null;
-        const rewritesIndex = session.platformFilter !== null && session.indexMode === 'rewrite' && isIndexMediaType(head.mediaType);
-        if (onTarget && (onTarget.digest === head.digest || (rewritesIndex && (await isRewriteOf(session, onTarget.digest, head.digest))))) {
-          keptDigests.add(onTarget.digest);
-          tags.push({ tag, action: 'unchanged', digest: head.digest, companion });
-        } else {
-          tags.push({ tag, action: 'copy', digest: head.digest, bytes: await missingBytes(head.digest), companion });
-        }
-        if (companion) return;
-        for (const other of companionTags(head.digest, req)) {
-          if (!upstreamTags.has(other) || wanted.has(other)) continue;
-          wanted.add(other);
-          await previewTag(other, true);
-        }
-      } catch (error) {
-        if (req.signal?.aborted) throw error;
-        // A failed tag keeps what it holds on the target.
-        wanted.add(tag);
-        const e = error instanceof RegistryError ? error : new RegistryError('INTERNAL', String((error as Error)?.message ?? error));
-        tags.push({ tag, action: 'fail', error: { code: e.code, message: e.message }, companion });
-      }
-    };
-    const limit = new ConcurrencyLimit(req.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY);
-    await Promise.all(tagsMatched.map((tag) => limit.run(() => previewTag(tag, false))));
-
-    const deletion = req.tagDeletion ?? QUAY_TAG_DELETION;
-    const plan = planRemoval(listed.targetTags, wanted, keptDigests, deletion);
-    // Without the settings, the plan names every tag that is no longer selected.
-    const doomed = planRemoval(listed.targetTags, wanted, keptDigests, { enabled: true, maxDelete: null });
-    const count = (action: TagPreview['action']) => tags.filter((t) => t.action === action).length;
-    const order = new Map(tagsMatched.map((t, i) => [t, i]));
-    tags.sort((a, b) => (order.get(a.tag) ?? Infinity) - (order.get(b.tag) ?? Infinity) || a.tag.localeCompare(b.tag));
-    return {
-      tagsMatched,
-      tags,
-      delete: doomed.kind === 'remove' ? doomed.tags : [],
-      deletionRefused: plan.kind === 'refused' ? { wouldDelete: plan.wouldDelete, allowed: plan.allowed } : null,
-      totals: {
-        copy: count('copy'),
-        unchanged: count('unchanged'),
-        fail: count('fail'),
-        delete: plan.kind === 'remove' ? plan.tags.length : 0,
-        bytes: tags.reduce((sum, t) => sum + (t.action === 'copy' ? t.bytes : 0), 0),
-      },
-      requests: session.requests,
-    };
+    return { ...(await planCopies(session, listed, tagsMatched)), requests: session.requests };
   } finally {
     await session.close();
   }
+}
+
+/**
+ * What a run would do with the tags it selected from both listings, read (GET and HEAD only)
+ * without writing: the preview's work, and what a run asks before it writes when a caller must
+ * know the bytes it would add (`SyncRequest.beforeWrite`).
+ */
+export async function planCopies(
+  session: SyncSession,
+  listed: { upstreamTags: readonly string[]; targetTags: readonly string[] },
+  tagsMatched: readonly string[],
+  /** A run's plan takes the request's ledger at its word, as the run itself does (a preview looks at the target). */
+  { trustLedger = false }: { trustLedger?: boolean } = {},
+): Promise<Omit<SyncPreview, 'requests'>> {
+  const { req, upstream, upstreamRepo, target, targetRepo, limits } = session;
+  const ledger = trustLedger && !req.verifyTarget ? req.ledger : undefined;
+  const profile = copyProfile(req);
+  const upstreamTags = new Set(listed.upstreamTags);
+  const targetTags = new Set(listed.targetTags);
+  const wanted = new Set(tagsMatched);
+  const keptDigests = new Set<string>();
+  const tags: TagPreview[] = [];
+  /** Blobs already counted, so a blob shared by several tags is counted once. */
+  const counted = new Set<string>();
+
+  const missingBytes = async (digest: string): Promise<number> => {
+    const m = session.planned.manifests.get(digest) ?? (await upstream.getManifest(upstreamRepo, digest, { maxBytes: limits.maxManifestBytes }));
+    session.planned.manifests.set(digest, m);
+    const doc = parseManifest(m.bytes, m.mediaType, limits);
+    let blobs: Descriptor[] = doc.blobs;
+    if (doc.isIndex) {
+      const children = session.platformFilter ? doc.manifests.filter(session.platformFilter) : doc.manifests;
+      blobs = [];
+      for (const child of children) {
+        if (await target.headManifest(targetRepo, child.digest)) continue;
+        const c = await upstream.getManifest(upstreamRepo, child.digest, { maxBytes: limits.maxManifestBytes });
+        blobs.push(...parseManifest(c.bytes, c.mediaType, limits).blobs);
+      }
+    }
+    let bytes = 0;
+    for (const blob of blobs) {
+      if (isNonDistributable(blob) || counted.has(blob.digest)) continue;
+      counted.add(blob.digest);
+      if ((await target.headBlob(targetRepo, blob.digest)) === null) bytes += blob.size;
+    }
+    return bytes;
+  };
+
+  const previewTag = async (tag: string, companion: boolean): Promise<void> => {
+    try {
+      // A tag the target lacks will be copied: its manifest is read whole at once (a GET gives the digest a HEAD would), as the run does.
+      let head: ManifestHead | null;
+      if (targetTags.has(tag)) head = await upstream.headManifest(upstreamRepo, tag);
+      else {
+        const manifest = await upstream.getManifest(upstreamRepo, tag, { maxBytes: limits.maxManifestBytes });
+        session.planned.manifests.set(manifest.digest, manifest);
+        head = manifest;
+      }
+      if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
+      session.planned.heads.set(tag, head);
+      keptDigests.add(head.digest);
+      const recorded = ledger?.get(tag);
+      // What the ledger vouches for is on the target, unasked: nothing to add.
+      const vouched = recorded !== undefined && recorded.source === head.digest && recorded.profile === profile && targetTags.has(tag);
+      const onTarget = !vouched && targetTags.has(tag) ? await target.headManifest(targetRepo, tag) : null;
+      const rewritesIndex = session.platformFilter !== null && session.indexMode === 'rewrite' && isIndexMediaType(head.mediaType);
+      if (vouched) {
+        keptDigests.add(recorded.target);
+        tags.push({ tag, action: 'unchanged', digest: head.digest, companion });
+      } else if (onTarget && (onTarget.digest === head.digest || (rewritesIndex && (await isRewriteOf(session, onTarget.digest, head.digest))))) {
+        keptDigests.add(onTarget.digest);
+        tags.push({ tag, action: 'unchanged', digest: head.digest, companion });
+      } else {
+        tags.push({ tag, action: 'copy', digest: head.digest, bytes: await missingBytes(head.digest), companion });
+      }
+      if (companion) return;
+      for (const other of companionTags(head.digest, req)) {
+        if (!upstreamTags.has(other) || wanted.has(other)) continue;
+        wanted.add(other);
+        await previewTag(other, true);
+      }
+    } catch (error) {
+      if (req.signal?.aborted) throw error;
+      // A failed tag keeps what it holds on the target.
+      wanted.add(tag);
+      const e = error instanceof RegistryError ? error : new RegistryError('INTERNAL', String((error as Error)?.message ?? error));
+      tags.push({ tag, action: 'fail', error: { code: e.code, message: e.message }, companion });
+    }
+  };
+  const limit = new ConcurrencyLimit(req.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY);
+  await Promise.all(tagsMatched.map((tag) => limit.run(() => previewTag(tag, false))));
+
+  const deletion = req.tagDeletion ?? QUAY_TAG_DELETION;
+  const plan = planRemoval(listed.targetTags, wanted, keptDigests, deletion);
+  // Without the settings, the plan names every tag that is no longer selected.
+  const doomed = planRemoval(listed.targetTags, wanted, keptDigests, { enabled: true, maxDelete: null });
+  const count = (action: TagPreview['action']) => tags.filter((t) => t.action === action).length;
+  const order = new Map(tagsMatched.map((t, i) => [t, i]));
+  tags.sort((a, b) => (order.get(a.tag) ?? Infinity) - (order.get(b.tag) ?? Infinity) || a.tag.localeCompare(b.tag));
+  return {
+    tagsMatched: [...tagsMatched],
+    tags,
+    delete: doomed.kind === 'remove' ? doomed.tags : [],
+    deletionRefused: plan.kind === 'refused' ? { wouldDelete: plan.wouldDelete, allowed: plan.allowed } : null,
+    totals: {
+      copy: count('copy'),
+      unchanged: count('unchanged'),
+      fail: count('fail'),
+      delete: plan.kind === 'remove' ? plan.tags.length : 0,
+      bytes: tags.reduce((sum, t) => sum + (t.action === 'copy' ? t.bytes : 0), 0),
+    },
+  };
 }
 
 /** Whether the target's index `targetDigest` is the filtered rewrite of the upstream's index: it lists only children of it. */

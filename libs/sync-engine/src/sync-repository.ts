@@ -5,6 +5,7 @@ import type { SyncReport, SyncRequest } from './sync-request';
 import { rollBack } from './rollback';
 import { SyncRun } from './sync-run';
 import { SyncSession } from './sync-session';
+import { planCopies } from './sync-preview';
 import { planRemoval, removeTags } from './tag-removal';
 import { syncTag, tagSyncContext } from './tag-sync';
 
@@ -39,6 +40,8 @@ export async function syncRepository(req: SyncRequest): Promise<SyncReport> {
     const { upstreamTags, targetTags } = listed;
     // The listing has shown whether the target asks a token service: if it does, ask it whether we may push.
     await session.assertMayPush();
+    // A caller that must know what the run would add (a quota) is told from the same listings, before the first write.
+    if (req.beforeWrite) await req.beforeWrite({ bytes: (await planCopies(session, listed, report.tagsMatched, { trustLedger: true })).totals.bytes });
     session.images.targetEmpty = session.blobs.targetEmpty = targetTags.length === 0;
 
     for (const tag of report.tagsMatched) run.wanted.add(tag);

@@ -64,6 +64,12 @@ export interface SyncRequest {
   onExchange?: (side: 'upstream' | 'target', exchange: RegistryExchange) => void;
   /** Called as each tag finishes (awaited, one at a time). */
   onTagResult?: (r: TagResult) => Promise<void> | void;
+  /**
+   * Called once, after the listings and before anything is written, with the blob bytes the run
+   * would add to the target repository (what a preview counts: each blob the target lacks, once);
+   * a throw fails the run with nothing written (a quota's hard limit). Absent: no such reading.
+   */
+  beforeWrite?: (plan: { bytes: number }) => Promise<void>;
 
   /** Tags copied at once (default 16, chosen from the benchmark). */
   tagConcurrency?: number;

@@ -9,6 +9,8 @@ import {
   parseRepositoryReference,
   type Descriptor,
   type DispatcherOptions,
+  type ManifestBytes,
+  type ManifestHead,
   type ManifestLimits,
   type RegistryExchange,
 } from '@ferry/registry-client';
@@ -52,6 +54,12 @@ export class SyncSession {
   bytesMoved = 0;
   /** Blob bytes the run knows it must move: the blobs of the manifests read so far, less those the target holds. */
   bytesPlanned = 0;
+  /**
+   * What a plan before the first write (`planCopies`) read upstream: each tag's head and the
+   * manifests by digest, which the copy then uses instead of asking again (the same digests the
+   * plan counted, and no second manifest GET against an upstream's pull limit).
+   */
+  readonly planned = { heads: new Map<string, ManifestHead>(), manifests: new Map<string, ManifestBytes>() };
   /** What `close` does with each dispatcher: give it back to the request's pool, or close it. */
   private readonly dispatcherEnds: Array<() => Promise<void>> = [];
   private referrersApi: boolean | undefined;

@@ -45,8 +45,11 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
   req.onTagStart?.(tag);
   let upHead: ManifestHead | null;
   try {
-    const fetched = !context.targetTags.has(tag) ? await upstream.getManifest(upstreamRepo, tag, { maxBytes: limits.maxManifestBytes }) : null;
-    upHead = fetched ?? (await upstream.headManifest(upstreamRepo, tag));
+    // What a plan before the first write read (`SyncSession.planned`) is not asked again.
+    const planned = session.planned.heads.get(tag);
+    const plannedManifest = planned ? session.planned.manifests.get(planned.digest) : undefined;
+    const fetched = !context.targetTags.has(tag) ? (plannedManifest ?? (await upstream.getManifest(upstreamRepo, tag, { maxBytes: limits.maxManifestBytes }))) : null;
+    upHead = fetched ?? planned ?? (await upstream.headManifest(upstreamRepo, tag));
     if (!upHead) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
     if (upHead.size > limits.maxManifestBytes) {
       throw new RegistryError('MANIFEST_TOO_LARGE', `manifest of ${upHead.size} bytes exceeds the limit of ${limits.maxManifestBytes}`);
@@ -68,7 +71,7 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
       if (!rewritesIndex && tgtHead?.digest === upHead.digest) {
         result = { digest: upHead.digest, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
       } else {
-        const copied = await images.copyTag(fetched ?? upHead.digest, tag, tgtHead?.digest ?? null);
+        const copied = await images.copyTag(fetched ?? plannedManifest ?? upHead.digest, tag, tgtHead?.digest ?? null);
         if (!copied.unchanged) run.changed.set(tag, tgtHead?.digest ?? null);
         result = copied;
         // Referrers of a newly copied image; an unchanged one had them copied before.

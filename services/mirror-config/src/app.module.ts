@@ -78,6 +78,8 @@ import { OAuthApplicationQueries } from './oauth/oauth-application-queries';
 import { OAuthApplicationService } from './oauth/oauth-application.service';
 import { ClientKeyController } from './client-key/client-key.controller';
 import { ClientKeyService } from './client-key/client-key.service';
+import { QuotaController, SuperuserQuotaController, UserQuotaController } from './quotas/quota.controller';
+import { QuotaService } from './quotas/quota.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -114,6 +116,9 @@ export const CONTROLLERS = [
   UserAuthorizationController,
   ApplicationInformationController,
   ClientKeyController,
+  QuotaController,
+  UserQuotaController,
+  SuperuserQuotaController,
   // The web console's pages and files, at / and paths the API does not use.
   ConsoleController,
   MirrorGrpcController,
@@ -212,6 +217,7 @@ export class AppModule {
         ClientKeyService,
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
         PrototypeService,
+        QuotaService,
       ],
     };
   }

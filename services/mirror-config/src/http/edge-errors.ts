@@ -59,6 +59,13 @@ export const DOMAIN_ERRORS: Record<DomainErrorCode, { status: 400 | 404 | 409; g
   [DomainErrorCode.HookAlreadyExists]: { status: 409, grpc: GrpcStatus.ALREADY_EXISTS },
   [DomainErrorCode.TeamNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.TeamMemberNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
+  [DomainErrorCode.QuotaNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
+  [DomainErrorCode.QuotaLimitNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
+  // Quay answers 400 for a second quota and for a repeated limit.
+  [DomainErrorCode.QuotaAlreadyExists]: { status: 400, grpc: GrpcStatus.ALREADY_EXISTS },
+  [DomainErrorCode.QuotaLimitAlreadyExists]: { status: 400, grpc: GrpcStatus.ALREADY_EXISTS },
+  // A run's refusal (the sync-worker's); no API command meets it.
+  [DomainErrorCode.QuotaExceeded]: { status: 409, grpc: GrpcStatus.FAILED_PRECONDITION },
 };
 
 const DOMAIN_TITLES = { 400: 'Bad request', 404: 'Not found', 409: 'Conflict' } as const;

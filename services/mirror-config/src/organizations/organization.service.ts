@@ -15,6 +15,7 @@ import { RobotService } from '../robots/robot.service';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { OrgMirrorService } from '../org-mirror/org-mirror.service';
 import { TeamService } from '../teams/team.service';
+import { QuotaService } from '../quotas/quota.service';
 import { OrganizationQueries } from './organization-queries';
 import { CREATE_ORGANIZATION_BODY, UPDATE_ORGANIZATION_BODY } from './organization.input';
 import type { OrganizationView } from './organization.view';
@@ -37,6 +38,8 @@ export class OrganizationService {
     private readonly teams: TeamService,
     /** Its OAuth applications go with an organization (absent in specs that make none). */
     private readonly applications?: OAuthApplicationService,
+    /** Quay's `quotas` and `quota_report` (absent where a test builds the service without it). */
+    private readonly quotas?: QuotaService,
   ) {}
 
   /** POST /organization/: the creator becomes its admin. Quay answers 201 "Created". */
@@ -62,6 +65,8 @@ export class OrganizationService {
       // Quay lists the teams to the organization's members.
       ...(role !== null ? await this.teams.organizationTeams(caller, name) : {}),
       ...(isAdmin ? { invoice_email: false, invoice_email_address: null, tag_expiration_s: 0, is_free_account: true } : {}),
+      // Quay shows the quota and its usage to the organization's members.
+      ...(role !== null && this.quotas ? await this.quotas.organizationQuotas(name) : {}),
     };
   }
 
@@ -86,6 +91,7 @@ export class OrganizationService {
     for (const robot of await this.robotQueries.robotsIn(name)) {
       await this.robots.delete(name, robot.name, causation);
     }
+    await this.quotas?.deleteWithNamespace(name, causation);
     await this.commands.run(AggregateKind.Organization, name, organizationDecider, { kind: 'delete' }, causation);
   }
 

@@ -17,6 +17,7 @@ import { PermissionService } from './permission.service';
 import { RepositoryQueries } from './repository-queries';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { TeamQueries } from '../teams/team-queries';
+import { QuotaService } from '../quotas/quota.service';
 import { TagService } from '../tags/tag.service';
 import { CHANGE_STATE_BODY, CHANGE_VISIBILITY_BODY, CREATE_REPOSITORY_BODY, UPDATE_REPOSITORY_BODY } from './repository.input';
 import { nextPageToken, type RepositoryListView, type RepositoryView } from './repository.view';
@@ -54,6 +55,8 @@ export class RepositoryService {
     private readonly teamQueries: TeamQueries,
     /** Quay's `tags` of the repository view (absent where a test builds the service without it). */
     private readonly tags?: TagService,
+    /** Quay's `quota_report` (absent where a test builds the service without it). */
+    private readonly quotas?: QuotaService,
   ) {}
 
   /** POST /repository: Quay's body, `namespace` defaulting to the caller's own. */
@@ -98,6 +101,7 @@ export class RepositoryService {
       // Quay's own rule: nobody writes into a repository that is not NORMAL (a mirror's robot aside).
       can_write: row.state === RepositoryState.Normal && atLeast(role, 'write'),
       can_admin: atLeast(role, 'admin'),
+      ...(this.quotas ? { quota_report: await this.quotas.repositoryReport(row.namespace, row.name) } : {}),
     };
   }
 
@@ -129,6 +133,8 @@ export class RepositoryService {
     const lastRunIds = mirrors.flatMap((m) => (m.lastRunId ? [m.lastRunId] : []));
     const lastRuns = new Map((await this.queries.runs(lastRunIds)).map((r) => [r.runId, r]));
     const byId = new Map(mirrors.map((m) => [m.mirrorId, m]));
+    // Quay's list carries each repository's quota report: one read of each namespace's quota on the page.
+    const quotaReports = this.quotas ? await this.quotas.repositoryReports(readable.map((r) => ({ namespace: r.namespace, repository: r.name }))) : null;
     return {
       ...(last ? { next_page: nextPageToken(last.namespace, last.name) } : {}),
       repositories: readable.map((r) => {
@@ -159,6 +165,7 @@ export class RepositoryService {
                 error: verdict?.lastErrorCode ? { code: verdict.lastErrorCode, message: verdict.lastErrorMessage } : null,
               }
             : null,
+          ...(quotaReports ? { quota_report: quotaReports.get(mirrorId(r.namespace, r.name))! } : {}),
         };
       }),
     };

@@ -14,7 +14,7 @@ import { eventTraceContext, foldDelivered, handleCommand, type Causation, type C
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type TagResult } from '@ferry/sync-engine';
+import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type SyncRequest, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
@@ -24,6 +24,7 @@ import { completeRun, handBackRun, type MirrorRunCommand, type RunEnd } from './
 import { holdRunLease, type RunLease } from './run-lease';
 import { ledgerFromRunEvents, RunLedger } from './run-ledger';
 import { RunMeter } from './run-meter';
+import { RunQuota } from './run-quota';
 import { logTagFailed } from './run-log-lines';
 import { RunTracing } from './run-tracing';
 import type { RateLimitBoard } from './rate-limit-board';
@@ -162,10 +163,11 @@ export class MirrorRunExecutor {
     const tracing = new RunTracing();
     const meter = new RunMeter();
     const progress = this.progress.reporter({ runId, mirrorId });
+    const quota = new RunQuota(this.store, run.causation, { namespace: config.namespace, repository: config.repository, runId, fencingToken });
     try {
       if (!runStop.signal.aborted) {
         const targetCredentials = await targetWriter(this.store, this.secrets, this.settings, config.robotUsername);
-        report = await syncRepository({
+        const request: SyncRequest = {
           ...syncRequestForMirror(mirrorId, config, this.settings, {
             upstreamPassword: config.externalRegistryPassword ? this.secrets.open(config.externalRegistryPassword) : null,
             target: targetCredentials,
@@ -187,7 +189,10 @@ export class MirrorRunExecutor {
             await runLedger.record(tagEvent(mirrorId, runId, result));
             meterTagResult(result);
           },
-        });
+        };
+        // Under a hard quota limit, what the run would add is read (and reserved) before it writes anything.
+        if (await quota.hasHardLimit()) request.beforeWrite = ({ bytes }) => quota.admit(bytes);
+        report = await syncRepository(request);
       }
     } catch (error) {
       if (!runStop.signal.aborted) failure = runErrorOf(error);
@@ -197,6 +202,8 @@ export class MirrorRunExecutor {
       // Its last entry is written before the run's end is, so whoever sees the end can read it.
       await progress.finish();
     }
+    // What this hold of the run wrote counts towards its namespace's usage however the run ends.
+    await quota.record((report?.results ?? results).reduce((sum, r) => sum + (r.kind === 'synced' ? r.bytesCopied : 0), 0));
     if (lease.lost.aborted) {
       span.setAttribute('ferry.outcome', 'lease-lost');
       return { kind: 'lease-lost' };
