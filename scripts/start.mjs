@@ -153,7 +153,7 @@ function eachLine(stream, onLine) {
   stream.on('end', () => rest.length && onLine(rest));
 }
 
-const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'];
+const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier', 'registry-front'];
 const ready = new Set();
 /** Each service's metrics port, as it logs it at boot. */
 const metricsUrls = new Map();
@@ -435,7 +435,7 @@ function showReady() {
     `${READY_LINE} (${SERVICES.join(', ')})`,
     `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
     `  console:  ${apiUrl}/   (sign in as ${env.FERRY_BOOTSTRAP_ADMIN_USERNAME ?? 'admin'}; ${admin.password})`,
-    `  registry: ${env.FERRY_TARGET_REGISTRY}`,
+    `  registry: ${env.FERRY_TARGET_REGISTRY}   front (pull through proxy-cache organizations): http://${env.FERRY_FRONT_HOST ?? '127.0.0.1'}:${env.FERRY_FRONT_PORT ?? 5001}`,
     ...(metricsUrls.size ? [`  metrics:  ${SERVICES.filter((s) => metricsUrls.has(s)).map((s) => `${s} ${metricsUrls.get(s)}/metrics`).join(', ')}  (and /healthz, /readyz)`] : []),
     `  token:    ${admin.token}`,
     `  logs:     ${logDir}/ (JSON per service; the registry's access log in registry.log)`,

@@ -33,6 +33,8 @@ export const DomainErrorCode = {
   /** Removing a user or robot the team does not hold. */
   TeamMemberNotFound: 'TEAM_MEMBER_NOT_FOUND',
   DefaultPermissionNotFound: 'DEFAULT_PERMISSION_NOT_FOUND',
+  ProxyCacheAlreadyExists: 'PROXY_CACHE_ALREADY_EXISTS',
+  ProxyCacheNotFound: 'PROXY_CACHE_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

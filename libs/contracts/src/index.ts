@@ -104,6 +104,13 @@ export {
   type RepositoryEvent,
   type RegistryTokenIssued,
   type RegistryEvent,
+  type ProxyCacheCreated,
+  type ProxyCacheDeleted,
+  type ProxyCacheConfigEvent,
+  type ProxyCacheFilled,
+  type ProxyCacheRefreshed,
+  type ProxyCacheStaleServed,
+  type ProxyCacheRepositoryEvent,
   type TeamCreated,
   type TeamUpdated,
   type TeamDeleted,
@@ -149,3 +156,4 @@ export {
   robotUsernameProblem,
 } from './names';
 export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';
+export { StaleReason, type ProxyCacheConfig } from './proxy-cache';

@@ -19,6 +19,10 @@ export const AggregateKind = {
   Registry: 'registry',
   /** A team of an organization, by `organization/team`: its role, description and members. */
   Team: 'team',
+  /** A proxy-cache organization's settings, by organization name. */
+  ProxyCache: 'proxycache',
+  /** What the registry front fetched, refreshed and served stale, by `org/repo`. */
+  ProxyCacheRepository: 'proxycacherepo',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

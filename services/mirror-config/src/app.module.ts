@@ -73,6 +73,9 @@ import { TagQueries } from './tags/tag-queries';
 import { TagService } from './tags/tag.service';
 import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
+import { ProxyCacheController } from './proxy-cache/proxy-cache.controller';
+import { ProxyCacheLookup } from './proxy-cache/proxy-cache-lookup';
+import { ProxyCacheService } from './proxy-cache/proxy-cache.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -82,6 +85,7 @@ export const CONTROLLERS = [
   OrganizationController,
   OrgMirrorHookController,
   OrgMirrorController,
+  ProxyCacheController,
   // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
   MirrorHealthController,
   RepositoryController,
@@ -167,6 +171,8 @@ export class AppModule {
         OrganizationQueries,
         OrgMirrorQueries,
         OrgMirrorService,
+        ProxyCacheService,
+        ProxyCacheLookup,
         RepositoryService,
         MirrorService,
         MirrorLookup,

@@ -1,7 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
-import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, readRegistryTokens, type RegistryTokenSettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
+
+export type { RegistryTokenSettings };
 
 export interface MirrorConfigServiceConfig extends BaseConfig {
   /** The metrics port: /metrics, /healthz, /readyz. */
@@ -35,16 +35,6 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   hookRate: { burst: number; perSecond: number };
 }
 
-export interface RegistryTokenSettings {
-  /** PEM: the private key tokens are signed with, and its certificate (in the registry's root bundle). */
-  signingKey: string;
-  signingCertificate: string;
-  /** The registry's `auth.token.issuer` and `auth.token.service`. */
-  issuer: string;
-  service: string;
-  /** How long a token lets its holder act: also how long a revoked permission can linger. */
-  ttlSeconds: number;
-}
 
 /** The only reader of process.env in mirror-config. */
 export function readConfig(env: Record<string, string | undefined> = process.env): MirrorConfigServiceConfig {
@@ -95,35 +85,4 @@ function readOidc(reader: ConfigReader): MirrorConfigServiceConfig['oidc'] {
   return { issuer: reader.url('FERRY_OIDC_ISSUER', issuer, ['https:', 'http:']), audience, usernameClaim: reader.string('FERRY_OIDC_USERNAME_CLAIM', 'preferred_username') };
 }
 
-/** A PEM setting: the PEM itself, or the path of a file holding it (a mounted secret). */
-function pem(reader: ConfigReader, name: string): string | undefined {
-  const value = reader.optional(name);
-  if (value === undefined || value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) {
-    reader.problems.push(`${name} must be PEM or the path of a PEM file; ${value} does not exist`);
-    return undefined;
-  }
-  return readFileSync(value, 'utf8');
-}
 
-function readRegistryTokens(reader: ConfigReader): RegistryTokenSettings | undefined {
-  const signingKey = pem(reader, 'FERRY_TOKEN_SIGNING_KEY');
-  const signingCertificate = pem(reader, 'FERRY_TOKEN_SIGNING_CERT');
-  const ttlSeconds = reader.integer('FERRY_REGISTRY_TOKEN_SECONDS', 300, 10, 3600);
-  const issuer = reader.string('FERRY_TOKEN_ISSUER', 'ferry');
-  const service = reader.string('FERRY_REGISTRY_SERVICE', 'ferry-registry');
-  if (signingKey === undefined && signingCertificate === undefined) return undefined;
-  if (signingKey === undefined || signingCertificate === undefined) {
-    reader.problems.push('FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT go together');
-    return undefined;
-  }
-  try {
-    if (!new X509Certificate(signingCertificate).checkPrivateKey(createPrivateKey(signingKey))) {
-      reader.problems.push('FERRY_TOKEN_SIGNING_CERT is not the certificate of FERRY_TOKEN_SIGNING_KEY');
-    }
-  } catch (error) {
-    // The message names the setting, never the key's contents.
-    reader.problems.push(`FERRY_TOKEN_SIGNING_KEY / FERRY_TOKEN_SIGNING_CERT cannot be read: ${(error as { code?: string }).code ?? 'invalid PEM'}`);
-  }
-  return { signingKey, signingCertificate, issuer, service, ttlSeconds };
-}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { parseUpstreamRegistry } from '@ferry/proxy-cache';
+import { requestSchema } from '../http/operation';
+import { quayObject, text } from '../http/request-body';
+
+/** Quay's default `expiration_s` (its UI's): a day. */
+export const DEFAULT_EXPIRATION_S = 86_400;
+/** Ferry's default staleness bound: a week past expiry. */
+export const DEFAULT_STALE_BOUND_S = 604_800;
+
+const SECONDS = (max: number) => {
+  const message = `must be a whole number of seconds from 1 to ${max}`;
+  return z.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message });
+};
+
+/**
+ * Quay's `NewProxyCacheConfig` (`upstream_registry` required; the username, password, expiration
+ * and insecure Quay's UI sends beside it; its `org_name` is the path's) and Ferry's
+ * `stale_bound_s`. The same body serves the validation route.
+ */
+export const PROXY_CACHE_BODY = requestSchema(
+  'ProxyCacheConfigRequest',
+  quayObject({
+    upstream_registry: text(1024, 'is required: the registry to cache, such as quay.io/namespace').superRefine((value, ctx) => {
+      const parsed = parseUpstreamRegistry(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }).meta({ description: 'The registry to cache, `host[:port][/namespace]` (Quay\'s `quay.io/projectquay`; `docker.io` is Docker Hub).' }),
+    upstream_registry_username: text(255).nullable().optional().meta({ description: 'The upstream account; null or absent: anonymous pulls.' }),
+    upstream_registry_password: text(4096).nullable().optional().meta({ description: 'Its password or token: stored encrypted, never shown again.' }),
+    expiration_s: SECONDS(31_536_000).optional().meta({ description: `How long a manifest pulled by tag is served before the upstream is asked again (default ${DEFAULT_EXPIRATION_S}).` }),
+    insecure: z.boolean({ error: 'must be true or false' }).optional().meta({ description: 'Speak plain HTTP to the upstream (Quay\'s insecure).' }),
+    org_name: text(255).optional().meta({ description: 'Quay\'s UI sends it; the path names the organization.' }),
+    stale_bound_s: SECONDS(31_536_000)
+      .optional()
+      .meta({ description: `Ferry's: how long past expiry a cached manifest is still served while the upstream fails (default ${DEFAULT_STALE_BOUND_S}).` }),
+  }).superRefine((body, ctx) => {
+    if (body.upstream_registry_password && !body.upstream_registry_username) {
+      ctx.addIssue({ code: 'custom', path: ['upstream_registry_username'], message: 'is required with upstream_registry_password' });
+    }
+  }),
+  { quay: true },
+);
+export type ProxyCacheBody = z.output<typeof PROXY_CACHE_BODY>;

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AggregateKind, organizationNameProblem, type ProxyCacheConfig } from '@ferry/contracts';
+import type { Causation } from '@ferry/event-store';
+import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
+import { parseUpstreamRegistry, proxyCacheDecider, upstreamBaseUrl, type UpstreamRegistry } from '@ferry/proxy-cache';
+import { createRegistryDispatcher } from '@ferry/registry-client';
+import type { SecretBox } from '@ferry/secrets';
+import { withSpan } from '@ferry/telemetry';
+import { Commands } from '../commands';
+import type { MirrorConfigServiceConfig } from '../config';
+import { InvalidRequestError, NotFoundError } from '../http/problem';
+import { readBody } from '../http/request-body';
+import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
+import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
+import { ProxyCacheLookup } from './proxy-cache-lookup';
+import { DEFAULT_EXPIRATION_S, DEFAULT_STALE_BOUND_S, PROXY_CACHE_BODY, type ProxyCacheBody } from './proxy-cache.input';
+import { proxyCacheView, type ProxyCacheView } from './proxy-cache.view';
+import { probeUpstream } from './upstream-probe';
+
+/** How long validation waits for the upstream's answer. */
+const PROBE_TIMEOUT_MS = 15_000;
+
+class AddressRefused extends Error {}
+
+/** Quay's proxy-cache organizations: settings as events on the organization's `proxycache` subject. */
+@Injectable()
+export class ProxyCacheService {
+  constructor(
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(SERVICE_CONFIG) private readonly config: MirrorConfigServiceConfig,
+    private readonly commands: Commands,
+    private readonly organizations: OrgMirrorQueries,
+    private readonly lookup: ProxyCacheLookup,
+  ) {}
+
+  /** The organization the path names: a 400 naming `orgname` for a bad name, a 404 when there is none. */
+  private async organization(organization: string): Promise<string> {
+    const problem = organizationNameProblem(organization);
+    if (problem) throw new InvalidRequestError([{ field: 'orgname', message: problem }]);
+    if (!(await this.organizations.organizationExists(organization))) throw new NotFoundError(`no organization ${organization}`);
+    return organization;
+  }
+
+  async get(organization: string): Promise<ProxyCacheView> {
+    await this.organization(organization);
+    this.lookup.forget(organization);
+    return proxyCacheView(await this.lookup.config(organization));
+  }
+
+  /** Quay's create: 400 when the organization has one already; the password sealed before it is stored. */
+  async create(organization: string, body: unknown, causation: Causation): Promise<{ view: string; ignored: string[] }> {
+    await this.organization(organization);
+    const { value, ignored } = readBody(PROXY_CACHE_BODY, body);
+    await this.checkedUpstream(value);
+    const config: ProxyCacheConfig = {
+      upstreamRegistry: value.upstream_registry.trim().replace(/\/+$/, ''),
+      upstreamRegistryUsername: value.upstream_registry_username || null,
+      upstreamRegistryPassword: value.upstream_registry_password ? this.secrets.seal(value.upstream_registry_password) : null,
+      expirationS: value.expiration_s ?? DEFAULT_EXPIRATION_S,
+      insecure: value.insecure ?? false,
+      staleBoundS: value.stale_bound_s ?? DEFAULT_STALE_BOUND_S,
+    };
+    await withSpan('proxy-cache.create', async (span) => {
+      span.setAttribute('ferry.organization', organization);
+      await this.commands.run(AggregateKind.ProxyCache, organization, proxyCacheDecider, { kind: 'create', organization, config }, causation);
+    });
+    this.lookup.forget(organization);
+    return { view: 'Created', ignored };
+  }
+
+  /** Quay's delete: 404 when there is none; what the front cached stays in the target. */
+  async delete(organization: string, causation: Causation): Promise<{ view: string; ignored: string[] }> {
+    await this.organization(organization);
+    await this.commands.run(AggregateKind.ProxyCache, organization, proxyCacheDecider, { kind: 'delete' }, causation);
+    this.lookup.forget(organization);
+    return { view: 'Deleted', ignored: [] };
+  }
+
+  /**
+   * Quay's validation: can the front reach the upstream with these settings? `Valid` or
+   * `Anonymous` (202), else a 400 with Quay's message. Writes nothing.
+   */
+  async validate(organization: string, body: unknown): Promise<{ view: string; ignored: string[] }> {
+    await this.organization(organization);
+    const { value, ignored } = readBody(PROXY_CACHE_BODY, body);
+    const upstream = await this.checkedUpstream(value);
+    const dispatcher = createRegistryDispatcher({ verifyTls: !(value.insecure ?? false), addressGuard: { allowedHosts: this.config.ssrfAllowedHosts } });
+    const credentials = value.upstream_registry_username ? { username: value.upstream_registry_username, password: value.upstream_registry_password ?? '' } : null;
+    try {
+      const answer = await probeUpstream(upstreamBaseUrl(upstream, value.insecure ?? false), dispatcher, credentials, PROBE_TIMEOUT_MS).catch(() => 'Failed' as const);
+      if (answer === 'Failed') {
+        const message = credentials ? 'Failed login to remote registry. Please verify entered details and try again.' : 'Failed to validate Proxy cache configuration';
+        throw new InvalidRequestError([{ field: 'upstream_registry', message }]);
+      }
+      return { view: answer, ignored };
+    } finally {
+      await dispatcher.close().catch(() => undefined);
+    }
+  }
+
+  /** The upstream, parsed, and not on an internal address that FERRY_SSRF_ALLOWED_HOSTS does not list. */
+  private async checkedUpstream(value: ProxyCacheBody): Promise<UpstreamRegistry> {
+    const upstream = parseUpstreamRegistry(value.upstream_registry);
+    if (typeof upstream === 'string') throw new InvalidRequestError([{ field: 'upstream_registry', message: upstream }]);
+    const url = new URL(upstreamBaseUrl(upstream, value.insecure ?? false));
+    const guard: AddressGuard = {
+      allowlist: new Allowlist(this.config.ssrfAllowedHosts),
+      refuse: (host, address, reason) =>
+        new AddressRefused(`is not allowed: ${host} ${address === host ? 'is' : `resolves to ${address}, which is`} a ${reason} address, not in the allowed hosts (FERRY_SSRF_ALLOWED_HOSTS)`),
+    };
+    try {
+      await assertHostAllowed(url.hostname, url.port || (url.protocol === 'https:' ? 443 : 80), guard);
+    } catch (error) {
+      // A name that does not resolve now is not refused: the front checks every connection again.
+      if (error instanceof AddressRefused) throw new InvalidRequestError([{ field: 'upstream_registry', message: error.message }]);
+    }
+    return upstream;
+  }
+}
