@@ -140,7 +140,7 @@ export class ProxyCacheFront {
       if (isDigest(reference) && manifest.digest !== reference) throw new RegistryError('DIGEST_MISMATCH', `the upstream's manifest for ${reference} hashes to ${manifest.digest}`);
     } catch (error) {
       recordProxyCacheRequest(org.organization, 'manifest', 'failed');
-      return this.answerUpstreamFailure(res, org, 'manifest', `${repository}@${reference}`, upstreamFailure(error), null, error);
+      return this.answerUpstreamFailure(res, org, 'manifest', isDigest(reference) ? `${repository}@${reference}` : `${repository}:${reference}`, upstreamFailure(error), null, error);
     }
     recordProxyCacheRequest(org.organization, 'manifest', result);
     recordUpstreamBytes(org.organization, manifest.size);
