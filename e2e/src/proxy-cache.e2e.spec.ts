@@ -249,6 +249,27 @@ describe('pulling through the registry front', () => {
     }
   });
 
+  it('promotes a repository pulled through the cache to a scheduled mirror of its upstream, of the tags pulled', async () => {
+    assert.equal((await api('PUT', '/organization/hub/robots/syncer', {})).status, 201);
+    const refused = await api('POST', '/repository/hub/never/proxycache/promote', { robot_username: 'hub+syncer' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.errors[0].field, 'tags');
+    const promoted = await api('POST', '/repository/hub/alpine/proxycache/promote', { robot_username: 'hub+syncer', sync_interval: 3600 });
+    assert.equal(promoted.status, 201, JSON.stringify(promoted.json));
+    assert.equal(promoted.json.external_reference, `${shaper.host}/library/alpine`);
+    assert.deepEqual(promoted.json.root_rule.rule_value, ['1']);
+    const done = await eventually(
+      async () => {
+        const view = (await api('GET', '/repository/hub/alpine/mirror')).json as { sync_status: string; last_run_id: string | null };
+        return view.last_run_id && ['SUCCESS', 'FAIL'].includes(view.sync_status) ? view : undefined;
+      },
+      60_000,
+      'the promoted mirror\'s first run',
+    );
+    assert.equal(done.sync_status, 'SUCCESS', JSON.stringify((await api('GET', `/repository/hub/alpine/mirror/runs/${done.last_run_id}`)).json));
+    assert.deepEqual(await tagDigests(asAdmin(target.url), 'hub/alpine'), await tagDigests(upstream, 'library/alpine'));
+  });
+
   it('refuses anonymous and unauthorized pulls as the target does', async () => {
     for (const who of [null, `outsider:${PASSWORD}`]) {
       const viaFront = await pullThrough('hub/alpine', '1', who);

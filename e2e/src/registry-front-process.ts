@@ -34,7 +34,9 @@ export async function startRegistryFront(env: Record<string, string>, extra: Rec
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (output().includes('"msg":"ferry registry-front ready"')) break;
+    // Any answer of /v2/ (the target's 401 included) means it serves; the log may be quiet (FERRY_LOG_LEVEL=warn).
+    const answered = await fetch(`${url}/v2/`).then((r) => r.status > 0, () => false);
+    if (answered) break;
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       await stopProcess(child);
       throw new Error(`the registry front did not come up:\n${output()}`);

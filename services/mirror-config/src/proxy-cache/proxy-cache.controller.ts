@@ -5,8 +5,9 @@ import { requires } from '@ferry/identity';
 import { Requires } from '../auth/permission';
 import { Cause } from '../auth/request-caller';
 import { Operation } from '../http/operation';
-import { answerJsonString } from '../http/quay-body';
-import { PROXY_CACHE_BODY } from './proxy-cache.input';
+import { answerJsonString, warnIgnored } from '../http/quay-body';
+import { MIRROR_VIEW, mirrorView } from '../mirror/mirror.view';
+import { PROXY_CACHE_BODY, PROXY_CACHE_PROMOTE_BODY } from './proxy-cache.input';
 import { ProxyCacheService } from './proxy-cache.service';
 import { PROXY_CACHE_CREATED, PROXY_CACHE_DELETED, PROXY_CACHE_VALID, PROXY_CACHE_VIEW } from './proxy-cache.view';
 
@@ -15,18 +16,18 @@ import { PROXY_CACHE_CREATED, PROXY_CACHE_DELETED, PROXY_CACHE_VALID, PROXY_CACH
  * and `ProxyCacheConfigValidation`): same paths, fields, statuses and answers. Reading needs
  * membership (Quay's member permission), changing needs admin.
  */
-@Controller('api/v1/organization/:namespace')
+@Controller('api/v1')
 export class ProxyCacheController {
   constructor(private readonly proxyCaches: ProxyCacheService) {}
 
-  @Get('proxycache')
+  @Get('organization/:namespace/proxycache')
   @Requires(requires.organization('read'))
   @Operation({ summary: 'The organization\'s proxy-cache settings (empty strings when it has none, as Quay); never the credentials', responses: { 200: PROXY_CACHE_VIEW } })
   get(@Param('namespace') namespace: string) {
     return this.proxyCaches.get(namespace);
   }
 
-  @Post('proxycache')
+  @Post('organization/:namespace/proxycache')
   @HttpCode(201)
   @Requires(requires.organization('admin'))
   @Operation({
@@ -39,7 +40,7 @@ export class ProxyCacheController {
     return answerJsonString(res, this.proxyCaches.create(namespace, body, cause));
   }
 
-  @Delete('proxycache')
+  @Delete('organization/:namespace/proxycache')
   @HttpCode(201)
   @Requires(requires.organization('admin'))
   @Operation({ summary: 'Ends the proxy cache (201 "Deleted", as Quay); what it cached stays in the target', responses: { 201: PROXY_CACHE_DELETED } })
@@ -47,7 +48,7 @@ export class ProxyCacheController {
     return answerJsonString(res, this.proxyCaches.delete(namespace, cause));
   }
 
-  @Post('validateproxycache')
+  @Post('organization/:namespace/validateproxycache')
   @HttpCode(202)
   @Requires(requires.organization('admin'))
   @Operation({
@@ -57,5 +58,20 @@ export class ProxyCacheController {
   })
   validate(@Param('namespace') namespace: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     return answerJsonString(res, this.proxyCaches.validate(namespace, body));
+  }
+
+  @Post('repository/:namespace/:repository/proxycache/promote')
+  @HttpCode(201)
+  @Requires(requires.organization('admin'))
+  @Operation({
+    summary: 'Ferry\'s: makes a repository pulled through the cache a scheduled mirror of its upstream (the pulled tags by default)',
+    description: 'Creates the repository\'s mirror as POST .../mirror does, with the proxy cache\'s upstream, credentials and TLS setting.',
+    body: PROXY_CACHE_PROMOTE_BODY,
+    responses: { 201: MIRROR_VIEW },
+  })
+  async promote(@Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
+    const { row, ignored } = await this.proxyCaches.promote(namespace, repository, body, cause);
+    warnIgnored(res, ignored);
+    return mirrorView(row);
   }
 }

@@ -41,3 +41,25 @@ export const PROXY_CACHE_BODY = requestSchema(
   { quay: true },
 );
 export type ProxyCacheBody = z.output<typeof PROXY_CACHE_BODY>;
+
+/**
+ * Ferry's promotion of a repository pulled through the cache to a scheduled repository mirror of
+ * its upstream: the robot that writes it, how often, and which tags (by default those pulled
+ * through the cache by tag), of which the newest N by version may be kept.
+ */
+export const PROXY_CACHE_PROMOTE_BODY = requestSchema(
+  'ProxyCachePromoteRequest',
+  quayObject({
+    robot_username: text(255, 'is required: the robot (namespace+name) that writes the mirror').meta({ description: 'The robot of the organization that writes the mirrored images.' }),
+    sync_interval: z
+      .number({ error: 'must be a whole number of seconds from 60 to 31536000' })
+      .int({ error: 'must be a whole number of seconds from 60 to 31536000' })
+      .min(60, { error: 'must be a whole number of seconds from 60 to 31536000' })
+      .max(31_536_000, { error: 'must be a whole number of seconds from 60 to 31536000' })
+      .optional()
+      .meta({ description: 'Seconds between runs (default 86400).' }),
+    tags: z.array(text(128), { error: 'must be a list of tag patterns' }).min(1, { error: 'must name at least one tag pattern' }).max(100, { error: 'must name at most 100 patterns' }).optional().meta({ description: 'Tag globs to mirror; default: the tags pulled through the cache.' }),
+    keep_newest: z.number({ error: 'must be a whole number from 1 to 1000' }).int({ error: 'must be a whole number from 1 to 1000' }).min(1, { error: 'must be a whole number from 1 to 1000' }).max(1000, { error: 'must be a whole number from 1 to 1000' }).optional().meta({ description: 'Keep only the newest N of those tags, by version.' }),
+  }),
+  { quay: true },
+);

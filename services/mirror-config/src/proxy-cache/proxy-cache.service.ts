@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregateKind, organizationNameProblem, type ProxyCacheConfig } from '@ferry/contracts';
-import type { Causation } from '@ferry/event-store';
+import { aggregateSubject, AggregateKind, organizationNameProblem, repositoryNameProblem, type ProxyCacheConfig } from '@ferry/contracts';
+import { loadState, type Causation, type EventStore } from '@ferry/event-store';
 import { Allowlist, assertHostAllowed, type AddressGuard } from '@ferry/net-guard';
-import { parseUpstreamRegistry, proxyCacheDecider, upstreamBaseUrl, type UpstreamRegistry } from '@ferry/proxy-cache';
+import { cachedTagsFold, parseUpstreamRegistry, proxyCacheDecider, upstreamBaseUrl, upstreamRepository, type UpstreamRegistry } from '@ferry/proxy-cache';
 import { createRegistryDispatcher } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
+import { EVENT_STORE } from '@ferry/service-runtime';
 import { withSpan } from '@ferry/telemetry';
 import { Commands } from '../commands';
 import type { MirrorConfigServiceConfig } from '../config';
@@ -13,7 +14,8 @@ import { readBody } from '../http/request-body';
 import { OrgMirrorQueries } from '../org-mirror/org-mirror-queries';
 import { SECRET_BOX, SERVICE_CONFIG } from '../tokens';
 import { ProxyCacheLookup } from './proxy-cache-lookup';
-import { DEFAULT_EXPIRATION_S, DEFAULT_STALE_BOUND_S, PROXY_CACHE_BODY, type ProxyCacheBody } from './proxy-cache.input';
+import { DEFAULT_EXPIRATION_S, DEFAULT_STALE_BOUND_S, PROXY_CACHE_BODY, PROXY_CACHE_PROMOTE_BODY, type ProxyCacheBody } from './proxy-cache.input';
+import { MirrorService, type MirrorAnswer } from '../mirror/mirror.service';
 import { proxyCacheView, type ProxyCacheView } from './proxy-cache.view';
 import { probeUpstream } from './upstream-probe';
 
@@ -31,6 +33,8 @@ export class ProxyCacheService {
     private readonly commands: Commands,
     private readonly organizations: OrgMirrorQueries,
     private readonly lookup: ProxyCacheLookup,
+    private readonly mirrors: MirrorService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /** The organization the path names: a 400 naming `orgname` for a bad name, a 404 when there is none. */
@@ -96,6 +100,39 @@ export class ProxyCacheService {
     } finally {
       await dispatcher.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Turns a repository pulled through the cache into a scheduled repository mirror of its
+   * upstream (with the cache's credentials and TLS setting), so what clients pull is kept up to
+   * date without waiting for a pull. The mirror is created as `POST .../mirror` creates one, with
+   * its checks (the robot, the address guard) and events.
+   */
+  async promote(organization: string, repository: string, body: unknown, causation: Causation): Promise<MirrorAnswer> {
+    await this.organization(organization);
+    const problem = repositoryNameProblem(repository);
+    if (problem) throw new InvalidRequestError([{ field: 'repository', message: problem }]);
+    const { value, ignored } = readBody(PROXY_CACHE_PROMOTE_BODY, body);
+    this.lookup.forget(organization);
+    const config = await this.lookup.config(organization);
+    if (!config) throw new NotFoundError(`${organization} is not a proxy-cache organization`);
+    const upstream = parseUpstreamRegistry(config.upstreamRegistry);
+    if (typeof upstream === 'string') throw new NotFoundError(`${organization} has no usable upstream: ${upstream}`);
+    const pulled = await loadState(this.store, aggregateSubject(this.store.prefix, AggregateKind.ProxyCacheRepository, `${organization}/${repository}`), cachedTagsFold);
+    const tags = value.tags ?? [...pulled.state.keys()].sort();
+    if (!tags.length) throw new InvalidRequestError([{ field: 'tags', message: `nothing of ${organization}/${repository} was pulled by tag through the cache: name the tags to mirror` }]);
+    const mirrorBody = {
+      external_reference: `${upstream.host}/${upstreamRepository(upstream, repository)}`,
+      robot_username: value.robot_username,
+      tag_rule: { include: [{ kind: 'glob', patterns: tags }], ...(value.keep_newest ? { keep_newest: { count: value.keep_newest, by: 'semver' } } : {}) },
+      sync_start_date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      sync_interval: value.sync_interval ?? 86_400,
+      external_registry_username: config.upstreamRegistryUsername,
+      external_registry_password: config.upstreamRegistryPassword ? this.secrets.open(config.upstreamRegistryPassword) : null,
+      external_registry_config: { verify_tls: !config.insecure },
+    };
+    const answer = await this.mirrors.create({ namespace: organization, repository }, mirrorBody, causation);
+    return { ...answer, ignored: [...ignored, ...answer.ignored] };
   }
 
   /** The upstream, parsed, and not on an internal address that FERRY_SSRF_ALLOWED_HOSTS does not list. */

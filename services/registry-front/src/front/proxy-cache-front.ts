@@ -17,7 +17,12 @@ const MANIFEST_LIMIT = 10 * 1024 * 1024;
 /** Sends a target's answer on to the client as it streams. */
 export async function relay(res: ServerResponse, answer: Dispatcher.ResponseData, headers: Record<string, string> = {}): Promise<void> {
   res.writeHead(answer.statusCode, { ...relayedHeaders(answer.headers), ...headers });
-  await pipeline(answer.body, res);
+  try {
+    await pipeline(answer.body, res);
+  } catch {
+    // The client left, or the target's body broke off: either way the client's answer is cut short, which it sees.
+    res.destroy();
+  }
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
