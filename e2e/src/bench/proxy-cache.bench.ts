@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     front = await startRegistryFront(ferry.env);
     const api = apiClient(() => ferry!);
     const basic = `Basic ${Buffer.from(`admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`).toString('base64')}`;
-    const results: Record<'direct' | 'distributionCold' | 'distributionWarm' | 'ferryCold' | 'ferryWarm', Pull[][]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [] };
+    const results: Record<'direct' | 'distributionCold' | 'distributionWarm' | 'ferryCold' | 'ferryWarm' | 'target', Pull[][]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [], target: [] };
     for (let round = 0; round < ROUNDS; round++) {
       // A fresh cache for each tool each round: a new proxy-cache organization, a new proxy registry.
       const org = `cache${round}`;
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
           await waitUntilStored(front!.url, `${org}/layered`, bearer);
           await new Promise((r) => setTimeout(r, 2_000));
           results.ferryWarm.push(await pullCorpus(front!.url, `${org}/layered`, bearer));
+          // The control: the same warm pulls from the target itself, with the same token (what the front's hop costs).
+          results.target.push(await pullCorpus(target.url, `${org}/layered`, bearer));
         },
       ];
       // Who goes first rotates per round.
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
       ['docker-registry proxy, warm', results.distributionWarm],
       ["Ferry's front, cold", results.ferryCold],
       ["Ferry's front, warm", results.ferryWarm],
+      ['the target itself, warm (token auth, no front)', results.target],
     ] as const;
     const mib = (sum(results.direct[0]!.map((p) => p.bytes)) / 1024 / 1024).toFixed(0);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | --- |',
       `| Ferry warm / docker-registry proxy warm | ${ratio(total(results.ferryWarm), total(results.distributionWarm))} | ${ratio(ttfb(results.ferryWarm), ttfb(results.distributionWarm))} | ≤ 1 |`,
       `| Ferry cold / straight from the upstream | ${ratio(total(results.ferryCold), total(results.direct))} | ${ratio(ttfb(results.ferryCold), ttfb(results.direct))} | ≤ 1.2 |`,
+      `| Ferry warm / the target itself | ${ratio(total(results.ferryWarm), total(results.target))} | ${ratio(ttfb(results.ferryWarm), ttfb(results.target))} | |`,
       `| Ferry cold / docker-registry proxy cold | ${ratio(total(results.ferryCold), total(results.distributionCold))} | ${ratio(ttfb(results.ferryCold), ttfb(results.distributionCold))} | |`,
     ].join('\n');
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);

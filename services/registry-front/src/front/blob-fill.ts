@@ -10,15 +10,16 @@ export class FillFailedError extends Error {
  * One upstream fetch of one blob, written to the target as it arrives and replayed to every
  * client that asks for the blob meanwhile (the first from the first byte, later ones from the
  * start of what has arrived, then live). The bytes are hashed as they pass: a client's answer
- * ends only once the digest matched and the target stored the blob; otherwise every client's
- * answer is cut off (so no client takes a short or wrong body for the blob), and the target's
- * upload is cancelled.
+ * ends only once all of them arrived and the digest matched (not waiting for the target's commit,
+ * which `done` awaits); otherwise every client's answer is cut off (so no client takes a short or
+ * wrong body for the blob), and the target's upload is cancelled, so nothing of it is stored.
  */
 export class BlobFill {
   private readonly chunks: Buffer[] = [];
   private readonly waiters = new Set<() => void>();
-  private state: 'running' | 'stored' | 'failed' = 'running';
+  private state: 'running' | 'verified' | 'stored' | 'failed' = 'running';
   private failure: Error | null = null;
+  private verified = false;
   bytes = 0;
   /** Settles once the blob is stored (or the fill failed). */
   readonly done: Promise<void>;
@@ -69,11 +70,14 @@ export class BlobFill {
       await stored.catch(() => undefined);
       throw new FillFailedError(`the upstream sent ${this.bytes} bytes hashing to ${got} for ${this.digest}`);
     }
+    // Every byte is here and is the blob: clients may end their answers while the target commits.
+    this.settle('verified', null);
     toTarget.end();
     await stored;
   }
 
-  private settle(state: 'stored' | 'failed', failure: Error | null): void {
+  private settle(state: 'verified' | 'stored' | 'failed', failure: Error | null): void {
+    if (state === 'verified') this.verified = true;
     this.state = state;
     this.failure = failure;
     this.wake();
@@ -90,8 +94,9 @@ export class BlobFill {
     let next = 0;
     for (;;) {
       while (next < this.chunks.length) yield this.chunks[next++]!;
+      // Verified bytes are the blob even when the target's commit fails after: the client's answer stands.
+      if (this.verified) return;
       if (this.state === 'failed') throw this.failure!;
-      if (this.state === 'stored') return;
       await new Promise<void>((resolve) => this.waiters.add(resolve));
     }
   }
