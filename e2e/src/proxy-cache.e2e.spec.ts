@@ -249,6 +249,14 @@ describe('pulling through the registry front', () => {
     }
   });
 
+  it('keeps a usage log of the proxy cache: its settings and the front\'s fills and stale answers, one sentence each', async () => {
+    const logs = (await api('GET', '/organization/flaky/proxycache/logs?limit=500')).json.logs as { kind: string; description: string; performer: { name: string } | null; metadata: Record<string, unknown> }[];
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheCreated' && /became a proxy cache of/.test(l.description)));
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheFilled' && /flaky\/stale:1 was fetched from/.test(l.description) && l.performer?.name === 'registry-front'));
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheStaleServed' && /because the upstream is rate-limiting pulls \(429\)/.test(l.description)));
+    assert.equal((await api('GET', '/organization/flaky/proxycache/logs?limit=0')).status, 400);
+  });
+
   it('promotes a repository pulled through the cache to a scheduled mirror of its upstream, of the tags pulled', async () => {
     assert.equal((await api('PUT', '/organization/hub/robots/syncer', {})).status, 201);
     const refused = await api('POST', '/repository/hub/never/proxycache/promote', { robot_username: 'hub+syncer' });

@@ -75,6 +75,7 @@ import { PrototypeController } from './prototypes/prototype.controller';
 import { PrototypeService } from './prototypes/prototype.service';
 import { ProxyCacheController } from './proxy-cache/proxy-cache.controller';
 import { ProxyCacheLookup } from './proxy-cache/proxy-cache-lookup';
+import { ProxyCacheQueries } from './proxy-cache/proxy-cache-queries';
 import { ProxyCacheService } from './proxy-cache/proxy-cache.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
@@ -173,6 +174,7 @@ export class AppModule {
         OrgMirrorService,
         ProxyCacheService,
         ProxyCacheLookup,
+        ProxyCacheQueries,
         RepositoryService,
         MirrorService,
         MirrorLookup,

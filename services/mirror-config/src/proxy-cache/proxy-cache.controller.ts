@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Causation } from '@ferry/event-store';
 import { requires } from '@ferry/identity';
@@ -8,7 +8,8 @@ import { Operation } from '../http/operation';
 import { answerJsonString, warnIgnored } from '../http/quay-body';
 import { MIRROR_VIEW, mirrorView } from '../mirror/mirror.view';
 import { PROXY_CACHE_BODY, PROXY_CACHE_PROMOTE_BODY } from './proxy-cache.input';
-import { ProxyCacheService } from './proxy-cache.service';
+import { PROXY_CACHE_LOGS_QUERY, ProxyCacheService } from './proxy-cache.service';
+import { USAGE_LOGS } from '../runs/run.view';
 import { PROXY_CACHE_CREATED, PROXY_CACHE_DELETED, PROXY_CACHE_VALID, PROXY_CACHE_VIEW } from './proxy-cache.view';
 
 /**
@@ -46,6 +47,17 @@ export class ProxyCacheController {
   @Operation({ summary: 'Ends the proxy cache (201 "Deleted", as Quay); what it cached stays in the target', responses: { 201: PROXY_CACHE_DELETED } })
   delete(@Param('namespace') namespace: string, @Cause() cause: Causation, @Res({ passthrough: true }) res: Response) {
     return answerJsonString(res, this.proxyCaches.delete(namespace, cause));
+  }
+
+  @Get('organization/:namespace/proxycache/logs')
+  @Requires(requires.organization('admin'))
+  @Operation({
+    summary: 'Ferry\'s usage log of the proxy cache: its settings\' events and every fill, refresh and stale answer of the registry front, newest first, each in one sentence',
+    query: PROXY_CACHE_LOGS_QUERY,
+    responses: { 200: USAGE_LOGS },
+  })
+  logs(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>) {
+    return this.proxyCaches.logs(namespace, query);
   }
 
   @Post('organization/:namespace/validateproxycache')

@@ -18,6 +18,19 @@ import { DEFAULT_EXPIRATION_S, DEFAULT_STALE_BOUND_S, PROXY_CACHE_BODY, PROXY_CA
 import { MirrorService, type MirrorAnswer } from '../mirror/mirror.service';
 import { proxyCacheView, type ProxyCacheView } from './proxy-cache.view';
 import { probeUpstream } from './upstream-probe';
+import { z } from 'zod';
+import type { ProxyCacheConfigEvent, ProxyCacheRepositoryEvent } from '@ferry/contracts';
+import { readQuery } from '../http/query';
+import type { UsageLogEntry } from '../runs/run.view';
+import { usageLogEntry } from '../runs/usage-log';
+import { describeProxyCacheEvent } from './proxy-cache-log';
+import { ProxyCacheQueries } from './proxy-cache-queries';
+
+const LIMIT_MESSAGE = 'must be a whole number from 1 to 500';
+/** The usage log's `?limit=`: 1 to 500, default 50. */
+export const PROXY_CACHE_LOGS_QUERY = z.object({
+  limit: z.coerce.number({ error: LIMIT_MESSAGE }).int({ error: LIMIT_MESSAGE }).min(1, { error: LIMIT_MESSAGE }).max(500, { error: LIMIT_MESSAGE }).optional(),
+});
 
 /** How long validation waits for the upstream's answer. */
 const PROBE_TIMEOUT_MS = 15_000;
@@ -34,6 +47,7 @@ export class ProxyCacheService {
     private readonly organizations: OrgMirrorQueries,
     private readonly lookup: ProxyCacheLookup,
     private readonly mirrors: MirrorService,
+    private readonly queries: ProxyCacheQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -133,6 +147,13 @@ export class ProxyCacheService {
     };
     const answer = await this.mirrors.create({ namespace: organization, repository }, mirrorBody, causation);
     return { ...answer, ignored: [...ignored, ...answer.ignored] };
+  }
+
+  /** The proxy cache's events, newest first, each in one sentence: its settings, and every fill, refresh and stale answer of the front. */
+  async logs(organization: string, query: Record<string, unknown>): Promise<{ logs: UsageLogEntry[] }> {
+    const { limit } = readQuery(PROXY_CACHE_LOGS_QUERY, query);
+    const rows = await this.queries.logs(await this.organization(organization), limit ?? 50);
+    return { logs: rows.map((e) => usageLogEntry(e, describeProxyCacheEvent({ type: e.type, data: e.data } as ProxyCacheConfigEvent | ProxyCacheRepositoryEvent))) };
   }
 
   /** The upstream, parsed, and not on an internal address that FERRY_SSRF_ALLOWED_HOSTS does not list. */
