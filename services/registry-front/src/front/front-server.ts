@@ -72,7 +72,7 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     const route = parseDistributionPath(url.pathname);
     const readable = req.method === 'GET' || req.method === 'HEAD';
     const named = 'name' in route ? splitRepositoryName(route.name) : null;
-    const org = readable && named && this.target.writable ? await this.settings.organization(named.namespace) : null;
+    const org = readable && named && this.target.writable ? await this.settings.organization(named.namespace).catch((error: unknown) => this.settingsUnreadable(error)) : null;
     if (!org || !named || !('name' in route)) return this.passThrough(req, res);
     if (named.repository.includes('/')) {
       return sendOciError(res, 404, 'NAME_UNKNOWN', `proxy-cache repositories are ${named.namespace}/<name>: ${route.name} has more levels (set a namespace in the organization's upstream_registry instead)`);
@@ -87,6 +87,21 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
       default:
         return this.passThrough(req, res);
     }
+  }
+
+  private lastSettingsWarning = 0;
+
+  /**
+   * Without the event log (NATS away) the front cannot tell a proxy-cache organization from an
+   * ordinary namespace: it passes the request to the target, which serves what it holds, so
+   * ordinary repositories and cached content stay pullable. Said once a minute at most.
+   */
+  private settingsUnreadable(error: unknown): null {
+    if (Date.now() - this.lastSettingsWarning > 60_000) {
+      this.lastSettingsWarning = Date.now();
+      this.logger.warn(`cannot read proxy-cache settings from the event log, passing requests to the target as they are: ${errorText(error)}`);
+    }
+    return null;
   }
 
   /** The request as it came, to the target, and its answer as it comes back. */
