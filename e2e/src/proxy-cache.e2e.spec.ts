@@ -112,9 +112,10 @@ describe('pulling through the registry front', () => {
       FERRY_TOKEN_SIGNING_KEY: keys.keyPath,
       FERRY_TOKEN_SIGNING_CERT: keys.certPath,
       FERRY_REGISTRY_SERVICE: SERVICE,
+      FERRY_PROXY_CACHE_PROMOTION_SECONDS: '1',
     });
     front = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_UPSTREAM_TIMEOUT_MS: '3000' });
-    for (const org of ['hub', 'flaky', 'plain']) assert.equal((await api('POST', '/organization/', { name: org })).status, 201);
+    for (const org of ['hub', 'flaky', 'plain', 'rules']) assert.equal((await api('POST', '/organization/', { name: org })).status, 201);
     assert.equal((await api('POST', '/superuser/users/', { username: 'outsider', password: PASSWORD })).status, 200);
     const hub = await api('POST', '/organization/hub/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, expiration_s: 3600 });
     assert.equal(hub.status, 201, JSON.stringify(hub.json));
@@ -136,8 +137,8 @@ describe('pulling through the registry front', () => {
     it('shows the settings in Quay\'s shape without the credentials, and empty strings for an organization without', async () => {
       const got = await api('GET', '/organization/hub/proxycache');
       assert.equal(got.status, 200);
-      assert.deepEqual(got.json, { upstream_registry: `${shaper.host}/library`, expiration_s: 3600, insecure: true, stale_bound_s: 604800 });
-      assert.deepEqual((await api('GET', '/organization/plain/proxycache')).json, { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '' });
+      assert.deepEqual(got.json, { upstream_registry: `${shaper.host}/library`, expiration_s: 3600, insecure: true, stale_bound_s: 604800, promotion_rule: null });
+      assert.deepEqual((await api('GET', '/organization/plain/proxycache')).json, { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null });
     });
 
     it('refuses a second configuration, an internal address and a scheme, naming the field; deleting none is a 404', async () => {
@@ -296,6 +297,31 @@ describe('pulling through the registry front', () => {
     assert.equal(pulled.code, 0, pulled.output);
     assert.equal(pulled.digest, (await tagDigests(asAdmin(target.url), 'plain/app'))['v1']);
     assert.ok(!(await readEventLog(names)).some((e) => e.type.startsWith('ProxyCache') && (e.data as { organization?: string }).organization === 'plain' && e.type !== 'ProxyCacheCreated' && e.type !== 'ProxyCacheDeleted'));
+  });
+
+  it('promotes a repository pulled at least min_pulls times by its organization\'s rule, and no other', async () => {
+    const noRobot = await api('POST', '/organization/rules/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, promotion_rule: { min_pulls: 2, days: 1, robot_username: 'rules+nobody' } });
+    assert.equal(noRobot.status, 400);
+    assert.equal(noRobot.json.errors[0].field, 'promotion_rule.robot_username');
+    assert.equal((await api('PUT', '/organization/rules/robots/syncer', {})).status, 201);
+    const rule = { min_pulls: 2, days: 1, robot_username: 'rules+syncer', keep_newest: null };
+    assert.equal((await api('POST', '/organization/rules/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, promotion_rule: rule })).status, 201);
+    assert.deepEqual((await api('GET', '/organization/rules/proxycache')).json.promotion_rule, rule);
+    for (let i = 0; i < 2; i++) assert.equal((await pullThrough('rules/legacy', '1')).code, 0);
+    assert.equal((await pullThrough('rules/alpine', '1')).code, 0);
+    const done = await eventually(
+      async () => {
+        const view = await api('GET', '/repository/rules/legacy/mirror');
+        return view.status === 200 && view.json.last_run_id && ['SUCCESS', 'FAIL'].includes(view.json.sync_status) ? view.json : undefined;
+      },
+      60_000,
+      'rules/legacy promoted and synced',
+    );
+    assert.equal(done.sync_status, 'SUCCESS');
+    assert.equal(done.external_reference, `${shaper.host}/library/legacy`);
+    assert.equal((await api('GET', '/repository/rules/alpine/mirror')).status, 404, 'pulled once: not promoted');
+    const logs = (await api('GET', '/repository/rules/legacy/mirror/logs')).json.logs as { kind: string; performer: { name: string } | null }[];
+    assert.ok(logs.some((l) => l.kind === 'MirrorCreated' && l.performer?.name === 'proxy-cache-promotion'));
   });
 
   describe('with the upstream stopped', () => {

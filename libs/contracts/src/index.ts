@@ -156,4 +156,4 @@ export {
   robotUsernameProblem,
 } from './names';
 export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';
-export { StaleReason, type ProxyCacheConfig } from './proxy-cache';
+export { StaleReason, type ProxyCacheConfig, type ProxyCachePromotionRule } from './proxy-cache';

@@ -19,6 +19,19 @@ export interface ProxyCacheConfig {
    * (5xx, 429, timeout, refused, tag gone); beyond it the failure is the client's answer.
    */
   staleBoundS: number;
+  /**
+   * Ferry's: a repository pulled at least `minPulls` times in `days` days (registry tokens granting
+   * it `pull`) becomes a scheduled mirror of its upstream, written by `robotUsername`, of the tags
+   * pulled through the cache (the newest `keepNewest` by version, when set). Absent: by hand only.
+   */
+  promotion?: ProxyCachePromotionRule | null;
+}
+
+export interface ProxyCachePromotionRule {
+  minPulls: number;
+  days: number;
+  robotUsername: string;
+  keepNewest: number | null;
 }
 
 /** Why the front served a cached manifest past its expiry instead of the upstream's answer. */

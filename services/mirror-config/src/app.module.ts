@@ -76,6 +76,7 @@ import { PrototypeService } from './prototypes/prototype.service';
 import { ProxyCacheController } from './proxy-cache/proxy-cache.controller';
 import { ProxyCacheLookup } from './proxy-cache/proxy-cache-lookup';
 import { ProxyCacheQueries } from './proxy-cache/proxy-cache-queries';
+import { ProxyCachePromotion } from './proxy-cache/proxy-cache-promotion';
 import { ProxyCacheService } from './proxy-cache/proxy-cache.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
@@ -175,6 +176,7 @@ export class AppModule {
         ProxyCacheService,
         ProxyCacheLookup,
         ProxyCacheQueries,
+        ProxyCachePromotion,
         RepositoryService,
         MirrorService,
         MirrorLookup,

@@ -33,6 +33,8 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   grafanaUrl: string | undefined;
   /** Deliveries one push hook takes at once, then per second, in each mirror-config process. */
   hookRate: { burst: number; perSecond: number };
+  /** Between looks at the proxy caches' promotion rules. */
+  proxyCachePromotionSeconds: number;
 }
 
 
@@ -58,6 +60,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     grafanaUrl: reader.optional('FERRY_GRAFANA_URL') === undefined ? undefined : reader.url('FERRY_GRAFANA_URL', '', ['http:', 'https:']).replace(/\/+$/, ''),
     // A burst of pushes (every tag of a release, a registry's retries) fits; a sender in a loop does not.
     hookRate: { burst: reader.integer('FERRY_HOOK_RATE_BURST', 60, 1, 10_000), perSecond: reader.integer('FERRY_HOOK_RATE_PER_SECOND', 5, 1, 1_000) },
+    proxyCachePromotionSeconds: reader.integer('FERRY_PROXY_CACHE_PROMOTION_SECONDS', 60, 1, 86_400),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];

@@ -13,6 +13,24 @@ const SECONDS = (max: number) => {
   return z.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message });
 };
 
+const whole = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+/** Ferry's rule that makes a much-pulled repository a scheduled mirror. */
+const PROMOTION_RULE = z
+  .object(
+    {
+      min_pulls: whole(1, 1_000_000).meta({ description: 'Pulls (registry tokens granting pull) within `days` that promote a repository.' }),
+      days: whole(1, 365),
+      robot_username: text(255, 'is required: the robot (namespace+name) that writes the mirrors'),
+      keep_newest: whole(1, 1000).nullable().optional().meta({ description: 'Mirror only the newest N of the pulled tags, by version.' }),
+    },
+    { error: 'must be {min_pulls, days, robot_username, keep_newest?} or null' },
+  )
+  .meta({ description: 'Ferry\'s: a repository pulled at least min_pulls times in days days becomes a scheduled mirror of its upstream, of the tags pulled through the cache.' });
+
 /**
  * Quay's `NewProxyCacheConfig` (`upstream_registry` required; the username, password, expiration
  * and insecure Quay's UI sends beside it; its `org_name` is the path's) and Ferry's
@@ -33,6 +51,7 @@ export const PROXY_CACHE_BODY = requestSchema(
     stale_bound_s: SECONDS(31_536_000)
       .optional()
       .meta({ description: `Ferry's: how long past expiry a cached manifest is still served while the upstream fails (default ${DEFAULT_STALE_BOUND_S}).` }),
+    promotion_rule: PROMOTION_RULE.nullable().optional(),
   }).superRefine((body, ctx) => {
     if (body.upstream_registry_password && !body.upstream_registry_username) {
       ctx.addIssue({ code: 'custom', path: ['upstream_registry_username'], message: 'is required with upstream_registry_password' });

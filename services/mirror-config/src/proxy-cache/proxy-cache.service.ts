@@ -25,6 +25,7 @@ import type { UsageLogEntry } from '../runs/run.view';
 import { usageLogEntry } from '../runs/usage-log';
 import { describeProxyCacheEvent } from './proxy-cache-log';
 import { ProxyCacheQueries } from './proxy-cache-queries';
+import { RobotQueries } from '../robots/robot-queries';
 
 const LIMIT_MESSAGE = 'must be a whole number from 1 to 500';
 /** The usage log's `?limit=`: 1 to 500, default 50. */
@@ -48,6 +49,7 @@ export class ProxyCacheService {
     private readonly lookup: ProxyCacheLookup,
     private readonly mirrors: MirrorService,
     private readonly queries: ProxyCacheQueries,
+    private readonly robots: RobotQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -77,7 +79,13 @@ export class ProxyCacheService {
       expirationS: value.expiration_s ?? DEFAULT_EXPIRATION_S,
       insecure: value.insecure ?? false,
       staleBoundS: value.stale_bound_s ?? DEFAULT_STALE_BOUND_S,
+      promotion: value.promotion_rule
+        ? { minPulls: value.promotion_rule.min_pulls, days: value.promotion_rule.days, robotUsername: value.promotion_rule.robot_username, keepNewest: value.promotion_rule.keep_newest ?? null }
+        : null,
     };
+    if (config.promotion && !(await this.robots.exists(config.promotion.robotUsername))) {
+      throw new InvalidRequestError([{ field: 'promotion_rule.robot_username', message: `Invalid robot account: ${config.promotion.robotUsername} (no such robot; create it first)` }]);
+    }
     await withSpan('proxy-cache.create', async (span) => {
       span.setAttribute('ferry.organization', organization);
       await this.commands.run(AggregateKind.ProxyCache, organization, proxyCacheDecider, { kind: 'create', organization, config }, causation);

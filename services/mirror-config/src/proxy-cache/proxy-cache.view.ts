@@ -10,13 +10,24 @@ export const PROXY_CACHE_VIEW = responseSchema(
     expiration_s: z.union([z.number().int(), z.literal('')]),
     insecure: z.union([z.boolean(), z.literal('')]),
     stale_bound_s: z.union([z.number().int(), z.literal('')]).meta({ description: 'Ferry\'s: how long past expiry a cached manifest is served while the upstream fails.' }),
+    promotion_rule: z
+      .object({ min_pulls: z.number().int(), days: z.number().int(), robot_username: z.string(), keep_newest: z.number().int().nullable() })
+      .nullable()
+      .meta({ description: 'Ferry\'s: when a much-pulled repository becomes a scheduled mirror; null: by hand only.' }),
   }),
 );
 export type ProxyCacheView = z.output<typeof PROXY_CACHE_VIEW>;
 
 export function proxyCacheView(config: ProxyCacheConfig | null): ProxyCacheView {
-  if (!config) return { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '' };
-  return { upstream_registry: config.upstreamRegistry, expiration_s: config.expirationS, insecure: config.insecure, stale_bound_s: config.staleBoundS };
+  if (!config) return { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null };
+  const rule = config.promotion ?? null;
+  return {
+    upstream_registry: config.upstreamRegistry,
+    expiration_s: config.expirationS,
+    insecure: config.insecure,
+    stale_bound_s: config.staleBoundS,
+    promotion_rule: rule ? { min_pulls: rule.minPulls, days: rule.days, robot_username: rule.robotUsername, keep_newest: rule.keepNewest } : null,
+  };
 }
 
 /** Quay answers these routes with bare JSON strings. */
