@@ -65,6 +65,7 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
     await this.target.close();
+    await this.settings.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -4,6 +4,7 @@ import { loadState, type EventStore } from '@ferry/event-store';
 import { cachedTagsFold, evolveCachedTags, parseUpstreamRegistry, proxyCacheDecider, upstreamRepository, type CachedTags, type UpstreamRegistry } from '@ferry/proxy-cache';
 import { createRegistryDispatcher, RegistryClient } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
+import type { Dispatcher } from 'undici';
 
 /** A proxy-cache organization as the front serves it: its settings and one client of its upstream. */
 export interface ProxyCacheOrganization {
@@ -30,7 +31,7 @@ const ACTOR = serviceActor('registry-front');
  */
 export class ProxyCacheSettings {
   private readonly organizations = new Map<string, { at: number; value: Promise<ProxyCacheOrganization | null> }>();
-  private readonly built = new Map<string, { key: string; organization: ProxyCacheOrganization }>();
+  private readonly built = new Map<string, { key: string; organization: ProxyCacheOrganization; dispatcher: Dispatcher }>();
   private readonly tags = new Map<string, Promise<CachedTags>>();
 
   constructor(
@@ -57,12 +58,15 @@ export class ProxyCacheSettings {
     const key = JSON.stringify(config);
     const held = this.built.get(name);
     if (held?.key === key) return held.organization;
+    // Changed settings: the old client's connections close once what uses them is done.
+    if (held) void held.dispatcher.close().catch(() => undefined);
     const upstream = parseUpstreamRegistry(config.upstreamRegistry);
     if (typeof upstream === 'string') return null;
+    const dispatcher = createRegistryDispatcher({ verifyTls: !config.insecure, addressGuard: { allowedHosts: this.options.ssrfAllowedHosts } });
     const client = new RegistryClient({
       host: upstream.host,
       scheme: config.insecure ? 'http' : 'https',
-      dispatcher: createRegistryDispatcher({ verifyTls: !config.insecure, addressGuard: { allowedHosts: this.options.ssrfAllowedHosts } }),
+      dispatcher,
       ...(config.upstreamRegistryUsername
         ? { credentials: { username: config.upstreamRegistryUsername, password: config.upstreamRegistryPassword ? this.secrets.open(config.upstreamRegistryPassword) : '' } }
         : {}),
@@ -71,8 +75,13 @@ export class ProxyCacheSettings {
       retry: { baseMs: 100, maxMs: 100, maxAttempts: 1 },
     });
     const organization: ProxyCacheOrganization = { organization: name, config, upstream, client, upstreamRepository: (repository) => upstreamRepository(upstream, repository) };
-    this.built.set(name, { key, organization });
+    this.built.set(name, { key, organization, dispatcher });
     return organization;
+  }
+
+  /** Closes every upstream's connections (shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.built.values()].map((b) => b.dispatcher.close().catch(() => undefined)));
   }
 
   /** The repository's cached tags and when the upstream last confirmed each. */
