@@ -153,10 +153,12 @@ function eachLine(stream, onLine) {
   stream.on('end', () => rest.length && onLine(rest));
 }
 
-const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'];
+const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier', 'registry-front'];
 const ready = new Set();
 /** Each service's metrics port, as it logs it at boot. */
 const metricsUrls = new Map();
+/** Where the registry front serves, as it logs it at boot. */
+let frontUrl = null;
 
 /**
  * A service's JSON log line, short: `[name] HH:MM:SS message`, with the level for warnings and
@@ -180,6 +182,8 @@ function showServiceLine(name, line) {
   process.stdout.write(`${consoleLine(name, line)}\n`);
   const metrics = /"msg":"metrics on (\S+?)\/metrics/.exec(line);
   if (metrics) metricsUrls.set(name, metrics[1]);
+  const front = /"msg":"registry front on (\S+?)\/v2\//.exec(line);
+  if (front) frontUrl = front[1];
   if (line.includes(`"msg":"ferry ${name} ready"`) && !ready.has(name)) {
     ready.add(name);
     if (SERVICES.every((s) => ready.has(s))) showReady();
@@ -397,7 +401,7 @@ async function startDetached() {
   process.exit(0);
 }
 
-const READY_LINE = 'ferry: all four services are ready';
+const READY_LINE = 'ferry: all five services are ready';
 ensureBuilt();
 const env = {
   ...process.env,
@@ -435,7 +439,7 @@ function showReady() {
     `${READY_LINE} (${SERVICES.join(', ')})`,
     `  API:      ${apiUrl}   gRPC: ${apiHost}:${env.FERRY_GRPC_PORT ?? 9090}`,
     `  console:  ${apiUrl}/   (sign in as ${env.FERRY_BOOTSTRAP_ADMIN_USERNAME ?? 'admin'}; ${admin.password})`,
-    `  registry: ${env.FERRY_TARGET_REGISTRY}`,
+    `  registry: ${env.FERRY_TARGET_REGISTRY}   front (pulls through proxy-cache organizations): ${frontUrl ?? `http://${env.FERRY_FRONT_HOST ?? '127.0.0.1'}:${env.FERRY_FRONT_PORT ?? 5001}`}`,
     ...(metricsUrls.size ? [`  metrics:  ${SERVICES.filter((s) => metricsUrls.has(s)).map((s) => `${s} ${metricsUrls.get(s)}/metrics`).join(', ')}  (and /healthz, /readyz)`] : []),
     `  token:    ${admin.token}`,
     `  logs:     ${logDir}/ (JSON per service; the registry's access log in registry.log)`,

@@ -87,6 +87,8 @@ export function npmStartEnv(options: {
     FERRY_GRPC_PORT: String(options.ports.grpc),
     // Each service a free metrics port of its own: other tests' services may hold the defaults.
     FERRY_METRICS_PORT: '0',
+    // And the registry front a free port (it logs where).
+    FERRY_FRONT_PORT: '0',
     FERRY_TARGET_REGISTRY: `http://127.0.0.1:${options.ports.registry}`,
     ...options.extra,
   };

@@ -78,7 +78,7 @@ describe('npm start on a fresh clone', () => {
 
     const start = await npm(clone, ['start', '--', '--detach'], env);
     assert.equal(start.code, 0, start.output.slice(-4000));
-    assert.match(start.output, /ferry: all four services are ready/);
+    assert.match(start.output, /ferry: all five services are ready/);
     assert.match(start.output, /docker-registry is not installed; unpacking Debian's package/);
     assert.doesNotMatch(start.output, /EBADENGINE|Unsupported engine/, 'every package accepts the runtime it was installed with');
     if (!machineNode.startsWith('v24.')) assert.match(start.output, new RegExp(`this machine's Node.js is ${machineNode.replaceAll('.', '\\.')}; fetching Node.js 24`));

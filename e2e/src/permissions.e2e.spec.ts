@@ -42,7 +42,7 @@ function callersFor(requirement: Requirement): { right: Who; tooLittle: Who } | 
 }
 
 /** Destructive routes run last, in an order that leaves what later ones need. */
-const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/team/', '/apptoken', '/superuser', '/prototypes', '/applications', '/quota', '/robots', '/mirror', '/repository/', '/organization/'];
+const DELETE_ORDER = ['/hooks', '/notification', '/permissions', '/team/', '/apptoken', '/superuser', '/prototypes', '/applications', '/quota', '/robots', '/mirror', '/proxycache', '/repository/', '/organization/'];
 const deletePriority = (e: RouteEntry) => DELETE_ORDER.findIndex((part) => e.http!.path.includes(part));
 
 function concretePath(entry: RouteEntry, ids: { repoRule: string; orgRule: string; hook: string; clientId: string }): string {

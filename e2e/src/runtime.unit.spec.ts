@@ -44,7 +44,7 @@ describe('the runtime Ferry ships and tests on', () => {
     for (const manifest of ['deploy/compose.yaml', 'deploy/kubernetes/ferry.yaml']) {
       const commands = [...read(manifest).matchAll(/command: \[("node"|"sh")[^\]]*\]/g)].map((m) => m[0]);
       assert.deepEqual(commands.filter((c) => c.includes('"node"')), [], `${manifest} starts node without the flags`);
-      assert.equal(commands.filter((c) => c.includes('scripts/service.sh')).length, 4, manifest);
+      assert.equal(commands.filter((c) => c.includes('scripts/service.sh')).length, 5, manifest);
     }
     assert.match(read('scripts/service.sh'), /services\/node-flags\.json/);
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());

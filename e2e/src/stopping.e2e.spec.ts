@@ -111,7 +111,7 @@ describe('stopping npm start', () => {
     const shell = [
       `nohup npm start --silent > ${out} 2>&1 &`,
       'npm_pid=$!',
-      `for i in $(seq 600); do grep -q 'all four services are ready' ${out} 2>/dev/null && break; sleep 0.2; done`,
+      `for i in $(seq 600); do grep -q 'all five services are ready' ${out} 2>/dev/null && break; sleep 0.2; done`,
       `ps -o pid= --ppid $npm_pid > ${pidFile}`,
     ].join('\n');
     const session = spawn('script', ['-qec', shell, '/dev/null'], {

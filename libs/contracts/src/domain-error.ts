@@ -42,6 +42,8 @@ export const DomainErrorCode = {
   QuotaLimitAlreadyExists: 'QUOTA_LIMIT_ALREADY_EXISTS',
   /** A run would take the namespace past its hard (`Reject`) limit. */
   QuotaExceeded: 'QUOTA_EXCEEDED',
+  ProxyCacheAlreadyExists: 'PROXY_CACHE_ALREADY_EXISTS',
+  ProxyCacheNotFound: 'PROXY_CACHE_NOT_FOUND',
 } as const;
 export type DomainErrorCode = (typeof DomainErrorCode)[keyof typeof DomainErrorCode];
 

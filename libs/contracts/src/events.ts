@@ -10,6 +10,7 @@ import type {
 } from './mirror-config';
 import type { Actor, MemberKind, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, TeamRole, Visibility } from './identity';
 import type { DiscoverySummary, OrgMirrorConfig } from './org-mirror';
+import type { ProxyCacheConfig, StaleReason } from './proxy-cache';
 import { mirrorNamespace } from './subjects';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
@@ -381,6 +382,30 @@ export type RegistryTokenIssued = Event<
 >;
 export type RegistryEvent = RegistryTokenIssued;
 
+// ---- proxy-cache organizations: the settings by organization; what the registry front did, by `org/repo` ----
+export type ProxyCacheCreated = Event<'ProxyCacheCreated', { organization: string; config: ProxyCacheConfig }>;
+export type ProxyCacheDeleted = Event<'ProxyCacheDeleted', { organization: string }>;
+export type ProxyCacheConfigEvent = ProxyCacheCreated | ProxyCacheDeleted;
+/**
+ * The front stored what it fetched from the upstream on a miss, after its digest was verified:
+ * a manifest (`reference` the tag or digest the client asked for) or a blob.
+ */
+export type ProxyCacheFilled = Event<
+  'ProxyCacheFilled',
+  { organization: string; repository: string; kind: 'manifest' | 'blob'; reference: string; digest: string; size: number; upstream: string }
+>;
+/** A manifest by tag past its expiry was checked against the upstream: `changed` when the tag moved. */
+export type ProxyCacheRefreshed = Event<
+  'ProxyCacheRefreshed',
+  { organization: string; repository: string; tag: string; digest: string; previousDigest: string; changed: boolean }
+>;
+/** The upstream failed and the front served its cached manifest past expiry (within the staleness bound). */
+export type ProxyCacheStaleServed = Event<
+  'ProxyCacheStaleServed',
+  { organization: string; repository: string; tag: string; digest: string; reason: StaleReason; ageSeconds: number; upstreamStatus: number | null }
+>;
+export type ProxyCacheRepositoryEvent = ProxyCacheFilled | ProxyCacheRefreshed | ProxyCacheStaleServed;
+
 export type RepositoryEvent = RepositoryCreated | RepositoryUpdated | RepositoryStateChanged | RepositoryDeleted | PermissionGranted | PermissionRevoked;
 
 // ---- notification rules -----------------------------------------------------------------------
@@ -502,7 +527,7 @@ export type QuotaEvent =
   | QuotaWarningReached;
 
 /** Every event Ferry stores. */
-export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent | OAuthApplicationEvent | QuotaEvent;
+export type FerryEvent = MirrorEvent | OrgMirrorEvent | HookEvent | RunEvent | RobotEvent | NotificationRuleEvent | UserEvent | OrganizationEvent | RepositoryEvent | RegistryEvent | TeamEvent | OAuthApplicationEvent | QuotaEvent | ProxyCacheConfigEvent | ProxyCacheRepositoryEvent;
 export type FerryEventType = FerryEvent['type'];
 
 /** An event as read back from the log: the payload plus where it sits. */

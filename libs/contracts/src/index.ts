@@ -104,6 +104,13 @@ export {
   type RepositoryEvent,
   type RegistryTokenIssued,
   type RegistryEvent,
+  type ProxyCacheCreated,
+  type ProxyCacheDeleted,
+  type ProxyCacheConfigEvent,
+  type ProxyCacheFilled,
+  type ProxyCacheRefreshed,
+  type ProxyCacheStaleServed,
+  type ProxyCacheRepositoryEvent,
   type TeamCreated,
   type TeamUpdated,
   type TeamDeleted,
@@ -167,3 +174,4 @@ export {
   robotUsernameProblem,
 } from './names';
 export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';
+export { StaleReason, type ProxyCacheConfig, type ProxyCachePromotionRule } from './proxy-cache';

@@ -23,6 +23,10 @@ export const AggregateKind = {
   OAuthApplication: 'oauthapp',
   /** A namespace's quota, its limits and its usage, by namespace name. */
   Quota: 'quota',
+  /** A proxy-cache organization's settings, by organization name. */
+  ProxyCache: 'proxycache',
+  /** What the registry front fetched, refreshed and served stale, by `org/repo`. */
+  ProxyCacheRepository: 'proxycacherepo',
 } as const;
 export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
 

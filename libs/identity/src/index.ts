@@ -23,7 +23,7 @@ export { organizationDecider, type OrganizationState, type OrganizationCommand }
 export { repositoryDecider, type RepositoryState, type RepositoryCommand } from './repository.decider';
 export { robotDecider, robotRegistryLogin, type RobotState, type RobotCommand } from './robot.decider';
 export { targetRegistryLogin, type FixedTargetUser } from './target-login';
-export { parseRegistryScope, grantedRepositoryActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';
+export { parseRegistryScope, grantedRepositoryActions, grantedProxyCacheActions, grantedCatalogActions, type RegistryScope, type RegistryRepositoryFacts } from './registry-access';
 export { teamDecider, teamId, type TeamState, type TeamCommand, type TeamMember } from './team.decider';
 export { robotCredentials, type RobotCredentials } from './robot-credentials';
 export { defaultGrants, type DefaultPermission, type DefaultPermissionTable, type DefaultPermissionCommand } from './default-permissions';

@@ -1,4 +1,4 @@
-import { RepositoryState, Visibility, type Role } from '@ferry/contracts';
+import { RepositoryState, Visibility, type Role, type TeamRole } from '@ferry/contracts';
 import { actsAsSuperuser, atLeast, type Caller } from './access';
 
 /**
@@ -62,4 +62,15 @@ export function grantedRepositoryActions(caller: Caller | null, facts: RegistryR
 /** `registry:catalog:*`, listing every repository, is for superusers acting as one. */
 export function grantedCatalogActions(caller: Caller | null, requested: readonly string[]): string[] {
   return caller && actsAsSuperuser(caller) ? requested.filter((a) => a === '*') : [];
+}
+
+/**
+ * A repository of a proxy-cache organization that Ferry has not stored yet: a member of the
+ * organization (any role on its repositories, or in any of its teams) may pull it, which makes the
+ * registry front fetch it; nobody pushes or deletes (only the front writes there, with its own token).
+ */
+export function grantedProxyCacheActions(caller: Caller | null, role: Role | null, team: TeamRole | null, requested: readonly string[]): string[] {
+  if (!caller) return [];
+  const member = atLeast(role, 'read') || team !== null;
+  return member ? requested.filter((a) => a === 'pull') : [];
 }

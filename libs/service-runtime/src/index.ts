@@ -11,3 +11,4 @@ export { bootService } from './boot';
 export { createServiceLogger, ServiceLogger, withLogFields, type LogFields } from './service-logger';
 export { readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type NotificationSenderSettings, type TargetRegistrySettings } from './shared-settings';
 export { inLanes } from './lanes';
+export { RegistryTokenSigner, readRegistryTokens, type RegistryTokenSettings, type RegistryAccess } from './registry-tokens';

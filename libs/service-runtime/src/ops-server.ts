@@ -5,7 +5,7 @@ import type { ConfigReader } from './base-config';
 import type { Readiness } from './readiness';
 
 /** Each service's own metrics port by default, so the four run side by side on one host (`npm start`). */
-export const DEFAULT_METRICS_PORTS = { 'mirror-config': 9464, scheduler: 9465, 'sync-worker': 9466, notifier: 9467 } as const;
+export const DEFAULT_METRICS_PORTS = { 'mirror-config': 9464, scheduler: 9465, 'sync-worker': 9466, notifier: 9467, 'registry-front': 9468 } as const;
 export type ServiceName = keyof typeof DEFAULT_METRICS_PORTS;
 
 /** Where a service's metrics port listens: `/metrics`, `/healthz`, `/readyz`. */

@@ -48,6 +48,8 @@ export interface StartRegistryOptions {
    * (each a list of values, as the registry's config takes them). Blob events are left out.
    */
   notifications?: { url: string; headers?: Record<string, string[]> };
+  /** Distribution's pull-through cache mode (`proxy.remoteurl`): a read-only mirror of this registry, filled on demand. */
+  proxyRemoteUrl?: string;
 }
 
 /** The token issuer of a registry started with `token`, so tests can count and steer it. */
@@ -263,6 +265,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     // The registry's own retry settings: give up on an endpoint after 3 failures, retry a second later.
     lines.push('      timeout: 1s', '      threshold: 3', '      backoff: 1s', '      ignoredmediatypes:', '        - application/octet-stream');
   }
+  if (opts.proxyRemoteUrl) lines.push('proxy:', `  remoteurl: ${opts.proxyRemoteUrl}`);
   const configPath = join(dir, 'config.yml');
   writeFileSync(configPath, `${lines.join('\n')}\n`);
   const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', opts.countRequests ? 'pipe' : 'ignore', 'pipe'] });

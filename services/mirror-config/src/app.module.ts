@@ -80,6 +80,11 @@ import { ClientKeyController } from './client-key/client-key.controller';
 import { ClientKeyService } from './client-key/client-key.service';
 import { QuotaController, SuperuserQuotaController, UserQuotaController } from './quotas/quota.controller';
 import { QuotaService } from './quotas/quota.service';
+import { ProxyCacheController } from './proxy-cache/proxy-cache.controller';
+import { ProxyCacheLookup } from './proxy-cache/proxy-cache-lookup';
+import { ProxyCacheQueries } from './proxy-cache/proxy-cache-queries';
+import { ProxyCachePromotion } from './proxy-cache/proxy-cache-promotion';
+import { ProxyCacheService } from './proxy-cache/proxy-cache.service';
 import { API_PROJECTIONS, RUN_PROGRESS, SECRET_BOX, SERVICE_CONFIG } from './tokens';
 
 /** Every controller of the API, HTTP and gRPC: the permission check at boot and the permission tests walk this list. */
@@ -89,6 +94,7 @@ export const CONTROLLERS = [
   OrganizationController,
   OrgMirrorHookController,
   OrgMirrorController,
+  ProxyCacheController,
   // Before the repository routes: Quay's /repository/mirror/health is not the repository mirror/health.
   MirrorHealthController,
   RepositoryController,
@@ -182,6 +188,10 @@ export class AppModule {
         OrganizationQueries,
         OrgMirrorQueries,
         OrgMirrorService,
+        ProxyCacheService,
+        ProxyCacheLookup,
+        ProxyCacheQueries,
+        ProxyCachePromotion,
         RepositoryService,
         MirrorService,
         MirrorLookup,

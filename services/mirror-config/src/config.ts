@@ -1,7 +1,7 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { passwordProblem, TokenKind, tokenKindOf } from '@ferry/identity';
-import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
+import { ConfigReader, readBaseConfig, readMetricsSettings, readEncryptionKey, readNotificationSenderSettings, readTargetRegistrySettings, readRegistryTokens, type RegistryTokenSettings, type BaseConfig, type MetricsSettings, type NotificationSenderSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
+
+export type { RegistryTokenSettings };
 
 export interface MirrorConfigServiceConfig extends BaseConfig {
   /** The metrics port: /metrics, /healthz, /readyz. */
@@ -33,18 +33,10 @@ export interface MirrorConfigServiceConfig extends BaseConfig {
   grafanaUrl: string | undefined;
   /** Deliveries one push hook takes at once, then per second, in each mirror-config process. */
   hookRate: { burst: number; perSecond: number };
+  /** Between looks at the proxy caches' promotion rules. */
+  proxyCachePromotionSeconds: number;
 }
 
-export interface RegistryTokenSettings {
-  /** PEM: the private key tokens are signed with, and its certificate (in the registry's root bundle). */
-  signingKey: string;
-  signingCertificate: string;
-  /** The registry's `auth.token.issuer` and `auth.token.service`. */
-  issuer: string;
-  service: string;
-  /** How long a token lets its holder act: also how long a revoked permission can linger. */
-  ttlSeconds: number;
-}
 
 /** The only reader of process.env in mirror-config. */
 export function readConfig(env: Record<string, string | undefined> = process.env): MirrorConfigServiceConfig {
@@ -68,6 +60,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     grafanaUrl: reader.optional('FERRY_GRAFANA_URL') === undefined ? undefined : reader.url('FERRY_GRAFANA_URL', '', ['http:', 'https:']).replace(/\/+$/, ''),
     // A burst of pushes (every tag of a release, a registry's retries) fits; a sender in a loop does not.
     hookRate: { burst: reader.integer('FERRY_HOOK_RATE_BURST', 60, 1, 10_000), perSecond: reader.integer('FERRY_HOOK_RATE_PER_SECOND', 5, 1, 1_000) },
+    proxyCachePromotionSeconds: reader.integer('FERRY_PROXY_CACHE_PROMOTION_SECONDS', 60, 1, 86_400),
   };
   // The bootstrap admin is the first superuser: without one, nobody could create the others.
   config.superusers = [...new Set([...reader.list('FERRY_SUPERUSERS'), ...(config.bootstrapAdmin ? [config.bootstrapAdmin.username] : [])])];
@@ -95,35 +88,4 @@ function readOidc(reader: ConfigReader): MirrorConfigServiceConfig['oidc'] {
   return { issuer: reader.url('FERRY_OIDC_ISSUER', issuer, ['https:', 'http:']), audience, usernameClaim: reader.string('FERRY_OIDC_USERNAME_CLAIM', 'preferred_username') };
 }
 
-/** A PEM setting: the PEM itself, or the path of a file holding it (a mounted secret). */
-function pem(reader: ConfigReader, name: string): string | undefined {
-  const value = reader.optional(name);
-  if (value === undefined || value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) {
-    reader.problems.push(`${name} must be PEM or the path of a PEM file; ${value} does not exist`);
-    return undefined;
-  }
-  return readFileSync(value, 'utf8');
-}
 
-function readRegistryTokens(reader: ConfigReader): RegistryTokenSettings | undefined {
-  const signingKey = pem(reader, 'FERRY_TOKEN_SIGNING_KEY');
-  const signingCertificate = pem(reader, 'FERRY_TOKEN_SIGNING_CERT');
-  const ttlSeconds = reader.integer('FERRY_REGISTRY_TOKEN_SECONDS', 300, 10, 3600);
-  const issuer = reader.string('FERRY_TOKEN_ISSUER', 'ferry');
-  const service = reader.string('FERRY_REGISTRY_SERVICE', 'ferry-registry');
-  if (signingKey === undefined && signingCertificate === undefined) return undefined;
-  if (signingKey === undefined || signingCertificate === undefined) {
-    reader.problems.push('FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT go together');
-    return undefined;
-  }
-  try {
-    if (!new X509Certificate(signingCertificate).checkPrivateKey(createPrivateKey(signingKey))) {
-      reader.problems.push('FERRY_TOKEN_SIGNING_CERT is not the certificate of FERRY_TOKEN_SIGNING_KEY');
-    }
-  } catch (error) {
-    // The message names the setting, never the key's contents.
-    reader.problems.push(`FERRY_TOKEN_SIGNING_KEY / FERRY_TOKEN_SIGNING_CERT cannot be read: ${(error as { code?: string }).code ?? 'invalid PEM'}`);
-  }
-  return { signingKey, signingCertificate, issuer, service, ttlSeconds };
-}

@@ -43,6 +43,8 @@ export const DOMAIN_ERRORS: Record<DomainErrorCode, { status: 400 | 404 | 409; g
   [DomainErrorCode.UserNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.DefaultPermissionNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.OAuthApplicationNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
+  [DomainErrorCode.ProxyCacheAlreadyExists]: { status: 400, grpc: GrpcStatus.ALREADY_EXISTS },
+  [DomainErrorCode.ProxyCacheNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.TokenNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.OrganizationNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },
   [DomainErrorCode.RepositoryNotFound]: { status: 404, grpc: GrpcStatus.NOT_FOUND },

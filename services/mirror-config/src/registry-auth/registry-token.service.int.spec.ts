@@ -8,6 +8,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { aggregateSubject, AggregateKind, mirrorId, RepositoryState, Visibility } from '@ferry/contracts';
 import { hashPassword, mintToken, organizationDecider, repositoryDecider, robotDecider, TokenKind, userDecider } from '@ferry/identity';
 import { childMirrorConfig, mirrorDecider } from '@ferry/mirror';
+import { proxyCacheDecider } from '@ferry/proxy-cache';
 import { createSecretBox } from '@ferry/secrets';
 import { createTestDatabase, makeTokenSigningFiles, testEventLogNames, testOrgMirrorConfig, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { Authenticator } from '../auth/authenticator';
@@ -16,6 +17,7 @@ import type { Credential } from '../auth/credential';
 import { GrantLookup } from '../auth/grant-lookup';
 import type { MirrorConfigServiceConfig, RegistryTokenSettings } from '../config';
 import { InvalidRequestError, NotFoundError, UnauthenticatedError } from '../http/problem';
+import { ProxyCacheLookup } from '../proxy-cache/proxy-cache-lookup';
 import { openServiceTestBed, type ServiceTestBed } from '../service-test-bed';
 import { RegistryTokenQueries } from './registry-token-queries';
 import { RegistryTokenService, type TokenRequest } from './registry-token.service';
@@ -47,7 +49,7 @@ describe('the registry token service over the read models', () => {
 
   function serviceWith(registryTokens: RegistryTokenSettings | undefined): RegistryTokenService {
     const config = { registryTokens, superusers: ['root'], oidc: undefined } as unknown as MirrorConfigServiceConfig;
-    return new RegistryTokenService(new RegistryTokenQueries(bed.dataSource), bed.store, config, new Authenticator(new CredentialQueries(bed.dataSource), config), new GrantLookup(bed.dataSource), bed.projections);
+    return new RegistryTokenService(new RegistryTokenQueries(bed.dataSource), bed.store, config, new Authenticator(new CredentialQueries(bed.dataSource), config), new GrantLookup(bed.dataSource), bed.projections, new ProxyCacheLookup(bed.store));
   }
 
   const request = (credential: Credential | undefined, ...scopes: string[]): TokenRequest => ({ credential, address: '127.0.0.1', service: settings.service, scopes, requestId: undefined });
@@ -98,6 +100,15 @@ describe('the registry token service over the read models', () => {
       { kind: 'create', mirrorId: mirrorId('acme', 'mirrored'), config: childMirrorConfig(org, { repository: 'mirrored', upstream: 'mirrored', syncStartDate: org.syncStartDate }), now: new Date() },
       causation,
     );
+    // cache, a proxy-cache organization whose repositories exist once pulled; bob is in none of its teams.
+    await commands.run(AggregateKind.Organization, 'cache', organizationDecider, { kind: 'create', name: 'cache', email: null, creator: { kind: 'user', name: 'alice' } }, causation);
+    await commands.run(
+      AggregateKind.ProxyCache,
+      'cache',
+      proxyCacheDecider,
+      { kind: 'create', organization: 'cache', config: { upstreamRegistry: 'registry.example/library', upstreamRegistryUsername: null, upstreamRegistryPassword: null, expirationS: 60, insecure: false, staleBoundS: 60 } },
+      causation,
+    );
   });
 
   after(async () => {
@@ -136,6 +147,13 @@ describe('the registry token service over the read models', () => {
       assert.deepEqual(other.access, [{ type: 'repository', name: 'acme/mirrored', actions: ['pull'] }]);
       const admin = await accessOf(request(asUser('alice'), 'repository:acme/mirrored:push'));
       assert.deepEqual(admin.access, []);
+    });
+
+    it('grants a proxy-cache organization\'s member pull of a repository not pulled yet, and nobody push or delete', async () => {
+      const alice = await accessOf(request(asUser('alice'), 'repository:cache/alpine:pull,push,delete'));
+      assert.deepEqual(alice.access, [{ type: 'repository', name: 'cache/alpine', actions: ['pull'] }]);
+      assert.deepEqual((await accessOf(request(asUser('bob'), 'repository:cache/alpine:pull'))).access, []);
+      assert.deepEqual((await accessOf(request(undefined, 'repository:cache/alpine:pull'))).access, []);
     });
 
     it('grants the catalog to a superuser alone', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { aggregateSubject, AggregateKind, mirrorId, repositoryNameProblem, Visibility, type RepositoryState } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
-import { grantedCatalogActions, grantedRepositoryActions, parseRegistryScope, repositoryRole, type Caller } from '@ferry/identity';
+import { grantedCatalogActions, grantedProxyCacheActions, grantedRepositoryActions, parseRegistryScope, repositoryRole, type Caller } from '@ferry/identity';
 import type { ProjectionRunner } from '@ferry/read-models';
 import { EVENT_STORE } from '@ferry/service-runtime';
 import { Authenticator } from '../auth/authenticator';
@@ -12,6 +12,7 @@ import type { MirrorConfigServiceConfig } from '../config';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { GrantLookup } from '../auth/grant-lookup';
 import { API_PROJECTIONS, SERVICE_CONFIG } from '../tokens';
+import { ProxyCacheLookup } from '../proxy-cache/proxy-cache-lookup';
 import { RegistryTokenQueries } from './registry-token-queries';
 import { RegistryTokenSigner, type RegistryAccess } from './token-signer';
 
@@ -51,6 +52,7 @@ export class RegistryTokenService {
     private readonly authenticator: Authenticator,
     private readonly grants: GrantLookup,
     @Inject(API_PROJECTIONS) private readonly projections: ProjectionRunner,
+    private readonly proxyCaches: ProxyCacheLookup,
   ) {
     this.signer = config.registryTokens ? new RegistryTokenSigner(config.registryTokens) : undefined;
   }
@@ -98,7 +100,12 @@ export class RegistryTokenService {
     const [namespace, repository] = parts as [string, string];
     const { repository: row, mirror } = await this.queries.repositoryFacts(namespace, repository);
     const target = { namespace, repository };
-    const role = caller ? repositoryRole(caller, target, await this.grants.grantsOf(caller, target)) : null;
+    const grants = caller ? await this.grants.grantsOf(caller, target) : null;
+    const role = caller && grants ? repositoryRole(caller, target, grants) : null;
+    // A proxy-cache organization's repositories exist once pulled: its members may pull any of them (Quay's rule).
+    if (!row && (await this.proxyCaches.isProxyCache(namespace))) {
+      return { access: { type, name, actions: grantedProxyCacheActions(caller, role, grants?.team ?? null, requested) }, namespace, repository, requested };
+    }
     const facts = { state: (row?.state ?? null) as RepositoryState | null, visibility: row?.visibility ?? Visibility.Private, mirrorRobot: mirror?.robotUsername ?? null, role };
     return { access: { type, name, actions: grantedRepositoryActions(caller, facts, requested) }, namespace, repository, requested };
   }

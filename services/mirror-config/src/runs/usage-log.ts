@@ -3,7 +3,7 @@ import type { EventLogRow } from '@ferry/read-models';
 import type { UsageLogEntry } from './run.view';
 
 /** Events hold secrets only sealed or hashed; even those forms are nobody's business in a log view. */
-const SEALED_KEYS = new Set(['externalRegistryPassword', 'token', 'tokenHash', 'password', 'secret', 'secretHash', 'sealedSecret']);
+const SEALED_KEYS = new Set(['externalRegistryPassword', 'upstreamRegistryPassword', 'token', 'tokenHash', 'password', 'secret', 'secretHash', 'sealedSecret']);
 function redact(data: unknown): unknown {
   return JSON.parse(JSON.stringify(data), (key, value) => (SEALED_KEYS.has(key) ? (value ? '(sealed)' : null) : value));
 }

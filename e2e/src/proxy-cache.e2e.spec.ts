@@ -1,0 +1,347 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredEvent } from '@ferry/contracts';
+import {
+  blobExists,
+  createTestDatabase,
+  eventually,
+  freePort,
+  makeTokenSigningFiles,
+  pushImage,
+  pushMultiArch,
+  registryRequest,
+  startRegistry,
+  startShapingProxy,
+  tagDigests,
+  testEventLogNames,
+  type RunningRegistry,
+  type ShapingProxy,
+  type TestDatabase,
+} from '@ferry/testing';
+import { apiClient } from './api-client';
+import { runCommand } from './commands';
+import { destroyEventLog, readEventLog } from './event-log';
+import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { startRegistryFront, type RegistryFront } from './registry-front-process';
+
+const SERVICE = 'ferry-registry';
+const PASSWORD = 'a-long-test-password';
+const skopeo = (args: string[]) => runCommand('skopeo', ['--insecure-policy', ...args], { env: process.env as Record<string, string> });
+
+/**
+ * Clients pull through the registry front: skopeo against the front, the front in front of a
+ * stock docker-registry that trusts Ferry's token service, and a proxy-cache organization whose
+ * upstream is another docker-registry behind a loopback proxy the test steers (429s, a cut blob,
+ * a slow blob, a stop).
+ */
+describe('pulling through the registry front', () => {
+  const names = testEventLogNames();
+  let upstream: RunningRegistry;
+  let target: RegistryRunning;
+  let shaper: ShapingProxy;
+  let db: TestDatabase;
+  let ferry: FerryProcesses;
+  let front: RegistryFront;
+  let dir: string;
+  const api = apiClient(() => ferry);
+  /** How the loopback proxy in front of the upstream answers now. */
+  const mode = { throttle: false as boolean, cutBlob: null as string | null, slowBlob: null as string | null };
+  const creds = () => `admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`;
+  const asAdmin = (url: string) => ({ url, credentials: { username: 'admin', password: ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD! } });
+  type RegistryRunning = RunningRegistry;
+
+  /** `skopeo copy` of `repo:tag` through the front into a directory; the manifest digest it copied. */
+  async function pullThrough(repo: string, tag: string, who: string | null = creds(), extra: string[] = []): Promise<{ code: number | null; output: string; digest: string | null }> {
+    const out = mkdtempSync(join(dir, 'pull-'));
+    const digestFile = join(out, 'digest');
+    const result = await skopeo(['copy', '--src-tls-verify=false', ...(who ? ['--src-creds', who] : ['--src-no-creds']), '--digestfile', digestFile, ...extra, `docker://${front.host}/${repo}:${tag}`, `dir:${join(out, 'image')}`]);
+    let digest: string | null = null;
+    try {
+      digest = readFileSync(digestFile, 'utf8').trim();
+    } catch {
+      digest = null;
+    }
+    return { ...result, digest };
+  }
+
+  const upstreamBlobGets = (repo: string) => shaper.seen.filter((l) => l.startsWith(`GET /v2/library/${repo}/blobs/`)).length;
+  const events = async (type: string): Promise<StoredEvent[]> => (await readEventLog(names)).filter((e) => e.type === type);
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-proxy-cache-'));
+    const keys = makeTokenSigningFiles(dir, 'ferry');
+    const apiPort = await freePort();
+    [upstream, target, db] = await Promise.all([
+      startRegistry(),
+      startRegistry({ trustTokenService: { realm: `http://127.0.0.1:${apiPort}/v2/auth`, service: SERVICE, issuer: 'ferry', rootCertBundle: keys.certPath } }),
+      createTestDatabase(),
+    ]);
+    await pushImage(upstream, 'library/alpine', '1', { mediaType: 'oci', layers: [{ seed: 'pc-alpine-a', size: 300_000 }, { seed: 'pc-alpine-b', size: 200_000 }] });
+    await pushMultiArch(upstream, 'library/multi', '1', { seed: 'pc-multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], layers: [{ seed: 'pc-multi-base', size: 100_000 }], flavour: 'oci' });
+    await pushImage(upstream, 'library/legacy', '1', { mediaType: 'docker', layers: [{ seed: 'pc-legacy', size: 150_000 }] });
+    await pushImage(upstream, 'library/stale', '1', { mediaType: 'oci', layers: [{ seed: 'pc-stale', size: 50_000 }] });
+    await pushImage(upstream, 'library/uncached', '1', { mediaType: 'oci', layers: [{ seed: 'pc-uncached', size: 50_000 }] });
+    await pushImage(upstream, 'library/big', '1', { mediaType: 'oci', layers: [{ seed: 'pc-big', size: 4_000_000 }] });
+    await pushImage(upstream, 'library/cut', '1', { mediaType: 'oci', layers: [{ seed: 'pc-cut', size: 2_000_000 }] });
+    shaper = await startShapingProxy(upstream.url, {
+      answer: (req, res) => {
+        if (mode.throttle && req.url?.includes('/manifests/')) {
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '30' });
+          res.end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'pull rate limit', detail: null }] }));
+          return true;
+        }
+        if (mode.cutBlob && req.method === 'GET' && req.url?.endsWith(mode.cutBlob)) {
+          // Half the blob, then the connection drops: the upstream failing mid-fill.
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '2000000' });
+          res.write(Buffer.alloc(1_000_000, 7));
+          setTimeout(() => res.destroy(), 50);
+          return true;
+        }
+        return false;
+      },
+      // The slow blob takes about a second upstream, so a second client arrives mid-fill.
+      bytesPerSecond: () => (mode.slowBlob ? 4_000_000 : 0),
+    });
+    ferry = await startFerry({
+      ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
+      FERRY_API_PORT: String(apiPort),
+      FERRY_TOKEN_SIGNING_KEY: keys.keyPath,
+      FERRY_TOKEN_SIGNING_CERT: keys.certPath,
+      FERRY_REGISTRY_SERVICE: SERVICE,
+      FERRY_PROXY_CACHE_PROMOTION_SECONDS: '1',
+    });
+    front = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_UPSTREAM_TIMEOUT_MS: '3000' });
+    for (const org of ['hub', 'flaky', 'plain', 'rules']) assert.equal((await api('POST', '/organization/', { name: org })).status, 201);
+    assert.equal((await api('POST', '/superuser/users/', { username: 'outsider', password: PASSWORD })).status, 200);
+    const hub = await api('POST', '/organization/hub/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, expiration_s: 3600 });
+    assert.equal(hub.status, 201, JSON.stringify(hub.json));
+    // A second upstream configuration in the same Ferry: expired at once, so every pull asks the upstream.
+    const flaky = await api('POST', '/organization/flaky/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, expiration_s: 1, stale_bound_s: 3600 });
+    assert.equal(flaky.status, 201, JSON.stringify(flaky.json));
+  });
+
+  after(async () => {
+    await front?.stop();
+    await ferry?.stopAll();
+    await destroyEventLog(names);
+    await Promise.all([upstream?.stop(), target?.stop(), shaper?.stop()]);
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("Quay's proxy-cache API", () => {
+    it('shows the settings in Quay\'s shape without the credentials, and empty strings for an organization without', async () => {
+      const got = await api('GET', '/organization/hub/proxycache');
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.json, { upstream_registry: `${shaper.host}/library`, expiration_s: 3600, insecure: true, stale_bound_s: 604800, promotion_rule: null });
+      assert.deepEqual((await api('GET', '/organization/plain/proxycache')).json, { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null });
+    });
+
+    it('refuses a second configuration, an internal address and a scheme, naming the field; deleting none is a 404', async () => {
+      const again = await api('POST', '/organization/hub/proxycache', { upstream_registry: 'quay.io' });
+      assert.equal(again.status, 400);
+      const internal = await api('POST', '/organization/plain/proxycache', { upstream_registry: '10.0.0.7/library' });
+      assert.equal(internal.status, 400);
+      assert.equal(internal.json.errors[0].field, 'upstream_registry');
+      assert.match(internal.json.errors[0].message, /not allowed/);
+      const scheme = await api('POST', '/organization/plain/proxycache', { upstream_registry: 'https://quay.io' });
+      assert.equal(scheme.status, 400);
+      assert.equal(scheme.json.errors[0].field, 'upstream_registry');
+      assert.equal((await api('DELETE', '/organization/plain/proxycache')).status, 404);
+    });
+
+    it('validates an upstream as Quay does: 202 "Valid", and a 400 for one that does not answer', async () => {
+      const valid = await api('POST', '/organization/plain/validateproxycache', { upstream_registry: `${shaper.host}/library`, insecure: true });
+      assert.equal(valid.status, 202);
+      assert.equal(valid.json, 'Valid');
+      const dead = await api('POST', '/organization/plain/validateproxycache', { upstream_registry: `127.0.0.1:${await freePort()}`, insecure: true });
+      assert.equal(dead.status, 400);
+    });
+
+    it('creates and deletes with Quay\'s answers, recorded as events', async () => {
+      const created = await api('POST', '/organization/plain/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true });
+      assert.equal(created.status, 201);
+      assert.equal(created.json, 'Created');
+      const deleted = await api('DELETE', '/organization/plain/proxycache');
+      assert.equal(deleted.status, 201);
+      assert.equal(deleted.json, 'Deleted');
+      assert.ok((await events('ProxyCacheDeleted')).some((e) => (e.data as { organization: string }).organization === 'plain'));
+      assert.ok(!JSON.stringify(await events('ProxyCacheCreated')).includes(PASSWORD));
+    });
+  });
+
+  describe('cold, then warm', () => {
+    for (const [repo, extra] of [['alpine', []], ['multi', ['--all']], ['legacy', []]] as const) {
+      it(`pulls ${repo} (${repo === 'multi' ? 'an OCI index' : repo === 'legacy' ? 'a Docker schema2 image' : 'an OCI image'}) from the upstream, then from the target with the same digest`, async () => {
+        const upstreamDigest = (await tagDigests(upstream, `library/${repo}`))['1'];
+        const cold = await pullThrough(`hub/${repo}`, '1', creds(), [...extra]);
+        assert.equal(cold.code, 0, cold.output);
+        assert.equal(cold.digest, upstreamDigest);
+        // Stored behind the answer: the manifest's fill event once every blob it names is in the target.
+        await eventually(async () => ((await events('ProxyCacheFilled')).some((e) => (e.data as { repository: string; kind: string; reference: string }).repository === repo && (e.data as { kind: string }).kind === 'manifest' && (e.data as { reference: string }).reference === '1') ? true : undefined), 30_000, `${repo} stored`);
+        assert.deepEqual(await tagDigests(asAdmin(target.url), `hub/${repo}`), { '1': upstreamDigest });
+        const fetchedBefore = upstreamBlobGets(repo);
+        const warm = await pullThrough(`hub/${repo}`, '1', creds(), [...extra]);
+        assert.equal(warm.code, 0, warm.output);
+        assert.equal(warm.digest, upstreamDigest);
+        assert.equal(upstreamBlobGets(repo), fetchedBefore, 'the warm pull fetched no blob upstream');
+      });
+    }
+  });
+
+  it('fetches a blob that two clients ask for at once from the upstream once, and gives both all of it', async () => {
+    const manifest = JSON.parse((await registryRequest(upstream, 'GET', '/v2/library/big/manifests/1', { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).body.toString()) as { layers: { digest: string }[] };
+    const layer = manifest.layers[0]!.digest;
+    mode.slowBlob = layer;
+    const [a, b] = await Promise.all([
+      registryRequest(asAdmin(front.url), 'GET', `/v2/hub/big/blobs/${layer}`, { scope: 'repository:hub/big:pull' }),
+      new Promise((r) => setTimeout(r, 300)).then(() => registryRequest(asAdmin(front.url), 'GET', `/v2/hub/big/blobs/${layer}`, { scope: 'repository:hub/big:pull' })),
+    ]).finally(() => (mode.slowBlob = null));
+    assert.deepEqual([a.headers['x-ferry-cache'], b.headers['x-ferry-cache']], ['miss', 'miss; shared']);
+    for (const answer of [a, b]) {
+      assert.equal(answer.status, 200);
+      assert.equal(`sha256:${createHash('sha256').update(answer.body).digest('hex')}`, layer);
+    }
+    assert.equal(shaper.seen.filter((l) => l === `GET /v2/library/big/blobs/${layer}`).length, 1);
+    await eventually(async () => ((await blobExists(asAdmin(target.url), 'hub/big', layer)) ? true : undefined), 10_000, 'the blob stored');
+  });
+
+  it('stores nothing of a fill the upstream cuts off, and the client does not get a short blob as whole', async () => {
+    const manifest = JSON.parse((await registryRequest(upstream, 'GET', '/v2/library/cut/manifests/1', { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).body.toString()) as { layers: { digest: string }[] };
+    const layer = manifest.layers[0]!.digest;
+    mode.cutBlob = layer;
+    try {
+      const cut = await registryRequest(asAdmin(front.url), 'GET', `/v2/hub/cut/blobs/${layer}`, { scope: 'repository:hub/cut:pull' }).catch((error: unknown) => error as Error);
+      assert.ok(cut instanceof Error || cut.status !== 200 || createHash('sha256').update(cut.body).digest('hex') !== layer.slice(7), 'no whole blob');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await blobExists(asAdmin(target.url), 'hub/cut', layer), false);
+      assert.ok(!(await events('ProxyCacheFilled')).some((e) => (e.data as { digest: string }).digest === layer));
+    } finally {
+      mode.cutBlob = null;
+    }
+    const whole = await registryRequest(asAdmin(front.url), 'GET', `/v2/hub/cut/blobs/${layer}`, { scope: 'repository:hub/cut:pull' });
+    assert.equal(whole.status, 200);
+    assert.equal(`sha256:${createHash('sha256').update(whole.body).digest('hex')}`, layer);
+  });
+
+  it('serves a cached tag past its expiry while the upstream answers 429, says so, and records it', async () => {
+    const digest = (await tagDigests(upstream, 'library/stale'))['1'];
+    const cold = await pullThrough('flaky/stale', '1');
+    assert.equal(cold.code, 0, cold.output);
+    await eventually(async () => ((await events('ProxyCacheFilled')).some((e) => (e.data as { organization: string; kind: string }).organization === 'flaky' && (e.data as { kind: string }).kind === 'manifest') ? true : undefined), 30_000, 'stale stored');
+    await new Promise((r) => setTimeout(r, 1_100));
+    mode.throttle = true;
+    try {
+      const answer = await registryRequest(asAdmin(front.url), 'GET', '/v2/flaky/stale/manifests/1', { scope: 'repository:flaky/stale:pull', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      assert.equal(answer.status, 200);
+      assert.match(String(answer.headers['x-ferry-cache']), /^stale; reason=upstream-429/);
+      assert.match(String(answer.headers['warning']), /^110 /);
+      const warm = await pullThrough('flaky/stale', '1');
+      assert.equal(warm.code, 0, warm.output);
+      assert.equal(warm.digest, digest);
+      const stale = await events('ProxyCacheStaleServed');
+      assert.ok(stale.some((e) => (e.data as { reason: string; upstreamStatus: number }).reason === 'upstream-429' && (e.data as { upstreamStatus: number }).upstreamStatus === 429));
+    } finally {
+      mode.throttle = false;
+    }
+  });
+
+  it('keeps a usage log of the proxy cache: its settings and the front\'s fills and stale answers, one sentence each', async () => {
+    const logs = (await api('GET', '/organization/flaky/proxycache/logs?limit=500')).json.logs as { kind: string; description: string; performer: { name: string } | null; metadata: Record<string, unknown> }[];
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheCreated' && /became a proxy cache of/.test(l.description)));
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheFilled' && /flaky\/stale:1 was fetched from/.test(l.description) && l.performer?.name === 'registry-front'));
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheStaleServed' && /because the upstream is rate-limiting pulls \(429\)/.test(l.description)));
+    assert.equal((await api('GET', '/organization/flaky/proxycache/logs?limit=0')).status, 400);
+  });
+
+  it('promotes a repository pulled through the cache to a scheduled mirror of its upstream, of the tags pulled', async () => {
+    assert.equal((await api('PUT', '/organization/hub/robots/syncer', {})).status, 201);
+    const refused = await api('POST', '/repository/hub/never/proxycache/promote', { robot_username: 'hub+syncer' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json.errors[0].field, 'tags');
+    const promoted = await api('POST', '/repository/hub/alpine/proxycache/promote', { robot_username: 'hub+syncer', sync_interval: 3600 });
+    assert.equal(promoted.status, 201, JSON.stringify(promoted.json));
+    assert.equal(promoted.json.external_reference, `${shaper.host}/library/alpine`);
+    assert.deepEqual(promoted.json.root_rule.rule_value, ['1']);
+    const done = await eventually(
+      async () => {
+        const view = (await api('GET', '/repository/hub/alpine/mirror')).json as { sync_status: string; last_run_id: string | null };
+        return view.last_run_id && ['SUCCESS', 'FAIL'].includes(view.sync_status) ? view : undefined;
+      },
+      60_000,
+      'the promoted mirror\'s first run',
+    );
+    assert.equal(done.sync_status, 'SUCCESS', JSON.stringify((await api('GET', `/repository/hub/alpine/mirror/runs/${done.last_run_id}`)).json));
+    assert.deepEqual(await tagDigests(asAdmin(target.url), 'hub/alpine'), await tagDigests(upstream, 'library/alpine'));
+  });
+
+  it('refuses anonymous and unauthorized pulls as the target does', async () => {
+    for (const who of [null, `outsider:${PASSWORD}`]) {
+      const viaFront = await pullThrough('hub/alpine', '1', who);
+      assert.notEqual(viaFront.code, 0);
+      assert.match(viaFront.output, /unauthorized|denied|authentication required/i);
+      const direct = await skopeo(['inspect', '--tls-verify=false', ...(who ? ['--creds', who] : ['--no-creds']), `docker://${target.host}/hub/alpine:1`]);
+      assert.notEqual(direct.code, 0);
+    }
+  });
+
+  it('leaves ordinary repositories as they are: a push and a pull through the front are the target\'s', async () => {
+    assert.equal((await api('POST', '/repository', { namespace: 'plain', repository: 'app', visibility: 'private', description: '' })).status, 201);
+    const pushed = await skopeo(['copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--dest-creds', creds(), `docker://${upstream.host}/library/alpine:1`, `docker://${front.host}/plain/app:v1`]);
+    assert.equal(pushed.code, 0, pushed.output);
+    const pulled = await pullThrough('plain/app', 'v1');
+    assert.equal(pulled.code, 0, pulled.output);
+    assert.equal(pulled.digest, (await tagDigests(asAdmin(target.url), 'plain/app'))['v1']);
+    assert.ok(!(await readEventLog(names)).some((e) => e.type.startsWith('ProxyCache') && (e.data as { organization?: string }).organization === 'plain' && e.type !== 'ProxyCacheCreated' && e.type !== 'ProxyCacheDeleted'));
+  });
+
+  it('promotes a repository pulled at least min_pulls times by its organization\'s rule, and no other', async () => {
+    const noRobot = await api('POST', '/organization/rules/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, promotion_rule: { min_pulls: 2, days: 1, robot_username: 'rules+nobody' } });
+    assert.equal(noRobot.status, 400);
+    assert.equal(noRobot.json.errors[0].field, 'promotion_rule.robot_username');
+    assert.equal((await api('PUT', '/organization/rules/robots/syncer', {})).status, 201);
+    const rule = { min_pulls: 2, days: 1, robot_username: 'rules+syncer', keep_newest: null };
+    assert.equal((await api('POST', '/organization/rules/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, promotion_rule: rule })).status, 201);
+    assert.deepEqual((await api('GET', '/organization/rules/proxycache')).json.promotion_rule, rule);
+    for (let i = 0; i < 2; i++) assert.equal((await pullThrough('rules/legacy', '1')).code, 0);
+    assert.equal((await pullThrough('rules/alpine', '1')).code, 0);
+    const done = await eventually(
+      async () => {
+        const view = await api('GET', '/repository/rules/legacy/mirror');
+        return view.status === 200 && view.json.last_run_id && ['SUCCESS', 'FAIL'].includes(view.json.sync_status) ? view.json : undefined;
+      },
+      60_000,
+      'rules/legacy promoted and synced',
+    );
+    assert.equal(done.sync_status, 'SUCCESS');
+    assert.equal(done.external_reference, `${shaper.host}/library/legacy`);
+    assert.equal((await api('GET', '/repository/rules/alpine/mirror')).status, 404, 'pulled once: not promoted');
+    const logs = (await api('GET', '/repository/rules/legacy/mirror/logs')).json.logs as { kind: string; performer: { name: string } | null }[];
+    assert.ok(logs.some((l) => l.kind === 'MirrorCreated' && l.performer?.name === 'proxy-cache-promotion'));
+  });
+
+  describe('with the upstream stopped', () => {
+    before(async () => {
+      await shaper.stop();
+    });
+
+    it('still pulls what it cached, fails clearly for what it did not, and serves an expired tag stale', async () => {
+      const cached = await pullThrough('hub/alpine', '1');
+      assert.equal(cached.code, 0, cached.output);
+      const uncached = await pullThrough('hub/uncached', '1');
+      assert.notEqual(uncached.code, 0);
+      assert.match(uncached.output, /502 Bad Gateway/);
+      // skopeo shows no body of a 5xx; the front's says what failed.
+      const answer = await registryRequest(asAdmin(front.url), 'GET', '/v2/hub/uncached/manifests/1', { scope: 'repository:hub/uncached:pull' });
+      assert.equal(answer.status, 502);
+      assert.match(JSON.parse(answer.body.toString()).errors[0].message, new RegExp(`the upstream 127\\.0\\.0\\.1:\\d+ is unreachable \\(.+\\) and hub/uncached:1 is not cached`));
+      const stale = await pullThrough('flaky/stale', '1');
+      assert.equal(stale.code, 0, stale.output);
+      assert.ok((await events('ProxyCacheStaleServed')).some((e) => (e.data as { reason: string }).reason === 'upstream-unreachable'));
+    });
+  });
+});

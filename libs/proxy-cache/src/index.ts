@@ -1,0 +1,5 @@
+export { proxyCacheDecider, decideProxyCache, evolveProxyCache, initialProxyCacheState, type ProxyCacheCommand, type ProxyCacheState } from './proxy-cache.decider';
+export { parseUpstreamRegistry, upstreamRepository, upstreamBaseUrl, type UpstreamRegistry } from './upstream-registry';
+export { cachedTagsFold, evolveCachedTags, isDigest, mayServeStale, staleReasonFor, tagAgeSeconds, tagFreshness, type CachedTag, type CachedTags, type TagFreshness } from './cached-tags';
+export { SingleFlight } from './single-flight';
+export { parseDistributionPath, splitRepositoryName, type DistributionRequest } from './distribution-path';

@@ -1,0 +1,1 @@
+export const FRONT_CONFIG = Symbol('RegistryFrontConfig');
