@@ -93,3 +93,4 @@ export { REGISTRY_CAPABILITIES, type RegistryCapabilitiesView } from './capabili
 export { ROBOT_CREDENTIALS, type RobotCredentialsView } from './robot.schema';
 export { CSRF_TOKEN } from './session.schema';
 export { PROTOTYPE_LIST, PROTOTYPE_VIEW, type PrototypeView } from './prototype.schema';
+export { TRUST_POLICY_VIEW, TAG_VERIFICATION_VIEW, type TagVerificationView } from './trust-policy.schema';

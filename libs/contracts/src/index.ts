@@ -9,6 +9,7 @@ export {
   SignaturePolicy,
   signaturePolicyOf,
   refusesUnsignedImages,
+  trustPolicyOf,
   MirrorStatus,
   RunTrigger,
   RunOutcome,
@@ -149,3 +150,12 @@ export {
   robotUsernameProblem,
 } from './names';
 export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';
+export {
+  VerificationFailure,
+  type TrustPolicy,
+  type TrustedKey,
+  type TrustedIdentity,
+  type KeyAlgorithm,
+  type Signer,
+  type TagVerification,
+} from './trust-policy';

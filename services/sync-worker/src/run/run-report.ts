@@ -44,10 +44,11 @@ export function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEven
           sourceDigest: r.sourceDigest,
           copyProfile: r.copyProfile,
           ...(r.firstSeenAt ? { firstSeenAt: r.firstSeenAt } : {}),
+          ...(r.verification ? { verification: r.verification } : {}),
         },
       };
     case 'failed':
-      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error, retryable: r.retryable } };
+      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error, retryable: r.retryable, ...(r.verification ? { verification: r.verification } : {}) } };
     case 'deleted':
       return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
     case 'rolled-back':
