@@ -112,8 +112,8 @@ export function verifyBundle(
       try {
         new Verifier(material, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(checked);
         return { ok: true, signer: { kind: 'key', fingerprint: k.fingerprint, name: k.name }, signatureDigest: referrer.digest, ...(tlogEntry ? { tlogEntry } : {}) };
-      } catch (error) {
-        if (!(error instanceof VerificationError)) throw error;
+      } catch {
+        // Not this key (or not a signature at all): the next key is tried.
       }
     }
     return failed(VerificationFailure.NotTrusted, keys.length === 0 ? 'a key-signed bundle, and the policy trusts no key' : `verifies under none of the trusted keys (${keys.map((k) => k.name).join(', ')})`);
@@ -124,9 +124,9 @@ export function verifyBundle(
     const signer = new Verifier(root.material, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }).verify(entity);
     identity = { subject: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' };
   } catch (error) {
-    if (!(error instanceof VerificationError)) throw error;
-    const untrusted = error.code === 'CERTIFICATE_ERROR';
-    return failed(untrusted ? VerificationFailure.NotTrusted : VerificationFailure.Invalid, `${error.code}: ${error.message}`);
+    // An upstream's malformed bundle is its signature's fault, not a reason to stop the run.
+    const code = error instanceof VerificationError ? error.code : 'MALFORMED';
+    return failed(code === 'CERTIFICATE_ERROR' ? VerificationFailure.NotTrusted : VerificationFailure.Invalid, `${code}: ${(error as Error).message}`);
   }
   const signer: Signer = { kind: 'identity', ...identity };
   if (!trusts(signer)) return failed(VerificationFailure.NotTrusted, `signed by ${identity.subject} (issuer ${identity.issuer}), an identity the policy does not trust`);
