@@ -1,7 +1,7 @@
 import type { TagVerification } from '@ferry/contracts';
 import { RegistryError, isIndexMediaType, parseManifest, type ManifestBytes, type ManifestHead } from '@ferry/registry-client';
 import type { SignatureReader } from '@ferry/trust-policy';
-import { companionTags, digestTag } from './companions';
+import { companionTags, digestTag, isCompanionTag } from './companions';
 import { UpstreamSignatureReader } from './signature-reader';
 import { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run';
@@ -76,7 +76,8 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
       verification = recorded.verification;
       result = { digest: recorded.target, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
     } else {
-      if (!companion && session.verifier && context.signatures) {
+      // Signatures, attestations and referrer indexes are what is verified, not subjects of it.
+      if (!companion && !isCompanionTag(tag) && session.verifier && context.signatures) {
         // Before anything names the image on the target: a tag that fails is not written.
         verification = await verifyUpstream(session, context.signatures, upHead, fetched);
         if (verification.outcome !== 'verified') {
