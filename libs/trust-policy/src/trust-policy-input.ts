@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { KeyAlgorithm, TrustPolicy, TrustedIdentity, TrustedKey } from '@ferry/contracts';
+import { loadTrustRoot } from './sigstore-material';
 
 /** A trust policy as the API takes it (Quay-style snake_case). */
 export interface TrustPolicyInput {
@@ -164,6 +165,11 @@ function trustedRootProblem(text: string): string | null {
   for (const [i, ca] of cas.entries()) {
     const certs = ca?.certChain?.certificates;
     if (!Array.isArray(certs) || certs.length === 0 || certs.some((c) => typeof c?.rawBytes !== 'string')) return `certificateAuthorities[${i}] holds no certificate chain`;
+  }
+  try {
+    loadTrustRoot(text);
+  } catch (error) {
+    return `cannot be read: ${(error as Error).message}`;
   }
   return null;
 }

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { refusesUnsignedImages, trustPolicyOf } from '@ferry/contracts';
 import { parseMirrorInput, type MirrorInputResult } from './mirror.input';
 
@@ -14,6 +16,7 @@ const valid = {
 };
 const P256_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const P384_KEY = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const TEST_ROOT = readFileSync(join(require.resolve('@ferry/trust-policy'), '..', '..', 'fixtures', 'cosign-trusted_root_pgi.json'), 'utf8');
 const fields = (r: MirrorInputResult) => (r.ok ? [] : r.problems.map((p) => p.field));
 
 describe('a mirror body for POST', () => {
@@ -55,7 +58,7 @@ describe('a mirror body for POST', () => {
     ['verify without a trust policy', { signature_policy: 'verify' }, 'trust_policy'],
     ['an unparseable key', { signature_policy: 'verify', trust_policy: { keys: [{ pem: '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----' }] } }, 'trust_policy.keys[0].pem'],
     ['a key of an unknown algorithm', { signature_policy: 'verify', trust_policy: { keys: [{ pem: P384_KEY }] } }, 'trust_policy.keys[0].pem'],
-    ['a bad identity regex', { signature_policy: 'verify', trust_policy: { identities: [{ issuer: 'https://x', subject_regexp: '([' }], trusted_root: { certificateAuthorities: [{ certChain: { certificates: [{ rawBytes: 'AA==' }] } }] } } }, 'trust_policy.identities[0].subject_regexp'],
+    ['a bad identity regex', { signature_policy: 'verify', trust_policy: { identities: [{ issuer: 'https://x', subject_regexp: '([' }], trusted_root: TEST_ROOT } }, 'trust_policy.identities[0].subject_regexp'],
     ['a trusted root that is not JSON', { signature_policy: 'verify', trust_policy: { identities: [{ issuer: 'https://x', subject: 'a@b' }], trusted_root: 'nope' } }, 'trust_policy.trusted_root'],
     ['a minimum above the signers', { signature_policy: 'verify', trust_policy: { keys: [{ pem: P256_KEY }], min_signatures: 2 } }, 'trust_policy.min_signatures'],
     ['a bad architecture filter', { architecture_filter: ['AMD 64'] }, 'architecture_filter'],
