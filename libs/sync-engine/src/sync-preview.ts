@@ -1,6 +1,7 @@
 import { QUAY_TAG_DELETION } from '@ferry/contracts';
 import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor } from '@ferry/registry-client';
-import { companionTags } from './companions';
+import { companionTags, isCompanionTag } from './companions';
+import { UpstreamSignatureReader } from './signature-reader';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncRequest } from './sync-request';
@@ -42,6 +43,7 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
     const listed = await session.listBoth((upstreamTags) => void (tagsMatched = session.selectTags(upstreamTags)));
     if (!listed) throw new RegistryError('CANCELLED', 'the preview was cancelled');
     const upstreamTags = new Set(listed.upstreamTags);
+    const signatures = session.verifier ? new UpstreamSignatureReader(session, upstreamTags) : null;
     const targetTags = new Set(listed.targetTags);
     const wanted = new Set(tagsMatched);
     const keptDigests = new Set<string>();
@@ -76,6 +78,15 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
         const head = await upstream.headManifest(upstreamRepo, tag);
         if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
         keptDigests.add(head.digest);
+        if (!companion && !isCompanionTag(tag) && session.verifier && signatures) {
+          // A run would check the image before publishing the tag: say now which tags would not pass.
+          const checked = await session.verifier.verify(head.digest, signatures, await platformDigests(session, head));
+          if (checked.outcome !== 'verified') {
+            wanted.add(tag);
+            tags.push({ tag, action: 'fail', error: { code: checked.outcome, message: `tag ${tag}: ${checked.detail ?? checked.outcome}` }, companion });
+            return;
+          }
+        }
         const onTarget = targetTags.has(tag) ? await target.headManifest(targetRepo, tag) : null;
         const rewritesIndex = session.platformFilter !== null && session.indexMode === 'rewrite' && isIndexMediaType(head.mediaType);
         if (onTarget && (onTarget.digest === head.digest || (rewritesIndex && (await isRewriteOf(session, onTarget.digest, head.digest))))) {
@@ -137,4 +148,12 @@ async function isRewriteOf(session: SyncSession, targetDigest: string, upstreamD
   const upstreamChildren = parseManifest(up.bytes, up.mediaType, limits).manifests.filter(session.platformFilter ?? (() => true)).map((d) => d.digest);
   const targetChildren = parseManifest(down.bytes, down.mediaType, limits).manifests.map((d) => d.digest);
   return upstreamChildren.length === targetChildren.length && upstreamChildren.every((d, i) => d === targetChildren[i]);
+}
+
+/** The platform manifests of an index whose signatures the trust policy also requires (none otherwise). */
+async function platformDigests(session: SyncSession, head: { digest: string; mediaType: string }): Promise<string[]> {
+  if (!session.verifier?.policy.requirePlatformSignatures || !isIndexMediaType(head.mediaType)) return [];
+  const m = await session.upstream.getManifest(session.upstreamRepo, head.digest, { maxBytes: session.limits.maxManifestBytes });
+  const doc = parseManifest(m.bytes, m.mediaType, session.limits);
+  return doc.isIndex ? doc.manifests.filter(session.platformFilter ?? (() => true)).map((c) => c.digest) : [];
 }

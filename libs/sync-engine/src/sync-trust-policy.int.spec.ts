@@ -17,6 +17,7 @@ import {
 import { parseTrustPolicy, type TrustPolicyInput } from '@ferry/trust-policy';
 import { globTagRule, type TrustPolicy } from '@ferry/contracts';
 import { syncRepository } from './sync-repository';
+import { previewRepository } from './sync-preview';
 import { testSyncRequest } from './sync-request.fixtures';
 import { MemoryLedger } from './target-ledger';
 import type { TagResult } from './sync-request';
@@ -148,6 +149,14 @@ describe('a mirror that verifies signatures before it publishes', () => {
     const unpublished = (await syncRepository(testSyncRequest(upstream.host, repo, target, 'mirror/rotate', { trustPolicy: strict, ledger }))).results;
     assert.ok(unpublished.some((r) => r.kind === 'deleted' && r.tag === 'good'));
     assert.equal((await tagDigests(target, 'mirror/rotate'))['good'], undefined);
+  });
+
+  it('previews which tags would fail verification, writing nothing', async () => {
+    const preview = await previewRepository(testSyncRequest(upstream.host, repo, target, 'mirror/preview', { trustPolicy: verifyAll }));
+    const failing = Object.fromEntries(preview.tags.filter((t) => t.action === 'fail').map((t) => [t.tag, t.action === 'fail' ? t.error.code : '']));
+    assert.deepEqual(failing, { 'wrong-key': 'SIGNER_NOT_TRUSTED', tampered: 'SIGNER_NOT_TRUSTED', unsigned: 'SIGNATURE_MISSING', copied: 'SIGNATURE_INVALID', 'keyless-untrusted': 'SIGNER_NOT_TRUSTED', 'keyless-other-ca': 'SIGNER_NOT_TRUSTED' });
+    assert.ok(preview.tags.some((t) => t.tag === 'good' && t.action === 'copy'));
+    assert.deepEqual(await tagDigests(target, 'mirror/preview'), {});
   });
 
   it('requires each platform signed when the policy asks, not only the index', async () => {
