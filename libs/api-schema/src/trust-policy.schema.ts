@@ -12,7 +12,7 @@ export const TRUST_POLICY_VIEW = z
     quarantine: z.boolean(),
     unpublish_failing: z.boolean(),
   })
-  .meta({ id: 'TrustPolicy' });
+  .meta({ description: "A mirror's trust policy (signature_policy verify)." });
 
 /** One tag's check against its mirror's trust policy. */
 export const TAG_VERIFICATION_VIEW = z
@@ -31,5 +31,5 @@ export const TAG_VERIFICATION_VIEW = z
     detail: z.string().nullable(),
     quarantined: z.boolean(),
   })
-  .meta({ id: 'TagVerification' });
+  .meta({ description: "A tag's check against its mirror's trust policy." });
 export type TagVerificationView = z.output<typeof TAG_VERIFICATION_VIEW>;
