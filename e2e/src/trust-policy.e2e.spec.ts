@@ -93,6 +93,16 @@ describe('a mirror that verifies cosign signatures, through the four services', 
     const history = (await api('GET', `${MIRROR}/tags/v1/history`)).json;
     assert.equal(history.history[0].verification.outcome, 'verified');
 
+    // The mirror's tag ledger (the console's Tags tab), its usage logs and the worker's metrics say it too.
+    const ledger = (await api('GET', `${MIRROR}/tags`)).json.tags as Array<{ name: string; verification: { outcome: string } | null }>;
+    assert.equal(ledger.find((t) => t.name === 'v1')?.verification?.outcome, 'verified');
+    const logs = (await api('GET', `${MIRROR}/logs?limit=500`)).json.logs as Array<{ kind: string; metadata: { tag?: string; verification?: { outcome: string; quarantined?: boolean } } }>;
+    assert.equal(logs.find((l) => l.kind === 'MirrorTagSynced' && l.metadata.tag === 'v2')?.metadata.verification?.outcome, 'verified');
+    assert.equal(logs.find((l) => l.kind === 'MirrorTagFailed' && l.metadata.tag === 'v3')?.metadata.verification?.quarantined, true);
+    const metrics = await (await fetch(`${ferry.metricsUrl('sync-worker')}/metrics`)).text();
+    assert.match(metrics, /ferry_tag_verifications_total\{outcome="verified",quarantined="false"\} 2/);
+    assert.match(metrics, /ferry_tag_verifications_total\{outcome="SIGNATURE_MISSING",quarantined="true"\} 1/);
+
     const run = (await api('GET', `${MIRROR}/runs/${(await api('GET', MIRROR)).json.last_run_id}`)).json;
     const failed = Object.fromEntries((run.tags as Array<{ tag: string; result: string; error: { code: string } }>).filter((t: { result: string }) => t.result === 'failed').map((t: { tag: string; error: { code: string } }) => [t.tag, t.error.code]));
     assert.deepEqual(failed, { v3: 'SIGNATURE_MISSING', v4: 'SIGNER_NOT_TRUSTED' }, JSON.stringify(run));
