@@ -9,16 +9,15 @@ import {
   type DeleteCap,
   type ExternalRegistryConfig,
   type MirrorConfig,
-  type TrustPolicy,
   type TagDeletion,
   type TagRule,
 } from '@ferry/contracts';
 import { quayRootRule, withGlobPatterns, type FieldProblem } from '@ferry/mirror';
 import { isIpv6Literal } from '@ferry/net-guard';
-import { parseTrustPolicy } from '@ferry/trust-policy';
 import { inFieldOrder, unknownFields } from '../http/request-body';
 import { problemsOf } from '../http/schema-problems';
 import { ROOT_RULE_BODY, TAG_RULE_BODY } from './tag-rule.input';
+import { SIGNATURE_POLICY_BODY, TRUST_POLICY_BODY, trustPolicyChange } from './trust-policy.input';
 import { requestSchema } from '../http/operation';
 
 /** What happens to the stored upstream password. */
@@ -128,44 +127,6 @@ export const EXTERNAL_REGISTRY_CONFIG = z.object(
   { error: 'must be an object' },
 );
 
-/**
- * Ferry's trust policy (with `signature_policy: verify`): its shape here, and what only the
- * policy's parser can say (a key that is not one, an algorithm cosign does not sign with, a
- * regular expression that does not compile, a trusted root that cannot be read) after it.
- */
-const TRUST_POLICY_BODY = z
-  .object(
-    {
-      keys: z.array(z.object({ name: z.string({ error: 'must be a string' }).optional(), pem: z.string({ error: 'must be a PEM public key' }) }, { error: 'must be an object with pem' }), { error: 'must be a list' }).optional(),
-      identities: z
-        .array(
-          z.object(
-            {
-              issuer: z.string({ error: 'must be a string' }).optional(),
-              issuer_regexp: z.string({ error: 'must be a string' }).optional(),
-              subject: z.string({ error: 'must be a string' }).optional(),
-              subject_regexp: z.string({ error: 'must be a string' }).optional(),
-            },
-            { error: 'must be an object' },
-          ),
-          { error: 'must be a list' },
-        )
-        .optional(),
-      trusted_root: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be a trusted_root.json (text or object)' }).nullable().optional(),
-      min_signatures: z.number({ error: 'must be a whole number of at least 1' }).optional(),
-      require_platform_signatures: BOOLEAN.optional(),
-      quarantine: BOOLEAN.optional(),
-      unpublish_failing: BOOLEAN.optional(),
-    },
-    { error: 'must be an object' },
-  )
-  .nullable()
-  .optional()
-  .meta({
-    description:
-      "Ferry's: with signature_policy verify, whose signatures a tag's image needs before the tag is published: cosign public keys (PEM: ECDSA P-256, Ed25519, RSA), keyless identities (issuer and subject, exact or *_regexp) checked against trusted_root (Sigstore's trusted_root.json), min_signatures different signers (default 1), require_platform_signatures (an index's platforms too), quarantine (keep a refused image under its digest only), unpublish_failing (remove a tag that no longer passes). null clears it.",
-  });
-
 /** The upstream's credentials, as Quay takes them: null or "" for none; the password is write-only. */
 export const REGISTRY_USERNAME = clearable(z.string({ error: OR_NULL }).max(255, { error: USERNAME_MESSAGE, abort: true }).regex(/^[^\s:]*$/, { error: USERNAME_MESSAGE }));
 export const REGISTRY_PASSWORD = clearable(z.string({ error: OR_NULL }).max(4096, { error: 'must be at most 4096 characters' })).meta({ description: 'Write-only: never shown. null or "" clears it.' });
@@ -190,9 +151,7 @@ function mirrorFields(required: boolean) {
     skopeo_timeout_interval: z.number({ error: TIMEOUT_MESSAGE }).int({ error: TIMEOUT_MESSAGE }).min(MIN_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).max(MAX_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).optional(),
     architecture_filter: ARCHITECTURE_FILTER.nullable().optional(),
     external_registry_config: EXTERNAL_REGISTRY_CONFIG.optional(),
-    signature_policy: z
-      .enum([SignaturePolicy.Accept, SignaturePolicy.Require, SignaturePolicy.RequireSignature, SignaturePolicy.Verify], { error: 'must be "accept", "require" (or "require-signature") or "verify"' })
-      .optional(),
+    signature_policy: SIGNATURE_POLICY_BODY,
     trust_policy: TRUST_POLICY_BODY,
     tag_deletion: z
       .strictObject(
@@ -312,19 +271,9 @@ export function parseMirrorInput(
   if (username == null && typeof sent.external_registry_password === 'string' && sent.external_registry_password !== '' && fine('external_registry_username')) {
     problems.push({ field: 'external_registry_password', message: 'needs external_registry_username' });
   }
-  let trustPolicy: TrustPolicy | undefined = base?.trustPolicy;
-  if (parsed.success && parsed.data.trust_policy !== undefined) {
-    if (parsed.data.trust_policy === null) trustPolicy = undefined;
-    else {
-      const checkedPolicy = parseTrustPolicy(parsed.data.trust_policy);
-      if (checkedPolicy.ok) trustPolicy = checkedPolicy.policy;
-      else problems.push(...checkedPolicy.problems.map((p) => ({ field: `trust_policy.${p.field}`, message: p.message })));
-    }
-  }
-  const policyWanted = parsed.success ? (parsed.data.signature_policy ?? (base ? signaturePolicyOf(base) : SignaturePolicy.Accept)) : undefined;
-  if (policyWanted === SignaturePolicy.Verify && trustPolicy === undefined && fine('trust_policy')) {
-    problems.push({ field: 'trust_policy', message: 'is required with signature_policy "verify": the keys or identities to verify with' });
-  }
+  const trust = parsed.success ? trustPolicyChange(parsed.data.signature_policy, parsed.data.trust_policy, base ? { signaturePolicy: signaturePolicyOf(base), trustPolicy: base.trustPolicy } : null, fine('trust_policy')) : null;
+  if (trust) problems.push(...trust.problems);
+  const trustPolicy = trust?.trustPolicy;
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: inFieldOrder(problems, FIELD_ORDER) };
 
   const fields = parsed.data;
