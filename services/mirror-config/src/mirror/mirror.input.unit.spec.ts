@@ -128,6 +128,9 @@ describe('a mirror body for POST', () => {
     const strict = parseMirrorInput({ ...valid, signature_policy: 'require' }, target, null);
     assert.ok(strict.ok);
     assert.equal(refusesUnsignedImages(strict.draft), true);
+    const spelled = parseMirrorInput({ ...valid, signature_policy: 'require-signature' }, target, null);
+    assert.ok(spelled.ok);
+    assert.equal(refusesUnsignedImages(spelled.draft), true);
     // Quay's unsigned_images: true accepts them whatever the policy.
     const lenient = parseMirrorInput({ ...valid, signature_policy: 'require', external_registry_config: { unsigned_images: true } }, target, null);
     assert.ok(lenient.ok);
