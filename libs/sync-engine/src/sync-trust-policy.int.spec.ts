@@ -107,6 +107,9 @@ describe('a mirror that verifies signatures before it publishes', () => {
     assert.deepEqual(keyless?.kind === 'synced' && keyless.verification?.signers, [{ kind: 'identity', subject: 'release@example.test', issuer: 'https://issuer.test' }]);
     // The signatures travel with the signed images.
     assert.ok(published[`${digests['good']!.replace(':', '-')}.sig`]);
+    // ...and those of a refused image do not, though the rule ('*') selects their tags too.
+    assert.equal(published[`${digests['wrong-key']!.replace(':', '-')}.sig`], undefined);
+    assert.ok(published[digests['bundle']!.replace(':', '-')], 'the referrers index of a verified image travels');
 
     // A second run trusts its ledger for the verified tags and keeps their verification.
     const again = byTag((await syncRepository(testSyncRequest(upstream.host, repo, target, 'mirror/verified', { trustPolicy: verifyAll, ledger }))).results);

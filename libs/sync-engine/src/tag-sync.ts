@@ -50,6 +50,9 @@ export function tagSyncContext(session: SyncSession, upstreamTags: readonly stri
 export function syncTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion = false): Promise<void> {
   const { req } = session;
   if (req.signal?.aborted) return Promise.resolve();
+  // A run that verifies publishes signatures, attestations and referrer indexes only with an image
+  // that passed: a companion tag the rule selected waits for its image instead of going alone.
+  if (!companion && session.verifier && isCompanionTag(tag)) return Promise.resolve();
   return req.aroundTag ? req.aroundTag(tag, () => syncOneTag(session, run, context, tag, companion)) : syncOneTag(session, run, context, tag, companion);
 }
 
@@ -122,7 +125,8 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
   }
   if (companion) return;
   for (const other of companionTags(upHead.digest, req)) {
-    if (!context.upstreamTags.has(other) || run.wanted.has(other)) continue;
+    if (!context.upstreamTags.has(other) || (session.verifier ? run.companionsTaken.has(other) : run.wanted.has(other))) continue;
+    run.companionsTaken.add(other);
     run.wanted.add(other);
     await syncTag(session, run, context, other, true);
   }
