@@ -106,7 +106,6 @@ export function sigstoreBundle(digest: string, signer: TestSigningKey, opts: { n
       timestampVerificationData: { rfc3161Timestamps: opts.timestamper ? [{ signedTimestamp: opts.timestamper(sig).toString('base64') }] : [] },
     },
     dsseEnvelope: { payload: statement.toString('base64'), payloadType, signatures: [{ sig: sig.toString('base64'), keyid: '' }] },
-    _signature: sig.toString('base64'),
   };
 }
 
@@ -116,8 +115,7 @@ export function sigstoreBundle(digest: string, signer: TestSigningKey, opts: { n
  * lists the image's referrers (OCI distribution's tag schema). Returns the referrer's digest.
  */
 export async function attachBundle(target: RegistryTarget, repo: string, digest: string, bundle: Record<string, unknown>): Promise<string> {
-  const { _signature: _, ...json } = bundle;
-  const bytes = Buffer.from(JSON.stringify(json));
+  const bytes = Buffer.from(JSON.stringify(bundle));
   const bundleType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
   await pushBlob(target, repo, bytes);
   const empty = Buffer.from('{}');
