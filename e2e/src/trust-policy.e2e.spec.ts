@@ -14,6 +14,7 @@ import {
 } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { destroyEventLog } from './event-log';
+import { grpcCall, mirrorClient } from './grpc-client';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const MIRROR = '/repository/trusted/app/mirror';
@@ -69,6 +70,18 @@ describe('a mirror that verifies cosign signatures, through the four services', 
     assert.equal(created.status, 201, JSON.stringify(created.json));
     assert.equal(created.json.signature_policy, 'verify');
     assert.equal(created.json.trust_policy.keys[0].algorithm, 'ecdsa-p256');
+
+    // The gRPC API shows the same policy.
+    const client = mirrorClient(`127.0.0.1:${ferry.env.FERRY_GRPC_PORT}`);
+    try {
+      const answer = await grpcCall(client, 'GetMirror', { namespace: 'trusted', repository: 'app' }, `Bearer ${ferry.adminToken}`);
+      assert.ok(answer.ok, answer.ok ? '' : answer.error.message);
+      assert.equal(answer.response.signature_policy, 'verify');
+      assert.deepEqual(answer.response.trust_policy.keys.map((k: { name: string; algorithm: string }) => [k.name, k.algorithm]), [['release', 'ecdsa-p256']]);
+      assert.equal(answer.response.trust_policy.quarantine, true);
+    } finally {
+      client.close();
+    }
 
     const preview = (await api('POST', `${MIRROR}/preview`)).json;
     assert.deepEqual(
