@@ -73,7 +73,10 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
       return bytes;
     };
 
+    /** Companion tags taken up with their image (under verify, the only way they travel, as in a run). */
+    const taken = new Set<string>();
     const previewTag = async (tag: string, companion: boolean): Promise<void> => {
+      if (!companion && session.verifier && isCompanionTag(tag)) return;
       try {
         const head = await upstream.headManifest(upstreamRepo, tag);
         if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
@@ -97,7 +100,8 @@ export async function previewRepository(req: SyncRequest): Promise<SyncPreview> 
         }
         if (companion) return;
         for (const other of companionTags(head.digest, req)) {
-          if (!upstreamTags.has(other) || wanted.has(other)) continue;
+          if (!upstreamTags.has(other) || (session.verifier ? taken.has(other) : wanted.has(other))) continue;
+          taken.add(other);
           wanted.add(other);
           await previewTag(other, true);
         }

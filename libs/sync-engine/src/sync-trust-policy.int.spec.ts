@@ -159,6 +159,9 @@ describe('a mirror that verifies signatures before it publishes', () => {
     const failing = Object.fromEntries(preview.tags.filter((t) => t.action === 'fail').map((t) => [t.tag, t.action === 'fail' ? t.error.code : '']));
     assert.deepEqual(failing, { 'wrong-key': 'SIGNER_NOT_TRUSTED', tampered: 'SIGNER_NOT_TRUSTED', unsigned: 'SIGNATURE_MISSING', copied: 'SIGNATURE_INVALID', 'keyless-untrusted': 'SIGNER_NOT_TRUSTED', 'keyless-other-ca': 'SIGNER_NOT_TRUSTED' });
     assert.ok(preview.tags.some((t) => t.tag === 'good' && t.action === 'copy'));
+    // As in a run, a signature tag shows only with an image that passes.
+    assert.ok(preview.tags.some((t) => t.tag === `${digests['good']!.replace(':', '-')}.sig` && t.companion));
+    assert.ok(!preview.tags.some((t) => t.tag === `${digests['wrong-key']!.replace(':', '-')}.sig`));
     assert.deepEqual(await tagDigests(target, 'mirror/preview'), {});
   });
 
