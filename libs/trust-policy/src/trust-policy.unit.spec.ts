@@ -47,6 +47,25 @@ describe('the harness against cosign-made data', () => {
   });
 });
 
+describe('a cosign keyless .sig layer made by cosign (fixtures/cosign-keyless-sig-layer.json)', () => {
+  const layer = JSON.parse(readFileSync(join(fixtures, 'cosign-keyless-sig-layer.json'), 'utf8')) as { subject: string; layerDigest: string; payload: string; signature: string; certificate: string };
+  const root = readFileSync(join(fixtures, 'cosign-trusted_root_pgi.json'), 'utf8');
+  const policy = policyOf({ identities: [{ subject: 'sozercan@gmail.com', issuer: 'https://github.com/login/oauth' }], trusted_root: root });
+  const read = (payload: string) => reader({ layers: [{ digest: layer.layerDigest, payload: Buffer.from(payload), signature: layer.signature, certificate: layer.certificate }] });
+
+  it('has the payload the harness writes, byte for byte', () => {
+    assert.equal(simpleSigningPayload('wabbitnetworks.azurecr.io/test/cosign-image', layer.subject).toString(), layer.payload);
+  });
+
+  it('verifies its signature under its certificate and reads the identity, and refuses it only because its 10-minute certificate is long expired', async () => {
+    const result = await new TrustVerifier(policy).verify(layer.subject, read(layer.payload));
+    assert.equal(result.outcome, 'SIGNER_NOT_TRUSTED');
+    assert.match(result.detail ?? '', /sozercan@gmail\.com \(issuer https:\/\/github\.com\/login\/oauth\).*not valid now/);
+    const changed = await new TrustVerifier(policy).verify(layer.subject, read(layer.payload.replace('"optional":null', '"optional":{}')));
+    assert.equal(changed.outcome, 'SIGNATURE_INVALID');
+  });
+});
+
 describe('a verify policy', () => {
   it('names the field of each problem: unparseable key, unknown algorithm, bad regex, missing root, impossible minimum', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
