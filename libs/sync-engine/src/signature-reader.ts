@@ -1,6 +1,7 @@
 import { RegistryError, type Descriptor } from '@ferry/registry-client';
 import {
   COSIGN_CERTIFICATE_ANNOTATION,
+  COSIGN_REKOR_BUNDLE_ANNOTATION,
   COSIGN_SIGNATURE_ANNOTATION,
   SIGSTORE_BUNDLE_ARTIFACT_TYPE_PREFIX,
   SIMPLE_SIGNING_MEDIA_TYPE,
@@ -43,6 +44,7 @@ export class UpstreamSignatureReader implements SignatureReader {
         payload: await this.blob(l),
         signature: l.annotations![COSIGN_SIGNATURE_ANNOTATION]!,
         ...(l.annotations?.[COSIGN_CERTIFICATE_ANNOTATION] ? { certificate: l.annotations[COSIGN_CERTIFICATE_ANNOTATION] } : {}),
+        ...(l.annotations?.[COSIGN_REKOR_BUNDLE_ANNOTATION] ? { rekorBundle: l.annotations[COSIGN_REKOR_BUNDLE_ANNOTATION] } : {}),
       })),
     );
   }

@@ -4,6 +4,8 @@ export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigni
 export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 export const COSIGN_CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
 export const COSIGN_CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
+/** cosign's record of the signature's Rekor entry (`{SignedEntryTimestamp, Payload: {body, integratedTime, logIndex, logID}}`). */
+export const COSIGN_REKOR_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 /** The artifact type of a Sigstore bundle attached as an OCI 1.1 referrer (`cosign sign|attest --new-bundle-format`). */
 export const SIGSTORE_BUNDLE_ARTIFACT_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 /** cosign's simple-signing `critical.type`. */
@@ -18,6 +20,8 @@ export interface CosignSignatureLayer {
   signature: string;
   /** PEM, for keyless signatures. */
   certificate?: string;
+  /** The `dev.sigstore.cosign/bundle` annotation (JSON), when cosign recorded the signature in Rekor. */
+  rekorBundle?: string;
 }
 
 /** A Sigstore bundle attached to the image as an OCI 1.1 referrer. */

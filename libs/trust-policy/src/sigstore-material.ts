@@ -1,10 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, VerificationError, toSignedEntity, toTrustMaterial, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import { VerificationFailure, type Signer } from '@ferry/contracts';
-import type { BundleReferrer } from './signatures';
+import type { BundleReferrer, CosignSignatureLayer } from './signatures';
 import type { SignatureCheck } from './verify-image';
 
 const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
@@ -32,10 +32,10 @@ export function certificateIdentity(cert: X509Certificate): { subject: string; i
 }
 
 /**
- * A keyless signature of the cosign tag scheme: its certificate must have made the signature and
- * chain, valid now, to a certificate authority of the trusted root. (`@sigstore/verify` checks a
- * chain only at a verified timestamp, and a `.sig` layer carries none that can be checked offline
- * without the Rekor key: here the chain is walked with `@sigstore/core`'s certificates instead.)
+ * A keyless signature of the cosign tag scheme without a Rekor record (or with a trusted root that
+ * lists no log): its certificate must have made the signature and chain, valid now, to a
+ * certificate authority of the trusted root. (`@sigstore/verify` checks a chain only at a verified
+ * timestamp, which such a layer lacks: here the chain is walked with `@sigstore/core`'s certificates.)
  */
 export function verifyCertificateSigner(
   pem: string,
@@ -131,4 +131,64 @@ export function verifyBundle(
   const signer: Signer = { kind: 'identity', ...identity };
   if (!trusts(signer)) return failed(VerificationFailure.NotTrusted, `signed by ${identity.subject} (issuer ${identity.issuer}), an identity the policy does not trust`);
   return { ok: true, signer, signatureDigest: referrer.digest, ...(tlogEntry ? { tlogEntry } : {}) };
+}
+
+/**
+ * A keyless `.sig` layer that cosign recorded in Rekor: its signature, certificate and Rekor entry
+ * (the `dev.sigstore.cosign/bundle` annotation: the signed entry timestamp and the entry's body)
+ * are put in the shape of a Sigstore bundle (v0.1, a message signature over the payload) and
+ * verified by `@sigstore/verify` against the trusted root: the log's promise checked with its
+ * key, the entry's body against the signature, the certificate's chain at the entry's time.
+ */
+export function verifyRekorRecordedLayer(layer: CosignSignatureLayer, root: TrustRoot, trusts: (signer: Signer) => boolean): SignatureCheck {
+  const failed = (failure: typeof VerificationFailure.Invalid | typeof VerificationFailure.NotTrusted, detail: string): SignatureCheck => ({ ok: false, failure, signatureDigest: layer.digest, detail });
+  let entry: { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } };
+  let body: { kind?: string; apiVersion?: string };
+  try {
+    entry = JSON.parse(layer.rekorBundle!) as typeof entry;
+    body = JSON.parse(Buffer.from(entry.Payload.body, 'base64').toString('utf8')) as typeof body;
+  } catch {
+    return failed(VerificationFailure.Invalid, 'the Rekor bundle annotation is not JSON');
+  }
+  let leaf: X509Certificate;
+  try {
+    leaf = X509Certificate.parse(layer.certificate!);
+  } catch (error) {
+    return failed(VerificationFailure.Invalid, `the certificate annotation is not a certificate: ${(error as Error).message}`);
+  }
+  const digest = createHash('sha256').update(layer.payload).digest('base64');
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON({
+      mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+      verificationMaterial: {
+        x509CertificateChain: { certificates: [{ rawBytes: leaf.root.toDER().toString('base64') }] },
+        tlogEntries: [
+          {
+            logIndex: String(entry.Payload.logIndex),
+            logId: { keyId: Buffer.from(entry.Payload.logID, 'hex').toString('base64') },
+            kindVersion: { kind: body.kind ?? 'hashedrekord', version: body.apiVersion ?? '0.0.1' },
+            integratedTime: String(entry.Payload.integratedTime),
+            inclusionPromise: { signedEntryTimestamp: entry.SignedEntryTimestamp },
+            canonicalizedBody: entry.Payload.body,
+          },
+        ],
+        timestampVerificationData: { rfc3161Timestamps: [] },
+      },
+      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest }, signature: layer.signature },
+    });
+  } catch (error) {
+    return failed(VerificationFailure.Invalid, `unreadable Rekor entry: ${(error as Error).message}`);
+  }
+  let identity: { subject: string; issuer: string };
+  try {
+    const signer = new Verifier(root.material, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 1 }).verify(toSignedEntity(bundle, layer.payload));
+    identity = { subject: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' };
+  } catch (error) {
+    const code = error instanceof VerificationError ? error.code : 'MALFORMED';
+    return failed(code === 'CERTIFICATE_ERROR' ? VerificationFailure.NotTrusted : VerificationFailure.Invalid, `${code}: ${(error as Error).message}`);
+  }
+  const signer: Signer = { kind: 'identity', ...identity };
+  if (!trusts(signer)) return failed(VerificationFailure.NotTrusted, `signed by ${identity.subject} (issuer ${identity.issuer}), an identity the policy does not trust`);
+  return { ok: true, signer, signatureDigest: layer.digest, tlogEntry: { logIndex: String(entry.Payload.logIndex), logId: Buffer.from(entry.Payload.logID, 'hex').toString('base64') } };
 }

@@ -48,7 +48,7 @@ describe('the harness against cosign-made data', () => {
 });
 
 describe('a cosign keyless .sig layer made by cosign (fixtures/cosign-keyless-sig-layer.json)', () => {
-  const layer = JSON.parse(readFileSync(join(fixtures, 'cosign-keyless-sig-layer.json'), 'utf8')) as { subject: string; layerDigest: string; payload: string; signature: string; certificate: string };
+  const layer = JSON.parse(readFileSync(join(fixtures, 'cosign-keyless-sig-layer.json'), 'utf8')) as { subject: string; layerDigest: string; payload: string; signature: string; certificate: string; rekorBundle: string };
   const root = readFileSync(join(fixtures, 'cosign-trusted_root_pgi.json'), 'utf8');
   const policy = policyOf({ identities: [{ subject: 'sozercan@gmail.com', issuer: 'https://github.com/login/oauth' }], trusted_root: root });
   const read = (payload: string) => reader({ layers: [{ digest: layer.layerDigest, payload: Buffer.from(payload), signature: layer.signature, certificate: layer.certificate }] });
@@ -57,7 +57,18 @@ describe('a cosign keyless .sig layer made by cosign (fixtures/cosign-keyless-si
     assert.equal(simpleSigningPayload('wabbitnetworks.azurecr.io/test/cosign-image', layer.subject).toString(), layer.payload);
   });
 
-  it('verifies its signature under its certificate and reads the identity, and refuses it only because its 10-minute certificate is long expired', async () => {
+  it('verifies with its Rekor entry: the log\'s promise checked with the trusted root\'s key, the certificate at the logged time', async () => {
+    const withEntry = (payload: string) => reader({ layers: [{ digest: layer.layerDigest, payload: Buffer.from(payload), signature: layer.signature, certificate: layer.certificate, rekorBundle: layer.rekorBundle }] });
+    const result = await new TrustVerifier(policy).verify(layer.subject, withEntry(layer.payload));
+    assert.equal(result.outcome, 'verified', result.detail);
+    assert.deepEqual(result.signers, [{ kind: 'identity', subject: 'sozercan@gmail.com', issuer: 'https://github.com/login/oauth' }]);
+    assert.deepEqual(result.tlogEntries.map((e) => e.logIndex), ['13452680']);
+    assert.equal((await new TrustVerifier(policy).verify(layer.subject, withEntry(layer.payload.replace('"optional":null', '"optional":{}')))).outcome, 'SIGNATURE_INVALID');
+    const other = policyOf({ identities: [{ subject: 'someone@example.com', issuer: 'https://github.com/login/oauth' }], trusted_root: root });
+    assert.equal((await new TrustVerifier(other).verify(layer.subject, withEntry(layer.payload))).outcome, 'SIGNER_NOT_TRUSTED');
+  });
+
+  it('without its Rekor entry, verifies its signature under its certificate and reads the identity, and refuses it only because its 10-minute certificate is long expired', async () => {
     const result = await new TrustVerifier(policy).verify(layer.subject, read(layer.payload));
     assert.equal(result.outcome, 'SIGNER_NOT_TRUSTED');
     assert.match(result.detail ?? '', /sozercan@gmail\.com \(issuer https:\/\/github\.com\/login\/oauth\).*not valid now/);

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { VerificationFailure, type Signer, type TagVerification, type TrustPolicy, type TrustedIdentity } from '@ferry/contracts';
-import { loadTrustRoot, verifyBundle, verifyCertificateSigner, type TrustRoot } from './sigstore-material';
+import { loadTrustRoot, verifyBundle, verifyCertificateSigner, verifyRekorRecordedLayer, type TrustRoot } from './sigstore-material';
 import { COSIGN_SIGNATURE_TYPE, type CosignSignatureLayer, type SignatureReader } from './signatures';
 
 /** The result of one signature: a trusted signer, or why it does not count. */
@@ -76,6 +76,9 @@ export class TrustVerifier {
     if (signature.length === 0) return invalid('the signature annotation is empty');
     if (layer.certificate) {
       if (!this.root) return { ok: false, failure: VerificationFailure.NotTrusted, signatureDigest: layer.digest, detail: 'a keyless signature, and the policy has no trusted root' };
+      // With its Rekor entry and the log's key in the trusted root, the certificate is checked at the
+      // time the log recorded the signature (as cosign does), not now.
+      if (layer.rekorBundle && this.root.proto.tlogs.length > 0) return verifyRekorRecordedLayer(layer, this.root, (signer) => this.trusts(signer));
       const result = verifyCertificateSigner(layer.certificate, this.root, (key) => verifyWith(key, layer.payload, signature));
       if (!result.ok) return { ok: false, failure: result.failure, signatureDigest: layer.digest, detail: result.detail };
       if (!this.trusts(result.signer)) {
