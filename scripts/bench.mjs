@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 ensureBuilt();
 const benches = [
   ['engine.bench.js', args],
-  ...(args.includes('--quick') ? [] : [['scheduling.bench.js', []], ['time-to-start.bench.js', []], ['projection-lag.bench.js', []], ['push-latency.bench.js', []], ['proxy-cache.bench.js', []], ['discovery.bench.js', args.filter((a) => a === '--large')]]),
+  ...(args.includes('--quick') ? [] : [['scheduling.bench.js', []], ['time-to-start.bench.js', []], ['projection-lag.bench.js', []], ['push-latency.bench.js', []], ['proxy-cache.bench.js', []], ['discovery.bench.js', args.filter((a) => a === '--large')], ['verification.bench.js', []]]),
 ];
 for (const [file, benchArgs] of benches) {
   const r = spawnSync(process.execPath, [join(root, 'e2e/dist/bench', file), ...benchArgs], { stdio: 'inherit', cwd: root });

@@ -226,6 +226,8 @@ describe('the organization mirror API, as Quay answers it', () => {
       vanished: { action: 'delete', max_delete: '10%' },
       current_discovery_id: null,
       last_discovery: null,
+      signature_policy: 'accept',
+      trust_policy: null,
     });
   });
 

@@ -106,3 +106,4 @@ export {
   type QuotaLimitView,
   type QuotaView,
 } from './quota.schema';
+export { TRUST_POLICY_VIEW, TAG_VERIFICATION_VIEW, type TagVerificationView } from './trust-policy.schema';

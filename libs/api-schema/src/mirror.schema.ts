@@ -4,6 +4,7 @@ import { QUAY_TIME } from './quay.schema';
 import { responseSchema } from './response-schema';
 import { RUN_PROGRESS_VIEW } from './run.schema';
 import { TAG_RULE_VIEW } from './tag-rule.schema';
+import { TRUST_POLICY_VIEW } from './trust-policy.schema';
 
 /** Quay's mirror view, plus Ferry's fields (`tag_rule`, `signature_policy`, `tag_deletion`, the run ids); never the password. */
 export const MIRROR_VIEW = responseSchema(
@@ -29,7 +30,8 @@ export const MIRROR_VIEW = responseSchema(
     robot_username: z.string(),
     architecture_filter: z.array(z.string()),
     skopeo_timeout_interval: z.number().int(),
-    signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require]),
+    signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require, SignaturePolicy.RequireSignature, SignaturePolicy.Verify]),
+    trust_policy: TRUST_POLICY_VIEW.nullable().meta({ description: "Ferry's: with signature_policy verify, whose signatures a tag needs before it is published." }),
     tag_deletion: z.object({ enabled: z.boolean(), max_delete: z.union([z.number().int(), z.string()]).nullable() }),
     current_run_id: z.string().nullable(),
     current_run_progress: RUN_PROGRESS_VIEW.nullable().meta({ description: "Ferry's: the live progress of the run in flight, as its worker last reported it." }),

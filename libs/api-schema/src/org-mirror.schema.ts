@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { MirrorStatus, SourceRegistryType, VanishedAction, Visibility } from '@ferry/contracts';
+import { MirrorStatus, SignaturePolicy, SourceRegistryType, VanishedAction, Visibility } from '@ferry/contracts';
 import { QUAY_TIME } from './quay.schema';
 import { responseSchema } from './response-schema';
+import { TRUST_POLICY_VIEW } from './trust-policy.schema';
 import { TAG_RULE_VIEW } from './tag-rule.schema';
 
 /** Quay's statuses of a discovered repository: its mirror's, and `SKIP` for one its upstream no longer lists. */
@@ -75,6 +76,8 @@ export const ORG_MIRROR_VIEW = responseSchema(
     vanished: z.object({ action: z.enum(Object.values(VanishedAction) as [VanishedAction, ...VanishedAction[]]), max_delete: z.union([z.number().int(), z.string()]).nullable() }),
     current_discovery_id: z.string().nullable(),
     last_discovery: LAST_DISCOVERY,
+    signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require, SignaturePolicy.RequireSignature, SignaturePolicy.Verify]).meta({ description: "Ferry's: each discovered repository's mirror follows it." }),
+    trust_policy: TRUST_POLICY_VIEW.nullable().meta({ description: "Ferry's: with signature_policy verify, whose signatures each repository's tags need before they are published." }),
   }),
 );
 export type OrgMirrorView = z.output<typeof ORG_MIRROR_VIEW>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AVATAR, ISO_TIME } from './quay.schema';
 import { responseSchema } from './response-schema';
+import { TAG_VERIFICATION_VIEW } from './trust-policy.schema';
 
 const ERROR = z.object({ code: z.string(), message: z.string().nullable() }).nullable();
 
@@ -68,7 +69,18 @@ export type RunDetailView = z.output<typeof RUN_DETAIL>;
 /** The target's tag ledger: what the mirror last wrote to each tag. */
 export const TAG_LEDGER = responseSchema(
   'TagLedger',
-  z.object({ tags: z.array(z.object({ name: z.string(), manifest_digest: z.string(), media_type: z.string(), run_id: z.string(), last_modified: ISO_TIME })) }),
+  z.object({
+    tags: z.array(
+      z.object({
+        name: z.string(),
+        manifest_digest: z.string(),
+        media_type: z.string(),
+        run_id: z.string(),
+        last_modified: ISO_TIME,
+        verification: TAG_VERIFICATION_VIEW.nullable().meta({ description: "Ferry's: the tag's last check against the mirror's trust policy (signature_policy verify); null when the mirror does not verify." }),
+      }),
+    ),
+  }),
 );
 export type TagLedgerView = z.output<typeof TAG_LEDGER>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ISO_TIME } from './quay.schema';
 import { responseSchema } from './response-schema';
+import { TAG_VERIFICATION_VIEW } from './trust-policy.schema';
 
 /** Every change of a target tag, from the event log. */
 export const TAG_HISTORY = responseSchema(
@@ -18,6 +19,7 @@ export const TAG_HISTORY = responseSchema(
         run_id: z.string(),
         first_seen_at: ISO_TIME.nullable(),
         at: ISO_TIME,
+        verification: TAG_VERIFICATION_VIEW.nullable().meta({ description: "Ferry's: the trust-policy check this digest passed before it was published (signature_policy verify); null otherwise." }),
       }),
     ).meta({ description: 'Oldest first.' }),
   }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUAY_DATE } from './quay.schema';
 import { responseSchema } from './response-schema';
+import { TAG_VERIFICATION_VIEW } from './trust-policy.schema';
 
 /** Quay's ListRepositoryTags: one page of a repository's tags, active and (unless `onlyActiveTags`) ended. */
 export const TAG_LIST = responseSchema(
@@ -17,6 +18,7 @@ export const TAG_LIST = responseSchema(
         size: z.number().int().nullable().meta({ description: 'The bytes Ferry copied for this manifest when it first wrote it (null when it wrote none of record).' }),
         last_modified: QUAY_DATE.optional(),
         expiration: QUAY_DATE.optional(),
+        verification: TAG_VERIFICATION_VIEW.optional().meta({ description: "Ferry's, on an active tag of a mirror that verifies: its last check against the trust policy (who signed it, or why it no longer passes)." }),
       }),
     ),
     page: z.number().int(),

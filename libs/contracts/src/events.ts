@@ -11,6 +11,7 @@ import type {
 import type { Actor, MemberKind, PasswordHash, PrincipalKind, RepositoryState, Role, Scope, TeamRole, Visibility } from './identity';
 import type { DiscoverySummary, OrgMirrorConfig } from './org-mirror';
 import type { ProxyCacheConfig, StaleReason } from './proxy-cache';
+import type { TagVerification } from './trust-policy';
 import { mirrorNamespace } from './subjects';
 
 export const EVENT_SCHEMA_VERSION = 1 as const;
@@ -261,10 +262,23 @@ export type MirrorTagSynced = Event<
     copyProfile?: string;
     /** When Ferry first saw the tag upstream (ISO-8601); absent on events recorded before it was. */
     firstSeenAt?: string;
+    /** The check against the mirror's trust policy (`signature_policy: verify`); absent when the mirror does not verify. */
+    verification?: TagVerification;
   }
 >;
 /** `retryable`: whether a later run may copy the tag (false for a refusal such as UNSIGNED_IMAGE); absent on older events. */
-export type MirrorTagFailed = Event<'MirrorTagFailed', { mirrorId: string; runId: string; tag: string; error: RunError; retryable?: boolean }>;
+export type MirrorTagFailed = Event<
+  'MirrorTagFailed',
+  {
+    mirrorId: string;
+    runId: string;
+    tag: string;
+    error: RunError;
+    retryable?: boolean;
+    /** A tag refused by the trust policy: what was checked and who was tried (and whether it was quarantined under its digest). */
+    verification?: TagVerification;
+  }
+>;
 export type MirrorTagDeleted = Event<'MirrorTagDeleted', { mirrorId: string; runId: string; tag: string; digest: string | null }>;
 /**
  * A failed run with rollback put the tag back as it was before the run: `digest` (and its media

@@ -9,6 +9,7 @@ export {
   SignaturePolicy,
   signaturePolicyOf,
   refusesUnsignedImages,
+  trustPolicyOf,
   MirrorStatus,
   RunTrigger,
   RunOutcome,
@@ -175,3 +176,12 @@ export {
 } from './names';
 export { textProblem, textViolations, TEXT_LIMITS, type TextViolation } from './text';
 export { StaleReason, type ProxyCacheConfig, type ProxyCachePromotionRule } from './proxy-cache';
+export {
+  VerificationFailure,
+  type TrustPolicy,
+  type TrustedKey,
+  type TrustedIdentity,
+  type KeyAlgorithm,
+  type Signer,
+  type TagVerification,
+} from './trust-policy';

@@ -8,6 +8,7 @@ export interface EncryptedSecret {
 
 import type { TagDeletion } from './tag-deletion';
 import type { TagRule } from './tag-rule';
+import type { TrustPolicy } from './trust-policy';
 
 /** Quay's only `root_rule.rule_kind`: comma-separated globs. */
 export const TAG_RULE_KIND = 'tag_glob_csv' as const;
@@ -28,8 +29,12 @@ export interface ExternalRegistryConfig {
   proxy: ProxyConfig;
 }
 
-/** Ferry's signature policy: `require` refuses a tag whose image has no signature. */
-export const SignaturePolicy = { Accept: 'accept', Require: 'require' } as const;
+/**
+ * Ferry's signature policy: `require` (also spelled `require-signature`) refuses a tag whose image
+ * has no signature; `verify` publishes a tag only when its image's signatures pass the mirror's
+ * trust policy (`MirrorConfig.trustPolicy`).
+ */
+export const SignaturePolicy = { Accept: 'accept', Require: 'require', RequireSignature: 'require-signature', Verify: 'verify' } as const;
 export type SignaturePolicy = (typeof SignaturePolicy)[keyof typeof SignaturePolicy];
 
 /** A mirror's settings, in Ferry's own (camelCase) names; the API maps Quay's names onto these. */
@@ -58,6 +63,8 @@ export interface MirrorConfig {
    * `signaturePolicyOf`.
    */
   signaturePolicy?: SignaturePolicy;
+  /** With `signaturePolicy: verify`: whose signatures count (absent otherwise). */
+  trustPolicy?: TrustPolicy;
   /** Whether tags that stop matching are deleted, and the cap per run; absent (Quay's behaviour) on older configs: read it through `tagDeletionOf`. */
   tagDeletion?: TagDeletion;
   /** Set on the mirror of a repository an organization mirror discovered: its settings follow the organization's. */
@@ -71,7 +78,14 @@ export function signaturePolicyOf(config: Pick<MirrorConfig, 'signaturePolicy' |
 
 /** True when a run refuses tags whose image carries no signature: Quay's `unsigned_images` overrides the policy. */
 export function refusesUnsignedImages(config: Pick<MirrorConfig, 'signaturePolicy' | 'externalRegistryConfig'>): boolean {
-  return !config.externalRegistryConfig.unsignedImages && signaturePolicyOf(config) === SignaturePolicy.Require;
+  const policy = signaturePolicyOf(config);
+  return !config.externalRegistryConfig.unsignedImages && (policy === SignaturePolicy.Require || policy === SignaturePolicy.RequireSignature);
+}
+
+/** The trust policy a run verifies against, or null: Quay's `unsigned_images: true` accepts unsigned images whatever the policy. */
+export function trustPolicyOf(config: Pick<MirrorConfig, 'signaturePolicy' | 'trustPolicy' | 'externalRegistryConfig'>): TrustPolicy | null {
+  if (config.externalRegistryConfig.unsignedImages || signaturePolicyOf(config) !== SignaturePolicy.Verify) return null;
+  return config.trustPolicy ?? null;
 }
 
 /** Quay's mirror statuses, kept verbatim because API clients compare against them. */

@@ -1,5 +1,6 @@
 import type { Visibility } from './identity';
 import type { EncryptedSecret, ExternalRegistryConfig, SignaturePolicy } from './mirror-config';
+import type { TrustPolicy } from './trust-policy';
 import type { DeleteCap, TagDeletion } from './tag-deletion';
 import type { TagRule } from './tag-rule';
 
@@ -78,6 +79,8 @@ export interface OrgMirrorConfig {
   skopeoTimeout: number;
   vanished: VanishedPolicy;
   signaturePolicy?: SignaturePolicy;
+  /** With `signaturePolicy: verify`: whose signatures count; each discovered repository's mirror follows it. */
+  trustPolicy?: TrustPolicy;
   tagDeletion?: TagDeletion;
 }
 

@@ -4,6 +4,7 @@ export {
   recordWorkerActive,
   recordRunStarted,
   recordTagResult,
+  recordTagVerification,
   RunBytesCounter,
   recordBlobCopied,
   recordRunFinished,

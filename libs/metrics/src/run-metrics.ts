@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
 import { quayFailureReason } from './quay-names';
 
 /*
@@ -89,7 +89,7 @@ const quayWorkersActive = new Gauge({
 });
 
 /** What the sync-worker exposes. */
-export const RUN_METRICS = [runsStarted, runsFinished, runDuration, bytesCopied, blobsCopied, tagResults, rateLimitWaits, quaySyncDuration, quaySyncFailures, quayWorkersActive];
+export const RUN_METRICS: Metric[] = [runsStarted, runsFinished, runDuration, bytesCopied, blobsCopied, tagResults, rateLimitWaits, quaySyncDuration, quaySyncFailures, quayWorkersActive];
 
 for (const trigger of TRIGGERS) runsStarted.inc({ trigger }, 0);
 for (const outcome of OUTCOMES) {
@@ -111,6 +111,23 @@ export function recordRunStarted(trigger: string): void {
 /** One tag's result as the run records it (its bytes were counted as they moved: see {@link RunBytesCounter}). */
 export function recordTagResult(result: TagResultLabel): void {
   tagResults.inc({ result });
+}
+
+const VERIFICATION_OUTCOMES = ['verified', 'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'SIGNER_NOT_TRUSTED'] as const;
+export type VerificationOutcomeLabel = (typeof VERIFICATION_OUTCOMES)[number];
+
+const tagVerifications = new Counter({
+  name: 'ferry_tag_verifications_total',
+  help: "Tags checked against their mirror's trust policy (signature_policy verify) before publishing, by outcome: verified, SIGNATURE_MISSING, SIGNATURE_INVALID or SIGNER_NOT_TRUSTED; quarantined=true when a refused image was kept under its digest.",
+  labelNames: ['outcome', 'quarantined'],
+  registers: [],
+});
+for (const outcome of VERIFICATION_OUTCOMES) tagVerifications.inc({ outcome, quarantined: 'false' }, 0);
+RUN_METRICS.push(tagVerifications);
+
+/** One tag's check against its mirror's trust policy. */
+export function recordTagVerification(outcome: VerificationOutcomeLabel, quarantined: boolean): void {
+  tagVerifications.inc({ outcome, quarantined: String(quarantined) });
 }
 
 /**

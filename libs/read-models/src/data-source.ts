@@ -19,6 +19,7 @@ import { TagHistory1764820000000 } from './migrations/1764820000000-tag-history'
 import { DueOrgMirrors1764835000000 } from './migrations/1764835000000-due-org-mirrors';
 import { PushHooks1764840000000 } from './migrations/1764840000000-push-hooks';
 import { NotificationRuleFailures1764866000000 } from './migrations/1764866000000-notification-rule-failures';
+import { TagVerification1764871000000 } from './migrations/1764871000000-tag-verification';
 import { UserEnabled1764852310000 } from './migrations/1764852310000-user-enabled';
 import { HookDeliveryRow, HookRow } from './entities/hook.entity';
 import { Initial1764300000000 } from './migrations/1764300000000-initial';
@@ -76,7 +77,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000, Teams1764852300000, UserEnabled1764852310000, NotificationRuleFailures1764866000000, OAuthApplications1764870500000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000, Teams1764852300000, UserEnabled1764852310000, NotificationRuleFailures1764866000000, OAuthApplications1764870500000, TagVerification1764871000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -20,3 +20,8 @@ export function companionTags(digest: string, req: Pick<SyncRequest, 'copySignat
 export function allCompanionTags(digest: string): string[] {
   return ['', ...SIGNATURE_SUFFIXES].map((s) => digestTag(digest, s));
 }
+
+/** Whether a tag is one of cosign's `sha256-<hex>[.sig|.att|.sbom]` tags or the referrers fallback tag. */
+export function isCompanionTag(tag: string): boolean {
+  return /^sha256-[0-9a-f]{64}(\.sig|\.att|\.sbom)?$/.test(tag);
+}

@@ -52,16 +52,17 @@ export class ImageCopier {
   constructor(private readonly o: ImageCopierOptions) {}
 
   /**
-   * Copies the upstream manifest (its digest, or the manifest already fetched) and pushes it under `reference` (a tag).
+   * Copies the upstream manifest (its digest, or the manifest already fetched) and pushes it under `reference` (a tag),
+   * or, given null, under its own digest only (a quarantined image: no tag points at it).
    * `targetDigest` is what the target's tag holds now, to skip a rewritten index that is unchanged.
    */
-  async copyTag(source: string | ManifestBytes, reference: string, targetDigest: string | null): Promise<ImageCopyResult> {
+  async copyTag(source: string | ManifestBytes, reference: string | null, targetDigest: string | null): Promise<ImageCopyResult> {
     const { upstream, upstreamRepo, target, targetRepo, limits } = this.o;
     const m = typeof source === 'string' ? await upstream.getManifest(upstreamRepo, source, { maxBytes: limits.maxManifestBytes }) : source;
     const doc = parseManifest(m.bytes, m.mediaType, limits);
     if (!doc.isIndex) {
       const bytesCopied = await this.copyBlobs(doc.blobs);
-      await target.putManifest(targetRepo, reference, m.bytes, m.mediaType);
+      await target.putManifest(targetRepo, reference ?? m.digest, m.bytes, m.mediaType);
       return { digest: m.digest, mediaType: m.mediaType, bytesCopied, unchanged: false, children: [] };
     }
     const filter = this.o.platformFilter;
@@ -80,7 +81,7 @@ export class ImageCopier {
     if (digest === targetDigest) return { digest, mediaType: m.mediaType, bytesCopied: 0, unchanged: true, children };
     const copied = await Promise.all(selected.map((c) => this.copyChild(c)));
     try {
-      await target.putManifest(targetRepo, reference, bytes, m.mediaType);
+      await target.putManifest(targetRepo, reference ?? digest, bytes, m.mediaType);
     } catch (error) {
       if (error instanceof RegistryError && error.code === 'MANIFEST_BLOB_UNKNOWN' && bytes === m.bytes && selected.length < doc.manifests.length) {
         throw new RegistryError(

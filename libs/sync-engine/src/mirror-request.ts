@@ -1,4 +1,4 @@
-import { refusesUnsignedImages, tagDeletionOf, type MirrorConfig } from '@ferry/contracts';
+import { refusesUnsignedImages, tagDeletionOf, trustPolicyOf, type MirrorConfig } from '@ferry/contracts';
 import type { SyncRequest } from './sync-request';
 
 /** Where a deployment's mirrors write, and who may be reached. */
@@ -38,5 +38,7 @@ export function syncRequestForMirror(
     ssrfAllowedHosts: settings.ssrfAllowedHosts,
     // The engine's `unsignedImages: false` refuses unsigned images: Quay's flag and Ferry's policy decide it.
     unsignedImages: !refusesUnsignedImages(config),
+    // `verify`: each tag is checked against the mirror's trust policy before it is published (unless `unsigned_images`).
+    trustPolicy: trustPolicyOf(config),
   };
 }

@@ -1,6 +1,7 @@
 import { QUAY_TAG_DELETION } from '@ferry/contracts';
 import { RegistryError, isIndexMediaType, isNonDistributable, parseManifest, type Descriptor, type ManifestHead } from '@ferry/registry-client';
-import { companionTags } from './companions';
+import { companionTags, isCompanionTag } from './companions';
+import { UpstreamSignatureReader } from './signature-reader';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { DEFAULT_TAG_CONCURRENCY } from './sync-defaults';
 import type { SyncRequest } from './sync-request';
@@ -65,6 +66,7 @@ export async function planCopies(
   const ledger = trustLedger && !req.verifyTarget ? req.ledger : undefined;
   const profile = copyProfile(req);
   const upstreamTags = new Set(listed.upstreamTags);
+  const signatures = session.verifier ? new UpstreamSignatureReader(session, upstreamTags) : null;
   const targetTags = new Set(listed.targetTags);
   const wanted = new Set(tagsMatched);
   const keptDigests = new Set<string>();
@@ -95,7 +97,10 @@ export async function planCopies(
     return bytes;
   };
 
+  /** Companion tags taken up with their image (under verify, the only way they travel, as in a run). */
+  const taken = new Set<string>();
   const previewTag = async (tag: string, companion: boolean): Promise<void> => {
+    if (!companion && session.verifier && isCompanionTag(tag)) return;
     try {
       // A tag the target lacks will be copied: its manifest is read whole at once (a GET gives the digest a HEAD would), as the run does.
       let head: ManifestHead | null;
@@ -108,6 +113,15 @@ export async function planCopies(
       if (!head) throw new RegistryError('MANIFEST_UNKNOWN', `upstream tag ${tag} disappeared after the listing`);
       session.planned.heads.set(tag, head);
       keptDigests.add(head.digest);
+      if (!companion && !isCompanionTag(tag) && session.verifier && signatures) {
+        // A run would check the image before publishing the tag: say now which tags would not pass.
+        const checked = await session.verifier.verify(head.digest, signatures, await platformDigests(session, head));
+        if (checked.outcome !== 'verified') {
+          wanted.add(tag);
+          tags.push({ tag, action: 'fail', error: { code: checked.outcome, message: `tag ${tag}: ${checked.detail ?? checked.outcome}` }, companion });
+          return;
+        }
+      }
       const recorded = ledger?.get(tag);
       // What the ledger vouches for is on the target, unasked: nothing to add.
       const vouched = recorded !== undefined && recorded.source === head.digest && recorded.profile === profile && targetTags.has(tag);
@@ -124,7 +138,8 @@ export async function planCopies(
       }
       if (companion) return;
       for (const other of companionTags(head.digest, req)) {
-        if (!upstreamTags.has(other) || wanted.has(other)) continue;
+        if (!upstreamTags.has(other) || (session.verifier ? taken.has(other) : wanted.has(other))) continue;
+        taken.add(other);
         wanted.add(other);
         await previewTag(other, true);
       }
@@ -171,4 +186,12 @@ async function isRewriteOf(session: SyncSession, targetDigest: string, upstreamD
   const upstreamChildren = parseManifest(up.bytes, up.mediaType, limits).manifests.filter(session.platformFilter ?? (() => true)).map((d) => d.digest);
   const targetChildren = parseManifest(down.bytes, down.mediaType, limits).manifests.map((d) => d.digest);
   return upstreamChildren.length === targetChildren.length && upstreamChildren.every((d, i) => d === targetChildren[i]);
+}
+
+/** The platform manifests of an index whose signatures the trust policy also requires (none otherwise). */
+async function platformDigests(session: SyncSession, head: { digest: string; mediaType: string }): Promise<string[]> {
+  if (!session.verifier?.policy.requirePlatformSignatures || !isIndexMediaType(head.mediaType)) return [];
+  const m = await session.upstream.getManifest(session.upstreamRepo, head.digest, { maxBytes: session.limits.maxManifestBytes });
+  const doc = parseManifest(m.bytes, m.mediaType, session.limits);
+  return doc.isIndex ? doc.manifests.filter(session.platformFilter ?? (() => true)).map((c) => c.digest) : [];
 }

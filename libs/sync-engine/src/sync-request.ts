@@ -1,5 +1,5 @@
 import type { BackoffPolicy } from '@ferry/backoff';
-import type { TagDeletion, TagRule } from '@ferry/contracts';
+import type { TagDeletion, TagRule, TagVerification, TrustPolicy } from '@ferry/contracts';
 import type { DispatcherPool, ManifestLimits, ProxySettings, RegistryExchange, SharedRateLimit } from '@ferry/registry-client';
 import type { BlobCopyRecord } from './blob-copier';
 import type { TargetLedger } from './target-ledger';
@@ -85,6 +85,12 @@ export interface SyncRequest {
   copyReferrers?: boolean;
   /** Quay's `unsigned_images`: false refuses a tag whose image carries no signature (default true). */
   unsignedImages?: boolean;
+  /**
+   * Verify each tag's image against this policy before its tag is written on the target (its
+   * blobs may land first); a tag that fails is not published (or kept under its digest only, with
+   * `quarantine`). Absent: no verification.
+   */
+  trustPolicy?: TrustPolicy | null;
   /** On a failed run, put the target's tags back as they were before it (default false: best-effort). */
   rollback?: boolean;
   /**
@@ -151,9 +157,11 @@ export type TagResult =
       unchanged: boolean;
       /** When Ferry first saw the tag upstream, given a record (`SyncRequest.tagsFirstSeen`). */
       firstSeenAt?: string;
+      /** The check against `SyncRequest.trustPolicy` it passed before it was published. */
+      verification?: TagVerification;
     }
   /** `retryable`: whether a later run may copy it (from the engine's error; false for a refusal such as UNSIGNED_IMAGE). */
-  | { kind: 'failed'; tag: string; error: { code: string; message: string }; retryable: boolean }
+  | { kind: 'failed'; tag: string; error: { code: string; message: string }; retryable: boolean; verification?: TagVerification }
   | { kind: 'deleted'; tag: string; digest: string | null }
   /** Put back by a rollback: what the tag holds again, or null when the run had created it. */
   | { kind: 'rolled-back'; tag: string; digest: string | null; mediaType: string | null };

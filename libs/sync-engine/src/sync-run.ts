@@ -22,6 +22,8 @@ export class SyncRun {
   readonly changed = new Map<string, string | null>();
   /** Upstream and target digests of the tags kept, whose companion tags survive the removal. */
   readonly keptDigests = new Set<string>();
+  /** Companion tags already taken up with their image (a run that verifies copies them only so). */
+  readonly companionsTaken = new Set<string>();
   tagsDone = 0;
   private resultChain: Promise<void> = Promise.resolve();
 

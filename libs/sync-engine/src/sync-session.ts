@@ -14,6 +14,7 @@ import {
   type ManifestLimits,
   type RegistryExchange,
 } from '@ferry/registry-client';
+import { TrustVerifier } from '@ferry/trust-policy';
 import { BlobCopier } from './blob-copier';
 import { ImageCopier } from './image-copier';
 import { compilePlatformFilter } from './platform-filter';
@@ -48,6 +49,8 @@ export class SyncSession {
   readonly indexMode: IndexMode;
   readonly blobs: BlobCopier;
   readonly images: ImageCopier;
+  /** The request's trust policy made ready (keys parsed, trusted root read), or null when the run does not verify. */
+  readonly verifier: TrustVerifier | null;
   readonly requests = { upstream: 0, target: 0 };
   rateLimitWaits = 0;
   /** Blob bytes moved so far. */
@@ -143,6 +146,7 @@ export class SyncSession {
       },
       ...(req.onBlob ? { onBlob: req.onBlob } : {}),
     });
+    this.verifier = req.trustPolicy ? new TrustVerifier(req.trustPolicy) : null;
     this.platformFilter = compilePlatformFilter(req.architectureFilter);
     this.indexMode = req.indexMode ?? 'rewrite';
     this.images = new ImageCopier({

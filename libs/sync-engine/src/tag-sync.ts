@@ -1,5 +1,8 @@
-import { RegistryError, isIndexMediaType, type ManifestHead } from '@ferry/registry-client';
-import { companionTags, digestTag } from './companions';
+import type { TagVerification } from '@ferry/contracts';
+import { RegistryError, isIndexMediaType, parseManifest, type ManifestBytes, type ManifestHead } from '@ferry/registry-client';
+import type { SignatureReader } from '@ferry/trust-policy';
+import { companionTags, digestTag, isCompanionTag } from './companions';
+import { UpstreamSignatureReader } from './signature-reader';
 import { SyncError } from './sync-error';
 import type { SyncRun } from './sync-run';
 import type { SyncSession } from './sync-session';
@@ -15,6 +18,8 @@ export interface TagSyncContext {
   runStartedAt: string;
   /** ISO-8601: a tag Ferry never saw before is first seen at this time. */
   seenAt: string;
+  /** Where the images' signatures are read, when the run verifies them. */
+  signatures: SignatureReader | null;
 }
 
 /** A tag's failure as its result records it; an unexpected error may pass, so a later run tries again. */
@@ -25,7 +30,15 @@ function describe(error: unknown): { error: { code: string; message: string }; r
 
 export function tagSyncContext(session: SyncSession, upstreamTags: readonly string[], targetTags: readonly string[]): TagSyncContext {
   const runStartedAt = new Date().toISOString();
-  return { upstreamTags: new Set(upstreamTags), targetTags: new Set(targetTags), profile: copyProfile(session.req), runStartedAt, seenAt: session.req.seenAt ?? runStartedAt };
+  const upstream = new Set(upstreamTags);
+  return {
+    upstreamTags: upstream,
+    targetTags: new Set(targetTags),
+    profile: copyProfile(session.req),
+    runStartedAt,
+    seenAt: session.req.seenAt ?? runStartedAt,
+    signatures: session.verifier ? new UpstreamSignatureReader(session, upstream) : null,
+  };
 }
 
 /**
@@ -37,6 +50,9 @@ export function tagSyncContext(session: SyncSession, upstreamTags: readonly stri
 export function syncTag(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, companion = false): Promise<void> {
   const { req } = session;
   if (req.signal?.aborted) return Promise.resolve();
+  // A run that verifies publishes signatures, attestations and referrer indexes only with an image
+  // that passed: a companion tag the rule selected waits for its image instead of going alone.
+  if (!companion && session.verifier && isCompanionTag(tag)) return Promise.resolve();
   return req.aroundTag ? req.aroundTag(tag, () => syncOneTag(session, run, context, tag, companion)) : syncOneTag(session, run, context, tag, companion);
 }
 
@@ -60,10 +76,21 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
     }
     const recorded = req.verifyTarget ? undefined : req.ledger?.get(tag);
     let result: { digest: string; mediaType: string; bytesCopied: number; unchanged: boolean; children: string[] | null };
+    let verification: TagVerification | undefined;
     if (recorded && recorded.source === upHead.digest && recorded.profile === context.profile && context.targetTags.has(tag)) {
       run.report.tagsTrustedFromLedger++;
+      verification = recorded.verification;
       result = { digest: recorded.target, mediaType: upHead.mediaType, bytesCopied: 0, unchanged: true, children: null };
     } else {
+      // Signatures, attestations and referrer indexes are what is verified, not subjects of it.
+      if (!companion && !isCompanionTag(tag) && session.verifier && context.signatures) {
+        // Before anything names the image on the target: a tag that fails is not written.
+        verification = await verifyUpstream(session, context.signatures, upHead, fetched);
+        if (verification.outcome !== 'verified') {
+          await refuse(session, run, context, tag, upHead, fetched, verification);
+          return;
+        }
+      }
       const tgtHead = fetched ? null : await target.headManifest(targetRepo, tag);
       // A filtered index is rewritten into other bytes: the target holding the upstream's own
       // digest (copied before the filter was set) is then not the result; copyTag decides.
@@ -78,7 +105,7 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
         if (!copied.unchanged && req.copyReferrers !== false) await copyReferrers(session, run, upHead.digest);
       }
     }
-    req.ledger?.set(tag, { source: upHead.digest, target: result.digest, profile: context.profile });
+    req.ledger?.set(tag, { source: upHead.digest, target: result.digest, profile: context.profile, ...(verification ? { verification } : {}) });
     run.keep(tag, upHead.digest, { digest: result.digest, mediaType: result.mediaType, children: result.children });
     const firstSeenAt = req.tagsFirstSeen ? (req.tagsFirstSeen[tag] ?? context.seenAt) : undefined;
     await run.emit({
@@ -91,6 +118,7 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
       bytesCopied: result.bytesCopied,
       unchanged: result.unchanged,
       ...(firstSeenAt ? { firstSeenAt } : {}),
+      ...(verification ? { verification } : {}),
     });
   } catch (error) {
     if (req.signal?.aborted) return;
@@ -100,7 +128,8 @@ async function syncOneTag(session: SyncSession, run: SyncRun, context: TagSyncCo
   }
   if (companion) return;
   for (const other of companionTags(upHead.digest, req)) {
-    if (!context.upstreamTags.has(other) || run.wanted.has(other)) continue;
+    if (!context.upstreamTags.has(other) || (session.verifier ? run.companionsTaken.has(other) : run.wanted.has(other))) continue;
+    run.companionsTaken.add(other);
     run.wanted.add(other);
     await syncTag(session, run, context, other, true);
   }
@@ -116,4 +145,37 @@ async function copyReferrers(session: SyncSession, run: SyncRun, digest: string)
     run.wanted.add(fallback);
     await session.target.putReferrersTagIndex(session.targetRepo, fallback, referrers, session.limits);
   }
+}
+
+/** The policy's check of the upstream image (for an index, the index digest, and its platforms' when the policy asks). */
+async function verifyUpstream(session: SyncSession, reader: SignatureReader, upHead: ManifestHead, fetched: ManifestBytes | null): Promise<TagVerification> {
+  const verifier = session.verifier!;
+  let children: string[] = [];
+  if (verifier.policy.requirePlatformSignatures && isIndexMediaType(upHead.mediaType)) {
+    const m = fetched ?? (await session.upstream.getManifest(session.upstreamRepo, upHead.digest, { maxBytes: session.limits.maxManifestBytes }));
+    const doc = parseManifest(m.bytes, m.mediaType, session.limits);
+    children = doc.isIndex ? doc.manifests.filter((c) => session.platformFilter?.(c) ?? true).map((c) => c.digest) : [];
+  }
+  return verifier.verify(upHead.digest, reader, children);
+}
+
+/**
+ * A tag its image's signatures do not pass: not published. With `quarantine`, the image is kept
+ * on the target under its digest only; a tag already on the target (verified under an older
+ * policy) is removed only with `unpublishFailing`, and otherwise left and reported.
+ */
+async function refuse(session: SyncSession, run: SyncRun, context: TagSyncContext, tag: string, upHead: ManifestHead, fetched: ManifestBytes | null, verification: TagVerification): Promise<void> {
+  const policy = session.verifier!.policy;
+  run.wanted.add(tag);
+  let recorded = verification;
+  if (policy.quarantine) {
+    const kept = await session.images.copyTag(fetched ?? upHead.digest, null, null);
+    recorded = { ...verification, quarantined: true, detail: `${verification.detail ?? verification.outcome}; kept on the target as ${session.targetRepo}@${kept.digest} (no tag)` };
+  }
+  if (policy.unpublishFailing && context.targetTags.has(tag)) {
+    const held = await session.target.headManifest(session.targetRepo, tag);
+    await session.target.deleteTag(session.targetRepo, tag);
+    await run.emit({ kind: 'deleted', tag, digest: held?.digest ?? null });
+  }
+  await run.emit({ kind: 'failed', tag, error: { code: verification.outcome, message: `tag ${tag}: ${recorded.detail ?? verification.outcome}` }, retryable: false, verification: recorded });
 }

@@ -1,5 +1,6 @@
 import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { TagVerification } from '@ferry/contracts';
 
 /** What Ferry last wrote to one target tag: the upstream digest it copied and the target digest it pushed. */
 export interface LedgerEntry {
@@ -10,12 +11,19 @@ export interface LedgerEntry {
    * platform filter gives another target, so an entry only vouches for runs with its profile.
    */
   profile: string;
+  /** The trust-policy check the tag passed when written (a mirror that verifies): carried onto a tag found unchanged. */
+  verification?: TagVerification;
 }
 
-/** The settings that decide which target digest an upstream digest becomes. */
-export function copyProfile(req: { architectureFilter?: string[]; indexMode?: string }): string {
+/**
+ * The settings that decide which target digest an upstream digest becomes, and the trust policy
+ * it passed: an entry written under another policy does not vouch for a tag, so a changed policy
+ * re-verifies every tag at the next run.
+ */
+export function copyProfile(req: { architectureFilter?: string[]; indexMode?: string; trustPolicy?: { version: string } | null }): string {
   const platforms = [...(req.architectureFilter ?? [])].map((p) => p.trim().toLowerCase()).filter(Boolean).sort();
-  return platforms.length === 0 ? 'all-platforms' : `platforms=${platforms.join(',')};index=${req.indexMode ?? 'rewrite'}`;
+  const copied = platforms.length === 0 ? 'all-platforms' : `platforms=${platforms.join(',')};index=${req.indexMode ?? 'rewrite'}`;
+  return req.trustPolicy ? `${copied};trust=${req.trustPolicy.version}` : copied;
 }
 
 /**

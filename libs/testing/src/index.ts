@@ -50,3 +50,16 @@ export { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
 export { startNatsServer, startNatsCluster, startPostgresCluster, type RestartableServer, type NatsNode, type NatsNodeOptions } from './private-servers';
 export { testOrgMirrorConfig } from './org-mirror-config';
 export { DISTRIBUTION_PUSH, DOCKER_HUB_PUSH, QUAY_PUSH, HARBOR_PUSH, GITHUB_PACKAGE_PUBLISHED } from './push-payloads';
+export {
+  generateSigningKey,
+  simpleSigningPayload,
+  cosignSign,
+  writeCosignSignatures,
+  sigstoreBundle,
+  attachBundle,
+  dssePae,
+  TestSigstore,
+  type TestSigningKey,
+  type TestKeyAlgorithm,
+  type SignatureLayerOptions,
+} from './cosign-harness';

@@ -120,6 +120,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
               <Th modifier="wrap">Media type</Th>
               <Th modifier="wrap">Written by run</Th>
               <Th modifier="wrap">Last modified</Th>
+              <Th modifier="wrap">Signature</Th>
             </Tr>
           </Thead>
           {tags.data.tags.map((t, i) => {
@@ -133,10 +134,11 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                   <Td dataLabel="Media type">{t.media_type}</Td>
                   <Td dataLabel="Run">{runLink(t.run_id)}</Td>
                   <Td dataLabel="Last modified">{when(t.last_modified)}</Td>
+                  <Td dataLabel="Signature">{signatureText(t.verification)}</Td>
                 </Tr>
                 {history ? (
                   <Tr isExpanded>
-                    <Td colSpan={6}>
+                    <Td colSpan={7}>
                       <ExpandableRowContent>
                         {history === 'loading' ? <Spinner size="md" aria-label="Loading the history" /> : 'error' in history ? <Alert variant="danger" isInline title={history.error} /> : (
                           <>
@@ -180,4 +182,11 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
       ) : null}
     </>
   );
+}
+
+/** A tag's trust-policy check in a few words: who signed it, or why it does not pass; a dash when the mirror does not verify. */
+function signatureText(v: { outcome: string; signers: Array<{ kind: string; name?: string; subject?: string }> } | null | undefined): string {
+  if (!v) return '—';
+  if (v.outcome !== 'verified') return v.outcome;
+  return `verified: ${v.signers.map((s) => (s.kind === 'key' ? s.name : s.subject)).join(', ')}`;
 }

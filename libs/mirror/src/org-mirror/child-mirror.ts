@@ -58,6 +58,7 @@ export function childMirrorConfig(
     skopeoTimeoutInterval: org.skopeoTimeout,
     // Stated, never left to the fallback for configs stored before policies existed (which refuses unsigned images).
     signaturePolicy: org.signaturePolicy ?? SignaturePolicy.Accept,
+    ...(org.trustPolicy ? { trustPolicy: org.trustPolicy } : {}),
     ...(org.tagDeletion ? { tagDeletion: org.tagDeletion } : {}),
     orgMirror: { organization: org.organization, upstream: child.upstream },
   };

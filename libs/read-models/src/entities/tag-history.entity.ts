@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { TagVerification } from '@ferry/contracts';
 
 /** What happened to a target tag: Ferry wrote it first, moved it to another digest, removed it, or a rollback put it back. */
 export type TagChange = 'created' | 'moved' | 'deleted' | 'rolled_back';
@@ -21,4 +22,6 @@ export class TagHistoryRow {
   /** When Ferry first saw the tag upstream (recorded on tag events since it was kept). */
   @Column({ name: 'first_seen_at', type: 'timestamptz', nullable: true }) firstSeenAt!: Date | null;
   @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt!: Date;
+  /** The trust-policy check the digest passed when it was written; null when the mirror does not verify. */
+  @Column({ type: 'jsonb', nullable: true }) verification!: TagVerification | null;
 }

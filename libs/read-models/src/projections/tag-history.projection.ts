@@ -11,7 +11,7 @@ export const tagHistoryProjection: Projection = {
   tables: ['tag_history'],
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
     const history = em.getRepository(TagHistoryRow);
-    const record = async (mirrorId: string, tag: string, runId: string, change: (previous: string | null) => TagChange, fields: Pick<TagHistoryRow, 'digest' | 'sourceDigest' | 'firstSeenAt'>) => {
+    const record = async (mirrorId: string, tag: string, runId: string, change: (previous: string | null) => TagChange, fields: Pick<TagHistoryRow, 'digest' | 'sourceDigest' | 'firstSeenAt'> & { verification?: TagHistoryRow['verification'] }) => {
       const last = await history.findOne({ where: { mirrorId, tag }, order: { position: 'DESC' } });
       const previous = last?.digest ?? null;
       await history.upsert(
@@ -27,6 +27,7 @@ export const tagHistoryProjection: Projection = {
           digest,
           sourceDigest: sourceDigest ?? null,
           firstSeenAt: firstSeenAt ? new Date(firstSeenAt) : null,
+          verification: event.data.verification ?? null,
         });
         return;
       }

@@ -18,9 +18,14 @@ export const tagsProjection: Projection = {
             mediaType: event.data.mediaType,
             runId: event.data.runId,
             updatedAt: new Date(event.occurredAt),
+            verification: event.data.verification ?? null,
           },
           ['mirrorId', 'tag'],
         );
+        return;
+      case 'MirrorTagFailed':
+        // A published tag that no longer passes a changed policy (and was left in place) shows why.
+        if (event.data.verification) await tags.update({ mirrorId: event.data.mirrorId, tag: event.data.tag }, { verification: event.data.verification });
         return;
       case 'MirrorTagDeleted':
         await tags.delete({ mirrorId: event.data.mirrorId, tag: event.data.tag });

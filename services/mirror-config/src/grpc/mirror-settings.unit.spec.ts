@@ -96,6 +96,18 @@ describe('a gRPC MirrorSettings with tag_deletion', () => {
   });
 });
 
+describe('a gRPC MirrorSettings with a trust policy', () => {
+  it('round-trips through the proto into the HTTP body', () => {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => target;
+    root.loadSync(MIRROR_PROTO, { keepCase: true });
+    const type = root.lookupType('ferry.v1.MirrorSettings');
+    const policy = { keys: [{ name: 'release', pem: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----' }], identities: [{ issuer: 'https://issuer.test', subject_regexp: '@example\\.test$' }], min_signatures: 1, quarantine: true };
+    const back = type.toObject(type.decode(type.encode(type.fromObject({ signature_policy: 'verify', trust_policy: policy })).finish()), { arrays: true }) as Record<string, unknown>;
+    assert.deepEqual(quayBodyFromSettings(back), { signature_policy: 'verify', trust_policy: policy });
+  });
+});
+
 describe('an update mask checked against the settings message', () => {
   it('refuses paths that name no field, naming them, and takes nested fields it has', () => {
     const settings = settingsMessage(MIRROR_PROTO, 'ferry.v1.MirrorSettings');

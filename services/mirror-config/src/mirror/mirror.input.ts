@@ -17,6 +17,7 @@ import { isIpv6Literal } from '@ferry/net-guard';
 import { inFieldOrder, unknownFields } from '../http/request-body';
 import { problemsOf } from '../http/schema-problems';
 import { ROOT_RULE_BODY, TAG_RULE_BODY } from './tag-rule.input';
+import { SIGNATURE_POLICY_BODY, TRUST_POLICY_BODY, trustPolicyChange } from './trust-policy.input';
 import { requestSchema } from '../http/operation';
 
 /** What happens to the stored upstream password. */
@@ -150,7 +151,8 @@ function mirrorFields(required: boolean) {
     skopeo_timeout_interval: z.number({ error: TIMEOUT_MESSAGE }).int({ error: TIMEOUT_MESSAGE }).min(MIN_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).max(MAX_TIMEOUT_SECONDS, { error: TIMEOUT_MESSAGE }).optional(),
     architecture_filter: ARCHITECTURE_FILTER.nullable().optional(),
     external_registry_config: EXTERNAL_REGISTRY_CONFIG.optional(),
-    signature_policy: z.enum([SignaturePolicy.Accept, SignaturePolicy.Require], { error: 'must be "accept" or "require"' }).optional(),
+    signature_policy: SIGNATURE_POLICY_BODY,
+    trust_policy: TRUST_POLICY_BODY,
     tag_deletion: z
       .strictObject(
         { enabled: BOOLEAN.optional(), max_delete: DELETE_CAP.optional() },
@@ -269,6 +271,9 @@ export function parseMirrorInput(
   if (username == null && typeof sent.external_registry_password === 'string' && sent.external_registry_password !== '' && fine('external_registry_username')) {
     problems.push({ field: 'external_registry_password', message: 'needs external_registry_username' });
   }
+  const trust = parsed.success ? trustPolicyChange(parsed.data.signature_policy, parsed.data.trust_policy, base ? { signaturePolicy: signaturePolicyOf(base), trustPolicy: base.trustPolicy } : null, fine('trust_policy')) : null;
+  if (trust) problems.push(...trust.problems);
+  const trustPolicy = trust?.trustPolicy;
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: inFieldOrder(problems, FIELD_ORDER) };
 
   const fields = parsed.data;
@@ -300,6 +305,7 @@ export function parseMirrorInput(
       skopeoTimeoutInterval: fields.skopeo_timeout_interval ?? base?.skopeoTimeoutInterval ?? MIN_TIMEOUT_SECONDS,
       signaturePolicy: fields.signature_policy ?? (base ? signaturePolicyOf(base) : SignaturePolicy.Accept),
       ...(deletion ? { tagDeletion: deletion } : {}),
+      ...(trustPolicy ? { trustPolicy } : {}),
     },
   };
 }

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { refusesUnsignedImages } from '@ferry/contracts';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { refusesUnsignedImages, trustPolicyOf } from '@ferry/contracts';
 import { parseMirrorInput, type MirrorInputResult } from './mirror.input';
 
 const target = { namespace: 'ns', repository: 'repo' };
@@ -11,6 +14,9 @@ const valid = {
   sync_start_date: '2026-01-01T00:00:00Z',
   sync_interval: 3600,
 };
+const P256_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const P384_KEY = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const TEST_ROOT = readFileSync(join(require.resolve('@ferry/trust-policy'), '..', '..', 'fixtures', 'cosign-trusted_root_pgi.json'), 'utf8');
 const fields = (r: MirrorInputResult) => (r.ok ? [] : r.problems.map((p) => p.field));
 
 describe('a mirror body for POST', () => {
@@ -49,6 +55,12 @@ describe('a mirror body for POST', () => {
     ['a password without a username', { external_registry_password: 'pw' }, 'external_registry_password'],
     ['a robot of another organization', { robot_username: 'other+mirror' }, 'robot_username'],
     ['an unknown signature policy', { signature_policy: 'sometimes' }, 'signature_policy'],
+    ['verify without a trust policy', { signature_policy: 'verify' }, 'trust_policy'],
+    ['an unparseable key', { signature_policy: 'verify', trust_policy: { keys: [{ pem: '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----' }] } }, 'trust_policy.keys[0].pem'],
+    ['a key of an unknown algorithm', { signature_policy: 'verify', trust_policy: { keys: [{ pem: P384_KEY }] } }, 'trust_policy.keys[0].pem'],
+    ['a bad identity regex', { signature_policy: 'verify', trust_policy: { identities: [{ issuer: 'https://x', subject_regexp: '([' }], trusted_root: TEST_ROOT } }, 'trust_policy.identities[0].subject_regexp'],
+    ['a trusted root that is not JSON', { signature_policy: 'verify', trust_policy: { identities: [{ issuer: 'https://x', subject: 'a@b' }], trusted_root: 'nope' } }, 'trust_policy.trusted_root'],
+    ['a minimum above the signers', { signature_policy: 'verify', trust_policy: { keys: [{ pem: P256_KEY }], min_signatures: 2 } }, 'trust_policy.min_signatures'],
     ['a bad architecture filter', { architecture_filter: ['AMD 64'] }, 'architecture_filter'],
     ['a non-boolean is_enabled', { is_enabled: 'yes' }, 'is_enabled'],
     ['a catastrophic regex', { tag_rule: { include: [{ kind: 'regex', pattern: '(a+)+$' }] } }, 'tag_rule.include[0].pattern'],
@@ -116,10 +128,26 @@ describe('a mirror body for POST', () => {
     const strict = parseMirrorInput({ ...valid, signature_policy: 'require' }, target, null);
     assert.ok(strict.ok);
     assert.equal(refusesUnsignedImages(strict.draft), true);
+    const spelled = parseMirrorInput({ ...valid, signature_policy: 'require-signature' }, target, null);
+    assert.ok(spelled.ok);
+    assert.equal(refusesUnsignedImages(spelled.draft), true);
     // Quay's unsigned_images: true accepts them whatever the policy.
     const lenient = parseMirrorInput({ ...valid, signature_policy: 'require', external_registry_config: { unsigned_images: true } }, target, null);
     assert.ok(lenient.ok);
     assert.equal(refusesUnsignedImages(lenient.draft), false);
+  });
+
+  it('stores a verify policy with its keys, which unsigned_images: true overrides as Quay\'s flag does', () => {
+    const parsed = parseMirrorInput({ ...valid, signature_policy: 'verify', trust_policy: { keys: [{ name: 'release', pem: P256_KEY }], quarantine: true } }, target, null);
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems));
+    assert.equal(parsed.draft.trustPolicy?.keys[0]?.algorithm, 'ecdsa-p256');
+    assert.equal(trustPolicyOf(parsed.draft)?.quarantine, true);
+    assert.equal(trustPolicyOf({ ...parsed.draft, externalRegistryConfig: { ...parsed.draft.externalRegistryConfig, unsignedImages: true } }), null);
+    // A PUT that leaves the trust policy out keeps it; null clears it (and then verify needs one).
+    const kept = parseMirrorInput({ sync_interval: 7200 }, target, parsed.draft);
+    assert.ok(kept.ok);
+    assert.equal(kept.draft.trustPolicy?.version, parsed.draft.trustPolicy?.version);
+    assert.deepEqual(fields(parseMirrorInput({ trust_policy: null }, target, parsed.draft)), ['trust_policy']);
   });
 
   it('reads configs stored before the policy existed as they were meant: unsigned_images false refused them', () => {

@@ -1,6 +1,7 @@
 import { deleteCapView, signaturePolicyOf, tagDeletionOf } from '@ferry/contracts';
 import type { MirrorView } from '@ferry/api-schema';
 import { quayRootRule, tagRuleView } from '@ferry/mirror';
+import { trustPolicyView } from '@ferry/trust-policy';
 import type { MirrorRow } from '@ferry/read-models';
 import type { RunProgress } from '@ferry/run-progress';
 import { progressView } from '../runs/run.view';
@@ -41,6 +42,8 @@ export function mirrorView(row: MirrorRow, progress: RunProgress | null = null):
     skopeo_timeout_interval: row.skopeoTimeoutInterval,
     // Ferry's: whether unsigned images are refused when `unsigned_images` is false.
     signature_policy: signaturePolicyOf({ signaturePolicy: row.state?.config?.signaturePolicy, externalRegistryConfig: config }),
+    // Ferry's: with `verify`, the keys and identities a tag's signatures must come from.
+    trust_policy: row.state?.config?.trustPolicy ? trustPolicyView(row.state.config.trustPolicy) : null,
     // Ferry's: whether tags that stop matching are deleted, and the cap per run.
     tag_deletion: tagDeletionView(row),
     current_run_id: row.currentRunId,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { SIGNATURE_POLICY_BODY, TRUST_POLICY_BODY, trustPolicyChange } from '../mirror/trust-policy.input';
 import {
   globTagRule,
   NAME_COMPONENT,
   QUAY_VANISHED_POLICY,
   robotNamespace,
   robotUsernameProblem,
+  SignaturePolicy,
   SourceRegistryType,
   VanishedAction,
   Visibility,
@@ -184,6 +186,8 @@ function orgMirrorFields(required: boolean) {
     include: PATTERNS.nullable().optional().meta({ description: 'Ferry\'s: only repositories one of these matches (glob or regex, over the upstream name); empty for all.' }),
     exclude: PATTERNS.nullable().optional().meta({ description: 'Ferry\'s: never repositories one of these matches.' }),
     repository_name_template: TEMPLATE.nullable().optional().meta({ description: `Ferry's: the target repository's name; null for the default, ${DEFAULT_REPOSITORY_NAME_TEMPLATE}.` }),
+    signature_policy: SIGNATURE_POLICY_BODY.meta({ description: "Ferry's: every discovered repository's mirror follows it (accept, require, or verify with trust_policy)." }),
+    trust_policy: TRUST_POLICY_BODY,
     vanished: VANISHED.nullable().optional().meta({ description: 'Ferry\'s: keep, report (Quay: marked SKIP, runs stop) or delete (at most max_delete a discovery) a repository the upstream no longer lists.' }),
     has_external_registry_password: READ_ONLY,
     sync_status: READ_ONLY,
@@ -248,6 +252,8 @@ export function parseOrgMirrorInput(input: unknown, organization: string, base: 
   if (username == null && typeof sent.external_registry_password === 'string' && sent.external_registry_password !== '' && fine('external_registry_username')) {
     problems.push({ field: 'external_registry_password', message: 'needs external_registry_username' });
   }
+  const trust = parsed.success ? trustPolicyChange(parsed.data.signature_policy, parsed.data.trust_policy, base ? { signaturePolicy: base.signaturePolicy ?? SignaturePolicy.Accept, trustPolicy: base.trustPolicy } : null, fine('trust_policy')) : null;
+  if (trust) problems.push(...trust.problems);
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: inFieldOrder(problems, FIELD_ORDER) };
 
   const fields = parsed.data;
@@ -284,6 +290,8 @@ export function parseOrgMirrorInput(input: unknown, organization: string, base: 
       architectureFilter: fields.architecture_filter === undefined ? (base?.architectureFilter ?? []) : [...new Set(fields.architecture_filter ?? [])],
       skopeoTimeout: fields.skopeo_timeout ?? base?.skopeoTimeout ?? DEFAULT_SKOPEO_TIMEOUT_SECONDS,
       vanished: vanishedPolicy(fields.vanished, base?.vanished ?? QUAY_VANISHED_POLICY),
+      ...(fields.signature_policy ?? base?.signaturePolicy ? { signaturePolicy: fields.signature_policy ?? base!.signaturePolicy! } : {}),
+      ...(trust?.trustPolicy ? { trustPolicy: trust.trustPolicy } : {}),
     },
   };
 }

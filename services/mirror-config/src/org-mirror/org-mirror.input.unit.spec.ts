@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUAY_VANISHED_POLICY } from '@ferry/contracts';
 import { ALL_TAGS, externalNamespaceProblem, parseOrgMirrorInput, registryUrlProblem, type OrgMirrorDraft, type OrgMirrorInputResult } from './org-mirror.input';
-import { DEFAULT_REPOSITORY_NAME_TEMPLATE } from '@ferry/mirror';
+import { DEFAULT_REPOSITORY_NAME_TEMPLATE, childMirrorConfig } from '@ferry/mirror';
+import { generateKeyPairSync } from 'node:crypto';
 
 /** Quay's create body, as its tests send it. */
 const quay = {
@@ -234,5 +235,21 @@ describe('the source registry\'s URL and namespace', () => {
     assert.equal(externalNamespaceProblem('distribution', ''), undefined);
     assert.match(externalNamespaceProblem('quay', '')!, /required/);
     assert.match(externalNamespaceProblem('dockerhub', 'org/team')!, /one lowercase name/);
+  });
+});
+
+describe('an organization mirror\'s trust policy', () => {
+  const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  it('takes signature_policy verify with a trust policy, which each discovered repository\'s mirror follows', () => {
+    const draft = created({ ...quay, signature_policy: 'verify', trust_policy: { keys: [{ name: 'release', pem }], min_signatures: 1 } });
+    assert.equal(draft.signaturePolicy, 'verify');
+    assert.equal(draft.trustPolicy?.keys[0]?.algorithm, 'ed25519');
+    const child = childMirrorConfig({ ...draft, externalRegistryPassword: null }, { repository: 'app', upstream: 'app', syncStartDate: '2026-01-01T00:00:00.000Z' });
+    assert.equal(child.signaturePolicy, 'verify');
+    assert.equal(child.trustPolicy?.version, draft.trustPolicy?.version);
+  });
+  it('names the field of a policy it cannot use, and needs one with verify', () => {
+    assert.deepEqual(fields(parseOrgMirrorInput({ ...quay, signature_policy: 'verify', trust_policy: { keys: [{ pem: 'not pem' }] } }, 'acme', null)), ['trust_policy.keys[0].pem']);
+    assert.deepEqual(fields(parseOrgMirrorInput({ ...quay, signature_policy: 'verify' }, 'acme', null)), ['trust_policy']);
   });
 });

@@ -1,4 +1,5 @@
 import { deleteCapView } from '@ferry/contracts';
+import { trustPolicyView } from '@ferry/trust-policy';
 import { OrgRepositoryStatus, type OrgMirrorRepositoriesView, type OrgMirrorView, type RepositoryStatusCounts } from '@ferry/api-schema';
 import { tagRuleView } from '@ferry/mirror';
 import type { OrgMirrorRow } from '@ferry/read-models';
@@ -51,6 +52,8 @@ export function orgMirrorView(row: OrgMirrorRow, counts: RepositoryStatusCounts)
     exclude: row.exclude,
     repository_name_template: row.repositoryNameTemplate,
     vanished: { action: row.vanished.action, max_delete: deleteCapView(row.vanished.maxDelete) },
+    signature_policy: row.state?.config?.signaturePolicy ?? 'accept',
+    trust_policy: row.state?.config?.trustPolicy ? trustPolicyView(row.state.config.trustPolicy) : null,
     current_discovery_id: row.currentDiscoveryId,
     last_discovery:
       row.lastDiscoveryId && summary

@@ -6,6 +6,7 @@ import { EventLogRow, RunRow, RunStatus, RunTagRow, TagRow } from '@ferry/read-m
 import { DATA_SOURCE } from '@ferry/service-runtime';
 import type { z } from 'zod';
 import type { RUN_DETAIL, RUN_LIST, TAG_LEDGER, USAGE_LOGS } from './run.view';
+import { verificationView } from '../tags/verification.view';
 import { parseLimit } from '../http/query';
 import { InvalidRequestError, NotFoundError } from '../http/problem';
 import { MirrorLookup } from '../mirror-lookup';
@@ -78,7 +79,16 @@ export class RunQueries {
   async tags(namespace: string, repository: string): Promise<z.output<typeof TAG_LEDGER>> {
     const mirror = await this.mirrors.find({ namespace, repository });
     const tags = await this.dataSource.getRepository(TagRow).find({ where: { mirrorId: mirror.mirrorId }, order: { tag: 'ASC' } });
-    return { tags: tags.map((t) => ({ name: t.tag, manifest_digest: t.digest, media_type: t.mediaType, run_id: t.runId, last_modified: t.updatedAt.toISOString() })) };
+    return {
+      tags: tags.map((t) => ({
+        name: t.tag,
+        manifest_digest: t.digest,
+        media_type: t.mediaType,
+        run_id: t.runId,
+        last_modified: t.updatedAt.toISOString(),
+        verification: t.verification ? verificationView(t.verification) : null,
+      })),
+    };
   }
 
   /** Quay's usage logs for the mirror: every event of the mirror and its runs, newest first. */

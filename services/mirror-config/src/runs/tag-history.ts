@@ -8,6 +8,7 @@ import { Requires } from '../auth/permission';
 import { InvalidRequestError } from '../http/problem';
 import { MirrorLookup } from '../mirror-lookup';
 import { Operation } from '../http/operation';
+import { verificationView } from '../tags/verification.view';
 
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -37,6 +38,7 @@ export class TagHistoryQueries {
         run_id: r.runId,
         first_seen_at: r.firstSeenAt?.toISOString() ?? null,
         at: r.occurredAt.toISOString(),
+        verification: r.verification ? verificationView(r.verification) : null,
       })),
     };
   }

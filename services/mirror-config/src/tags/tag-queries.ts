@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { IsNull, Not, type DataSource } from 'typeorm';
+import type { TagVerification } from '@ferry/contracts';
 import type { ActiveTag, ManifestFacts, TagChangeRecord } from '@ferry/mirror';
 import { RepositoryRow, TagHistoryRow, TagRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
@@ -15,6 +16,12 @@ export class TagQueries {
 
   active(mirrorId: string): Promise<ActiveTag[]> {
     return this.dataSource.getRepository(TagRow).find({ where: { mirrorId }, select: { tag: true, digest: true, mediaType: true, updatedAt: true } });
+  }
+
+  /** The trust-policy check of each active tag that has one. */
+  async verifications(mirrorId: string): Promise<Map<string, TagVerification>> {
+    const rows = await this.dataSource.getRepository(TagRow).find({ where: { mirrorId, verification: Not(IsNull()) }, select: { tag: true, verification: true } });
+    return new Map(rows.map((r) => [r.tag, r.verification!]));
   }
 
   history(mirrorId: string): Promise<TagChangeRecord[]> {

@@ -91,4 +91,31 @@ describe('the tag service over the tags, tag_history and run_tags read models', 
     await assert.rejects(tags.list(TARGET, { filter_tag_name: 'old' }), refusedField('filter_tag_name'));
     await assert.rejects(tags.list(TARGET, { limit: 'ten' }), refusedField('limit'));
   });
+
+  it('shows an active tag\'s trust-policy check, and the check a changed policy failed for a tag left in place', async () => {
+    const TRUSTED = { namespace: 'acme', repository: 'signed' };
+    await bed.dataSource.getRepository(RepositoryRow).insert({ namespace: 'acme', name: 'signed', description: '', visibility: 'private', state: 'MIRROR', createdAt: new Date() });
+    const runId = randomUUID();
+    await bed.dataSource.query(`INSERT INTO runs (run_id, mirror_id, trigger, status, attempts, scheduled_at, correlation_id) VALUES ($1, 'acme/signed', 'sync_now', 'succeeded', 1, now(), 'corr')`, [runId]);
+    const verified = { outcome: 'verified', policyVersion: 'v-one', digest: A, signers: [{ kind: 'key', name: 'release', fingerprint: 'sha256:f' }], signatureDigests: ['sha256:s'], tlogEntries: [] };
+    const refused = { ...verified, outcome: 'SIGNER_NOT_TRUSTED', policyVersion: 'v-two', signers: [], signatureDigests: [], detail: 'verifies under none of the trusted keys (successor)' };
+    await bed.store.append(
+      aggregateSubject(bed.store.prefix, AggregateKind.Run, runId),
+      [
+        { type: 'MirrorTagSynced', data: { mirrorId: 'acme/signed', runId, tag: 'v1', digest: A, mediaType: MANIFEST, bytesCopied: 10, unchanged: false, verification: verified } },
+        { type: 'MirrorTagSynced', data: { mirrorId: 'acme/signed', runId, tag: 'v2', digest: B, mediaType: MANIFEST, bytesCopied: 10, unchanged: false, verification: verified } },
+        { type: 'MirrorTagFailed', data: { mirrorId: 'acme/signed', runId, tag: 'v2', error: { code: 'SIGNER_NOT_TRUSTED', message: 'x' }, retryable: false, verification: refused } },
+      ] as NewEvent[],
+      { ...bed.causation, aggregateId: runId },
+    );
+    await bed.projections.catchUp();
+    const listed = (await tags.list(TRUSTED, { onlyActiveTags: 'true' })).tags;
+    const v1 = listed.find((t) => t.name === 'v1');
+    assert.equal(v1?.verification?.outcome, 'verified');
+    assert.deepEqual(v1?.verification?.signers, [{ kind: 'key', name: 'release', fingerprint: 'sha256:f' }]);
+    const v2 = listed.find((t) => t.name === 'v2');
+    assert.equal(v2?.verification?.outcome, 'SIGNER_NOT_TRUSTED');
+    assert.equal(v2?.verification?.policy_version, 'v-two');
+    assert.equal(v2?.manifest_digest, B, 'left in place');
+  });
 });

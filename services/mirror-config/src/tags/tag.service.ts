@@ -6,6 +6,7 @@ import { NotFoundError } from '../http/problem';
 import { readQuery } from '../http/query';
 import { validateTarget, type TargetRepository } from '../mirror-lookup';
 import { TagQueries } from './tag-queries';
+import { verificationView } from './verification.view';
 
 const WHOLE_NUMBER = 'must be a whole number';
 /** Quay's `truthy_bool`: anything but an empty or false-like value is true. */
@@ -51,13 +52,19 @@ export class TagService {
     const options = readQuery(TAG_LIST_QUERY, query);
     const id = validateTarget(target);
     if (!(await this.queries.repositoryExists(target.namespace, target.repository))) throw new NotFoundError(`no repository ${id}`);
-    const [active, history, manifests] = await Promise.all([this.queries.active(id), this.queries.history(id), this.queries.manifests(id)]);
-    return listTags(tagLifetimes(active, history), manifests, {
+    const [active, history, manifests, verifications] = await Promise.all([this.queries.active(id), this.queries.history(id), this.queries.manifests(id), this.queries.verifications(id)]);
+    const listed = listTags(tagLifetimes(active, history), manifests, {
       onlyActiveTags: options.onlyActiveTags ?? false,
       specificTag: options.specificTag || null,
       filter: options.filter_tag_name ?? null,
       page: Math.max(1, options.page ?? 1),
       limit: Math.min(TAG_PAGE_MAX, Math.max(1, options.limit ?? 50)),
     });
+    // Ferry's: an active tag of a mirror that verifies carries its last check.
+    for (const t of listed.tags) {
+      const verification = t.end_ts === undefined ? verifications.get(t.name) : undefined;
+      if (verification) Object.assign(t, { verification: verificationView(verification) });
+    }
+    return listed;
   }
 }

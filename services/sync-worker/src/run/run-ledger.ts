@@ -121,7 +121,12 @@ export function ledgerFromRunEvents(events: readonly RunEvent[]): MemoryLedger {
   const ledger = new MemoryLedger();
   for (const event of events) {
     if (event.type === 'MirrorTagSynced' && event.data.sourceDigest && event.data.copyProfile) {
-      ledger.set(event.data.tag, { source: event.data.sourceDigest, target: event.data.digest, profile: event.data.copyProfile });
+      ledger.set(event.data.tag, {
+        source: event.data.sourceDigest,
+        target: event.data.digest,
+        profile: event.data.copyProfile,
+        ...(event.data.verification ? { verification: event.data.verification } : {}),
+      });
     } else {
       // Failed, deleted, put back by a rollback, or recorded before sources were: not vouched for.
       ledger.delete(event.data.tag);

@@ -120,4 +120,10 @@ describe('the ledger a later run reads back from a run', () => {
     assert.deepEqual([...ledger.entries.keys()], ['v1']);
     assert.deepEqual(ledger.get('v1'), { source: 'sha256:up-v1', target: 'sha256:target-v1', profile: 'p' });
   });
+
+  it('keeps the trust-policy check a tag passed, so a tag the next run finds unchanged still shows who signed it', () => {
+    const verification = { outcome: 'verified' as const, policyVersion: 'abc', digest: 'sha256:up-v1', signers: [{ kind: 'key' as const, name: 'release', fingerprint: 'sha256:f' }], signatureDigests: ['sha256:s'], tlogEntries: [] };
+    const ledger = ledgerFromRunEvents([{ ...tagSynced('v1', { sourceDigest: 'sha256:up-v1', copyProfile: 'all-platforms;trust=abc' }), data: { ...tagSynced('v1', {}).data, sourceDigest: 'sha256:up-v1', copyProfile: 'all-platforms;trust=abc', verification } } as RunEvent]);
+    assert.deepEqual(ledger.get('v1')?.verification, verification);
+  });
 });

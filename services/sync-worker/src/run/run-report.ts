@@ -1,6 +1,6 @@
 import type { NewEvent, RunEvent, RunSummary } from '@ferry/contracts';
 import type { RunFailure } from '@ferry/mirror';
-import { recordTagResult, type TagResultLabel } from '@ferry/metrics';
+import { recordTagResult, recordTagVerification, type TagResultLabel } from '@ferry/metrics';
 import { unavailableDependency } from '@ferry/service-runtime';
 import type { TagResult } from '@ferry/sync-engine';
 
@@ -25,6 +25,9 @@ export function summarize(startedAt: string | null, tagsMatched: string[], resul
 export function meterTagResult(r: TagResult): void {
   const label: TagResultLabel = r.kind === 'synced' ? (r.unchanged ? 'unchanged' : 'copied') : r.kind === 'rolled-back' ? 'rolled_back' : r.kind;
   recordTagResult(label);
+  const verification = r.kind === 'synced' || r.kind === 'failed' ? r.verification : undefined;
+  // Every tag of a verifying mirror, by the check it stands on (a tag unchanged since it was verified keeps that check).
+  if (verification) recordTagVerification(verification.outcome, verification.quarantined ?? false);
 }
 
 /** The run-stream event that records one tag's result. */
@@ -44,10 +47,11 @@ export function tagEvent(mirrorId: string, runId: string, r: TagResult): NewEven
           sourceDigest: r.sourceDigest,
           copyProfile: r.copyProfile,
           ...(r.firstSeenAt ? { firstSeenAt: r.firstSeenAt } : {}),
+          ...(r.verification ? { verification: r.verification } : {}),
         },
       };
     case 'failed':
-      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error, retryable: r.retryable } };
+      return { type: 'MirrorTagFailed', data: { mirrorId, runId, tag: r.tag, error: r.error, retryable: r.retryable, ...(r.verification ? { verification: r.verification } : {}) } };
     case 'deleted':
       return { type: 'MirrorTagDeleted', data: { mirrorId, runId, tag: r.tag, digest: r.digest } };
     case 'rolled-back':
