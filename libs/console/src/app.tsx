@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import {
   Bullseye,
@@ -19,6 +19,7 @@ import {
   NavList,
   NotificationBadge,
   Page,
+  PageContext,
   PageSidebar,
   PageSidebarBody,
   PageToggleButton,
@@ -198,6 +199,14 @@ function Header() {
 function Sidebar() {
   const { user } = useSession();
   const location = useLocation();
+  // On a narrow screen the navigation covers the page: choosing a page closes it.
+  const { isSidebarOpen, onSidebarToggle, width } = useContext(PageContext);
+  const shown = useRef(location.key);
+  useEffect(() => {
+    if (shown.current === location.key) return;
+    shown.current = location.key;
+    if (isSidebarOpen && width !== null && width < 1200) onSidebarToggle();
+  }, [location.key, isSidebarOpen, width, onSidebarToggle]);
   const active = (to: string) => (to === '/' ? location.pathname === '/' || location.pathname.startsWith('/repository/') : location.pathname === to || location.pathname.startsWith(`${to}/`));
   const item = (to: string, label: string, current = active(to)) => (
     <NavItem key={to} isActive={current}>

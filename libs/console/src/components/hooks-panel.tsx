@@ -36,9 +36,9 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
       <CardTitle component={headingLevel}>Upstream push hooks</CardTitle>
       <CardBody>
         <Content component="p">An upstream registry that notifies Ferry of each push gets its new tags copied within seconds instead of at the next scheduled sync.</Content>
-        {problem ? <Alert variant="danger" isInline title={problem} style={{ marginBottom: 16 }} /> : null}
+        {problem ? <Alert component="p" variant="danger" isInline title={problem} style={{ marginBottom: 16 }} /> : null}
         {made?.secret ? (
-          <Alert variant="info" isInline title="Copy the secret now: it is not shown again." style={{ marginBottom: 16 }}>
+          <Alert component="p" variant="info" isInline title="Copy the secret now: it is not shown again." style={{ marginBottom: 16 }}>
             <p>Hook address</p>
             <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="Hook address">
               {made.url}
@@ -120,7 +120,7 @@ function Deliveries({ path, headingLevel }: { path: string; headingLevel: 'h3' |
   return (
     <div style={{ marginTop: 16 }}>
       <Title headingLevel={headingLevel}>Recent deliveries</Title>
-      {deliveries.error ? <Alert variant="danger" isInline title="The deliveries cannot be read">{errorText(deliveries.error)}</Alert> : null}
+      {deliveries.error ? <Alert component="p" variant="danger" isInline title="The deliveries cannot be read">{errorText(deliveries.error)}</Alert> : null}
       {deliveries.data && list.length === 0 ? <Content component="p">No delivery has arrived yet.</Content> : null}
       {list.length ? (
         <Table aria-label="Recent deliveries" variant="compact">

@@ -130,19 +130,19 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   return (
     <Form onSubmit={(e) => void submit(e)} aria-label={mirror ? 'Mirror settings' : 'New mirror'} style={{ maxWidth: 960 }}>
       {problem ? (
-        <Alert variant="danger" isInline title={problem}>
+        <Alert component="p" variant="danger" isInline title={problem}>
           {elsewhere.length ? elsewhere.map(([f, m]) => `${f} ${m}`).join('; ') : null}
         </Alert>
       ) : null}
-      {saved ? <Alert variant="success" isInline title="The mirror is saved." /> : null}
-      {previewed ? <Alert variant={previewed.variant} isInline title={dirty ? 'With these changes, the next run would:' : 'As saved, the next run would:'}>{previewed.text}</Alert> : null}
+      {saved ? <Alert component="p" variant="success" isInline title="The mirror is saved." /> : null}
+      {previewed ? <Alert component="p" variant={previewed.variant} isInline title={dirty ? 'With these changes, the next run would:' : 'As saved, the next run would:'}>{previewed.text}</Alert> : null}
       <Grid hasGutter md={6}>
         <GridItem span={12}>
           {field('external-reference', 'Registry location', 'external_reference', text('external-reference', 'externalReference', ['external_reference'], { placeholder: 'quay.io/coreos/etcd', isRequired: true }), 'The upstream repository: host[:port]/path, without a scheme or tag.', true)}
         </GridItem>
         {ruleBeyondGlobs(mirror) ? (
           <GridItem span={12}>
-            <Alert variant="info" isInline title={`This mirror's tag rule also has ${ruleBeyondGlobs(mirror)}.`}>
+            <Alert component="p" variant="info" isInline title={`This mirror's tag rule also has ${ruleBeyondGlobs(mirror)}.`}>
               Those are set through the API or the CLI (tag_rule); the Tags field changes only its globs and leaves the rest.
             </Alert>
           </GridItem>

@@ -48,7 +48,7 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
       </>
     );
   }
-  if (!mirror.data) return <Alert variant="danger" isInline title="The mirror cannot be read">{errorText(mirror.error)}</Alert>;
+  if (!mirror.data) return <Alert component="p" variant="danger" isInline title="The mirror cannot be read">{errorText(mirror.error)}</Alert>;
   const m = mirror.data;
 
   const act = async (what: 'sync-now' | 'sync-cancel' | 'enable' | 'disable') => {
@@ -69,7 +69,7 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
         <Card>
           <CardTitle component="h2">Status</CardTitle>
           <CardBody>
-            {action ? <Alert variant={action.variant} isInline title={action.text} style={{ marginBottom: 16 }} /> : null}
+            {action ? <Alert component="p" variant={action.variant} isInline title={action.text} style={{ marginBottom: 16 }} /> : null}
             <DescriptionList isHorizontal columnModifier={{ lg: '2Col' }}>
               <DescriptionListGroup>
                 <DescriptionListTerm>State</DescriptionListTerm>

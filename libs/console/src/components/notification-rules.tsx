@@ -99,8 +99,8 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
 
   return (
     <>
-      {message ? <Alert variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
-      {rules.error ? <Alert variant="danger" isInline title="The rules cannot be read">{errorText(rules.error)}</Alert> : null}
+      {message ? <Alert component="p" variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
+      {rules.error ? <Alert component="p" variant="danger" isInline title="The rules cannot be read">{errorText(rules.error)}</Alert> : null}
       <Table aria-label="Notification rules" variant="compact">
         <Thead>
           <Tr>
@@ -138,7 +138,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
                   <Td colSpan={6}>
                     <ExpandableRowContent>
                       {typeof log === 'string' ? (
-                        <Alert variant="danger" isInline title={log} />
+                        <Alert component="p" variant="danger" isInline title={log} />
                       ) : log.length === 0 ? (
                         'Nothing delivered yet.'
                       ) : (

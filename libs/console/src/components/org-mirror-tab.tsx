@@ -48,7 +48,7 @@ export function OrgMirrorTab({ namespace }: { namespace: string }) {
       throw error;
     }
   });
-  if (mirror.error) return <Alert variant="danger" isInline title="The organization mirror cannot be read">{errorText(mirror.error)}</Alert>;
+  if (mirror.error) return <Alert component="p" variant="danger" isInline title="The organization mirror cannot be read">{errorText(mirror.error)}</Alert>;
   if (mirror.data === undefined) return null;
   if (mirror.data === null) return <OrgMirrorForm namespace={namespace} onSaved={() => void mirror.reload()} />;
   return <OrgMirrorStatus namespace={namespace} mirror={mirror.data} reload={() => void mirror.reload()} />;
@@ -88,7 +88,7 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
             Mirroring {mirror.external_namespace || 'the whole registry'} from {mirror.external_registry_url} <MirrorStatusLabel status={mirror.sync_status} enabled={mirror.is_enabled} />
           </CardTitle>
           <CardBody>
-            {message ? <Alert variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
+            {message ? <Alert component="p" variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
             <DescriptionList isHorizontal columnModifier={{ lg: '2Col' }}>
               {[
                 ['Source', `${TYPES[mirror.external_registry_type] ?? mirror.external_registry_type}: ${mirror.external_registry_url}`],
@@ -216,9 +216,9 @@ function OrgMirrorForm({ namespace, onSaved }: { namespace: string; onSaved: () 
         <p style={{ marginBottom: 16 }}>
           Ferry lists the upstream's repositories on a schedule and mirrors each one the filters select into {namespace}, every tag. {namespace} must hold no repositories of its own yet.
         </p>
-        {problem && !Object.keys(errors).length ? <Alert variant="danger" isInline title="The mirror was not created" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+        {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title="The mirror was not created" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
         {robots.data && robotList.length === 0 ? (
-          <Alert variant="warning" isInline title="Create a robot account first" style={{ marginBottom: 16 }}>
+          <Alert component="p" variant="warning" isInline title="Create a robot account first" style={{ marginBottom: 16 }}>
             The mirror writes with a robot account of {namespace}. <Link to={`/organization/${seg(namespace)}?tab=robots`}>Create one under Robot accounts</Link>.
           </Alert>
         ) : null}

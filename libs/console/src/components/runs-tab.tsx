@@ -13,7 +13,7 @@ import { RunTimeline } from './run-timeline';
 /** Run history, newest first, with the timelines of duration and bytes above it. */
 export function RunsTab({ namespace, repository }: { namespace: string; repository: string }) {
   const runs = useApi<RunList>(`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs?limit=50`, 5000);
-  if (runs.error) return <Alert variant="danger" isInline title="The runs cannot be read">{errorText(runs.error)}</Alert>;
+  if (runs.error) return <Alert component="p" variant="danger" isInline title="The runs cannot be read">{errorText(runs.error)}</Alert>;
   const list = runs.data?.runs ?? [];
   if (!runs.loading && list.length === 0) {
     return (

@@ -25,7 +25,7 @@ export function UsageLogsTab({ path, label = 'Usage logs' }: { path: string; lab
   const [who, setWho] = useState('all');
   const [noisy, setNoisy] = useState(false);
   const [open, setOpen] = useState<Set<number>>(new Set());
-  if (logs.error) return <Alert variant="danger" isInline title="The usage logs cannot be read">{errorText(logs.error)}</Alert>;
+  if (logs.error) return <Alert component="p" variant="danger" isInline title="The usage logs cannot be read">{errorText(logs.error)}</Alert>;
   const q = search.trim().toLowerCase();
   const entries = (logs.data?.logs ?? []).map((l, i) => ({ entry: l, index: i, sentence: logSentence(l) }));
   const shown = entries.filter(

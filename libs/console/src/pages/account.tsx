@@ -81,8 +81,8 @@ function Profile() {
       <Card>
         <CardTitle component="h2">Change your password</CardTitle>
         <CardBody>
-          {done ? <Alert variant="success" isInline title="Your password is changed." style={{ marginBottom: 16 }} /> : null}
-          {problem && !errors.password ? <Alert variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
+          {done ? <Alert component="p" variant="success" isInline title="Your password is changed." style={{ marginBottom: 16 }} /> : null}
+          {problem && !errors.password ? <Alert component="p" variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
           <Form
             style={{ maxWidth: 480 }}
             onSubmit={(e) => {
@@ -146,7 +146,7 @@ function Tokens() {
   return (
     <>
       {made ? (
-        <Alert variant="success" isInline title={`Token "${made.title}" is made. Copy it now: this page does not show it again.`} style={{ marginBottom: 16 }}>
+        <Alert component="p" variant="success" isInline title={`Token "${made.title}" is made. Copy it now: this page does not show it again.`} style={{ marginBottom: 16 }}>
           <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="The new token">
             {made.token_code}
           </ClipboardCopy>
@@ -155,7 +155,7 @@ function Tokens() {
           </p>
         </Alert>
       ) : null}
-      {problem && !Object.keys(errors).length ? <Alert variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
+      {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
       {tokens.data && list.length === 0 ? (
         <p style={{ marginBottom: 16 }}>You have no API tokens yet. Scripts and the ferry CLI sign in with one: create it below.</p>
       ) : (

@@ -27,7 +27,7 @@ export function NotificationsPage() {
         description="Messages for you from notification rules that deliver to the in-app inbox. A repository's or organization's rules are on its Notification rules tab."
       />
       <PageSection>
-        {list.error ? <Alert variant="danger" isInline title="The notifications cannot be read">{errorText(list.error)}</Alert> : null}
+        {list.error ? <Alert component="p" variant="danger" isInline title="The notifications cannot be read">{errorText(list.error)}</Alert> : null}
         {list.data && list.data.notifications.length === 0 ? <Empty title="Your inbox is empty">Add a notification rule that delivers to the in-app inbox on a repository's or an organization's Notification rules tab, and its messages arrive here.</Empty> : null}
         {list.data && list.data.notifications.length ? (
           <Table aria-label="Notifications" variant="compact">

@@ -56,7 +56,7 @@ export function OrganizationPage() {
       />
       {org.error ? (
         <PageSection>
-          <Alert variant="danger" isInline title="The organization cannot be read">
+          <Alert component="p" variant="danger" isInline title="The organization cannot be read">
             {errorText(org.error)}
           </Alert>
         </PageSection>
@@ -92,7 +92,7 @@ export function OrganizationPage() {
 
 function Repositories({ namespace }: { namespace: string }) {
   const list = useApi<RepositoryList>(`/repository?namespace=${seg(namespace)}`, 5000);
-  if (list.error) return <Alert variant="danger" isInline title="The repositories cannot be read">{errorText(list.error)}</Alert>;
+  if (list.error) return <Alert component="p" variant="danger" isInline title="The repositories cannot be read">{errorText(list.error)}</Alert>;
   const repositories = list.data?.repositories ?? [];
   if (list.data && repositories.length === 0) {
     return (
@@ -152,7 +152,7 @@ function Teams({ namespace, org, reload }: { namespace: string; org: Organizatio
   };
   return (
     <>
-      {problem && !errors.role && !errors.description ? <Alert variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+      {problem && !errors.role && !errors.description ? <Alert component="p" variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
       {org && teams.length === 0 ? (
         <Empty title="No teams yet">A team gives its members one role together. Create one below, then add members to it.</Empty>
       ) : (
@@ -253,7 +253,7 @@ function TeamMembersModal({ namespace, team, onClose }: { namespace: string; tea
     <Modal variant="medium" isOpen onClose={onClose} aria-labelledby="team-members-title">
       <ModalHeader title={`Members of team ${team}`} labelId="team-members-title" />
       <ModalBody>
-        {problem ? <Alert variant="danger" isInline title={problem} style={{ marginBottom: 16 }} /> : null}
+        {problem ? <Alert component="p" variant="danger" isInline title={problem} style={{ marginBottom: 16 }} /> : null}
         <Table aria-label={`Members of ${team}`} variant="compact">
           <Thead>
             <Tr>
@@ -330,13 +330,13 @@ function Robots({ namespace }: { namespace: string }) {
   const short = (full: string) => full.slice(full.indexOf('+') + 1);
   return (
     <>
-      {problem && !errors.name ? <Alert variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+      {problem && !errors.name ? <Alert component="p" variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
       {made ? (
-        <Alert variant="success" isInline title={`Robot account ${made} is ready.`} style={{ marginBottom: 16 }} actionLinks={<Button variant="link" isInline onClick={() => setCredentials(made)}>Show its credentials</Button>}>
+        <Alert component="p" variant="success" isInline title={`Robot account ${made} is ready.`} style={{ marginBottom: 16 }} actionLinks={<Button variant="link" isInline onClick={() => setCredentials(made)}>Show its credentials</Button>}>
           Pick it as the robot of a mirror, or give it to a registry client as its login.
         </Alert>
       ) : null}
-      {robots.error ? <Alert variant="danger" isInline title="The robot accounts cannot be read">{errorText(robots.error)}</Alert> : null}
+      {robots.error ? <Alert component="p" variant="danger" isInline title="The robot accounts cannot be read">{errorText(robots.error)}</Alert> : null}
       {robots.data && robots.data.robots.length === 0 ? (
         <Empty title="No robot accounts yet">A robot account writes the images a mirror copies, and lets machines pull them. Create one below.</Empty>
       ) : (
@@ -436,7 +436,7 @@ function CredentialsModal({ namespace, robot, onClose }: { namespace: string; ro
     <Modal variant="medium" isOpen onClose={onClose} aria-labelledby="credentials-title">
       <ModalHeader title={`Credentials of ${robot}`} labelId="credentials-title" description="Reading them is recorded in the usage logs. Anyone with these can push and pull what the robot may." />
       <ModalBody>
-        {creds.error ? <Alert variant="danger" isInline title="The credentials cannot be read">{errorText(creds.error)}</Alert> : null}
+        {creds.error ? <Alert component="p" variant="danger" isInline title="The credentials cannot be read">{errorText(creds.error)}</Alert> : null}
         {c ? (
           <Tabs activeKey={tab} onSelect={(_e, k) => setTab(k)} aria-label="Credential formats">
             <Tab eventKey="login" title={<TabTitleText>Docker login</TabTitleText>}>
@@ -496,7 +496,7 @@ function DefaultPermissions({ namespace }: { namespace: string }) {
   const prototypes = list.data?.prototypes ?? [];
   return (
     <>
-      {problem && !Object.keys(errors).length ? <Alert variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+      {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
       {list.data && prototypes.length === 0 ? (
         <Empty title="No default permissions">A default permission gives a user, robot or team a role on every repository created in {namespace} from now on. Add one below.</Empty>
       ) : (

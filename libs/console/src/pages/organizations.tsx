@@ -48,8 +48,8 @@ export function OrganizationsPage() {
     <>
       <PageHeader title="Organizations" crumbs={[{ label: 'Organizations' }]} description="An organization holds repositories, the robot accounts that write them, teams of people and the rules every mirror in it follows." />
       <PageSection>
-        {done ? <Alert variant="success" isInline title={done} style={{ marginBottom: 16 }} /> : null}
-        {problem && !Object.keys(errors).length ? <Alert variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+        {done ? <Alert component="p" variant="success" isInline title={done} style={{ marginBottom: 16 }} /> : null}
+        {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
         {organizations.length === 0 ? (
           <Empty title="No organization yet">Create an organization below: mirrors, robots and teams all live in one.</Empty>
         ) : (

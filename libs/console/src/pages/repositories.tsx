@@ -103,7 +103,7 @@ export function RepositoriesPage() {
         description={`${count(mirrors.length, 'mirror')} in ${count(all.length, 'repository', 'repositories')}${failing ? `, ${failing} failing` : ''}${stale ? `, ${stale} stale` : ''}.`}
       />
       <PageSection>
-        {error ? <Alert variant="danger" isInline title="The repositories cannot be read">{errorText(error)}</Alert> : null}
+        {error ? <Alert component="p" variant="danger" isInline title="The repositories cannot be read">{errorText(error)}</Alert> : null}
         <Toolbar>
           <ToolbarContent>
             <ToolbarItem>

@@ -39,7 +39,7 @@ export function RepositoryPage() {
       />
       {repo.error ? (
         <PageSection>
-          <Alert variant="warning" isInline title="The repository cannot be read">
+          <Alert component="p" variant="warning" isInline title="The repository cannot be read">
             {errorText(repo.error)}
           </Alert>
         </PageSection>

@@ -113,7 +113,7 @@ export function RunPage() {
   }, [path, inFlight]);
 
   if (run.loading && !run.data) return <PageSection><Spinner aria-label="Loading the run" /></PageSection>;
-  if (!run.data) return <PageSection><Alert variant="danger" isInline title="The run cannot be read">{errorText(run.error)}</Alert></PageSection>;
+  if (!run.data) return <PageSection><Alert component="p" variant="danger" isInline title="The run cannot be read">{errorText(run.error)}</Alert></PageSection>;
   const r = run.data;
   // The newer of the stream's progress and the run's own (read every 2 s).
   const progress = inFlight ? newer(live.progress, r.progress) : r.progress;
@@ -143,7 +143,7 @@ export function RunPage() {
       </PageSection>
       <PageSection>
         {r.error ? (
-          <Alert variant="danger" isInline title={r.error.message ?? humanize(r.error.code)} style={{ marginBottom: 16 }}>
+          <Alert component="p" variant="danger" isInline title={r.error.message ?? humanize(r.error.code)} style={{ marginBottom: 16 }}>
             Error code {r.error.code}
           </Alert>
         ) : null}
@@ -155,7 +155,7 @@ export function RunPage() {
             {inFlight && !progress ? <p>Waiting for a worker to start the run…</p> : null}
             {inFlight ? (
               <div style={{ marginTop: 16 }}>
-                {cancel ? <Alert variant={cancel.variant} isInline title={cancel.text} style={{ marginBottom: 8 }} /> : null}
+                {cancel ? <Alert component="p" variant={cancel.variant} isInline title={cancel.text} style={{ marginBottom: 8 }} /> : null}
                 <Button variant="secondary" isDanger onClick={() => void cancelRun()}>
                   Cancel this run
                 </Button>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { Content, ExpandableSection, LoginForm, LoginPage } from '@patternfly/react-core';
+import { Content, ExpandableSection, LoginForm, LoginPage, Title } from '@patternfly/react-core';
 import { ApiError } from '../api';
 import { safeNext } from '../logic/navigation';
 import { useSession } from '../session';
@@ -37,11 +37,18 @@ export function SignInPage() {
     <LoginPage
       brandImgSrc={BRAND}
       brandImgAlt="Ferry"
-      loginTitle="Sign in to Ferry"
-      loginSubtitle="Mirror container repositories from any registry into yours."
+      // The title is the h1 below instead: PatternFly writes its own as an h2.
+      loginTitle=""
       textContent="Ferry keeps copies of upstream container repositories up to date on your own registry: on a schedule, on an upstream push, or when you ask."
-      socialMediaLoginContent={<FirstSignIn />}
+      signUpForAccountMessage={<FirstSignIn />}
     >
+      {/* The page's one h1 (PatternFly's login title is an h2). */}
+      <Title headingLevel="h1" size="3xl">
+        Sign in to Ferry
+      </Title>
+      <Content component="p" style={{ marginBottom: 'var(--pf-t--global--spacer--lg)' }}>
+        Mirror container repositories from any registry into yours.
+      </Content>
       <LoginForm
         usernameLabel="User name"
         usernameValue={username}
@@ -69,7 +76,7 @@ const BRAND = `data:image/svg+xml,${encodeURIComponent(
 /** Where a fresh install's first password is: `npm start` writes it once, or the deployment set it. */
 function FirstSignIn() {
   return (
-    <ExpandableSection toggleText="First sign-in on a new install?">
+    <ExpandableSection toggleText="First sign-in on a new install?" style={{ textAlign: 'start' }}>
       <Content>
         <p>
           The first user is <strong>admin</strong>. On its first run, <code>npm start</code> prints admin's password once and keeps it in{' '}

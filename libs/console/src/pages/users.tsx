@@ -34,9 +34,9 @@ export function UsersPage() {
     <>
       <PageHeader title="Users" crumbs={[{ label: 'Account' }, { label: 'Users' }]} description="Every user of this Ferry. Only superusers see this page." />
       <PageSection>
-        {!user!.super_user ? <Alert variant="warning" isInline title="Only a superuser manages users." /> : null}
+        {!user!.super_user ? <Alert component="p" variant="warning" isInline title="Only a superuser manages users." /> : null}
         {made ? (
-          <Alert variant="success" isInline title={`User ${made.username} is created.${made.password ? ' Give them this password; it is not shown again.' : ''}`} style={{ marginBottom: 16 }}>
+          <Alert component="p" variant="success" isInline title={`User ${made.username} is created.${made.password ? ' Give them this password; it is not shown again.' : ''}`} style={{ marginBottom: 16 }}>
             {made.password ? (
               <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="The new user's password">
                 {made.password}
@@ -44,8 +44,8 @@ export function UsersPage() {
             ) : null}
           </Alert>
         ) : null}
-        {problem && !Object.keys(errors).length ? <Alert variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
-        {users.error ? <Alert variant="danger" isInline title="The users cannot be read">{errorText(users.error)}</Alert> : null}
+        {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
+        {users.error ? <Alert component="p" variant="danger" isInline title="The users cannot be read">{errorText(users.error)}</Alert> : null}
         <Table aria-label="Users" variant="compact">
           <Thead>
             <Tr>
