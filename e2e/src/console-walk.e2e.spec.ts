@@ -238,7 +238,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await logs.getByText(/^Tag v1 was copied \(/).waitFor();
       await logs.getByText('Sync now was requested.').waitFor();
       assert.equal(await logs.getByText('MirrorTagSynced').count(), 0, 'no raw kind in the list');
-      await logs.getByRole('button', { name: /^Details of: Sync now was requested/ }).click();
+      await logs.getByRole('row').filter({ hasText: 'Sync now was requested.' }).getByRole('button').click();
       await logs.getByText('MirrorSyncNowRequested').waitFor();
       await check('usage-logs');
 
@@ -284,7 +284,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await check('org-mirror-form');
       await page.getByRole('button', { name: 'Create organization mirror' }).click();
       await page.getByRole('button', { name: 'Test connection' }).click();
-      await page.getByText(/^Connection works/).waitFor({ timeout: 30_000 });
+      await page.getByText(/Connection works/).waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: 'Sync now' }).click();
       const discovered = table('Discovered repositories');
       for (const name of ['svc-a', 'svc-b']) await discovered.getByRole('row').filter({ hasText: name }).getByText('Synced').waitFor({ timeout: 120_000 });

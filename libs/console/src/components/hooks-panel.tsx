@@ -3,7 +3,7 @@ import { Alert, Button, Card, CardBody, CardTitle, ClipboardCopy, ClipboardCopyV
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { when } from '../logic/format';
-import { registryConfigSnippet } from '../logic/hooks';
+import { absoluteHookUrl, registryConfigSnippet } from '../logic/hooks';
 import { useApi } from '../use-api';
 import { ConfirmButton } from './confirm-button';
 import { HookOutcomeLabel } from './status';
@@ -24,7 +24,7 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
     setProblem(null);
     try {
       const answer = await run();
-      if (answer && typeof answer === 'object' && 'secret' in answer) setMade(answer as Hook);
+      if (answer && typeof answer === 'object' && 'secret' in answer) setMade({ ...(answer as Hook), url: absoluteHookUrl((answer as Hook).url, window.location.origin) });
       await hooks.reload();
     } catch (error) {
       setProblem(errorText(error));
@@ -40,15 +40,15 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
         {made?.secret ? (
           <Alert component="p" variant="info" isInline title="Copy the secret now: it is not shown again." style={{ marginBottom: 16 }}>
             <p>Hook address</p>
-            <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="Hook address">
+            <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="Hook address" copyAriaLabel="Copy Hook address">
               {made.url}
             </ClipboardCopy>
             <p style={{ marginTop: 8 }}>Secret</p>
-            <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="Hook secret">
+            <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="Hook secret" copyAriaLabel="Copy Hook secret">
               {made.secret}
             </ClipboardCopy>
             <p style={{ marginTop: 8 }}>Paste into the upstream docker-registry's config.yml:</p>
-            <ClipboardCopy isReadOnly isCode isExpanded hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} aria-label="Registry configuration">
+            <ClipboardCopy isReadOnly isCode isExpanded hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} textAriaLabel="Registry configuration" copyAriaLabel="Copy Registry configuration">
               {registryConfigSnippet(made.url, made.secret, made.verification)}
             </ClipboardCopy>
           </Alert>
@@ -68,7 +68,7 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
               {list.map((h) => (
                 <Tr key={h.id}>
                   <Td dataLabel="Address" className="ferry-mono" modifier="breakWord">
-                    {h.url}
+                    {absoluteHookUrl(h.url, window.location.origin)}
                   </Td>
                   <Td dataLabel="Proof">{h.verification === 'hmac-sha256' ? 'HMAC signature' : 'Bearer secret'}</Td>
                   <Td dataLabel="Created">{when(h.created)}</Td>

@@ -37,17 +37,20 @@ import type { OrgMirror, OrgMirrorRepositories, OrgMirrorVerification, RobotList
 
 const TYPES: Record<string, string> = { distribution: 'Docker registry (distribution)', quay: 'Quay', harbor: 'Harbor', dockerhub: 'Docker Hub' };
 
+/** The organization's mirror, or null when it has none (a 404). One function for every render: useApi loads again when its loader changes. */
+async function orgMirrorOrNull(path: string): Promise<OrgMirror | null> {
+  try {
+    return await api<OrgMirror>('GET', path);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 /** Quay's organization Mirroring tab: the source, filters, schedule and robot; status counts; the discovered repositories; push hooks. */
 export function OrgMirrorTab({ namespace }: { namespace: string }) {
   const base = `/organization/${seg(namespace)}/mirror`;
-  const mirror = useApi<OrgMirror | null>(base, 3000, async (path) => {
-    try {
-      return await api<OrgMirror>('GET', path);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return null;
-      throw error;
-    }
-  });
+  const mirror = useApi<OrgMirror | null>(base, 3000, orgMirrorOrNull);
   if (mirror.error) return <Alert component="p" variant="danger" isInline title="The organization mirror cannot be read">{errorText(mirror.error)}</Alert>;
   if (mirror.data === undefined) return null;
   if (mirror.data === null) return <OrgMirrorForm namespace={namespace} onSaved={() => void mirror.reload()} />;

@@ -21,3 +21,8 @@ export function registryConfigSnippet(url: string, secret: string, verification:
     '        - application/octet-stream',
   ].join('\n');
 }
+
+/** The hook's address as the upstream must call it: the API answers a path when it does not know its public address. */
+export function absoluteHookUrl(url: string, origin: string): string {
+  return url.startsWith('/') ? `${origin}${url}` : url;
+}

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { registryConfigSnippet } from './hooks';
+import { absoluteHookUrl, registryConfigSnippet } from './hooks';
 import { logSentence, NOISY_KINDS } from './log-sentences';
 import { previewWords } from './preview';
 import { expiryOf } from './tokens';
@@ -76,5 +76,7 @@ describe('forms that help', () => {
     assert.match(yaml, /url: https:\/\/ferry\/api\/v1\/hooks\/h1/);
     assert.match(yaml, /Authorization: \[Bearer s3cret\]/);
     assert.match(registryConfigSnippet('https://x', 'k', 'hmac-sha256'), /Secret: k/);
+    assert.equal(absoluteHookUrl('/api/v1/hooks/h1', 'https://ferry.example'), 'https://ferry.example/api/v1/hooks/h1');
+    assert.equal(absoluteHookUrl('https://ferry/api/v1/hooks/h1', 'https://other'), 'https://ferry/api/v1/hooks/h1');
   });
 });

@@ -147,7 +147,7 @@ function Tokens() {
     <>
       {made ? (
         <Alert component="p" variant="success" isInline title={`Token "${made.title}" is made. Copy it now: this page does not show it again.`} style={{ marginBottom: 16 }}>
-          <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="The new token">
+          <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="The new token" copyAriaLabel="Copy The new token">
             {made.token_code}
           </ClipboardCopy>
           <p style={{ marginTop: 8 }}>

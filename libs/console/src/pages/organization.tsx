@@ -92,12 +92,20 @@ export function OrganizationPage() {
 
 function Repositories({ namespace }: { namespace: string }) {
   const list = useApi<RepositoryList>(`/repository?namespace=${seg(namespace)}`, 5000);
+  const robots = useApi<RobotList>(`/organization/${seg(namespace)}/robots`);
   if (list.error) return <Alert component="p" variant="danger" isInline title="The repositories cannot be read">{errorText(list.error)}</Alert>;
   const repositories = list.data?.repositories ?? [];
+  if (list.data && repositories.length === 0 && robots.data && robots.data.robots.length === 0) {
+    return (
+      <Empty title="No repositories yet" to={`/organization/${seg(namespace)}?tab=robots`} action="Create a robot account">
+        Mirrors write with a robot account of {namespace}: create one first. Then mirror one upstream repository here, or a whole upstream namespace from the Organization mirroring tab.
+      </Empty>
+    );
+  }
   if (list.data && repositories.length === 0) {
     return (
       <Empty title="No repositories yet" to={`/new-mirror?organization=${seg(namespace)}`} action="Create a mirror">
-        Mirror one upstream repository here, or mirror a whole upstream namespace from the Organization mirroring tab. Both need a robot account to write with: create one under Robot accounts first.
+        Mirror one upstream repository here, or a whole upstream namespace from the Organization mirroring tab.
       </Empty>
     );
   }
@@ -441,27 +449,27 @@ function CredentialsModal({ namespace, robot, onClose }: { namespace: string; ro
           <Tabs activeKey={tab} onSelect={(_e, k) => setTab(k)} aria-label="Credential formats">
             <Tab eventKey="login" title={<TabTitleText>Docker login</TabTitleText>}>
               <p>Username</p>
-              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="Username">
+              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="Username" copyAriaLabel="Copy Username">
                 {c.username}
               </ClipboardCopy>
               <p style={{ marginTop: 8 }}>Password (token)</p>
-              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="Token">
+              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="Token" copyAriaLabel="Copy Token">
                 {c.password}
               </ClipboardCopy>
               <p style={{ marginTop: 8 }}>Command</p>
-              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} aria-label="docker login command">
+              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} textAriaLabel="docker login command" copyAriaLabel="Copy docker login command">
                 {c.docker_login}
               </ClipboardCopy>
             </Tab>
             <Tab eventKey="config" title={<TabTitleText>Docker config.json</TabTitleText>}>
               <p>Put this in ~/.docker/config.json:</p>
-              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} isExpanded aria-label="config.json">
+              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} isExpanded textAriaLabel="config.json" copyAriaLabel="Copy config.json">
                 {JSON.stringify(c.docker_config, null, 2)}
               </ClipboardCopy>
             </Tab>
             <Tab eventKey="kubernetes" title={<TabTitleText>Kubernetes secret</TabTitleText>}>
               <p>Save as a file and run kubectl apply -f on it; name it under imagePullSecrets.</p>
-              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} isExpanded aria-label="Kubernetes secret">
+              <ClipboardCopy isReadOnly isCode hoverTip="Copy" clickTip="Copied" variant={ClipboardCopyVariant.expansion} isExpanded textAriaLabel="Kubernetes secret" copyAriaLabel="Copy Kubernetes secret">
                 {JSON.stringify(c.kubernetes_secret, null, 2)}
               </ClipboardCopy>
             </Tab>

@@ -38,7 +38,7 @@ export function UsersPage() {
         {made ? (
           <Alert component="p" variant="success" isInline title={`User ${made.username} is created.${made.password ? ' Give them this password; it is not shown again.' : ''}`} style={{ marginBottom: 16 }}>
             {made.password ? (
-              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" aria-label="The new user's password">
+              <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="The new user's password" copyAriaLabel="Copy The new user's password">
                 {made.password}
               </ClipboardCopy>
             ) : null}
