@@ -260,6 +260,10 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.getByRole('button', { name: 'Add rule' }).click();
       await table('Notification rules').getByText(`${p} inbox`).waitFor();
       await check('notification-rules');
+      // Another run, which the new rule tells the inbox of.
+      await tab('Mirroring');
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByText('A sync was requested').waitFor();
     });
 
     step(`mirrors a whole upstream namespace into a new organization at ${w} px`, async () => {
@@ -298,7 +302,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
     step(`reads the inbox, manages users, lists the repositories and signs out at ${w} px`, async () => {
       await navigate('Inbox');
       await page.getByRole('heading', { name: /^Inbox/, level: 1 }).waitFor();
-      await table('Notifications').getByRole('row').filter({ hasText: `${web}/app` }).first().waitFor({ timeout: 30_000 });
+      await table('Notifications').getByRole('row').filter({ hasText: `${web}/app` }).first().waitFor({ timeout: 60_000 });
       await check('inbox');
 
       await navigate('Users');

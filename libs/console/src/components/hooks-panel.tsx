@@ -5,6 +5,7 @@ import { api, errorText, seg } from '../api';
 import { when } from '../logic/format';
 import { absoluteHookUrl, registryConfigSnippet } from '../logic/hooks';
 import { useApi } from '../use-api';
+import { Reveal } from './reveal';
 import { ConfirmButton } from './confirm-button';
 import { HookOutcomeLabel } from './status';
 import type { Hook, HookDeliveries, HookList } from '../types';
@@ -38,6 +39,7 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
         <Content component="p">An upstream registry that notifies Ferry of each push gets its new tags copied within seconds instead of at the next scheduled sync.</Content>
         {problem ? <Alert component="p" variant="danger" isInline title={problem} style={{ marginBottom: 16 }} /> : null}
         {made?.secret ? (
+          <Reveal key={made.secret}>
           <Alert component="p" variant="info" isInline title="Copy the secret now: it is not shown again." style={{ marginBottom: 16 }}>
             <p>Hook address</p>
             <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="Hook address" copyAriaLabel="Copy Hook address">
@@ -52,6 +54,7 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
               {registryConfigSnippet(made.url, made.secret, made.verification)}
             </ClipboardCopy>
           </Alert>
+        </Reveal>
         ) : null}
         {list.length ? (
           <Table aria-label="Push hooks" variant="compact">

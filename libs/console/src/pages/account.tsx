@@ -33,6 +33,7 @@ import { expiryOf, EXPIRY_CHOICES } from '../logic/tokens';
 import { SCOPE_WORDS } from '../logic/words';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
+import { Reveal } from '../components/reveal';
 import type { ApiTokenList, CreatedApiToken } from '../types';
 
 /** The signed-in user: who they are, their password, and their own API tokens. */
@@ -146,6 +147,7 @@ function Tokens() {
   return (
     <>
       {made ? (
+        <Reveal key={made.uuid}>
         <Alert component="p" variant="success" isInline title={`Token "${made.title}" is made. Copy it now: this page does not show it again.`} style={{ marginBottom: 16 }}>
           <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="The new token" copyAriaLabel="Copy The new token">
             {made.token_code}
@@ -154,6 +156,7 @@ function Tokens() {
             Send it as <code>Authorization: Bearer &lt;token&gt;</code>, or give it to the ferry CLI as FERRY_TOKEN.
           </p>
         </Alert>
+        </Reveal>
       ) : null}
       {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
       {tokens.data && list.length === 0 ? (

@@ -35,6 +35,7 @@ import { PageHeader } from '../components/page-header';
 import { Permissions } from '../components/permissions';
 import { MirrorStatusLabel } from '../components/status';
 import { useApi } from '../use-api';
+import { Reveal } from '../components/reveal';
 import type { Organization, Prototype, RepositoryList, Robot, RobotCredentials, RobotList, TeamMembers } from '../types';
 
 const TABS = ['repositories', 'mirroring', 'teams', 'robots', 'members', 'defaults', 'notifications'] as const;
@@ -340,9 +341,11 @@ function Robots({ namespace }: { namespace: string }) {
     <>
       {problem && !errors.name ? <Alert component="p" variant="danger" isInline title="That did not work" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
       {made ? (
+        <Reveal key={made}>
         <Alert component="p" variant="success" isInline title={`Robot account ${made} is ready.`} style={{ marginBottom: 16 }} actionLinks={<Button variant="link" isInline onClick={() => setCredentials(made)}>Show its credentials</Button>}>
           Pick it as the robot of a mirror, or give it to a registry client as its login.
         </Alert>
+        </Reveal>
       ) : null}
       {robots.error ? <Alert component="p" variant="danger" isInline title="The robot accounts cannot be read">{errorText(robots.error)}</Alert> : null}
       {robots.data && robots.data.robots.length === 0 ? (

@@ -8,6 +8,7 @@ import { PageHeader } from '../components/page-header';
 import { StatusLabel } from '../components/status';
 import { useSession } from '../session';
 import { useApi } from '../use-api';
+import { Reveal } from '../components/reveal';
 import type { CreatedUser, ManagedUser } from '../types';
 
 /** A superuser's list of every user: create (with a generated password shown once), disable, delete. */
@@ -36,6 +37,7 @@ export function UsersPage() {
       <PageSection>
         {!user!.super_user ? <Alert component="p" variant="warning" isInline title="Only a superuser manages users." /> : null}
         {made ? (
+          <Reveal key={made.username}>
           <Alert component="p" variant="success" isInline title={`User ${made.username} is created.${made.password ? ' Give them this password; it is not shown again.' : ''}`} style={{ marginBottom: 16 }}>
             {made.password ? (
               <ClipboardCopy isReadOnly hoverTip="Copy" clickTip="Copied" textAriaLabel="The new user's password" copyAriaLabel="Copy The new user's password">
@@ -43,6 +45,7 @@ export function UsersPage() {
               </ClipboardCopy>
             ) : null}
           </Alert>
+        </Reveal>
         ) : null}
         {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title={errorText(problem)} style={{ marginBottom: 16 }} /> : null}
         {users.error ? <Alert component="p" variant="danger" isInline title="The users cannot be read">{errorText(users.error)}</Alert> : null}

@@ -1,0 +1,11 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * What must be seen once it appears (a secret shown once, a new robot): scrolled into view when it
+ * mounts, since the button that made it is often far below it.
+ */
+export function Reveal({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: 'center', behavior: 'smooth' }), []);
+  return <div ref={ref}>{children}</div>;
+}
