@@ -164,7 +164,7 @@ function Header() {
   const navigate = useNavigate();
   const unread = useUnreadCount(user!.username);
   return (
-    <Masthead>
+    <Masthead display={{ default: 'inline' }}>
       <MastheadMain>
         <MastheadToggle>
           <PageToggleButton isHamburgerButton aria-label="Navigation" />

@@ -70,8 +70,8 @@ export function HooksPanel({ base, headingLevel = 'h2' }: { base: string; headin
             <Tbody>
               {list.map((h) => (
                 <Tr key={h.id}>
-                  <Td dataLabel="Address" className="ferry-mono" modifier="breakWord">
-                    {absoluteHookUrl(h.url, window.location.origin)}
+                  <Td dataLabel="Address" modifier="breakWord">
+                    <span className="ferry-mono">{absoluteHookUrl(h.url, window.location.origin)}</span>
                   </Td>
                   <Td dataLabel="Proof">{h.verification === 'hmac-sha256' ? 'HMAC signature' : 'Bearer secret'}</Td>
                   <Td dataLabel="Created">{when(h.created)}</Td>

@@ -150,8 +150,8 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
                   {repositories.data.repositories.map((r) => (
                     <Tr key={r.name}>
                       <Td dataLabel="Repository">{r.quay_repository ? <Link to={`/repository/${r.quay_repository.split('/').map(seg).join('/')}`}>{r.name}</Link> : r.name}</Td>
-                      <Td dataLabel="Upstream" className="ferry-mono">
-                        {r.upstream_repository}
+                      <Td dataLabel="Upstream">
+                        <span className="ferry-mono">{r.upstream_repository}</span>
                       </Td>
                       <Td dataLabel="Status">
                         <MirrorStatusLabel status={r.sync_status} /> {r.status_message ?? ''}

@@ -129,7 +129,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                 <Tr>
                   <Td expand={{ rowIndex: i, isExpanded: !!history, onToggle: () => void toggle(t.name), expandId: `history-${i}` }} aria-label={`History of ${t.name}`} />
                   <Td dataLabel="Tag">{t.name}</Td>
-                  <Td dataLabel="Digest" className="ferry-mono"><span title={t.manifest_digest}>{shortDigest(t.manifest_digest)}</span></Td>
+                  <Td dataLabel="Digest"><span title={t.manifest_digest} className="ferry-mono">{shortDigest(t.manifest_digest)}</span></Td>
                   <Td dataLabel="Media type">{t.media_type}</Td>
                   <Td dataLabel="Run">{runLink(t.run_id)}</Td>
                   <Td dataLabel="Last modified">{when(t.last_modified)}</Td>

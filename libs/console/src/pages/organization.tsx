@@ -126,8 +126,8 @@ function Repositories({ namespace }: { namespace: string }) {
             <Td dataLabel="Repository">
               <Link to={`/repository/${seg(namespace)}/${seg(r.name)}`}>{r.name}</Link>
             </Td>
-            <Td dataLabel="Upstream" className="ferry-mono">
-              {r.mirror?.external_reference ?? '—'}
+            <Td dataLabel="Upstream">
+              <span className="ferry-mono">{r.mirror?.external_reference ?? '—'}</span>
             </Td>
             <Td dataLabel="Status">{r.mirror ? <MirrorStatusLabel status={r.mirror.sync_status} enabled={r.mirror.is_enabled} /> : 'Not mirrored'}</Td>
             <Td dataLabel="Last sync">{r.mirror ? when(r.mirror.last_sync) : '—'}</Td>
@@ -364,8 +364,8 @@ function Robots({ namespace }: { namespace: string }) {
           <Tbody>
             {(robots.data?.robots ?? []).map((r) => (
               <Tr key={r.name}>
-                <Td dataLabel="Robot account" className="ferry-mono">
-                  {r.name}
+                <Td dataLabel="Robot account">
+                  <span className="ferry-mono">{r.name}</span>
                 </Td>
                 <Td dataLabel="Description">{r.description || '—'}</Td>
                 <Td dataLabel="Created">{when(r.created)}</Td>

@@ -203,8 +203,8 @@ export function RunPage() {
                 <Td dataLabel="Result">
                   <TagResultLabel result={t.result} />
                 </Td>
-                <Td dataLabel="Digest" className="ferry-mono">
-                  <span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span>
+                <Td dataLabel="Digest">
+                  <span className="ferry-mono"><span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span></span>
                 </Td>
                 <Td dataLabel="Bytes">{bytes(t.bytes_copied)}</Td>
                 <Td dataLabel="Error">{errorWords(t.error)}</Td>
