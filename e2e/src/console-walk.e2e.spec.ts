@@ -53,15 +53,23 @@ describe('a new user walks the console from sign-in to a mirrored organization',
   async function navigate(label: string): Promise<void> {
     const nav = page.getByRole('navigation', { name: 'Ferry' });
     if (narrow()) {
-      await page.getByRole('button', { name: 'Navigation' }).click();
+      // By keyboard: the toggle opens the navigation, the link is followed with Enter.
+      await page.getByRole('button', { name: 'Navigation' }).focus();
+      await page.keyboard.press('Enter');
       await nav.getByRole('link', { name: label, exact: true }).waitFor({ state: 'visible' });
+      await nav.getByRole('link', { name: label, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      return;
     }
     await nav.getByRole('link', { name: label, exact: true }).click();
   }
 
+  /** The masthead's user menu, by keyboard: Enter opens it, Enter on the item chooses it. */
   async function userMenu(item: string): Promise<void> {
-    await page.getByRole('button', { name: /^User menu of / }).click();
-    await page.getByRole('menuitem', { name: item }).click();
+    await page.getByRole('button', { name: /^User menu of / }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: item }).focus();
+    await page.keyboard.press('Enter');
   }
 
   async function tab(name: string): Promise<void> {
@@ -91,6 +99,9 @@ describe('a new user walks the console from sign-in to a mirrored organization',
     await db?.drop();
   });
 
+  /** Errors the console's script threw: none is expected, and any is reported with the step that saw it. */
+  const pageErrors: string[] = [];
+
   /** A step of the walk: once one fails, the rest of the walk is skipped (they would only time out). */
   let broken = false;
   const step = (name: string, body: () => Promise<void>) =>
@@ -98,7 +109,9 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       if (broken) return t.skip('an earlier step failed');
       try {
         await body();
+        assert.deepEqual(pageErrors.splice(0), [], 'errors in the page');
       } catch (error) {
+        if (pageErrors.length) console.error(pageErrors.join('\n'));
         broken = true;
         throw error;
       }
@@ -112,17 +125,23 @@ describe('a new user walks the console from sign-in to a mirrored organization',
 
     step(`signs in at ${w} px, told where a fresh install's password is`, async () => {
       width = w;
-      const context = await browser.newContext({ viewport: { width: w, height: w === 1440 ? 1000 : 844 } });
+      // The narrow walk runs with the system set to dark: the console follows it (PatternFly's dark theme), and axe checks its contrast too.
+      const context = await browser.newContext({ viewport: { width: w, height: w === 1440 ? 1000 : 844 }, colorScheme: w === 1440 ? 'light' : 'dark' });
       page = await context.newPage();
       page.setDefaultTimeout(20_000);
+      page.on('pageerror', (error) => pageErrors.push(`${error.message}\n${error.stack ?? ''}`));
       await page.goto(url('/'));
       await page.waitForURL(/\/signin/);
       await page.getByRole('button', { name: 'First sign-in on a new install?' }).click();
       await page.getByText('.ferry/admin-credentials.json').first().waitFor();
+      assert.equal(await page.evaluate("document.documentElement.classList.contains('pf-v6-theme-dark')"), w !== 1440, 'the theme follows the system');
       await check('sign-in');
-      await page.getByLabel('User name').fill('admin');
-      await page.getByLabel('Password').fill(ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD!);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      // By keyboard only: type the name, Tab to the password, Enter signs in.
+      await page.getByLabel('User name').focus();
+      await page.keyboard.type('admin');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD!);
+      await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Repositories', level: 1 }).waitFor();
       if (w === WIDTHS[0]) {
         // A fresh install: the empty list says what comes first, and links to it.

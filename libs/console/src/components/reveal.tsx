@@ -6,6 +6,9 @@ import { useEffect, useRef, type ReactNode } from 'react';
  */
 export function Reveal({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: 'center', behavior: 'smooth' }), []);
+  // In braces: Chromium's scrollIntoView answers a promise, which React would take for a cleanup.
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, []);
   return <div ref={ref}>{children}</div>;
 }
