@@ -9,7 +9,8 @@ import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
 const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
-const WIDTHS = [1440, 390] as const;
+/** FERRY_WALK_WIDTHS=390 walks one width only (for working on it). */
+const WIDTHS = process.env.FERRY_WALK_WIDTHS ? process.env.FERRY_WALK_WIDTHS.split(',').map(Number) : [1440, 390];
 /** Beside the console spec's screenshots (under dist/, never committed). */
 const SCREENSHOTS = join(__dirname, 'screenshots');
 
@@ -46,6 +47,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       [],
       `accessibility of the ${name} page at ${width} px`,
     );
+    const wider = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.pf-v6-c-tabs__list')).slice(-4).map((e) => e.tagName + '.' + String(e.className).slice(0, 60) + ' ' + Math.round(e.getBoundingClientRect().right))`);
+    assert.deepEqual(wider, [], `what reaches past the screen's edge on the ${name} page at ${width} px`);
     await page.screenshot({ path: join(SCREENSHOTS, `walk-${width}-${name}.png`), fullPage: true });
   }
 

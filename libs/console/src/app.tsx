@@ -173,7 +173,7 @@ function Header() {
           <MastheadLogo component={(props) => <Link {...props} to="/" aria-label="Ferry, home" />}>
             <span className="ferry-brand">
               <FerryMark />
-              <span>Ferry</span>
+              <span className="ferry-brand-word">Ferry</span>
             </span>
           </MastheadLogo>
         </MastheadBrand>
