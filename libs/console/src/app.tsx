@@ -129,7 +129,7 @@ function UserMenu() {
       onOpenChange={setOpen}
       popperProps={{ position: 'right' }}
       toggle={(ref) => (
-        <MenuToggle ref={ref} variant="plainText" icon={<UserIcon />} isExpanded={open} onClick={() => setOpen(!open)} aria-label={`User menu of ${user!.username}`}>
+        <MenuToggle ref={ref} className="ferry-user-toggle" variant="plainText" icon={<UserIcon />} isExpanded={open} onClick={() => setOpen(!open)} aria-label={`User menu of ${user!.username}`}>
           <span className="ferry-user-name">{user!.username}</span>
         </MenuToggle>
       )}
