@@ -315,6 +315,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       const discovered = table('Discovered repositories');
       for (const name of ['svc-a', 'svc-b']) await discovered.getByRole('row').filter({ hasText: name }).getByText('Synced').waitFor({ timeout: 120_000 });
       await page.getByText('Synced: 2').waitFor({ timeout: 30_000 });
+      // What the discovery did, in the API's own sentence.
+      await table('Organization mirror log').getByText(/succeeded: it listed 2 repositories/).first().waitFor({ timeout: 30_000 });
       await check('org-mirroring');
       await tab('Repositories');
       await table(`Repositories of ${hub}`).getByRole('row').filter({ hasText: 'svc-a' }).getByText('Synced').waitFor();

@@ -32,6 +32,7 @@ import { mirrorStatusWords } from '../logic/words';
 import { useApi } from '../use-api';
 import { FieldHelp } from './field-help';
 import { HooksPanel } from './hooks-panel';
+import { UsageLogsTab } from './usage-logs-tab';
 import { MirrorStatusLabel, StatusLabel } from './status';
 import type { OrgMirror, OrgMirrorRepositories, OrgMirrorVerification, RobotList } from '../types';
 
@@ -163,6 +164,14 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
                 </Tbody>
               </Table>
             ) : null}
+          </CardBody>
+        </Card>
+      </GridItem>
+      <GridItem>
+        <Card>
+          <CardTitle component="h2">What the organization mirror did</CardTitle>
+          <CardBody>
+            <UsageLogsTab path={`${base}/logs?limit=100`} label="Organization mirror log" />
           </CardBody>
         </Card>
       </GridItem>
