@@ -7,6 +7,8 @@ interface Session {
   user: User | null | undefined;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Asks again who is signed in (after an organization was created or deleted). */
+  reload(): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -40,7 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setUser(null);
     }
   }, []);
-  return <SessionContext.Provider value={{ user, signIn, signOut }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, signIn, signOut, reload: load }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {

@@ -80,3 +80,21 @@ export type Delivery = DeliveryLogView['deliveries'][number];
 export type TagLedger = TagLedgerView;
 
 export type RepositoryList = RepositoryListView;
+
+export type {
+  ApiTokenListView as ApiTokenList,
+  ApiTokenView as ApiToken,
+  CreatedApiTokenView as CreatedApiToken,
+  CreatedUserView as CreatedUser,
+  HookDeliveryListView as HookDeliveries,
+  HookListView as HookList,
+  HookView as Hook,
+  ManagedUserView as ManagedUser,
+  OrganizationView as Organization,
+  OrgMirrorRepositoriesView as OrgMirrorRepositories,
+  OrgMirrorVerification,
+  OrgMirrorView as OrgMirror,
+  PrototypeView as Prototype,
+  RobotCredentialsView as RobotCredentials,
+  TeamMemberListView as TeamMembers,
+} from '@ferry/api-schema';

@@ -18,7 +18,8 @@ import {
 import { api, ApiError, fieldErrors, seg } from '../api';
 import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
-import type { Mirror, RobotList } from '../types';
+import type { Mirror, Preview, RobotList } from '../types';
+import { previewWords } from '../logic/preview';
 
 export interface MirrorFormProps {
   namespace: string;
@@ -92,6 +93,18 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
     }
   };
 
+  // What the next run would do with the form's changes, before they are saved (nothing is written).
+  const [previewed, setPreviewed] = useState<{ variant: 'info' | 'danger' | 'warning'; text: string } | null>(null);
+  const preview = async () => {
+    setPreviewed(null);
+    try {
+      const answer = await api<Preview>('POST', `/repository/${seg(namespace)}/${seg(repository)}/mirror/preview`, bodyOf(draft, baseline));
+      setPreviewed({ variant: answer.tag_deletion.refused ? 'warning' : 'info', text: previewWords(answer) });
+    } catch (error) {
+      setPreviewed({ variant: 'danger', text: error instanceof ApiError ? `No preview: ${error.fieldProblems.map((p) => `${p.field} ${p.message}`).join('; ') || error.message}` : String(error) });
+    }
+  };
+
   const field = (id: string, label: string, apiField: string | string[], input: React.ReactNode, help?: string, required = false) => {
     const message = errorOf(...[apiField].flat());
     return (
@@ -117,18 +130,19 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   return (
     <Form onSubmit={(e) => void submit(e)} aria-label={mirror ? 'Mirror settings' : 'New mirror'} style={{ maxWidth: 960 }}>
       {problem ? (
-        <Alert variant="danger" isInline title={problem}>
+        <Alert component="p" variant="danger" isInline title={problem}>
           {elsewhere.length ? elsewhere.map(([f, m]) => `${f} ${m}`).join('; ') : null}
         </Alert>
       ) : null}
-      {saved ? <Alert variant="success" isInline title="The mirror is saved." /> : null}
+      {saved ? <Alert component="p" variant="success" isInline title="The mirror is saved." /> : null}
+      {previewed ? <Alert component="p" variant={previewed.variant} isInline title={dirty ? 'With these changes, the next run would:' : 'As saved, the next run would:'}>{previewed.text}</Alert> : null}
       <Grid hasGutter md={6}>
         <GridItem span={12}>
           {field('external-reference', 'Registry location', 'external_reference', text('external-reference', 'externalReference', ['external_reference'], { placeholder: 'quay.io/coreos/etcd', isRequired: true }), 'The upstream repository: host[:port]/path, without a scheme or tag.', true)}
         </GridItem>
         {ruleBeyondGlobs(mirror) ? (
           <GridItem span={12}>
-            <Alert variant="info" isInline title={`This mirror's tag rule also has ${ruleBeyondGlobs(mirror)}.`}>
+            <Alert component="p" variant="info" isInline title={`This mirror's tag rule also has ${ruleBeyondGlobs(mirror)}.`}>
               Those are set through the API or the CLI (tag_rule); the Tags field changes only its globs and leaves the rest.
             </Alert>
           </GridItem>
@@ -159,7 +173,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
         <GridItem span={12}>
           {field(
             'robot',
-            'Robot user',
+            'Robot account',
             'robot_username',
             robots && robots.length ? (
               <FormSelect id="robot" value={draft.robot} onChange={(_e, v) => set('robot')(v)} validated={validated('robot_username')} aria-describedby="robot-help">
@@ -178,11 +192,11 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
       </Grid>
       <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Credentials', id: 'credentials-title' }} titleDescription="For the upstream registry. The password is write-only: it is never shown." />}>
         <Grid hasGutter md={6}>
-          <GridItem>{field('username', 'Username', 'external_registry_username', text('username', 'username', ['external_registry_username'], { autoComplete: 'off', isDisabled: draft.clearCredentials }))}</GridItem>
+          <GridItem>{field('username', 'Upstream user name', 'external_registry_username', text('username', 'username', ['external_registry_username'], { autoComplete: 'off', isDisabled: draft.clearCredentials }))}</GridItem>
           <GridItem>
             {field(
               'password',
-              'Password',
+              'Upstream password',
               'external_registry_password',
               text('password', 'password', ['external_registry_password'], {
                 type: 'password',
@@ -190,7 +204,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
                 isDisabled: draft.clearCredentials,
                 placeholder: mirror?.external_registry_password_set ? '•••••• (set; type to replace)' : 'none',
               }),
-              mirror?.external_registry_password_set ? 'A password is set. Leave empty to keep it.' : 'No password is set.',
+              passwordHelp(draft, mirror),
             )}
           </GridItem>
         </Grid>
@@ -199,21 +213,32 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
         ) : null}
       </FormFieldGroup>
       <ExpandableSection toggleText="Advanced settings" isIndented>
+        <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Security', id: 'security-title' }} titleDescription="How the upstream is trusted." />}>
         <Checkbox id="verify-tls" label="Verify TLS" description="Require HTTPS and verify the upstream registry's certificate." isChecked={draft.verifyTls} onChange={(_e, v) => set('verifyTls')(v)} />
         <Checkbox id="unsigned-images" label="Accept unsigned images" isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
+        </FormFieldGroup>
+        <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Proxy', id: 'proxy-title' }} titleDescription="Only when the upstream is reached through a proxy." />}>
         <Grid hasGutter md={4}>
           <GridItem>{field('http-proxy', 'HTTP proxy', 'external_registry_config.proxy.http_proxy', text('http-proxy', 'httpProxy', ['external_registry_config.proxy.http_proxy'], { placeholder: 'http://proxy:3128' }))}</GridItem>
           <GridItem>{field('https-proxy', 'HTTPS proxy', 'external_registry_config.proxy.https_proxy', text('https-proxy', 'httpsProxy', ['external_registry_config.proxy.https_proxy']))}</GridItem>
           <GridItem>{field('no-proxy', 'No proxy', 'external_registry_config.proxy.no_proxy', text('no-proxy', 'noProxy', ['external_registry_config.proxy.no_proxy'], { placeholder: 'internal.example.com,10.0.0.0/8' }))}</GridItem>
         </Grid>
+        </FormFieldGroup>
+        <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Tag deletion', id: 'deletion-title' }} titleDescription="What happens to tags that disappear upstream or stop matching." />}>
         <Checkbox id="delete-tags" label="Delete tags that stop matching" description="As Quay does; unchecked, the target keeps them." isChecked={draft.deleteTags} onChange={(_e, v) => set('deleteTags')(v)} />
         {field('max-delete', 'Most tags one run may delete', 'tag_deletion', text('max-delete', 'maxDelete', ['tag_deletion'], { placeholder: 'no cap; e.g. 10 or 25%' }), 'A run that would delete more deletes nothing and fails with DELETE_CAP_EXCEEDED.')}
+        </FormFieldGroup>
       </ExpandableSection>
       {!mirror ? <Checkbox id="enabled" label="Enabled: sync on the schedule" isChecked={draft.enabled} onChange={(_e, v) => set('enabled')(v)} /> : null}
       <ActionGroup>
         <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy}>
           {mirror ? 'Save changes' : 'Create mirror'}
         </Button>
+        {mirror ? (
+          <Button variant="secondary" onClick={() => void preview()} isDisabled={busy}>
+            Preview changes
+          </Button>
+        ) : null}
         {mirror ? (
           <Button
             variant="link"
@@ -231,4 +256,11 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
       </ActionGroup>
     </Form>
   );
+}
+
+/** What the password field says, honestly: typed and to be saved, set and kept, or none. */
+function passwordHelp(draft: Draft, mirror: Mirror | null): string {
+  if (draft.clearCredentials) return 'The user name and password are removed when you save.';
+  if (draft.password !== '') return mirror?.external_registry_password_set ? 'The password you typed replaces the one set when you save.' : 'The password you typed is stored, encrypted, when you save.';
+  return mirror?.external_registry_password_set ? 'A password is set. Leave empty to keep it.' : 'No password is set: the upstream is read anonymously unless you type one.';
 }

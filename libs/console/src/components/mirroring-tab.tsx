@@ -21,6 +21,7 @@ import { api, ApiError, errorText, seg } from '../api';
 import { seconds, when } from '../logic/format';
 import type { Mirror } from '../types';
 import { useApi } from '../use-api';
+import { mirrorStatusWords } from '../logic/words';
 import { MirrorForm } from './mirror-form';
 import { MirrorStatusLabel } from './status';
 import { RunProgress } from './run-progress';
@@ -41,13 +42,13 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
     return (
       <>
         <EmptyState titleText="This repository is not mirrored" headingLevel="h2">
-          <EmptyStateBody>Set its upstream below: the repository becomes a MIRROR, written only by the mirror's robot.</EmptyStateBody>
+          <EmptyStateBody>Set its upstream below: the repository becomes a mirror, written only by the mirror's robot account.</EmptyStateBody>
         </EmptyState>
         <MirrorForm namespace={namespace} repository={repository} mirror={null} onSaved={() => { void mirror.reload(); onChange(); }} />
       </>
     );
   }
-  if (!mirror.data) return <Alert variant="danger" isInline title="The mirror cannot be read">{errorText(mirror.error)}</Alert>;
+  if (!mirror.data) return <Alert component="p" variant="danger" isInline title="The mirror cannot be read">{errorText(mirror.error)}</Alert>;
   const m = mirror.data;
 
   const act = async (what: 'sync-now' | 'sync-cancel' | 'enable' | 'disable') => {
@@ -66,23 +67,23 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
     <Flex direction={{ default: 'column' }} spaceItems={{ default: 'spaceItemsLg' }}>
       <FlexItem>
         <Card>
-          <CardTitle>Status</CardTitle>
+          <CardTitle component="h2">Status</CardTitle>
           <CardBody>
-            {action ? <Alert variant={action.variant} isInline title={action.text} style={{ marginBottom: 16 }} /> : null}
+            {action ? <Alert component="p" variant={action.variant} isInline title={action.text} style={{ marginBottom: 16 }} /> : null}
             <DescriptionList isHorizontal columnModifier={{ lg: '2Col' }}>
               <DescriptionListGroup>
                 <DescriptionListTerm>State</DescriptionListTerm>
                 <DescriptionListDescription>
-                  <MirrorStatusLabel status={m.sync_status} enabled={m.is_enabled} /> {!m.is_enabled ? <span>({m.sync_status})</span> : null}
+                  <MirrorStatusLabel status={m.sync_status} enabled={m.is_enabled} /> {!m.is_enabled ? <span>(last: {mirrorStatusWords(m.sync_status).text.toLowerCase()})</span> : null}
                 </DescriptionListDescription>
               </DescriptionListGroup>
               <DescriptionListGroup>
                 <DescriptionListTerm>Next sync</DescriptionListTerm>
-                <DescriptionListDescription>{m.is_enabled ? when(m.sync_start_date) : 'disabled'} (every {seconds(m.sync_interval)})</DescriptionListDescription>
+                <DescriptionListDescription>{m.is_enabled ? when(m.sync_start_date) : 'None while disabled'} (every {seconds(m.sync_interval)})</DescriptionListDescription>
               </DescriptionListGroup>
               <DescriptionListGroup>
                 <DescriptionListTerm>Last run</DescriptionListTerm>
-                <DescriptionListDescription>{m.last_run_id ? <Link to={`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs/${seg(m.last_run_id)}`}>{m.last_run_id}</Link> : 'none yet'}</DescriptionListDescription>
+                <DescriptionListDescription>{m.last_run_id ? <Link to={`/repository/${seg(namespace)}/${seg(repository)}/mirror/runs/${seg(m.last_run_id)}`}>Open the last run</Link> : 'None yet'}</DescriptionListDescription>
               </DescriptionListGroup>
               <DescriptionListGroup>
                 <DescriptionListTerm>Retries remaining</DescriptionListTerm>
@@ -109,7 +110,7 @@ export function MirroringTab({ namespace, repository, onChange }: { namespace: s
       </FlexItem>
       <FlexItem>
         <Card>
-          <CardTitle>Settings</CardTitle>
+          <CardTitle component="h2">Settings</CardTitle>
           <CardBody>
             <MirrorForm namespace={namespace} repository={repository} mirror={m} onSaved={() => void mirror.reload()} />
           </CardBody>

@@ -27,7 +27,7 @@ const EVENTS = {
   repo_mirror_sync_success: 'Mirror succeeded',
   repo_mirror_sync_failed: 'Mirror failed',
 } as const;
-const METHODS = { webhook: 'Webhook', slack: 'Slack', msteams: 'Microsoft Teams', email: 'E-mail', quay_notification: 'In-app notification' } as const;
+const METHODS = { webhook: 'Webhook', slack: 'Slack', msteams: 'Microsoft Teams', email: 'E-mail', quay_notification: "A user's in-app inbox" } as const;
 type Method = keyof typeof METHODS;
 
 /** Where a rule sends: its webhook's or Slack's URL, its e-mail address, or the user it notifies in the console. */
@@ -99,8 +99,8 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
 
   return (
     <>
-      {message ? <Alert variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
-      {rules.error ? <Alert variant="danger" isInline title="The rules cannot be read">{errorText(rules.error)}</Alert> : null}
+      {message ? <Alert component="p" variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
+      {rules.error ? <Alert component="p" variant="danger" isInline title="The rules cannot be read">{errorText(rules.error)}</Alert> : null}
       <Table aria-label="Notification rules" variant="compact">
         <Thead>
           <Tr>
@@ -138,7 +138,7 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
                   <Td colSpan={6}>
                     <ExpandableRowContent>
                       {typeof log === 'string' ? (
-                        <Alert variant="danger" isInline title={log} />
+                        <Alert component="p" variant="danger" isInline title={log} />
                       ) : log.length === 0 ? (
                         'Nothing delivered yet.'
                       ) : (
@@ -176,16 +176,20 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
         })}
       </Table>
       <Card style={{ marginTop: 24 }}>
-        <CardTitle component="h2">Add a rule</CardTitle>
+        <CardTitle component="h2">{scope === 'organization' ? 'Add a rule for every mirror of this organization' : 'Add a rule for this repository\'s mirror'}</CardTitle>
         <CardBody>
           <Form onSubmit={(e) => void add(e)} aria-label="Add a notification rule" style={{ maxWidth: 720 }}>
-            <FormGroup label="When" role="group" fieldId="rule-events" isStack>
+            <FormGroup label="Notify when" role="group" fieldId="rule-events" isStack>
               {Object.entries(EVENTS).map(([value, label]) => (
                 <Checkbox key={value} id={`rule-event-${value}`} label={label} isChecked={events.includes(value)} onChange={(_e, on) => setEvents((list) => (on ? [...list, value] : list.filter((x) => x !== value)))} />
               ))}
-              <FieldHelp id="rule-events" error={errorFor('events') ?? errorFor('event')} />
+              <FieldHelp
+                id="rule-events"
+                error={errorFor('events') ?? errorFor('event')}
+                help={events.length ? `Selected: ${events.map((e) => EVENTS[e as keyof typeof EVENTS] ?? e).join(', ')}.` : 'Nothing selected: tick at least one event.'}
+              />
             </FormGroup>
-            <FormGroup label="How" fieldId="rule-method">
+            <FormGroup label="Deliver by" fieldId="rule-method">
               <FormSelect id="rule-method" value={method} onChange={(_e, v) => setMethod(v as Method)}>
                 {Object.entries(METHODS).map(([value, label]) => (
                   <FormSelectOption key={value} value={value} label={label} />
@@ -197,13 +201,14 @@ export function NotificationRules({ base, scope }: { base: string; scope: 'repos
               <FieldHelp id="rule-target" error={errorFor(targetField)} help={scope === 'organization' ? 'Applies to every mirror of the organization.' : 'Applies to this mirror.'} />
             </FormGroup>
             {method === 'webhook' ? (
-              <FormGroup label="Signing secret (optional)" fieldId="rule-secret">
+              <FormGroup label="Signing secret" fieldId="rule-secret">
                 <TextInput id="rule-secret" type="password" autoComplete="new-password" value={secret} onChange={(_e, v) => setSecret(v)} aria-describedby="rule-secret-help" />
-                <FieldHelp id="rule-secret" help="Each delivery is signed with it (HMAC); it is never shown again." />
+                <FieldHelp id="rule-secret" help="Optional. Each delivery is signed with it (HMAC); it is never shown again." />
               </FormGroup>
             ) : null}
-            <FormGroup label="Title (optional)" fieldId="rule-title">
-              <TextInput id="rule-title" value={title} onChange={(_e, v) => setTitle(v)} />
+            <FormGroup label="Title" fieldId="rule-title">
+              <TextInput id="rule-title" value={title} onChange={(_e, v) => setTitle(v)} aria-describedby="rule-title-help" />
+              <FieldHelp id="rule-title" help="Optional: a name for the rule in the list." />
             </FormGroup>
             <ActionGroup>
               <Button type="submit" variant="primary">

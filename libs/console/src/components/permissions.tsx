@@ -25,8 +25,8 @@ export function Permissions({ base, what }: { base: string; what: 'repository' |
   const rows = Object.values(list.data?.permissions ?? {}).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <>
-      {message ? <Alert variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
-      {list.error ? <Alert variant="danger" isInline title="The permissions cannot be read">{errorText(list.error)}</Alert> : null}
+      {message ? <Alert component="p" variant={message.variant} isInline title={message.text} style={{ marginBottom: 16 }} /> : null}
+      {list.error ? <Alert component="p" variant="danger" isInline title="The permissions cannot be read">{errorText(list.error)}</Alert> : null}
       <Table aria-label={`Permissions on the ${what}`} variant="compact">
         <Thead>
           <Tr>

@@ -10,7 +10,8 @@ export function RunProgress({ progress, finished = false, title = 'Progress' }: 
     <div>
       <Progress value={value} title={title} measureLocation={ProgressMeasureLocation.outside} aria-label={`${title}: ${value} %`} variant={finished ? 'success' : undefined} />
       <Content component="p">
-        {progress.tags_done} of {progress.tags_total} tags · {bytes(progress.bytes_copied)} of {bytes(progress.bytes_total)} · {bytes(progress.bytes_per_second)}/s
+        {progress.tags_done} of {progress.tags_total} tags · {bytes(progress.bytes_copied)} of {bytes(progress.bytes_total)}
+        {finished ? '' : ` · ${bytes(progress.bytes_per_second)}/s`}
         {progress.eta_seconds !== null && !finished ? ` · about ${seconds(progress.eta_seconds)} left` : ''}
       </Content>
     </div>

@@ -1,19 +1,48 @@
 import { Label } from '@patternfly/react-core';
-import type { MirrorSummary, Run } from '../types';
+import CheckCircleIcon from '@patternfly/react-icons/dist/esm/icons/check-circle-icon';
+import ExclamationCircleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-circle-icon';
+import ExclamationTriangleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-triangle-icon';
+import InProgressIcon from '@patternfly/react-icons/dist/esm/icons/in-progress-icon';
+import PendingIcon from '@patternfly/react-icons/dist/esm/icons/pending-icon';
+import MinusCircleIcon from '@patternfly/react-icons/dist/esm/icons/minus-circle-icon';
+import type { ReactNode } from 'react';
+import { hookOutcomeWords, mirrorStatusWords, runStatusWords, tagResultWords, type Tone, type Words } from '../logic/words';
+import type { MirrorSummary } from '../types';
 
-type Color = 'green' | 'red' | 'blue' | 'orange' | 'grey' | 'purple';
+const LOOK: Record<Tone, { status?: 'success' | 'danger' | 'warning' | 'info'; color?: 'grey' | 'purple' | 'blue'; icon: ReactNode }> = {
+  success: { status: 'success', icon: <CheckCircleIcon /> },
+  danger: { status: 'danger', icon: <ExclamationCircleIcon /> },
+  warning: { status: 'warning', icon: <ExclamationTriangleIcon /> },
+  info: { color: 'blue', icon: <InProgressIcon /> },
+  pending: { color: 'purple', icon: <PendingIcon /> },
+  neutral: { color: 'grey', icon: <MinusCircleIcon /> },
+};
 
-const MIRROR_COLORS: Record<string, Color> = { SUCCESS: 'green', FAIL: 'red', SYNCING: 'blue', SYNC_NOW: 'blue', CANCEL: 'orange', NEVER_RUN: 'grey' };
-const RUN_COLORS: Record<Run['status'], Color> = { succeeded: 'green', failed: 'red', running: 'blue', scheduled: 'purple', cancelled: 'orange' };
-
-/** A mirror's sync status (Quay's words), in colour; a disabled mirror says so. */
-export function MirrorStatusLabel({ status, enabled = true }: { status: string; enabled?: boolean }) {
-  if (!enabled) return <Label color="grey">DISABLED</Label>;
-  return <Label color={MIRROR_COLORS[status] ?? 'grey'}>{status}</Label>;
+/** A status in words, with the colour and icon of its tone (colour is never the only sign). */
+export function StatusLabel({ words, compact = false }: { words: Words; compact?: boolean }) {
+  const look = LOOK[words.tone];
+  return (
+    <Label status={look.status} color={look.color} icon={look.status ? undefined : look.icon} isCompact={compact}>
+      {words.text}
+    </Label>
+  );
 }
 
-export function RunStatusLabel({ status }: { status: Run['status'] }) {
-  return <Label color={RUN_COLORS[status] ?? 'grey'}>{status}</Label>;
+/** A mirror's sync status in words; a disabled mirror says so. */
+export function MirrorStatusLabel({ status, enabled = true }: { status: string; enabled?: boolean }) {
+  return <StatusLabel words={mirrorStatusWords(status, enabled)} />;
+}
+
+export function RunStatusLabel({ status }: { status: string }) {
+  return <StatusLabel words={runStatusWords(status)} />;
+}
+
+export function TagResultLabel({ result }: { result: string }) {
+  return <StatusLabel words={tagResultWords(result)} compact />;
+}
+
+export function HookOutcomeLabel({ outcome }: { outcome: string }) {
+  return <StatusLabel words={hookOutcomeWords(outcome)} compact />;
 }
 
 /** What a glance at a mirror should tell first: failing, stale, syncing, fine. */

@@ -47,14 +47,14 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
           <Button variant="secondary" onClick={() => void runPreview()} isLoading={preview === 'loading'}>
             Preview the next run
           </Button>
-          {preview && preview !== 'loading' && 'error' in preview ? <Alert variant="danger" isInline title="No preview" style={{ marginTop: 16 }}>{preview.error}</Alert> : null}
+          {preview && preview !== 'loading' && 'error' in preview ? <Alert component="p" variant="danger" isInline title="No preview" style={{ marginTop: 16 }}>{preview.error}</Alert> : null}
           {preview && preview !== 'loading' && !('error' in preview) ? (
             <div style={{ marginTop: 16 }}>
               <Content component="p">
                 {preview.totals.copy} to copy ({bytes(preview.totals.bytes)}), {preview.totals.unchanged} unchanged, {preview.totals.failing} failing, {preview.totals.delete} to delete.
               </Content>
               {preview.tag_deletion.refused ? (
-                <Alert variant="warning" isInline title="The delete cap would refuse this run">
+                <Alert component="p" variant="warning" isInline title="The delete cap would refuse this run">
                   It would delete {preview.tag_deletion.refused.would_delete} tags, more than the {preview.tag_deletion.refused.allowed} allowed: it would delete none and fail with DELETE_CAP_EXCEEDED.
                 </Alert>
               ) : null}
@@ -108,7 +108,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
       </Card>
       <Title headingLevel="h2">Tags on the target</Title>
       {tags.loading && !tags.data ? <Spinner aria-label="Loading the tags" /> : null}
-      {tags.error ? <Alert variant="danger" isInline title="The tags cannot be read">{errorText(tags.error)}</Alert> : null}
+      {tags.error ? <Alert component="p" variant="danger" isInline title="The tags cannot be read">{errorText(tags.error)}</Alert> : null}
       {tags.data && tags.data.tags.length === 0 ? <EmptyState titleText="No tags yet" headingLevel="h3" /> : null}
       {tags.data && tags.data.tags.length ? (
         <Table aria-label="Tags" variant="compact">
@@ -130,7 +130,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                 <Tr>
                   <Td expand={{ rowIndex: i, isExpanded: !!history, onToggle: () => void toggle(t.name), expandId: `history-${i}` }} aria-label={`History of ${t.name}`} />
                   <Td dataLabel="Tag">{t.name}</Td>
-                  <Td dataLabel="Digest" className="ferry-mono"><span title={t.manifest_digest}>{shortDigest(t.manifest_digest)}</span></Td>
+                  <Td dataLabel="Digest"><span title={t.manifest_digest} className="ferry-mono">{shortDigest(t.manifest_digest)}</span></Td>
                   <Td dataLabel="Media type">{t.media_type}</Td>
                   <Td dataLabel="Run">{runLink(t.run_id)}</Td>
                   <Td dataLabel="Last modified">{when(t.last_modified)}</Td>
@@ -140,7 +140,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
                   <Tr isExpanded>
                     <Td colSpan={7}>
                       <ExpandableRowContent>
-                        {history === 'loading' ? <Spinner size="md" aria-label="Loading the history" /> : 'error' in history ? <Alert variant="danger" isInline title={history.error} /> : (
+                        {history === 'loading' ? <Spinner size="md" aria-label="Loading the history" /> : 'error' in history ? <Alert component="p" variant="danger" isInline title={history.error} /> : (
                           <>
                             <Content component="p">First seen upstream: {when(history.first_seen_upstream)}</Content>
                             <Table aria-label={`History of ${t.name}`} variant="compact">

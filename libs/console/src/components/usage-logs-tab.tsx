@@ -1,20 +1,11 @@
-import { useState } from 'react';
-import { Alert, FormSelect, FormSelectOption, Label, SearchInput, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { errorText, seg } from '../api';
+import { Fragment, useState } from 'react';
+import { Alert, Checkbox, CodeBlock, CodeBlockCode, FormSelect, FormSelectOption, Label, SearchInput, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
+import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { errorText } from '../api';
 import { when } from '../logic/format';
+import { logSentence, NOISY_KINDS } from '../logic/log-sentences';
 import { useApi } from '../use-api';
 import type { LogEntry } from '../types';
-
-/** A log entry's details in one line: its metadata's fields, secrets already shown by the API as "(sealed)". */
-function details(metadata: unknown): string {
-  if (!metadata || typeof metadata !== 'object') return '';
-  return Object.entries(metadata as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ')
-    .slice(0, 300);
-}
 
 function performerKind(p: LogEntry['performer']): string {
   if (!p) return 'unknown';
@@ -22,20 +13,32 @@ function performerKind(p: LogEntry['performer']): string {
   return p.is_robot ? 'robot' : 'user';
 }
 
-/** Quay's Usage Logs tab: every event of the mirror with who caused it, filterable. */
-export function UsageLogsTab({ namespace, repository }: { namespace: string; repository: string }) {
-  const logs = useApi<{ logs: LogEntry[] }>(`/repository/${seg(namespace)}/${seg(repository)}/mirror/logs?limit=500`, 10_000);
+const PERFORMER_WORDS: Record<string, string> = { service: 'Ferry', robot: 'robot', user: 'user', unknown: '' };
+
+/**
+ * Quay's Usage Logs: one sentence per entry, who caused it, and the entry's fields behind the
+ * row's expander. Registry token issues (one per pull) are hidden unless asked for.
+ */
+export function UsageLogsTab({ path, label = 'Usage logs' }: { path: string; label?: string }) {
+  const logs = useApi<{ logs: LogEntry[] }>(path, 10_000);
   const [search, setSearch] = useState('');
   const [who, setWho] = useState('all');
-  if (logs.error) return <Alert variant="danger" isInline title="The usage logs cannot be read">{errorText(logs.error)}</Alert>;
+  const [noisy, setNoisy] = useState(false);
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  if (logs.error) return <Alert component="p" variant="danger" isInline title="The usage logs cannot be read">{errorText(logs.error)}</Alert>;
   const q = search.trim().toLowerCase();
-  const shown = (logs.data?.logs ?? []).filter((l) => (who === 'all' || performerKind(l.performer) === who) && (!q || `${l.kind} ${l.performer?.name ?? ''} ${details(l.metadata)}`.toLowerCase().includes(q)));
+  const entries = (logs.data?.logs ?? []).map((l, i) => ({ entry: l, index: i, sentence: logSentence(l) }));
+  const shown = entries.filter(
+    ({ entry, sentence }) => (noisy || !NOISY_KINDS.has(entry.kind)) && (who === 'all' || performerKind(entry.performer) === who) && (!q || `${sentence} ${entry.performer?.name ?? ''}`.toLowerCase().includes(q)),
+  );
+  const hidden = entries.filter(({ entry }) => NOISY_KINDS.has(entry.kind)).length;
+  const toggle = (i: number) => setOpen((s) => new Set(s.has(i) ? [...s].filter((x) => x !== i) : [...s, i]));
   return (
     <>
       <Toolbar>
         <ToolbarContent>
           <ToolbarItem>
-            <SearchInput aria-label="Filter the usage logs" placeholder="Filter by kind, performer or detail" value={search} onChange={(_e, v) => setSearch(v)} onClear={() => setSearch('')} />
+            <SearchInput aria-label="Filter the usage logs" placeholder="Filter by what happened or who" value={search} onChange={(_e, v) => setSearch(v)} onClear={() => setSearch('')} />
           </ToolbarItem>
           <ToolbarItem>
             <FormSelect aria-label="Performed by" value={who} onChange={(_e, v) => setWho(v)}>
@@ -45,38 +48,60 @@ export function UsageLogsTab({ namespace, repository }: { namespace: string; rep
               <FormSelectOption value="service" label="Ferry's services" />
             </FormSelect>
           </ToolbarItem>
+          {hidden ? (
+            <ToolbarItem alignSelf="center">
+              <Checkbox id="show-noisy" label={`Show registry logins and lease renewals (${hidden})`} isChecked={noisy} onChange={(_e, v) => setNoisy(v)} />
+            </ToolbarItem>
+          ) : null}
         </ToolbarContent>
       </Toolbar>
-      <Table aria-label="Usage logs" variant="compact">
+      <Table aria-label={label} variant="compact">
         <Thead>
           <Tr>
+            <Th screenReaderText="Details" />
             <Th modifier="wrap">When</Th>
-            <Th modifier="wrap">What</Th>
-            <Th modifier="wrap">Performer</Th>
-            <Th modifier="wrap">Details</Th>
+            <Th modifier="wrap">What happened</Th>
+            <Th modifier="wrap">By</Th>
           </Tr>
         </Thead>
-        <Tbody>
-          {shown.map((l, i) => (
-            <Tr key={`${l.datetime}-${i}`}>
+        {shown.map(({ entry: l, index, sentence }, row) => (
+          <Tbody key={`${l.datetime}-${index}`} isExpanded={open.has(index)}>
+            <Tr>
+              <Td expand={{ rowIndex: row, isExpanded: open.has(index), onToggle: () => toggle(index), expandId: `log-${index}` }} aria-label={`Details of: ${sentence}`} />
               <Td dataLabel="When">{when(l.datetime)}</Td>
-              <Td dataLabel="What">{l.kind}</Td>
-              <Td dataLabel="Performer">
+              <Td dataLabel="What happened" modifier="breakWord">
+                {sentence}
+              </Td>
+              <Td dataLabel="By">
                 {l.performer ? (
                   <>
-                    {l.performer.name} <Label isCompact>{performerKind(l.performer)}</Label>
+                    {l.performer.name} {PERFORMER_WORDS[performerKind(l.performer)] ? <Label isCompact>{PERFORMER_WORDS[performerKind(l.performer)]}</Label> : null}
                   </>
                 ) : (
                   '—'
                 )}
               </Td>
-              <Td dataLabel="Details" modifier="breakWord" className="ferry-details">
-                {details(l.metadata)}
+            </Tr>
+            <Tr isExpanded={open.has(index)}>
+              <Td colSpan={4}>
+                {open.has(index) ? (
+                  <ExpandableRowContent>
+                    <Fragment>
+                      <p>
+                        Kind <span className="ferry-mono">{l.kind}</span>
+                      </p>
+                      <CodeBlock>
+                        <CodeBlockCode>{JSON.stringify(l.metadata, null, 2)}</CodeBlockCode>
+                      </CodeBlock>
+                    </Fragment>
+                  </ExpandableRowContent>
+                ) : null}
               </Td>
             </Tr>
-          ))}
-        </Tbody>
+          </Tbody>
+        ))}
       </Table>
+      {logs.data && shown.length === 0 ? <p style={{ marginTop: 16 }}>Nothing is logged {q || who !== 'all' ? 'that matches the filters' : 'yet'}.</p> : null}
     </>
   );
 }

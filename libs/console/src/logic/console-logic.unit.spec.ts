@@ -26,6 +26,7 @@ describe('what the console computes and writes', () => {
     assert.equal(bytes(1536), '1.5 KiB');
     assert.equal(bytes(null), '—');
     assert.equal(seconds(59), '59 s');
+    assert.equal(seconds(0.4), 'under 1 s');
     assert.equal(seconds(3600), '1 h');
     assert.equal(seconds(90000), '1 d 1 h');
     assert.equal(count(1, 'mirror'), '1 mirror');

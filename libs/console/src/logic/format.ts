@@ -19,6 +19,7 @@ export function when(iso: string | null | undefined): string {
 
 export function seconds(total: number | null | undefined): string {
   if (total === null || total === undefined) return '—';
+  if (total < 1) return 'under 1 s';
   const s = Math.round(total);
   if (s < 60) return `${s} s`;
   const parts = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);

@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
-import { Card, CardBody, Content, FormGroup, Grid, GridItem, PageSection, TextInput, Title } from '@patternfly/react-core';
+import { useNavigate, useSearchParams } from 'react-router';
+import { Card, CardBody, FormGroup, FormSelect, FormSelectOption, Grid, GridItem, PageSection, TextInput } from '@patternfly/react-core';
+import { Empty } from '../components/empty';
+import { PageHeader } from '../components/page-header';
 import { seg } from '../api';
 import { FieldHelp } from '../components/field-help';
 import { MirrorForm } from '../components/mirror-form';
@@ -10,7 +12,8 @@ import { useSession } from '../session';
 export function NewMirrorPage() {
   const { user } = useSession();
   const navigate = useNavigate();
-  const [namespace, setNamespace] = useState(user?.organizations[0]?.name ?? '');
+  const [params] = useSearchParams();
+  const [namespace, setNamespace] = useState(params.get('organization') ?? user?.organizations.find((o) => o.is_org_admin)?.name ?? '');
   const [repository, setRepository] = useState('');
   const [own, setOwn] = useState<Record<string, string>>({});
   const check = () => {
@@ -23,21 +26,29 @@ export function NewMirrorPage() {
   const help = (id: string, field: string, text: string) => <FieldHelp id={id} error={own[field]} help={text} />;
   return (
     <>
-      <PageSection>
-        <Title headingLevel="h1">Create a mirror</Title>
-        <Content component="p">The repository is created in state MIRROR when it does not exist, and the robot gets write on it.</Content>
-      </PageSection>
+      <PageHeader
+        title="Create a mirror"
+        crumbs={[{ label: 'Repositories', to: '/' }, { label: 'Create a mirror' }]}
+        description="Copy one upstream repository into an organization, on a schedule. The repository is made when it does not exist, and the robot account gets write on it."
+      />
+      {user!.organizations.length === 0 ? (
+        <PageSection>
+          <Empty title="Create an organization first" to="/organizations" action="Create an organization">
+            A mirror writes into an organization, with one of its robot accounts.
+          </Empty>
+        </PageSection>
+      ) : null}
       <PageSection>
         <Card>
           <CardBody>
             <Grid hasGutter md={6} style={{ maxWidth: 960, marginBottom: 16 }}>
               <GridItem>
                 <FormGroup label="Organization" fieldId="namespace" isRequired>
-                  <TextInput id="namespace" list="organizations" value={namespace} onChange={(_e, v) => setNamespace(v.trim())} validated={own.namespace ? 'error' : 'default'} aria-describedby="namespace-help" />
-                  <datalist id="organizations">
-                    {user?.organizations.map((o) => <option key={o.name} value={o.name} />)}
-                  </datalist>
-                  {help('namespace', 'namespace', 'An organization you administer.')}
+                  <FormSelect id="namespace" value={namespace} onChange={(_e, v) => setNamespace(v)} validated={own.namespace ? 'error' : 'default'} aria-describedby="namespace-help">
+                    <FormSelectOption value="" label="Choose an organization" isPlaceholder />
+                    {user?.organizations.map((o) => <FormSelectOption key={o.name} value={o.name} label={o.name} isDisabled={!o.is_org_admin} />)}
+                  </FormSelect>
+                  {help('namespace', 'namespace', 'An organization you administer; its robot accounts are offered below.')}
                 </FormGroup>
               </GridItem>
               <GridItem>

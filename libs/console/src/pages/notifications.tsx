@@ -4,6 +4,8 @@ import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { when } from '../logic/format';
 import { useSession } from '../session';
+import { Empty } from '../components/empty';
+import { PageHeader } from '../components/page-header';
 import { useApi } from '../use-api';
 import type { UserNotificationList } from '../types';
 
@@ -18,12 +20,15 @@ export function NotificationsPage() {
   const repoLink = (repository: string) => `/repository/${repository.split('/').map(seg).join('/')}`;
   return (
     <>
+      <PageHeader
+        title="Inbox"
+        crumbs={[{ label: 'Inbox' }]}
+        badge={list.data ? <Label color={list.data.unread ? 'blue' : 'grey'}>{list.data.unread} unread</Label> : null}
+        description="Messages for you from notification rules that deliver to the in-app inbox. A repository's or organization's rules are on its Notification rules tab."
+      />
       <PageSection>
-        <Title headingLevel="h1">Notifications {list.data ? <Label color={list.data.unread ? 'blue' : 'grey'}>{list.data.unread} unread</Label> : null}</Title>
-      </PageSection>
-      <PageSection>
-        {list.error ? <Alert variant="danger" isInline title="The notifications cannot be read">{errorText(list.error)}</Alert> : null}
-        {list.data && list.data.notifications.length === 0 ? <EmptyState titleText="No notifications" headingLevel="h2" /> : null}
+        {list.error ? <Alert component="p" variant="danger" isInline title="The notifications cannot be read">{errorText(list.error)}</Alert> : null}
+        {list.data && list.data.notifications.length === 0 ? <Empty title="Your inbox is empty">Add a notification rule that delivers to the in-app inbox on a repository's or an organization's Notification rules tab, and its messages arrive here.</Empty> : null}
         {list.data && list.data.notifications.length ? (
           <Table aria-label="Notifications" variant="compact">
             <Thead>
@@ -48,7 +53,7 @@ export function NotificationsPage() {
                     ) : null}
                   </Td>
                   <Td dataLabel="Message">
-                    {n.read ? null : <Label color="blue" isCompact>new</Label>} {n.message}
+                    {n.read ? null : <Label color="blue" isCompact>New</Label>} {n.message}
                   </Td>
                   <Td dataLabel="Actions">{n.read ? null : <Button variant="link" onClick={() => void markRead(n.id)}>Mark read</Button>}</Td>
                 </Tr>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import {
   Alert,
@@ -21,6 +21,10 @@ import { api, errorText, seg } from '../api';
 import { count, errorWords, when } from '../logic/format';
 import { healthRank, MirrorStatusLabel } from '../components/status';
 import type { RepositoryList, RepositoryListItem } from '../types';
+import { Empty } from '../components/empty';
+import { PageHeader } from '../components/page-header';
+import { useSession } from '../session';
+import { repositoryStateWords, runStatusWords } from '../logic/words';
 import { useApi } from '../use-api';
 
 const FILTERS = {
@@ -69,7 +73,12 @@ async function everyRepository(path: string): Promise<RepositoryList> {
 
 /** Namespaces and repositories, each mirror's status at a glance: failing and stale ones first. */
 export function RepositoriesPage() {
-  const { data, error, loading } = useApi<RepositoryList>('/repository', 10_000, everyRepository);
+  const { user } = useSession();
+  // While any mirror syncs, its status is read every 2 s; otherwise every 10 s.
+  const [busy, setBusy] = useState(false);
+  const { data, error, loading } = useApi<RepositoryList>('/repository', busy ? 2000 : 10_000, everyRepository);
+  const syncing = (data?.repositories ?? []).some((r) => r.mirror && ['SYNCING', 'SYNC_NOW'].includes(r.mirror.sync_status));
+  useEffect(() => setBusy(syncing), [syncing]);
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
   const [namespace, setNamespace] = useState('');
@@ -89,16 +98,12 @@ export function RepositoriesPage() {
 
   return (
     <>
+      <PageHeader
+        title="Repositories"
+        description={`${count(mirrors.length, 'mirror')} in ${count(all.length, 'repository', 'repositories')}${failing ? `, ${failing} failing` : ''}${stale ? `, ${stale} stale` : ''}.`}
+      />
       <PageSection>
-        <Title headingLevel="h1">Repositories</Title>
-        <Content component="p">
-          {count(mirrors.length, 'mirror')} in {count(all.length, 'repository', 'repositories')}
-          {failing ? `, ${failing} failing` : ''}
-          {stale ? `, ${stale} stale` : ''}.
-        </Content>
-      </PageSection>
-      <PageSection>
-        {error ? <Alert variant="danger" isInline title="The repositories cannot be read">{errorText(error)}</Alert> : null}
+        {error ? <Alert component="p" variant="danger" isInline title="The repositories cannot be read">{errorText(error)}</Alert> : null}
         <Toolbar>
           <ToolbarContent>
             <ToolbarItem>
@@ -129,9 +134,17 @@ export function RepositoriesPage() {
           </ToolbarContent>
         </Toolbar>
         {!loading && shown.length === 0 ? (
-          <EmptyState titleText="No repositories" headingLevel="h2">
-            <EmptyStateBody>{all.length ? 'None matches the search and filters.' : 'Create a mirror to start.'}</EmptyStateBody>
-          </EmptyState>
+          all.length ? (
+            <Empty title="No repository matches">None matches the search and filters: clear them to see every repository.</Empty>
+          ) : user!.organizations.length === 0 ? (
+            <Empty title="Start with an organization" to="/organizations" action="Create an organization">
+              Repositories live in organizations. Create one, give it a robot account to write with, then create a mirror in it.
+            </Empty>
+          ) : (
+            <Empty title="No repositories yet" to="/new-mirror" action="Create a mirror">
+              Mirror an upstream repository into one of your organizations ({user!.organizations.map((o) => o.name).join(', ')}), or mirror a whole upstream namespace from an organization's Organization mirroring tab.
+            </Empty>
+          )
         ) : (
           <Table aria-label="Repositories" variant="compact">
             <Thead>
@@ -153,12 +166,12 @@ export function RepositoriesPage() {
                       <Link to={`/organization/${seg(r.namespace)}`}>{r.namespace}</Link> /{' '}
                       <Link to={`/repository/${seg(r.namespace)}/${seg(r.name)}`}>{r.name}</Link>
                     </Td>
-                    <Td dataLabel="Upstream">{m ? <span className="ferry-mono">{m.external_reference}</span> : <Label>{r.state}</Label>}</Td>
+                    <Td dataLabel="Upstream">{m ? <span className="ferry-mono">{m.external_reference}</span> : <Label>{repositoryStateWords(r.state)}</Label>}</Td>
                     <Td dataLabel="Status">
                       {m ? (
                         <>
-                          <MirrorStatusLabel status={m.sync_status} enabled={m.is_enabled} /> {m.failing ? <Label color="red">failing{m.consecutive_failures > 1 ? ` ×${m.consecutive_failures}` : ''}</Label> : null}{' '}
-                          {m.stale ? <Label color="orange">stale</Label> : null}
+                          <MirrorStatusLabel status={m.sync_status} enabled={m.is_enabled} /> {m.failing ? <Label color="red">{m.consecutive_failures > 1 ? `${m.consecutive_failures} failures in a row` : 'Failing'}</Label> : null}{' '}
+                          {m.stale ? <Label color="orange">Stale</Label> : null}
                         </>
                       ) : (
                         '—'
@@ -166,7 +179,7 @@ export function RepositoriesPage() {
                     </Td>
                     <Td dataLabel="Last sync">{m ? when(m.last_sync) : '—'}</Td>
                     <Td dataLabel="Next sync">{m ? when(m.next_sync) : '—'}</Td>
-                    <Td dataLabel="Last outcome">{m?.last_outcome ? (m.error ? `${m.last_outcome}: ${errorWords(m.error)}` : m.last_outcome) : '—'}</Td>
+                    <Td dataLabel="Last outcome">{m?.last_outcome ? (m.error ? `${runStatusWords(m.last_outcome).text}: ${m.error.message ?? m.error.code}` : runStatusWords(m.last_outcome).text) : '—'}</Td>
                   </Tr>
                 );
               })}

@@ -1,5 +1,8 @@
 import { useParams, useSearchParams } from 'react-router';
-import { Alert, Label, PageSection, Tab, Tabs, TabTitleText, Title } from '@patternfly/react-core';
+import { Alert, Label, PageSection, Tab, Tabs, TabTitleText } from '@patternfly/react-core';
+import { HooksPanel } from '../components/hooks-panel';
+import { PageHeader } from '../components/page-header';
+import { repositoryStateWords } from '../logic/words';
 import { errorText, seg } from '../api';
 import { MirroringTab } from '../components/mirroring-tab';
 import { RunsTab } from '../components/runs-tab';
@@ -10,7 +13,7 @@ import { Permissions } from '../components/permissions';
 import { useApi } from '../use-api';
 import type { RepositoryView } from '../types';
 
-const TABS = ['mirroring', 'runs', 'tags', 'logs', 'notifications', 'permissions'] as const;
+const TABS = ['mirroring', 'runs', 'tags', 'logs', 'hooks', 'notifications', 'permissions'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** A repository, as Quay's repository page: its Mirroring tab first, then runs, tags, usage logs, notifications and permissions. */
@@ -22,18 +25,25 @@ export function RepositoryPage() {
   const base = `/repository/${seg(namespace)}/${seg(repository)}`;
   return (
     <>
-      <PageSection>
-        <Title headingLevel="h1">
-          {namespace}/{repository}{' '}
-          {repo.data ? (
+      <PageHeader
+        title={`${namespace}/${repository}`}
+        crumbs={[{ label: 'Organizations', to: '/organizations' }, { label: namespace, to: `/organization/${seg(namespace)}` }, { label: repository }]}
+        badge={
+          repo.data ? (
             <>
-              <Label color={repo.data.state === 'MIRROR' ? 'blue' : 'grey'}>{repo.data.state}</Label> <Label>{repo.data.is_public ? 'public' : 'private'}</Label>
+              <Label color={repo.data.state === 'NORMAL' ? 'grey' : 'blue'}>{repositoryStateWords(repo.data.state)}</Label> <Label>{repo.data.is_public ? 'Public' : 'Private'}</Label>
             </>
-          ) : null}
-        </Title>
-        {repo.data?.description ? <p>{repo.data.description}</p> : null}
-        {repo.error ? <Alert variant="warning" isInline title="The repository cannot be read">{errorText(repo.error)}</Alert> : null}
-      </PageSection>
+          ) : null
+        }
+        description={repo.data?.description || undefined}
+      />
+      {repo.error ? (
+        <PageSection>
+          <Alert component="p" variant="warning" isInline title="The repository cannot be read">
+            {errorText(repo.error)}
+          </Alert>
+        </PageSection>
+      ) : null}
       <PageSection>
         <Tabs activeKey={tab} onSelect={(_e, key) => setParams({ tab: String(key) })} aria-label="Repository" mountOnEnter unmountOnExit>
           <Tab eventKey="mirroring" title={<TabTitleText>Mirroring</TabTitleText>}>
@@ -46,9 +56,12 @@ export function RepositoryPage() {
             <TagsTab namespace={namespace} repository={repository} />
           </Tab>
           <Tab eventKey="logs" title={<TabTitleText>Usage logs</TabTitleText>}>
-            <UsageLogsTab namespace={namespace} repository={repository} />
+            <UsageLogsTab path={`${base}/mirror/logs?limit=500`} />
           </Tab>
-          <Tab eventKey="notifications" title={<TabTitleText>Notifications</TabTitleText>}>
+          <Tab eventKey="hooks" title={<TabTitleText>Push hooks</TabTitleText>}>
+            <HooksPanel base={`${base}/mirror/hooks`} />
+          </Tab>
+          <Tab eventKey="notifications" title={<TabTitleText>Notification rules</TabTitleText>}>
             <NotificationRules base={`${base}/notification`} scope="repository" />
           </Tab>
           <Tab eventKey="permissions" title={<TabTitleText>Permissions</TabTitleText>}>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
   Alert,
+  Breadcrumb,
+  BreadcrumbItem,
   Button,
   Card,
   CardBody,
@@ -10,7 +12,8 @@ import {
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
-  Label,
+  Content,
+  PageBreadcrumb,
   PageSection,
   Spinner,
   Title,
@@ -18,8 +21,9 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { bytes, duration, errorWords, seconds, shortDigest, when } from '../logic/format';
+import { humanize, runHeading, triggerWords } from '../logic/words';
 import { RunProgress } from '../components/run-progress';
-import { RunStatusLabel } from '../components/status';
+import { RunStatusLabel, TagResultLabel } from '../components/status';
 import type { Progress, RunDetail, TagResult } from '../types';
 import { useApi } from '../use-api';
 
@@ -32,7 +36,25 @@ function traceLink(traceId: string): string | null {
   const panes = { a: { datasource: 'tempo', queries: [{ refId: 'A', datasource: { type: 'tempo', uid: 'tempo' }, queryType: 'traceql', query: traceId }], range: { from: 'now-30d', to: 'now' } } };
   return `${grafana}/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(JSON.stringify(panes))}`;
 }
-const RESULT_COLORS: Record<TagResult['result'], 'green' | 'grey' | 'red' | 'orange' | 'purple'> = { copied: 'green', unchanged: 'grey', failed: 'red', deleted: 'orange', rolled_back: 'purple' };
+/**
+ * The run's counts as the page knows them now: the run's own while the stream has told less, the
+ * stream's tags and bytes once they are ahead (the run is read every 2 s, the stream is live).
+ */
+function newer(a: Progress | null, b: Progress | null): Progress | null {
+  if (!a || !b) return a ?? b;
+  return Date.parse(a.updated_at) >= Date.parse(b.updated_at) ? a : b;
+}
+
+function liveCounts(r: RunDetail, tags: TagResult[], progress: Progress | null) {
+  const by = (result: string) => tags.filter((t) => t.result === result).length;
+  return {
+    copied: Math.max(r.tags_copied, by('copied')),
+    unchanged: Math.max(r.tags_unchanged, by('unchanged')),
+    failed: Math.max(r.tags_failed, by('failed')),
+    deleted: Math.max(r.tags_deleted, by('deleted')),
+    bytes: Math.max(r.bytes_copied, progress?.bytes_copied ?? 0, tags.reduce((sum, t) => sum + (t.bytes_copied ?? 0), 0)),
+  };
+}
 
 /**
  * One run: while it is in flight, its progress and each tag's result as it lands, from the run's
@@ -44,7 +66,10 @@ export function RunPage() {
   const path = `/repository/${seg(namespace)}/${seg(repository)}/mirror/runs/${seg(runId)}`;
   const [streaming, setStreaming] = useState(false);
   const [polling, setPolling] = useState(true);
-  const run = useApi<RunDetail>(path, polling && !streaming ? 1000 : undefined);
+  // The stream brings progress and tags; the run itself (status, counts, worker) is still read
+  // every 2 s while it is in flight, so the card and the bar never disagree.
+  const run = useApi<RunDetail>(path, polling ? (streaming ? 2000 : 1000) : undefined);
+  const [, setTick] = useState(0);
   const [live, setLive] = useState<{ progress: Progress | null; tags: TagResult[] }>({ progress: null, tags: [] });
   const inFlight = run.data ? IN_FLIGHT.includes(run.data.status) : true;
   if (!inFlight && polling) setPolling(false);
@@ -57,6 +82,13 @@ export function RunPage() {
       setCancel({ variant: 'danger', text: errorText(error) });
     }
   };
+
+  // The duration of a run in flight grows each second.
+  useEffect(() => {
+    if (!inFlight) return;
+    const timer = setInterval(() => setTick((t) => t + 1), 1000);
+    return () => clearInterval(timer);
+  }, [inFlight]);
 
   useEffect(() => {
     if (!inFlight || typeof EventSource === 'undefined') return;
@@ -81,28 +113,38 @@ export function RunPage() {
   }, [path, inFlight]);
 
   if (run.loading && !run.data) return <PageSection><Spinner aria-label="Loading the run" /></PageSection>;
-  if (!run.data) return <PageSection><Alert variant="danger" isInline title="The run cannot be read">{errorText(run.error)}</Alert></PageSection>;
+  if (!run.data) return <PageSection><Alert component="p" variant="danger" isInline title="The run cannot be read">{errorText(run.error)}</Alert></PageSection>;
   const r = run.data;
-  const progress = inFlight ? (live.progress ?? r.progress) : r.progress;
+  // The newer of the stream's progress and the run's own (read every 2 s).
+  const progress = inFlight ? newer(live.progress, r.progress) : r.progress;
   // Each tag once: the run's own list, plus what the stream told of since.
   const tags = [...r.tags, ...live.tags.filter((t) => !r.tags.some((k) => k.tag === t.tag && k.result === t.result))];
+  const counts = liveCounts(r, tags, progress);
   const total = r.tags_copied + r.tags_unchanged + r.tags_failed;
   const finishedProgress: Progress | null = !inFlight && r.status === 'succeeded' ? { tags_done: total, tags_total: total, bytes_copied: r.bytes_copied, bytes_total: r.bytes_copied, bytes_per_second: 0, eta_seconds: null, updated_at: r.finished_at ?? '' } : null;
 
   return (
     <>
+      <PageBreadcrumb>
+        <Breadcrumb>
+          <BreadcrumbItem render={({ className }) => <Link className={className} to="/organizations">Organizations</Link>} />
+          <BreadcrumbItem render={({ className }) => <Link className={className} to={`/organization/${seg(namespace)}`}>{namespace}</Link>} />
+          <BreadcrumbItem render={({ className }) => <Link className={className} to={`/repository/${seg(namespace)}/${seg(repository)}?tab=runs`}>{repository}</Link>} />
+          <BreadcrumbItem isActive>Run</BreadcrumbItem>
+        </Breadcrumb>
+      </PageBreadcrumb>
       <PageSection>
         <Title headingLevel="h1">
-          Run <span className="ferry-mono">{r.run_id}</span> <RunStatusLabel status={r.status} />
+          {runHeading(r, when)} <RunStatusLabel status={r.status} />
         </Title>
-        <Link to={`/repository/${seg(namespace)}/${seg(repository)}?tab=runs`}>
-          {namespace}/{repository}: all runs
-        </Link>
+        <Content component="p">
+          Run <span className="ferry-mono">{r.run_id}</span> of <Link to={`/repository/${seg(namespace)}/${seg(repository)}?tab=runs`}>{namespace}/{repository}</Link>
+        </Content>
       </PageSection>
       <PageSection>
         {r.error ? (
-          <Alert variant="danger" isInline title={`${r.error.code}`} style={{ marginBottom: 16 }}>
-            {r.error.message}
+          <Alert component="p" variant="danger" isInline title={r.error.message ?? humanize(r.error.code)} style={{ marginBottom: 16 }}>
+            Error code {r.error.code}
           </Alert>
         ) : null}
         <Card>
@@ -113,7 +155,7 @@ export function RunPage() {
             {inFlight && !progress ? <p>Waiting for a worker to start the run…</p> : null}
             {inFlight ? (
               <div style={{ marginTop: 16 }}>
-                {cancel ? <Alert variant={cancel.variant} isInline title={cancel.text} style={{ marginBottom: 8 }} /> : null}
+                {cancel ? <Alert component="p" variant={cancel.variant} isInline title={cancel.text} style={{ marginBottom: 8 }} /> : null}
                 <Button variant="secondary" isDanger onClick={() => void cancelRun()}>
                   Cancel this run
                 </Button>
@@ -121,16 +163,16 @@ export function RunPage() {
             ) : null}
             <DescriptionList isHorizontal columnModifier={{ lg: '3Col' }} style={{ marginTop: 16 }}>
               {[
-                ['Trigger', r.trigger],
+                ['Started by', triggerWords(r.trigger)],
                 ['Scheduled', when(r.scheduled_at)],
                 ['Started', when(r.started_at)],
                 ['Finished', when(r.finished_at)],
                 ['Duration', seconds(duration(r.started_at, r.finished_at))],
                 ['Attempts', String(r.attempts)],
-                ['Tags', `${r.tags_copied} copied, ${r.tags_unchanged} unchanged, ${r.tags_failed} failed, ${r.tags_deleted} deleted`],
-                ['Bytes copied', bytes(r.bytes_copied)],
+                ['Tags', `${counts.copied} copied, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.deleted} deleted`],
+                ['Data copied', bytes(counts.bytes)],
                 ['Worker', r.worker ?? '—'],
-                ['Checked every tag on the target', r.target_checked === null ? '—' : r.target_checked ? 'yes' : 'no'],
+                ['Checked every tag on the target', r.target_checked === null ? '—' : r.target_checked ? 'Yes' : 'No'],
                 ['Trace', r.trace_id ? (traceLink(r.trace_id) ? <a href={traceLink(r.trace_id)!} target="_blank" rel="noreferrer">{r.trace_id} (Grafana)</a> : r.trace_id) : '—'],
               ].map(([term, value]) => (
                 <DescriptionListGroup key={term as string}>
@@ -159,10 +201,10 @@ export function RunPage() {
               <Tr key={`${t.tag}:${t.result}`}>
                 <Td dataLabel="Tag">{t.tag}</Td>
                 <Td dataLabel="Result">
-                  <Label color={RESULT_COLORS[t.result]}>{t.result}</Label>
+                  <TagResultLabel result={t.result} />
                 </Td>
-                <Td dataLabel="Digest" className="ferry-mono">
-                  <span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span>
+                <Td dataLabel="Digest">
+                  <span className="ferry-mono"><span title={t.digest ?? undefined}>{shortDigest(t.digest)}</span></span>
                 </Td>
                 <Td dataLabel="Bytes">{bytes(t.bytes_copied)}</Td>
                 <Td dataLabel="Error">{errorWords(t.error)}</Td>

@@ -60,6 +60,27 @@ export class ConsoleController {
     this.page(res);
   }
 
+  @Get('organizations')
+  @Requires(requires.public())
+  @Operation({ summary: 'The web console: the signed-in user\'s organizations; create and delete', responses: PAGE })
+  organizations(@Res() res: Response) {
+    this.page(res);
+  }
+
+  @Get('account')
+  @Requires(requires.public())
+  @Operation({ summary: 'The web console: the signed-in user\'s profile and API tokens (`?tab=tokens`)', responses: PAGE })
+  account(@Res() res: Response) {
+    this.page(res);
+  }
+
+  @Get('users')
+  @Requires(requires.public())
+  @Operation({ summary: 'The web console: every user, for a superuser', responses: PAGE })
+  users(@Res() res: Response) {
+    this.page(res);
+  }
+
   /** A notification's `homepage`: the repository's page (`?tab=` mirroring, runs, tags, logs, notifications, permissions). */
   @Get('repository/:namespace/:repository')
   @Requires(requires.public())
