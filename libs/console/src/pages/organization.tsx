@@ -525,7 +525,7 @@ function DefaultPermissions({ namespace }: { namespace: string }) {
               <Tr key={p.id}>
                 <Td dataLabel="Applies when created by">{p.activating_user ? p.activating_user.name : 'Anyone'}</Td>
                 <Td dataLabel="Who gets it">
-                  {p.delegate.name} {p.delegate.is_robot ? <Label isCompact>robot</Label> : null}
+                  {p.delegate.name} {p.delegate.kind === 'team' ? <Label isCompact>team</Label> : p.delegate.is_robot ? <Label isCompact>robot</Label> : null}
                 </Td>
                 <Td dataLabel="Role">{p.role}</Td>
                 <Td dataLabel="Actions">
