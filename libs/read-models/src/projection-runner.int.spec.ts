@@ -62,7 +62,7 @@ describe('a projection following events that come one after another', () => {
     const stop = new AbortController();
     const batches: number[] = [];
     const counter: Projection = { tables: [], apply: async () => undefined, applyAll: async (_em, events) => void batches.push(events.length) };
-    const group = { name: 'batches-test', projections: [eventLogProjection, mirrorsProjection, counter] };
+    const group = { name: 'batches-test', projections: [eventLogProjection, mirrorsProjection, runsProjection, counter] };
     try {
       // Gathering for 200 ms (the default is shorter) keeps the count of batches clear of a slow machine's timing.
       const runner = new ProjectionRunner(live, store, group, undefined, 200, 200);
@@ -96,12 +96,17 @@ describe('a projection following events that come one after another', () => {
       await new ProjectionRunner(oneByOne, store, group, undefined, 1, 0).catchUp();
       const tables = async (ds: DataSource) => ({
         mirrors: await ds.query('SELECT * FROM mirrors ORDER BY mirror_id'),
+        runs: await ds.query('SELECT * FROM runs ORDER BY run_id'),
         eventLog: await ds.query('SELECT * FROM event_log ORDER BY position'),
       });
       const [liveRows, oneByOneRows] = await Promise.all([tables(live), tables(oneByOne)]);
       assert.deepEqual(liveRows, oneByOneRows);
       assert.deepEqual(liveRows.mirrors.map((row: { mirror_id: string }) => row.mirror_id), ['ns/a', 'ns/c', 'ns/d']);
       assert.equal(liveRows.eventLog.length, position);
+      assert.deepEqual(
+        liveRows.runs.map((row: { status: string; attempts: number }) => [row.status, row.attempts]),
+        Array.from({ length: 4 }, () => ['succeeded', 1]),
+      );
     } finally {
       stop.abort();
       await store.destroyStream();
@@ -135,6 +140,59 @@ describe('a run scheduled again after its lease ended', () => {
       await store.close();
       await ds.destroy();
       await db.drop();
+    }
+  });
+});
+
+describe('a run whose events a batch holds together', () => {
+  it('is written as event by event would, a takeover and a tag included', async () => {
+    const [oneByOneDb, batchDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    const [oneByOne, batched] = await Promise.all([openDatabase(oneByOneDb.url), openDatabase(batchDb.url)]);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    try {
+      const runId = randomUUID();
+      const mirrorId = 'ns/a';
+      const base = { mirrorId, runId, externalReference: 'registry.example/ns/a' };
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test'), aggregateId: mirrorId };
+      const subject = aggregateSubject(store.prefix, AggregateKind.Mirror, mirrorId);
+      // Scheduled, started, taken over after its lease ended (scheduled and started again elsewhere), a tag, succeeded.
+      await store.append(
+        subject,
+        [
+          { type: 'MirrorRunScheduled' as const, data: { ...base, trigger: 'scheduled' as const, fencingToken: 1, leaseExpiresAt: '2026-01-01T00:01:00.000Z' } },
+          { type: 'MirrorStarted' as const, data: { ...base, trigger: 'scheduled' as const, fencingToken: 1, worker: 'w/1' } },
+          { type: 'MirrorRunScheduled' as const, data: { ...base, trigger: 'scheduled' as const, fencingToken: 2, leaseExpiresAt: '2026-01-01T00:02:00.000Z' } },
+          { type: 'MirrorRunResumed' as const, data: { mirrorId, runId, fencingToken: 2, worker: 'w/2' } },
+          {
+            type: 'MirrorTagSynced' as const,
+            data: { mirrorId, runId, tag: 'v1', digest: 'sha256:aa', mediaType: 'application/vnd.oci.image.manifest.v1+json', bytesCopied: 10, unchanged: false },
+          },
+          { type: 'MirrorSucceeded' as const, data: { mirrorId, runId, summary: testRunSummary, nextSyncAt: '2026-01-01T01:00:00.000Z' } },
+        ] as never,
+        causation,
+      );
+      await new ProjectionRunner(oneByOne, store, { name: 'runs-test', projections: [runsProjection] }).catchUp();
+      const events: StoredEvent[] = [];
+      for await (const event of store.follow(1, stop.signal)) {
+        events.push(event);
+        if (events.length === 6) break;
+      }
+      await batched.transaction((em) => runsProjection.applyAll!(em, events));
+      const rows = (ds: DataSource) => Promise.all([ds.query('SELECT * FROM runs'), ds.query('SELECT * FROM run_tags')]);
+      const [expected, actual] = await Promise.all([rows(oneByOne), rows(batched)]);
+      assert.deepEqual(actual, expected);
+      assert.deepEqual(
+        expected[0].map((row: { status: string; attempts: number; worker: string }) => [row.status, row.attempts, row.worker]),
+        [['succeeded', 2, 'w/2']],
+      );
+      assert.equal(expected[1].length, 1);
+    } finally {
+      stop.abort();
+      await store.destroyStream();
+      await store.close();
+      await Promise.all([oneByOne.destroy(), batched.destroy()]);
+      await Promise.all([oneByOneDb.drop(), batchDb.drop()]);
     }
   });
 });

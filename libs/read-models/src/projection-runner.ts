@@ -71,7 +71,7 @@ const MAX_BATCH = 200;
 
 /**
  * How long a projection gathers events after its previous batch began, when they come one after
- * another: each batch costs a transaction and two checkpoint statements, and under load the
+ * another: each batch costs a transaction and its checkpoint statement, and under load the
  * scheduler's batches held two or three events each (eight of its thirteen statements per run).
  * An event after a quiet spell is applied at once.
  */
@@ -194,25 +194,47 @@ export class ProjectionRunner {
 
   /**
    * Applies the events past the checkpoint and moves the checkpoint to the last of them, in the
-   * caller's transaction; returns those applied. The checkpoint row is locked first, so a second
-   * process sharing the checkpoint waits for this transaction and then finds the events done: an
-   * event seen twice, or by two processes at once, is applied once. Two statements per batch,
-   * where a compare-and-set per event cost two per event (a third of the API's queries for a run).
+   * caller's transaction; returns those applied. One statement locks the checkpoint row, moves it
+   * to the batch's last position (never back) and returns where it stood: a second process sharing
+   * the checkpoint waits for this transaction and then finds the events done, so an event seen
+   * twice, or by two processes at once, is applied once. Moving it before the rows are written is
+   * safe because both commit or neither does. One statement per batch (a lock and a later move were
+   * two; a compare-and-set per event, two per event).
    */
   private async applyWithin(em: EntityManager, events: readonly StoredEvent[]): Promise<StoredEvent[]> {
-    const [locked]: Array<{ position: string }> = await em.query(
-      'INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING position',
-      [this.group.name],
-    );
-    const checkpoint = Number(locked!.position);
+    const checkpoint = await this.lockAndMove(em, events.at(-1)!.position);
     const fresh = events.filter((event) => event.position > checkpoint);
     if (fresh.length) {
       const eventWise = this.group.projections.filter((projection) => !projection.applyAll);
       for (const projection of this.group.projections) await projection.applyAll?.(em, fresh);
       for (const event of fresh) for (const projection of eventWise) await projection.apply(em, event);
     }
-    if (fresh.length) await em.query('UPDATE projection_checkpoints SET position = $2 WHERE name = $1', [this.group.name, fresh.at(-1)!.position]);
     return fresh;
+  }
+
+  /**
+   * Locks the group's checkpoint row, moves it to `position` unless it is already there or past it,
+   * and returns the position it held before. The sub-select's `FOR UPDATE` is what makes the old
+   * value the latest committed one when another process held the row (Postgres re-reads a locked
+   * row once its holder commits). The row's first batch ever creates it, in a second statement.
+   */
+  private async lockAndMove(em: EntityManager, position: number): Promise<number> {
+    // TypeORM answers an UPDATE with its rows and its count.
+    const [moved]: [Array<{ position: string }>, number] = await em.query(
+      `UPDATE projection_checkpoints AS checkpoint SET position = GREATEST(previous.position, $2)
+       FROM (SELECT name, position FROM projection_checkpoints WHERE name = $1 FOR UPDATE) AS previous
+       WHERE checkpoint.name = previous.name RETURNING previous.position`,
+      [this.group.name, position],
+    );
+    if (moved.length) return Number(moved[0]!.position);
+    // No row yet: create it where it stands (0), locked, then move it.
+    const [created]: Array<{ position: string }> = await em.query(
+      'INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING position',
+      [this.group.name],
+    );
+    const before = Number(created!.position);
+    if (position > before) await em.query('UPDATE projection_checkpoints SET position = $2 WHERE name = $1', [this.group.name, position]);
+    return before;
   }
 
   /**

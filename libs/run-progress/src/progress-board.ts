@@ -26,6 +26,13 @@ export function runProgressBucket(eventStream: string): string {
 export const PROGRESS_TTL_MS = 120_000;
 
 /**
+ * How long after its first counters a run writes its first entry: a run over by then (a one-tag
+ * run takes a few tens of milliseconds) writes only its last entry, one KV write where it made two
+ * within milliseconds of each other; a longer run shows its progress a quarter second later.
+ */
+export const FIRST_WRITE_MS = 250;
+
+/**
  * Live progress of the runs in flight, in a JetStream KV bucket (one key per run, the latest
  * entry only), so that the event log is not flooded with it: the sync-worker writes it about once
  * a second per run, the API reads and watches it. Progress is best effort: a write lost while NATS
@@ -39,9 +46,9 @@ export class ProgressBoard {
     return new ProgressBoard(await store.openKvBucket(bucket, { ttlMs: PROGRESS_TTL_MS, replicas }));
   }
 
-  /** Starts reporting one run's progress; `intervalMs` between writes. */
-  reporter(run: { runId: string; mirrorId: string }, options: { intervalMs?: number; now?: () => number } = {}): ProgressReporter {
-    return new ProgressReporter(this.kv, run, options.intervalMs ?? 1_000, options.now ?? Date.now);
+  /** Starts reporting one run's progress; `intervalMs` between writes, the first `firstWriteMs` after the first counters. */
+  reporter(run: { runId: string; mirrorId: string }, options: { intervalMs?: number; firstWriteMs?: number; now?: () => number } = {}): ProgressReporter {
+    return new ProgressReporter(this.kv, run, options.intervalMs ?? 1_000, options.now ?? Date.now, options.firstWriteMs ?? FIRST_WRITE_MS);
   }
 
   /** The run's latest progress, or null when there is none (not started copying, or ended a while ago). */
@@ -72,7 +79,7 @@ export class ProgressBoard {
 }
 
 /**
- * Writes one run's progress: the first counters at once, then the latest every interval (also
+ * Writes one run's progress: the first counters shortly after they come (`FIRST_WRITE_MS`), then the latest every interval (also
  * when nothing moved, so a stall shows as the rate falling), one write at a time, and a last
  * entry marked `done` on {@link finish}.
  */
@@ -80,6 +87,7 @@ export class ProgressReporter {
   private counters: ProgressCounters | null = null;
   private readonly meter: ProgressMeter;
   private readonly timer: NodeJS.Timeout;
+  private firstWrite: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private busy = false;
   private finished = false;
@@ -89,6 +97,7 @@ export class ProgressReporter {
     private readonly run: { runId: string; mirrorId: string },
     intervalMs: number,
     private readonly now: () => number,
+    private readonly firstWriteMs: number,
   ) {
     this.meter = new ProgressMeter(now());
     this.timer = setInterval(() => this.write(false), intervalMs);
@@ -100,13 +109,17 @@ export class ProgressReporter {
     if (this.finished) return;
     const first = this.counters === null;
     this.counters = counters;
-    if (first) this.write(false);
+    if (first) {
+      this.firstWrite = setTimeout(() => this.write(false), this.firstWriteMs);
+      this.firstWrite.unref();
+    }
   }
 
   /** Writes the last entry and stops. */
   async finish(): Promise<void> {
     if (this.finished) return this.writing;
     clearInterval(this.timer);
+    clearTimeout(this.firstWrite);
     await this.writing;
     this.write(true);
     this.finished = true;

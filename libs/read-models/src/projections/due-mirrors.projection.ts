@@ -51,19 +51,13 @@ export const dueMirrorsProjection: Projection = {
       }
       case 'MirrorRunScheduled':
         // A new run takes every pushed tag; a run taken over after its lease ended leaves the pushes it never had waiting.
-        await due
-          .createQueryBuilder()
-          .update()
-          .set({
-            syncNowRequestedAt: null,
-            syncNowTraceparent: null,
-            leaseExpiresAt: new Date(event.data.leaseExpiresAt),
-            scheduledRunId: event.data.runId,
-            pushDueAt: () => 'CASE WHEN scheduled_run_id = :runId THEN push_due_at ELSE NULL END',
-          })
-          .setParameter('runId', event.data.runId)
-          .where('mirror_id = :mirrorId', { mirrorId: event.data.mirrorId })
-          .execute();
+        // Plain SQL for the two statements every run makes: TypeORM's builder cost more CPU than the statement.
+        await em.query(
+          `UPDATE due_mirrors SET sync_now_requested_at = NULL, sync_now_traceparent = NULL, lease_expires_at = $3, scheduled_run_id = $2,
+             push_due_at = CASE WHEN scheduled_run_id = $2 THEN push_due_at ELSE NULL END
+           WHERE mirror_id = $1`,
+          [event.data.mirrorId, event.data.runId, new Date(event.data.leaseExpiresAt)],
+        );
         return;
       case 'MirrorLeaseRenewed':
       // A run given back is due when it was given back: the scheduler reassigns it on its next tick.
@@ -73,10 +67,10 @@ export const dueMirrorsProjection: Projection = {
       case 'MirrorSucceeded':
       case 'MirrorFailed':
       case 'MirrorCancelled':
-        await due.update(
-          { mirrorId: event.data.mirrorId },
-          { syncNowRequestedAt: null, leaseExpiresAt: null, nextSyncAt: new Date(event.data.nextSyncAt) },
-        );
+        await em.query('UPDATE due_mirrors SET sync_now_requested_at = NULL, lease_expires_at = NULL, next_sync_at = $2 WHERE mirror_id = $1', [
+          event.data.mirrorId,
+          new Date(event.data.nextSyncAt),
+        ]);
         return;
       default:
         return;
