@@ -66,7 +66,8 @@ export class TargetRegistry {
     if (!this.signer) throw new Error('the registry front cannot write to the target: FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT are not set');
     const held = this.tokens.get(name);
     if (held && held.until > Date.now()) return { authorization: `Bearer ${held.token}` };
-    const signed = await this.signer.sign(FRONT_SUBJECT, [{ type: 'repository', name, actions: ['pull', 'push'] }]);
+    // `delete` for evictions under the organization's size limit.
+    const signed = await this.signer.sign(FRONT_SUBJECT, [{ type: 'repository', name, actions: ['pull', 'push', 'delete'] }]);
     // Renewed well before it expires: a long upload must not outlive its token.
     this.tokens.set(name, { token: signed.token, until: Date.now() + (signed.expiresIn * 1000) / 2 });
     if (this.tokens.size > 10_000) this.tokens.delete(this.tokens.keys().next().value!);
@@ -121,6 +122,20 @@ export class TargetRegistry {
     const res = await this.own('PUT', name, `/v2/${name}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body: bytes });
     const text = await res.body.text();
     if (res.statusCode !== 201) throw new Error(`the target refused the manifest ${name}:${reference}: ${res.statusCode} ${text.slice(0, 200)}`);
+  }
+
+  /** Deletes a manifest by digest, which takes every tag on it along (an eviction); gone already is as good. */
+  async deleteManifest(name: string, digest: string): Promise<void> {
+    const res = await this.own('DELETE', name, `/v2/${name}/manifests/${digest}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 404) throw new Error(`the target refused to delete ${name}@${digest}: ${res.statusCode} ${text.slice(0, 200)} (is storage.delete.enabled set?)`);
+  }
+
+  /** Unlinks a blob from the repository (the registry's garbage collection frees its bytes); gone already is as good. */
+  async deleteBlob(name: string, digest: string): Promise<void> {
+    const res = await this.own('DELETE', name, `/v2/${name}/blobs/${digest}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 404) throw new Error(`the target refused to delete the blob ${name}@${digest}: ${res.statusCode} ${text.slice(0, 200)}`);
   }
 
   async close(): Promise<void> {
