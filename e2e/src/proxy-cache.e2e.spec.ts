@@ -261,6 +261,28 @@ describe('pulling through the registry front', () => {
     assert.equal((await api('GET', '/organization/flaky/proxycache/logs?limit=0')).status, 400);
   });
 
+  it('pulls repositories nested below the organization (deep/library/alpine is the upstream\'s library/alpine) through the front and the token service', async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'deep' })).status, 201);
+    const created = await api('POST', '/organization/deep/proxycache', { upstream_registry: shaper.host, insecure: true });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const upstreamDigest = (await tagDigests(upstream, 'library/alpine'))['1'];
+    const cold = await pullThrough('deep/library/alpine', '1');
+    assert.equal(cold.code, 0, cold.output);
+    assert.equal(cold.digest, upstreamDigest);
+    const inspected = await skopeo(['inspect', '--tls-verify=false', '--creds', creds(), `docker://${front.host}/deep/library/alpine:1`]);
+    assert.equal(inspected.code, 0, inspected.output);
+    assert.equal(/"Digest":\s*"([^"]+)"/.exec(inspected.output)?.[1], upstreamDigest);
+    await eventually(async () => ((await tagDigests(asAdmin(target.url), 'deep/library/alpine'))['1'] === upstreamDigest ? true : undefined), 30_000, 'deep/library/alpine stored');
+    const warm = await pullThrough('deep/library/alpine', '1');
+    assert.equal(warm.code, 0, warm.output);
+    assert.equal(warm.digest, upstreamDigest);
+    const hit = await registryRequest(asAdmin(front.url), 'GET', '/v2/deep/library/alpine/manifests/1', { scope: 'repository:deep/library/alpine:pull', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(hit.headers['x-ferry-cache'], 'hit');
+    // Anonymous pulls are refused as for any proxy-cache repository; nested names of an ordinary organization are no repository at all.
+    assert.notEqual((await pullThrough('deep/library/alpine', '1', null)).code, 0);
+    assert.notEqual((await pullThrough('plain/library/alpine', '1')).code, 0);
+  });
+
   it('keeps an organization within its size limit: pulling past it evicts the least recently pulled image from the target, and its next pull refills it', async () => {
     assert.equal((await api('POST', '/organization/', { name: 'small' })).status, 201);
     // Each image is a 100 kB layer, a config and a manifest: two fit in 250 kB, three do not.

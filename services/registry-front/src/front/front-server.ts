@@ -80,9 +80,6 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     const named = 'name' in route ? splitRepositoryName(route.name) : null;
     const org = readable && named && this.target.writable ? await this.settings.organization(named.namespace).catch((error: unknown) => this.settingsUnreadable(error)) : null;
     if (!org || !named || !('name' in route)) return this.passThrough(req, res);
-    if (named.repository.includes('/')) {
-      return sendOciError(res, 404, 'NAME_UNKNOWN', `proxy-cache repositories are ${named.namespace}/<name>: ${route.name} has more levels (set a namespace in the organization's upstream_registry instead)`);
-    }
     switch (route.kind) {
       case 'manifest':
         return this.proxyCache.manifest(req, res, org, named.repository, route.reference);
