@@ -115,7 +115,9 @@ async function main(): Promise<void> {
       FERRY_REGISTRY_SERVICE: SERVICE,
       FERRY_LOG_LEVEL: 'warn',
     });
-    front = await startRegistryFront(ferry.env);
+    // BENCH_PROFILE_FRONT=<dir>: the front writes a CPU profile there when it stops (--cpu-prof), to see what its pulls cost.
+    const profileDir = process.env.BENCH_PROFILE_FRONT;
+    front = await startRegistryFront(ferry.env, profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
     const api = apiClient(() => ferry!);
     const basic = `Basic ${Buffer.from(`admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`).toString('base64')}`;
     const results: Record<'direct' | 'distributionCold' | 'distributionWarm' | 'ferryCold' | 'ferryWarm' | 'target', Pull[][]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [], target: [] };

@@ -32,6 +32,9 @@ export class BlobFill {
     store: (body: Readable) => Promise<void>,
   ) {
     const toTarget = new PassThrough({ highWaterMark: 1 << 20 });
+    // The fill's failure is told through `done` and the store's promise; an upload that has not
+    // taken the stream yet (its session still opening) must not make the destroy an uncaught error.
+    toTarget.on('error', () => undefined);
     const stored = store(toTarget);
     // The fill is awaited through `done`; this keeps an early rejection from being reported as unhandled.
     stored.catch(() => undefined);
