@@ -57,10 +57,10 @@ export class BlobFill {
         this.bytes += buf.length;
         this.chunks.push(buf);
         this.wake();
-        if (!toTarget.write(buf)) await new Promise<void>((resolve, reject) => {
-          toTarget.once('drain', resolve);
-          toTarget.once('error', reject);
-        });
+        // Not waiting for the target: the bytes are held in `chunks` for the clients anyway, so the
+        // upload takes them at its own pace and never holds the clients' answers back (a cold pull
+        // runs at the upstream's speed, not at the target's).
+        toTarget.write(buf);
       }
     } catch (error) {
       toTarget.destroy(error as Error);

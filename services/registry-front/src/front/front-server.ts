@@ -46,7 +46,8 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (this.target.writable) this.eviction.start();
     if (!this.target.writable) this.logger.warn('FERRY_TOKEN_SIGNING_KEY is not set: proxy-cache organizations are served from the target only, nothing is fetched upstream');
-    const server = createServer((req, res) => {
+    // Large socket buffers: blobs go through in fewer, bigger writes and fewer drain turns.
+    const server = createServer({ highWaterMark: 1 << 20 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.logger.error(`${req.method} ${req.url}: ${errorText(error)}`);
         sendOciError(res, 502, 'UNKNOWN', `the registry front could not answer: ${errorText(error)}`);

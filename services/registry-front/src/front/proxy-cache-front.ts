@@ -212,13 +212,22 @@ export class ProxyCacheFront {
   async blob(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
-    const cached = await this.target.forward(req.method!, path, forwardedHeaders(req.headers));
-    if (cached.statusCode !== 404) {
-      const found = cached.statusCode === 200 || cached.statusCode === 206;
-      if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
-      return relay(res, cached, found ? { [CACHE_HEADER]: 'hit' } : {});
+    // What the target holds (or refuses) goes to the client straight from the target's answer; a 404 is a miss.
+    let answered = false;
+    try {
+      answered = await this.target.streamTo(req.method === 'HEAD' ? 'HEAD' : 'GET', path, forwardedHeaders(req.headers), ({ statusCode, headers }) => {
+        if (statusCode === 404) return null;
+        const found = statusCode === 200 || statusCode === 206;
+        if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
+        res.writeHead(statusCode, { ...relayedHeaders(headers), ...(found ? { [CACHE_HEADER]: 'hit' } : {}) });
+        return res;
+      });
+    } catch (error) {
+      // The client left, or the target broke off: the client's answer is cut short, which it sees.
+      if (res.headersSent) return void res.destroy();
+      throw error;
     }
-    await cached.body.dump();
+    if (answered) return;
     const filling = this.blobFills.get(`${name}@${digest}`);
     if (req.method === 'HEAD' && !filling) return this.headUpstreamBlob(res, org, repository, digest);
     let fill: BlobFill;

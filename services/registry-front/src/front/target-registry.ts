@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Writable, type Readable } from 'node:stream';
+import { Agent, request, stream, type Dispatcher } from 'undici';
 import { RegistryTokenSigner, type RegistryTokenSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
 
 /** The subject of the tokens the front signs for its own writes (the target's log names it). */
@@ -60,6 +60,26 @@ export class TargetRegistry {
       highWaterMark: 1 << 20,
       ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
     });
+  }
+
+  /**
+   * A client's GET or HEAD, its answer written straight into `open`'s writable (the client's
+   * response) by undici as it arrives: no readable in between, no per-chunk JS of the front's.
+   * `open` sees the status and headers first and returns null to decline (the answer is dropped):
+   * then false, else true once the body is through.
+   */
+  async streamTo(method: 'GET' | 'HEAD', path: string, headers: Record<string, string | string[]>, open: (answer: { statusCode: number; headers: IncomingHttpHeaders }) => Writable | null): Promise<boolean> {
+    let taken = false;
+    await stream(
+      `${this.settings.registryUrl}${path}`,
+      { method, headers, dispatcher: this.agent, highWaterMark: 1 << 20 },
+      ({ statusCode, headers: answer }) => {
+        const sink = open({ statusCode, headers: answer as IncomingHttpHeaders });
+        taken = sink !== null;
+        return sink ?? new Writable({ write: (_chunk, _encoding, done) => done() });
+      },
+    );
+    return taken;
   }
 
   private async authorization(name: string): Promise<Record<string, string>> {
