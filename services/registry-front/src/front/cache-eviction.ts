@@ -28,6 +28,8 @@ export class CacheEviction {
   private readonly again = new Map<string, ProxyCacheOrganization>();
   private readonly stopping = new AbortController();
   private position = 0;
+  /** The last eviction this front recorded: the next plan waits until the fold has it, so nothing is evicted twice. */
+  private recorded = 0;
   private following: Promise<void> | null = null;
 
   constructor(
@@ -94,7 +96,9 @@ export class CacheEviction {
 
   private async evict(org: ProxyCacheOrganization, position: number): Promise<void> {
     const until = Date.now() + CATCH_UP_MS;
-    while (this.position < position && Date.now() < until && !this.stopping.signal.aborted) await sleep(20);
+    const seen = Math.max(position, this.recorded);
+    while (this.position < seen && Date.now() < until && !this.stopping.signal.aborted) await sleep(20);
+    if (this.position < seen) throw new Error(`the event log has not brought position ${seen} within ${CATCH_UP_MS} ms`);
     const usage = this.usage.get(org.organization);
     const limit = org.config.sizeLimitBytes;
     if (!usage || !limit) return;
@@ -109,7 +113,7 @@ export class CacheEviction {
         const manifest = digest === eviction.digest || (item?.references.length ?? 0) > 0;
         await (manifest ? this.target.deleteManifest(name, digest) : this.target.deleteBlob(name, digest));
       }
-      await this.settings.record(org.organization, eviction.repository, {
+      this.recorded = await this.settings.record(org.organization, eviction.repository, {
         type: 'ProxyCacheEvicted',
         data: { organization: org.organization, ...eviction, cachedBytes: cached, limitBytes: limit },
       });
