@@ -19,6 +19,7 @@ import {
   tagDigests,
   testEventLogNames,
   type RunningRegistry,
+  type PushedImage,
   type ShapingProxy,
   type TestDatabase,
 } from '@ferry/testing';
@@ -53,6 +54,7 @@ describe('pulling through the registry front', () => {
   const creds = () => `admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`;
   const asAdmin = (url: string) => ({ url, credentials: { username: 'admin', password: ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD! } });
   type RegistryRunning = RunningRegistry;
+  const evictable: Record<string, PushedImage> = {};
 
   /** `skopeo copy` of `repo:tag` through the front into a directory; the manifest digest it copied. */
   async function pullThrough(repo: string, tag: string, who: string | null = creds(), extra: string[] = []): Promise<{ code: number | null; output: string; digest: string | null }> {
@@ -87,6 +89,7 @@ describe('pulling through the registry front', () => {
     await pushImage(upstream, 'library/uncached', '1', { mediaType: 'oci', layers: [{ seed: 'pc-uncached', size: 50_000 }] });
     await pushImage(upstream, 'library/big', '1', { mediaType: 'oci', layers: [{ seed: 'pc-big', size: 4_000_000 }] });
     await pushImage(upstream, 'library/cut', '1', { mediaType: 'oci', layers: [{ seed: 'pc-cut', size: 2_000_000 }] });
+    for (const name of ['evict-a', 'evict-b', 'evict-c']) evictable[name] = await pushImage(upstream, `library/${name}`, '1', { mediaType: 'oci', layers: [{ seed: `pc-${name}`, size: 100_000 }] });
     shaper = await startShapingProxy(upstream.url, {
       answer: (req, res) => {
         if (mode.throttle && req.url?.includes('/manifests/')) {
@@ -137,8 +140,8 @@ describe('pulling through the registry front', () => {
     it('shows the settings in Quay\'s shape without the credentials, and empty strings for an organization without', async () => {
       const got = await api('GET', '/organization/hub/proxycache');
       assert.equal(got.status, 200);
-      assert.deepEqual(got.json, { upstream_registry: `${shaper.host}/library`, expiration_s: 3600, insecure: true, stale_bound_s: 604800, promotion_rule: null });
-      assert.deepEqual((await api('GET', '/organization/plain/proxycache')).json, { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null });
+      assert.deepEqual(got.json, { upstream_registry: `${shaper.host}/library`, expiration_s: 3600, insecure: true, stale_bound_s: 604800, promotion_rule: null, size_limit_bytes: null, cached_bytes: 0 });
+      assert.deepEqual((await api('GET', '/organization/plain/proxycache')).json, { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null, size_limit_bytes: '', cached_bytes: '' });
     });
 
     it('refuses a second configuration, an internal address and a scheme, naming the field; deleting none is a 404', async () => {
@@ -256,6 +259,80 @@ describe('pulling through the registry front', () => {
     assert.ok(logs.some((l) => l.kind === 'ProxyCacheFilled' && /flaky\/stale:1 was fetched from/.test(l.description) && l.performer?.name === 'registry-front'));
     assert.ok(logs.some((l) => l.kind === 'ProxyCacheStaleServed' && /because the upstream is rate-limiting pulls \(429\)/.test(l.description)));
     assert.equal((await api('GET', '/organization/flaky/proxycache/logs?limit=0')).status, 400);
+  });
+
+  it('pulls repositories nested below the organization (deep/library/alpine is the upstream\'s library/alpine) through the front and the token service', async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'deep' })).status, 201);
+    const created = await api('POST', '/organization/deep/proxycache', { upstream_registry: shaper.host, insecure: true });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const upstreamDigest = (await tagDigests(upstream, 'library/alpine'))['1'];
+    const cold = await pullThrough('deep/library/alpine', '1');
+    assert.equal(cold.code, 0, cold.output);
+    assert.equal(cold.digest, upstreamDigest);
+    const inspected = await skopeo(['inspect', '--tls-verify=false', '--creds', creds(), `docker://${front.host}/deep/library/alpine:1`]);
+    assert.equal(inspected.code, 0, inspected.output);
+    assert.equal(/"Digest":\s*"([^"]+)"/.exec(inspected.output)?.[1], upstreamDigest);
+    await eventually(async () => ((await tagDigests(asAdmin(target.url), 'deep/library/alpine'))['1'] === upstreamDigest ? true : undefined), 30_000, 'deep/library/alpine stored');
+    const warm = await pullThrough('deep/library/alpine', '1');
+    assert.equal(warm.code, 0, warm.output);
+    assert.equal(warm.digest, upstreamDigest);
+    const hit = await registryRequest(asAdmin(front.url), 'GET', '/v2/deep/library/alpine/manifests/1', { scope: 'repository:deep/library/alpine:pull', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(hit.headers['x-ferry-cache'], 'hit');
+    // Anonymous pulls are refused as for any proxy-cache repository; nested names of an ordinary organization are no repository at all.
+    assert.notEqual((await pullThrough('deep/library/alpine', '1', null)).code, 0);
+    assert.notEqual((await pullThrough('plain/library/alpine', '1')).code, 0);
+  });
+
+  it('keeps an organization within its size limit: pulling past it evicts the least recently pulled image from the target, and its next pull refills it', async () => {
+    assert.equal((await api('POST', '/organization/', { name: 'small' })).status, 201);
+    // Each image is a 100 kB layer, a config and a manifest: two fit in 250 kB, three do not.
+    const created = await api('POST', '/organization/small/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, size_limit_bytes: 250_000 });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const bad = await api('POST', '/organization/plain/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, size_limit_bytes: 0 });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.errors[0].field, 'size_limit_bytes');
+    const filledRepos = async () => new Set((await events('ProxyCacheFilled')).filter((e) => (e.data as { organization: string; kind: string }).organization === 'small' && (e.data as { kind: string }).kind === 'manifest').map((e) => (e.data as { repository: string }).repository));
+    const pull = async (name: string) => {
+      const answer = await pullThrough(`small/${name}`, '1');
+      assert.equal(answer.code, 0, answer.output);
+      assert.equal(answer.digest, evictable[name]!.digest);
+    };
+    await pull('evict-a');
+    await eventually(async () => ((await filledRepos()).has('evict-a') ? true : undefined), 30_000, 'evict-a stored');
+    await pull('evict-b');
+    await eventually(async () => ((await filledRepos()).has('evict-b') ? true : undefined), 30_000, 'evict-b stored');
+    // evict-a is pulled again (a hit, served from the target): evict-b is now the least recently pulled.
+    await pull('evict-a');
+    await pull('evict-c');
+    const evicted = await eventually(async () => (await events('ProxyCacheEvicted')).find((e) => (e.data as { organization: string }).organization === 'small'), 30_000, 'an eviction');
+    const data = evicted.data as { repository: string; tags: string[]; digest: string; removed: string[]; bytes: number; cachedBytes: number; limitBytes: number };
+    assert.equal(data.repository, 'evict-b');
+    assert.deepEqual(data.tags, ['1']);
+    assert.equal(data.digest, evictable['evict-b']!.digest);
+    assert.equal(data.limitBytes, 250_000);
+    assert.ok(data.cachedBytes > 250_000 && data.cachedBytes - data.bytes <= 250_000, JSON.stringify(data));
+    assert.ok(data.removed.includes(evictable['evict-b']!.layerDigests[0]!));
+    // The target itself: evict-b's tag, manifest and layer are gone; evict-a and evict-c stay.
+    const admin = asAdmin(target.url);
+    assert.deepEqual(await tagDigests(admin, 'small/evict-b'), {});
+    assert.equal((await registryRequest(admin, 'HEAD', `/v2/small/evict-b/manifests/${evictable['evict-b']!.digest}`, { scope: 'repository:small/evict-b:pull', headers: { accept: '*/*' } })).status, 404);
+    assert.equal(await blobExists(admin, 'small/evict-b', evictable['evict-b']!.layerDigests[0]!), false);
+    assert.deepEqual(await tagDigests(admin, 'small/evict-a'), { '1': evictable['evict-a']!.digest });
+    assert.deepEqual(await tagDigests(admin, 'small/evict-c'), { '1': evictable['evict-c']!.digest });
+    // Reported: the API's cached bytes within the limit, the usage log's sentence.
+    const settings = await api('GET', '/organization/small/proxycache');
+    assert.equal(settings.json.size_limit_bytes, 250_000);
+    assert.ok(settings.json.cached_bytes > 0 && settings.json.cached_bytes <= 250_000, JSON.stringify(settings.json));
+    const logs = (await api('GET', '/organization/small/proxycache/logs?limit=500')).json.logs as { kind: string; description: string }[];
+    assert.ok(logs.some((l) => l.kind === 'ProxyCacheEvicted' && /small\/evict-b:1 was evicted from the cache .* size limit of 250000/.test(l.description)), JSON.stringify(logs.map((l) => l.description)));
+    // The next pull of evict-b is a miss that refills it from the upstream.
+    const layerGets = () => shaper.seen.filter((l) => l === `GET /v2/library/evict-b/blobs/${evictable['evict-b']!.layerDigests[0]}`).length;
+    const before = layerGets();
+    const manifest = await registryRequest(asAdmin(front.url), 'GET', '/v2/small/evict-b/manifests/1', { scope: 'repository:small/evict-b:pull', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(manifest.headers['x-ferry-cache'], 'miss');
+    await pull('evict-b');
+    assert.ok(layerGets() > before, 'the layer was fetched upstream again');
+    await eventually(async () => ((await tagDigests(admin, 'small/evict-b'))['1'] === evictable['evict-b']!.digest ? true : undefined), 30_000, 'evict-b stored again');
   });
 
   it('promotes a repository pulled through the cache to a scheduled mirror of its upstream, of the tags pulled', async () => {

@@ -406,7 +406,17 @@ export type ProxyCacheConfigEvent = ProxyCacheCreated | ProxyCacheDeleted;
  */
 export type ProxyCacheFilled = Event<
   'ProxyCacheFilled',
-  { organization: string; repository: string; kind: 'manifest' | 'blob'; reference: string; digest: string; size: number; upstream: string }
+  {
+    organization: string;
+    repository: string;
+    kind: 'manifest' | 'blob';
+    reference: string;
+    digest: string;
+    size: number;
+    upstream: string;
+    /** A manifest's: the digests it names (an image's config and layers, an index's manifests), so what it holds can be counted and evicted with it. */
+    references?: string[];
+  }
 >;
 /** A manifest by tag past its expiry was checked against the upstream: `changed` when the tag moved. */
 export type ProxyCacheRefreshed = Event<
@@ -418,7 +428,17 @@ export type ProxyCacheStaleServed = Event<
   'ProxyCacheStaleServed',
   { organization: string; repository: string; tag: string; digest: string; reason: StaleReason; ageSeconds: number; upstreamStatus: number | null }
 >;
-export type ProxyCacheRepositoryEvent = ProxyCacheFilled | ProxyCacheRefreshed | ProxyCacheStaleServed;
+/**
+ * The organization's cached bytes passed its size limit and the front deleted from the target
+ * what was pulled least recently: the manifest `digest` with its `tags` (none when it was pulled
+ * by digest), and every manifest and blob in `removed` that nothing still cached names;
+ * `bytes` of them. `cachedBytes` is the count before, `limitBytes` the limit.
+ */
+export type ProxyCacheEvicted = Event<
+  'ProxyCacheEvicted',
+  { organization: string; repository: string; digest: string; tags: string[]; bytes: number; lastPulledAt: string; removed: string[]; cachedBytes: number; limitBytes: number }
+>;
+export type ProxyCacheRepositoryEvent = ProxyCacheFilled | ProxyCacheRefreshed | ProxyCacheStaleServed | ProxyCacheEvicted;
 
 export type RepositoryEvent = RepositoryCreated | RepositoryUpdated | RepositoryStateChanged | RepositoryDeleted | PermissionGranted | PermissionRevoked;
 

@@ -111,6 +111,7 @@ export {
   type ProxyCacheFilled,
   type ProxyCacheRefreshed,
   type ProxyCacheStaleServed,
+  type ProxyCacheEvicted,
   type ProxyCacheRepositoryEvent,
   type TeamCreated,
   type TeamUpdated,

@@ -25,6 +25,12 @@ export interface ProxyCacheConfig {
    * pulled through the cache (the newest `keepNewest` by version, when set). Absent: by hand only.
    */
   promotion?: ProxyCachePromotionRule | null;
+  /**
+   * Ferry's: the most bytes the organization's cached content may take in the target (manifests
+   * and the blobs they name, each counted once per repository). Past it the front evicts what
+   * was pulled least recently. Absent or null: no limit.
+   */
+  sizeLimitBytes?: number | null;
 }
 
 export interface ProxyCachePromotionRule {

@@ -20,4 +20,4 @@ export { SCHEDULING_METRICS, observeDueMirrors, recordLeaseTakeover, type DueSam
 export { PROJECTION_METRICS, recordProjected, observeProjection } from './projection-metrics';
 export { EVENT_STORE_METRICS, recordAppend, type AppendOutcome } from './event-store-metrics';
 export { notificationMetrics, recordDelivery, type DeliveryOutcome } from './notification-metrics';
-export { PROXY_CACHE_METRICS, PROXY_CACHE_RESULTS, recordProxyCacheRequest, recordUpstreamBytes, recordSharedFetch, type ProxyCacheResult } from './proxy-cache-metrics';
+export { PROXY_CACHE_METRICS, PROXY_CACHE_RESULTS, recordProxyCacheRequest, recordUpstreamBytes, recordSharedFetch, recordProxyCacheEviction, recordProxyCacheBytes, type ProxyCacheResult } from './proxy-cache-metrics';

@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 
 /*
  * What the registry front answers for proxy-cache organizations, labelled by organization (one
@@ -29,7 +29,28 @@ const sharedFetches = new Counter({
   registers: [],
 });
 
-export const PROXY_CACHE_METRICS = [requests, upstreamBytes, sharedFetches];
+const evictions = new Counter({
+  name: 'ferry_proxy_cache_evictions_total',
+  help: 'Tags and manifests the registry front deleted from the target because the organization\'s cached bytes passed its size_limit_bytes (least recently pulled first), by organization.',
+  labelNames: ['organization'],
+  registers: [],
+});
+
+const evictedBytes = new Counter({
+  name: 'ferry_proxy_cache_evicted_bytes_total',
+  help: 'Bytes of manifests and blobs the registry front evicted from the target under organizations\' size limits, by organization.',
+  labelNames: ['organization'],
+  registers: [],
+});
+
+const cachedBytes = new Gauge({
+  name: 'ferry_proxy_cache_cached_bytes',
+  help: 'Bytes an organization\'s proxy cache holds in the target as the registry front counts them (manifests and the blobs they name, once per repository), by organization.',
+  labelNames: ['organization'],
+  registers: [],
+});
+
+export const PROXY_CACHE_METRICS = [requests, upstreamBytes, sharedFetches, evictions, evictedBytes, cachedBytes];
 
 export function recordProxyCacheRequest(organization: string, kind: 'manifest' | 'blob', result: ProxyCacheResult): void {
   requests.inc({ organization, kind, result });
@@ -39,4 +60,11 @@ export function recordUpstreamBytes(organization: string, bytes: number): void {
 }
 export function recordSharedFetch(organization: string): void {
   sharedFetches.inc({ organization });
+}
+export function recordProxyCacheEviction(organization: string, bytes: number): void {
+  evictions.inc({ organization });
+  evictedBytes.inc({ organization }, bytes);
+}
+export function recordProxyCacheBytes(organization: string, bytes: number): void {
+  cachedBytes.set({ organization }, bytes);
 }

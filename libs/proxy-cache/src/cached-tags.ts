@@ -23,6 +23,10 @@ export function evolveCachedTags(state: CachedTags, event: ProxyCacheRepositoryE
     case 'ProxyCacheRefreshed':
       next.set(event.data.tag, { digest: event.data.digest, checkedAt: event.occurredAt });
       return next;
+    case 'ProxyCacheEvicted':
+      // Evicted from the target: the next pull of these tags is a miss.
+      for (const tag of event.data.tags) next.delete(tag);
+      return next;
     default:
       return state;
   }

@@ -3,3 +3,4 @@ export { parseUpstreamRegistry, upstreamRepository, upstreamBaseUrl, type Upstre
 export { cachedTagsFold, evolveCachedTags, isDigest, mayServeStale, staleReasonFor, tagAgeSeconds, tagFreshness, type CachedTag, type CachedTags, type TagFreshness } from './cached-tags';
 export { SingleFlight } from './single-flight';
 export { parseDistributionPath, splitRepositoryName, type DistributionRequest } from './distribution-path';
+export { applyCacheUsage, cachedBytes, emptyCacheUsage, evolveCacheUsage, type MutableCacheUsage, planEviction, type CacheUsage, type CachedItem, type Eviction, type PulledManifest } from './cache-usage';

@@ -56,6 +56,8 @@ export class ProxyCachePromotion implements OnApplicationBootstrap, OnApplicatio
       if (!rule) continue;
       const since = new Date(now.getTime() - rule.days * 86_400_000);
       for (const repository of await this.queries.pulledAtLeast(organization, rule.minPulls, since)) {
+        // A nested name (cache-hub/library/nginx) is the cache's alone: a repository mirror is namespace/name.
+        if (repository.includes('/')) continue;
         if (await this.mirrors.exists(mirrorId(organization, repository))) continue;
         const id = randomUUID();
         try {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { ProxyCacheConfig } from '@ferry/contracts';
+import type { ProxyCacheConfig, ProxyCacheRepositoryEvent } from '@ferry/contracts';
+import { applyCacheUsage, cachedBytes, emptyCacheUsage } from '@ferry/proxy-cache';
 import { EventLogRow } from '@ferry/read-models';
 import { DATA_SOURCE } from '@ferry/service-runtime';
 
@@ -18,6 +19,18 @@ export class ProxyCacheQueries {
       .orderBy('e.position', 'DESC')
       .take(limit)
       .getMany();
+  }
+
+  /** The bytes the organization's cache holds in the target: the registry front's fills less its evictions, folded as the front folds them. */
+  async cachedBytes(organization: string): Promise<number> {
+    const rows: Array<{ type: string; data: unknown; occurred_at: Date }> = await this.dataSource.query(
+      `SELECT type, data, occurred_at FROM event_log
+        WHERE type IN ('ProxyCacheFilled', 'ProxyCacheEvicted') AND aggregate_id LIKE $1 ORDER BY position`,
+      [`${organization.replace(/[%_\\]/g, '\\$&')}/%`],
+    );
+    const usage = emptyCacheUsage();
+    for (const row of rows) applyCacheUsage(usage, { type: row.type, data: row.data, occurredAt: row.occurred_at.toISOString() } as ProxyCacheRepositoryEvent);
+    return cachedBytes(usage);
   }
 
   /** Every organization that is a proxy cache now, with its settings (its latest settings event is a creation). */

@@ -18,6 +18,8 @@ const whole = (min: number, max: number) => {
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
 };
 
+const SIZE_LIMIT_MESSAGE = 'must be a whole number of bytes, at least 1, or null for no limit';
+
 /** Ferry's rule that makes a much-pulled repository a scheduled mirror. */
 const PROMOTION_RULE = z
   .object(
@@ -52,6 +54,14 @@ export const PROXY_CACHE_BODY = requestSchema(
       .optional()
       .meta({ description: `Ferry's: how long past expiry a cached manifest is still served while the upstream fails (default ${DEFAULT_STALE_BOUND_S}).` }),
     promotion_rule: PROMOTION_RULE.nullable().optional(),
+    size_limit_bytes: z
+      .number({ error: SIZE_LIMIT_MESSAGE })
+      .int({ error: SIZE_LIMIT_MESSAGE })
+      .min(1, { error: SIZE_LIMIT_MESSAGE })
+      .max(Number.MAX_SAFE_INTEGER, { error: SIZE_LIMIT_MESSAGE })
+      .nullable()
+      .optional()
+      .meta({ description: "Ferry's: the most bytes the organization's cached content may take in the target; past it the least recently pulled images are evicted. Null or absent: no limit." }),
   }).superRefine((body, ctx) => {
     if (body.upstream_registry_password && !body.upstream_registry_username) {
       ctx.addIssue({ code: 'custom', path: ['upstream_registry_username'], message: 'is required with upstream_registry_password' });

@@ -64,7 +64,8 @@ export class ProxyCacheService {
   async get(organization: string): Promise<ProxyCacheView> {
     await this.organization(organization);
     this.lookup.forget(organization);
-    return proxyCacheView(await this.lookup.config(organization));
+    const config = await this.lookup.config(organization);
+    return proxyCacheView(config, config ? await this.queries.cachedBytes(organization) : 0);
   }
 
   /** Quay's create: 400 when the organization has one already; the password sealed before it is stored. */
@@ -82,6 +83,7 @@ export class ProxyCacheService {
       promotion: value.promotion_rule
         ? { minPulls: value.promotion_rule.min_pulls, days: value.promotion_rule.days, robotUsername: value.promotion_rule.robot_username, keepNewest: value.promotion_rule.keep_newest ?? null }
         : null,
+      sizeLimitBytes: value.size_limit_bytes ?? null,
     };
     if (config.promotion && !(await this.robots.exists(config.promotion.robotUsername))) {
       throw new InvalidRequestError([{ field: 'promotion_rule.robot_username', message: `Invalid robot account: ${config.promotion.robotUsername} (no such robot; create it first)` }]);

@@ -14,12 +14,14 @@ export const PROXY_CACHE_VIEW = responseSchema(
       .object({ min_pulls: z.number().int(), days: z.number().int(), robot_username: z.string(), keep_newest: z.number().int().nullable() })
       .nullable()
       .meta({ description: 'Ferry\'s: when a much-pulled repository becomes a scheduled mirror; null: by hand only.' }),
+    size_limit_bytes: z.union([z.number().int(), z.null(), z.literal('')]).meta({ description: "Ferry's: the most bytes the cache may hold in the target before the least recently pulled images are evicted; null: no limit." }),
+    cached_bytes: z.union([z.number().int(), z.literal('')]).meta({ description: "Ferry's: the bytes the cache holds in the target now (manifests and the blobs they name, once per repository), as the registry front's events count them." }),
   }),
 );
 export type ProxyCacheView = z.output<typeof PROXY_CACHE_VIEW>;
 
-export function proxyCacheView(config: ProxyCacheConfig | null): ProxyCacheView {
-  if (!config) return { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null };
+export function proxyCacheView(config: ProxyCacheConfig | null, cachedBytes = 0): ProxyCacheView {
+  if (!config) return { upstream_registry: '', expiration_s: '', insecure: '', stale_bound_s: '', promotion_rule: null, size_limit_bytes: '', cached_bytes: '' };
   const rule = config.promotion ?? null;
   return {
     upstream_registry: config.upstreamRegistry,
@@ -27,6 +29,8 @@ export function proxyCacheView(config: ProxyCacheConfig | null): ProxyCacheView 
     insecure: config.insecure,
     stale_bound_s: config.staleBoundS,
     promotion_rule: rule ? { min_pulls: rule.minPulls, days: rule.days, robot_username: rule.robotUsername, keep_newest: rule.keepNewest } : null,
+    size_limit_bytes: config.sizeLimitBytes ?? null,
+    cached_bytes: cachedBytes,
   };
 }
 

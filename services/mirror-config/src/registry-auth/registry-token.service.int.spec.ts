@@ -156,6 +156,12 @@ describe('the registry token service over the read models', () => {
       assert.deepEqual((await accessOf(request(undefined, 'repository:cache/alpine:pull'))).access, []);
     });
 
+    it('grants the same on repositories nested below a proxy-cache organization (cache/library/alpine), and nothing on a bad level', async () => {
+      const alice = await accessOf(request(asUser('alice'), 'repository:cache/library/alpine:pull,push', 'repository:cache/library/Bad:pull'));
+      assert.deepEqual(alice.access, [{ type: 'repository', name: 'cache/library/alpine', actions: ['pull'] }]);
+      assert.deepEqual((await accessOf(request(asUser('bob'), 'repository:cache/library/alpine:pull'))).access, []);
+    });
+
     it('grants the catalog to a superuser alone', async () => {
       assert.deepEqual((await accessOf(request(asUser('root'), 'registry:catalog:*'))).access, [{ type: 'registry', name: 'catalog', actions: ['*'] }]);
       assert.deepEqual((await accessOf(request(asUser('alice'), 'registry:catalog:*'))).access, []);

@@ -95,9 +95,18 @@ export class RegistryTokenService {
     if (type === 'registry' && name === 'catalog') return { access: { type, name, actions: grantedCatalogActions(caller, requested) }, namespace: null, repository: null, requested };
     if (type !== 'repository') return refuse(null, null);
     const parts = name.split('/');
-    // Ferry's repositories are namespace/name; anything else is no repository of Ferry's.
-    if (parts.length !== 2 || parts.some((p) => repositoryNameProblem(p))) return refuse(null, null);
-    const [namespace, repository] = parts as [string, string];
+    // Ferry's repositories are namespace/name; deeper names are a proxy-cache organization's
+    // alone (cache-hub/library/nginx pulls the upstream's library/nginx); anything else is no repository of Ferry's.
+    if (parts.length < 2 || parts.some((p) => repositoryNameProblem(p))) return refuse(null, null);
+    const [namespace, ...below] = parts as [string, ...string[]];
+    const repository = below.join('/');
+    if (parts.length > 2) {
+      if (!(await this.proxyCaches.isProxyCache(namespace))) return refuse(null, null);
+      const target = { namespace, repository };
+      const grants = caller ? await this.grants.grantsOf(caller, target) : null;
+      const role = caller && grants ? repositoryRole(caller, target, grants) : null;
+      return { access: { type, name, actions: grantedProxyCacheActions(caller, role, grants?.team ?? null, requested) }, namespace, repository, requested };
+    }
     const { repository: row, mirror } = await this.queries.repositoryFacts(namespace, repository);
     const target = { namespace, repository };
     const grants = caller ? await this.grants.grantsOf(caller, target) : null;

@@ -32,6 +32,9 @@ export class BlobFill {
     store: (body: Readable) => Promise<void>,
   ) {
     const toTarget = new PassThrough({ highWaterMark: 1 << 20 });
+    // The fill's failure is told through `done` and the store's promise; an upload that has not
+    // taken the stream yet (its session still opening) must not make the destroy an uncaught error.
+    toTarget.on('error', () => undefined);
     const stored = store(toTarget);
     // The fill is awaited through `done`; this keeps an early rejection from being reported as unhandled.
     stored.catch(() => undefined);
@@ -54,10 +57,10 @@ export class BlobFill {
         this.bytes += buf.length;
         this.chunks.push(buf);
         this.wake();
-        if (!toTarget.write(buf)) await new Promise<void>((resolve, reject) => {
-          toTarget.once('drain', resolve);
-          toTarget.once('error', reject);
-        });
+        // Not waiting for the target: the bytes are held in `chunks` for the clients anyway, so the
+        // upload takes them at its own pace and never holds the clients' answers back (a cold pull
+        // runs at the upstream's speed, not at the target's).
+        toTarget.write(buf);
       }
     } catch (error) {
       toTarget.destroy(error as Error);

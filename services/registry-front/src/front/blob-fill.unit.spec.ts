@@ -67,4 +67,16 @@ describe('one fill of a blob for every client that asks meanwhile', () => {
     await assert.rejects(reading, /failed after 5 bytes/);
     await assert.rejects(fill.done);
   });
+  it('fails quietly when the upstream breaks off before the target\'s upload has taken the stream', async () => {
+    const upstream = new PassThrough();
+    const fill = new BlobFill(digest, bytes.length, upstream, async (body) => {
+      // The upload session is still opening when the upstream fails.
+      await new Promise((r) => setTimeout(r, 50));
+      for await (const _ of body) void _;
+    });
+    upstream.write(bytes.subarray(0, 5));
+    upstream.destroy(new Error('other side closed'));
+    await assert.rejects(fill.done, /failed after/);
+    await new Promise((r) => setTimeout(r, 100));
+  });
 });

@@ -7,6 +7,7 @@ import { isDigest, mayServeStale, SingleFlight, staleReasonFor, tagAgeSeconds, t
 import { digestOf, isNonDistributable, parseManifest, RegistryError, type ManifestBytes } from '@ferry/registry-client';
 import { errorText } from '@ferry/service-runtime';
 import { BlobFill } from './blob-fill';
+import type { CacheEviction } from './cache-eviction';
 import { CACHE_HEADER, sendManifest, sendOciError } from './oci-answer';
 import type { ProxyCacheOrganization, ProxyCacheSettings } from './proxy-cache-settings';
 import { forwardedHeaders, relayedHeaders, type TargetRegistry } from './target-registry';
@@ -59,6 +60,7 @@ export class ProxyCacheFront {
     private readonly target: TargetRegistry,
     private readonly settings: ProxyCacheSettings,
     private readonly log: { warn(message: string): void },
+    private readonly eviction: CacheEviction,
   ) {}
 
   /** Blob fills in flight (tests and shutdown). */
@@ -73,6 +75,7 @@ export class ProxyCacheFront {
     if (cached.statusCode === 200) {
       if (isDigest(reference)) {
         recordProxyCacheRequest(org.organization, 'manifest', 'hit');
+        this.eviction.pulled(org.organization, repository, reference);
         return relay(res, await this.asMethod(req, cached, path), { [CACHE_HEADER]: 'hit' });
       }
       const bytes = await readLimited(cached.body);
@@ -98,6 +101,7 @@ export class ProxyCacheFront {
   /** A tag the target holds: fresh within `expiration_s`; after it, asked of the upstream, whose failure may be stood in for. */
   private async byTag(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, tag: string, held: ManifestBytes): Promise<void> {
     const now = new Date();
+    this.eviction.pulled(org.organization, repository, held.digest);
     const known = (await this.settings.cachedTags(org.organization, repository)).get(tag);
     if (known && tagFreshness(known, org.config.expirationS, now) === 'fresh') {
       recordProxyCacheRequest(org.organization, 'manifest', 'hit');
@@ -149,6 +153,7 @@ export class ProxyCacheFront {
     }
     recordProxyCacheRequest(org.organization, 'manifest', result);
     recordUpstreamBytes(org.organization, manifest.size);
+    this.eviction.pulled(org.organization, repository, manifest.digest);
     sendManifest(res, req.method!, manifest.bytes, manifest.mediaType, manifest.digest, { [CACHE_HEADER]: result });
     const tag = isDigest(reference) ? null : reference;
     void this.store(org, repository, manifest, tag, previousDigest).catch((error: unknown) =>
@@ -182,30 +187,47 @@ export class ProxyCacheFront {
       }
       await this.target.putManifest(name, manifest.digest, manifest.bytes, manifest.mediaType);
       if (tag) await this.target.putManifest(name, tag, manifest.bytes, manifest.mediaType);
+      // What the manifest names, so the size limit counts (and evicts) it with the manifest.
+      const references = document.isIndex ? document.manifests.map((m) => m.digest) : document.blobs.filter((b) => !isNonDistributable(b)).map((b) => b.digest);
+      const filled = (reference: string) =>
+        this.settings.record(org.organization, repository, {
+          type: 'ProxyCacheFilled',
+          data: { organization: org.organization, repository, kind: 'manifest', reference, digest: manifest.digest, size: manifest.size, upstream: `${org.upstream.host}/${upstreamRepo}`, references },
+        });
+      let position: number;
       if (tag && previousDigest) {
-        await this.settings.record(org.organization, repository, {
+        // The tag's new manifest is stored by its digest, then the tag moves to it.
+        await filled(manifest.digest);
+        position = await this.settings.record(org.organization, repository, {
           type: 'ProxyCacheRefreshed',
           data: { organization: org.organization, repository, tag, digest: manifest.digest, previousDigest, changed: true },
         });
       } else {
-        await this.settings.record(org.organization, repository, {
-          type: 'ProxyCacheFilled',
-          data: { organization: org.organization, repository, kind: 'manifest', reference: tag ?? manifest.digest, digest: manifest.digest, size: manifest.size, upstream: `${org.upstream.host}/${upstreamRepo}` },
-        });
+        position = await filled(tag ?? manifest.digest);
       }
+      this.eviction.check(org, position);
     }).result;
   }
 
   async blob(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
-    const cached = await this.target.forward(req.method!, path, forwardedHeaders(req.headers));
-    if (cached.statusCode !== 404) {
-      const found = cached.statusCode === 200 || cached.statusCode === 206;
-      if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
-      return relay(res, cached, found ? { [CACHE_HEADER]: 'hit' } : {});
+    // What the target holds (or refuses) goes to the client straight from the target's answer; a 404 is a miss.
+    let answered = false;
+    try {
+      answered = await this.target.streamTo(req.method === 'HEAD' ? 'HEAD' : 'GET', path, forwardedHeaders(req.headers), ({ statusCode, headers }) => {
+        if (statusCode === 404) return null;
+        const found = statusCode === 200 || statusCode === 206;
+        if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
+        res.writeHead(statusCode, { ...relayedHeaders(headers), ...(found ? { [CACHE_HEADER]: 'hit' } : {}) });
+        return res;
+      });
+    } catch (error) {
+      // The client left, or the target broke off: the client's answer is cut short, which it sees.
+      if (res.headersSent) return void res.destroy();
+      throw error;
     }
-    await cached.body.dump();
+    if (answered) return;
     const filling = this.blobFills.get(`${name}@${digest}`);
     if (req.method === 'HEAD' && !filling) return this.headUpstreamBlob(res, org, repository, digest);
     let fill: BlobFill;

@@ -97,8 +97,8 @@ export class ProxyCacheSettings {
     return held;
   }
 
-  /** Records what the front did, on the repository's subject, and folds it into the tags it keeps. */
-  async record(organization: string, repository: string, event: NewEvent<ProxyCacheRepositoryEvent>): Promise<void> {
+  /** Records what the front did, on the repository's subject, and folds it into the tags it keeps; the event's position in the log. */
+  async record(organization: string, repository: string, event: NewEvent<ProxyCacheRepositoryEvent>): Promise<number> {
     const id = `${organization}/${repository}`;
     const correlationId = randomUUID();
     const [stored] = await this.store.append(aggregateSubject(this.store.prefix, AggregateKind.ProxyCacheRepository, id), [event], {
@@ -109,5 +109,6 @@ export class ProxyCacheSettings {
     });
     const held = this.tags.get(id);
     if (held && stored) this.tags.set(id, held.then((tags) => evolveCachedTags(tags, stored as ProxyCacheRepositoryEvent)));
+    return stored?.position ?? 0;
   }
 }

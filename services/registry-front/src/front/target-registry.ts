@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Writable, type Readable } from 'node:stream';
+import { Agent, request, stream, type Dispatcher } from 'undici';
 import { RegistryTokenSigner, type RegistryTokenSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
 
 /** The subject of the tokens the front signs for its own writes (the target's log names it). */
@@ -62,11 +62,32 @@ export class TargetRegistry {
     });
   }
 
+  /**
+   * A client's GET or HEAD, its answer written straight into `open`'s writable (the client's
+   * response) by undici as it arrives: no readable in between, no per-chunk JS of the front's.
+   * `open` sees the status and headers first and returns null to decline (the answer is dropped):
+   * then false, else true once the body is through.
+   */
+  async streamTo(method: 'GET' | 'HEAD', path: string, headers: Record<string, string | string[]>, open: (answer: { statusCode: number; headers: IncomingHttpHeaders }) => Writable | null): Promise<boolean> {
+    let taken = false;
+    await stream(
+      `${this.settings.registryUrl}${path}`,
+      { method, headers, dispatcher: this.agent, highWaterMark: 1 << 20 },
+      ({ statusCode, headers: answer }) => {
+        const sink = open({ statusCode, headers: answer as IncomingHttpHeaders });
+        taken = sink !== null;
+        return sink ?? new Writable({ write: (_chunk, _encoding, done) => done() });
+      },
+    );
+    return taken;
+  }
+
   private async authorization(name: string): Promise<Record<string, string>> {
     if (!this.signer) throw new Error('the registry front cannot write to the target: FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT are not set');
     const held = this.tokens.get(name);
     if (held && held.until > Date.now()) return { authorization: `Bearer ${held.token}` };
-    const signed = await this.signer.sign(FRONT_SUBJECT, [{ type: 'repository', name, actions: ['pull', 'push'] }]);
+    // `delete` for evictions under the organization's size limit.
+    const signed = await this.signer.sign(FRONT_SUBJECT, [{ type: 'repository', name, actions: ['pull', 'push', 'delete'] }]);
     // Renewed well before it expires: a long upload must not outlive its token.
     this.tokens.set(name, { token: signed.token, until: Date.now() + (signed.expiresIn * 1000) / 2 });
     if (this.tokens.size > 10_000) this.tokens.delete(this.tokens.keys().next().value!);
@@ -121,6 +142,20 @@ export class TargetRegistry {
     const res = await this.own('PUT', name, `/v2/${name}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body: bytes });
     const text = await res.body.text();
     if (res.statusCode !== 201) throw new Error(`the target refused the manifest ${name}:${reference}: ${res.statusCode} ${text.slice(0, 200)}`);
+  }
+
+  /** Deletes a manifest by digest, which takes every tag on it along (an eviction); gone already is as good. */
+  async deleteManifest(name: string, digest: string): Promise<void> {
+    const res = await this.own('DELETE', name, `/v2/${name}/manifests/${digest}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 404) throw new Error(`the target refused to delete ${name}@${digest}: ${res.statusCode} ${text.slice(0, 200)} (is storage.delete.enabled set?)`);
+  }
+
+  /** Unlinks a blob from the repository (the registry's garbage collection frees its bytes); gone already is as good. */
+  async deleteBlob(name: string, digest: string): Promise<void> {
+    const res = await this.own('DELETE', name, `/v2/${name}/blobs/${digest}`);
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 404) throw new Error(`the target refused to delete the blob ${name}@${digest}: ${res.statusCode} ${text.slice(0, 200)}`);
   }
 
   async close(): Promise<void> {
