@@ -1,5 +1,6 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -288,6 +289,37 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.getByText('A sync was requested').waitFor();
     });
 
+    step(`creates a mirror that verifies signatures with a key at ${w} px`, async () => {
+      const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      await navigate('Create a mirror');
+      await page.getByRole('heading', { name: 'Create a mirror', level: 1 }).waitFor();
+      await page.locator('#namespace').selectOption(web);
+      await page.locator('#repository').fill('signed');
+      await page.locator('#external-reference').fill(`${upstream.host}/lib/app`);
+      await page.locator('#tags').fill('v*');
+      await page.locator('#start-date').fill('2099-01-01T00:00');
+      await page.locator('#robot').selectOption(`${web}+syncer`);
+      await page.locator('#signature-policy').selectOption('verify');
+      await page.getByText('Each image is checked against the keys and identities below').waitFor();
+      await page.getByRole('button', { name: 'Add a key' }).click();
+      await page.locator('#trust-key-0-name').fill('release');
+      // Not a key first: the API names the field, and the form shows it there.
+      await page.locator('#trust-key-0-pem').fill('not a key');
+      await page.locator('#trust-quarantine').check();
+      await page.getByRole('button', { name: 'Create mirror' }).click();
+      await page.locator('#trust-key-0-pem-error').waitFor();
+      await page.locator('#trust-key-0-pem').fill(pem);
+      await check('new-mirror-verify');
+      await page.getByRole('button', { name: 'Create mirror' }).click();
+      await page.waitForURL(new RegExp(`/repository/${web}/signed\\?tab=mirroring$`));
+      // Read back: the policy, its key and the quarantine as saved.
+      assert.equal(await page.locator('#signature-policy').inputValue(), 'verify');
+      assert.equal(await page.locator('#trust-key-0-name').inputValue(), 'release');
+      assert.equal((await page.locator('#trust-key-0-pem').inputValue()).trim(), pem.trim());
+      assert.equal(await page.locator('#trust-quarantine').isChecked(), true);
+      await check('mirroring-verify');
+    });
+
     step(`mirrors a whole upstream namespace into a new organization at ${w} px`, async () => {
       await navigate('Organizations');
       await page.locator('#org-name').fill(hub);
@@ -318,9 +350,40 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       // What the discovery did, in the API's own sentence.
       await table('Organization mirror log').getByText(/succeeded: it listed 2 repositories/).first().waitFor({ timeout: 30_000 });
       await check('org-mirroring');
+      // Change it from the browser: discover every 2 days instead of every day.
+      await page.getByRole('button', { name: 'Edit settings' }).click();
+      await page.getByRole('heading', { name: 'Change the organization mirror' }).waitFor();
+      await page.locator('#org-interval').fill('2');
+      await check('org-mirror-edit');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('The organization mirror is saved; its repositories follow.').waitFor();
+      await page.getByText(/^Every 2 d;/).waitFor();
+      await page.getByRole('button', { name: 'Delete organization mirror' }).waitFor();
       await tab('Repositories');
       await table(`Repositories of ${hub}`).getByRole('row').filter({ hasText: 'svc-a' }).getByText('Synced').waitFor();
       await check('organization-repositories');
+    });
+
+    step(`makes an organization a proxy cache, tests the connection first, at ${w} px`, async () => {
+      const cache = `${p}cache`;
+      await navigate('Organizations');
+      await page.locator('#org-name').fill(cache);
+      await page.getByRole('button', { name: 'Create organization' }).click();
+      await page.waitForURL(new RegExp(`/organization/${cache}$`));
+      await tab('Proxy cache');
+      await page.locator('#proxy-upstream').fill(`${upstream.host}/lib`);
+      await page.locator('#proxy-expiration').fill('2');
+      await page.locator('#proxy-expiration-unit').selectOption('hours');
+      await page.locator('#proxy-insecure').check();
+      await page.getByText('No password is set: the upstream is read anonymously unless you type one.').waitFor();
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('The upstream answered with these settings.').waitFor({ timeout: 30_000 });
+      await check('proxy-cache-form');
+      await page.getByRole('button', { name: 'Make it a proxy cache' }).click();
+      await page.getByRole('heading', { name: `A proxy cache of ${upstream.host}/lib` }).waitFor();
+      await page.getByText(/A tag is served from the cache for 2 h after the upstream last confirmed it/).waitFor();
+      await page.getByText(`became a proxy cache of ${upstream.host}/lib`, { exact: false }).first().waitFor({ timeout: 30_000 });
+      await check('proxy-cache');
     });
 
     step(`reads the inbox, manages users, lists the repositories and signs out at ${w} px`, async () => {

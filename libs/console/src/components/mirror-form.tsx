@@ -18,6 +18,7 @@ import {
 import { api, ApiError, fieldErrors, seg } from '../api';
 import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
+import { SignaturesGroup } from './signatures-group';
 import type { Mirror, Preview, RobotList } from '../types';
 import { previewWords } from '../logic/preview';
 
@@ -66,7 +67,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   };
   const all = { ...extraErrors, ...errors };
   const errorOf = (...fields: string[]) => fields.map((f) => all[f] ?? Object.entries(all).find(([k]) => k.startsWith(`${f}.`) || k.startsWith(`${f}[`))?.[1]).find(Boolean);
-  const known = ['external_reference', 'root_rule', 'sync_start_date', 'sync_interval', 'robot_username', 'external_registry_username', 'external_registry_password', 'external_registry_config', 'tag_deletion', 'is_enabled'];
+  const known = ['external_reference', 'root_rule', 'sync_start_date', 'sync_interval', 'robot_username', 'external_registry_username', 'external_registry_password', 'external_registry_config', 'tag_deletion', 'is_enabled', 'signature_policy', 'trust_policy'];
   const elsewhere = Object.entries(errors).filter(([field]) => !known.some((k) => field === k || field.startsWith(`${k}.`) || field.startsWith(`${k}[`)));
 
   const submit = async (event: React.FormEvent) => {
@@ -212,6 +213,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
           <Checkbox id="clear-credentials" label="Remove the credentials" isChecked={draft.clearCredentials} onChange={(_e, v) => set('clearCredentials')(v)} />
         ) : null}
       </FormFieldGroup>
+      <SignaturesGroup trust={draft.trust} onChange={set('trust')} errorOf={errorOf} />
       <ExpandableSection toggleText="Advanced settings" isIndented>
         <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Security', id: 'security-title' }} titleDescription="How the upstream is trusted." />}>
         <Checkbox id="verify-tls" label="Verify TLS" description="Require HTTPS and verify the upstream registry's certificate." isChecked={draft.verifyTls} onChange={(_e, v) => set('verifyTls')(v)} />
