@@ -301,7 +301,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.locator('#robot').selectOption(`${web}+syncer`);
       await page.locator('#signature-policy').selectOption('verify');
       await page.getByText('Each image is checked against the keys and identities below').waitFor();
-      await page.getByRole('button', { name: 'Add a key' }).click();
+      await page.getByRole('button', { name: 'Add a key', exact: true }).click();
       await page.locator('#trust-key-0-name').fill('release');
       // Not a key first: the API names the field, and the form shows it there.
       await page.locator('#trust-key-0-pem').fill('not a key');
