@@ -309,6 +309,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.getByRole('button', { name: 'Create mirror' }).click();
       await page.locator('#trust-key-0-pem-error').waitFor();
       await page.locator('#trust-key-0-pem').fill(pem);
+      await page.locator('#trust-key-0-pem-error').waitFor({ state: 'detached' });
       await check('new-mirror-verify');
       await page.getByRole('button', { name: 'Create mirror' }).click();
       await page.waitForURL(new RegExp(`/repository/${web}/signed\\?tab=mirroring$`));

@@ -19,6 +19,7 @@ import { api, ApiError, fieldErrors, seg } from '../api';
 import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
 import { SignaturesGroup } from './signatures-group';
+import { errorsAfterTrustEdit, type TrustDraft } from '../logic/trust-policy';
 import type { Mirror, Preview, RobotList } from '../types';
 import { previewWords } from '../logic/preview';
 
@@ -61,6 +62,8 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
       .catch(() => setRobots(null));
   }, [namespace]);
   const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
+    // A changed trust policy field no longer holds what the API refused: its message goes.
+    if (key === 'trust') setErrors((e) => errorsAfterTrustEdit(draft.trust, value as TrustDraft, e));
     setDraft((d) => ({ ...d, [key]: value }));
     setDirty(true);
     setSaved(false);

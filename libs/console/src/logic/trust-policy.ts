@@ -115,3 +115,25 @@ export function verificationWords(v: Verification | null | undefined): { summary
   ];
   return { summary, ok, details };
 }
+
+/**
+ * The API's field errors still true after an edit of the Signatures group: those of a key,
+ * identity or field the user changed go (the field no longer holds what was refused); a removed or
+ * added row shifts the indices, so all of that list's go.
+ */
+export function errorsAfterTrustEdit(before: TrustDraft, after: TrustDraft, errors: Record<string, string>): Record<string, string> {
+  const stale: string[] = [];
+  const rows = (list: 'keys' | 'identities') => {
+    if (before[list].length !== after[list].length) return stale.push(`trust_policy.${list}`);
+    before[list].forEach((row, i) => {
+      if (JSON.stringify(row) !== JSON.stringify(after[list][i])) stale.push(`trust_policy.${list}[${i}]`);
+    });
+  };
+  rows('keys');
+  rows('identities');
+  if (before.trustedRoot !== after.trustedRoot) stale.push('trust_policy.trusted_root');
+  if (before.minSignatures !== after.minSignatures) stale.push('trust_policy.min_signatures');
+  if (before.policy !== after.policy) stale.push('signature_policy', 'trust_policy');
+  const isStale = (field: string) => stale.some((s) => field === s || field.startsWith(`${s}.`) || field.startsWith(`${s}[`) || (s === 'trust_policy' && field === s));
+  return Object.fromEntries(Object.entries(errors).filter(([field]) => !isStale(field)));
+}

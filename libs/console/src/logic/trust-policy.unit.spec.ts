@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { trustBodyOf, trustDraftOf, verificationWords } from './trust-policy';
+import { errorsAfterTrustEdit, trustBodyOf, trustDraftOf, verificationWords } from './trust-policy';
 import { bodyOf, draftOf } from './mirror-body';
 import type { Mirror } from '../types';
 
@@ -116,3 +116,13 @@ function draftlessMirror(): Mirror {
     last_run_id: null,
   };
 }
+
+describe('the Signatures group\'s errors after an edit', () => {
+  it('drops the error of the key that was changed and keeps the others', () => {
+    const before = { ...trustDraftOf(null), policy: 'verify' as const, keys: [{ name: 'a', pem: 'x' }, { name: 'b', pem: 'y' }] };
+    const errors = { 'trust_policy.keys[0].pem': 'must be a PEM public key', 'trust_policy.keys[1].pem': 'must be a PEM public key', external_reference: 'is required' };
+    const after = { ...before, keys: [{ name: 'a', pem: PEM }, before.keys[1]] };
+    assert.deepEqual(errorsAfterTrustEdit(before, after, errors), { 'trust_policy.keys[1].pem': 'must be a PEM public key', external_reference: 'is required' });
+    assert.deepEqual(errorsAfterTrustEdit(before, { ...before, keys: [before.keys[1]] }, errors), { external_reference: 'is required' });
+  });
+});
