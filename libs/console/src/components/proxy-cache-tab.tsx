@@ -25,7 +25,7 @@ import {
 import { api, ApiError, errorText, fieldErrors, seg } from '../api';
 import { when } from '../logic/format';
 import { UNITS, type Unit } from '../logic/mirror-body';
-import { connectionWords, isProxyCache, proxyCacheBodyOf, proxyCacheDraft, proxyCacheSentences, type ProxyCacheDraft, type ProxyCacheSettings } from '../logic/proxy-cache';
+import { connectionWords, isProxyCache, proxyCacheBodyOf, proxyCacheDraft, proxyCacheSentences, pulledThroughSentence, type ProxyCacheDraft, type ProxyCacheSettings } from '../logic/proxy-cache';
 import { useApi } from '../use-api';
 import { ConfirmButton } from './confirm-button';
 import { FieldHelp } from './field-help';
@@ -197,7 +197,7 @@ function ProxyCacheStatus({ namespace, view, reload }: { namespace: string; view
               <List isPlain aria-label="What was pulled through">
                 {logs.data.logs.map((entry, i) => (
                   <ListItem key={i}>
-                    <strong>{when(entry.datetime)}</strong> {entry.description ?? entry.kind}
+                    <strong>{when(entry.datetime)}</strong> {pulledThroughSentence(entry)}
                     <ExpandableSection toggleText="Details" isIndented>
                       <pre className="ferry-mono" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{JSON.stringify(entry.metadata, null, 2)}</pre>
                     </ExpandableSection>

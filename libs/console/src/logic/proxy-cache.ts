@@ -1,5 +1,5 @@
 import { intervalParts, numberOrText, UNITS, type Unit } from './mirror-body';
-import { seconds } from './format';
+import { bytes, seconds } from './format';
 
 /**
  * The Proxy cache tab's form as typed, the Quay body it becomes (`POST .../proxycache` and
@@ -98,4 +98,18 @@ export function connectionWords(answer: string): { variant: 'success' | 'warning
   return answer === 'Anonymous'
     ? { variant: 'warning', text: 'The upstream answered, but it asks for a login and none was given: type a user name and password, or pulls may be refused.' }
     : { variant: 'success', text: 'The upstream answered with these settings.' };
+}
+
+/**
+ * A proxy-cache log entry's sentence with units a reader takes in (the API's own sentence gives
+ * durations in seconds and sizes in bytes); the API's sentence as it is for any other kind.
+ */
+export function pulledThroughSentence(entry: { kind: string; metadata: unknown; description?: string | undefined }): string {
+  const data = (entry.metadata ?? {}) as Record<string, unknown>;
+  const config = (data.config ?? {}) as Record<string, unknown>;
+  if (entry.kind === 'ProxyCacheCreated' && typeof config.expirationS === 'number' && typeof config.staleBoundS === 'number') {
+    return `${String(data.organization)} became a proxy cache of ${String(config.upstreamRegistry)}: tags are re-checked after ${seconds(config.expirationS)} and served stale for up to ${seconds(config.staleBoundS)} past that${typeof config.upstreamRegistryUsername === 'string' && config.upstreamRegistryUsername ? `, pulling as ${config.upstreamRegistryUsername}` : ''}.`;
+  }
+  if (entry.kind === 'ProxyCacheFilled' && typeof data.size === 'number' && entry.description) return entry.description.replace(/\((\d+) bytes\)\.$/, () => `(${bytes(data.size as number)}).`);
+  return entry.description ?? entry.kind;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionWords, isProxyCache, proxyCacheBodyOf, proxyCacheDraft, proxyCacheSentences } from './proxy-cache';
+import { connectionWords, isProxyCache, proxyCacheBodyOf, proxyCacheDraft, proxyCacheSentences, pulledThroughSentence } from './proxy-cache';
 
 describe('the Proxy cache tab', () => {
   it('sends Quay\'s body with Ferry\'s stale bound, no credentials or promotion rule unless given', () => {
@@ -31,5 +31,16 @@ describe('the Proxy cache tab', () => {
   it('says what a test of the connection found', () => {
     assert.equal(connectionWords('Valid').variant, 'success');
     assert.equal(connectionWords('Anonymous').variant, 'warning');
+  });
+});
+
+describe('what was pulled through, in sentences with units', () => {
+  it('gives the settings\' durations and a fill\'s size in units, and any other sentence as the API wrote it', () => {
+    assert.equal(
+      pulledThroughSentence({ kind: 'ProxyCacheCreated', metadata: { organization: 'hub', config: { upstreamRegistry: 'docker.io/library', expirationS: 7200, staleBoundS: 604800 } }, description: 'x' }),
+      'hub became a proxy cache of docker.io/library: tags are re-checked after 2 h and served stale for up to 7 d past that.',
+    );
+    assert.equal(pulledThroughSentence({ kind: 'ProxyCacheFilled', metadata: { size: 2048 }, description: 'hub/alpine:3 was fetched from docker.io and stored (2048 bytes).' }), 'hub/alpine:3 was fetched from docker.io and stored (2.0 KiB).');
+    assert.equal(pulledThroughSentence({ kind: 'ProxyCacheDeleted', metadata: {}, description: 'hub is no longer a proxy cache; what it cached stays.' }), 'hub is no longer a proxy cache; what it cached stays.');
   });
 });
