@@ -30,6 +30,8 @@ import { count, seconds, when } from '../logic/format';
 import { UNITS, type Unit } from '../logic/mirror-body';
 import { orgMirrorBodyOf, orgMirrorDraftOf, type OrgMirrorDraft } from '../logic/org-mirror-body';
 import { ConfirmButton } from './confirm-button';
+import { SignaturesGroup } from './signatures-group';
+import { signaturePolicyWords } from '../logic/trust-policy';
 import { mirrorStatusWords } from '../logic/words';
 import { useApi } from '../use-api';
 import { FieldHelp } from './field-help';
@@ -146,6 +148,7 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
                 ['Schedule', `Every ${seconds(mirror.sync_interval)}; next ${when(mirror.sync_start_date)}`],
                 ['Robot account', mirror.robot_username],
                 ['New repositories are', mirror.visibility === 'public' ? 'Public' : 'Private'],
+                ['Signatures', signaturePolicyWords(mirror)],
                 ['Upstream login', mirror.external_registry_username ? `${mirror.external_registry_username} (password ${mirror.has_external_registry_password ? 'set' : 'not set'})` : 'Anonymous'],
                 ['Last discovery', last ? `${when(last.finished_at)}: listed ${count(last.listed, 'repository', 'repositories')}, ${last.matched} selected, ${last.added} added${last.error ? `; failed: ${last.error.message ?? last.error.code}` : ''}` : discovering ? 'Running now' : 'Not yet'],
               ].map(([term, value]) => (
@@ -338,6 +341,7 @@ function OrgMirrorForm({ namespace, onSaved, mirror = null, onCancel }: { namesp
               <Checkbox id="org-verify-tls" label="Verify the upstream's TLS certificate" isChecked={verifyTls} onChange={(_e, v) => setVerifyTls(v)} />
             </FormGroup>
           </ExpandableSection>
+          <SignaturesGroup trust={draft.trust} onChange={set('trust')} errorOf={(...fields) => fields.map((f) => errors[f] ?? Object.entries(errors).find(([k]) => k.startsWith(`${f}.`) || k.startsWith(`${f}[`))?.[1]).find(Boolean)} />
           <ActionGroup>
             <Button type="submit" variant="primary" isDisabled={!url.trim() || !robot}>
               {mirror ? 'Save changes' : 'Create organization mirror'}

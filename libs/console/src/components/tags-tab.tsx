@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Alert, Button, Card, CardBody, CardTitle, Content, EmptyState, ExpandableSection, Label, List, ListItem, Spinner, Title } from '@patternfly/react-core';
 import CheckCircleIcon from '@patternfly/react-icons/dist/esm/icons/check-circle-icon';
 import ExclamationCircleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-circle-icon';
-import { verificationWords } from '../logic/trust-policy';
+import { cosignTagWords, verificationWords } from '../logic/trust-policy';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { bytes, errorWords, shortDigest, when } from '../logic/format';
@@ -190,7 +190,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
 /** A tag's trust-policy check in words (who signed it, or why it was refused), its details behind an expander. */
 function Signature({ verification, tag }: { verification: TagVerification | null | undefined; tag: string }) {
   const words = verificationWords(verification);
-  if (words.ok === null) return <span>Not checked</span>;
+  if (words.ok === null) return <span>{cosignTagWords(tag) ?? 'Not checked'}</span>;
   return (
     <>
       <Label color={words.ok ? 'green' : 'red'} icon={words.ok ? <CheckCircleIcon /> : <ExclamationCircleIcon />} isCompact>

@@ -1,5 +1,6 @@
 import type { OrgMirror } from '../types';
 import { intervalParts, localInput, localToIso, numberOrText, UNITS, type Unit } from './mirror-body';
+import { trustBodyOf, trustDraftOf, type TrustDraft } from './trust-policy';
 
 /**
  * The Organization mirroring form as typed and the Quay body it becomes: a create sends every
@@ -20,6 +21,8 @@ export interface OrgMirrorDraft {
   password: string;
   verifyTls: boolean;
   enabled: boolean;
+  /** The signature and trust policy every discovered repository's mirror follows. */
+  trust: TrustDraft;
 }
 
 export function orgMirrorDraftOf(mirror: OrgMirror | null): OrgMirrorDraft {
@@ -36,6 +39,7 @@ export function orgMirrorDraftOf(mirror: OrgMirror | null): OrgMirrorDraft {
     password: '',
     verifyTls: mirror?.external_registry_config.verify_tls ?? true,
     enabled: mirror?.is_enabled ?? true,
+    trust: trustDraftOf(mirror),
   };
 }
 
@@ -53,6 +57,7 @@ export function orgMirrorBodyOf(draft: OrgMirrorDraft, original: OrgMirror | nul
     sync_start_date: localToIso(draft.start),
     external_registry_config: { verify_tls: draft.verifyTls },
     external_registry_username: draft.username.trim() === '' ? null : draft.username.trim(),
+    ...trustBodyOf(draft.trust),
   };
   // Write-only: sent when typed, never read back; removing the user name removes the password too.
   if (draft.password !== '') body.external_registry_password = draft.password;

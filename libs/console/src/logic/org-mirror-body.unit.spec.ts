@@ -34,6 +34,14 @@ describe('the Organization mirroring form\'s body', () => {
     assert.deepEqual(body, { repository_filters: ['svc-*', 'tools/*'], sync_interval: 7200, external_registry_config: { verify_tls: false } });
   });
 
+  it('sends the signature policy its repositories follow, and a change of it alone', () => {
+    assert.equal(orgMirrorBodyOf(orgMirrorDraftOf(null), null).signature_policy, 'accept');
+    const draft = orgMirrorDraftOf(MIRROR);
+    const body = orgMirrorBodyOf({ ...draft, trust: { ...draft.trust, policy: 'verify', keys: [{ name: 'release', pem: 'PEM' }] } }, MIRROR);
+    assert.deepEqual(Object.keys(body).sort(), ['signature_policy', 'trust_policy']);
+    assert.deepEqual((body.trust_policy as { keys: unknown }).keys, [{ name: 'release', pem: 'PEM' }]);
+  });
+
   it('sends a typed password, and clears the password with the user name', () => {
     assert.deepEqual(orgMirrorBodyOf({ ...orgMirrorDraftOf(MIRROR), password: 's3cret' }, MIRROR), { external_registry_password: 's3cret' });
     assert.deepEqual(orgMirrorBodyOf({ ...orgMirrorDraftOf(MIRROR), username: '' }, MIRROR), { external_registry_username: null, external_registry_password: null });

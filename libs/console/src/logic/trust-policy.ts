@@ -137,3 +137,21 @@ export function errorsAfterTrustEdit(before: TrustDraft, after: TrustDraft, erro
   const isStale = (field: string) => stale.some((s) => field === s || field.startsWith(`${s}.`) || field.startsWith(`${s}[`) || (s === 'trust_policy' && field === s));
   return Object.fromEntries(Object.entries(errors).filter(([field]) => !isStale(field)));
 }
+
+/** A mirror's signature policy in a few words, for a status card. */
+export function signaturePolicyWords(mirror: Pick<Mirror, 'signature_policy' | 'trust_policy'>): string {
+  const draft = trustDraftOf(mirror);
+  if (draft.policy === 'accept') return 'Any image, signed or not';
+  if (draft.policy === 'require-signature') return 'Only signed images (any signature)';
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const signers = [draft.keys.length ? count(draft.keys.length, 'key') : '', draft.identities.length ? count(draft.identities.length, 'keyless identity').replace('identitys', 'identities') : ''].filter(Boolean).join(' and ');
+  return `Verified against ${signers || 'no signer'}${draft.minSignatures !== '1' ? ` (${draft.minSignatures} signers needed)` : ''}${draft.quarantine ? '; refused images quarantined' : ''}`;
+}
+
+/** What a tag of cosign's scheme (`sha256-<hex>.sig`, `.att`, `.sbom`) holds, in words; null for any other tag. */
+export function cosignTagWords(tag: string): string | null {
+  const match = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/.exec(tag);
+  if (!match) return null;
+  const what = { sig: 'The signatures', att: 'The attestations', sbom: 'The software bill of materials' }[match[2] as 'sig' | 'att' | 'sbom'];
+  return `${what} of the image sha256:${match[1].slice(0, 12)}, copied with it`;
+}

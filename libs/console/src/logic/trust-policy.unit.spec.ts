@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorsAfterTrustEdit, trustBodyOf, trustDraftOf, verificationWords } from './trust-policy';
+import { cosignTagWords, errorsAfterTrustEdit, signaturePolicyWords, trustBodyOf, trustDraftOf, verificationWords } from './trust-policy';
 import { bodyOf, draftOf } from './mirror-body';
 import type { Mirror } from '../types';
 
@@ -124,5 +124,20 @@ describe('the Signatures group\'s errors after an edit', () => {
     const after = { ...before, keys: [{ name: 'a', pem: PEM }, before.keys[1]] };
     assert.deepEqual(errorsAfterTrustEdit(before, after, errors), { 'trust_policy.keys[1].pem': 'must be a PEM public key', external_reference: 'is required' });
     assert.deepEqual(errorsAfterTrustEdit(before, { ...before, keys: [before.keys[1]] }, errors), { external_reference: 'is required' });
+  });
+});
+
+describe('a signature policy in words', () => {
+  it('says what is accepted', () => {
+    assert.equal(signaturePolicyWords({ signature_policy: 'accept', trust_policy: null }), 'Any image, signed or not');
+    const view = { version: 'v', keys: [{ name: 'a', pem: 'p', algorithm: 'ed25519' as const, fingerprint: 'f' }], identities: [{ issuer: 'i', subject: 's' }, { issuer: 'j', subject: 't' }], trusted_root: null, min_signatures: 2, require_platform_signatures: false, quarantine: true, unpublish_failing: false };
+    assert.equal(signaturePolicyWords({ signature_policy: 'verify', trust_policy: view }), 'Verified against 1 key and 2 keyless identities (2 signers needed); refused images quarantined');
+  });
+});
+
+describe('cosign\'s tags in words', () => {
+  it('names the image a .sig tag signs, and nothing for an ordinary tag', () => {
+    assert.equal(cosignTagWords(`sha256-${'ab'.repeat(32)}.sig`), 'The signatures of the image sha256:abababababab, copied with it');
+    assert.equal(cosignTagWords('v1'), null);
   });
 });
