@@ -343,6 +343,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await tags.getByText(/^Key release: sha256:/).waitFor();
       // cosign's signature tag, copied with the image it signs, says so.
       await tags.getByText(/^The signatures of the image sha256:[0-9a-f]{12}, copied with it$/).waitFor();
+      // A long tag name (cosign's) wraps: nothing was scrolled sideways to show the details.
+      assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.scrollLeft > 0).map((e) => e.tagName + '.' + String(e.className).slice(0, 60))`), [], 'nothing scrolled sideways');
       await check('tags-signature');
     });
 

@@ -220,7 +220,7 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
       <ExpandableSection toggleText="Advanced settings" isIndented>
         <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Security', id: 'security-title' }} titleDescription="How the upstream is trusted." />}>
         <Checkbox id="verify-tls" label="Verify TLS" description="Require HTTPS and verify the upstream registry's certificate." isChecked={draft.verifyTls} onChange={(_e, v) => set('verifyTls')(v)} />
-        <Checkbox id="unsigned-images" label="Accept unsigned images" isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
+        <Checkbox id="unsigned-images" label="Accept unsigned images" description="Quay's switch: ticked, every image is accepted whatever the signature policy above says." isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
         </FormFieldGroup>
         <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Proxy', id: 'proxy-title' }} titleDescription="Only when the upstream is reached through a proxy." />}>
         <Grid hasGutter md={4}>

@@ -132,7 +132,7 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
               <Tbody key={t.name} isExpanded={!!history}>
                 <Tr>
                   <Td expand={{ rowIndex: i, isExpanded: !!history, onToggle: () => void toggle(t.name), expandId: `history-${i}` }} aria-label={`History of ${t.name}`} />
-                  <Td dataLabel="Tag">{t.name}</Td>
+                  <Td dataLabel="Tag" modifier="breakWord">{t.name}</Td>
                   <Td dataLabel="Digest"><span title={t.manifest_digest} className="ferry-mono">{shortDigest(t.manifest_digest)}</span></Td>
                   <Td dataLabel="Media type">{t.media_type}</Td>
                   <Td dataLabel="Run">{runLink(t.run_id)}</Td>
