@@ -57,9 +57,14 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   }, [fingerprint, namespace]);
   useEffect(() => {
     if (!namespace) return setRobots(null);
+    // An answer for an organization chosen before this one arrives late, and must not replace its robots.
+    let current = true;
     api<RobotList>('GET', `/organization/${seg(namespace)}/robots`)
-      .then((answer) => setRobots(answer.robots.map((r) => r.name)))
-      .catch(() => setRobots(null));
+      .then((answer) => current && setRobots(answer.robots.map((r) => r.name)))
+      .catch(() => current && setRobots(null));
+    return () => {
+      current = false;
+    };
   }, [namespace]);
   const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
     // A changed trust policy field no longer holds what the API refused: its message goes.
