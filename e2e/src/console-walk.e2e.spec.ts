@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { createTestDatabase, pushImage, startRegistry, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, generateSigningKey, pushImage, startRegistry, testEventLogNames, writeCosignSignatures, type RunningRegistry, type TestDatabase } from '@ferry/testing';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
@@ -37,6 +37,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
   const url = (path: string) => `${ferry.apiUrl}${path}`;
   const table = (label: string) => page.locator(`table[aria-label="${label}"]`);
   const narrow = () => width < 1200;
+  /** The key the upstream's lib/signed:v1 is signed with (cosign's tag scheme). */
+  const release = generateSigningKey('ecdsa-p256');
 
   /** axe-core on the page as it is now, every severity; then its screenshot. */
   async function check(name: string): Promise<void> {
@@ -84,6 +86,10 @@ describe('a new user walks the console from sign-in to a mirrored organization',
     mkdirSync(SCREENSHOTS, { recursive: true });
     [upstream, target, db] = await Promise.all([startRegistry(), startRegistry(), createTestDatabase()]);
     for (const tag of ['v1', 'v2']) await pushImage(upstream, 'lib/app', tag, { mediaType: 'oci', layers: [{ seed: `walk-${tag}`, size: 150_000 }] });
+    // lib/signed: v1 signed by the release key (as cosign signs), v2 not signed at all.
+    const signedV1 = await pushImage(upstream, 'lib/signed', 'v1', { mediaType: 'oci', layers: [{ seed: 'walk-signed-v1', size: 20_000 }] });
+    await writeCosignSignatures(upstream, 'lib/signed', signedV1.digest, [release]);
+    await pushImage(upstream, 'lib/signed', 'v2', { mediaType: 'oci', layers: [{ seed: 'walk-signed-v2', size: 20_000 }] });
     for (const repository of ['team/svc-a', 'team/svc-b']) await pushImage(upstream, repository, 'v1', { mediaType: 'oci', layers: [{ seed: `walk-${repository}`, size: 50_000 }] });
     ferry = await startFerry(testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -288,6 +294,60 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.getByText('A sync was requested').waitFor();
     });
 
+    step(`creates a mirror that verifies signatures with a key, syncs and reads each tag's signer or refusal at ${w} px`, async () => {
+      const pem = release.publicPem;
+      await navigate('Create a mirror');
+      await page.getByRole('heading', { name: 'Create a mirror', level: 1 }).waitFor();
+      await page.locator('#namespace').selectOption(web);
+      await page.locator('#repository').fill('signed');
+      await page.locator('#external-reference').fill(`${upstream.host}/lib/signed`);
+      await page.locator('#tags').fill('v*');
+      await page.locator('#start-date').fill('2099-01-01T00:00');
+      await page.locator('#robot').selectOption(`${web}+syncer`);
+      await page.getByText('Advanced settings').click();
+      await page.locator('#verify-tls').uncheck();
+      await page.locator('#signature-policy').selectOption('verify');
+      await page.getByText('Each image is checked against the keys and identities below').waitFor();
+      await page.getByRole('button', { name: 'Add a key', exact: true }).click();
+      await page.locator('#trust-key-0-name').fill('release');
+      // Not a key first: the API names the field, and the form shows it there.
+      await page.locator('#trust-key-0-pem').fill('not a key');
+      await page.locator('#trust-quarantine').check();
+      await page.getByRole('button', { name: 'Create mirror' }).click();
+      await page.locator('#trust-key-0-pem-error').waitFor();
+      await page.locator('#trust-key-0-pem').fill(pem);
+      await page.locator('#trust-key-0-pem-error').waitFor({ state: 'detached' });
+      await check('new-mirror-verify');
+      await page.getByRole('button', { name: 'Create mirror' }).click();
+      await page.waitForURL(new RegExp(`/repository/${web}/signed\\?tab=mirroring$`));
+      // Read back: the policy, its key and the quarantine as saved.
+      assert.equal(await page.locator('#signature-policy').inputValue(), 'verify');
+      assert.equal(await page.locator('#trust-key-0-name').inputValue(), 'release');
+      assert.equal((await page.locator('#trust-key-0-pem').inputValue()).trim(), pem.trim());
+      assert.equal(await page.locator('#trust-quarantine').isChecked(), true);
+      await check('mirroring-verify');
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByText('A sync was requested').waitFor();
+      // The Tags tab: v1 signed by the release key, in words, its details behind the expander.
+      const deadline = Date.now() + 120_000;
+      const tags = table('Tags');
+      for (;;) {
+        await page.goto(url(`/repository/${web}/signed?tab=tags`));
+        await page.getByRole('heading', { name: 'Tags on the target' }).waitFor();
+        if (await tags.getByText('Signed by key release').count()) break;
+        assert.ok(Date.now() < deadline, 'v1 was verified and copied within 2 minutes');
+        await page.waitForTimeout(2000);
+      }
+      assert.equal(await tags.getByRole('row').filter({ hasText: 'v2' }).count(), 0, 'the unsigned v2 is not tagged on the target');
+      await page.getByRole('button', { name: 'Signature details of v1' }).click();
+      await tags.getByText(/^Key release: sha256:/).waitFor();
+      // cosign's signature tag, copied with the image it signs, says so.
+      await tags.getByText(/^The signatures of the image sha256:[0-9a-f]{12}, copied with it$/).waitFor();
+      // A long tag name (cosign's) wraps: nothing was scrolled sideways to show the details.
+      assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.scrollLeft > 0).map((e) => e.tagName + '.' + String(e.className).slice(0, 60))`), [], 'nothing scrolled sideways');
+      await check('tags-signature');
+    });
+
     step(`mirrors a whole upstream namespace into a new organization at ${w} px`, async () => {
       await navigate('Organizations');
       await page.locator('#org-name').fill(hub);
@@ -318,9 +378,41 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       // What the discovery did, in the API's own sentence.
       await table('Organization mirror log').getByText(/succeeded: it listed 2 repositories/).first().waitFor({ timeout: 30_000 });
       await check('org-mirroring');
+      // Change it from the browser: discover every 2 days instead of every day.
+      await page.getByRole('button', { name: 'Edit settings' }).click();
+      await page.getByRole('heading', { name: 'Change the organization mirror' }).waitFor();
+      await page.locator('#org-interval').fill('2');
+      await check('org-mirror-edit');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('The organization mirror is saved; its repositories follow.').waitFor();
+      await page.getByText(/^Every 2 d;/).waitFor();
+      await page.getByRole('button', { name: 'Delete organization mirror' }).waitFor();
       await tab('Repositories');
       await table(`Repositories of ${hub}`).getByRole('row').filter({ hasText: 'svc-a' }).getByText('Synced').waitFor();
       await check('organization-repositories');
+    });
+
+    step(`makes an organization a proxy cache, tests the connection first, at ${w} px`, async () => {
+      const cache = `${p}cache`;
+      await navigate('Organizations');
+      await page.locator('#org-name').fill(cache);
+      await page.getByRole('button', { name: 'Create organization' }).click();
+      await page.waitForURL(new RegExp(`/organization/${cache}$`));
+      await tab('Proxy cache');
+      await page.locator('#proxy-upstream').fill(`${upstream.host}/lib`);
+      await page.locator('#proxy-expiration').fill('2');
+      await page.locator('#proxy-expiration-unit').selectOption('hours');
+      await page.locator('#proxy-insecure').check();
+      await page.getByText('No password is set: the upstream is read anonymously unless you type one.').waitFor();
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('The upstream answered with these settings.').waitFor({ timeout: 30_000 });
+      await check('proxy-cache-form');
+      await page.getByRole('button', { name: 'Make it a proxy cache' }).click();
+      await page.getByRole('heading', { name: `A proxy cache of ${upstream.host}/lib` }).waitFor();
+      await page.getByText(/A tag is served from the cache for 2 h after the upstream last confirmed it/).waitFor();
+      // What was pulled through, in the console's words: durations with units, not seconds.
+      await page.getByText(`became a proxy cache of ${upstream.host}/lib: tags are re-checked after 2 h and served stale for up to 7 d past that.`, { exact: false }).first().waitFor({ timeout: 30_000 });
+      await check('proxy-cache');
     });
 
     step(`reads the inbox, manages users, lists the repositories and signs out at ${w} px`, async () => {

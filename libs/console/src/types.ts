@@ -52,7 +52,7 @@ export type Mirror = Pick<
   | 'last_run_id'
 > &
   /** Ferry's own fields beside Quay's, which the console does without: the password's presence, the rule (selectors, excludes, keep newest N), the live progress. */
-  Partial<Pick<MirrorView, 'external_registry_password_set' | 'tag_rule' | 'current_run_progress'>>;
+  Partial<Pick<MirrorView, 'external_registry_password_set' | 'tag_rule' | 'current_run_progress' | 'signature_policy' | 'trust_policy'>>;
 
 export type Run = RunView;
 
@@ -97,4 +97,5 @@ export type {
   PrototypeView as Prototype,
   RobotCredentialsView as RobotCredentials,
   TeamMemberListView as TeamMembers,
+  TagVerificationView as TagVerification,
 } from '@ferry/api-schema';

@@ -18,6 +18,8 @@ import {
 import { api, ApiError, fieldErrors, seg } from '../api';
 import { bodyOf, draftOf, ruleBeyondGlobs, UNITS, type Draft, type Unit } from '../logic/mirror-body';
 import { FieldHelp } from './field-help';
+import { SignaturesGroup } from './signatures-group';
+import { errorsAfterTrustEdit, type TrustDraft } from '../logic/trust-policy';
 import type { Mirror, Preview, RobotList } from '../types';
 import { previewWords } from '../logic/preview';
 
@@ -55,18 +57,25 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
   }, [fingerprint, namespace]);
   useEffect(() => {
     if (!namespace) return setRobots(null);
+    // An answer for an organization chosen before this one arrives late, and must not replace its robots.
+    let current = true;
     api<RobotList>('GET', `/organization/${seg(namespace)}/robots`)
-      .then((answer) => setRobots(answer.robots.map((r) => r.name)))
-      .catch(() => setRobots(null));
+      .then((answer) => current && setRobots(answer.robots.map((r) => r.name)))
+      .catch(() => current && setRobots(null));
+    return () => {
+      current = false;
+    };
   }, [namespace]);
   const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => {
+    // A changed trust policy field no longer holds what the API refused: its message goes.
+    if (key === 'trust') setErrors((e) => errorsAfterTrustEdit(draft.trust, value as TrustDraft, e));
     setDraft((d) => ({ ...d, [key]: value }));
     setDirty(true);
     setSaved(false);
   };
   const all = { ...extraErrors, ...errors };
   const errorOf = (...fields: string[]) => fields.map((f) => all[f] ?? Object.entries(all).find(([k]) => k.startsWith(`${f}.`) || k.startsWith(`${f}[`))?.[1]).find(Boolean);
-  const known = ['external_reference', 'root_rule', 'sync_start_date', 'sync_interval', 'robot_username', 'external_registry_username', 'external_registry_password', 'external_registry_config', 'tag_deletion', 'is_enabled'];
+  const known = ['external_reference', 'root_rule', 'sync_start_date', 'sync_interval', 'robot_username', 'external_registry_username', 'external_registry_password', 'external_registry_config', 'tag_deletion', 'is_enabled', 'signature_policy', 'trust_policy'];
   const elsewhere = Object.entries(errors).filter(([field]) => !known.some((k) => field === k || field.startsWith(`${k}.`) || field.startsWith(`${k}[`)));
 
   const submit = async (event: React.FormEvent) => {
@@ -212,10 +221,11 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
           <Checkbox id="clear-credentials" label="Remove the credentials" isChecked={draft.clearCredentials} onChange={(_e, v) => set('clearCredentials')(v)} />
         ) : null}
       </FormFieldGroup>
+      <SignaturesGroup trust={draft.trust} onChange={set('trust')} errorOf={errorOf} />
       <ExpandableSection toggleText="Advanced settings" isIndented>
         <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Security', id: 'security-title' }} titleDescription="How the upstream is trusted." />}>
         <Checkbox id="verify-tls" label="Verify TLS" description="Require HTTPS and verify the upstream registry's certificate." isChecked={draft.verifyTls} onChange={(_e, v) => set('verifyTls')(v)} />
-        <Checkbox id="unsigned-images" label="Accept unsigned images" isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
+        <Checkbox id="unsigned-images" label="Accept unsigned images" description="Quay's switch: ticked, every image is accepted whatever the signature policy above says." isChecked={draft.unsignedImages} onChange={(_e, v) => set('unsignedImages')(v)} />
         </FormFieldGroup>
         <FormFieldGroup header={<FormFieldGroupHeader titleText={{ text: 'Proxy', id: 'proxy-title' }} titleDescription="Only when the upstream is reached through a proxy." />}>
         <Grid hasGutter md={4}>

@@ -27,7 +27,11 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, ApiError, errorText, fieldErrors, seg } from '../api';
 import { count, seconds, when } from '../logic/format';
-import { localInput, localToIso, numberOrText, UNITS, type Unit } from '../logic/mirror-body';
+import { UNITS, type Unit } from '../logic/mirror-body';
+import { orgMirrorBodyOf, orgMirrorDraftOf, type OrgMirrorDraft } from '../logic/org-mirror-body';
+import { ConfirmButton } from './confirm-button';
+import { SignaturesGroup } from './signatures-group';
+import { signaturePolicyWords } from '../logic/trust-policy';
 import { mirrorStatusWords } from '../logic/words';
 import { useApi } from '../use-api';
 import { FieldHelp } from './field-help';
@@ -58,8 +62,37 @@ export function OrgMirrorTab({ namespace }: { namespace: string }) {
   return <OrgMirrorStatus namespace={namespace} mirror={mirror.data} reload={() => void mirror.reload()} />;
 }
 
+/** Delete the organization mirror: its repositories stop mirroring, and stay unless asked otherwise. */
+function DeleteOrgMirror({ namespace, onDeleted, onError }: { namespace: string; onDeleted(): void; onError(text: string): void }) {
+  const [withRepositories, setWithRepositories] = useState(false);
+  return (
+    <ConfirmButton
+      variant="danger"
+      title={`Delete the organization mirror of ${namespace}?`}
+      confirm="Delete the organization mirror"
+      body={
+        <>
+          <p>Discovery stops and the repositories it made stop mirroring.</p>
+          <Checkbox id="org-delete-repositories" label="Also delete the repositories it made, with their images" isChecked={withRepositories} onChange={(_e, v) => setWithRepositories(v)} />
+        </>
+      }
+      onConfirm={async () => {
+        try {
+          await api('DELETE', `/organization/${seg(namespace)}/mirror${withRepositories ? '?delete_repositories=true' : ''}`);
+          onDeleted();
+        } catch (error) {
+          onError(errorText(error));
+        }
+      }}
+    >
+      Delete organization mirror
+    </ConfirmButton>
+  );
+}
+
 function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mirror: OrgMirror; reload: () => void }) {
   const base = `/organization/${seg(namespace)}/mirror`;
+  const [editing, setEditing] = useState(false);
   const repositories = useApi<OrgMirrorRepositories>(`${base}/repositories?limit=500`, 3000);
   const [message, setMessage] = useState<{ variant: 'success' | 'danger' | 'info'; text: string } | null>(null);
   const act = async (path: string, done: string) => {
@@ -84,6 +117,20 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
   const last = mirror.last_discovery;
   const counts = Object.entries(mirror.repo_sync_status_counts).filter(([, n]) => n > 0);
   const discovering = mirror.current_discovery_id !== null;
+  if (editing) {
+    return (
+      <OrgMirrorForm
+        namespace={namespace}
+        mirror={mirror}
+        onCancel={() => setEditing(false)}
+        onSaved={() => {
+          setEditing(false);
+          setMessage({ variant: 'success', text: 'The organization mirror is saved; its repositories follow.' });
+          reload();
+        }}
+      />
+    );
+  }
   return (
     <Grid hasGutter>
       <GridItem>
@@ -101,6 +148,7 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
                 ['Schedule', `Every ${seconds(mirror.sync_interval)}; next ${when(mirror.sync_start_date)}`],
                 ['Robot account', mirror.robot_username],
                 ['New repositories are', mirror.visibility === 'public' ? 'Public' : 'Private'],
+                ['Signatures', signaturePolicyWords(mirror)],
                 ['Upstream login', mirror.external_registry_username ? `${mirror.external_registry_username} (password ${mirror.has_external_registry_password ? 'set' : 'not set'})` : 'Anonymous'],
                 ['Last discovery', last ? `${when(last.finished_at)}: listed ${count(last.listed, 'repository', 'repositories')}, ${last.matched} selected, ${last.added} added${last.error ? `; failed: ${last.error.message ?? last.error.code}` : ''}` : discovering ? 'Running now' : 'Not yet'],
               ].map(([term, value]) => (
@@ -122,6 +170,10 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
               <Button variant="secondary" onClick={() => void verify()}>
                 Test connection
               </Button>
+              <Button variant="secondary" onClick={() => setEditing(true)}>
+                Edit settings
+              </Button>
+              <DeleteOrgMirror namespace={namespace} onDeleted={reload} onError={(text) => setMessage({ variant: 'danger', text })} />
               {discovering ? (
                 <Button variant="secondary" isDanger onClick={() => void act('sync-cancel', 'The discovery is being cancelled.')}>
                   Cancel discovery
@@ -182,39 +234,21 @@ function OrgMirrorStatus({ namespace, mirror, reload }: { namespace: string; mir
   );
 }
 
-function OrgMirrorForm({ namespace, onSaved }: { namespace: string; onSaved: () => void }) {
+function OrgMirrorForm({ namespace, onSaved, mirror = null, onCancel }: { namespace: string; onSaved: () => void; mirror?: OrgMirror | null; onCancel?: () => void }) {
   const robots = useApi<RobotList>(`/organization/${seg(namespace)}/robots`);
-  const [type, setType] = useState('distribution');
-  const [url, setUrl] = useState('');
-  const [upstreamNamespace, setUpstreamNamespace] = useState('');
-  const [filters, setFilters] = useState('');
-  const [robot, setRobot] = useState('');
-  const [visibility, setVisibility] = useState('private');
-  const [interval, setInterval] = useState('1');
-  const [unit, setUnit] = useState<Unit>('days');
-  const [start, setStart] = useState(localInput(null));
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [verifyTls, setVerifyTls] = useState(true);
+  const [draft, setDraft] = useState<OrgMirrorDraft>(() => orgMirrorDraftOf(mirror));
+  const set = <K extends keyof OrgMirrorDraft>(key: K) => (value: OrgMirrorDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const { type, url, upstreamNamespace, filters, robot, visibility, interval, unit, start, username, password, verifyTls } = draft;
+  const [setType, setUrl, setUpstreamNamespace, setFilters, setRobot, setVisibility, setInterval, setUnit, setStart, setUsername, setPassword, setVerifyTls] = [
+    set('type'), set('url'), set('upstreamNamespace'), set('filters'), set('robot'), set('visibility'), set('interval'), set('unit'), set('start'), set('username'), set('password'), set('verifyTls'),
+  ];
   const [problem, setProblem] = useState<unknown>(null);
   const errors = fieldErrors(problem);
   const robotList = robots.data?.robots ?? [];
   const submit = async () => {
     setProblem(null);
-    const every = numberOrText(interval);
     try {
-      await api('POST', `/organization/${seg(namespace)}/mirror`, {
-        external_registry_type: type,
-        external_registry_url: url.trim(),
-        external_namespace: upstreamNamespace.trim(),
-        repository_filters: filters.split(',').map((f) => f.trim()).filter(Boolean),
-        robot_username: robot,
-        visibility,
-        sync_interval: typeof every === 'number' ? every * UNITS[unit] : every,
-        sync_start_date: localToIso(start),
-        external_registry_config: { verify_tls: verifyTls },
-        ...(username.trim() ? { external_registry_username: username.trim(), external_registry_password: password } : {}),
-      });
+      await api(mirror ? 'PUT' : 'POST', `/organization/${seg(namespace)}/mirror`, orgMirrorBodyOf(draft, mirror));
       onSaved();
     } catch (error) {
       setProblem(error);
@@ -223,12 +257,12 @@ function OrgMirrorForm({ namespace, onSaved }: { namespace: string; onSaved: () 
   const field = (id: string, key: string) => ({ id, validated: errors[key] ? ('error' as const) : ('default' as const), 'aria-describedby': `${id}-help` });
   return (
     <Card>
-      <CardTitle component="h2">Mirror a whole upstream namespace</CardTitle>
+      <CardTitle component="h2">{mirror ? 'Change the organization mirror' : 'Mirror a whole upstream namespace'}</CardTitle>
       <CardBody>
-        <p style={{ marginBottom: 16 }}>
+        <p style={{ marginBottom: 16 }} hidden={!!mirror}>
           Ferry lists the upstream's repositories on a schedule and mirrors each one the filters select into {namespace}, every tag. {namespace} must hold no repositories of its own yet.
         </p>
-        {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title="The mirror was not created" style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
+        {problem && !Object.keys(errors).length ? <Alert component="p" variant="danger" isInline title={mirror ? 'The changes were not saved' : 'The mirror was not created'} style={{ marginBottom: 16 }}>{errorText(problem)}</Alert> : null}
         {robots.data && robotList.length === 0 ? (
           <Alert component="p" variant="warning" isInline title="Create a robot account first" style={{ marginBottom: 16 }}>
             The mirror writes with a robot account of {namespace}. <Link to={`/organization/${seg(namespace)}?tab=robots`}>Create one under Robot accounts</Link>.
@@ -300,20 +334,33 @@ function OrgMirrorForm({ namespace, onSaved }: { namespace: string; onSaved: () 
               <FieldHelp id="org-username" error={errors.external_registry_username} help="Empty: Ferry lists and pulls anonymously." />
             </FormGroup>
             <FormGroup label="Upstream password" fieldId="org-password">
-              <TextInput {...field('org-password', 'external_registry_password')} type="password" value={password} onChange={(_e, v) => setPassword(v)} autoComplete="new-password" isDisabled={!username.trim()} />
-              <FieldHelp id="org-password" error={errors.external_registry_password} help={username.trim() ? (password ? 'Will be stored encrypted.' : 'No password typed.') : 'Needs a user name.'} />
+              <TextInput {...field('org-password', 'external_registry_password')} type="password" value={password} onChange={(_e, v) => setPassword(v)} autoComplete="new-password" isDisabled={!username.trim()} placeholder={mirror?.has_external_registry_password ? '•••••• (set; type to replace)' : undefined} />
+              <FieldHelp id="org-password" error={errors.external_registry_password} help={orgPasswordHelp(username, password, mirror)} />
             </FormGroup>
             <FormGroup fieldId="org-verify-tls">
               <Checkbox id="org-verify-tls" label="Verify the upstream's TLS certificate" isChecked={verifyTls} onChange={(_e, v) => setVerifyTls(v)} />
             </FormGroup>
           </ExpandableSection>
+          <SignaturesGroup trust={draft.trust} onChange={set('trust')} errorOf={(...fields) => fields.map((f) => errors[f] ?? Object.entries(errors).find(([k]) => k.startsWith(`${f}.`) || k.startsWith(`${f}[`))?.[1]).find(Boolean)} />
           <ActionGroup>
             <Button type="submit" variant="primary" isDisabled={!url.trim() || !robot}>
-              Create organization mirror
+              {mirror ? 'Save changes' : 'Create organization mirror'}
             </Button>
+            {onCancel ? (
+              <Button variant="link" onClick={onCancel}>
+                Cancel
+              </Button>
+            ) : null}
           </ActionGroup>
         </Form>
       </CardBody>
     </Card>
   );
+}
+
+/** What the password field says, honestly: typed and to be saved, set and kept, removed, or none. */
+function orgPasswordHelp(username: string, password: string, mirror: OrgMirror | null): string {
+  if (!username.trim()) return mirror?.has_external_registry_password ? 'Without a user name the password is removed when you save.' : 'Needs a user name.';
+  if (password) return mirror?.has_external_registry_password ? 'The password you typed replaces the one set when you save.' : 'The password you typed is stored, encrypted, when you save.';
+  return mirror?.has_external_registry_password ? 'A password is set. Leave empty to keep it.' : 'No password is set: the upstream is read anonymously unless you type one.';
 }

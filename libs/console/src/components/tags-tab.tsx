@@ -1,11 +1,14 @@
 import { Fragment, useState } from 'react';
 import { Link } from 'react-router';
-import { Alert, Button, Card, CardBody, CardTitle, Content, EmptyState, Label, Spinner, Title } from '@patternfly/react-core';
+import { Alert, Button, Card, CardBody, CardTitle, Content, EmptyState, ExpandableSection, Label, List, ListItem, Spinner, Title } from '@patternfly/react-core';
+import CheckCircleIcon from '@patternfly/react-icons/dist/esm/icons/check-circle-icon';
+import ExclamationCircleIcon from '@patternfly/react-icons/dist/esm/icons/exclamation-circle-icon';
+import { cosignTagWords, verificationWords } from '../logic/trust-policy';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { api, errorText, seg } from '../api';
 import { bytes, errorWords, shortDigest, when } from '../logic/format';
 import { useApi } from '../use-api';
-import type { Preview, TagHistory, TagLedger } from '../types';
+import type { Preview, TagHistory, TagLedger, TagVerification } from '../types';
 
 /** The target's tags as the mirror wrote them, each with its history; and what the next run would do. */
 export function TagsTab({ namespace, repository }: { namespace: string; repository: string }) {
@@ -129,12 +132,12 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
               <Tbody key={t.name} isExpanded={!!history}>
                 <Tr>
                   <Td expand={{ rowIndex: i, isExpanded: !!history, onToggle: () => void toggle(t.name), expandId: `history-${i}` }} aria-label={`History of ${t.name}`} />
-                  <Td dataLabel="Tag">{t.name}</Td>
+                  <Td dataLabel="Tag" modifier="breakWord">{t.name}</Td>
                   <Td dataLabel="Digest"><span title={t.manifest_digest} className="ferry-mono">{shortDigest(t.manifest_digest)}</span></Td>
                   <Td dataLabel="Media type">{t.media_type}</Td>
                   <Td dataLabel="Run">{runLink(t.run_id)}</Td>
                   <Td dataLabel="Last modified">{when(t.last_modified)}</Td>
-                  <Td dataLabel="Signature">{signatureText(t.verification)}</Td>
+                  <Td dataLabel="Signature"><Signature verification={t.verification} tag={t.name} /></Td>
                 </Tr>
                 {history ? (
                   <Tr isExpanded>
@@ -184,9 +187,23 @@ export function TagsTab({ namespace, repository }: { namespace: string; reposito
   );
 }
 
-/** A tag's trust-policy check in a few words: who signed it, or why it does not pass; a dash when the mirror does not verify. */
-function signatureText(v: { outcome: string; signers: Array<{ kind: string; name?: string; subject?: string }> } | null | undefined): string {
-  if (!v) return '—';
-  if (v.outcome !== 'verified') return v.outcome;
-  return `verified: ${v.signers.map((s) => (s.kind === 'key' ? s.name : s.subject)).join(', ')}`;
+/** A tag's trust-policy check in words (who signed it, or why it was refused), its details behind an expander. */
+function Signature({ verification, tag }: { verification: TagVerification | null | undefined; tag: string }) {
+  const words = verificationWords(verification);
+  if (words.ok === null) return <span>{cosignTagWords(tag) ?? 'Not checked'}</span>;
+  return (
+    <>
+      <Label color={words.ok ? 'green' : 'red'} icon={words.ok ? <CheckCircleIcon /> : <ExclamationCircleIcon />} isCompact>
+        {words.ok ? 'Verified' : 'Refused'}
+      </Label>{' '}
+      <span>{words.summary}</span>
+      <ExpandableSection toggleText={`Signature details of ${tag}`} isIndented>
+        <List isPlain>
+          {words.details.map((d) => (
+            <ListItem key={d} style={{ overflowWrap: 'anywhere' }}>{d}</ListItem>
+          ))}
+        </List>
+      </ExpandableSection>
+    </>
+  );
 }

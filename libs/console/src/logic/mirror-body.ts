@@ -1,4 +1,5 @@
 import type { Mirror } from '../types';
+import { trustBodyOf, trustDraftOf, type TrustDraft } from './trust-policy';
 
 /**
  * The Mirroring form's fields as typed and the Quay body they become: pure, so the rules that keep
@@ -27,6 +28,8 @@ export interface Draft {
   deleteTags: boolean;
   maxDelete: string;
   enabled: boolean;
+  /** Ferry's signature policy and trust policy (the form's Signatures group). */
+  trust: TrustDraft;
 }
 
 /** An ISO time as a datetime-local input's value, in the browser's time zone. */
@@ -59,6 +62,7 @@ export function draftOf(mirror: Mirror | null, namespace: string): Draft {
     deleteTags: mirror?.tag_deletion.enabled ?? true,
     maxDelete: mirror?.tag_deletion.max_delete === null || mirror?.tag_deletion.max_delete === undefined ? '' : String(mirror.tag_deletion.max_delete),
     enabled: mirror?.is_enabled ?? true,
+    trust: trustDraftOf(mirror),
   };
 }
 
@@ -89,6 +93,7 @@ export function bodyOf(draft: Draft, original: Mirror | null): Record<string, un
       proxy: { http_proxy: draft.httpProxy.trim() || null, https_proxy: draft.httpsProxy.trim() || null, no_proxy: draft.noProxy.trim() || null },
     },
     tag_deletion: { enabled: draft.deleteTags, max_delete: draft.maxDelete.trim() === '' ? null : numberOrText(draft.maxDelete.trim()) },
+    ...trustBodyOf(draft.trust),
   };
   // Write-only: sent when typed (or cleared), never read back.
   if (draft.clearCredentials) body.external_registry_password = null;

@@ -31,6 +31,7 @@ import { Empty } from '../components/empty';
 import { FieldHelp } from '../components/field-help';
 import { NotificationRules } from '../components/notification-rules';
 import { OrgMirrorTab } from '../components/org-mirror-tab';
+import { ProxyCacheTab } from '../components/proxy-cache-tab';
 import { PageHeader } from '../components/page-header';
 import { Permissions } from '../components/permissions';
 import { MirrorStatusLabel } from '../components/status';
@@ -38,7 +39,7 @@ import { useApi } from '../use-api';
 import { Reveal } from '../components/reveal';
 import type { Organization, Prototype, RepositoryList, Robot, RobotCredentials, RobotList, TeamMembers } from '../types';
 
-const TABS = ['repositories', 'mirroring', 'teams', 'robots', 'members', 'defaults', 'notifications'] as const;
+const TABS = ['repositories', 'mirroring', 'proxycache', 'teams', 'robots', 'members', 'defaults', 'notifications'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** An organization, as Quay's organization page: its repositories, mirroring, teams, robots, members, default permissions and notification rules. */
@@ -69,6 +70,9 @@ export function OrganizationPage() {
           </Tab>
           <Tab eventKey="mirroring" title={<TabTitleText>Organization mirroring</TabTitleText>}>
             <OrgMirrorTab namespace={namespace} />
+          </Tab>
+          <Tab eventKey="proxycache" title={<TabTitleText>Proxy cache</TabTitleText>}>
+            <ProxyCacheTab namespace={namespace} />
           </Tab>
           <Tab eventKey="teams" title={<TabTitleText>Teams</TabTitleText>}>
             <Teams namespace={namespace} org={org.data} reload={() => void org.reload()} />
