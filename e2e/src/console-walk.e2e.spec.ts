@@ -334,8 +334,10 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       for (;;) {
         await page.goto(url(`/repository/${web}/signed?tab=tags`));
         await page.getByRole('heading', { name: 'Tags on the target' }).waitFor();
-        if (await tags.getByText('Signed by key release').count()) break;
-        assert.ok(Date.now() < deadline, 'v1 was verified and copied within 2 minutes');
+        // The signature tag is copied after the image it signs: a page read between the two lacks its row.
+        const signatureTag = tags.getByText(/^The signatures of the image sha256:[0-9a-f]{12}, copied with it$/);
+        if ((await tags.getByText('Signed by key release').count()) && (await signatureTag.count())) break;
+        assert.ok(Date.now() < deadline, 'v1 and its signature tag were verified and copied within 2 minutes');
         await page.waitForTimeout(2000);
       }
       assert.equal(await tags.getByRole('row').filter({ hasText: 'v2' }).count(), 0, 'the unsigned v2 is not tagged on the target');
