@@ -212,14 +212,14 @@ export class SyncSession {
     }
   }
 
-  /** The upstream's tags alone (a connection check), its failure named as a run names it. */
+  /** The upstream's tags alone (a connection check); a registry's failure already names the listing, and is passed on as it is. */
   async listUpstream(onListed: (tags: string[]) => void = () => undefined): Promise<string[]> {
     try {
       const tags = (await this.upstream.listTags(this.upstreamRepo))!;
       onListed(tags);
       return tags;
     } catch (error) {
-      throw runError(error, `listing tags of ${this.upstream.host}/${this.upstreamRepo}`);
+      throw error instanceof RegistryError ? error : runError(error, `listing tags of ${this.upstream.host}/${this.upstreamRepo}`);
     }
   }
 
