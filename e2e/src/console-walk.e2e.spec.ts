@@ -223,7 +223,7 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await check('api-tokens');
     });
 
-    step(`creates a repository mirror, previews it, syncs now and watches the run finish at ${w} px`, async () => {
+    step(`creates a repository mirror (testing the connection and previewing before saving), previews it, syncs now and watches the run finish at ${w} px`, async () => {
       await navigate('Create a mirror');
       await page.getByRole('heading', { name: 'Create a mirror', level: 1 }).waitFor();
       await page.locator('#namespace').selectOption(web);
@@ -239,6 +239,19 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.locator('#password').fill('');
       await page.getByText('Advanced settings').click();
       await page.locator('#verify-tls').uncheck();
+      // Before saving: a wrong address is named under its field, then the right one connects and previews.
+      await page.locator('#external-reference').fill(`${upstream.host}/lib/no-such-app`);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('The connection test failed: see the fields marked below.').waitFor();
+      await page.locator('#external-reference-error').getByText(/the upstream has no repository/).waitFor();
+      await page.locator('#external-reference').fill(`${upstream.host}/lib/app`);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('The connection works.').waitFor();
+      await page.getByText(/^Connected: the upstream lists \d+ tags?; the tag rule selects 2: v/).waitFor();
+      assert.equal(await page.locator('#external-reference-error').count(), 0, 'the fixed address no longer shows the refusal');
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      await page.getByText('Created with these settings, the first run would:').waitFor();
+      await page.getByText('2 tags match: copy 2 tags').waitFor();
       await check('new-mirror');
       await page.getByRole('button', { name: 'Create mirror' }).click();
       await page.waitForURL(new RegExp(`/repository/${web}/app\\?tab=mirroring$`));

@@ -35,6 +35,7 @@ export { CREATED_REPOSITORY, REPOSITORY_LIST, REPOSITORY_VIEW, type RepositoryLi
 export { HOOK_DELIVERY_ANSWER, HOOK_DELIVERY_LIST, HOOK_LIST, HOOK_VIEW, type HookDeliveryListView, type HookListView, type HookView } from './hook.schema';
 export { MIRROR_HEALTH_VIEW, type MirrorHealthView } from './mirror-health.schema';
 export { MIRROR_PREVIEW, type MirrorPreviewView } from './mirror-preview.schema';
+export { MIRROR_VERIFICATION, type MirrorVerificationView } from './mirror-verification.schema';
 export {
   DELIVERY_LOG,
   NOTIFICATION_RULE_LIST,

@@ -1,6 +1,7 @@
 export { syncRepository } from './sync-repository';
 export { planRemoval, type RemovalPlan } from './tag-removal';
 export { previewRepository, type SyncPreview, type TagPreview } from './sync-preview';
+export { checkUpstream, type UpstreamCheck } from './upstream-check';
 export { type SyncRequest, type TagResult, type SyncReport, type SyncProgress, type IndexMode } from './sync-request';
 export { SyncError } from './sync-error';
 export { MemoryLedger, FileLedger, type TargetLedger, type LedgerEntry } from './target-ledger';

@@ -212,6 +212,17 @@ export class SyncSession {
     }
   }
 
+  /** The upstream's tags alone (a connection check); a registry's failure already names the listing, and is passed on as it is. */
+  async listUpstream(onListed: (tags: string[]) => void = () => undefined): Promise<string[]> {
+    try {
+      const tags = (await this.upstream.listTags(this.upstreamRepo))!;
+      onListed(tags);
+      return tags;
+    } catch (error) {
+      throw error instanceof RegistryError ? error : runError(error, `listing tags of ${this.upstream.host}/${this.upstreamRepo}`);
+    }
+  }
+
   /**
    * Both listings at once (waiting for one before asking for the other adds a round trip to
    * every run): the upstream's tags, and the target's (empty when the repository does not exist).

@@ -22,6 +22,7 @@ import { SignaturesGroup } from './signatures-group';
 import { errorsAfterTrustEdit, type TrustDraft } from '../logic/trust-policy';
 import type { Mirror, Preview, RobotList } from '../types';
 import { previewWords } from '../logic/preview';
+import { previewHeading, tryFailure, verificationWords, type VerificationAnswer } from '../logic/connection-check';
 
 export interface MirrorFormProps {
   namespace: string;
@@ -102,15 +103,38 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
     }
   };
 
-  // What the next run would do with the form's changes, before they are saved (nothing is written).
-  const [previewed, setPreviewed] = useState<{ variant: 'info' | 'danger' | 'warning'; text: string } | null>(null);
-  const preview = async () => {
-    setPreviewed(null);
+  // What the next run would do with the form's settings, before they are saved (nothing is
+  // written): for a new mirror, the whole unsaved body; for a saved one, the changes.
+  const [previewed, setPreviewed] = useState<{ variant: 'info' | 'danger' | 'warning'; title: string; text: string } | null>(null);
+  // "Test connection": the upstream reached with the unsaved settings, its tags listed.
+  const [connection, setConnection] = useState<{ variant: 'success' | 'danger'; title: string; text: string } | null>(null);
+  const [trying, setTrying] = useState<'connection' | 'preview' | null>(null);
+  const tryOut = async (action: 'connection' | 'preview') => {
+    if (!mirror && beforeCreate && !beforeCreate()) return;
+    const path = `/repository/${seg(namespace)}/${seg(repository)}/mirror/${action === 'connection' ? 'verify' : 'preview'}`;
+    const body = bodyOf(draft, baseline);
+    setTrying(action);
+    setErrors({});
+    setProblem(null);
+    if (action === 'connection') setConnection(null);
+    else setPreviewed(null);
     try {
-      const answer = await api<Preview>('POST', `/repository/${seg(namespace)}/${seg(repository)}/mirror/preview`, bodyOf(draft, baseline));
-      setPreviewed({ variant: answer.tag_deletion.refused ? 'warning' : 'info', text: previewWords(answer) });
+      if (action === 'connection') {
+        const answer = await api<VerificationAnswer>('POST', path, body);
+        setConnection({ variant: 'success', title: 'The connection works.', text: verificationWords(answer) });
+      } else {
+        const answer = await api<Preview>('POST', path, body);
+        setPreviewed({ variant: answer.tag_deletion.refused ? 'warning' : 'info', title: previewHeading(!mirror ? 'new' : dirty ? 'changed' : 'saved'), text: previewWords(answer) });
+      }
     } catch (error) {
-      setPreviewed({ variant: 'danger', text: error instanceof ApiError ? `No preview: ${error.fieldProblems.map((p) => `${p.field} ${p.message}`).join('; ') || error.message}` : String(error) });
+      if (!(error instanceof ApiError)) throw error;
+      const failure = tryFailure(action, error, known);
+      setErrors(failure.errors);
+      const shown = { variant: 'danger' as const, title: failure.title, text: failure.elsewhere };
+      if (action === 'connection') setConnection(shown);
+      else setPreviewed(shown);
+    } finally {
+      setTrying(null);
     }
   };
 
@@ -144,7 +168,6 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
         </Alert>
       ) : null}
       {saved ? <Alert component="p" variant="success" isInline title="The mirror is saved." /> : null}
-      {previewed ? <Alert component="p" variant={previewed.variant} isInline title={dirty ? 'With these changes, the next run would:' : 'As saved, the next run would:'}>{previewed.text}</Alert> : null}
       <Grid hasGutter md={6}>
         <GridItem span={12}>
           {field('external-reference', 'Registry location', 'external_reference', text('external-reference', 'externalReference', ['external_reference'], { placeholder: 'quay.io/coreos/etcd', isRequired: true }), 'The upstream repository: host[:port]/path, without a scheme or tag.', true)}
@@ -240,15 +263,28 @@ export function MirrorForm({ namespace, repository, mirror, onSaved, extraErrors
         </FormFieldGroup>
       </ExpandableSection>
       {!mirror ? <Checkbox id="enabled" label="Enabled: sync on the schedule" isChecked={draft.enabled} onChange={(_e, v) => set('enabled')(v)} /> : null}
+      <div aria-live="polite">
+        {connection ? (
+          <Alert component="p" variant={connection.variant} isInline title={connection.title} style={{ marginBottom: 8 }}>
+            {connection.text || null}
+          </Alert>
+        ) : null}
+        {previewed ? (
+          <Alert component="p" variant={previewed.variant} isInline title={previewed.title}>
+            {previewed.text || null}
+          </Alert>
+        ) : null}
+      </div>
       <ActionGroup>
-        <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy}>
+        <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy || trying !== null}>
           {mirror ? 'Save changes' : 'Create mirror'}
         </Button>
-        {mirror ? (
-          <Button variant="secondary" onClick={() => void preview()} isDisabled={busy}>
-            Preview changes
-          </Button>
-        ) : null}
+        <Button variant="secondary" onClick={() => void tryOut('connection')} isLoading={trying === 'connection'} isDisabled={busy || trying !== null}>
+          Test connection
+        </Button>
+        <Button variant="secondary" onClick={() => void tryOut('preview')} isLoading={trying === 'preview'} isDisabled={busy || trying !== null}>
+          {mirror ? 'Preview changes' : 'Preview'}
+        </Button>
         {mirror ? (
           <Button
             variant="link"

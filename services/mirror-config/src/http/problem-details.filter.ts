@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { DomainError } from '@ferry/mirror';
 import { errorText, unavailableDependency } from '@ferry/service-runtime';
 import { DOMAIN_ERRORS, domainTitle, EDGE_ERRORS, problemType } from './edge-errors';
-import { EdgeError, HookRateLimitedError, InvalidRequestError, ReadModelBehindError, sendProblem, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
+import { EdgeError, HookRateLimitedError, InvalidRequestError, PreviewFailedError, ReadModelBehindError, sendProblem, SignInThrottledError, UnauthenticatedError, type ProblemDetails } from './problem';
 
 /** Seconds a client should wait before trying again while a dependency is away. */
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -19,6 +19,7 @@ export function problemFor(error: unknown): ProblemDetails {
       code: error.code,
       detail: error.message,
       ...(error instanceof InvalidRequestError ? { errors: error.problems } : {}),
+      ...(error instanceof PreviewFailedError && error.field ? { errors: [{ field: error.field, message: error.message.slice(error.reason.length + 2) }] } : {}),
       // Quay's fields too: its clients read error_type on a 401 and a 403.
       ...(quayErrorType ? { error_type: quayErrorType, error_message: error.message } : {}),
     };

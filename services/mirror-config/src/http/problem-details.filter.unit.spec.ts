@@ -67,6 +67,17 @@ describe('the HTTP edge\'s answer to each error', () => {
       ],
       [new ReadModelBehindError('stored'), { type: 'https://ferry.dev/problems/read-model-behind', title: 'Service unavailable', status: 503, code: 'READ_MODEL_BEHIND', detail: 'stored' }],
       [new PreviewFailedError('UNAUTHORIZED', 'the upstream refused'), { type: 'https://ferry.dev/problems/preview-failed', title: 'Unprocessable content', status: 422, code: 'PREVIEW_FAILED', detail: 'UNAUTHORIZED: the upstream refused' }],
+      [
+        new PreviewFailedError('UNAUTHORIZED', 'the upstream refused these credentials', 'external_registry_password'),
+        {
+          type: 'https://ferry.dev/problems/preview-failed',
+          title: 'Unprocessable content',
+          status: 422,
+          code: 'PREVIEW_FAILED',
+          detail: 'UNAUTHORIZED: the upstream refused these credentials',
+          errors: [{ field: 'external_registry_password', message: 'the upstream refused these credentials' }],
+        },
+      ],
     ];
     assert.deepEqual(new Set(cases.map(([e]) => e.code)), new Set(Object.keys(EDGE_ERRORS)), 'every edge error is checked here');
     for (const [error, body] of cases) {

@@ -84,6 +84,8 @@ export class PreviewFailedError extends EdgeError {
   constructor(
     readonly reason: string,
     message: string,
+    /** The body's field the failure is about (a connection check names it), shown in `errors`. */
+    readonly field?: string,
   ) {
     super(`${reason}: ${message}`);
   }

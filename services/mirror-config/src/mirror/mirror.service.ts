@@ -111,17 +111,32 @@ export class MirrorService {
 
   /**
    * The stored settings with a body's changes applied, validated as a PUT would be but not
-   * stored: what a preview runs with (no body: the settings as they are).
+   * stored: what a preview runs with (no body: the settings as they are). For a repository
+   * without a mirror, the body is a whole create body, validated as a POST would be.
    */
   async settingsWith(target: TargetRepository, body: unknown): Promise<{ mirrorId: string; config: MirrorConfig; state: MirrorState }> {
     const id = validateTarget(target);
     const state = await this.commands.state(AggregateKind.Mirror, id, mirrorDecider);
-    const current = this.current(state, id);
     const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0);
+    if (!empty && (!state.config || state.deleted)) return { mirrorId: id, config: await this.unsavedMirror(target, body), state };
+    const current = this.current(state, id);
     if (empty) return { mirrorId: id, config: current, state };
     const merged = this.merge(body, current, target);
     await this.checkReferences(merged.draft, current);
     return { mirrorId: id, config: { ...merged.draft, externalRegistryPassword: merged.password }, state };
+  }
+
+  /**
+   * A repository without a mirror: a create body's settings, validated and checked as POST
+   * .../mirror checks them, with the password sealed in memory only. Nothing is stored.
+   */
+  private async unsavedMirror(target: TargetRepository, body: unknown): Promise<MirrorConfig> {
+    const parsed = parseMirrorInput(body, target, null);
+    if (!parsed.ok) throw new InvalidRequestError(parsed.problems);
+    await this.namespaces.assertExists(target.namespace);
+    await this.assertNotManaged(target.namespace);
+    await this.checkReferences(parsed.draft, null);
+    return { ...parsed.draft, externalRegistryPassword: parsed.password.action === 'set' ? this.secrets.seal(parsed.password.plaintext) : null };
   }
 
   private current(state: MirrorState, id: string): MirrorConfig {
