@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken, TokenKind } from '@ferry/identity';
-import { freePort, TEST_NATS_URL } from '@ferry/testing';
+import { freePort, makeTokenSigningFiles, TEST_NATS_URL } from '@ferry/testing';
 
 export const SERVICES = ['mirror-config', 'scheduler', 'sync-worker', 'notifier'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -54,6 +54,20 @@ export function testDeploymentEnv(options: {
     FERRY_TARGET_REGISTRY: options.targetUrl,
     FERRY_SSRF_ALLOWED_HOSTS: '127.0.0.1',
     FERRY_NOTIFICATION_ALLOWED_HOSTS: '127.0.0.1',
+  };
+}
+
+/**
+ * What a deployment whose target registry trusts Ferry's token service is given: a signing key and
+ * certificate in `dir`, the API's port chosen first (the registry's token realm names it), the
+ * registry's `trustTokenService` options and the services' settings.
+ */
+export async function tokenServiceSetup(dir: string, service: string) {
+  const signing = makeTokenSigningFiles(dir, 'ferry');
+  const apiPort = await freePort();
+  return {
+    trustTokenService: { realm: `http://127.0.0.1:${apiPort}/v2/auth`, service, issuer: 'ferry', rootCertBundle: signing.certPath },
+    env: { FERRY_API_PORT: String(apiPort), FERRY_TOKEN_SIGNING_KEY: signing.keyPath, FERRY_TOKEN_SIGNING_CERT: signing.certPath, FERRY_REGISTRY_SERVICE: service },
   };
 }
 

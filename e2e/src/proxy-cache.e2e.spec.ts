@@ -10,7 +10,6 @@ import {
   createTestDatabase,
   eventually,
   freePort,
-  makeTokenSigningFiles,
   pushImage,
   pushMultiArch,
   registryRequest,
@@ -26,7 +25,7 @@ import {
 import { apiClient } from './api-client';
 import { runCommand } from './commands';
 import { destroyEventLog, readEventLog } from './event-log';
-import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { startFerry, testDeploymentEnv, tokenServiceSetup, type FerryProcesses } from './ferry-processes';
 import { startRegistryFront, type RegistryFront } from './registry-front-process';
 
 const SERVICE = 'ferry-registry';
@@ -75,11 +74,10 @@ describe('pulling through the registry front', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-proxy-cache-'));
-    const keys = makeTokenSigningFiles(dir, 'ferry');
-    const apiPort = await freePort();
+    const tokens = await tokenServiceSetup(dir, SERVICE);
     [upstream, target, db] = await Promise.all([
       startRegistry(),
-      startRegistry({ trustTokenService: { realm: `http://127.0.0.1:${apiPort}/v2/auth`, service: SERVICE, issuer: 'ferry', rootCertBundle: keys.certPath } }),
+      startRegistry({ trustTokenService: tokens.trustTokenService }),
       createTestDatabase(),
     ]);
     await pushImage(upstream, 'library/alpine', '1', { mediaType: 'oci', layers: [{ seed: 'pc-alpine-a', size: 300_000 }, { seed: 'pc-alpine-b', size: 200_000 }] });
@@ -111,10 +109,7 @@ describe('pulling through the registry front', () => {
     });
     ferry = await startFerry({
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
-      FERRY_API_PORT: String(apiPort),
-      FERRY_TOKEN_SIGNING_KEY: keys.keyPath,
-      FERRY_TOKEN_SIGNING_CERT: keys.certPath,
-      FERRY_REGISTRY_SERVICE: SERVICE,
+      ...tokens.env,
       FERRY_PROXY_CACHE_PROMOTION_SECONDS: '1',
     });
     front = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_UPSTREAM_TIMEOUT_MS: '3000' });

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, makeTokenSigningFiles, pushImage, startRegistry, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { createTestDatabase, pushImage, startRegistry, testEventLogNames, type RunningRegistry, type TestDatabase } from '@ferry/testing';
 import { apiClient, createUserWithToken, onDemandMirrorBody, syncNowAndWait } from './api-client';
 import { documentedFetch } from './api-document';
 import { runCommand } from './commands';
 import { destroyEventLog, readEventLog } from './event-log';
-import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
+import { startFerry, testDeploymentEnv, tokenServiceSetup, type FerryProcesses } from './ferry-processes';
 
 const SERVICE = 'ferry-registry';
 
@@ -113,20 +113,16 @@ describe("Quay's OAuth applications, encrypted passwords and team default permis
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-oauth-'));
-    const signing = makeTokenSigningFiles(dir, 'ferry');
-    const apiPort = await freePort();
+    const tokens = await tokenServiceSetup(dir, SERVICE);
     [upstream, target, db] = await Promise.all([
       startRegistry(),
-      startRegistry({ trustTokenService: { realm: `http://127.0.0.1:${apiPort}/v2/auth`, service: SERVICE, issuer: 'ferry', rootCertBundle: signing.certPath }, keepLog: true }),
+      startRegistry({ trustTokenService: tokens.trustTokenService, keepLog: true }),
       createTestDatabase(),
     ]);
     await pushImage(upstream, 'coreos/etcd', 'v1.0', { mediaType: 'oci', layers: [{ seed: 'oauth-v1.0', size: 2048 }] });
     ferry = await startFerry({
       ...testDeploymentEnv({ databaseUrl: db.url, names, targetUrl: target.url }),
-      FERRY_API_PORT: String(apiPort),
-      FERRY_TOKEN_SIGNING_KEY: signing.keyPath,
-      FERRY_TOKEN_SIGNING_CERT: signing.certPath,
-      FERRY_REGISTRY_SERVICE: SERVICE,
+      ...tokens.env,
     });
     assert.equal((await api('POST', '/organization/', { name: 'acme' })).status, 201);
     const robot = await api('PUT', '/organization/acme/robots/bot', { description: 'writes mirrors' });

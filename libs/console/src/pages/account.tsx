@@ -35,6 +35,7 @@ import { useSession } from '../session';
 import { useApi } from '../use-api';
 import { Reveal } from '../components/reveal';
 import type { ApiTokenList, CreatedApiToken } from '../types';
+import { FormCard } from '../components/form-card';
 
 /** The signed-in user: who they are, their password, and their own API tokens. */
 export function AccountPage() {
@@ -191,42 +192,36 @@ function Tokens() {
           </Tbody>
         </Table>
       )}
-      <Card style={{ marginTop: 24 }}>
-        <CardTitle component="h2">Create an API token</CardTitle>
-        <CardBody>
-          <Form
-            style={{ maxWidth: 640 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void create();
-            }}
-          >
-            <FormGroup label="Title" fieldId="token-title" isRequired>
-              <TextInput id="token-title" isRequired value={title} onChange={(_e, v) => setTitle(v)} validated={errors.title ? 'error' : 'default'} aria-describedby="token-title-help" />
-              <FieldHelp id="token-title" error={errors.title} help="What uses it, such as ci-pipeline." />
-            </FormGroup>
-            <FormGroup label="What it may do" fieldId="token-scopes" role="group" isStack>
-              {Object.entries(SCOPE_WORDS).map(([scope, words]) => (
-                <Checkbox key={scope} id={`scope-${scope.replace(':', '-')}`} label={`${words} (${scope})`} isChecked={scopes.includes(scope)} onChange={(_e, on) => setScopes((list) => (on ? [...list, scope] : list.filter((s) => s !== scope)))} />
-              ))}
-              <FieldHelp id="token-scopes" error={errors.scopes} help={scopes.length ? `${scopes.length} selected.` : 'Select at least one.'} />
-            </FormGroup>
-            <FormGroup label="Expires" fieldId="token-expiry">
-              <FormSelect id="token-expiry" value={expiry} onChange={(_e, v) => setExpiry(v)} validated={errors.expiration ? 'error' : 'default'}>
-                {Object.entries(EXPIRY_CHOICES).map(([value, label]) => (
-                  <FormSelectOption key={value} value={value} label={label} />
-                ))}
-              </FormSelect>
-              <FieldHelp id="token-expiry" error={errors.expiration} />
-            </FormGroup>
-            <ActionGroup>
-              <Button type="submit" variant="primary" isDisabled={!title.trim() || scopes.length === 0}>
-                Create token
-              </Button>
-            </ActionGroup>
-          </Form>
-        </CardBody>
-      </Card>
+      <FormCard
+        title="Create an API token"
+        onSubmit={() => {
+          void create();
+        }}
+      >
+        <FormGroup label="Title" fieldId="token-title" isRequired>
+          <TextInput id="token-title" isRequired value={title} onChange={(_e, v) => setTitle(v)} validated={errors.title ? 'error' : 'default'} aria-describedby="token-title-help" />
+          <FieldHelp id="token-title" error={errors.title} help="What uses it, such as ci-pipeline." />
+        </FormGroup>
+        <FormGroup label="What it may do" fieldId="token-scopes" role="group" isStack>
+          {Object.entries(SCOPE_WORDS).map(([scope, words]) => (
+            <Checkbox key={scope} id={`scope-${scope.replace(':', '-')}`} label={`${words} (${scope})`} isChecked={scopes.includes(scope)} onChange={(_e, on) => setScopes((list) => (on ? [...list, scope] : list.filter((s) => s !== scope)))} />
+          ))}
+          <FieldHelp id="token-scopes" error={errors.scopes} help={scopes.length ? `${scopes.length} selected.` : 'Select at least one.'} />
+        </FormGroup>
+        <FormGroup label="Expires" fieldId="token-expiry">
+          <FormSelect id="token-expiry" value={expiry} onChange={(_e, v) => setExpiry(v)} validated={errors.expiration ? 'error' : 'default'}>
+            {Object.entries(EXPIRY_CHOICES).map(([value, label]) => (
+              <FormSelectOption key={value} value={value} label={label} />
+            ))}
+          </FormSelect>
+          <FieldHelp id="token-expiry" error={errors.expiration} />
+        </FormGroup>
+        <ActionGroup>
+          <Button type="submit" variant="primary" isDisabled={!title.trim() || scopes.length === 0}>
+            Create token
+          </Button>
+        </ActionGroup>
+      </FormCard>
     </>
   );
 }

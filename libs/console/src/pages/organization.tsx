@@ -4,9 +4,6 @@ import {
   ActionGroup,
   Alert,
   Button,
-  Card,
-  CardBody,
-  CardTitle,
   ClipboardCopy,
   ClipboardCopyVariant,
   Form,
@@ -38,6 +35,7 @@ import { MirrorStatusLabel } from '../components/status';
 import { useApi } from '../use-api';
 import { Reveal } from '../components/reveal';
 import type { Organization, Prototype, RepositoryList, Robot, RobotCredentials, RobotList, TeamMembers } from '../types';
+import { FormCard } from '../components/form-card';
 
 const TABS = ['repositories', 'mirroring', 'proxycache', 'teams', 'robots', 'members', 'defaults', 'notifications'] as const;
 type TabKey = (typeof TABS)[number];
@@ -203,45 +201,39 @@ function Teams({ namespace, org, reload }: { namespace: string; org: Organizatio
         </Table>
       )}
       {open ? <TeamMembersModal namespace={namespace} team={open} onClose={() => { setOpen(null); reload(); }} /> : null}
-      <Card style={{ marginTop: 24 }}>
-        <CardTitle component="h2">Create a team</CardTitle>
-        <CardBody>
-          <Form
-            style={{ maxWidth: 640 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(() => api('PUT', `/organization/${seg(namespace)}/team/${seg(name.trim())}`, { role, description })).then((ok) => {
-                if (ok) {
-                  setName('');
-                  setDescription('');
-                }
-              });
-            }}
-          >
-            <FormGroup label="Team name" fieldId="team-name" isRequired>
-              <TextInput id="team-name" isRequired value={name} onChange={(_e, v) => setName(v)} aria-describedby="team-name-help" />
-              <FieldHelp id="team-name" help="Lowercase letters and digits, such as platform." />
-            </FormGroup>
-            <FormGroup label="Role in the organization" fieldId="team-role">
-              <FormSelect id="team-role" value={role} onChange={(_e, v) => setRole(v)} validated={errors.role ? 'error' : 'default'}>
-                {Object.entries(TEAM_ROLE_WORDS).map(([value, label]) => (
-                  <FormSelectOption key={value} value={value} label={label} />
-                ))}
-              </FormSelect>
-              <FieldHelp id="team-role" error={errors.role} />
-            </FormGroup>
-            <FormGroup label="Description" fieldId="team-description">
-              <TextInput id="team-description" value={description} onChange={(_e, v) => setDescription(v)} validated={errors.description ? 'error' : 'default'} />
-              <FieldHelp id="team-description" error={errors.description} />
-            </FormGroup>
-            <ActionGroup>
-              <Button type="submit" variant="primary" isDisabled={!name.trim()}>
-                Create team
-              </Button>
-            </ActionGroup>
-          </Form>
-        </CardBody>
-      </Card>
+      <FormCard
+        title="Create a team"
+        onSubmit={() => {
+          void act(() => api('PUT', `/organization/${seg(namespace)}/team/${seg(name.trim())}`, { role, description })).then((ok) => {
+            if (ok) {
+              setName('');
+              setDescription('');
+            }
+          });
+        }}
+      >
+        <FormGroup label="Team name" fieldId="team-name" isRequired>
+          <TextInput id="team-name" isRequired value={name} onChange={(_e, v) => setName(v)} aria-describedby="team-name-help" />
+          <FieldHelp id="team-name" help="Lowercase letters and digits, such as platform." />
+        </FormGroup>
+        <FormGroup label="Role in the organization" fieldId="team-role">
+          <FormSelect id="team-role" value={role} onChange={(_e, v) => setRole(v)} validated={errors.role ? 'error' : 'default'}>
+            {Object.entries(TEAM_ROLE_WORDS).map(([value, label]) => (
+              <FormSelectOption key={value} value={value} label={label} />
+            ))}
+          </FormSelect>
+          <FieldHelp id="team-role" error={errors.role} />
+        </FormGroup>
+        <FormGroup label="Description" fieldId="team-description">
+          <TextInput id="team-description" value={description} onChange={(_e, v) => setDescription(v)} validated={errors.description ? 'error' : 'default'} />
+          <FieldHelp id="team-description" error={errors.description} />
+        </FormGroup>
+        <ActionGroup>
+          <Button type="submit" variant="primary" isDisabled={!name.trim()}>
+            Create team
+          </Button>
+        </ActionGroup>
+      </FormCard>
     </>
   );
 }
@@ -406,37 +398,31 @@ function Robots({ namespace }: { namespace: string }) {
         </Table>
       )}
       {credentials ? <CredentialsModal namespace={namespace} robot={credentials} onClose={() => setCredentials(null)} /> : null}
-      <Card style={{ marginTop: 24 }}>
-        <CardTitle component="h2">Create a robot account</CardTitle>
-        <CardBody>
-          <Form
-            style={{ maxWidth: 640 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(() => api<Robot>('PUT', `/organization/${seg(namespace)}/robots/${seg(name.trim())}`, { description })).then((robot) => {
-                if (robot) {
-                  setMade((robot as Robot).name);
-                  setName('');
-                  setDescription('');
-                }
-              });
-            }}
-          >
-            <FormGroup label="Robot name" fieldId="robot-name" isRequired>
-              <TextInput id="robot-name" isRequired value={name} onChange={(_e, v) => setName(v)} validated={errors.name ? 'error' : 'default'} aria-describedby="robot-name-help" />
-              <FieldHelp id="robot-name" error={errors.name} help={`Its full name becomes ${namespace}+${name.trim() || 'name'}.`} />
-            </FormGroup>
-            <FormGroup label="Description" fieldId="robot-description">
-              <TextInput id="robot-description" value={description} onChange={(_e, v) => setDescription(v)} />
-            </FormGroup>
-            <ActionGroup>
-              <Button type="submit" variant="primary" isDisabled={!name.trim()}>
-                Create robot account
-              </Button>
-            </ActionGroup>
-          </Form>
-        </CardBody>
-      </Card>
+      <FormCard
+        title="Create a robot account"
+        onSubmit={() => {
+          void act(() => api<Robot>('PUT', `/organization/${seg(namespace)}/robots/${seg(name.trim())}`, { description })).then((robot) => {
+            if (robot) {
+              setMade((robot as Robot).name);
+              setName('');
+              setDescription('');
+            }
+          });
+        }}
+      >
+        <FormGroup label="Robot name" fieldId="robot-name" isRequired>
+          <TextInput id="robot-name" isRequired value={name} onChange={(_e, v) => setName(v)} validated={errors.name ? 'error' : 'default'} aria-describedby="robot-name-help" />
+          <FieldHelp id="robot-name" error={errors.name} help={`Its full name becomes ${namespace}+${name.trim() || 'name'}.`} />
+        </FormGroup>
+        <FormGroup label="Description" fieldId="robot-description">
+          <TextInput id="robot-description" value={description} onChange={(_e, v) => setDescription(v)} />
+        </FormGroup>
+        <ActionGroup>
+          <Button type="submit" variant="primary" isDisabled={!name.trim()}>
+            Create robot account
+          </Button>
+        </ActionGroup>
+      </FormCard>
     </>
   );
 }
@@ -542,48 +528,42 @@ function DefaultPermissions({ namespace }: { namespace: string }) {
           </Tbody>
         </Table>
       )}
-      <Card style={{ marginTop: 24 }}>
-        <CardTitle component="h2">Add a default permission</CardTitle>
-        <CardBody>
-          <Form
-            style={{ maxWidth: 640 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act(() => api('POST', base, { role, delegate: { name: delegate.trim(), kind }, ...(creator.trim() ? { activating_user: { name: creator.trim() } } : {}) })).then((ok) => ok && setDelegate(''));
-            }}
-          >
-            <FormGroup label="Give it to a" fieldId="prototype-kind">
-              <FormSelect id="prototype-kind" value={kind} onChange={(_e, v) => setKind(v as 'user' | 'team')}>
-                <FormSelectOption value="user" label="User or robot" />
-                <FormSelectOption value="team" label="Team" />
-              </FormSelect>
-            </FormGroup>
-            <FormGroup label={kind === 'team' ? 'Team' : 'User or robot'} fieldId="prototype-delegate" isRequired>
-              <TextInput id="prototype-delegate" isRequired list="prototype-robots" value={delegate} onChange={(_e, v) => setDelegate(v)} validated={errors['delegate.name'] ? 'error' : 'default'} aria-describedby="prototype-delegate-help" />
-              <datalist id="prototype-robots">
-                {kind === 'user' ? (robots.data?.robots ?? []).map((r) => <option key={r.name} value={r.name} />) : null}
-              </datalist>
-              <FieldHelp id="prototype-delegate" error={errors['delegate.name'] ?? errors.delegate} help={kind === 'team' ? 'A team of this organization.' : `A user name, or a robot such as ${namespace}+syncer.`} />
-            </FormGroup>
-            <FormGroup label="Role" fieldId="prototype-role">
-              <FormSelect id="prototype-role" value={role} onChange={(_e, v) => setRole(v)}>
-                <FormSelectOption value="read" label="Read: pull" />
-                <FormSelectOption value="write" label="Write: pull and push" />
-                <FormSelectOption value="admin" label="Admin: also change settings" />
-              </FormSelect>
-            </FormGroup>
-            <FormGroup label="Only for repositories created by" fieldId="prototype-creator">
-              <TextInput id="prototype-creator" value={creator} onChange={(_e, v) => setCreator(v)} validated={errors['activating_user.name'] ? 'error' : 'default'} aria-describedby="prototype-creator-help" />
-              <FieldHelp id="prototype-creator" error={errors['activating_user.name']} help="Optional: leave empty for every new repository." />
-            </FormGroup>
-            <ActionGroup>
-              <Button type="submit" variant="primary" isDisabled={!delegate.trim()}>
-                Add default permission
-              </Button>
-            </ActionGroup>
-          </Form>
-        </CardBody>
-      </Card>
+      <FormCard
+        title="Add a default permission"
+        onSubmit={() => {
+          void act(() => api('POST', base, { role, delegate: { name: delegate.trim(), kind }, ...(creator.trim() ? { activating_user: { name: creator.trim() } } : {}) })).then((ok) => ok && setDelegate(''));
+        }}
+      >
+        <FormGroup label="Give it to a" fieldId="prototype-kind">
+          <FormSelect id="prototype-kind" value={kind} onChange={(_e, v) => setKind(v as 'user' | 'team')}>
+            <FormSelectOption value="user" label="User or robot" />
+            <FormSelectOption value="team" label="Team" />
+          </FormSelect>
+        </FormGroup>
+        <FormGroup label={kind === 'team' ? 'Team' : 'User or robot'} fieldId="prototype-delegate" isRequired>
+          <TextInput id="prototype-delegate" isRequired list="prototype-robots" value={delegate} onChange={(_e, v) => setDelegate(v)} validated={errors['delegate.name'] ? 'error' : 'default'} aria-describedby="prototype-delegate-help" />
+          <datalist id="prototype-robots">
+            {kind === 'user' ? (robots.data?.robots ?? []).map((r) => <option key={r.name} value={r.name} />) : null}
+          </datalist>
+          <FieldHelp id="prototype-delegate" error={errors['delegate.name'] ?? errors.delegate} help={kind === 'team' ? 'A team of this organization.' : `A user name, or a robot such as ${namespace}+syncer.`} />
+        </FormGroup>
+        <FormGroup label="Role" fieldId="prototype-role">
+          <FormSelect id="prototype-role" value={role} onChange={(_e, v) => setRole(v)}>
+            <FormSelectOption value="read" label="Read: pull" />
+            <FormSelectOption value="write" label="Write: pull and push" />
+            <FormSelectOption value="admin" label="Admin: also change settings" />
+          </FormSelect>
+        </FormGroup>
+        <FormGroup label="Only for repositories created by" fieldId="prototype-creator">
+          <TextInput id="prototype-creator" value={creator} onChange={(_e, v) => setCreator(v)} validated={errors['activating_user.name'] ? 'error' : 'default'} aria-describedby="prototype-creator-help" />
+          <FieldHelp id="prototype-creator" error={errors['activating_user.name']} help="Optional: leave empty for every new repository." />
+        </FormGroup>
+        <ActionGroup>
+          <Button type="submit" variant="primary" isDisabled={!delegate.trim()}>
+            Add default permission
+          </Button>
+        </ActionGroup>
+      </FormCard>
     </>
   );
 }
