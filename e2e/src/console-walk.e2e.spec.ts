@@ -231,7 +231,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.locator('#external-reference').fill(`${upstream.host}/lib/app`);
       await page.locator('#tags').fill('v*');
       await page.locator('#start-date').fill('2099-01-01T00:00');
-      await page.locator('#robot').selectOption(`${web}+syncer`);
+      // The picker replaces a text field once the organization's robots are read: wait for it.
+      await page.locator('select#robot').selectOption(`${web}+syncer`);
       await page.locator('#username').fill('puller');
       await page.locator('#password').fill('typed-secret');
       await page.getByText('The password you typed is stored, encrypted, when you save.').waitFor();
@@ -316,7 +317,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
       await page.locator('#external-reference').fill(`${upstream.host}/lib/signed`);
       await page.locator('#tags').fill('v*');
       await page.locator('#start-date').fill('2099-01-01T00:00');
-      await page.locator('#robot').selectOption(`${web}+syncer`);
+      // The picker replaces a text field once the organization's robots are read: wait for it.
+      await page.locator('select#robot').selectOption(`${web}+syncer`);
       await page.getByText('Advanced settings').click();
       await page.locator('#verify-tls').uncheck();
       await page.locator('#signature-policy').selectOption('verify');
