@@ -525,9 +525,18 @@ export type OAuthApplicationEvent = OAuthApplicationCreated | OAuthApplicationUp
 /** Quay's quota limit types: `Warning` is soft (recorded, notified), `Reject` hard (a run that would pass it writes nothing). */
 export const QuotaLimitType = { Warning: 'Warning', Reject: 'Reject' } as const;
 export type QuotaLimitType = (typeof QuotaLimitType)[keyof typeof QuotaLimitType];
-export type NamespaceQuotaCreated = Event<'NamespaceQuotaCreated', { namespace: string; quotaId: number; limitBytes: number }>;
+/**
+ * `usage`: repository → the bytes Ferry had written into it when the quota was made (the API's
+ * `repository_usage` read model), the usage the quota counts from; runs record theirs from then on.
+ * Absent in events from before usage was kept only under a quota: their namespace's
+ * `QuotaUsageRecorded` events, recorded quota or not, already hold it.
+ */
+export type NamespaceQuotaCreated = Event<'NamespaceQuotaCreated', { namespace: string; quotaId: number; limitBytes: number; usage?: Record<string, number> }>;
 export type NamespaceQuotaChanged = Event<'NamespaceQuotaChanged', { namespace: string; quotaId: number; limitBytes: number }>;
-/** Its limits go with it; the usage stays (it is what the namespace holds, quota or not). */
+/**
+ * Its limits go with it, and the usage the aggregate kept for it (the namespace's usage is the
+ * `repository_usage` read model's, quota or not; a new quota starts from that).
+ */
 export type NamespaceQuotaDeleted = Event<'NamespaceQuotaDeleted', { namespace: string; quotaId: number }>;
 export type QuotaLimitCreated = Event<'QuotaLimitCreated', { namespace: string; quotaId: number; limitId: number; limitType: QuotaLimitType; thresholdPercent: number }>;
 export type QuotaLimitChanged = Event<'QuotaLimitChanged', { namespace: string; quotaId: number; limitId: number; limitType: QuotaLimitType; thresholdPercent: number }>;
@@ -539,7 +548,7 @@ export type QuotaLimitDeleted = Event<'QuotaLimitDeleted', { namespace: string; 
  */
 export type QuotaBytesReserved = Event<'QuotaBytesReserved', { namespace: string; repository: string; mirrorId: string; runId: string; fencingToken: number; bytes: number }>;
 /**
- * What a run wrote into the repository (its tags' `bytesCopied`), recorded once per worker's hold
+ * What a run wrote into the repository (its tags' `bytesCopied`) under a quota, recorded once per worker's hold
  * of the run (`fencingToken`: a run resumed by another worker records what that one wrote); ends
  * the repository's reservation. `usageBytes`: the namespace's usage after it.
  */

@@ -33,6 +33,8 @@ import { TeamMemberRow, TeamRow } from './entities/team.entity';
 import { Teams1764852300000 } from './migrations/1764852300000-teams';
 import { OAuthApplications1764870500000 } from './migrations/1764870500000-oauth-applications';
 import { OAuthApplicationRow } from './entities/oauth-application.entity';
+import { RepositoryUsageRow } from './entities/repository-usage.entity';
+import { RepositoryUsage1764880000000 } from './migrations/1764880000000-repository-usage';
 
 export const ENTITIES = [
   OAuthApplicationRow,
@@ -62,6 +64,7 @@ export const ENTITIES = [
   HookDeliveryRow,
   TeamRow,
   TeamMemberRow,
+  RepositoryUsageRow,
 ];
 
 /** Any fixed number; every Ferry process that migrates takes this lock first. */
@@ -77,7 +80,7 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000, Teams1764852300000, UserEnabled1764852310000, NotificationRuleFailures1764866000000, OAuthApplications1764870500000, TagVerification1764871000000],
+    migrations: [Initial1764300000000, Notifications1764400000000, RunTargetCheck1764500000000, Identity1764600000000, MirrorTagRule1764700000000, MirrorLastSuccess1764810000000, TagHistory1764820000000, OrgMirrors1764830000000, DueOrgMirrors1764835000000, PushHooks1764840000000, Teams1764852300000, UserEnabled1764852310000, NotificationRuleFailures1764866000000, OAuthApplications1764870500000, TagVerification1764871000000, RepositoryUsage1764880000000],
     synchronize: false,
     migrationsTableName: 'ferry_migrations',
     extra: { max: options.poolSize ?? 10 },

@@ -23,3 +23,4 @@ export { UserRow, ApiTokenRow, ApiTokenUsageRow, OrganizationRow, RepositoryRow,
 export { TeamRow, TeamMemberRow } from './entities/team.entity';
 export { ruleFailureCounts } from './notification-failures';
 export { OAuthApplicationRow } from './entities/oauth-application.entity';
+export { RepositoryUsageRow } from './entities/repository-usage.entity';

@@ -14,11 +14,12 @@ import { orgMirrorsProjection } from './projections/org-mirrors.projection';
 import { hooksProjection } from './projections/hooks.projection';
 import { teamsProjection } from './projections/teams.projection';
 import { oauthApplicationsProjection } from './projections/oauth-applications.projection';
+import { repositoryUsageProjection } from './projections/repository-usage.projection';
 
 /** The read models behind the HTTP API; mirror-config runs this group. */
 export const apiReadModels: ProjectionGroup = {
   name: 'api-read-models',
-  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection, teamsProjection, oauthApplicationsProjection],
+  projections: [eventLogProjection, mirrorsProjection, runsProjection, tagsProjection, tagHistoryProjection, robotsProjection, notificationRulesProjection, usersProjection, namespacesProjection, orgMirrorsProjection, hooksProjection, teamsProjection, oauthApplicationsProjection, repositoryUsageProjection],
 };
 
 /** The scheduler's indexes of due mirrors and due organization discoveries; the scheduler runs this group. */

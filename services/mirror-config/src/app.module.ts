@@ -80,6 +80,7 @@ import { ClientKeyController } from './client-key/client-key.controller';
 import { ClientKeyService } from './client-key/client-key.service';
 import { QuotaController, SuperuserQuotaController, UserQuotaController } from './quotas/quota.controller';
 import { QuotaService } from './quotas/quota.service';
+import { QuotaUsageQueries } from './quotas/quota-usage.queries';
 import { ProxyCacheController } from './proxy-cache/proxy-cache.controller';
 import { ProxyCacheLookup } from './proxy-cache/proxy-cache-lookup';
 import { ProxyCacheQueries } from './proxy-cache/proxy-cache-queries';
@@ -228,6 +229,7 @@ export class AppModule {
         ...(config.bootstrapAdmin ? [BootstrapAdmin] : []),
         PrototypeService,
         QuotaService,
+        QuotaUsageQueries,
       ],
     };
   }

@@ -2,15 +2,18 @@ import { DomainError, DomainErrorCode, mirrorId, QuotaLimitType, type NewEvent, 
 import { admitRun, humanBytes, warningsCrossed, type NamespaceQuota, type QuotaLimit } from './quota-arithmetic';
 
 /**
- * A namespace's quota aggregate: Quay's quota and its limits, and what Ferry wrote into each of
- * the namespace's repositories (with the bytes runs in flight were let write). Definitions and
- * usage share one subject, so a run's admission and a change of the limits are decided in order.
+ * A namespace's quota aggregate: Quay's quota and its limits and, while there is a quota, what
+ * Ferry wrote into each of the namespace's repositories (with the bytes runs in flight were let
+ * write). Definitions and usage share one subject, so a run's admission and a change of the
+ * limits are decided in order. Without a quota nothing is recorded here (the subject stays a few
+ * events, and runs append nothing): the namespace's usage for reports is the `repository_usage`
+ * read model's, which a new quota takes as its baseline (`usage` of `create-quota`).
  */
 export interface QuotaState {
   quota: NamespaceQuota | null;
   /** Quotas and limits are numbered (Quay's ids are integers), from 1, never reused in the namespace. */
   nextId: number;
-  /** Repository → bytes Ferry wrote into it. */
+  /** Repository → bytes Ferry wrote into it, counted from the quota's baseline (empty without a quota). */
   usage: Readonly<Record<string, number>>;
   /** Repository → the bytes its run in flight was let write, counted until that run records its usage (whichever worker holds it then). */
   reserved: Readonly<Record<string, { runId: string; bytes: number }>>;
@@ -19,7 +22,8 @@ export interface QuotaState {
 }
 
 export type QuotaCommand =
-  | { kind: 'create-quota'; namespace: string; limitBytes: number }
+  /** `usage`: repository → the bytes Ferry has written into it so far (the read model's), where the quota counts from. */
+  | { kind: 'create-quota'; namespace: string; limitBytes: number; usage: Readonly<Record<string, number>> }
   | { kind: 'change-quota'; namespace: string; quotaId: number; limitBytes: number }
   | { kind: 'delete-quota'; namespace: string; quotaId: number }
   | { kind: 'create-limit'; namespace: string; quotaId: number; limitType: QuotaLimitType; thresholdPercent: number }
@@ -27,7 +31,7 @@ export type QuotaCommand =
   | { kind: 'delete-limit'; namespace: string; quotaId: number; limitId: number }
   /** Before a run writes: let it add `bytes` to `repository`, or refuse it (QUOTA_EXCEEDED). */
   | { kind: 'reserve'; namespace: string; repository: string; runId: string; fencingToken: number; bytes: number }
-  /** After a run: what it wrote. */
+  /** After a run: what it wrote (recorded under a quota only). */
   | { kind: 'record-usage'; namespace: string; repository: string; runId: string; fencingToken: number; bytes: number };
 
 /** A worker's hold of a run: its id and fencing token (a resumed run is another hold, with what it wrote). */
@@ -70,6 +74,11 @@ function assertDistinct(quota: NamespaceQuota, limitType: QuotaLimitType, thresh
   }
 }
 
+/** The repositories that hold bytes (a baseline of thousands of empty repositories would only lengthen the event). */
+function positiveUsage(usage: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage).filter(([, bytes]) => bytes > 0));
+}
+
 function withoutKey<V>(record: Readonly<Record<string, V>>, key: string): Record<string, V> {
   const { [key]: _gone, ...rest } = record;
   return rest;
@@ -78,11 +87,18 @@ function withoutKey<V>(record: Readonly<Record<string, V>>, key: string): Record
 export function evolveQuota(state: QuotaState, event: QuotaEvent): QuotaState {
   switch (event.type) {
     case 'NamespaceQuotaCreated':
-      return { ...state, quota: { quotaId: event.data.quotaId, limitBytes: event.data.limitBytes, limits: [] }, nextId: Math.max(state.nextId, event.data.quotaId + 1) };
+      return {
+        ...state,
+        quota: { quotaId: event.data.quotaId, limitBytes: event.data.limitBytes, limits: [] },
+        nextId: Math.max(state.nextId, event.data.quotaId + 1),
+        // An older event has no baseline: the subject's QuotaUsageRecorded events, recorded quota or not then, are the count.
+        usage: event.data.usage ? { ...event.data.usage } : state.usage,
+      };
     case 'NamespaceQuotaChanged':
       return state.quota ? { ...state, quota: { ...state.quota, limitBytes: event.data.limitBytes } } : state;
     case 'NamespaceQuotaDeleted':
-      return { ...state, quota: null };
+      // Usage is kept for enforcement only; a later quota starts from the read model's count again.
+      return { ...state, quota: null, usage: {}, reserved: {}, recordedRun: {} };
     case 'QuotaLimitCreated': {
       if (!state.quota) return state;
       const { limitId, limitType, thresholdPercent } = event.data;
@@ -118,7 +134,7 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
   switch (command.kind) {
     case 'create-quota':
       if (state.quota) throw new DomainError(DomainErrorCode.QuotaAlreadyExists, `Organization quota for '${namespace}' already exists`);
-      return [{ type: 'NamespaceQuotaCreated', data: { namespace, quotaId: state.nextId, limitBytes: command.limitBytes } }];
+      return [{ type: 'NamespaceQuotaCreated', data: { namespace, quotaId: state.nextId, limitBytes: command.limitBytes, usage: positiveUsage(command.usage) } }];
     case 'change-quota': {
       const quota = quotaOf(state, command.quotaId);
       if (quota.limitBytes === command.limitBytes) return [];
@@ -158,6 +174,8 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): NewEvent<
     }
     case 'record-usage': {
       const { repository, runId, fencingToken, bytes } = command;
+      // Without a quota there is nothing to enforce: the read model counts what runs write.
+      if (state.quota === null) return [];
       const run = runKey(command);
       if (state.recordedRun[repository] === run) return [];
       // A run that wrote nothing and held no reservation leaves the namespace as it was.

@@ -74,24 +74,24 @@ describe('quota arithmetic', () => {
 describe('quota decider', () => {
   it('keeps one quota per namespace, numbered, and changes, deletes and refuses it as Quay does', () => {
     const { state, decided } = run([
-      { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
+      { kind: 'create-quota', namespace: ns, limitBytes: 1000, usage: {} },
       { kind: 'change-quota', namespace: ns, quotaId: 1, limitBytes: 2000 },
       { kind: 'change-quota', namespace: ns, quotaId: 1, limitBytes: 2000 },
     ]);
     assert.deepEqual(decided.map((d) => d.map((e) => e.type)), [['NamespaceQuotaCreated'], ['NamespaceQuotaChanged'], []]);
     assert.deepEqual(state.quota, { quotaId: 1, limitBytes: 2000, limits: [] });
-    assert.throws(() => quotaDecider.decide({ kind: 'create-quota', namespace: ns, limitBytes: 5 }, state), refusal(DomainErrorCode.QuotaAlreadyExists));
+    assert.throws(() => quotaDecider.decide({ kind: 'create-quota', namespace: ns, limitBytes: 5, usage: {} }, state), refusal(DomainErrorCode.QuotaAlreadyExists));
     assert.throws(() => quotaDecider.decide({ kind: 'change-quota', namespace: ns, quotaId: 7, limitBytes: 5 }, state), refusal(DomainErrorCode.QuotaNotFound));
     const gone = run([{ kind: 'delete-quota', namespace: ns, quotaId: 1 }], state).state;
     assert.equal(gone.quota, null);
     assert.throws(() => quotaDecider.decide({ kind: 'delete-quota', namespace: ns, quotaId: 1 }, gone), refusal(DomainErrorCode.QuotaNotFound));
     // Ids are not reused: a new quota is number 2.
-    assert.equal(run([{ kind: 'create-quota', namespace: ns, limitBytes: 9 }], gone).state.quota?.quotaId, 2);
+    assert.equal(run([{ kind: 'create-quota', namespace: ns, limitBytes: 9, usage: {} }], gone).state.quota?.quotaId, 2);
   });
 
   it('adds, changes and deletes limits; refuses a repeated limit and a second Reject limit', () => {
     const { state } = run([
-      { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
+      { kind: 'create-quota', namespace: ns, limitBytes: 1000, usage: {} },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Warning', thresholdPercent: 80 },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
     ]);
@@ -114,7 +114,7 @@ describe('quota decider', () => {
 
   it('refuses a run whose bytes would pass the hard limit, counting what other runs in flight were let write', () => {
     const { state } = run([
-      { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
+      { kind: 'create-quota', namespace: ns, limitBytes: 1000, usage: {} },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
       { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 300 },
       { kind: 'reserve', namespace: ns, repository: 'b', runId: 'r2', fencingToken: 1, bytes: 500 },
@@ -128,7 +128,7 @@ describe('quota decider', () => {
 
   it("records a run's bytes once, ends its reservation, and records each Warning limit it reaches", () => {
     const { state, decided } = run([
-      { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
+      { kind: 'create-quota', namespace: ns, limitBytes: 1000, usage: {} },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Warning', thresholdPercent: 50 },
       { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
       { kind: 'reserve', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 600 },
@@ -151,13 +151,45 @@ describe('quota decider', () => {
     assert.deepEqual(quotaDecider.decide({ kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 2, bytes: 5 }, state).map((e) => e.type), ['QuotaUsageRecorded']);
   });
 
-  it('keeps counting usage without a quota, and after one is deleted', () => {
-    const { state } = run([
+  it('records nothing without a quota: a run in a namespace without one appends no event', () => {
+    const { state, decided } = run([
+      { kind: 'reserve', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 10 },
       { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 10 },
-      { kind: 'create-quota', namespace: ns, limitBytes: 1000 },
-      { kind: 'delete-quota', namespace: ns, quotaId: 1 },
-      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r2', fencingToken: 1, bytes: 5 },
     ]);
+    assert.deepEqual(decided, [[], []]);
+    assert.deepEqual(state, quotaDecider.initialState());
+  });
+
+  it("counts a new quota's usage from the baseline it was made with, and drops the usage when it is deleted", () => {
+    const { state, decided } = run([
+      { kind: 'create-quota', namespace: ns, limitBytes: 1000, usage: { a: 300, b: 200, empty: 0 } },
+      { kind: 'create-limit', namespace: ns, quotaId: 1, limitType: 'Reject', thresholdPercent: 100 },
+      { kind: 'record-usage', namespace: ns, repository: 'a', runId: 'r1', fencingToken: 1, bytes: 100 },
+    ]);
+    // Repositories that hold nothing are left out of the event.
+    assert.deepEqual(decided[0]![0]!.data, { namespace: ns, quotaId: 1, limitBytes: 1000, usage: { a: 300, b: 200 } });
+    assert.deepEqual(state.usage, { a: 400, b: 200 });
+    // The baseline counts towards the hard limit: 600 held, 401 more is one byte too many.
+    assert.throws(() => quotaDecider.decide({ kind: 'reserve', namespace: ns, repository: 'c', runId: 'r2', fencingToken: 1, bytes: 401 }, state), refusal(DomainErrorCode.QuotaExceeded));
+    const gone = run([
+      { kind: 'reserve', namespace: ns, repository: 'c', runId: 'r2', fencingToken: 1, bytes: 50 },
+      { kind: 'delete-quota', namespace: ns, quotaId: 1 },
+      { kind: 'record-usage', namespace: ns, repository: 'c', runId: 'r2', fencingToken: 1, bytes: 50 },
+    ], state);
+    assert.deepEqual(gone.decided.map((d) => d.map((e) => e.type)), [['QuotaBytesReserved'], ['NamespaceQuotaDeleted'], []]);
+    assert.deepEqual([gone.state.usage, gone.state.reserved, heldBytes(gone.state)], [{}, {}, 0]);
+    // A quota made again starts from the baseline it is given, not from the deleted one's count.
+    assert.deepEqual(run([{ kind: 'create-quota', namespace: ns, limitBytes: 9, usage: { a: 450 } }], gone.state).state.usage, { a: 450 });
+  });
+
+  it('folds a quota made before baselines (no usage in its event) on the usage its subject recorded', () => {
+    const events = [
+      { type: 'QuotaUsageRecorded', data: { namespace: ns, repository: 'a', mirrorId: 'acme/a', runId: 'r1', fencingToken: 1, bytes: 10, usageBytes: 10 } },
+      { type: 'NamespaceQuotaCreated', data: { namespace: ns, quotaId: 1, limitBytes: 1000 } },
+      { type: 'QuotaUsageRecorded', data: { namespace: ns, repository: 'a', mirrorId: 'acme/a', runId: 'r2', fencingToken: 1, bytes: 5, usageBytes: 15 } },
+    ] as unknown as QuotaEvent[];
+    const state = events.reduce(quotaDecider.evolve, quotaDecider.initialState());
     assert.equal(usageBytes(state), 15);
+    assert.equal(state.quota?.limitBytes, 1000);
   });
 });

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { aggregateSubject, AggregateKind, DomainErrorCode } from '@ferry/contracts';
 import { handleCommand, loadState } from '@ferry/event-store';
 import { organizationDecider, userDecider } from '@ferry/identity';
@@ -7,8 +8,9 @@ import { quotaDecider } from '@ferry/mirror';
 import { createTestDatabase, testEventLogNames, TEST_NATS_URL, type TestDatabase } from '@ferry/testing';
 import { openServiceTestBed, refusedField, refusedWith, type ServiceTestBed } from '../service-test-bed';
 import { QuotaService } from './quota.service';
+import { QuotaUsageQueries } from './quota-usage.queries';
 
-/** Quay's organization quotas over a real log: its shapes and refusals, and the usage runs record on the same aggregate. */
+/** Quay's organization quotas over a real log: its shapes and refusals, and the usage the read model counts and a quota starts from. */
 describe('the quota service', () => {
   let db: TestDatabase;
   let bed: ServiceTestBed;
@@ -19,7 +21,7 @@ describe('the quota service', () => {
   before(async () => {
     db = await createTestDatabase();
     bed = await openServiceTestBed({ databaseUrl: db.url, natsUrl: TEST_NATS_URL, ...testEventLogNames() });
-    quotas = new QuotaService(bed.commands);
+    quotas = new QuotaService(bed.commands, new QuotaUsageQueries(bed.dataSource, bed.store, bed.projections));
     await bed.commands.run(AggregateKind.Organization, 'acme', organizationDecider, { kind: 'create', name: 'acme', email: null, creator: { kind: 'user', name: 'alice' } }, bed.causation);
   });
 
@@ -99,17 +101,47 @@ describe('the quota service', () => {
     assert.deepEqual(await quotas.list('carol', 'namespace'), []);
   });
 
-  it("reports what runs wrote, per repository and for the organization, in Quay's quota_report; a quota is not needed to count", async () => {
-    const record = (repository: string, runId: string, bytes: number) =>
-      handleCommand(bed.store, subject(), 'acme', quotaDecider, { kind: 'record-usage', namespace: 'acme', repository, runId, fencingToken: 1, bytes }, bed.causation);
-    await record('etcd', 'run-1', 700);
-    await record('etcd', 'run-1', 700);
-    await record('redis', 'run-2', 300);
-    assert.deepEqual(await quotas.organizationQuotas('acme'), { quotas: [], quota_report: { quota_bytes: 1000, configured_quota: null, running_backfill: 'complete', backfill_status: 'complete' } });
+  /** A run of `ns/repository` that copied tags of these sizes, its events as a worker records them. */
+  async function runWrote(repository: string, ...bytes: number[]): Promise<void> {
+    const runId = randomUUID();
+    const subject = aggregateSubject(bed.store.prefix, AggregateKind.Run, runId);
+    for (const [i, bytesCopied] of bytes.entries()) {
+      const data = { mirrorId: `acme/${repository}`, runId, tag: `v${i}`, digest: 'sha256:aa', mediaType: 'application/vnd.oci.image.manifest.v1+json', bytesCopied, unchanged: false };
+      await bed.store.append(subject, [{ type: 'MirrorTagSynced', data }], { ...bed.causation, aggregateId: runId });
+    }
+  }
+
+  it("reports what runs wrote from the read model, per repository and for the organization, quota or not; a new quota counts from it", async () => {
+    await runWrote('etcd', 400, 300);
+    await runWrote('redis', 300);
+    const report = { running_backfill: 'complete', backfill_status: 'complete' };
+    // The read model trails the log; a quota's creation waits for it, a report need not (it is asked again below).
+    await bed.projections.waitFor(await bed.store.headPosition());
+    assert.deepEqual(await quotas.organizationQuotas('acme'), { quotas: [], quota_report: { quota_bytes: 1000, configured_quota: null, ...report } });
+    assert.deepEqual(await quotas.repositoryReport('acme', 'etcd'), { quota_bytes: 700, configured_quota: null });
+
+    // A run that ended a moment ago, not yet projected, is in the baseline: creation waits for the read model.
+    await runWrote('redis', 50);
     await quotas.create('acme', { limit: '2K' }, bed.causation);
-    assert.deepEqual(await quotas.repositoryReport('acme', 'etcd'), { quota_bytes: 700, configured_quota: 2000 });
+    const created = (await bed.store.read(subject())).events.filter((e) => e.type === 'NamespaceQuotaCreated').at(-1)!.data as { quotaId: number; usage?: unknown };
+    assert.deepEqual(created.usage, { etcd: 700, redis: 350 });
+    const { state } = await loadState(bed.store, subject(), quotaDecider);
+    assert.deepEqual(state.usage, { etcd: 700, redis: 350 });
+
+    // A run under the quota records its bytes on the aggregate; the report reads the read model, which counts them too.
+    await handleCommand(bed.store, subject(), 'acme', quotaDecider, { kind: 'record-usage', namespace: 'acme', repository: 'etcd', runId: 'run-9', fencingToken: 1, bytes: 5 }, bed.causation);
+    await runWrote('etcd', 5);
+    await bed.projections.waitFor(await bed.store.headPosition());
+    assert.equal((await loadState(bed.store, subject(), quotaDecider)).state.usage.etcd, 705);
+    assert.deepEqual((await quotas.organizationQuotas('acme')).quota_report, { quota_bytes: 1055, configured_quota: 2000, ...report });
+    assert.deepEqual(await quotas.repositoryReport('acme', 'etcd'), { quota_bytes: 705, configured_quota: 2000 });
     assert.deepEqual(await quotas.repositoryReport('acme', 'none'), { quota_bytes: 0, configured_quota: 2000 });
     const reports = await quotas.repositoryReports([{ namespace: 'acme', repository: 'redis' }, { namespace: 'other', repository: 'x' }]);
-    assert.deepEqual([...reports], [['acme/redis', { quota_bytes: 300, configured_quota: 2000 }], ['other/x', { quota_bytes: 0, configured_quota: null }]]);
+    assert.deepEqual([...reports], [['acme/redis', { quota_bytes: 350, configured_quota: 2000 }], ['other/x', { quota_bytes: 0, configured_quota: null }]]);
+
+    // Deleted, the quota takes its count with it; the report still reads every byte.
+    await quotas.delete('acme', String(created.quotaId), bed.causation);
+    assert.deepEqual((await loadState(bed.store, subject(), quotaDecider)).state.usage, {});
+    assert.deepEqual((await quotas.organizationQuotas('acme')).quota_report, { quota_bytes: 1055, configured_quota: null, ...report });
   });
 });

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AggregateKind, DomainError, DomainErrorCode, mirrorId } from '@ferry/contracts';
 import type { Causation } from '@ferry/event-store';
 import { organizationDecider, userDecider } from '@ferry/identity';
-import { humanBytes, parseQuotaSize, quotaDecider, usageBytes, type NamespaceQuota, type QuotaLimit, type QuotaState } from '@ferry/mirror';
+import { humanBytes, parseQuotaSize, quotaDecider, type NamespaceQuota, type QuotaLimit, type QuotaState } from '@ferry/mirror';
 import { Commands } from '../commands';
 import { InvalidRequestError } from '../http/problem';
 import { readBody } from '../http/request-body';
+import { QuotaUsageQueries } from './quota-usage.queries';
 import { CREATE_QUOTA_BODY, CREATE_QUOTA_LIMIT_BODY, quotaLimitType, UPDATE_QUOTA_BODY, UPDATE_QUOTA_LIMIT_BODY } from './quota.input';
 import type { QuotaLimitView, QuotaView } from './quota.view';
 
@@ -26,12 +27,16 @@ export interface RepositoryQuotaReport {
 
 /**
  * Quay's namespace quotas (`/organization/{org}/quota` and its limits) on the namespace's quota
- * aggregate, whose fold also answers the reads: a quota, a few limits, and a byte count per
- * repository (Ferry's runs record what they wrote there; see `QuotaUsageRecorded`).
+ * aggregate, whose fold answers the quota and its limits. Usage in reports is the
+ * `repository_usage` read model's (what Ferry's runs wrote, quota or not); the aggregate counts it
+ * only for enforcement, from the read model's count when the quota is made.
  */
 @Injectable()
 export class QuotaService {
-  constructor(private readonly commands: Commands) {}
+  constructor(
+    private readonly commands: Commands,
+    private readonly usage: QuotaUsageQueries,
+  ) {}
 
   async list(organization: string, scope: NamespaceScope = 'organization'): Promise<QuotaView[]> {
     await this.assertNamespace(organization, scope);
@@ -48,7 +53,9 @@ export class QuotaService {
     const { value: fields, ignored } = readBody(CREATE_QUOTA_BODY, body);
     await this.assertNamespace(organization, scope);
     const limitBytes = fields.limit_bytes ?? bytesOf(fields.limit!);
-    await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'create-quota', namespace: organization, limitBytes }, causation);
+    // Nothing counted the namespace's usage on the aggregate before: the quota starts from the read model's.
+    const usage = await this.usage.settledOfNamespace(organization);
+    await this.commands.run(AggregateKind.Quota, organization, quotaDecider, { kind: 'create-quota', namespace: organization, limitBytes, usage }, causation);
     return { view: 'Created', ignored };
   }
 
@@ -132,28 +139,28 @@ export class QuotaService {
 
   /** What the organization answers carry for its members: Quay's `quotas` and `quota_report`. */
   async organizationQuotas(namespace: string): Promise<{ quotas: QuotaView[]; quota_report: NamespaceQuotaReport }> {
-    const state = await this.state(namespace);
+    const [{ quota }, usage] = await Promise.all([this.state(namespace), this.usage.ofNamespace(namespace)]);
     return {
-      quotas: state.quota ? [quotaView(state.quota)] : [],
-      // Usage is recorded as runs end, never backfilled: the count is always complete.
-      quota_report: { quota_bytes: usageBytes(state), configured_quota: state.quota?.limitBytes ?? null, running_backfill: 'complete', backfill_status: 'complete' },
+      quotas: quota ? [quotaView(quota)] : [],
+      // Usage is projected from every run's tags as they are written, never backfilled: the count is always complete.
+      quota_report: { quota_bytes: Object.values(usage).reduce((a, b) => a + b, 0), configured_quota: quota?.limitBytes ?? null, running_backfill: 'complete', backfill_status: 'complete' },
     };
   }
 
   /** A repository's `quota_report`: the bytes Ferry wrote into it, and its namespace's quota. */
   async repositoryReport(namespace: string, repository: string): Promise<RepositoryQuotaReport> {
-    const state = await this.state(namespace);
-    return { quota_bytes: usageBytes(state, repository), configured_quota: state.quota?.limitBytes ?? null };
+    return (await this.repositoryReports([{ namespace, repository }])).get(mirrorId(namespace, repository))!;
   }
 
-  /** The reports of several repositories (a page of Quay's list), by `ns/repo`: each namespace's quota read once. */
+  /** The reports of several repositories (a page of Quay's list), by `ns/repo`: each namespace's quota read once, the usage in one query. */
   async repositoryReports(repositories: readonly { namespace: string; repository: string }[]): Promise<Map<string, RepositoryQuotaReport>> {
     const states = new Map<string, QuotaState>();
     for (const namespace of new Set(repositories.map((r) => r.namespace))) states.set(namespace, await this.state(namespace));
+    const usage = await this.usage.ofRepositories(repositories);
     return new Map(
       repositories.map(({ namespace, repository }) => {
-        const state = states.get(namespace)!;
-        return [mirrorId(namespace, repository), { quota_bytes: usageBytes(state, repository), configured_quota: state.quota?.limitBytes ?? null }];
+        const id = mirrorId(namespace, repository);
+        return [id, { quota_bytes: usage.get(id) ?? 0, configured_quota: states.get(namespace)!.quota?.limitBytes ?? null }];
       }),
     );
   }

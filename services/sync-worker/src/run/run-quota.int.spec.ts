@@ -24,18 +24,27 @@ describe("a run and its namespace's quota (real NATS)", () => {
     await store.close();
   });
 
-  it('costs a run nothing without a hard limit, and records only what it wrote', async () => {
-    assert.equal(await run('free', 'app', 'r1').hasHardLimit(), false);
-    await run('free', 'app', 'r1').record(0);
-    assert.equal((await state('free')).lastSequence, 0, 'a run that wrote nothing stores nothing');
-    await run('free', 'app', 'r2').record(4096);
-    assert.equal(usageBytes((await state('free')).state), 4096);
+  it('appends nothing for a run in a namespace without a quota, whatever it wrote', async () => {
+    const nothing = run('free', 'app', 'r1');
+    assert.equal(await nothing.hasHardLimit(), false);
+    await nothing.record(0);
+    const wrote = run('free', 'app', 'r2');
+    assert.equal(await wrote.hasHardLimit(), false);
+    await wrote.record(4096);
+    assert.equal((await state('free')).lastSequence, 0, 'no quota event on the namespace');
+  });
+
+  it("records what a run wrote under a quota without a hard limit, from the quota's baseline", async () => {
+    await quota({ kind: 'create-quota', namespace: 'soft', limitBytes: 10_000, usage: { app: 1000 } });
+    const wrote = run('soft', 'app', 'r1');
+    assert.equal(await wrote.hasHardLimit(), false);
+    await wrote.record(24);
+    assert.equal(usageBytes((await state('soft')).state), 1024);
   });
 
   it('refuses a run past the hard limit before it writes, counting runs in flight, and lets one within it reserve its bytes', async () => {
-    await quota({ kind: 'create-quota', namespace: 'acme', limitBytes: 1000 });
+    await quota({ kind: 'create-quota', namespace: 'acme', limitBytes: 1000, usage: { done: 600 } });
     await quota({ kind: 'create-limit', namespace: 'acme', quotaId: 1, limitType: 'Reject', thresholdPercent: 100 });
-    await run('acme', 'done', 'r0').record(600);
 
     const first = run('acme', 'a', 'r1');
     assert.equal(await first.hasHardLimit(), true);
@@ -49,7 +58,9 @@ describe("a run and its namespace's quota (real NATS)", () => {
       return true;
     });
     assert.equal((await state('acme')).lastSequence, stored, 'a refusal stores nothing');
-    await run('acme', 'b', 'r3').admit(100);
+    const second = run('acme', 'b', 'r3');
+    assert.equal(await second.hasHardLimit(), true);
+    await second.admit(100);
 
     // The first run wrote less than it planned: its usage replaces its reservation.
     await first.record(250);

@@ -8,11 +8,16 @@ export const QUOTA_EXCEEDED = DomainErrorCode.QuotaExceeded;
 
 /**
  * One run's dealings with its namespace's quota (the quota aggregate): before it writes, whether
- * it may (only a namespace with a hard limit costs the run a reading of what it would add, from
- * the run's own listings: `SyncRequest.beforeWrite`); after, what it wrote, the namespace's usage.
+ * the namespace has a quota and whether it may write (only a namespace with a hard limit costs the
+ * run a reading of what it would add, from the run's own listings: `SyncRequest.beforeWrite`);
+ * after, under a quota, what it wrote. A namespace without a quota costs a run one read of a
+ * subject of a few events (none, mostly) and no append: its usage is the `repository_usage` read
+ * model's, which a quota made later starts from.
  */
 export class RunQuota {
   private readonly subject: string;
+  /** Whether the namespace had a quota when the run read it (`hasHardLimit`): only then is its usage recorded. */
+  private underQuota = false;
   private reserved = false;
 
   constructor(
@@ -24,11 +29,13 @@ export class RunQuota {
   }
 
   /**
-   * Whether the namespace has a hard (`Reject`) limit: then the run must be admitted (`admit`)
-   * before it writes. Without one, a run costs nothing more than this read.
+   * Reads the namespace's quota (one request for a subject this process folded before and that
+   * has not changed since): whether it has a hard (`Reject`) limit, when the run must be admitted
+   * (`admit`) before it writes.
    */
   async hasHardLimit(): Promise<boolean> {
     const { state } = await loadState(this.store, this.subject, quotaDecider);
+    this.underQuota = state.quota !== null;
     return hardLimitBytes(state.quota) !== null;
   }
 
@@ -48,8 +55,14 @@ export class RunQuota {
     this.reserved = bytes > 0;
   }
 
-  /** Records what the run wrote (and ends its reservation); a run that wrote nothing and reserved nothing records nothing. */
+  /**
+   * Records what the run wrote (and ends its reservation) when the namespace had a quota as the
+   * run began; a run that wrote nothing and reserved nothing records nothing. A quota made while
+   * the run was writing does not see what the run wrote after the quota's baseline was read (the
+   * read model counts it; the quota's enforcement does not): the README's quota section.
+   */
   async record(bytesWritten: number): Promise<void> {
+    if (!this.underQuota) return;
     if (bytesWritten <= 0 && !this.reserved) return;
     const { namespace, repository, runId, fencingToken } = this.target;
     await handleCommand(this.store, this.subject, namespace, quotaDecider, { kind: 'record-usage', namespace, repository, runId, fencingToken, bytes: bytesWritten }, this.causation);
