@@ -13,6 +13,7 @@ import {
   type RunningRegistry,
   type TestDatabase,
 } from '@ferry/testing';
+import { aggregateSubject, AggregateKind } from '@ferry/contracts';
 import { apiClient, createOrganizationWithRobot, createUserWithToken, onDemandMirrorBody, syncNowAndWait, type Api } from './api-client';
 import { destroyEventLog, readEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
@@ -219,5 +220,35 @@ describe("Quay's organization quotas through the four services", () => {
     await expect(api('DELETE', `/organization/${ORG}`), 204);
     await expect(api('POST', '/organization/', { name: ORG }), 201);
     assert.deepEqual((await expect(api('GET', QUOTA), 200)).json, []);
+  });
+  it('appends no quota event for a run in an organization without a quota, reports what it wrote, and counts it from a quota made later', async () => {
+    const free = 'qfree';
+    const freeMirror = (repository: string) => `/repository/${free}/${repository}/mirror`;
+    const expectedBytes = blobBytesOf([image]);
+    await createOrganizationWithRobot(api, free);
+    await expect(api('POST', freeMirror('app'), onDemandMirrorBody(`${upstream.host}/lib/big`, `${free}+syncer`, ['*'])), 201);
+    const copied = await syncNowAndWait(api, freeMirror('app'));
+    assert.equal(copied.sync_status, 'SUCCESS', ferry.output());
+    assert.equal((await api('GET', `${freeMirror('app')}/runs/${copied.last_run_id}`)).json.bytes_copied, expectedBytes);
+    const quotaSubject = aggregateSubject(names.subjectPrefix, AggregateKind.Quota, free);
+    const quotaEvents = async () => (await readEventLog(names)).filter((e) => e.subject === quotaSubject);
+    assert.deepEqual(await quotaEvents(), [], 'no event on the organization\'s quota subject');
+
+    // The report reads what the run wrote all the same, from the read model.
+    const report = async () => (await expect(api('GET', `/organization/${free}`), 200)).json.quota_report;
+    assert.deepEqual(await report(), { quota_bytes: expectedBytes, configured_quota: null, running_backfill: 'complete', backfill_status: 'complete' });
+    assert.deepEqual((await expect(api('GET', `/repository/${free}/app`), 200)).json.quota_report, { quota_bytes: expectedBytes, configured_quota: null });
+
+    // A quota made now starts from those bytes: its hard limit leaves no room for a second copy of the image.
+    await expect(api('POST', `/organization/${free}/quota`, { limit_bytes: expectedBytes + 1000 }), 201);
+    const [created] = await quotaEvents();
+    assert.deepEqual([created!.type, (created!.data as { usage?: unknown }).usage], ['NamespaceQuotaCreated', { app: expectedBytes }]);
+    const [quota] = (await api('GET', `/organization/${free}/quota`)).json;
+    await expect(api('POST', `/organization/${free}/quota/${quota.id}/limit`, { type: 'Reject', threshold_percent: 100 }), 201);
+    assert.deepEqual(await report(), { quota_bytes: expectedBytes, configured_quota: expectedBytes + 1000, running_backfill: 'complete', backfill_status: 'complete' });
+    await expect(api('POST', freeMirror('other'), onDemandMirrorBody(`${upstream.host}/lib/big`, `${free}+syncer`, ['*'])), 201);
+    const refused = await syncNowAndWait(api, freeMirror('other'));
+    assert.equal(refused.sync_status, 'FAIL', ferry.output());
+    assert.equal((await api('GET', `${freeMirror('other')}/runs/${refused.last_run_id}`)).json.error.code, 'QUOTA_EXCEEDED');
   });
 });
