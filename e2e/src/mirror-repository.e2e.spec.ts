@@ -268,7 +268,7 @@ describe('mirroring a repository end to end through the four services', () => {
   });
 
   it('rebuilds read models identical to the live ones with npm run replay', async () => {
-    const tables = ['mirrors', 'runs', 'run_tags', 'tags', 'robots', 'notification_rules', 'event_log', 'due_mirrors', 'users', 'api_tokens', 'organizations', 'repositories', 'permissions'];
+    const tables = ['mirrors', 'runs', 'run_tags', 'tags', 'robots', 'notification_rules', 'event_log', 'due_mirrors', 'users', 'api_tokens', 'organizations', 'repositories', 'permissions', 'repository_usage'];
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
