@@ -6,7 +6,7 @@
  * included) and total time per image, as ratios. Writes its section of docs/benchmarks.md.
  */
 import { cpus, loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -68,6 +68,8 @@ async function pullImage(base: string, repo: string, tag: string, authorization:
 async function pullCorpus(base: string, repo: string, authorization: string | null): Promise<Pull[]> {
   const pulls: Pull[] = [];
   for (const tag of TAGS) pulls.push(await pullImage(base, repo, tag, authorization));
+  // BENCH_VERBOSE=1: each image's pull, to see which of them a change moved.
+  if (process.env.BENCH_VERBOSE) process.stderr.write(`bench: ${base} ${repo}: ${pulls.map((p, i) => `${TAGS[i]} ${p.totalMs.toFixed(0)} ms (first byte ${p.ttfbMs.toFixed(0)})`).join(', ')}\n`);
   return pulls;
 }
 
@@ -117,7 +119,10 @@ async function main(): Promise<void> {
     });
     // BENCH_PROFILE_FRONT=<dir>: the front writes a CPU profile there when it stops (--cpu-prof), to see what its pulls cost.
     const profileDir = process.env.BENCH_PROFILE_FRONT;
-    front = await startRegistryFront(ferry.env, profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
+    // The front reads the target's storage (its filesystem root, as a deployment mounts it); BENCH_FRONT_STORAGE=off: through the target's API only.
+    const storage: Record<string, string> = process.env.BENCH_FRONT_STORAGE === 'off' ? {} : { FERRY_FRONT_TARGET_STORAGE: target.rootDir };
+    mkdirSync(target.rootDir, { recursive: true });
+    front = await startRegistryFront(ferry.env, { ...storage, ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) });
     const api = apiClient(() => ferry!);
     const basic = `Basic ${Buffer.from(`admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`).toString('base64')}`;
     const results: Record<'direct' | 'distributionCold' | 'distributionWarm' | 'ferryCold' | 'ferryWarm' | 'target', Pull[][]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [], target: [] };

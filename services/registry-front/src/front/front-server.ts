@@ -10,7 +10,9 @@ import { sendOciError } from './oci-answer';
 import { CacheEviction } from './cache-eviction';
 import { ProxyCacheFront, relay } from './proxy-cache-front';
 import { ProxyCacheSettings } from './proxy-cache-settings';
+import { ClientPulls } from './client-pulls';
 import { forwardedHeaders, TargetRegistry } from './target-registry';
+import { TargetStorage } from './target-storage';
 
 /**
  * The registry front: the OCI distribution API on its own address. A plain node:http server
@@ -40,7 +42,8 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
       reuseMs: config.settingsReuseMs,
     });
     this.eviction = new CacheEviction(store, this.target, this.settings, { warn: (message) => this.logger.warn(message) });
-    this.proxyCache = new ProxyCacheFront(this.target, this.settings, { warn: (message) => this.logger.warn(message) }, this.eviction);
+    const local = config.targetStorage && config.registryTokens ? { storage: new TargetStorage(config.targetStorage), clients: new ClientPulls(config.registryTokens), writeFills: config.writeFillsToStorage } : null;
+    this.proxyCache = new ProxyCacheFront(this.target, this.settings, { warn: (message) => this.logger.warn(message) }, this.eviction, local);
   }
 
   async onModuleInit(): Promise<void> {
@@ -63,7 +66,7 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     this.server = server;
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : this.config.port;
-    this.logger.log(`registry front on http://${this.config.host}:${port}/v2/, in front of ${this.target.url}`);
+    this.logger.log(`registry front on http://${this.config.host}:${port}/v2/, in front of ${this.target.url}${this.config.targetStorage ? `, reading its storage at ${this.config.targetStorage}` : ''}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
