@@ -420,6 +420,26 @@ for (const readsStorage of [false, true]) describe(`pulling through the registry
       }
     });
 
+    if (readsStorage) {
+      it("reads and writes through the target when FERRY_FRONT_TARGET_STORAGE is not the target's storage, and says so", async () => {
+        const elsewhere = mkdtempSync(join(dir, 'not-the-storage-'));
+        const wrong = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_TARGET_STORAGE: elsewhere });
+        try {
+          await eventually(async () => (/is not the storage of the target registry/.test(wrong.output()) ? true : undefined), 10_000, 'the probe\'s verdict');
+          const layer = await layerOf('alpine');
+          const bearer = await token('repository:hub/alpine:pull');
+          await target.resetRequestCount();
+          const answer = await get(wrong.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer });
+          assert.equal(answer.status, 200);
+          assert.equal(answer.headers['x-ferry-cache'], 'hit');
+          assert.ok((await target.settleRequestCount()) > 0, 'the target answered');
+          assert.deepEqual(readdirSync(elsewhere, { recursive: true, withFileTypes: true }).filter((f) => !f.isDirectory()).map((f) => f.name), [], 'no file of the probe\'s stays');
+        } finally {
+          await wrong.stop();
+        }
+      });
+    }
+
     it("does not answer a blob the repository does not link, though another repository's is in the storage", async () => {
       const layer = await layerOf('alpine');
       const bearer = await token('repository:hub/legacy:pull');

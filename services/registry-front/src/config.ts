@@ -28,8 +28,6 @@ export interface RegistryFrontConfig extends BaseConfig {
    * through the target's HTTP API. Absent: every read and write goes through the target.
    */
   targetStorage: string | undefined;
-  /** Temporary (measurement): fills written into the storage rather than uploaded. */
-  writeFillsToStorage: boolean;
 }
 
 function readTargetStorage(reader: ConfigReader, tokens: RegistryTokenSettings | undefined): string | undefined {
@@ -56,7 +54,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     upstreamTimeoutMs: reader.integer('FERRY_FRONT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 600_000),
     settingsReuseMs: reader.integer('FERRY_FRONT_SETTINGS_SECONDS', 2, 0, 3600) * 1000,
     targetStorage: undefined,
-    writeFillsToStorage: reader.boolean('FERRY_FRONT_WRITE_FILLS', true),
   };
   config.targetStorage = readTargetStorage(reader, config.registryTokens);
   reader.done();
