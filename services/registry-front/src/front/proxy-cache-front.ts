@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { recordProxyCacheRequest, recordSharedFetch, recordUpstreamBytes, type ProxyCacheResult } from '@ferry/metrics';
-import { isDigest, mayServeStale, SingleFlight, staleReasonFor, tagAgeSeconds, tagFreshness } from '@ferry/proxy-cache';
+import { isDigest, isStorableDigest, mayServeStale, SingleFlight, staleReasonFor, tagAgeSeconds, tagFreshness } from '@ferry/proxy-cache';
 import { digestOf, isNonDistributable, parseManifest, RegistryError, type ManifestBytes } from '@ferry/registry-client';
 import { errorText } from '@ferry/service-runtime';
 import { BlobFill } from './blob-fill';
@@ -155,7 +155,7 @@ export class ProxyCacheFront {
     const path = `/v2/${name}/manifests/${reference}`;
     // Not in the storage, for a client the target would let pull: the target would say 404, so it is not asked.
     const storage = this.storageFor(req, name);
-    if (storage && !(await storage.hasManifest(name, reference))) return this.miss(req, res, org, repository, reference, 'miss');
+    if (storage?.canTell(reference) && !(await storage.hasManifest(name, reference))) return this.miss(req, res, org, repository, reference, 'miss');
     const cached = await this.target.forward('GET', path, forwardedHeaders(req.headers));
     if (cached.statusCode === 200) {
       if (isDigest(reference)) {
@@ -297,8 +297,8 @@ export class ProxyCacheFront {
   async blob(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
-    // A range is the target's to cut (its answer is relayed); a whole blob the storage holds is read from there.
-    const storage = req.headers.range === undefined ? this.storageFor(req, name) : null;
+    // A range is the target's to cut (its answer is relayed), as is a digest the layout has no place for; a whole blob the storage holds is read from there.
+    const storage = req.headers.range === undefined && isStorableDigest(digest) ? this.storageFor(req, name) : null;
     if (storage) {
       const held = await storage.openLinkedBlob(name, digest);
       if (held) {

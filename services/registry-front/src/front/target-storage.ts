@@ -54,6 +54,11 @@ export class TargetStorage {
     return (await readLink(tagCurrentLinkPath(this.root, name, reference))) !== null;
   }
 
+  /** Whether the storage's answer for the reference is the registry's: a tag, or a digest of an algorithm the layout has (others are the registry's to judge). */
+  canTell(reference: string): boolean {
+    return !isDigest(reference) || isStorableDigest(reference);
+  }
+
   /**
    * Stores a blob as it streams by, behind the registry's back but in its layout: the bytes into
    * a file of the front's own (outside the tree the registry reads), renamed into the blob's place
