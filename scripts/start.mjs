@@ -279,6 +279,7 @@ function tokenSigning() {
   return { env: { FERRY_TOKEN_SIGNING_KEY: key, FERRY_TOKEN_SIGNING_CERT: cert }, bundle };
 }
 
+/** Starts a local docker-registry unless one answers at `url`; the storage directory of the one it started, else undefined. */
 async function ensureRegistry(url, auth) {
   const u = new URL(url);
   const host = u.hostname;
@@ -307,6 +308,7 @@ async function ensureRegistry(url, auth) {
   log(`starting docker-registry on ${host}:${port} (storage in ${join(dir, 'data')}; tokens from ${auth.realm})`);
   startChild('registry', command, ['serve', config], { infra: true });
   await waitFor(host, port, 'docker-registry');
+  return join(dir, 'data');
 }
 
 function encryptionKey() {
@@ -428,7 +430,10 @@ const registryAuth = {
 };
 await ensurePostgres(env.DATABASE_URL);
 await ensureNats(env.NATS_URL);
-await ensureRegistry(env.FERRY_TARGET_REGISTRY, registryAuth);
+const registryStorage = await ensureRegistry(env.FERRY_TARGET_REGISTRY, registryAuth);
+// The registry started here keeps its storage on this machine: the front reads cached blobs from it
+// and writes fills into it, instead of through the registry's API (a registry of yours: set it yourself).
+if (registryStorage && !env.FERRY_FRONT_TARGET_STORAGE) env.FERRY_FRONT_TARGET_STORAGE = registryStorage;
 
 const apiUrl = `http://${apiHost}:${env.FERRY_API_PORT ?? 8080}`;
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredEvent } from '@ferry/contracts';
@@ -22,6 +22,7 @@ import {
   type ShapingProxy,
   type TestDatabase,
 } from '@ferry/testing';
+import { request } from 'undici';
 import { apiClient } from './api-client';
 import { runCommand } from './commands';
 import { destroyEventLog, readEventLog } from './event-log';
@@ -29,6 +30,9 @@ import { startFerry, testDeploymentEnv, tokenServiceSetup, type FerryProcesses }
 import { startRegistryFront, type RegistryFront } from './registry-front-process';
 
 const SERVICE = 'ferry-registry';
+/** docker-registry's filesystem layout: a blob's bytes, and a repository's link to it. */
+const blobDataPath = (root: string, digest: string) => join(root, 'docker/registry/v2/blobs/sha256', digest.slice(7, 9), digest.slice(7), 'data');
+const layerLinkPath = (root: string, repo: string, digest: string) => join(root, 'docker/registry/v2/repositories', repo, '_layers/sha256', digest.slice(7), 'link');
 const PASSWORD = 'a-long-test-password';
 const skopeo = (args: string[]) => runCommand('skopeo', ['--insecure-policy', ...args], { env: process.env as Record<string, string> });
 
@@ -38,7 +42,7 @@ const skopeo = (args: string[]) => runCommand('skopeo', ['--insecure-policy', ..
  * upstream is another docker-registry behind a loopback proxy the test steers (429s, a cut blob,
  * a slow blob, a stop).
  */
-describe('pulling through the registry front', () => {
+for (const readsStorage of [false, true]) describe(`pulling through the registry front${readsStorage ? ", which reads the target's storage (FERRY_FRONT_TARGET_STORAGE)" : ''}`, () => {
   const names = testEventLogNames();
   let upstream: RunningRegistry;
   let target: RegistryRunning;
@@ -77,7 +81,8 @@ describe('pulling through the registry front', () => {
     const tokens = await tokenServiceSetup(dir, SERVICE);
     [upstream, target, db] = await Promise.all([
       startRegistry(),
-      startRegistry({ trustTokenService: tokens.trustTokenService }),
+      // The access log counts the target's answers: a warm blob read from its storage is none of them.
+      startRegistry({ trustTokenService: tokens.trustTokenService, countRequests: true }),
       createTestDatabase(),
     ]);
     await pushImage(upstream, 'library/alpine', '1', { mediaType: 'oci', layers: [{ seed: 'pc-alpine-a', size: 300_000 }, { seed: 'pc-alpine-b', size: 200_000 }] });
@@ -112,7 +117,8 @@ describe('pulling through the registry front', () => {
       ...tokens.env,
       FERRY_PROXY_CACHE_PROMOTION_SECONDS: '1',
     });
-    front = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_UPSTREAM_TIMEOUT_MS: '3000' });
+    mkdirSync(target.rootDir, { recursive: true });
+    front = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_UPSTREAM_TIMEOUT_MS: '3000', ...(readsStorage ? { FERRY_FRONT_TARGET_STORAGE: target.rootDir } : {}) });
     for (const org of ['hub', 'flaky', 'plain', 'rules']) assert.equal((await api('POST', '/organization/', { name: org })).status, 201);
     assert.equal((await api('POST', '/superuser/users/', { username: 'outsider', password: PASSWORD })).status, 200);
     const hub = await api('POST', '/organization/hub/proxycache', { upstream_registry: `${shaper.host}/library`, insecure: true, expiration_s: 3600 });
@@ -217,6 +223,11 @@ describe('pulling through the registry front', () => {
       assert.ok(cut instanceof Error || cut.status !== 200 || createHash('sha256').update(cut.body).digest('hex') !== layer.slice(7), 'no whole blob');
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(await blobExists(asAdmin(target.url), 'hub/cut', layer), false);
+      // Nothing in the storage either: no blob file, no link, no partial file of the front's.
+      assert.equal(existsSync(blobDataPath(target.rootDir, layer)), false);
+      assert.equal(existsSync(layerLinkPath(target.rootDir, 'hub/cut', layer)), false);
+      const partials = join(target.rootDir, 'ferry-front-fills');
+      assert.deepEqual(existsSync(partials) ? readdirSync(partials) : [], []);
       assert.ok(!(await events('ProxyCacheFilled')).some((e) => (e.data as { digest: string }).digest === layer));
     } finally {
       mode.cutBlob = null;
@@ -349,6 +360,96 @@ describe('pulling through the registry front', () => {
     );
     assert.equal(done.sync_status, 'SUCCESS', JSON.stringify((await api('GET', `/repository/hub/alpine/mirror/runs/${done.last_run_id}`)).json));
     assert.deepEqual(await tagDigests(asAdmin(target.url), 'hub/alpine'), await tagDigests(upstream, 'library/alpine'));
+  });
+
+  describe('warm blobs, and who may have them', () => {
+    const ACCEPT_OCI = 'application/vnd.oci.image.manifest.v1+json';
+    /** A token of Ferry's token service, as a client holds it: for the admin, or for nobody (anonymous). */
+    async function token(scope: string, who: string | null = creds()): Promise<string> {
+      const answer = await request(`${ferry.apiUrl}/v2/auth?service=${SERVICE}&scope=${encodeURIComponent(scope)}`, { headers: who ? { authorization: `Basic ${Buffer.from(who).toString('base64')}` } : {} });
+      const json = (await answer.body.json()) as { token: string };
+      return `Bearer ${json.token}`;
+    }
+    async function get(base: string, path: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET') {
+      const answer = await request(`${base}${path}`, { method, headers });
+      return { status: answer.statusCode, headers: answer.headers, body: Buffer.from(await answer.body.arrayBuffer()) };
+    }
+    async function layerOf(repo: string): Promise<string> {
+      const manifest = await get(target.url, `/v2/hub/${repo}/manifests/1`, { accept: ACCEPT_OCI, authorization: await token(`repository:hub/${repo}:pull`) });
+      assert.equal(manifest.status, 200, manifest.body.toString());
+      return (JSON.parse(manifest.body.toString()) as { layers: { digest: string }[] }).layers[0]!.digest;
+    }
+
+    it(`answers a cached blob, whole, in part and its HEAD, with the target's headers${readsStorage ? ', from the storage without asking the target' : ''}`, async () => {
+      const layer = await layerOf('alpine');
+      const bearer = await token('repository:hub/alpine:pull');
+      const direct = await get(target.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer });
+      await target.resetRequestCount();
+      const whole = await get(front.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer });
+      if (readsStorage) assert.equal(await target.settleRequestCount(), 0, 'the target was not asked');
+      assert.equal(whole.status, 200);
+      assert.equal(whole.headers['x-ferry-cache'], 'hit');
+      assert.ok(whole.body.equals(direct.body));
+      for (const header of ['content-length', 'content-type', 'docker-content-digest', 'etag']) assert.equal(whole.headers[header], direct.headers[header], header);
+      const head = await get(front.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer }, 'HEAD');
+      assert.equal(head.status, 200);
+      assert.equal(head.body.length, 0);
+      assert.equal(head.headers['content-length'], direct.headers['content-length']);
+      assert.equal(head.headers['docker-content-digest'], layer);
+      const part = await get(front.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer, range: 'bytes=10-19' });
+      assert.equal(part.status, 206);
+      assert.ok(part.body.equals(direct.body.subarray(10, 20)));
+    });
+
+    it('refuses a client without a token, with a token for another repository, or with a forged one, exactly as the target refuses it', async () => {
+      const layer = await layerOf('alpine');
+      const other = await token('repository:hub/legacy:pull');
+      const [header, payload] = (await token('repository:hub/alpine:pull')).slice('Bearer '.length).split('.');
+      const forged = `Bearer ${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+      const anonymous = await token('repository:hub/alpine:pull', null);
+      for (const authorization of [null, other, forged, anonymous, 'Bearer not-a-token', `Basic ${Buffer.from(creds()).toString('base64')}`]) {
+        const headers: Record<string, string> = authorization ? { authorization } : {};
+        for (const method of ['GET', 'HEAD'] as const) {
+          const viaFront = await get(front.url, `/v2/hub/alpine/blobs/${layer}`, headers, method);
+          const direct = await get(target.url, `/v2/hub/alpine/blobs/${layer}`, headers, method);
+          assert.ok(direct.status === 401 || direct.status === 403, `the target refuses ${authorization?.slice(0, 12)}: ${direct.status}`);
+          assert.equal(viaFront.status, direct.status, `${method} ${authorization?.slice(0, 12)}`);
+          assert.equal(viaFront.headers['www-authenticate'], direct.headers['www-authenticate']);
+          assert.equal(viaFront.headers['x-ferry-cache'], undefined);
+        }
+      }
+    });
+
+    if (readsStorage) {
+      it("reads and writes through the target when FERRY_FRONT_TARGET_STORAGE is not the target's storage, and says so", async () => {
+        const elsewhere = mkdtempSync(join(dir, 'not-the-storage-'));
+        const wrong = await startRegistryFront(ferry.env, { FERRY_FRONT_SETTINGS_SECONDS: '0', FERRY_FRONT_TARGET_STORAGE: elsewhere });
+        try {
+          await eventually(async () => (/is not the storage of the target registry/.test(wrong.output()) ? true : undefined), 10_000, 'the probe\'s verdict');
+          const layer = await layerOf('alpine');
+          const bearer = await token('repository:hub/alpine:pull');
+          await target.resetRequestCount();
+          const answer = await get(wrong.url, `/v2/hub/alpine/blobs/${layer}`, { authorization: bearer });
+          assert.equal(answer.status, 200);
+          assert.equal(answer.headers['x-ferry-cache'], 'hit');
+          assert.ok((await target.settleRequestCount()) > 0, 'the target answered');
+          assert.deepEqual(readdirSync(elsewhere, { recursive: true, withFileTypes: true }).filter((f) => !f.isDirectory()).map((f) => f.name), [], 'no file of the probe\'s stays');
+        } finally {
+          await wrong.stop();
+        }
+      });
+    }
+
+    it("does not answer a blob the repository does not link, though another repository's is in the storage", async () => {
+      const layer = await layerOf('alpine');
+      const bearer = await token('repository:hub/legacy:pull');
+      const direct = await get(target.url, `/v2/hub/legacy/blobs/${layer}`, { authorization: bearer });
+      assert.equal(direct.status, 404);
+      // Not the target's to serve: the front asks the upstream's library/legacy, which does not have it either.
+      const viaFront = await get(front.url, `/v2/hub/legacy/blobs/${layer}`, { authorization: bearer });
+      assert.equal(viaFront.status, 404);
+      assert.notEqual(viaFront.headers['x-ferry-cache'], 'hit');
+    });
   });
 
   it('refuses anonymous and unauthorized pulls as the target does', async () => {

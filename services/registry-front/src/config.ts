@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { ConfigReader, readBaseConfig, readEncryptionKey, readMetricsSettings, readRegistryTokens, readTargetRegistrySettings, type BaseConfig, type MetricsSettings, type RegistryTokenSettings, type TargetRegistrySettings } from '@ferry/service-runtime';
 
 export interface RegistryFrontConfig extends BaseConfig {
@@ -20,6 +22,21 @@ export interface RegistryFrontConfig extends BaseConfig {
   upstreamTimeoutMs: number;
   /** How long an organization's proxy-cache settings are reused before they are read from the log again. */
   settingsReuseMs: number;
+  /**
+   * The target registry's storage (`docker-registry`'s filesystem `rootdirectory`), when it is
+   * mounted into the front: cached blobs are served from it and fills written into it, instead of
+   * through the target's HTTP API. Absent: every read and write goes through the target.
+   */
+  targetStorage: string | undefined;
+}
+
+function readTargetStorage(reader: ConfigReader, tokens: RegistryTokenSettings | undefined): string | undefined {
+  const root = reader.optional('FERRY_FRONT_TARGET_STORAGE');
+  if (root === undefined) return undefined;
+  if (!isAbsolute(root) || !existsSync(root) || !statSync(root).isDirectory()) reader.problems.push(`FERRY_FRONT_TARGET_STORAGE must be the absolute path of the target registry's storage directory; ${root} is not a directory`);
+  // Without the token service's certificate the front cannot check a client's token as the target does.
+  if (!tokens) reader.problems.push('FERRY_FRONT_TARGET_STORAGE needs FERRY_TOKEN_SIGNING_KEY and FERRY_TOKEN_SIGNING_CERT (the front checks clients\' tokens as the target does)');
+  return root;
 }
 
 /** The only reader of process.env in the registry front. */
@@ -36,7 +53,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ssrfAllowedHosts: reader.list('FERRY_SSRF_ALLOWED_HOSTS'),
     upstreamTimeoutMs: reader.integer('FERRY_FRONT_UPSTREAM_TIMEOUT_MS', 10_000, 100, 600_000),
     settingsReuseMs: reader.integer('FERRY_FRONT_SETTINGS_SECONDS', 2, 0, 3600) * 1000,
+    targetStorage: undefined,
   };
+  config.targetStorage = readTargetStorage(reader, config.registryTokens);
   reader.done();
   return config;
 }

@@ -10,7 +10,10 @@ import { sendOciError } from './oci-answer';
 import { CacheEviction } from './cache-eviction';
 import { ProxyCacheFront, relay } from './proxy-cache-front';
 import { ProxyCacheSettings } from './proxy-cache-settings';
+import { ClientPulls } from './client-pulls';
 import { forwardedHeaders, TargetRegistry } from './target-registry';
+import { storageIsTargets } from './storage-probe';
+import { TargetStorage } from './target-storage';
 
 /**
  * The registry front: the OCI distribution API on its own address. A plain node:http server
@@ -45,6 +48,7 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.target.writable) this.eviction.start();
+    await this.probeStorage();
     if (!this.target.writable) this.logger.warn('FERRY_TOKEN_SIGNING_KEY is not set: proxy-cache organizations are served from the target only, nothing is fetched upstream');
     // Large socket buffers: blobs go through in fewer, bigger writes and fewer drain turns.
     const server = createServer({ highWaterMark: 1 << 20 }, (req, res) => {
@@ -66,7 +70,34 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`registry front on http://${this.config.host}:${port}/v2/, in front of ${this.target.url}`);
   }
 
+  private probeTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * FERRY_FRONT_TARGET_STORAGE is used once a probe showed it is the target's storage; until then
+   * (the target not answering yet: asked again every 10 s) and for good when it is not, every read
+   * and write goes through the target, as without the setting.
+   */
+  private async probeStorage(): Promise<void> {
+    const root = this.config.targetStorage;
+    if (!root || !this.config.registryTokens) return;
+    const storage = new TargetStorage(root);
+    try {
+      if (!(await storageIsTargets(storage, this.target))) {
+        this.logger.error(`FERRY_FRONT_TARGET_STORAGE=${root} is not the storage of the target registry ${this.target.url} (a blob written there is unknown to it): reading and writing through the target instead`);
+        return;
+      }
+    } catch (error) {
+      this.logger.warn(`cannot check FERRY_FRONT_TARGET_STORAGE=${root} yet (reading and writing through the target meanwhile; again in 10 s): ${errorText(error)}`);
+      this.probeTimer = setTimeout(() => void this.probeStorage(), 10_000);
+      this.probeTimer.unref();
+      return;
+    }
+    this.proxyCache.useStorage({ storage, clients: new ClientPulls(this.config.registryTokens) });
+    this.logger.log(`reading cached blobs from the target's storage at ${root}, and writing fills into it`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
     await this.eviction.stop();

@@ -1,16 +1,30 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { recordProxyCacheRequest, recordSharedFetch, recordUpstreamBytes, type ProxyCacheResult } from '@ferry/metrics';
-import { isDigest, mayServeStale, SingleFlight, staleReasonFor, tagAgeSeconds, tagFreshness } from '@ferry/proxy-cache';
+import { isDigest, isStorableDigest, mayServeStale, SingleFlight, staleReasonFor, tagAgeSeconds, tagFreshness } from '@ferry/proxy-cache';
 import { digestOf, isNonDistributable, parseManifest, RegistryError, type ManifestBytes } from '@ferry/registry-client';
 import { errorText } from '@ferry/service-runtime';
 import { BlobFill } from './blob-fill';
 import type { CacheEviction } from './cache-eviction';
+import type { ClientPulls } from './client-pulls';
 import { CACHE_HEADER, sendManifest, sendOciError } from './oci-answer';
 import type { ProxyCacheOrganization, ProxyCacheSettings } from './proxy-cache-settings';
 import { forwardedHeaders, relayedHeaders, type TargetRegistry } from './target-registry';
+import type { TargetStorage } from './target-storage';
+
+/**
+ * The target's storage, when the front can read it: cached blobs go to clients from there (no
+ * second hop through the target), for clients whose token the front checked as the target would;
+ * fills are written into it rather than uploaded through the target's API (which took a cold pull
+ * about a third longer: the target's process received, hashed and wrote every byte again).
+ */
+export interface LocalReads {
+  storage: TargetStorage;
+  clients: ClientPulls;
+}
 
 /** Manifests the front holds in memory while it answers: the distribution spec's 4 MiB, with room. */
 const MANIFEST_LIMIT = 10 * 1024 * 1024;
@@ -24,6 +38,62 @@ export async function relay(res: ServerResponse, answer: Dispatcher.ResponseData
     // The client left, or the target's body broke off: either way the client's answer is cut short, which it sees.
     res.destroy();
   }
+}
+
+/** A blob from the target's storage, answered as the target answers it (a HEAD without the body). */
+async function sendBlobFile(res: ServerResponse, method: string, digest: string, held: { handle: FileHandle; size: number }): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': held.size,
+    'docker-content-digest': digest,
+    etag: `"${digest}"`,
+    'accept-ranges': 'bytes',
+    'cache-control': 'max-age=31536000',
+    'docker-distribution-api-version': 'registry/2.0',
+    [CACHE_HEADER]: 'hit',
+  });
+  if (method === 'HEAD') {
+    await held.handle.close();
+    return void res.end();
+  }
+  try {
+    await copyFile(held.handle, held.size, res);
+  } catch {
+    // The client left (or the file could not be read on): its answer is cut short, which it sees.
+    res.destroy();
+  } finally {
+    await held.handle.close().catch(() => undefined);
+  }
+}
+
+/** Bytes read into a buffer at a time, and written to the client from it. */
+const FILE_CHUNK = 1 << 20;
+
+/**
+ * A file's bytes into the client's response through two buffers used in turn: one is read into
+ * while the other is written, and a buffer is read into again only once its write is done. A
+ * read stream would allocate a buffer per chunk (1 MiB each, the garbage collector's to free);
+ * this costs a fifth less CPU for the same bytes (measured serving 48 MiB blobs, 4 at once).
+ */
+async function copyFile(handle: FileHandle, size: number, res: ServerResponse): Promise<void> {
+  const buffers = [Buffer.allocUnsafe(Math.min(FILE_CHUNK, size)), Buffer.allocUnsafe(Math.min(FILE_CHUNK, size))];
+  // A client that leaves mid-write: the copy stops there, whether or not the write's callback comes.
+  const left = new Promise<never>((_, reject) => res.once('close', () => reject(new Error('the client left'))));
+  left.catch(() => undefined);
+  let written: Promise<void> = Promise.resolve();
+  for (let position = 0, turn = 0; position < size; turn++) {
+    const buffer = buffers[turn % 2]!;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
+    if (bytesRead === 0) throw new Error('the blob file ended before its size');
+    position += bytesRead;
+    await Promise.race([written, left]);
+    const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    written = new Promise<void>((resolve, reject) => res.write(chunk, (error) => (error ? reject(error) : resolve())));
+    // Awaited on the next turn, after the next read; a failure meanwhile must not count as unhandled.
+    written.catch(() => undefined);
+  }
+  await Promise.race([written, left]);
+  await new Promise<void>((resolve) => res.end(resolve));
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
@@ -63,6 +133,18 @@ export class ProxyCacheFront {
     private readonly eviction: CacheEviction,
   ) {}
 
+  private local: LocalReads | null = null;
+
+  /** From now on, cached blobs are read from the target's storage (and fills written there). */
+  useStorage(local: LocalReads): void {
+    this.local = local;
+  }
+
+  /** The target's storage, when the front reads it and the client's token lets it pull the repository there. */
+  private storageFor(req: IncomingMessage, name: string): TargetStorage | null {
+    return this.local?.clients.mayPull(req.headers, name) ? this.local.storage : null;
+  }
+
   /** Blob fills in flight (tests and shutdown). */
   get filling(): number {
     return this.blobFills.size + this.completions.size;
@@ -71,6 +153,9 @@ export class ProxyCacheFront {
   async manifest(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, reference: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/manifests/${reference}`;
+    // Not in the storage, for a client the target would let pull: the target would say 404, so it is not asked.
+    const storage = this.storageFor(req, name);
+    if (storage?.canTell(reference) && !(await storage.hasManifest(name, reference))) return this.miss(req, res, org, repository, reference, 'miss');
     const cached = await this.target.forward('GET', path, forwardedHeaders(req.headers));
     if (cached.statusCode === 200) {
       if (isDigest(reference)) {
@@ -173,14 +258,14 @@ export class ProxyCacheFront {
       const document = parseManifest(manifest.bytes, manifest.mediaType);
       if (document.isIndex) {
         for (const child of document.manifests) {
-          if (await this.target.hasManifest(name, child.digest)) continue;
+          if (await (this.local ? this.local.storage.hasManifest(name, child.digest) : this.target.hasManifest(name, child.digest))) continue;
           const fetched = await this.manifestFetches.run(`${name}@${child.digest}`, () => org.client.getManifest(upstreamRepo, child.digest, { maxBytes: MANIFEST_LIMIT })).result;
           if (fetched.digest !== child.digest) throw new RegistryError('DIGEST_MISMATCH', `the upstream's manifest for ${child.digest} hashes to ${fetched.digest}`);
           await this.store(org, repository, fetched, null);
         }
       } else {
         for (const blob of document.blobs) {
-          if (isNonDistributable(blob) || (await this.target.hasBlob(name, blob.digest))) continue;
+          if (isNonDistributable(blob) || (await (this.local ? this.local.storage.hasBlob(name, blob.digest) : this.target.hasBlob(name, blob.digest)))) continue;
           const fill = await this.blobFill(org, repository, blob.digest);
           await fill.done;
         }
@@ -212,22 +297,18 @@ export class ProxyCacheFront {
   async blob(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
-    // What the target holds (or refuses) goes to the client straight from the target's answer; a 404 is a miss.
-    let answered = false;
-    try {
-      answered = await this.target.streamTo(req.method === 'HEAD' ? 'HEAD' : 'GET', path, forwardedHeaders(req.headers), ({ statusCode, headers }) => {
-        if (statusCode === 404) return null;
-        const found = statusCode === 200 || statusCode === 206;
-        if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
-        res.writeHead(statusCode, { ...relayedHeaders(headers), ...(found ? { [CACHE_HEADER]: 'hit' } : {}) });
-        return res;
-      });
-    } catch (error) {
-      // The client left, or the target broke off: the client's answer is cut short, which it sees.
-      if (res.headersSent) return void res.destroy();
-      throw error;
+    // A range is the target's to cut (its answer is relayed), as is a digest the layout has no place for; a whole blob the storage holds is read from there.
+    const storage = req.headers.range === undefined && isStorableDigest(digest) ? this.storageFor(req, name) : null;
+    if (storage) {
+      const held = await storage.openLinkedBlob(name, digest);
+      if (held) {
+        recordProxyCacheRequest(org.organization, 'blob', 'hit');
+        return sendBlobFile(res, req.method!, digest, held);
+      }
+      // Not linked in the repository: the target would answer this client 404, so it is not asked.
+    } else if (await this.fromTarget(req, res, org, path)) {
+      return;
     }
-    if (answered) return;
     const filling = this.blobFills.get(`${name}@${digest}`);
     if (req.method === 'HEAD' && !filling) return this.headUpstreamBlob(res, org, repository, digest);
     let fill: BlobFill;
@@ -255,6 +336,26 @@ export class ProxyCacheFront {
     }
   }
 
+  /** What the target holds (or refuses) goes to the client straight from the target's answer: true; a 404 (a miss) is dropped: false. */
+  private async fromTarget(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, path: string): Promise<boolean> {
+    try {
+      return await this.target.streamTo(req.method === 'HEAD' ? 'HEAD' : 'GET', path, forwardedHeaders(req.headers), ({ statusCode, headers }) => {
+        if (statusCode === 404) return null;
+        const found = statusCode === 200 || statusCode === 206;
+        if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
+        res.writeHead(statusCode, { ...relayedHeaders(headers), ...(found ? { [CACHE_HEADER]: 'hit' } : {}) });
+        return res;
+      });
+    } catch (error) {
+      // The client left, or the target broke off: the client's answer is cut short, which it sees.
+      if (res.headersSent) {
+        res.destroy();
+        return true;
+      }
+      throw error;
+    }
+  }
+
   private async headUpstreamBlob(res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     try {
       const size = await org.client.headBlob(org.upstreamRepository(repository), digest);
@@ -276,7 +377,7 @@ export class ProxyCacheFront {
     const running = this.blobFills.get(key);
     if (running) return running;
     const upstreamRepo = org.upstreamRepository(repository);
-    const fill = org.client.getBlob(upstreamRepo, digest).then(({ body, size }) => new BlobFill(digest, size, body, (stream) => this.target.uploadBlob(name, digest, size, stream)));
+    const fill = org.client.getBlob(upstreamRepo, digest).then(({ body, size }) => new BlobFill(digest, size, body, (stream) => (this.local ? this.local.storage.writeBlob(name, digest, stream) : this.target.uploadBlob(name, digest, size, stream))));
     this.blobFills.set(key, fill);
     fill
       .then(async (started) => {
