@@ -196,3 +196,55 @@ describe('a run whose events a batch holds together', () => {
     }
   });
 });
+
+describe('a group whose projections say which events they handle', () => {
+  it('passes over batches of other events without a transaction, and the next batch it writes for moves the checkpoint past them', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDatabase(db.url);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    try {
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
+      const append = (id: string, type: 'MirrorSyncNowRequested' | 'MirrorCancelRequested') =>
+        store.append(
+          aggregateSubject(store.prefix, AggregateKind.Mirror, id),
+          [type === 'MirrorSyncNowRequested' ? { type, data: { mirrorId: id } } : { type, data: { mirrorId: id, runId: null } }],
+          { ...causation, aggregateId: id },
+        );
+      const applied: Array<[number, string]> = [];
+      const picky: Projection = {
+        tables: [],
+        handles: new Set(['MirrorSyncNowRequested']),
+        async apply(_em, event: StoredEvent) {
+          applied.push([event.position, event.type]);
+        },
+      };
+      const told: number[] = [];
+      const runner = new ProjectionRunner(ds, store, { name: 'picky-test', projections: [picky] }, undefined, 200, 0);
+      runner.onApplied((position) => told.push(position));
+      await append('ns/a', 'MirrorSyncNowRequested');
+      const running = runner.run(stop.signal);
+      assert.equal(await runner.waitFor(1, 30_000), true);
+      assert.equal(await runner.checkpoint(), 1);
+
+      await append('ns/a', 'MirrorCancelRequested');
+      await append('ns/b', 'MirrorCancelRequested');
+      assert.equal(await runner.waitFor(3, 30_000), true, 'the passed-over events count as projected');
+      assert.equal(await runner.checkpoint(), 1, 'no transaction moved the checkpoint for them');
+      assert.deepEqual(told, [1], 'listeners hear only of batches that may have changed rows');
+
+      await append('ns/b', 'MirrorSyncNowRequested');
+      assert.equal(await runner.waitFor(4, 30_000), true);
+      assert.equal(await runner.checkpoint(), 4);
+      assert.deepEqual(applied, [[1, 'MirrorSyncNowRequested'], [4, 'MirrorSyncNowRequested']]);
+      assert.deepEqual(told, [1, 4]);
+      stop.abort();
+      await running;
+    } finally {
+      stop.abort();
+      await store.close();
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});

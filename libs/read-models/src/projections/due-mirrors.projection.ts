@@ -12,7 +12,22 @@ export const PUSH_COALESCING_MS = 500;
 /** The scheduler's index of when each mirror is next due. */
 export const dueMirrorsProjection: Projection = {
   tables: ['due_mirrors'],
+  handles: new Set([
+    'MirrorCreated',
+    'MirrorUpdated',
+    'MirrorDeleted',
+    'MirrorSyncNowRequested',
+    'MirrorPushReceived',
+    'MirrorRunScheduled',
+    'MirrorLeaseRenewed',
+    'MirrorLeaseReleased',
+    'MirrorSucceeded',
+    'MirrorFailed',
+    'MirrorCancelled',
+  ]),
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
+    // What it handles is what it says it handles: the runner passes over batches of anything else.
+    if (!dueMirrorsProjection.handles!.has(event.type)) return;
     const due = em.getRepository(DueMirrorRow);
     switch (event.type) {
       case 'MirrorCreated':
