@@ -155,6 +155,9 @@ export class ProjectionRunner {
   private applying = false;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly appliedListeners = new Set<(position: number) => void>();
+  private readonly followListeners = new Set<(events: readonly StoredEvent[], follow: number) => void>();
+  /** Follows of the log begun so far (each attempt of `run` is one). */
+  private follows = 0;
   /** See {@link handled}; computed on first use. */
   private handledTypes: ReadonlySet<string> | null | undefined;
 
@@ -277,6 +280,18 @@ export class ProjectionRunner {
     return () => this.appliedListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` with each batch `run` has applied (or passed over), in log order, and the
+   * number of the follow it came in: within one follow the batches are the whole log from where it
+   * began, without a gap, so a listener may keep what it learns of a subject's latest event until
+   * the number changes (a follow begun again from the checkpoint after an error). Returns a function
+   * that removes it.
+   */
+  onFollowed(listener: (events: readonly StoredEvent[], follow: number) => void): () => void {
+    this.followListeners.add(listener);
+    return () => this.followListeners.delete(listener);
+  }
+
   private advance(position: number, { rowsMoved = true }: { rowsMoved?: boolean } = {}): void {
     const moved = position > this.applied;
     this.applied = Math.max(this.applied, position);
@@ -319,6 +334,7 @@ export class ProjectionRunner {
         const from = (await this.checkpoint()) + 1;
         this.logger?.succeeded('Postgres');
         this.advance(from - 1);
+        const follow = ++this.follows;
         for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch, this.lingerMs)) {
           current = batch[0];
           this.applying = true;
@@ -334,6 +350,7 @@ export class ProjectionRunner {
           } finally {
             this.applying = false;
           }
+          for (const listener of this.followListeners) listener(batch, follow);
           this.failure = null;
           this.logger?.succeeded();
         }
