@@ -12,6 +12,7 @@ import { ProjectionRunner, type Projection } from './projection-runner';
 import { eventLogProjection } from './projections/event-log.projection';
 import { mirrorsProjection } from './projections/mirrors.projection';
 import { runsProjection } from './projections/runs.projection';
+import { dueMirrorsProjection } from './projections/due-mirrors.projection';
 
 const batchConfig = testMirrorConfig;
 const batchSummary = testRunSummary;
@@ -193,6 +194,118 @@ describe('a run whose events a batch holds together', () => {
       await store.close();
       await Promise.all([oneByOne.destroy(), batched.destroy()]);
       await Promise.all([oneByOneDb.drop(), batchDb.drop()]);
+    }
+  });
+});
+
+describe('the due index applying a batch', () => {
+  it('writes a burst of scheduled runs and of ended runs in one statement each, with the rows of event by event', async () => {
+    const [oneByOneDb, batchDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    const [oneByOne, batched] = await Promise.all([openDatabase(oneByOneDb.url), openDatabase(batchDb.url)]);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    try {
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
+      const at = (s: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);
+      const command = (id: string, c: MirrorCommand) => handleCommand(store, aggregateSubject(store.prefix, AggregateKind.Mirror, id), id, mirrorDecider, c, causation);
+      const ids = ['ns/a', 'ns/b', 'ns/c'];
+      for (const id of ids) await command(id, { kind: 'create', mirrorId: id, config: { ...testMirrorConfig, namespace: 'ns', repository: id.slice(3) }, now: at(0) });
+      // A burst of runs scheduled; two end, one of them is scheduled and ends again; one is given back.
+      const tokens = new Map<string, { runId: string; token: number }>();
+      const schedule = async (id: string, s: number) => {
+        const runId = randomUUID();
+        const token = (await command(id, { kind: 'schedule-run', runId, now: at(s), leaseSeconds: 60 })).state.run!.fencingToken;
+        tokens.set(id, { runId, token });
+      };
+      const end = (id: string, s: number) => command(id, { kind: 'complete-run', runId: tokens.get(id)!.runId, fencingToken: tokens.get(id)!.token, outcome: 'succeeded', summary: testRunSummary, now: at(s), jitter: 0 });
+      for (const id of ids) await schedule(id, 2);
+      await end('ns/a', 3);
+      await end('ns/b', 3);
+      // Past ns/a's next grid point, so that it is due again.
+      await schedule('ns/a', 30 * 86_400);
+      await end('ns/a', 30 * 86_400 + 1);
+      await command('ns/c', { kind: 'start-run', runId: tokens.get('ns/c')!.runId, fencingToken: tokens.get('ns/c')!.token, worker: 'w/1' });
+      const head = await store.headPosition();
+
+      const group = { name: 'due-test', projections: [dueMirrorsProjection] };
+      await new ProjectionRunner(oneByOne, store, group, undefined, 1, 0).catchUp();
+      const events: StoredEvent[] = [];
+      for await (const event of store.follow(1, stop.signal)) {
+        events.push(event);
+        if (event.position >= head) break;
+      }
+      const statements: string[] = [];
+      await batched.transaction(async (em) => {
+        const counting = new Proxy(em, { get: (target, key) => (key === 'query' ? (sql: string, params: unknown[]) => (statements.push(sql), target.query(sql, params)) : Reflect.get(target, key)) });
+        await dueMirrorsProjection.applyAll!(counting, events);
+      });
+      const rows = (ds: DataSource) => ds.query('SELECT * FROM due_mirrors ORDER BY mirror_id');
+      const [expected, actual] = await Promise.all([rows(oneByOne), rows(batched)]);
+      assert.deepEqual(actual, expected);
+      assert.deepEqual(
+        expected.map((row: { mirror_id: string; lease_expires_at: Date | null }) => [row.mirror_id, row.lease_expires_at !== null]),
+        [['ns/a', false], ['ns/b', false], ['ns/c', true]],
+      );
+      const scheduledWrites = statements.filter((sql) => sql.includes('scheduled_run_id = v.run_id')).length;
+      assert.equal(scheduledWrites, 2, 'the burst of three is one statement; the later run on ns/a another');
+    } finally {
+      stop.abort();
+      await store.destroyStream();
+      await store.close();
+      await Promise.all([oneByOne.destroy(), batched.destroy()]);
+      await Promise.all([oneByOneDb.drop(), batchDb.drop()]);
+    }
+  });
+});
+
+describe('a group whose projections say which events they handle', () => {
+  it('passes over batches of other events without a transaction, and the next batch it writes for moves the checkpoint past them', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDatabase(db.url);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    try {
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
+      const append = (id: string, type: 'MirrorSyncNowRequested' | 'MirrorCancelRequested') =>
+        store.append(
+          aggregateSubject(store.prefix, AggregateKind.Mirror, id),
+          [type === 'MirrorSyncNowRequested' ? { type, data: { mirrorId: id } } : { type, data: { mirrorId: id, runId: null } }],
+          { ...causation, aggregateId: id },
+        );
+      const applied: Array<[number, string]> = [];
+      const picky: Projection = {
+        tables: [],
+        handles: new Set(['MirrorSyncNowRequested']),
+        async apply(_em, event: StoredEvent) {
+          applied.push([event.position, event.type]);
+        },
+      };
+      const told: number[] = [];
+      const runner = new ProjectionRunner(ds, store, { name: 'picky-test', projections: [picky] }, undefined, 200, 0);
+      runner.onApplied((position) => told.push(position));
+      await append('ns/a', 'MirrorSyncNowRequested');
+      const running = runner.run(stop.signal);
+      assert.equal(await runner.waitFor(1, 30_000), true);
+      assert.equal(await runner.checkpoint(), 1);
+
+      await append('ns/a', 'MirrorCancelRequested');
+      await append('ns/b', 'MirrorCancelRequested');
+      assert.equal(await runner.waitFor(3, 30_000), true, 'the passed-over events count as projected');
+      assert.equal(await runner.checkpoint(), 1, 'no transaction moved the checkpoint for them');
+      assert.deepEqual(told, [1], 'listeners hear only of batches that may have changed rows');
+
+      await append('ns/b', 'MirrorSyncNowRequested');
+      assert.equal(await runner.waitFor(4, 30_000), true);
+      assert.equal(await runner.checkpoint(), 4);
+      assert.deepEqual(applied, [[1, 'MirrorSyncNowRequested'], [4, 'MirrorSyncNowRequested']]);
+      assert.deepEqual(told, [1, 4]);
+      stop.abort();
+      await running;
+    } finally {
+      stop.abort();
+      await store.close();
+      await ds.destroy();
+      await db.drop();
     }
   });
 });

@@ -15,6 +15,14 @@ export interface Projection {
    * before the batch's others, so it must read no other projection's tables (and none may read its).
    */
   applyAll?(em: EntityManager, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * The event types `apply` writes for; every other type must leave the tables as they are. When
+   * every projection of a group names them, a batch holding none of them is passed over without a
+   * transaction (the scheduler's indexes want two of a run's four or five events): its checkpoint
+   * stays where it is until a batch that writes moves it past, and a restart reads those events
+   * again, to the same no effect.
+   */
+  readonly handles?: ReadonlySet<string>;
 }
 
 /** Projections that share one checkpoint and one transaction per event. */
@@ -147,6 +155,11 @@ export class ProjectionRunner {
   private applying = false;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private readonly appliedListeners = new Set<(position: number) => void>();
+  private readonly followListeners = new Set<(events: readonly StoredEvent[], follow: number) => void>();
+  /** Follows of the log begun so far (each attempt of `run` is one). */
+  private follows = 0;
+  /** See {@link handled}; computed on first use. */
+  private handledTypes: ReadonlySet<string> | null | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -187,9 +200,28 @@ export class ProjectionRunner {
    * rows are the same as event by event.
    */
   private async applyBatch(events: readonly StoredEvent[]): Promise<void> {
+    if (!this.writesFor(events)) {
+      this.advance(events.at(-1)!.position, { rowsMoved: false });
+      return;
+    }
     const applied = await this.dataSource.transaction((em) => this.applyWithin(em, events));
     recordProjected(this.group.name, applied);
     this.advance(events.at(-1)!.position);
+  }
+
+  /** Some projection of the group may write for one of `events` (any may, unless each says what it handles). */
+  private writesFor(events: readonly StoredEvent[]): boolean {
+    const handled = this.handled;
+    return handled === null || events.some((event) => handled.has(event.type));
+  }
+
+  /** The event types the group's projections write for, or null when one of them does not say. */
+  private get handled(): ReadonlySet<string> | null {
+    if (this.handledTypes === undefined) {
+      const sets = this.group.projections.map((projection) => projection.handles);
+      this.handledTypes = sets.every((set) => set !== undefined) ? new Set(sets.flatMap((set) => [...set!])) : null;
+    }
+    return this.handledTypes;
   }
 
   /**
@@ -238,8 +270,9 @@ export class ProjectionRunner {
   }
 
   /**
-   * Calls `listener` each time this process's projection moves on (its rows committed, by this
-   * process or another sharing the checkpoint), with the position reached: a reactor such as the
+   * Calls `listener` each time this process's projection moves on and its rows may have changed
+   * (committed, by this process or another sharing the checkpoint; a batch passed over for holding
+   * no event the group handles is not told), with the position reached: a reactor such as the
    * scheduler looks at the read model then instead of polling it. Returns a function that removes it.
    */
   onApplied(listener: (position: number) => void): () => void {
@@ -247,10 +280,22 @@ export class ProjectionRunner {
     return () => this.appliedListeners.delete(listener);
   }
 
-  private advance(position: number): void {
+  /**
+   * Calls `listener` with each batch `run` has applied (or passed over), in log order, and the
+   * number of the follow it came in: within one follow the batches are the whole log from where it
+   * began, without a gap, so a listener may keep what it learns of a subject's latest event until
+   * the number changes (a follow begun again from the checkpoint after an error). Returns a function
+   * that removes it.
+   */
+  onFollowed(listener: (events: readonly StoredEvent[], follow: number) => void): () => void {
+    this.followListeners.add(listener);
+    return () => this.followListeners.delete(listener);
+  }
+
+  private advance(position: number, { rowsMoved = true }: { rowsMoved?: boolean } = {}): void {
     const moved = position > this.applied;
     this.applied = Math.max(this.applied, position);
-    if (moved) for (const listener of this.appliedListeners) listener(this.applied);
+    if (moved && rowsMoved) for (const listener of this.appliedListeners) listener(this.applied);
     for (const waiter of this.waiters) {
       if (waiter.position <= this.applied) {
         this.waiters.delete(waiter);
@@ -289,6 +334,7 @@ export class ProjectionRunner {
         const from = (await this.checkpoint()) + 1;
         this.logger?.succeeded('Postgres');
         this.advance(from - 1);
+        const follow = ++this.follows;
         for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch, this.lingerMs)) {
           current = batch[0];
           this.applying = true;
@@ -304,6 +350,7 @@ export class ProjectionRunner {
           } finally {
             this.applying = false;
           }
+          for (const listener of this.followListeners) listener(batch, follow);
           this.failure = null;
           this.logger?.succeeded();
         }

@@ -9,10 +9,60 @@ import type { Projection } from '../projection-runner';
  */
 export const PUSH_COALESCING_MS = 500;
 
+/**
+ * Runs scheduled, each on its own mirror, in one statement. A new run takes every pushed tag; a
+ * run taken over after its lease ended leaves the pushes it never had waiting. Plain SQL for the
+ * two writes every run makes: TypeORM's builder cost more CPU than the statement.
+ */
+async function writeScheduled(em: EntityManager, events: readonly StoredEvent[]): Promise<void> {
+  const runs = events.map((event) => event.data as { mirrorId: string; runId: string; leaseExpiresAt: string });
+  await em.query(
+    `UPDATE due_mirrors AS d SET sync_now_requested_at = NULL, sync_now_traceparent = NULL, lease_expires_at = v.lease_expires_at,
+       scheduled_run_id = v.run_id, push_due_at = CASE WHEN d.scheduled_run_id = v.run_id THEN d.push_due_at ELSE NULL END
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(mirror_id, run_id, lease_expires_at)
+     WHERE d.mirror_id = v.mirror_id`,
+    [runs.map((run) => run.mirrorId), runs.map((run) => run.runId), runs.map((run) => run.leaseExpiresAt)],
+  );
+}
+
+/** Runs ended (succeeded, failed, cancelled), each on its own mirror, in one statement: the mirror is due at its next sync. */
+async function writeEnded(em: EntityManager, events: readonly StoredEvent[]): Promise<void> {
+  const ends = events.map((event) => event.data as { mirrorId: string; nextSyncAt: string });
+  await em.query(
+    `UPDATE due_mirrors AS d SET sync_now_requested_at = NULL, lease_expires_at = NULL, next_sync_at = v.next_sync_at
+     FROM unnest($1::text[], $2::timestamptz[]) AS v(mirror_id, next_sync_at)
+     WHERE d.mirror_id = v.mirror_id`,
+    [ends.map((end) => end.mirrorId), ends.map((end) => end.nextSyncAt)],
+  );
+}
+
+/** The writes a batch's events make in one statement each, while they come one after another. */
+const GROUPED: ReadonlyMap<string, (em: EntityManager, events: readonly StoredEvent[]) => Promise<void>> = new Map([
+  ['MirrorRunScheduled', writeScheduled],
+  ['MirrorSucceeded', writeEnded],
+  ['MirrorFailed', writeEnded],
+  ['MirrorCancelled', writeEnded],
+]);
+
 /** The scheduler's index of when each mirror is next due. */
 export const dueMirrorsProjection: Projection = {
   tables: ['due_mirrors'],
+  handles: new Set([
+    'MirrorCreated',
+    'MirrorUpdated',
+    'MirrorDeleted',
+    'MirrorSyncNowRequested',
+    'MirrorPushReceived',
+    'MirrorRunScheduled',
+    'MirrorLeaseRenewed',
+    'MirrorLeaseReleased',
+    'MirrorSucceeded',
+    'MirrorFailed',
+    'MirrorCancelled',
+  ]),
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
+    // What it handles is what it says it handles: the runner passes over batches of anything else.
+    if (!dueMirrorsProjection.handles!.has(event.type)) return;
     const due = em.getRepository(DueMirrorRow);
     switch (event.type) {
       case 'MirrorCreated':
@@ -50,14 +100,7 @@ export const dueMirrorsProjection: Projection = {
         return;
       }
       case 'MirrorRunScheduled':
-        // A new run takes every pushed tag; a run taken over after its lease ended leaves the pushes it never had waiting.
-        // Plain SQL for the two statements every run makes: TypeORM's builder cost more CPU than the statement.
-        await em.query(
-          `UPDATE due_mirrors SET sync_now_requested_at = NULL, sync_now_traceparent = NULL, lease_expires_at = $3, scheduled_run_id = $2,
-             push_due_at = CASE WHEN scheduled_run_id = $2 THEN push_due_at ELSE NULL END
-           WHERE mirror_id = $1`,
-          [event.data.mirrorId, event.data.runId, new Date(event.data.leaseExpiresAt)],
-        );
+        await writeScheduled(em, [event]);
         return;
       case 'MirrorLeaseRenewed':
       // A run given back is due when it was given back: the scheduler reassigns it on its next tick.
@@ -67,13 +110,37 @@ export const dueMirrorsProjection: Projection = {
       case 'MirrorSucceeded':
       case 'MirrorFailed':
       case 'MirrorCancelled':
-        await em.query('UPDATE due_mirrors SET sync_now_requested_at = NULL, lease_expires_at = NULL, next_sync_at = $2 WHERE mirror_id = $1', [
-          event.data.mirrorId,
-          new Date(event.data.nextSyncAt),
-        ]);
+        await writeEnded(em, [event]);
         return;
       default:
         return;
     }
+  },
+  /**
+   * Event by event, except that a stretch of events written alike (a burst of scheduled runs, a
+   * few runs ending together) is one statement, as long as no mirror comes twice in it; events
+   * the index ignores do not break a stretch.
+   */
+  async applyAll(em: EntityManager, events: readonly StoredEvent[]): Promise<void> {
+    let stretch: { write: (em: EntityManager, events: readonly StoredEvent[]) => Promise<void>; events: StoredEvent[]; mirrors: Set<string> } | null = null;
+    const flush = async () => {
+      if (stretch) await stretch.write(em, stretch.events);
+      stretch = null;
+    };
+    for (const event of events) {
+      if (!dueMirrorsProjection.handles!.has(event.type)) continue;
+      const write = GROUPED.get(event.type);
+      const mirrorId = (event.data as { mirrorId: string }).mirrorId;
+      if (!write) {
+        await flush();
+        await dueMirrorsProjection.apply(em, event);
+        continue;
+      }
+      if (stretch && (stretch.write !== write || stretch.mirrors.has(mirrorId))) await flush();
+      stretch ??= { write, events: [], mirrors: new Set() };
+      stretch.events.push(event);
+      stretch.mirrors.add(mirrorId);
+    }
+    await flush();
   },
 };

@@ -6,7 +6,21 @@ import type { Projection } from '../projection-runner';
 /** The scheduler's index of when each organization mirror's next discovery is due. */
 export const dueOrgMirrorsProjection: Projection = {
   tables: ['due_org_mirrors'],
+  handles: new Set([
+    'OrgMirrorCreated',
+    'OrgMirrorUpdated',
+    'OrgMirrorDeleted',
+    'OrgMirrorSyncNowRequested',
+    'OrgDiscoveryScheduled',
+    'OrgDiscoveryStarted',
+    'OrgDiscoveryPageListed',
+    'OrgDiscoveryLeaseRenewed',
+    'OrgDiscoveryLeaseReleased',
+    'OrgDiscoveryCompleted',
+  ]),
   async apply(em: EntityManager, event: StoredEvent): Promise<void> {
+    // What it handles is what it says it handles: the runner passes over batches of anything else.
+    if (!dueOrgMirrorsProjection.handles!.has(event.type)) return;
     const due = em.getRepository(DueOrgMirrorRow);
     switch (event.type) {
       case 'OrgMirrorCreated':

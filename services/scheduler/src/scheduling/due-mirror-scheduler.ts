@@ -30,8 +30,9 @@ export interface TickResult {
  * One scheduler pass: find the mirrors whose `due_at` has passed (an indexed range scan, so the
  * cost follows the number due, not the number configured) and issue one run for each. The
  * decision is the decider's, on the mirror's own subject: two schedulers racing over the same
- * mirror produce one `MirrorRunScheduled`, because the second one's append conflicts and its
- * re-read finds the run already scheduled.
+ * mirror produce one `MirrorRunScheduled`, because the second one's append conflicts (it expects
+ * the subject's last event to be the one its fold ends at) and its re-read finds the run already
+ * scheduled.
  */
 export async function scheduleDueMirrors(
   dataSource: DataSource,
@@ -82,6 +83,9 @@ async function scheduleOne(store: EventStore, mirror: DueMirrorRow, settings: Sc
           mirrorDecider,
           { kind: 'schedule-run', runId, now, leaseSeconds: settings.leaseSeconds },
           { correlationId: runId, causationId: runId, actor: SCHEDULER_ACTOR, now },
+          // The fold kept current from the projection's events (`MirrorFoldFeed`), when there is one:
+          // a stale one only costs a conflict and the read it saved.
+          { trustFold: true },
         );
         span.setAttribute('ferry.scheduled', result.events.length > 0);
         // The decider reassigns a run whose lease ended under that run's own id, not the new one.

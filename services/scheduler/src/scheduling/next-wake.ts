@@ -70,12 +70,14 @@ export class NextWakePlanner {
   }
 
   /**
-   * The projection applied events: reads the index and plans with it. Calls made while a read
-   * waits for its turn fold into that read, so a busy log costs one read at a time, and a read
-   * always begins after the last batch reported.
+   * The projection applied events: reads the index and plans with it, unless a row is known to be
+   * due already. Calls made while a read waits for its turn fold into that read, so a busy log
+   * costs one read at a time, and a read always begins after the last batch reported.
    */
   indexMoved(): void {
-    if (this.projectionReadQueued) return;
+    // The next pass starts as soon as any hold ends whatever the index says, and reads it afresh
+    // when it ends: while a backlog is being issued, each batch projected would otherwise cost a read.
+    if (this.projectionReadQueued || this.dueSinceLastPass) return;
     this.projectionReadQueued = true;
     this.reads = this.reads.then(async () => {
       this.projectionReadQueued = false;

@@ -9,6 +9,7 @@ import { SCHEDULER_CONFIG } from '../tokens';
 import { readDueIndex } from './due-index';
 import { countDueMirrors, scheduleDueMirrors, type TickResult } from './due-mirror-scheduler';
 import { scheduleDueDiscoveries } from './due-org-mirror-scheduler';
+import { MirrorFoldFeed } from './mirror-folds';
 import { NextWakePlanner, type PassOutcome } from './next-wake';
 
 /**
@@ -46,6 +47,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       onReadFailed: (error) => indexReads.failed(error),
     });
     runner.onApplied(() => planner.indexMoved());
+    const folds = new MirrorFoldFeed(store);
+    runner.onFollowed((events, follow) => folds.followed(events, follow));
 
     /** Issues what is due now, each kind apart, so that one failing leaves the other going. */
     const pass = async (): Promise<PassOutcome & { lastPosition: number }> => {
