@@ -97,8 +97,8 @@ export class MirrorRunExecutor {
 
   /**
    * `previousPosition`: the position of the mirror's event before the scheduling one (the
-   * consumer's delivery says it); when this worker's fold of the mirror ends there, the claim
-   * needs no read.
+   * consumer's delivery says it): the claim reads only the events between this worker's fold of
+   * the mirror and there (see `foldDelivered`).
    */
   async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal, previousPosition?: number): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
@@ -106,9 +106,9 @@ export class MirrorRunExecutor {
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
     // Once the run is claimed, this worker is usually the last to have written its mirror's
     // subject: it decides on the fold it kept and reads only when someone wrote in between. The
-    // claim does too when the fold it kept, with the scheduling event, is the whole history (the
-    // last run of the mirror was this worker's).
-    const foldIsWhole = foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
+    // claim does too once its fold is brought up to the scheduling event, which the delivery
+    // says is the subject's newest but for what came since (then the claim's append is refused, and it reads).
+    const foldIsWhole = await foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
     const command = (c: MirrorCommand) =>
       handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' || foldIsWhole });
 

@@ -75,7 +75,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
                 ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
                 : consuming.failed(error, 'taking runs failed'),
             onPulled: () => consuming.succeeded('NATS'),
-            wants: (event) => event.type === 'MirrorRunScheduled',
+            wants: (type) => type === 'MirrorRunScheduled',
           },
         );
       } finally {
