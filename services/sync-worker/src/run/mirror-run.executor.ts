@@ -34,6 +34,12 @@ import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 /** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
 const log = new Logger('sync-worker');
 
+/**
+ * A run watches its mirror for a cancel once it has lasted this long (see `watchRunStop`): most
+ * runs are over sooner, and spare their mirror's subject a subscription and a read.
+ */
+const FOLLOW_MIRROR_AFTER_MS = 1_000;
+
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 export const WORKER_ACTOR = serviceActor('sync-worker');
 
@@ -248,7 +254,9 @@ export class MirrorRunExecutor {
     });
     // `claim` returns a start only with its events.
     const watchFrom = started.events.at(-1)!.position;
-    const runStop = watchRunStop((signal) => this.store.watchSubject(subject, watchFrom, signal), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost);
+    const runStop = watchRunStop((signal) => this.store.watchSubject(subject, watchFrom, signal), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost, {
+      followAfterMs: FOLLOW_MIRROR_AFTER_MS,
+    });
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     // The store's patience is the worker's (10 min): how long a result waits out NATS before the run gives up.
     const runLedger = new RunLedger(
