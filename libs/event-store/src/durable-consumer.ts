@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { backoffDelay, type BackoffPolicy } from '@ferry/backoff';
 import type { StoredEvent } from '@ferry/contracts';
-import { decodeEvent } from './event-codec';
+import { decodeEvent, EVENT_TYPE_HEADER } from './event-codec';
 
 /** What a durable consumer's handler tells the store about one message. */
 export type Disposition = { ack: true } | { retryInMs: number } | { poison: string };
@@ -35,10 +35,11 @@ export interface ConsumeDurableOptions {
   onError?: (error: unknown, event?: StoredEvent) => void;
   onPulled?: () => void;
   /**
-   * The events `handle` acts on; the others are acked without it, and without waiting for
-   * JetStream to confirm the ack (a lost one only brings the event back, to be passed over again).
+   * The event types `handle` acts on; the others are acked without it, and without being decoded
+   * when the message names its type (the `Ferry-Event-Type` header every append sets): a run
+   * consumer is handed every event of every mirror, and acts on one in four.
    */
-  wants?: (event: StoredEvent) => boolean;
+  wants?: (type: string) => boolean;
 }
 
 /** A message whose handler threw comes back after 2 s, doubling per delivery, at most 30 s. */
@@ -153,7 +154,12 @@ export async function consumeDurable(
 }
 
 /** Decodes one message, hands it to `handle` and carries out the disposition; a handler that threw is a retry. */
-async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unknown, event?: StoredEvent) => void, wants?: (event: StoredEvent) => boolean): Promise<void> {
+async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unknown, event?: StoredEvent) => void, wants?: (type: string) => boolean): Promise<void> {
+  const namedType = m.headers?.get(EVENT_TYPE_HEADER);
+  if (wants && namedType && !wants(namedType)) {
+    m.ack();
+    return;
+  }
   let event: StoredEvent;
   try {
     event = decodeEvent(m.data, m.seq, m.subject);
@@ -162,13 +168,15 @@ async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unkn
     m.term('malformed event');
     return;
   }
-  if (wants && !wants(event)) {
+  if (wants && !wants(event.type)) {
     m.ack();
     return;
   }
   try {
     const outcome = await handle(event, { working: () => m.working(), previousPosition: previousPositionOf(m) });
-    if ('ack' in outcome) await m.ackAck().catch(() => m.ack());
+    // Not confirmed (no reply to wait for): a lost ack only brings the event back, and a handler
+    // must take an event twice anyway (a run's claim refuses an assignment already taken or over).
+    if ('ack' in outcome) m.ack();
     else if ('retryInMs' in outcome) m.nak(outcome.retryInMs);
     else m.term(outcome.poison);
   } catch (error) {

@@ -3,8 +3,13 @@ import { MalformedEventError } from './errors';
 
 const decoder = new TextDecoder();
 
+/** The header naming each stored event's type, so a reader can pass over one without decoding it. */
+export const EVENT_TYPE_HEADER = 'Ferry-Event-Type';
+
+const encoder = new TextEncoder();
+
 export function encodeEvent(event: FerryEvent): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(event));
+  return encoder.encode(JSON.stringify(event));
 }
 
 /**

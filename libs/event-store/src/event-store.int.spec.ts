@@ -204,8 +204,8 @@ describe('the event store on a real JetStream', () => {
       const [p1, p2] = [first.events[0]!.position, second.events[0]!.position];
       assert.deepEqual(delivered, [{ position: p1, previous: 0 }, { position: p2, previous: p1 }]);
       const [secondEvent] = second.events;
-      assert.equal(foldDelivered(store, subject, mine, secondEvent!, p1 - 1), false, 'a fold that does not end just before it is left alone');
-      assert.equal(foldDelivered(store, subject, mine, secondEvent!, p1), true);
+      assert.equal(await foldDelivered(store, subject, mine, secondEvent!, p1 - 1), false, 'a fold that does not end just before it is left alone');
+      assert.equal(await foldDelivered(store, subject, mine, secondEvent!, p1), true);
       const reads: number[] = [];
       const read = store.read.bind(store);
       store.read = (s, after) => (reads.push(after ?? 0), read(s, after));
@@ -218,6 +218,37 @@ describe('the event store on a real JetStream', () => {
       }
     } finally {
       await other.close();
+    }
+  });
+  it('brings a fold up to a delivered event by reading only what lies before it: a process new to the subject, one another process wrote past', async () => {
+    const subject = `t${unique}.fold.cold`;
+    const writer: typeof counterDecider = { ...counterDecider };
+    for (let i = 0; i < 3; i++) await handleCommand(store, subject, 'c', writer, { kind: 'request' }, causation);
+    const delivered = await handleCommand(store, subject, 'c', writer, { kind: 'request' }, causation);
+    const [event] = delivered.events;
+    const history = await store.read(subject);
+    const before = history.events.at(-2)!.position;
+    // An event appended after the delivered one is not read: the trusting command's append is refused, and it reads.
+    await handleCommand(store, subject, 'c', writer, { kind: 'request' }, causation);
+    const cold: typeof counterDecider = { ...counterDecider };
+    const reads: Array<{ after: number; through?: number }> = [];
+    const read = store.read.bind(store);
+    store.read = (s, after, options) => (reads.push({ after: after ?? 0, through: options?.through }), read(s, after, options));
+    try {
+      assert.equal(await foldDelivered(store, subject, cold, event!, before), true);
+      assert.deepEqual(reads, [{ after: 0, through: before }], 'one read, through the event before the delivered one');
+      reads.length = 0;
+      const next = await handleCommand(store, subject, 'c', cold, { kind: 'request' }, causation, { trustFold: true });
+      assert.equal(next.state.requests, 6, 'the refused append read what came after the delivered event');
+      assert.deepEqual(reads.map((r) => r.after), [event!.position]);
+      // A fold behind the delivered event reads from where it ends.
+      const behind: typeof counterDecider = { ...counterDecider };
+      await foldDelivered(store, subject, behind, history.events[1]!, history.events[0]!.position);
+      reads.length = 0;
+      assert.equal(await foldDelivered(store, subject, behind, event!, before), true);
+      assert.deepEqual(reads, [{ after: history.events[1]!.position, through: before }]);
+    } finally {
+      store.read = read;
     }
   });
 });

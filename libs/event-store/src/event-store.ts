@@ -5,7 +5,7 @@ import { withRetries, type BackoffPolicy } from '@ferry/backoff';
 import { EVENT_SCHEMA_VERSION, type Actor, type FerryEvent, type NewEvent, type StoredEvent } from '@ferry/contracts';
 import { recordAppend, type AppendOutcome } from '@ferry/metrics';
 import { consumeDurable, type ConsumeDurableOptions, type DurableHandler } from './durable-consumer';
-import { decodeEvent, encodeEvent } from './event-codec';
+import { decodeEvent, encodeEvent, EVENT_TYPE_HEADER } from './event-codec';
 import { ensureEventStream } from './event-stream';
 import { WrongExpectedVersionError } from './errors';
 import { openKvBucket, type KvBucket, type KvBucketOptions } from './kv-bucket';
@@ -73,6 +73,20 @@ export interface SubjectHistory {
   events: StoredEvent[];
   /** The sequence to expect on the next append (0 when the subject is empty). */
   lastSequence: number;
+}
+
+export interface ReadOptions {
+  /**
+   * The caller expects a short history (a one-tag run's results, a mirror new to this process
+   * and likely new), so a read from the start also begins with message gets; a long one (a
+   * mirror's, which every run lengthens) read from the start goes to a consumer at once.
+   */
+  short?: boolean;
+  /**
+   * Read up to this position and no further, known to hold the subject's event before one the
+   * caller was handed (see `foldDelivered`): the read does not ask for the subject's last sequence.
+   */
+  through?: number;
 }
 
 /** Events a read of one subject fetches one at a time before it opens a consumer for the rest (see `readOnce`). */
@@ -171,7 +185,7 @@ export class EventStore {
    */
   async publishEvent(subject: string, event: FerryEvent, expectedSequence?: number, patienceMs = this.options.publishPatienceMs): Promise<{ seq: number; duplicate: boolean }> {
     const hdrs = headers();
-    hdrs.set('Ferry-Event-Type', event.type);
+    hdrs.set(EVENT_TYPE_HEADER, event.type);
     if (event.traceparent) hdrs.set('traceparent', event.traceparent);
     return withRetries(
       async () => {
@@ -197,8 +211,8 @@ export class EventStore {
    * The events of one subject after `afterSequence` (all of them by default), oldest first, and
    * the sequence to expect next. A subject with nothing new costs one request.
    */
-  async read(subject: string, afterSequence = 0, options: { short?: boolean } = {}): Promise<SubjectHistory> {
-    return this.patiently(() => this.readOnce(subject, afterSequence, options.short ?? false));
+  async read(subject: string, afterSequence = 0, options: ReadOptions = {}): Promise<SubjectHistory> {
+    return this.patiently(() => this.readOnce(subject, afterSequence, options.short ?? false, options.through));
   }
 
   /**
@@ -210,14 +224,10 @@ export class EventStore {
     return withRetries(read, { policy: NATS_AWAY_RETRY, retryable: whileNatsAway, giveUpAt: Date.now() + this.options.publishPatienceMs });
   }
 
-  /**
-   * `short`: the caller expects a short history (a one-tag run's results), so a read from the
-   * start also begins with message gets; a long one (a mirror's, which every run lengthens) read
-   * from the start goes to a consumer at once.
-   */
-  private async readOnce(subject: string, afterSequence: number, short = false): Promise<SubjectHistory> {
-    const last = await this.lastSequenceOf(subject);
-    if (last <= afterSequence) return { events: [], lastSequence: last };
+  /** See `ReadOptions`. */
+  private async readOnce(subject: string, afterSequence: number, short = false, through?: number): Promise<SubjectHistory> {
+    const last = through ?? (await this.lastSequenceOf(subject));
+    if (last <= afterSequence) return { events: [], lastSequence: through === undefined ? last : afterSequence };
     const events: StoredEvent[] = [];
     // The few events a command finds new on a subject it folded before (the run the scheduler
     // just issued), or a short history read whole (a one-tag run's results, which a worker reads
@@ -228,6 +238,8 @@ export class EventStore {
       // The stream's message get takes `next_by_subj` (since nats-server 2.9); nats.js types it for direct gets only.
       const message = await this.jsm.streams.getMessage(this.options.stream, { seq: next, next_by_subj: subject } as unknown as MsgRequest);
       if (!message) return { events, lastSequence: events.at(-1)?.position ?? last };
+      // Past `through`: that event is not this read's.
+      if (through !== undefined && message.seq > through) return { events, lastSequence: events.at(-1)?.position ?? afterSequence };
       events.push(decodeEvent(message.data, message.seq, message.subject));
       if (message.seq >= last) return { events, lastSequence: message.seq };
       next = message.seq + 1;
@@ -239,13 +251,14 @@ export class EventStore {
     const messages = await consumer.consume({ max_messages: 512 });
     try {
       for await (const m of messages) {
+        if (through !== undefined && m.seq > through) break;
         events.push(decodeEvent(m.data, m.seq, m.subject));
         if (m.seq >= last) break;
       }
     } finally {
       await messages.close().catch(() => undefined);
     }
-    return { events, lastSequence: events.at(-1)?.position ?? last };
+    return { events, lastSequence: events.at(-1)?.position ?? (through === undefined ? last : afterSequence) };
   }
 
   /** The stream sequence of the subject's newest event, or 0. */

@@ -151,25 +151,38 @@ async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
 }
 
 /**
- * Adds an event this process was handed (a durable consumer's delivery) to its kept fold of the
- * subject, when the fold ends just before it (`previousPosition`, what the event's append
- * expected): the fold is then the whole history again, and a command with `trustFold` decides on
- * it without reading. True when the fold now ends at `event`.
+ * Adds an event this process was handed (a durable consumer's delivery) to its fold of the
+ * subject, so that a command with `trustFold` decides on it without reading: true when the fold
+ * now ends at `event`. `previousPosition` is what the event's append expected, the subject's event
+ * before it: a kept fold ending there takes the event as it is; one ending earlier (another
+ * process wrote since), or none (a subject new to this process), is first brought up to it by
+ * reading only what lies between, message gets for the first few events (without asking for the
+ * subject's last sequence, which the delivery told). A cold fold of a long history costs those
+ * few gets once per process before its consumer; a new mirror's short one (its creation and its
+ * first scheduling) costs no consumer, no stream info and no last-sequence get.
+ *
+ * Events appended after `event` are not read: a command deciding on this fold appends against
+ * `event`'s position, so JetStream refuses it if anything came since, and the command reads again.
  */
-export function foldDelivered<State, Event extends FerryEvent>(
+export async function foldDelivered<State, Event extends FerryEvent>(
   store: EventStore,
   subject: string,
-  decider: Pick<Decider<unknown, State, Event>, 'evolve'>,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
   event: StoredEvent,
   previousPosition: number | undefined,
-): boolean {
-  const cache = folded.get(decider);
+): Promise<boolean> {
+  const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
-  const kept = cache?.get(key) as { state: State; lastSequence: number } | undefined;
-  if (!cache || !kept) return false;
-  if (kept.lastSequence === event.position) return true;
-  if (previousPosition === undefined || kept.lastSequence !== previousPosition) return false;
-  remember(cache, key, decider.evolve(kept.state, event as unknown as Event), event.position);
+  let fold = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  if (fold?.lastSequence === event.position) return true;
+  if (previousPosition === undefined || (fold && fold.lastSequence > previousPosition)) return false;
+  if (!fold || fold.lastSequence < previousPosition) {
+    const after = fold?.lastSequence ?? 0;
+    const history = await store.read(subject, after, { short: true, through: previousPosition });
+    if (history.lastSequence !== previousPosition) return false;
+    fold = { state: history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), fold?.state ?? decider.initialState()), lastSequence: previousPosition };
+  }
+  remember(cache, key, decider.evolve(fold.state, event as unknown as Event), event.position);
   return true;
 }
 

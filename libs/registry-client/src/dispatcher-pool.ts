@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createRegistryDispatcher, type DispatcherOptions } from './registry-dispatcher';
+import { HostMemory } from './host-memory';
 import { SchemeMemory } from './scheme-memory';
 
 /** A dispatcher lent out of a pool; `release` when the run is done with it (it stays open for the next). */
@@ -23,6 +24,12 @@ export class DispatcherPool {
   private closed = false;
   /** What each host was found to speak, for the runs that borrow these connections. */
   readonly schemes = new SchemeMemory();
+  /**
+   * Hosts found to have no referrers API (a 404 where OCI distribution 1.1 lists a digest's
+   * referrers): a run copying a new image there asks again only once the answer is ten minutes
+   * old, where every such run asked (a request of the eleven a first one-tag copy makes).
+   */
+  readonly withoutReferrersApi = new HostMemory<true>();
 
   constructor(private readonly max = 32) {}
 

@@ -8,6 +8,7 @@ export { RateLimitGate, parseRateLimitRemaining, type SharedRateLimit } from './
 export { TokenAuthenticator, type RegistryCredentials } from './token-authenticator';
 export { createRegistryDispatcher, type DispatcherOptions, type ProxySettings } from './registry-dispatcher';
 export { DispatcherPool, type LentDispatcher } from './dispatcher-pool';
+export { HostMemory } from './host-memory';
 export { SchemeMemory } from './scheme-memory';
 export { RegistryClient, type RegistryClientOptions, type RegistryExchange, type ManifestHead, type ManifestBytes } from './registry-client';
 export { digestOf } from './manifests';

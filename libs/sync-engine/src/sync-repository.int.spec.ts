@@ -13,6 +13,7 @@ import {
   type RunningRegistry,
 } from '@ferry/testing';
 import { selectTags } from '@ferry/mirror';
+import { DispatcherPool } from '@ferry/registry-client';
 import { syncRepository } from './sync-repository';
 import type { SyncRequest, TagResult } from './sync-request';
 
@@ -86,6 +87,26 @@ describe('syncing the Quay example repository into an empty target', () => {
     // listing on each side, then one HEAD per tag on each side
     assert.equal(report.requests.upstream, 1 + report.tagsMatched.length);
     assert.equal(report.requests.target, 1 + report.tagsMatched.length);
+  });
+
+  it('asks an upstream without a referrers API once across the runs sharing a connection pool', async () => {
+    const pool = new DispatcherPool();
+    try {
+      const referrerAsks: number[] = [];
+      for (const repository of ['pooled/one', 'pooled/two']) {
+        let asked = 0;
+        const report = await syncRepository(request(upstream, target, {
+          target: { registryUrl: target.url, repository },
+          dispatchers: pool,
+          onRequest: (side, _method, url) => void (side === 'upstream' && url.includes('/referrers/') && asked++),
+        }));
+        assert.ok(report.results.every((r) => r.kind === 'synced' && !r.unchanged), JSON.stringify(report.results));
+        referrerAsks.push(asked);
+      }
+      assert.deepEqual(referrerAsks, [1, 0], 'the second run trusts what the first found (distribution 2.8 has no referrers API)');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('follows the upstream when a tag moves, one is deleted and one is added', async () => {

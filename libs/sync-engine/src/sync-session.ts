@@ -181,11 +181,14 @@ export class SyncSession {
   /** The upstream's referrers of `digest`, or null when it has no referrers API (asked once per run, not once per tag). */
   async upstreamReferrers(digest: string): Promise<Descriptor[] | null> {
     if (this.referrersApi === undefined && this.referrersProbe) await this.referrersProbe.catch(() => undefined);
+    // What an earlier run with the same connection pool found (see `DispatcherPool.withoutReferrersApi`).
+    if (this.referrersApi === undefined && this.req.dispatchers?.withoutReferrersApi.get(this.upstream.host)) this.referrersApi = false;
     if (this.referrersApi === false) return null;
     const asking = this.upstream.listReferrers(this.upstreamRepo, digest);
     if (this.referrersApi === undefined) this.referrersProbe ??= asking;
     const referrers = await asking;
     this.referrersApi = referrers !== null;
+    if (!this.referrersApi) this.req.dispatchers?.withoutReferrersApi.set(this.upstream.host, true);
     return referrers;
   }
 

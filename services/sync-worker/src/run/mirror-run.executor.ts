@@ -34,6 +34,12 @@ import type { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 /** The run's own lines (each names its mirror, run and trace: see the sync-worker service). */
 const log = new Logger('sync-worker');
 
+/**
+ * A run watches its mirror for a cancel once it has lasted this long (see `watchRunStop`): most
+ * runs are over sooner, and spare their mirror's subject a subscription and a read.
+ */
+const FOLLOW_MIRROR_AFTER_MS = 1_000;
+
 /** What the worker appends (run results) is on its own account, named so in usage logs. */
 export const WORKER_ACTOR = serviceActor('sync-worker');
 
@@ -97,8 +103,8 @@ export class MirrorRunExecutor {
 
   /**
    * `previousPosition`: the position of the mirror's event before the scheduling one (the
-   * consumer's delivery says it); when this worker's fold of the mirror ends there, the claim
-   * needs no read.
+   * consumer's delivery says it): the claim reads only the events between this worker's fold of
+   * the mirror and there (see `foldDelivered`).
    */
   async execute(scheduled: ScheduledRun, heartbeat: () => void, stopping: AbortSignal = new AbortController().signal, previousPosition?: number): Promise<RunEnd> {
     const { mirrorId, runId, fencingToken } = scheduled.data;
@@ -106,9 +112,9 @@ export class MirrorRunExecutor {
     const causation: Causation = { correlationId: scheduled.correlationId, causationId: scheduled.id, actor: WORKER_ACTOR };
     // Once the run is claimed, this worker is usually the last to have written its mirror's
     // subject: it decides on the fold it kept and reads only when someone wrote in between. The
-    // claim does too when the fold it kept, with the scheduling event, is the whole history (the
-    // last run of the mirror was this worker's).
-    const foldIsWhole = foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
+    // claim does too once its fold is brought up to the scheduling event, which the delivery
+    // says is the subject's newest but for what came since (then the claim's append is refused, and it reads).
+    const foldIsWhole = await foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
     const command = (c: MirrorCommand) =>
       handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' || foldIsWhole });
 
@@ -248,7 +254,9 @@ export class MirrorRunExecutor {
     });
     // `claim` returns a start only with its events.
     const watchFrom = started.events.at(-1)!.position;
-    const runStop = watchRunStop((signal) => this.store.watchSubject(subject, watchFrom, signal), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost);
+    const runStop = watchRunStop((signal) => this.store.watchSubject(subject, watchFrom, signal), { isCancel: cancelsRun(runId), cancelRequested: started.state.run?.cancelRequested ?? false }, stopping, lease.lost, {
+      followAfterMs: FOLLOW_MIRROR_AFTER_MS,
+    });
     const runSubject = aggregateSubject(this.store.prefix, AggregateKind.Run, runId);
     // The store's patience is the worker's (10 min): how long a result waits out NATS before the run gives up.
     const runLedger = new RunLedger(

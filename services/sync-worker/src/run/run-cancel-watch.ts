@@ -20,12 +20,18 @@ export function cancelsRun(runId: string): (event: StoredEvent) => boolean {
  * `follow`, the mirror's subject from the claim on), the worker stopping, the lease lost.
  * Watching is best effort: a watch that ends with the connection still ends the run through the
  * lease's fencing, at the next renewal.
+ *
+ * `followAfterMs`: the subject is followed only once the run has lasted that long. `follow`
+ * begins with what was appended since the claim, so a cancel in between is seen then, only later;
+ * a run over before (a one-tag run takes a few tens of milliseconds, a no-op re-sync about as
+ * long) never subscribes to its mirror nor reads it: a cancel that comes while it ends finds it ended.
  */
 export function watchRunStop(
   follow: (signal: AbortSignal) => AsyncIterable<StoredEvent>,
   run: { isCancel: (event: StoredEvent) => boolean; cancelRequested: boolean },
   stopping: AbortSignal,
   leaseLost: AbortSignal,
+  { followAfterMs = 0 }: { followAfterMs?: number } = {},
 ): RunStop {
   const stop = new AbortController();
   let cancelled = run.cancelRequested;
@@ -35,6 +41,7 @@ export function watchRunStop(
   const watching = new AbortController();
   const watched = (async () => {
     try {
+      if (followAfterMs > 0 && !(await lasted(followAfterMs, watching.signal))) return;
       for await (const event of follow(watching.signal)) {
         if (run.isCancel(event)) {
           cancelled = true;
@@ -55,4 +62,20 @@ export function watchRunStop(
       await watched;
     },
   };
+}
+
+/** True once `ms` have passed, false as soon as `signal` aborts. */
+function lasted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', aborted);
+      resolve(true);
+    }, ms);
+    const aborted = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', aborted, { once: true });
+  });
 }

@@ -97,4 +97,23 @@ describe("a run's stop watch", () => {
     stopping.abort();
     assert.equal(stop.signal.aborted, false, 'closed: it no longer listens');
   });
+  it('follows the subject only once the run has lasted followAfterMs, from the claim on; a run over before never follows it', async () => {
+    const follows: number[] = [];
+    const feed = subjectFeed();
+    const follow = (signal: AbortSignal) => (follows.push(Date.now()), feed.follow(signal));
+    const short = watchRunStop(follow, { isCancel: cancelsRun('r1'), cancelRequested: false }, new AbortController().signal, new AbortController().signal, { followAfterMs: 60_000 });
+    await settle();
+    await short.close();
+    assert.deepEqual(follows, [], 'closed before it lasted: never followed');
+
+    // A cancel appended before the follow begins is read when it does.
+    feed.push(cancelRequested('r1', 12));
+    const long = watchRunStop(follow, { isCancel: cancelsRun('r1'), cancelRequested: false }, new AbortController().signal, new AbortController().signal, { followAfterMs: 20 });
+    await settle();
+    assert.deepEqual([follows.length, long.signal.aborted], [0, false]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await settle();
+    assert.deepEqual([follows.length, long.signal.aborted, long.cancelled()], [1, true, true]);
+    await long.close();
+  });
 });

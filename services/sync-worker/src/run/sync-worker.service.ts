@@ -14,6 +14,12 @@ import { RateLimitBoard } from './rate-limit-board';
 import { logRunEnd } from './run-log-lines';
 import { UpstreamSlots } from './upstream-slots';
 
+/**
+ * How long an upstream slot whose run ended waits for this worker's next run on the host before
+ * it is released (see `UpstreamSlots.open`): the next run is usually delivered within milliseconds.
+ */
+const SLOT_HANDOVER_MS = 500;
+
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
 const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
 
@@ -44,7 +50,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
     const consuming = new OutageLog('the run consumer', this.logger);
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas);
+      const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS });
       const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
       const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
@@ -75,12 +81,13 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
                 ? withLogFields(runLogFields(event), () => consuming.failed(error, `run ${event.data.runId} of ${event.data.mirrorId} stopped on an error; it is offered again`))
                 : consuming.failed(error, 'taking runs failed'),
             onPulled: () => consuming.succeeded('NATS'),
-            wants: (event) => event.type === 'MirrorRunScheduled',
+            wants: (type) => type === 'MirrorRunScheduled',
           },
         );
       } finally {
         // Once every run has ended or been handed back: a run still stopping may yet be using them.
         await dispatchers.close();
+        await slots.close();
       }
     });
   }

@@ -73,4 +73,31 @@ describe('the cap on runs at once per upstream host, shared by the sync-workers 
     assert.equal(afterDelete?.key.split('.').at(-1), '6');
     await afterDelete!.release();
   });
+  it('keeps a slot whose run ended for its next run on the host, without a write, then releases it; close releases it at once', async () => {
+    let now = 1_000_000;
+    const handing = await UpstreamSlots.open(stores[0]!, bucketName, 60_000, 1, { handoverMs: 200, now: () => now });
+    const bucket = await stores[0]!.openKvBucket(bucketName, { ttlMs: 60_000 });
+    const host = 'handover.example';
+    const first = await handing.tryAcquire(host, 1, 'h1');
+    assert.ok(first);
+    const revision = (await bucket.get(first.key))!.revision;
+    await first.release();
+    assert.equal(await workerB.tryAcquire(host, 1, 'b1'), null, 'set aside, the slot is still held');
+    const second = await handing.tryAcquire(host, 1, 'h2');
+    assert.equal(second?.key, first.key);
+    assert.equal((await bucket.get(first.key))!.revision, revision, 'taken over without a write');
+    // Set aside a third of the TTL after its last write: the next run writes it again before counting on it.
+    await second!.release();
+    now += 20_000;
+    const third = await handing.tryAcquire(host, 1, 'h3');
+    assert.equal(third?.key, first.key);
+    assert.ok((await bucket.get(first.key))!.revision > revision, 'written again');
+    await third!.release();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(await workerB.heldCount(host, 1), 0, 'released once unclaimed');
+    const fourth = await handing.tryAcquire(host, 1, 'h4');
+    await fourth!.release();
+    await handing.close();
+    assert.equal(await workerB.heldCount(host, 1), 0, 'close released it at once');
+  });
 });
