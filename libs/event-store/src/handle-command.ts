@@ -151,15 +151,37 @@ async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
 }
 
 /**
+ * Adds `event` to this process's kept fold of the subject when the fold ends just before it
+ * (`previousPosition`, the subject's event its append expected), reading nothing: true when the
+ * fold now ends at `event`. A process that follows the log (the scheduler's projection) keeps its
+ * folds current this way; one that has no such fold, or a fold that ends elsewhere, leaves it as it is.
+ */
+export function extendKeptFold<State, Event extends FerryEvent>(
+  store: EventStore,
+  subject: string,
+  decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
+  event: StoredEvent,
+  previousPosition: number | undefined,
+): boolean {
+  const cache = cacheOf(decider);
+  const key = `${store.options.stream}/${subject}`;
+  const kept = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  if (kept?.lastSequence === event.position) return true;
+  if (!kept || previousPosition === undefined || kept.lastSequence !== previousPosition) return false;
+  remember(cache, key, decider.evolve(kept.state, event as unknown as Event), event.position);
+  return true;
+}
+
+/**
  * Adds an event this process was handed (a durable consumer's delivery) to its fold of the
  * subject, so that a command with `trustFold` decides on it without reading: true when the fold
  * now ends at `event`. `previousPosition` is what the event's append expected, the subject's event
- * before it: a kept fold ending there takes the event as it is; one ending earlier (another
- * process wrote since), or none (a subject new to this process), is first brought up to it by
- * reading only what lies between, message gets for the first few events (without asking for the
- * subject's last sequence, which the delivery told). A cold fold of a long history costs those
- * few gets once per process before its consumer; a new mirror's short one (its creation and its
- * first scheduling) costs no consumer, no stream info and no last-sequence get.
+ * before it: a kept fold ending there takes the event as it is (`extendKeptFold`); one ending
+ * earlier (another process wrote since), or none (a subject new to this process), is first brought
+ * up to it by reading only what lies between, message gets for the first few events (without
+ * asking for the subject's last sequence, which the delivery told). A cold fold of a long history
+ * costs those few gets once per process before its consumer; a new mirror's short one (its
+ * creation and its first scheduling) costs no consumer, no stream info and no last-sequence get.
  *
  * Events appended after `event` are not read: a command deciding on this fold appends against
  * `event`'s position, so JetStream refuses it if anything came since, and the command reads again.
@@ -171,18 +193,17 @@ export async function foldDelivered<State, Event extends FerryEvent>(
   event: StoredEvent,
   previousPosition: number | undefined,
 ): Promise<boolean> {
+  if (extendKeptFold(store, subject, decider, event, previousPosition)) return true;
+  if (previousPosition === undefined) return false;
   const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
-  let fold = cache.get(key) as { state: State; lastSequence: number } | undefined;
-  if (fold?.lastSequence === event.position) return true;
-  if (previousPosition === undefined || (fold && fold.lastSequence > previousPosition)) return false;
-  if (!fold || fold.lastSequence < previousPosition) {
-    const after = fold?.lastSequence ?? 0;
-    const history = await store.read(subject, after, { short: true, through: previousPosition });
-    if (history.lastSequence !== previousPosition) return false;
-    fold = { state: history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), fold?.state ?? decider.initialState()), lastSequence: previousPosition };
-  }
-  remember(cache, key, decider.evolve(fold.state, event as unknown as Event), event.position);
+  const kept = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  // A fold past the event's predecessor holds events after it: not one to add it to.
+  if (kept && kept.lastSequence > previousPosition) return false;
+  const history = await store.read(subject, kept?.lastSequence ?? 0, { short: true, through: previousPosition });
+  if (history.lastSequence !== previousPosition) return false;
+  const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), kept?.state ?? decider.initialState());
+  remember(cache, key, decider.evolve(state, event as unknown as Event), event.position);
   return true;
 }
 

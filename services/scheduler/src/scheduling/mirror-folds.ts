@@ -1,5 +1,5 @@
 import { AggregateKind, type StoredEvent } from '@ferry/contracts';
-import { foldDelivered, type EventStore } from '@ferry/event-store';
+import { extendKeptFold, type EventStore } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 
 /** Subjects whose latest event is remembered, at most (as many as the folds `handleCommand` keeps). */
@@ -32,7 +32,7 @@ export class MirrorFoldFeed {
     }
     for (const event of events) {
       if (!event.subject.startsWith(this.mirrorSubjects)) continue;
-      foldDelivered(this.store, event.subject, mirrorDecider, event, this.latest.get(event.subject));
+      extendKeptFold(this.store, event.subject, mirrorDecider, event, this.latest.get(event.subject));
       this.latest.delete(event.subject);
       this.latest.set(event.subject, event.position);
       if (this.latest.size > MAX_SUBJECTS) this.latest.delete(this.latest.keys().next().value!);
