@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { createTestDatabase, freePort, makeTokenSigningFiles, pushImage, pushMultiArch, startRegistry, testEventLogNames, type LayerSpec, type RunningRegistry } from '@ferry/testing';
+import { busyCpuSeconds, createTestDatabase, freePort, processCpuSeconds, makeTokenSigningFiles, pushImage, pushMultiArch, startRegistry, testEventLogNames, type LayerSpec, type RunningRegistry } from '@ferry/testing';
 import { apiClient } from '../api-client';
 import { destroyEventLog } from '../event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
@@ -33,6 +33,25 @@ interface Pull {
   ttfbMs: number;
   totalMs: number;
   bytes: number;
+}
+
+/** CPU seconds spent while one pull of the corpus ran: the whole machine's, and the parts that serve it. */
+interface PullCpu {
+  machine: number;
+  /** The client (this process). */
+  client: number;
+  /** What answered the client: the upstream registry, the proxy registry, or the front. */
+  server: number;
+  /** What sits behind it: the upstream for a proxy or the front (cold), the target registry for the front. */
+  behind: number;
+}
+
+/** Runs one pull, counting the CPU each named part spent meanwhile. */
+async function measured(server: () => number, behind: () => number, pull: () => Promise<Pull[]>): Promise<{ pulls: Pull[]; cpu: PullCpu }> {
+  const client = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const before = { machine: busyCpuSeconds(), client: client(), server: server(), behind: behind() };
+  const pulls = await pull();
+  return { pulls, cpu: { machine: busyCpuSeconds() - before.machine, client: client() - before.client, server: server() - before.server, behind: behind() - before.behind } };
 }
 
 /** A client's pull of one image: the manifest (an index's first platform), then every blob at once, each read to its end. */
@@ -126,6 +145,14 @@ async function main(): Promise<void> {
     const api = apiClient(() => ferry!);
     const basic = `Basic ${Buffer.from(`admin:${ferry.env.FERRY_BOOTSTRAP_ADMIN_PASSWORD}`).toString('base64')}`;
     const results: Record<'direct' | 'distributionCold' | 'distributionWarm' | 'ferryCold' | 'ferryWarm' | 'target', Pull[][]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [], target: [] };
+    const cpuOf: Record<keyof typeof results, PullCpu[]> = { direct: [], distributionCold: [], distributionWarm: [], ferryCold: [], ferryWarm: [], target: [] };
+    const frontCpu = () => processCpuSeconds(front!.child.pid!);
+    const none = () => 0;
+    const run = async (what: keyof typeof results, server: () => number, behind: () => number, pull: () => Promise<Pull[]>) => {
+      const { pulls, cpu } = await measured(server, behind, pull);
+      results[what].push(pulls);
+      cpuOf[what].push(cpu);
+    };
     for (let round = 0; round < ROUNDS; round++) {
       // A fresh cache for each tool each round: a new proxy-cache organization, a new proxy registry.
       const org = `cache${round}`;
@@ -140,19 +167,19 @@ async function main(): Promise<void> {
       const bearer = `Bearer ${((await tokenAnswer.body.json()) as { token: string }).token}`;
       const proxy = await startRegistry({ proxyRemoteUrl: upstream.url });
       const tools = [
-        async () => results.direct.push(await pullCorpus(upstream.url, 'bench/layered', null)),
+        async () => run('direct', upstream.cpuSeconds, none, () => pullCorpus(upstream.url, 'bench/layered', null)),
         async () => {
-          results.distributionCold.push(await pullCorpus(proxy.url, 'bench/layered', null));
+          await run('distributionCold', proxy.cpuSeconds, upstream.cpuSeconds, () => pullCorpus(proxy.url, 'bench/layered', null));
           await new Promise((r) => setTimeout(r, 2_000));
-          results.distributionWarm.push(await pullCorpus(proxy.url, 'bench/layered', null));
+          await run('distributionWarm', proxy.cpuSeconds, upstream.cpuSeconds, () => pullCorpus(proxy.url, 'bench/layered', null));
         },
         async () => {
-          results.ferryCold.push(await pullCorpus(front!.url, `${org}/layered`, bearer));
+          await run('ferryCold', frontCpu, upstream.cpuSeconds, () => pullCorpus(front!.url, `${org}/layered`, bearer));
           await waitUntilStored(front!.url, `${org}/layered`, bearer);
           await new Promise((r) => setTimeout(r, 2_000));
-          results.ferryWarm.push(await pullCorpus(front!.url, `${org}/layered`, bearer));
+          await run('ferryWarm', frontCpu, target.cpuSeconds, () => pullCorpus(front!.url, `${org}/layered`, bearer));
           // The control: the same warm pulls from the target itself, with the same token (what the front's hop costs).
-          results.target.push(await pullCorpus(target.url, `${org}/layered`, bearer));
+          await run('target', target.cpuSeconds, none, () => pullCorpus(target.url, `${org}/layered`, bearer));
         },
       ];
       // Who goes first rotates per round.
@@ -185,8 +212,25 @@ async function main(): Promise<void> {
       `| Ferry warm / the target itself | ${ratio(total(results.ferryWarm), total(results.target))} | ${ratio(ttfb(results.ferryWarm), ttfb(results.target))} | |`,
       `| Ferry cold / docker-registry proxy cold | ${ratio(total(results.ferryCold), total(results.distributionCold))} | ${ratio(ttfb(results.ferryCold), ttfb(results.distributionCold))} | |`,
     ].join('\n');
+    const cores = cpus().length;
+    const cpuRow = (label: string, what: keyof typeof results, server: string, behind: string) => {
+      const c = cpuOf[what];
+      const wall = total(results[what]) / 1000;
+      const machineCpu = median(c.map((x) => x.machine));
+      return `| ${label} | ${wall.toFixed(2)} s | ${median(c.map((x) => x.client)).toFixed(2)} s | ${server} ${median(c.map((x) => x.server)).toFixed(2)} s | ${behind ? `${behind} ${median(c.map((x) => x.behind)).toFixed(2)} s` : '—'} | ${machineCpu.toFixed(2)} s | ${(machineCpu / cores).toFixed(2)} s |`;
+    };
+    const cpuTable = [
+      '| pulls of the corpus | wall (median) | client CPU | serving process CPU | behind it | whole machine CPU | floor (machine CPU / cores) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      cpuRow('straight from the upstream', 'direct', 'upstream', ''),
+      cpuRow('docker-registry proxy, cold', 'distributionCold', 'proxy', 'upstream'),
+      cpuRow('docker-registry proxy, warm', 'distributionWarm', 'proxy', 'upstream'),
+      cpuRow("Ferry's front, cold", 'ferryCold', 'front', 'upstream'),
+      cpuRow("Ferry's front, warm", 'ferryWarm', 'front', 'target'),
+      cpuRow('the target itself, warm', 'target', 'target', ''),
+    ].join('\n');
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-    process.stdout.write(`${table}\n\n${ratios}\n\nbench: ${minutes} min\n`);
+    process.stdout.write(`${table}\n\n${ratios}\n\n${cpuTable}\n\nbench: ${minutes} min\n`);
     const doc = [
       '## Pull through a cache',
       '',
@@ -207,6 +251,13 @@ async function main(): Promise<void> {
       table,
       '',
       ratios,
+      '',
+      'Where the CPU went, per pull of the corpus (medians of the rounds; from `/proc`, over the pull\'s own span; the whole',
+      'machine\'s busy time includes the target\'s and NATS\'s work behind a cold answer, and anything else the machine ran).',
+      '"Floor" is the shortest pull that CPU allows if it were spread perfectly over the cores: a pull near its floor is',
+      'bound by the CPU it takes, not by waiting.',
+      '',
+      cpuTable,
       '',
       'Reading the figures. The last row of the first table is the control: the same warm pulls from the target registry',
       'itself with the same token, and the target with token auth against the proxy registry without auth is what the',

@@ -8,7 +8,8 @@ import { aggregateSubject, AggregateKind, serviceActor, type StoredEvent } from 
 import { EventStore, handleCommand } from '@ferry/event-store';
 import { mirrorDecider } from '@ferry/mirror';
 import pg from 'pg';
-import { createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
+import { busyCpuSeconds, createTestDatabase, pushImage, startRegistry, testEventLogNames, TEST_NATS_URL } from '@ferry/testing';
+import { cpus, loadavg } from 'node:os';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from '../ferry-processes';
 import { cpuNow, cpuSince, eventsSince, inParallel, percentile, tinyMirrorConfig, writeSection } from './bench-kit';
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const names = testEventLogNames();
   const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...names });
   const lines: string[] = [];
+  const loadBefore = loadavg()[0]!;
   let ferry: FerryProcesses | null = null;
   try {
     await pushImage(upstream, 'tiny/app', 'v1', { mediaType: 'oci', layers: [{ seed: 'tiny', size: 1024 }] });
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     await client.end();
 
     const results: string[] = [];
+    const machine: string[] = [];
     const due = ids.slice(0, DUE);
     for (const workers of WORKER_COUNTS) {
       const from = (await store.headPosition()) + 1;
@@ -79,6 +82,8 @@ async function main(): Promise<void> {
       // projection of the 1,000 updates above are not the runs' cost.
       await new Promise((r) => setTimeout(r, dueAt.getTime() - 1_000 - Date.now()));
       const cpuAtStart = cpuNow(new Map([...['mirror-config', 'scheduler', ...instances].map((name) => [name, ferry!.pid(name)!] as const)]));
+      // The whole machine's CPU over the same span, and the registries': what a run costs the machine, not only Ferry.
+      const machineAtStart = { busy: busyCpuSeconds(), registries: upstream.cpuSeconds() + target.cpuSeconds(), at: Date.now() };
       let finished: StoredEvent[] = [];
       let all: StoredEvent[] = [];
       const deadline = Date.now() + 600_000;
@@ -89,6 +94,9 @@ async function main(): Promise<void> {
         if (finished.length >= DUE) break;
       }
       const cpu = cpuSince(cpuAtStart);
+      const machineBusy = busyCpuSeconds() - machineAtStart.busy;
+      const registriesCpu = upstream.cpuSeconds() + target.cpuSeconds() - machineAtStart.registries;
+      const spanSeconds = (Date.now() - machineAtStart.at) / 1000;
       const started = all.filter((e) => e.type === 'MirrorStarted');
       const latencies = started.map((e) => Date.parse(e.occurredAt) - dueAt.getTime()).sort((a, b) => a - b);
       const lastDone = Math.max(...finished.map((e) => Date.parse(e.occurredAt)));
@@ -100,7 +108,12 @@ async function main(): Promise<void> {
       results.push(
         `| ${workers} | ${finished.length}${failed ? ` (${failed} failed)` : ''} | ${(percentile(latencies, 50) / 1000).toFixed(2)} s | ${(percentile(latencies, 99) / 1000).toFixed(2)} s | ${perSecond.toFixed(1)} | ${perRunMs(workerCpu)} | ${perRunMs(cpu.get('scheduler')!)} | ${perRunMs(cpu.get('mirror-config')!)} | ${perRunMs(allCpu)} |`,
       );
-      process.stderr.write(`bench: ${workers} worker(s): ${results.at(-1)}\n`);
+      const cores = cpus().length;
+      const othersCpu = machineBusy - allCpu - registriesCpu;
+      machine.push(
+        `| ${workers} | ${perRunMs(machineBusy)} | ${perRunMs(allCpu)} | ${perRunMs(registriesCpu)} | ${perRunMs(othersCpu)} | ${((100 * machineBusy) / (spanSeconds * cores)).toFixed(0)} % | ${((cores * finished.length) / machineBusy).toFixed(0)} |`,
+      );
+      process.stderr.write(`bench: ${workers} worker(s): ${results.at(-1)}\n${machine.at(-1)}\n`);
       if (process.env.BENCH_DEBUG) {
         const byType = new Map<string, number>();
         for (const e of all) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
@@ -125,6 +138,15 @@ async function main(): Promise<void> {
       '| workers | runs finished | due → MirrorStarted p50 | p99 | runs/s | CPU per run: sync-workers | scheduler | mirror-config | Ferry in all |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...results,
+      '',
+      'What a run cost the whole machine over the same span (all of `/proc/stat`\'s busy time, so anything else the',
+      'machine ran counts too): Ferry\'s processes, the two registries, and the rest (NATS, Postgres, the notifier, the',
+      'benchmark itself). "Ceiling" is the runs per second the cores would allow if every one of them were busy with',
+      `runs at that cost (${cpus().length} cores); "busy" is how much of the cores the span used. The load average was ${loadBefore.toFixed(1)} when the benchmark began.`,
+      '',
+      '| workers | machine CPU per run | Ferry | registries | the rest | busy | ceiling, runs/s |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...machine,
       '',
       ...lines,
       '',

@@ -1,6 +1,6 @@
 export { freePort } from './ports';
 export { gluedColumns } from './glued-columns';
-export { processCpuSeconds, reapedChildrenCpuSeconds, idleCpuSeconds } from './proc-stats';
+export { busyCpuSeconds, processCpuSeconds, reapedChildrenCpuSeconds, idleCpuSeconds } from './proc-stats';
 export { startRegistry, writeTagsDirectly, makeTokenSigningFiles, type StartRegistryOptions, type RunningRegistry, type RegistryCredentials, type TokenIssuer } from './registry-harness';
 export {
   registryRequest,

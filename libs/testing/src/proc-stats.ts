@@ -33,3 +33,9 @@ export function idleCpuSeconds(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
   return (Number(cpu[4]) + Number(cpu[5])) * TICK_SECONDS;
 }
+
+/** Time every core spent on any process (user, nice, system, irq, softirq, steal) since boot: the `cpu` line of /proc/stat. */
+export function busyCpuSeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * TICK_SECONDS;
+}

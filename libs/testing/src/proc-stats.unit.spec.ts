@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
-import { idleCpuSeconds, processCpuSeconds, reapedChildrenCpuSeconds } from './proc-stats';
+import { busyCpuSeconds, idleCpuSeconds, processCpuSeconds, reapedChildrenCpuSeconds } from './proc-stats';
 
 /** Spins until this process has used `ms` more milliseconds of CPU, however busy the machine is (by Node's own count). */
 function spin(ms: number): void {
@@ -52,5 +52,15 @@ describe('CPU accounting from /proc', () => {
     const elapsed = (performance.now() - started) / 1000;
     const idle = idleCpuSeconds() - before;
     assert.ok(idle >= 0 && idle <= elapsed * cpus().length + 0.02, `idle ${idle} s in ${elapsed} s`);
+  });
+
+  it("counts the machine's busy time: at least what this process spent meanwhile", () => {
+    const before = busyCpuSeconds();
+    const own = processCpuSeconds(process.pid);
+    spin(200);
+    const busy = busyCpuSeconds() - before;
+    const spent = processCpuSeconds(process.pid) - own;
+    // Both count in 10 ms ticks, the machine's per core: allow a tick per core of rounding.
+    assert.ok(busy >= spent - 0.01 * (cpus().length + 1), `busy ${busy} s, this process ${spent} s`);
   });
 });
