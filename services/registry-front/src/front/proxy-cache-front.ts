@@ -306,7 +306,7 @@ export class ProxyCacheFront {
         return sendBlobFile(res, req.method!, digest, held);
       }
       // Not linked in the repository: the target would answer this client 404, so it is not asked.
-    } else if (await this.fromTarget(req, res, org, path)) {
+    } else if (await this.fromTarget(req, res, org, path, `${name}@${digest}`)) {
       return;
     }
     const filling = this.blobFills.get(`${name}@${digest}`);
@@ -337,10 +337,14 @@ export class ProxyCacheFront {
   }
 
   /** What the target holds (or refuses) goes to the client straight from the target's answer: true; a 404 (a miss) is dropped: false. */
-  private async fromTarget(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, path: string): Promise<boolean> {
+  private async fromTarget(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, path: string, fillKey: string): Promise<boolean> {
     try {
       return await this.target.streamTo(req.method === 'HEAD' ? 'HEAD' : 'GET', path, forwardedHeaders(req.headers), ({ statusCode, headers }) => {
         if (statusCode === 404) return null;
+        // The target storing this very blob from a fill still under way: distribution writes the
+        // repository's link in place, so a read in that instant may fail with a 500. The fill holds
+        // the verified bytes: the client joins it rather than taking the target's error.
+        if (statusCode >= 500 && this.blobFills.has(fillKey)) return null;
         const found = statusCode === 200 || statusCode === 206;
         if (found) recordProxyCacheRequest(org.organization, 'blob', 'hit');
         res.writeHead(statusCode, { ...relayedHeaders(headers), ...(found ? { [CACHE_HEADER]: 'hit' } : {}) });
