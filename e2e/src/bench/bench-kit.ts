@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { globTagRule, type MirrorConfig, type StoredEvent } from '@ferry/contracts';
 import type { EventStore } from '@ferry/event-store';
+import { processCpuSeconds } from '@ferry/testing';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const BENCHMARKS_PAGE = join(ROOT, 'docs', 'benchmarks.md');
@@ -61,22 +62,12 @@ export async function eventsSince(store: EventStore, from: number): Promise<Stor
   return out;
 }
 
-/** CPU time (user + system) a process has used so far, in seconds, from /proc. */
-export function cpuSeconds(pid: number): number {
-  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 12th, stime the 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** Linux's USER_HZ, which /proc reports CPU times in: 100 on every architecture Ferry runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /** CPU seconds used by each named process between `start` and now. */
 export function cpuSince(start: Map<string, { pid: number; cpu: number }>): Map<string, number> {
-  return new Map([...start].map(([name, { pid, cpu }]) => [name, cpuSeconds(pid) - cpu]));
+  return new Map([...start].map(([name, { pid, cpu }]) => [name, processCpuSeconds(pid) - cpu]));
 }
 
 /** Each named process's CPU seconds so far, to pass to `cpuSince` later. */
 export function cpuNow(pids: Map<string, number>): Map<string, { pid: number; cpu: number }> {
-  return new Map([...pids].map(([name, pid]) => [name, { pid, cpu: cpuSeconds(pid) }]));
+  return new Map([...pids].map(([name, pid]) => [name, { pid, cpu: processCpuSeconds(pid) }]));
 }

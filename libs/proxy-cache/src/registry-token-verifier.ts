@@ -1,4 +1,5 @@
-import { createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { compactVerify, importX509, type CryptoKey } from 'jose';
 import type { RegistryTokenClaims } from './registry-token-access';
 import { tokenLive } from './registry-token-access';
 
@@ -14,41 +15,34 @@ const KEPT = 10_000;
  * leaves those to the registry.
  */
 export class RegistryTokenVerifier {
-  private readonly key: KeyObject;
+  private readonly key: Promise<CryptoKey>;
   private readonly algorithm: 'RS256' | 'ES256';
   private readonly verified = new Map<string, RegistryTokenClaims & { exp: number }>();
 
   constructor(certificatePem: string) {
-    this.key = createPublicKey(new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
-    this.algorithm = this.key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+    this.algorithm = createPublicKey(new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'pem' })).asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+    this.key = importX509(certificatePem, this.algorithm);
   }
 
   /** The token's claims if its signature is the key's and it is live at `nowSeconds`; else null. */
-  claims(token: string, nowSeconds: number): RegistryTokenClaims | null {
+  async claims(token: string, nowSeconds: number): Promise<RegistryTokenClaims | null> {
     const kept = this.verified.get(token);
     if (kept) {
       if (tokenLive(kept, nowSeconds)) return kept;
       this.verified.delete(token);
       return null;
     }
-    const claims = this.check(token);
+    const claims = await this.check(token);
     if (!claims || typeof claims.exp !== 'number' || !tokenLive(claims, nowSeconds)) return null;
     if (this.verified.size >= KEPT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, claims as RegistryTokenClaims & { exp: number });
     return claims;
   }
 
-  private check(token: string): RegistryTokenClaims | null {
-    const parts = token.split('.');
-    if (parts.length !== 3) return null;
-    const [header, payload, signature] = parts as [string, string, string];
+  private async check(token: string): Promise<RegistryTokenClaims | null> {
     try {
-      const protectedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
-      if (protectedHeader.alg !== this.algorithm) return null;
-      const signed = Buffer.from(`${header}.${payload}`);
-      const key = this.algorithm === 'ES256' ? { key: this.key, dsaEncoding: 'ieee-p1363' as const } : this.key;
-      if (!verify('sha256', signed, key, Buffer.from(signature, 'base64url'))) return null;
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+      const { payload } = await compactVerify(token, await this.key, { algorithms: [this.algorithm] });
+      const claims = JSON.parse(Buffer.from(payload).toString('utf8')) as unknown;
       return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as RegistryTokenClaims) : null;
     } catch {
       return null;

@@ -37,28 +37,28 @@ describe("registry tokens signed with the token service's key", () => {
   const rsaVerifier = new RegistryTokenVerifier(certificateFor(rsa));
   const ecVerifier = new RegistryTokenVerifier(certificateFor(ec));
 
-  it('verify with RS256 for an RSA key and ES256 for an EC key', () => {
-    assert.deepEqual(rsaVerifier.claims(jwt(rsa, 'RS256', claims), NOW), claims);
-    assert.deepEqual(ecVerifier.claims(jwt(ec, 'ES256', claims), NOW), claims);
+  it('verify with RS256 for an RSA key and ES256 for an EC key', async () => {
+    assert.deepEqual(await rsaVerifier.claims(jwt(rsa, 'RS256', claims), NOW), claims);
+    assert.deepEqual(await ecVerifier.claims(jwt(ec, 'ES256', claims), NOW), claims);
   });
 
-  it('refuse another key, another algorithm, a changed payload, and what is not a JWT', () => {
+  it('refuse another key, another algorithm, a changed payload, and what is not a JWT', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    assert.equal(rsaVerifier.claims(jwt(other, 'RS256', claims), NOW), null);
-    assert.equal(ecVerifier.claims(jwt(rsa, 'RS256', claims), NOW), null);
+    assert.equal(await rsaVerifier.claims(jwt(other, 'RS256', claims), NOW), null);
+    assert.equal(await ecVerifier.claims(jwt(rsa, 'RS256', claims), NOW), null);
     const [header, , signature] = jwt(rsa, 'RS256', claims).split('.');
     const forged = Buffer.from(JSON.stringify({ ...claims, access: [{ type: 'repository', name: 'cache/other', actions: ['pull'] }] })).toString('base64url');
-    assert.equal(rsaVerifier.claims(`${header}.${forged}.${signature}`, NOW), null);
+    assert.equal(await rsaVerifier.claims(`${header}.${forged}.${signature}`, NOW), null);
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
-    assert.equal(rsaVerifier.claims(none, NOW), null);
-    for (const bad of ['', 'a.b', 'a.b.c', 'not a token at all']) assert.equal(rsaVerifier.claims(bad, NOW), null);
+    assert.equal(await rsaVerifier.claims(none, NOW), null);
+    for (const bad of ['', 'a.b', 'a.b.c', 'not a token at all']) assert.equal(await rsaVerifier.claims(bad, NOW), null);
   });
 
-  it('refuse an expired token, also one verified while it was live', () => {
+  it('refuse an expired token, also one verified while it was live', async () => {
     const token = jwt(rsa, 'RS256', claims);
-    assert.notEqual(rsaVerifier.claims(token, NOW), null);
-    assert.equal(rsaVerifier.claims(token, NOW + 300), null);
-    assert.equal(rsaVerifier.claims(jwt(rsa, 'RS256', { ...claims, exp: NOW - 1 }), NOW), null);
-    assert.equal(rsaVerifier.claims(jwt(rsa, 'RS256', { ...claims, exp: undefined }), NOW), null);
+    assert.notEqual(await rsaVerifier.claims(token, NOW), null);
+    assert.equal(await rsaVerifier.claims(token, NOW + 300), null);
+    assert.equal(await rsaVerifier.claims(jwt(rsa, 'RS256', { ...claims, exp: NOW - 1 }), NOW), null);
+    assert.equal(await rsaVerifier.claims(jwt(rsa, 'RS256', { ...claims, exp: undefined }), NOW), null);
   });
 });

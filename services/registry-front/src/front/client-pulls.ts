@@ -19,11 +19,11 @@ export class ClientPulls {
     this.expected = { issuer: tokens.issuer, service: tokens.service };
   }
 
-  mayPull(headers: IncomingHttpHeaders, repository: string): boolean {
+  async mayPull(headers: IncomingHttpHeaders, repository: string): Promise<boolean> {
     const match = /^Bearer\s+([A-Za-z0-9_.-]+)\s*$/i.exec(headers.authorization ?? '');
     if (!match) return false;
     const now = Math.floor(Date.now() / 1000);
-    const claims = this.verifier.claims(match[1]!, now);
+    const claims = await this.verifier.claims(match[1]!, now);
     return claims !== null && grantsPull(claims, this.expected, repository, now);
   }
 }

@@ -141,8 +141,8 @@ export class ProxyCacheFront {
   }
 
   /** The target's storage, when the front reads it and the client's token lets it pull the repository there. */
-  private storageFor(req: IncomingMessage, name: string): TargetStorage | null {
-    return this.local?.clients.mayPull(req.headers, name) ? this.local.storage : null;
+  private async storageFor(req: IncomingMessage, name: string): Promise<TargetStorage | null> {
+    return this.local && (await this.local.clients.mayPull(req.headers, name)) ? this.local.storage : null;
   }
 
   /** Blob fills in flight (tests and shutdown). */
@@ -154,7 +154,7 @@ export class ProxyCacheFront {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/manifests/${reference}`;
     // Not in the storage, for a client the target would let pull: the target would say 404, so it is not asked.
-    const storage = this.storageFor(req, name);
+    const storage = await this.storageFor(req, name);
     if (storage?.canTell(reference) && !(await storage.hasManifest(name, reference))) return this.miss(req, res, org, repository, reference, 'miss');
     const cached = await this.target.forward('GET', path, forwardedHeaders(req.headers));
     if (cached.statusCode === 200) {
@@ -298,7 +298,7 @@ export class ProxyCacheFront {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
     // A range is the target's to cut (its answer is relayed), as is a digest the layout has no place for; a whole blob the storage holds is read from there.
-    const storage = req.headers.range === undefined && isStorableDigest(digest) ? this.storageFor(req, name) : null;
+    const storage = req.headers.range === undefined && isStorableDigest(digest) ? await this.storageFor(req, name) : null;
     if (storage) {
       const held = await storage.openLinkedBlob(name, digest);
       if (held) {
