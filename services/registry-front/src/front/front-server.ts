@@ -83,7 +83,8 @@ export class FrontServer implements OnModuleInit, OnApplicationShutdown {
     const storage = new TargetStorage(root);
     try {
       if (!(await storageIsTargets(storage, this.target))) {
-        this.logger.error(`FERRY_FRONT_TARGET_STORAGE=${root} is not the storage of the target registry ${this.target.url} (a blob written there is unknown to it): reading and writing through the target instead`);
+        // A setting that names the wrong directory is the operator's to fix, not a fault of the front's: a warning.
+        this.logger.warn(`FERRY_FRONT_TARGET_STORAGE=${root} is not the storage of the target registry ${this.target.url} (a blob written there is unknown to it): reading and writing through the target instead`);
         return;
       }
     } catch (error) {
