@@ -8,6 +8,7 @@ import { consumeDurable, type ConsumeDurableOptions, type DurableHandler } from 
 import { decodeEvent, encodeEvent, EVENT_TYPE_HEADER } from './event-codec';
 import { ensureEventStream } from './event-stream';
 import { WrongExpectedVersionError } from './errors';
+import { FoldSnapshots } from './fold-snapshots';
 import { openKvBucket, type KvBucket, type KvBucketOptions } from './kv-bucket';
 import { followLog, watchSubject } from './log-follower';
 import { ConnectionWatch, connectToNats, type ConnectionChange } from './nats-connection';
@@ -314,6 +315,11 @@ export class EventStore {
   /** A JetStream KV bucket on the store's connection, created when it does not exist yet. */
   openKvBucket(name: string, options: KvBucketOptions): Promise<KvBucket> {
     return openKvBucket(this.connection, name, options);
+  }
+
+  /** Folds kept in the bucket `name` for processes new to a subject (see `FoldSnapshots`); `code` names the folding code. */
+  async openFoldSnapshots(name: string, options: KvBucketOptions & { code: string }): Promise<FoldSnapshots> {
+    return new FoldSnapshots(await this.openKvBucket(name, options), this.connection, name, this.prefix, options.code);
   }
 
   async close(): Promise<void> {

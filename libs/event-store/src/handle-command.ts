@@ -2,6 +2,7 @@ import { withRetries, type BackoffPolicy } from '@ferry/backoff';
 import type { FerryEvent, NewEvent, StoredEvent } from '@ferry/contracts';
 import type { Causation, EventStore } from './event-store';
 import { TooMuchContentionError, WrongExpectedVersionError } from './errors';
+import type { Fold } from './fold-snapshots';
 
 /** The pure part of an aggregate: a fold over its events and a decision on a command. */
 export interface Decider<Command, State, Event extends FerryEvent> {
@@ -182,6 +183,8 @@ export function extendKeptFold<State, Event extends FerryEvent>(
  * asking for the subject's last sequence, which the delivery told). A cold fold of a long history
  * costs those few gets once per process before its consumer; a new mirror's short one (its
  * creation and its first scheduling) costs no consumer, no stream info and no last-sequence get.
+ * `snapshot` (see `FoldSnapshots`), a fold some process kept of the subject, is started from when
+ * it ends nearer the event than this process's own: with the last writer's, nothing is read.
  *
  * Events appended after `event` are not read: a command deciding on this fold appends against
  * `event`'s position, so JetStream refuses it if anything came since, and the command reads again.
@@ -192,19 +195,27 @@ export async function foldDelivered<State, Event extends FerryEvent>(
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
   event: StoredEvent,
   previousPosition: number | undefined,
+  snapshot?: Fold<State>,
 ): Promise<boolean> {
   if (extendKeptFold(store, subject, decider, event, previousPosition)) return true;
   if (previousPosition === undefined) return false;
   const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
-  const kept = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  let from = cache.get(key) as Fold<State> | undefined;
   // A fold past the event's predecessor holds events after it: not one to add it to.
-  if (kept && kept.lastSequence > previousPosition) return false;
-  const history = await store.read(subject, kept?.lastSequence ?? 0, { short: true, through: previousPosition });
+  if (from && from.lastSequence > previousPosition) return false;
+  // A snapshot nearer the event than this process's fold leaves less to read (none when its writer's run came last).
+  if (snapshot && snapshot.lastSequence <= previousPosition && snapshot.lastSequence > (from?.lastSequence ?? 0)) from = snapshot;
+  const history = await store.read(subject, from?.lastSequence ?? 0, { short: true, through: previousPosition });
   if (history.lastSequence !== previousPosition) return false;
-  const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), kept?.state ?? decider.initialState());
+  const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), from?.state ?? decider.initialState());
   remember(cache, key, decider.evolve(state, event as unknown as Event), event.position);
   return true;
+}
+
+/** This process's kept fold of `subject` (for a snapshot of it), if it has one. */
+export function keptFold<State>(store: EventStore, subject: string, decider: object): Fold<State> | undefined {
+  return folded.get(decider)?.get(`${store.options.stream}/${subject}`) as Fold<State> | undefined;
 }
 
 /** Folds a subject's history without deciding anything. */

@@ -7,10 +7,11 @@ import {
   type Event,
   type MirrorConfig,
   type MirrorRunScheduled,
+  type NewEvent,
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, foldDelivered, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
+import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -23,6 +24,7 @@ import { cancelsRun, watchRunStop, type RunStop } from './run-cancel-watch';
 import { completeRun, handBackRun, type MirrorRunCommand, type RunEnd } from './run-completion';
 import { holdRunLease, type RunLease } from './run-lease';
 import { ledgerFromRunEvents, RunLedger } from './run-ledger';
+import { MirrorMemory } from './mirror-memory';
 import { RunMeter } from './run-meter';
 import { RunQuota } from './run-quota';
 import { logTagFailed } from './run-log-lines';
@@ -99,6 +101,8 @@ export class MirrorRunExecutor {
     private readonly progress: ProgressBoard,
     /** The registries' connections, kept from one run to the next. */
     private readonly dispatchers?: DispatcherPool,
+    /** What this worker knows of each mirror between runs (its fold, its last run's ledger), and the mirrors' snapshots. */
+    private readonly memory: MirrorMemory = new MirrorMemory(store),
   ) {}
 
   /**
@@ -114,7 +118,7 @@ export class MirrorRunExecutor {
     // subject: it decides on the fold it kept and reads only when someone wrote in between. The
     // claim does too once its fold is brought up to the scheduling event, which the delivery
     // says is the subject's newest but for what came since (then the claim's append is refused, and it reads).
-    const foldIsWhole = await foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition);
+    const foldIsWhole = await this.memory.foldThrough(subject, scheduled, previousPosition);
     const command = (c: MirrorCommand) =>
       handleCommand(this.store, subject, mirrorId, mirrorDecider, c, causation, { trustFold: c.kind !== 'start-run' || foldIsWhole });
 
@@ -147,11 +151,13 @@ export class MirrorRunExecutor {
   }
 
   private async claimAndRun(run: RunContext): Promise<RunEnd> {
-    const { scheduled, command, stopping, span } = run;
+    const { scheduled, subject, command, stopping, span } = run;
     const { mirrorId, runId, fencingToken } = scheduled.data;
     if (stopping.aborted) return { kind: 'stopping' };
     const started = await this.claim(command, runId, fencingToken);
     if (!started) return { kind: 'stale' };
+    // A run resumed from another hold finds results of that hold on its subject that it did not record.
+    const resumed = started.events.some((e) => e.type === 'MirrorRunResumed');
     log.log(`run ${runId} of ${mirrorId} started`);
     recordRunStarted(scheduled.data.trigger);
     const config = started.state.config as MirrorConfig;
@@ -160,12 +166,15 @@ export class MirrorRunExecutor {
 
     // Between full checks, what the last run wrote vouches for the target (drift waits for the next full check).
     const checkTarget = targetCheckDue(started.state, new Date(), this.settings.driftCheckSeconds);
-    const ledger = !checkTarget && started.state.lastRunId ? await this.ledgerOf(started.state.lastRunId) : undefined;
+    const lastRunId = started.state.lastRunId;
+    const ledger = !checkTarget && lastRunId ? (this.memory.ledgerOf(subject, lastRunId) ?? (await this.ledgerOf(lastRunId))) : undefined;
     span.setAttribute('ferry.target_check', ledger === undefined);
 
     let report: SyncReport | null = null;
     let failure: RunFailure | null = null;
     const results: TagResult[] = [];
+    /** The tag events this hold recorded, in order: the run's ledger, for its next run. */
+    const recorded: NewEvent<RunEvent>[] = [];
     const tracing = new RunTracing();
     const meter = new RunMeter();
     const progress = this.progress.reporter({ runId, mirrorId });
@@ -192,7 +201,9 @@ export class MirrorRunExecutor {
             results.push(result);
             tracing.tagResult(result);
             if (result.kind === 'failed') logTagFailed(log, mirrorId, result);
-            await runLedger.record(tagEvent(mirrorId, runId, result));
+            const event = tagEvent(mirrorId, runId, result);
+            await runLedger.record(event);
+            recorded.push(event);
             meterTagResult(result);
           },
         };
@@ -221,6 +232,8 @@ export class MirrorRunExecutor {
     }
     const copy = { report, results, failure, cancelled: runStop.cancelled() };
     const end = await completeRun(command, { runId, fencingToken, startedAt, tagsFirstSeen: started.state.tagsFirstSeen ?? {}, namespace: config.namespace, retryBaseSeconds: this.settings.retryBaseSeconds }, copy);
+    // Every result is in `recorded` only when this hold started the run and none failed to be recorded (that fails the run).
+    if (end.kind === 'completed') this.memory.runEnded(subject, { runId, ...(!resumed && failure === null && !copy.cancelled ? { results: recorded } : {}) });
     if (end.kind === 'completed') span.setAttributes({ 'ferry.outcome': end.verdict.outcome, 'ferry.tags_copied': end.summary.tagsCopied, 'ferry.bytes_copied': end.summary.bytesCopied });
     return end;
   }

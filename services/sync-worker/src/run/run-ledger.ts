@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent, RunEvent } from '@ferry/contracts';
+import type { MirrorTagSynced, NewEvent, RunEvent } from '@ferry/contracts';
 import { RESULTS_NOT_RECORDED, resultsNotRecorded } from '@ferry/mirror';
 import { MemoryLedger } from '@ferry/sync-engine';
 import type { RunLease } from './run-lease';
@@ -116,16 +116,21 @@ export class RunLedger {
   }
 }
 
-/** What a run wrote to the target, from its tag events: tag → upstream digest, target digest, copy profile. */
-export function ledgerFromRunEvents(events: readonly RunEvent[]): MemoryLedger {
+/**
+ * What a run wrote to the target, from its tag events (as stored, or as its worker recorded them):
+ * tag → upstream digest, target digest, copy profile.
+ */
+export function ledgerFromRunEvents(events: readonly NewEvent<RunEvent>[]): MemoryLedger {
   const ledger = new MemoryLedger();
   for (const event of events) {
-    if (event.type === 'MirrorTagSynced' && event.data.sourceDigest && event.data.copyProfile) {
-      ledger.set(event.data.tag, {
-        source: event.data.sourceDigest,
-        target: event.data.digest,
-        profile: event.data.copyProfile,
-        ...(event.data.verification ? { verification: event.data.verification } : {}),
+    // `NewEvent` of a union does not narrow by type: the type names the event.
+    const synced = event.type === 'MirrorTagSynced' ? (event as NewEvent<MirrorTagSynced>).data : null;
+    if (synced?.sourceDigest && synced.copyProfile) {
+      ledger.set(synced.tag, {
+        source: synced.sourceDigest,
+        target: synced.digest,
+        profile: synced.copyProfile,
+        ...(synced.verification ? { verification: synced.verification } : {}),
       });
     } else {
       // Failed, deleted, put back by a rollback, or recorded before sources were: not vouched for.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { fullJitterDelay, type BackoffCurve } from '@ferry/backoff';
 import { kindSubjects, AggregateKind, type StoredEvent } from '@ferry/contracts';
-import { traceIdOf, type EventStore } from '@ferry/event-store';
+import { codeFingerprint, traceIdOf, type EventStore } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
 import { DispatcherPool } from '@ferry/registry-client';
@@ -9,6 +9,7 @@ import { createSecretBox } from '@ferry/secrets';
 import { BackgroundTask, EVENT_STORE, OutageLog, withLogFields, type LogFields } from '@ferry/service-runtime';
 import type { SyncWorkerConfig } from '../config';
 import { WORKER_CONFIG } from '../tokens';
+import { MirrorMemory } from './mirror-memory';
 import { MirrorRunExecutor } from './mirror-run.executor';
 import { RateLimitBoard } from './rate-limit-board';
 import { logRunEnd } from './run-log-lines';
@@ -19,6 +20,9 @@ import { UpstreamSlots } from './upstream-slots';
  * it is released (see `UpstreamSlots.open`): the next run is usually delivered within milliseconds.
  */
 const SLOT_HANDOVER_MS = 500;
+
+/** How long a mirror's snapshot outlives its last run: a mirror idle longer is read from its events once. */
+const MIRROR_SNAPSHOT_TTL_MS = 7 * 24 * 3600_000;
 
 /** How long a worker's report of a spent pull budget holds for the others (it reports again while it lasts). */
 const RATE_LIMIT_MEMORY_MS = 10 * 60_000;
@@ -55,7 +59,14 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       signal.addEventListener('abort', () => rateLimits.close(), { once: true });
       const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
       const dispatchers = new DispatcherPool();
-      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers);
+      // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
+      const snapshots = await store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
+        ttlMs: MIRROR_SNAPSHOT_TTL_MS,
+        replicas: config.streamReplicas,
+        code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
+      });
+      const memory = new MirrorMemory(store, snapshots);
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers, memory);
       try {
         await store.consumeDurable(
           'sync-worker',
