@@ -9,8 +9,8 @@ export function natsServers(urls: string): string[] {
 }
 
 /** A connection to NATS (one URL, or several separated by commas) that outlives any outage. */
-export function connectToNats(natsUrl: string): Promise<NatsConnection> {
-  return connect({
+export async function connectToNats(natsUrl: string): Promise<NatsConnection> {
+  const connection = await connect({
     servers: natsServers(natsUrl),
     name: `ferry-${process.pid}`,
     // An outage of any length ends with a reconnect, never a closed connection that needs a
@@ -22,6 +22,39 @@ export function connectToNats(natsUrl: string): Promise<NatsConnection> {
     // it times out: a tenth of a sync-worker's CPU per run. A timeout still says what timed out.
     noAsyncTraces: true,
   });
+  writeOncePerTurn(connection);
+  return connection;
+}
+
+/** The part of nats.js's protocol handler `writeOncePerTurn` reaches into (not in its public types). */
+interface ProtocolWriter {
+  flushPending(): void;
+  outbound: { size(): number };
+  pendingLimit: number;
+}
+
+/**
+ * Makes the connection write what it has to send once per turn of the event loop instead of once
+ * per microtask checkpoint. nats.js writes to the socket at the end of the microtasks that queued
+ * a command, so a worker's ack, its next pull and a run's last append, made from different
+ * callbacks of the same turn, were a write each; on loopback each write also carries the
+ * receiver's TCP processing on the writer's CPU, and writes were the largest part of a
+ * sync-worker's CPU per run. A full buffer (nats.js's threshold) is still written at once.
+ */
+function writeOncePerTurn(connection: NatsConnection): void {
+  const protocol = (connection as unknown as { protocol?: ProtocolWriter }).protocol;
+  if (!protocol || typeof protocol.flushPending !== 'function' || typeof protocol.outbound?.size !== 'function') return;
+  const writeNow = protocol.flushPending.bind(protocol);
+  let queued = false;
+  protocol.flushPending = () => {
+    if (protocol.outbound.size() >= protocol.pendingLimit) return writeNow();
+    if (queued) return;
+    queued = true;
+    setImmediate(() => {
+      queued = false;
+      writeNow();
+    });
+  };
 }
 
 /**
