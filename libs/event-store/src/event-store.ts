@@ -10,6 +10,7 @@ import { ensureEventStream } from './event-stream';
 import { WrongExpectedVersionError } from './errors';
 import { FoldSnapshots } from './fold-snapshots';
 import { openKvBucket, type KvBucket, type KvBucketOptions } from './kv-bucket';
+import { WatchedFolds } from './watched-folds';
 import { followLog, watchSubject } from './log-follower';
 import { ConnectionWatch, connectToNats, type ConnectionChange } from './nats-connection';
 import { currentTraceContext } from './trace-context';
@@ -320,6 +321,11 @@ export class EventStore {
   /** Folds kept in the bucket `name` for processes new to a subject (see `FoldSnapshots`); `code` names the folding code. */
   async openFoldSnapshots(name: string, options: KvBucketOptions & { code: string }): Promise<FoldSnapshots> {
     return new FoldSnapshots(await this.openKvBucket(name, options), this.connection, name, this.prefix, options.code);
+  }
+
+  /** Folds of the subjects `filter` matches, read again only after an append to them (see `WatchedFolds`). */
+  watchFolds(filter: string): Promise<WatchedFolds> {
+    return WatchedFolds.open(this.connection, this.watch, filter);
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type RunEvent,
   type StoredEvent,
 } from '@ferry/contracts';
-import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore } from '@ferry/event-store';
+import { eventTraceContext, handleCommand, type Causation, type CommandResult, type EventStore, type WatchedFolds } from '@ferry/event-store';
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
@@ -71,6 +71,16 @@ export interface RunSettings {
   driftCheckSeconds: number;
 }
 
+/** What a worker keeps from run to run, so that a run asks less of the registries and NATS. */
+export interface ExecutorMemory {
+  /** The registries' connections. */
+  dispatchers?: DispatcherPool;
+  /** Each mirror's fold and its last run's ledger, and the mirrors' snapshots. */
+  memory?: MirrorMemory;
+  /** Every namespace's quota, read again only after it changed. */
+  quotas?: WatchedFolds;
+}
+
 type ScheduledRun = StoredEvent & Event<'MirrorRunScheduled', MirrorRunScheduled['data']>;
 
 interface RunContext {
@@ -99,11 +109,12 @@ export class MirrorRunExecutor {
     private readonly rateLimits: RateLimitBoard,
     /** Where the run's live progress goes (tags and bytes done, rate, ETA), about once a second. */
     private readonly progress: ProgressBoard,
-    /** The registries' connections, kept from one run to the next. */
-    private readonly dispatchers?: DispatcherPool,
-    /** What this worker knows of each mirror between runs (its fold, its last run's ledger), and the mirrors' snapshots. */
-    private readonly memory: MirrorMemory = new MirrorMemory(store),
-  ) {}
+    private readonly acrossRuns: ExecutorMemory = {},
+  ) {
+    this.memory = acrossRuns.memory ?? new MirrorMemory(store);
+  }
+
+  private readonly memory: MirrorMemory;
 
   /**
    * `previousPosition`: the position of the mirror's event before the scheduling one (the
@@ -178,7 +189,7 @@ export class MirrorRunExecutor {
     const tracing = new RunTracing();
     const meter = new RunMeter();
     const progress = this.progress.reporter({ runId, mirrorId });
-    const quota = new RunQuota(this.store, run.causation, { namespace: config.namespace, repository: config.repository, runId, fencingToken });
+    const quota = new RunQuota(this.store, run.causation, { namespace: config.namespace, repository: config.repository, runId, fencingToken }, this.acrossRuns.quotas);
     try {
       if (!runStop.signal.aborted) {
         const targetCredentials = await targetWriter(this.store, this.secrets, this.settings, config.robotUsername);
@@ -195,7 +206,7 @@ export class MirrorRunExecutor {
           blobConcurrency: this.settings.blobConcurrency,
           ledger,
           signal: runStop.signal,
-          ...(this.dispatchers ? { dispatchers: this.dispatchers } : {}),
+          ...(this.acrossRuns.dispatchers ? { dispatchers: this.acrossRuns.dispatchers } : {}),
           ...meter.alongside({ ...tracing.hooks(), onProgress: (p: SyncProgress) => progress.update(p) }),
           onTagResult: async (result) => {
             results.push(result);

@@ -1,5 +1,5 @@
 import { aggregateSubject, AggregateKind, DomainError, DomainErrorCode } from '@ferry/contracts';
-import { handleCommand, loadState, type Causation, type EventStore } from '@ferry/event-store';
+import { handleCommand, loadState, type Causation, type EventStore, type WatchedFolds } from '@ferry/event-store';
 import { hardLimitBytes, quotaDecider } from '@ferry/mirror';
 import { SyncError } from '@ferry/sync-engine';
 
@@ -10,8 +10,8 @@ export const QUOTA_EXCEEDED = DomainErrorCode.QuotaExceeded;
  * One run's dealings with its namespace's quota (the quota aggregate): before it writes, whether
  * the namespace has a quota and whether it may write (only a namespace with a hard limit costs the
  * run a reading of what it would add, from the run's own listings: `SyncRequest.beforeWrite`);
- * after, under a quota, what it wrote. A namespace without a quota costs a run one read of a
- * subject of a few events (none, mostly) and no append: its usage is the `repository_usage` read
+ * after, under a quota, what it wrote. A namespace without a quota costs a run no append, and
+ * no read once the worker has read it (see `WatchedFolds`): its usage is the `repository_usage` read
  * model's, which a quota made later starts from.
  */
 export class RunQuota {
@@ -24,17 +24,19 @@ export class RunQuota {
     private readonly store: EventStore,
     private readonly causation: Causation,
     private readonly target: { namespace: string; repository: string; runId: string; fencingToken: number },
+    /** The worker's watch on every namespace's quota: read again only after an append to it. */
+    private readonly quotas?: WatchedFolds,
   ) {
     this.subject = aggregateSubject(store.prefix, AggregateKind.Quota, target.namespace);
   }
 
   /**
-   * Reads the namespace's quota (one request for a subject this process folded before and that
-   * has not changed since): whether it has a hard (`Reject`) limit, when the run must be admitted
-   * (`admit`) before it writes.
+   * Reads the namespace's quota (no request for a subject this worker read since its last append,
+   * with `quotas`; one without): whether it has a hard (`Reject`) limit, when the run must be
+   * admitted (`admit`) before it writes.
    */
   async hasHardLimit(): Promise<boolean> {
-    const { state } = await loadState(this.store, this.subject, quotaDecider);
+    const { state } = this.quotas ? await this.quotas.load(this.store, this.subject, quotaDecider) : await loadState(this.store, this.subject, quotaDecider);
     this.underQuota = state.quota !== null;
     return hardLimitBytes(state.quota) !== null;
   }

@@ -65,8 +65,13 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         replicas: config.streamReplicas,
         code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
       });
-      const memory = new MirrorMemory(store, snapshots);
-      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, dispatchers, memory);
+      const quotas = await store.watchFolds(kindSubjects(store.prefix, AggregateKind.Quota));
+      signal.addEventListener('abort', () => quotas.close(), { once: true });
+      const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, {
+        dispatchers,
+        memory: new MirrorMemory(store, snapshots),
+        quotas,
+      });
       try {
         await store.consumeDurable(
           'sync-worker',
