@@ -1,19 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { serviceActor, type MirrorSyncNowRequested } from '@ferry/contracts';
+import { serviceActor } from '@ferry/contracts';
 import { EventStore } from './event-store';
 import { codeFingerprint, type FoldSnapshots } from './fold-snapshots';
 import { foldDelivered, handleCommand, keptFold, type Decider } from './handle-command';
+import { counterDecider, NATS_URL, type Counter } from './counter.fixtures';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-type Counter = { requests: number };
-const counterDecider: Decider<{ kind: 'request' }, Counter, MirrorSyncNowRequested> = {
-  initialState: () => ({ requests: 0 }),
-  evolve: (s, e) => (e.type === 'MirrorSyncNowRequested' ? { requests: s.requests + 1 } : s),
-  decide: () => [{ type: 'MirrorSyncNowRequested', data: { mirrorId: 'ns/repo' } }],
-};
 
 /** Waits for a snapshot sent without confirmation to be stored. */
 async function loaded<State>(snapshots: FoldSnapshots, subject: string, lastSequence: number) {
