@@ -2,13 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Fold } from './handle-command';
 import type { KvBucket } from './kv-bucket';
-
-/** A subject's fold as some process had it: `state` is the fold of every event up to `lastSequence`. */
-export interface Fold<State> {
-  state: State;
-  lastSequence: number;
-}
 
 /** What a snapshot holds: the fold, who may trust it, and what its writer derived beside it. */
 interface SnapshotValue {

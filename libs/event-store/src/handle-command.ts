@@ -2,7 +2,12 @@ import { withRetries, type BackoffPolicy } from '@ferry/backoff';
 import type { FerryEvent, NewEvent, StoredEvent } from '@ferry/contracts';
 import type { Causation, EventStore } from './event-store';
 import { TooMuchContentionError, WrongExpectedVersionError } from './errors';
-import type { Fold } from './fold-snapshots';
+
+/** A subject's fold: `state` is the fold of every event up to `lastSequence`. */
+export interface Fold<State> {
+  state: State;
+  lastSequence: number;
+}
 
 /** The pure part of an aggregate: a fold over its events and a decision on a command. */
 export interface Decider<Command, State, Event extends FerryEvent> {
@@ -25,10 +30,10 @@ const CONFLICT_RETRY: BackoffPolicy = { baseMs: 20, maxMs: 200, maxAttempts: 10,
 
 /** Folded states by subject, per decider: a command reads only the events since its last visit. */
 const MAX_CACHED_SUBJECTS = 20_000;
-const folded = new WeakMap<object, Map<string, { state: unknown; lastSequence: number }>>();
+const folded = new WeakMap<object, Map<string, Fold<unknown>>>();
 
 /** This process's kept folds for `decider`. */
-function cacheOf(decider: object): Map<string, { state: unknown; lastSequence: number }> {
+function cacheOf(decider: object): Map<string, Fold<unknown>> {
   let cache = folded.get(decider);
   if (!cache) folded.set(decider, (cache = new Map()));
   return cache;
@@ -39,17 +44,17 @@ async function foldSubject<State, Event extends FerryEvent>(
   subject: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
   keep = true,
-): Promise<{ state: State; lastSequence: number }> {
+): Promise<Fold<State>> {
   const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
-  const cached = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  const cached = cache.get(key) as Fold<State> | undefined;
   const history = await store.read(subject, cached?.lastSequence ?? 0);
   const state = history.events.reduce((s, e) => decider.evolve(s, e as unknown as Event), cached?.state ?? decider.initialState());
   if (keep) remember(cache, key, state, history.lastSequence);
   return { state, lastSequence: history.lastSequence };
 }
 
-function remember(cache: Map<string, { state: unknown; lastSequence: number }>, key: string, state: unknown, lastSequence: number): void {
+function remember(cache: Map<string, Fold<unknown>>, key: string, state: unknown, lastSequence: number): void {
   cache.delete(key);
   cache.set(key, { state, lastSequence });
   if (cache.size > MAX_CACHED_SUBJECTS) cache.delete(cache.keys().next().value!);
@@ -66,7 +71,7 @@ async function appendDecided<State, Event extends FerryEvent>(
   subject: string,
   aggregateId: string,
   decider: Pick<Decider<unknown, State, Event>, 'evolve'>,
-  fold: { state: State; lastSequence: number },
+  fold: Fold<State>,
   drafts: NewEvent<Event>[],
   causation: Causation,
   keepFold: boolean,
@@ -134,7 +139,7 @@ async function decideOnKeptFold<Command, State, Event extends FerryEvent>(
   command: Command | ((state: State) => Command),
   causation: Causation,
 ): Promise<CommandResult<State> | null> {
-  const kept = folded.get(decider)?.get(`${store.options.stream}/${subject}`) as { state: State; lastSequence: number } | undefined;
+  const kept = keptFold<State>(store, subject, decider);
   if (!kept) return null;
   let drafts: NewEvent<Event>[];
   try {
@@ -166,7 +171,7 @@ export function extendKeptFold<State, Event extends FerryEvent>(
 ): boolean {
   const cache = cacheOf(decider);
   const key = `${store.options.stream}/${subject}`;
-  const kept = cache.get(key) as { state: State; lastSequence: number } | undefined;
+  const kept = cache.get(key) as Fold<State> | undefined;
   if (kept?.lastSequence === event.position) return true;
   if (!kept || previousPosition === undefined || kept.lastSequence !== previousPosition) return false;
   remember(cache, key, decider.evolve(kept.state, event as unknown as Event), event.position);
@@ -223,6 +228,6 @@ export async function loadState<State, Event extends FerryEvent>(
   store: EventStore,
   subject: string,
   decider: Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>,
-): Promise<{ state: State; lastSequence: number }> {
+): Promise<Fold<State>> {
   return foldSubject(store, subject, decider);
 }

@@ -1,8 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { FerryEvent } from '@ferry/contracts';
 import type { EventStore } from './event-store';
-import type { Fold } from './fold-snapshots';
-import { keptFold, loadState, type Decider } from './handle-command';
+import { keptFold, loadState, type Decider, type Fold } from './handle-command';
 import type { ConnectionWatch } from './nats-connection';
 
 /**

@@ -1,4 +1,4 @@
-import { createPublicKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { compactVerify, importX509, type CryptoKey } from 'jose';
 import type { RegistryTokenClaims } from './registry-token-access';
 import { tokenLive } from './registry-token-access';
@@ -20,7 +20,7 @@ export class RegistryTokenVerifier {
   private readonly verified = new Map<string, RegistryTokenClaims & { exp: number }>();
 
   constructor(certificatePem: string) {
-    this.algorithm = createPublicKey(new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'pem' })).asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+    this.algorithm = new X509Certificate(certificatePem).publicKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
     this.key = importX509(certificatePem, this.algorithm);
   }
 

@@ -297,6 +297,7 @@ export class ProxyCacheFront {
   async blob(req: IncomingMessage, res: ServerResponse, org: ProxyCacheOrganization, repository: string, digest: string): Promise<void> {
     const name = `${org.organization}/${repository}`;
     const path = `/v2/${name}/blobs/${digest}`;
+    const fillKey = `${name}@${digest}`;
     // A range is the target's to cut (its answer is relayed), as is a digest the layout has no place for; a whole blob the storage holds is read from there.
     const storage = req.headers.range === undefined && isStorableDigest(digest) ? await this.storageFor(req, name) : null;
     if (storage) {
@@ -306,10 +307,10 @@ export class ProxyCacheFront {
         return sendBlobFile(res, req.method!, digest, held);
       }
       // Not linked in the repository: the target would answer this client 404, so it is not asked.
-    } else if (await this.fromTarget(req, res, org, path, `${name}@${digest}`)) {
+    } else if (await this.fromTarget(req, res, org, path, fillKey)) {
       return;
     }
-    const filling = this.blobFills.get(`${name}@${digest}`);
+    const filling = this.blobFills.get(fillKey);
     if (req.method === 'HEAD' && !filling) return this.headUpstreamBlob(res, org, repository, digest);
     let fill: BlobFill;
     try {

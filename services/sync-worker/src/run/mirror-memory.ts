@@ -1,4 +1,4 @@
-import type { MirrorRunScheduled, NewEvent, RunEvent, StoredEvent } from '@ferry/contracts';
+import { aggregateSubject, AggregateKind, type MirrorRunScheduled, type NewEvent, type RunEvent, type StoredEvent } from '@ferry/contracts';
 import { extendKeptFold, foldDelivered, keptFold, type EventStore, type FoldSnapshots } from '@ferry/event-store';
 import { mirrorDecider, type MirrorState } from '@ferry/mirror';
 import { MemoryLedger, type LedgerEntry } from '@ferry/sync-engine';
@@ -47,10 +47,17 @@ export class MirrorMemory {
     return foldDelivered(this.store, subject, mirrorDecider, scheduled, previousPosition, snapshot);
   }
 
-  /** The ledger of the mirror's run `runId`, if this worker knows it: a copy, since a run changes its ledger as it goes. */
-  ledgerOf(subject: string, runId: string): MemoryLedger | undefined {
+  /**
+   * What the mirror's run `runId` wrote to the target: from this worker's memory or the mirror's
+   * snapshot when they hold it (a copy, since a run changes its ledger as it goes), else from the
+   * run's tag events (see `ledgerFromRunEvents`).
+   */
+  async ledgerOf(subject: string, runId: string): Promise<MemoryLedger> {
     const kept = this.ledgers.get(subject);
-    if (kept?.runId !== runId) return undefined;
+    if (kept?.runId !== runId) {
+      const { events } = await this.store.read(aggregateSubject(this.store.prefix, AggregateKind.Run, runId), 0, { short: true });
+      return ledgerFromRunEvents(events as RunEvent[]);
+    }
     this.ledgers.delete(subject);
     this.ledgers.set(subject, kept);
     const ledger = new MemoryLedger();

@@ -15,7 +15,7 @@ import { eventTraceContext, handleCommand, type Causation, type CommandResult, t
 import { DomainError, mirrorDecider, targetCheckDue, type MirrorCommand, type MirrorState, type RunFailure } from '@ferry/mirror';
 import { parseRepositoryReference, type DispatcherPool } from '@ferry/registry-client';
 import type { SecretBox } from '@ferry/secrets';
-import { MemoryLedger, syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type SyncRequest, type TagResult } from '@ferry/sync-engine';
+import { syncRepository, syncRequestForMirror, type SyncProgress, type SyncReport, type SyncRequest, type TagResult } from '@ferry/sync-engine';
 import { withSpan } from '@ferry/telemetry';
 import { recordRunStarted } from '@ferry/metrics';
 import type { ProgressBoard } from '@ferry/run-progress';
@@ -23,7 +23,7 @@ import { meterTagResult, runErrorOf, tagEvent } from './run-report';
 import { cancelsRun, watchRunStop, type RunStop } from './run-cancel-watch';
 import { completeRun, handBackRun, type MirrorRunCommand, type RunEnd } from './run-completion';
 import { holdRunLease, type RunLease } from './run-lease';
-import { ledgerFromRunEvents, RunLedger } from './run-ledger';
+import { RunLedger } from './run-ledger';
 import { MirrorMemory } from './mirror-memory';
 import { RunMeter } from './run-meter';
 import { RunQuota } from './run-quota';
@@ -178,7 +178,7 @@ export class MirrorRunExecutor {
     // Between full checks, what the last run wrote vouches for the target (drift waits for the next full check).
     const checkTarget = targetCheckDue(started.state, new Date(), this.settings.driftCheckSeconds);
     const lastRunId = started.state.lastRunId;
-    const ledger = !checkTarget && lastRunId ? (this.memory.ledgerOf(subject, lastRunId) ?? (await this.ledgerOf(lastRunId))) : undefined;
+    const ledger = !checkTarget && lastRunId ? await this.memory.ledgerOf(subject, lastRunId) : undefined;
     span.setAttribute('ferry.target_check', ledger === undefined);
 
     let report: SyncReport | null = null;
@@ -291,11 +291,5 @@ export class MirrorRunExecutor {
       { patienceMs: Math.min(this.store.options.publishPatienceMs, this.store.options.duplicateWindowMs) },
     );
     return { lease, runStop, runLedger };
-  }
-
-  /** What the last run wrote to the target, from its tag events (see `ledgerFromRunEvents`). */
-  private async ledgerOf(runId: string): Promise<MemoryLedger> {
-    const { events } = await this.store.read(aggregateSubject(this.store.prefix, AggregateKind.Run, runId), 0, { short: true });
-    return ledgerFromRunEvents(events as RunEvent[]);
   }
 }

@@ -66,7 +66,6 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
       });
       const quotas = await store.watchFolds(kindSubjects(store.prefix, AggregateKind.Quota));
-      signal.addEventListener('abort', () => quotas.close(), { once: true });
       const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, {
         dispatchers,
         memory: new MirrorMemory(store, snapshots),
@@ -104,6 +103,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
         // Once every run has ended or been handed back: a run still stopping may yet be using them.
         await dispatchers.close();
         await slots.close();
+        quotas.close();
       }
     });
   }
