@@ -118,6 +118,40 @@ describe('a projection following events that come one after another', () => {
   });
 });
 
+describe('a projection gathering events while a caller waits for one of them', () => {
+  it('ends the batch as soon as it holds that event, not when the linger is over', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDatabase(db.url);
+    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+    const stop = new AbortController();
+    const batches: number[][] = [];
+    const counter: Projection = { tables: [], apply: async () => undefined, applyAll: async (_em, events) => void batches.push(events.map((e) => e.position)) };
+    try {
+      // A linger of 20 s: a caller that had to wait it out would time out (5 s) first.
+      const runner = new ProjectionRunner(ds, store, { name: 'hurry-test', projections: [counter] }, undefined, 200, 20_000);
+      const running = runner.run(stop.signal);
+      const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
+      const append = async (id: string) => (await store.append(aggregateSubject(store.prefix, AggregateKind.Mirror, id), [{ type: 'MirrorSyncNowRequested', data: { mirrorId: id } }], { ...causation, aggregateId: id })).at(-1)!.position;
+      // After a quiet spell an event is applied at once; the next one begins a gathering batch.
+      assert.equal(await runner.waitFor(await append('ns/a'), 5_000), true);
+      assert.equal(await runner.waitFor(await append('ns/b'), 5_000), true, "the caller waiting for the batch's only event");
+      // A caller waits for an event not yet there while the batch gathers another: the batch ends once it holds it.
+      const third = await append('ns/c');
+      const waited = runner.waitFor(third + 1, 5_000);
+      assert.equal(await append('ns/d'), third + 1);
+      assert.equal(await waited, true, 'the caller waiting for the event after the one the batch began with');
+      assert.deepEqual(batches, [[1], [2], [3, 4]]);
+      stop.abort();
+      await running;
+    } finally {
+      stop.abort();
+      await store.close();
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
+
 describe('a run scheduled again after its lease ended', () => {
   it('is one row that counts its attempts', async () => {
     const db = await createTestDatabase();

@@ -81,16 +81,29 @@ const MAX_BATCH = 200;
  * How long a projection gathers events after its previous batch began, when they come one after
  * another: each batch costs a transaction and its checkpoint statement, and under load the
  * scheduler's batches held two or three events each (eight of its thirteen statements per run).
- * An event after a quiet spell is applied at once.
+ * An event after a quiet spell is applied at once, and a batch holding an event some `waitFor`
+ * waits for ends there.
  */
 const LINGER_MS = 25;
 
 /**
+ * Cuts a batch's gathering short when a caller waits for what it holds: an API command answers only
+ * once its events are projected (read-your-writes), and must not wait out the linger.
+ */
+interface Hurry<T> {
+  /** Some caller waits for `item` (or for something before it). */
+  awaited(item: T): boolean;
+  /** Calls `listener` each time a caller begins to wait; returns a function that removes it. */
+  onWaiter(listener: () => void): () => void;
+}
+
+/**
  * Groups what an iterator has ready into batches: the first item is awaited, then items are
  * taken for as long as each is already there (resolved before the next turn of the event loop),
- * and, when the previous batch began less than `lingerMs` ago, for as long as that lasts.
+ * and, when the previous batch began less than `lingerMs` ago, for as long as that lasts, or until
+ * a caller waits for an item the batch holds.
  */
-async function* readyBatches<T>(source: AsyncIterable<T>, max: number, lingerMs: number): AsyncGenerator<T[]> {
+async function* readyBatches<T>(source: AsyncIterable<T>, max: number, lingerMs: number, hurry?: Hurry<T>): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   const notYet = Symbol('not yet');
@@ -103,11 +116,14 @@ async function* readyBatches<T>(source: AsyncIterable<T>, max: number, lingerMs:
       if (first.done) return;
       const batch = [first.value];
       const gatherMs = previousBegan + lingerMs - Date.now();
-      let gathering: { timer: NodeJS.Timeout; over: Promise<typeof notYet> } | undefined;
-      if (gatherMs > 0) {
-        let timer!: NodeJS.Timeout;
-        const over = new Promise<typeof notYet>((resolve) => (timer = setTimeout(() => resolve(notYet), gatherMs)));
-        gathering = { timer, over };
+      let gathering: { over: Promise<typeof notYet>; end(): void } | undefined;
+      if (gatherMs > 0 && !hurry?.awaited(first.value)) {
+        let end!: () => void;
+        const over = new Promise<typeof notYet>((resolve) => (end = () => resolve(notYet)));
+        const timer = setTimeout(end, gatherMs);
+        const unlisten = hurry?.onWaiter(() => hurry.awaited(batch.at(-1)!) && end());
+        void over.then(() => (clearTimeout(timer), unlisten?.()));
+        gathering = { over, end };
       }
       try {
         while (batch.length < max) {
@@ -125,9 +141,10 @@ async function* readyBatches<T>(source: AsyncIterable<T>, max: number, lingerMs:
             return;
           }
           batch.push(next.value);
+          if (gathering && hurry?.awaited(next.value)) gathering.end();
         }
       } finally {
-        if (gathering) clearTimeout(gathering.timer);
+        gathering?.end();
       }
       previousBegan = Date.now();
       yield batch;
@@ -154,6 +171,8 @@ export class ProjectionRunner {
   /** A batch's transaction is open: the projection is working, however long that takes. */
   private applying = false;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  /** Told when a caller begins to wait (a batch gathering events ends when it holds what the caller wants). */
+  private readonly waiterListeners = new Set<() => void>();
   private readonly appliedListeners = new Set<(position: number) => void>();
   private readonly followListeners = new Set<(events: readonly StoredEvent[], follow: number) => void>();
   /** Follows of the log begun so far (each attempt of `run` is one). */
@@ -171,6 +190,18 @@ export class ProjectionRunner {
     /** See {@link LINGER_MS}; 0 applies whatever is there at once. */
     private readonly lingerMs = LINGER_MS,
   ) {}
+
+  /** Ends a batch's gathering once it holds an event some caller of `waitFor` waits for. */
+  private readonly hurry: Hurry<StoredEvent> = {
+    awaited: (event) => {
+      for (const waiter of this.waiters) if (waiter.position <= event.position) return true;
+      return false;
+    },
+    onWaiter: (listener) => {
+      this.waiterListeners.add(listener);
+      return () => this.waiterListeners.delete(listener);
+    },
+  };
 
   get name(): string {
     return this.group.name;
@@ -314,6 +345,7 @@ export class ProjectionRunner {
         resolve(false);
       }, timeoutMs);
       this.waiters.add(waiter);
+      for (const listener of this.waiterListeners) listener();
     });
   }
 
@@ -335,7 +367,7 @@ export class ProjectionRunner {
         this.logger?.succeeded('Postgres');
         this.advance(from - 1);
         const follow = ++this.follows;
-        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch, this.lingerMs)) {
+        for await (const batch of readyBatches(this.store.follow(from, attempt.signal), this.maxBatch, this.lingerMs, this.hurry)) {
           current = batch[0];
           this.applying = true;
           try {

@@ -13,6 +13,8 @@ export interface ProjectionTaskSettings {
   readiness: Readiness;
   /** Most events applied in one transaction; the runner's default without it. */
   maxBatch?: number;
+  /** How long a batch gathers events under load (the runner's `lingerMs`); the runner's default without it. */
+  lingerMs?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ProjectionTaskSettings {
  * loop is a `BackgroundTask` (restarted after a crash). The service starts and stops `task`.
  */
 export function projectionTask(group: ProjectionGroup, settings: ProjectionTaskSettings): { runner: ProjectionRunner; task: BackgroundTask } {
-  const runner = new ProjectionRunner(settings.dataSource, settings.store, group, new OutageLog(`projection ${group.name}`, new Logger('projections')), settings.maxBatch);
+  const runner = new ProjectionRunner(settings.dataSource, settings.store, group, new OutageLog(`projection ${group.name}`, new Logger('projections')), settings.maxBatch, settings.lingerMs);
   settings.readiness.follow(runner);
   // Named apart from the runner's own log, so that an outage both see is still one line per loop.
   return { runner, task: new BackgroundTask(`${group.name} projection task`, (signal) => runner.run(signal)) };
