@@ -42,6 +42,34 @@ export interface ConsumeDurableOptions {
   wants?: (type: string) => boolean;
 }
 
+/**
+ * How long the acks of events `wants` passes over wait, to be sent together: a run consumer is
+ * handed three such events for every one it acts on, and each ack sent on its own was a socket
+ * write of its own (a sixth of a sync-worker's writes). Late only by this much, and never past the
+ * ack wait (seconds); a process that dies first leaves them to come back once and be passed over again.
+ */
+const PASSED_OVER_ACK_DELAY_MS = 50;
+
+/** Acks messages together, at most `delayMs` after the first of them. */
+class AckBatch {
+  private readonly messages: JsMsg[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly delayMs: number) {}
+
+  add(m: JsMsg): void {
+    this.messages.push(m);
+    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  /** Acks every message held now (all in one turn of the event loop: one socket write). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const m of this.messages.splice(0)) m.ack();
+  }
+}
+
 /** A message whose handler threw comes back after 2 s, doubling per delivery, at most 30 s. */
 const HANDLER_FAILED_REDELIVERY: BackoffPolicy = { baseMs: 2_000, maxMs: 30_000, maxAttempts: Infinity, jitter: false };
 
@@ -82,6 +110,7 @@ export async function consumeDurable(
       });
   }
   const consumer = await js.consumers.get(stream, durableName);
+  const passedOver = new AckBatch(PASSED_OVER_ACK_DELAY_MS);
   const inFlight = new Set<Promise<void>>();
   const pulls = new Set<Promise<void>>();
   const open = new Set<ConsumerMessages>();
@@ -107,7 +136,7 @@ export async function consumeDurable(
             m.nak();
             continue;
           }
-          const work = dispatch(m, handle, options.onError, options.wants).finally(() => inFlight.delete(work));
+          const work = dispatch(m, handle, options, passedOver).finally(() => inFlight.delete(work));
           inFlight.add(work);
         }
         // A pull the server or the client ended (NATS shutting down, heartbeats missed) ends
@@ -150,14 +179,18 @@ export async function consumeDurable(
     stopPulls();
     await Promise.allSettled(pulls);
     await Promise.allSettled(inFlight);
+    passedOver.flush();
   }
 }
 
-/** Decodes one message, hands it to `handle` and carries out the disposition; a handler that threw is a retry. */
-async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unknown, event?: StoredEvent) => void, wants?: (type: string) => boolean): Promise<void> {
+/**
+ * Decodes one message, hands it to `handle` and carries out the disposition; a handler that threw
+ * is a retry. A message `wants` passes over is acked with others in `passedOver`.
+ */
+async function dispatch(m: JsMsg, handle: DurableHandler, { onError, wants }: ConsumeDurableOptions, passedOver: AckBatch): Promise<void> {
   const namedType = m.headers?.get(EVENT_TYPE_HEADER);
   if (wants && namedType && !wants(namedType)) {
-    m.ack();
+    passedOver.add(m);
     return;
   }
   let event: StoredEvent;
@@ -169,7 +202,7 @@ async function dispatch(m: JsMsg, handle: DurableHandler, onError?: (error: unkn
     return;
   }
   if (wants && !wants(event.type)) {
-    m.ack();
+    passedOver.add(m);
     return;
   }
   try {

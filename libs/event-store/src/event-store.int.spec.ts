@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { serviceActor } from '@ferry/contracts';
 import { EventStore } from './event-store';
+import { connectToNats } from './nats-connection';
 import { foldDelivered, handleCommand } from './handle-command';
 import { counterDecider, NATS_URL } from './counter.fixtures';
 
@@ -177,6 +179,39 @@ describe('the event store on a real JetStream', () => {
       }, stop.signal);
     await Promise.all([consumer('one'), consumer('two')]);
     assert.deepEqual(seen.map((s) => s.split(':')[1]).sort(), ['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
+  });
+
+  it('acks the events its handler passes over without handing them to it, all of them by the time it stops', async () => {
+    const subject = `t${unique}.pass.p`;
+    const types = ['MirrorDeleted', 'MirrorSyncNowRequested', 'MirrorDeleted', 'MirrorDeleted', 'MirrorSyncNowRequested'] as const;
+    for (const type of types) await store.append(subject, [{ type, data: { mirrorId: 'p' } }], { ...causation, aggregateId: 'p' });
+    const handled: string[] = [];
+    const stop = new AbortController();
+    const durable = `pass-${unique}`;
+    // A process of its own, whose connection drains as soon as the consumer returns (as a service stops).
+    const consumerStore = await EventStore.connect({ natsUrl: NATS_URL, stream: `T_ES_${unique}`, subjectPrefix: `t${unique}` });
+    await consumerStore.consumeDurable(durable, subject, async (event) => {
+      handled.push(event.type);
+      if (handled.length === 2) stop.abort();
+      return { ack: true };
+    }, stop.signal, { wants: (type) => type === 'MirrorSyncNowRequested' });
+    await consumerStore.close();
+    assert.deepEqual(handled, ['MirrorSyncNowRequested', 'MirrorSyncNowRequested']);
+    // Acks are applied by the server in their own time; one left unsent would wait out the ack wait (30 s).
+    const connection = await connectToNats(NATS_URL);
+    try {
+      const jsm = await jetstreamManager(connection);
+      let info = await jsm.consumers.info(`T_ES_${unique}`, durable);
+      for (let tries = 0; tries < 50 && info.num_ack_pending > 0; tries++) {
+        await new Promise((r) => setTimeout(r, 100));
+        info = await jsm.consumers.info(`T_ES_${unique}`, durable);
+      }
+      assert.equal(info.num_ack_pending, 0, 'every event acked, the passed-over ones included');
+      assert.equal(info.num_pending, 0);
+      assert.equal(info.ack_floor.stream_seq, info.delivered.stream_seq);
+    } finally {
+      await connection.close();
+    }
   });
 
   it("hands a consumer each event's predecessor on its subject, so a kept fold takes the event without a read", async () => {

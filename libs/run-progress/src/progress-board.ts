@@ -100,7 +100,7 @@ export class ProgressReporter {
     private readonly firstWriteMs: number,
   ) {
     this.meter = new ProgressMeter(now());
-    this.timer = setInterval(() => this.write(false), intervalMs);
+    this.timer = setInterval(() => this.write(), intervalMs);
     this.timer.unref();
   }
 
@@ -110,30 +110,38 @@ export class ProgressReporter {
     const first = this.counters === null;
     this.counters = counters;
     if (first) {
-      this.firstWrite = setTimeout(() => this.write(false), this.firstWriteMs);
+      this.firstWrite = setTimeout(() => this.write(), this.firstWriteMs);
       this.firstWrite.unref();
     }
   }
 
-  /** Writes the last entry and stops. */
-  async finish(): Promise<void> {
+  /**
+   * Writes the last entry and stops; resolves once it is stored. With no write under way the entry
+   * is sent before `finish` returns, so what the caller sends next (a run's end) follows it on the
+   * connection, in the same socket write; otherwise it is sent once that write is answered.
+   */
+  finish(): Promise<void> {
     if (this.finished) return this.writing;
+    this.finished = true;
     clearInterval(this.timer);
     clearTimeout(this.firstWrite);
-    await this.writing;
-    this.write(true);
-    this.finished = true;
-    await this.writing;
+    this.writing = this.busy ? this.writing.then(() => this.put(true)) : this.put(true);
+    return this.writing;
   }
 
-  private write(done: boolean): void {
+  /** The entry of the interval. A write still under way (NATS slow or away): this tick is skipped, the next one carries the news. */
+  private write(): void {
+    if (this.busy || this.finished) return;
+    this.writing = this.put(false);
+  }
+
+  private put(done: boolean): Promise<void> {
     const counters = this.counters;
-    // A write still under way (NATS slow or away): this tick is skipped, the next one carries the news.
-    if (!counters || this.busy || this.finished) return;
+    if (!counters) return Promise.resolve();
     const now = this.now();
     const entry: RunProgress = { ...this.run, ...counters, ...this.meter.read(counters, now), updatedAt: new Date(now).toISOString(), done };
     this.busy = true;
-    this.writing = this.kv
+    return this.kv
       .put(this.run.runId, JSON.stringify(entry))
       .then(() => undefined, () => undefined)
       .finally(() => (this.busy = false));

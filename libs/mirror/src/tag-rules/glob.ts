@@ -58,10 +58,27 @@ function toPicomatch(pattern: string): string {
   return pattern.replace(/\[!/g, '[^');
 }
 
+/**
+ * Patterns compiled before, by their list (most recent last): a worker runs the same mirrors' rules
+ * again and again, and compiling them was most of what a rule cost a run (picomatch builds and
+ * compiles a regular expression per pattern). A matcher keeps no state, so sharing one is safe.
+ */
+const compiledPatterns = new Map<string, (tag: string) => boolean>();
+const COMPILED_PATTERNS_KEPT = 1_000;
+
 /** A predicate true for tags that match any of the patterns (their union). */
 export function compileTagPatterns(patterns: readonly string[]): (tag: string) => boolean {
-  const matchers = normalizeTagPatterns(patterns).map((p) => picomatch(toPicomatch(p), PICOMATCH_OPTIONS));
-  return (tag) => matchers.some((matches) => matches(tag));
+  const key = JSON.stringify(patterns);
+  let matches = compiledPatterns.get(key);
+  if (matches) {
+    compiledPatterns.delete(key);
+  } else {
+    const matchers = normalizeTagPatterns(patterns).map((p) => picomatch(toPicomatch(p), PICOMATCH_OPTIONS));
+    matches = (tag) => matchers.some((matcher) => matcher(tag));
+    if (compiledPatterns.size >= COMPILED_PATTERNS_KEPT) compiledPatterns.delete(compiledPatterns.keys().next().value!);
+  }
+  compiledPatterns.set(key, matches);
+  return matches;
 }
 
 /** The tags that match any pattern, in their original order. */

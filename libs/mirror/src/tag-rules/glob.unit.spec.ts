@@ -29,6 +29,18 @@ describe('pattern semantics', () => {
   });
 });
 
+describe('patterns compiled again', () => {
+  it('are the matcher compiled before, until a thousand other lists have been compiled since', () => {
+    const first = compileTagPatterns(['v1.*', 'latest']);
+    assert.equal(compileTagPatterns(['v1.*', 'latest']), first);
+    assert.notEqual(compileTagPatterns(['latest', 'v1.*']), first, 'another list is another matcher');
+    for (let n = 0; n < 1_000; n++) compileTagPatterns([`kept-${n}-*`]);
+    const again = compileTagPatterns(['v1.*', 'latest']);
+    assert.notEqual(again, first, 'the least recently used list was let go');
+    assert.deepEqual([again('v1.2'), again('latest'), again('v2.0')], [true, true, false]);
+  });
+});
+
 describe('pattern validation', () => {
   it('accepts the documented patterns', () => {
     for (const p of ['v3*', 'v3.[!1]*', 'latest', 'v?.?']) assert.equal(tagPatternProblem(p), undefined);

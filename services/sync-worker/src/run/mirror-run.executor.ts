@@ -227,26 +227,31 @@ export class MirrorRunExecutor {
     } finally {
       lease.stop();
       await runStop.close();
-      // Its last entry is written before the run's end is, so whoever sees the end can read it.
-      await progress.finish();
     }
-    // What this hold of the run wrote counts towards its namespace's usage however the run ends.
-    await quota.record((report?.results ?? results).reduce((sum, r) => sum + (r.kind === 'synced' ? r.bytesCopied : 0), 0));
-    if (lease.lost.aborted) {
-      span.setAttribute('ferry.outcome', 'lease-lost');
-      return { kind: 'lease-lost' };
+    // The last progress entry goes out before the run's end, on the same connection and in the same
+    // socket write (see `finish`), and is stored before the run is over here.
+    const lastProgress = progress.finish();
+    try {
+      // What this hold of the run wrote counts towards its namespace's usage however the run ends.
+      await quota.record((report?.results ?? results).reduce((sum, r) => sum + (r.kind === 'synced' ? r.bytesCopied : 0), 0));
+      if (lease.lost.aborted) {
+        span.setAttribute('ferry.outcome', 'lease-lost');
+        return { kind: 'lease-lost' };
+      }
+      // Stopped before the run ended (not cancelled, not failed first): give it back, for another worker to resume at once.
+      if (stopping.aborted && !runStop.cancelled() && (report ? report.cancelled : failure === null)) {
+        span.setAttribute('ferry.outcome', 'handed-back');
+        return await handBackRun(command, { runId, fencingToken });
+      }
+      const copy = { report, results, failure, cancelled: runStop.cancelled() };
+      const end = await completeRun(command, { runId, fencingToken, startedAt, tagsFirstSeen: started.state.tagsFirstSeen ?? {}, namespace: config.namespace, retryBaseSeconds: this.settings.retryBaseSeconds }, copy);
+      // Every result is in `recorded` only when this hold started the run and none failed to be recorded (that fails the run).
+      if (end.kind === 'completed') this.memory.runEnded(subject, { runId, ...(!resumed && failure === null && !copy.cancelled ? { results: recorded } : {}) });
+      if (end.kind === 'completed') span.setAttributes({ 'ferry.outcome': end.verdict.outcome, 'ferry.tags_copied': end.summary.tagsCopied, 'ferry.bytes_copied': end.summary.bytesCopied });
+      return end;
+    } finally {
+      await lastProgress;
     }
-    // Stopped before the run ended (not cancelled, not failed first): give it back, for another worker to resume at once.
-    if (stopping.aborted && !runStop.cancelled() && (report ? report.cancelled : failure === null)) {
-      span.setAttribute('ferry.outcome', 'handed-back');
-      return handBackRun(command, { runId, fencingToken });
-    }
-    const copy = { report, results, failure, cancelled: runStop.cancelled() };
-    const end = await completeRun(command, { runId, fencingToken, startedAt, tagsFirstSeen: started.state.tagsFirstSeen ?? {}, namespace: config.namespace, retryBaseSeconds: this.settings.retryBaseSeconds }, copy);
-    // Every result is in `recorded` only when this hold started the run and none failed to be recorded (that fails the run).
-    if (end.kind === 'completed') this.memory.runEnded(subject, { runId, ...(!resumed && failure === null && !copy.cancelled ? { results: recorded } : {}) });
-    if (end.kind === 'completed') span.setAttributes({ 'ferry.outcome': end.verdict.outcome, 'ferry.tags_copied': end.summary.tagsCopied, 'ferry.bytes_copied': end.summary.bytesCopied });
-    return end;
   }
 
   /**
