@@ -44,9 +44,9 @@ export interface ConsumeDurableOptions {
 
 /**
  * How long the acks of events `wants` passes over wait, to be sent together: a run consumer is
- * handed three such events for every one it acts on, and each ack sent on its own was a socket
- * write of its own (a sixth of a sync-worker's writes). Late only by this much, and never past the
- * ack wait (seconds); a process that dies first leaves them to come back once and be passed over again.
+ * handed three such events for every one it acts on, and an ack sent on its own is a socket write
+ * of its own. Late by this much at most, far inside the ack wait (seconds); the events of a process
+ * that dies first come back once, to be passed over again.
  */
 const PASSED_OVER_ACK_DELAY_MS = 50;
 
