@@ -17,13 +17,26 @@ import { dueMirrorsProjection } from './projections/due-mirrors.projection';
 const batchConfig = testMirrorConfig;
 const batchSummary = testRunSummary;
 
+/** Runs `test` with a database and an event log of its own, and a signal to stop its runners; all gone after it. */
+async function withDatabaseAndLog(test: (ds: DataSource, store: EventStore, stop: AbortController) => Promise<void>): Promise<void> {
+  const db = await createTestDatabase();
+  const ds = await openDatabase(db.url);
+  const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
+  const stop = new AbortController();
+  try {
+    await test(ds, store, stop);
+  } finally {
+    stop.abort();
+    await store.destroyStream();
+    await store.close();
+    await ds.destroy();
+    await db.drop();
+  }
+}
+
 describe('a projection whose batch takes longer than the stall check', () => {
-  it('is left to finish, not restarted from its checkpoint again and again', async () => {
-    const db = await createTestDatabase();
-    const ds = await openDatabase(db.url);
-    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
-    const stop = new AbortController();
-    try {
+  it('is left to finish, not restarted from its checkpoint again and again', () =>
+    withDatabaseAndLog(async (ds, store, stop) => {
       const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
       for (let i = 0; i < 3; i++) {
         const id = `ns/slow${i}`;
@@ -46,13 +59,7 @@ describe('a projection whose batch takes longer than the stall check', () => {
       await running;
       assert.deepEqual(applied, [1, 2, 3], 'each event applied once, in order');
       assert.deepEqual(errors.filter((m) => m.includes('stopped moving')), []);
-    } finally {
-      stop.abort();
-      await store.close();
-      await ds.destroy();
-      await db.drop();
-    }
-  });
+    }));
 });
 
 describe('a projection following events that come one after another', () => {
@@ -119,14 +126,10 @@ describe('a projection following events that come one after another', () => {
 });
 
 describe('a projection gathering events while a caller waits for one of them', () => {
-  it('ends the batch as soon as it holds that event, not when the linger is over', async () => {
-    const db = await createTestDatabase();
-    const ds = await openDatabase(db.url);
-    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
-    const stop = new AbortController();
-    const batches: number[][] = [];
-    const counter: Projection = { tables: [], apply: async () => undefined, applyAll: async (_em, events) => void batches.push(events.map((e) => e.position)) };
-    try {
+  it('ends the batch as soon as it holds that event, not when the linger is over', () =>
+    withDatabaseAndLog(async (ds, store, stop) => {
+      const batches: number[][] = [];
+      const counter: Projection = { tables: [], apply: async () => undefined, applyAll: async (_em, events) => void batches.push(events.map((e) => e.position)) };
       // A linger of 20 s: a caller that had to wait it out would time out (5 s) first.
       const runner = new ProjectionRunner(ds, store, { name: 'hurry-test', projections: [counter] }, undefined, 200, 20_000);
       const running = runner.run(stop.signal);
@@ -143,13 +146,7 @@ describe('a projection gathering events while a caller waits for one of them', (
       assert.deepEqual(batches, [[1], [2], [3, 4]]);
       stop.abort();
       await running;
-    } finally {
-      stop.abort();
-      await store.close();
-      await ds.destroy();
-      await db.drop();
-    }
-  });
+    }));
 });
 
 describe('a run scheduled again after its lease ended', () => {
@@ -293,12 +290,8 @@ describe('the due index applying a batch', () => {
 });
 
 describe('a group whose projections say which events they handle', () => {
-  it('passes over batches of other events without a transaction, and the next batch it writes for moves the checkpoint past them', async () => {
-    const db = await createTestDatabase();
-    const ds = await openDatabase(db.url);
-    const store = await EventStore.connect({ natsUrl: TEST_NATS_URL, ...testEventLogNames() });
-    const stop = new AbortController();
-    try {
+  it('passes over batches of other events without a transaction, and the next batch it writes for moves the checkpoint past them', () =>
+    withDatabaseAndLog(async (ds, store, stop) => {
       const causation = { correlationId: 'c', causationId: 'c', actor: serviceActor('test') };
       const append = (id: string, type: 'MirrorSyncNowRequested' | 'MirrorCancelRequested') =>
         store.append(
@@ -335,11 +328,5 @@ describe('a group whose projections say which events they handle', () => {
       assert.deepEqual(told, [1, 4]);
       stop.abort();
       await running;
-    } finally {
-      stop.abort();
-      await store.close();
-      await ds.destroy();
-      await db.drop();
-    }
-  });
+    }));
 });
