@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
 import { createTestDatabase, generateSigningKey, pushImage, startRegistry, testEventLogNames, writeCosignSignatures, type RunningRegistry, type TestDatabase } from '@ferry/testing';
+import { accessibilityViolations } from './accessibility';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 
@@ -42,10 +42,8 @@ describe('a new user walks the console from sign-in to a mirrored organization',
 
   /** axe-core on the page as it is now, every severity; then its screenshot. */
   async function check(name: string): Promise<void> {
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    const results = await new AxeBuilder({ page }).analyze();
     assert.deepEqual(
-      results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+      await accessibilityViolations(page),
       [],
       `accessibility of the ${name} page at ${width} px`,
     );

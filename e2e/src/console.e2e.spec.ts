@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
 import { createTestDatabase, eventually, pushImage, startRegistry, startSlowUpstream, testEventLogNames, type RunningRegistry, type SlowUpstream, type TestDatabase } from '@ferry/testing';
 import { apiClient, createOrganizationWithRobot, createUserWithToken, onDemandMirrorBody, runningRun } from './api-client';
+import { accessibilityViolations } from './accessibility';
 import { destroyEventLog } from './event-log';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { startReceiver, type Receiver } from './receivers';
@@ -43,10 +43,8 @@ describe('the web console in Chromium', () => {
 
   /** axe-core on the page as it is now: no violation of any severity; then a screenshot of it. */
   async function check(name: string): Promise<void> {
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    const results = await new AxeBuilder({ page }).analyze();
     assert.deepEqual(
-      results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+      await accessibilityViolations(page),
       [],
       `accessibility of the ${name} page`,
     );
