@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { fullJitterDelay, type BackoffCurve } from '@ferry/backoff';
 import { kindSubjects, AggregateKind, type StoredEvent } from '@ferry/contracts';
-import { codeFingerprint, traceIdOf, type EventStore } from '@ferry/event-store';
+import { codeFingerprint, traceIdOf, type EventStore, type FoldSnapshots } from '@ferry/event-store';
 import { recordWorkerActive } from '@ferry/metrics';
 import { ProgressBoard, runProgressBucket } from '@ferry/run-progress';
 import { DispatcherPool } from '@ferry/registry-client';
@@ -39,6 +39,28 @@ function runLogFields(event: StoredEvent & { type: 'MirrorRunScheduled' }): LogF
   return { mirror_id: event.data.mirrorId, run_id: event.data.runId, trace_id: traceIdOf(event.traceparent) ?? undefined };
 }
 
+/** The JetStream KV buckets the run consumer keeps beside the log. */
+interface RunBoards {
+  slots: UpstreamSlots;
+  rateLimits: RateLimitBoard;
+  progress: ProgressBoard;
+  snapshots: FoldSnapshots;
+}
+
+async function openRunBoards(store: EventStore, config: SyncWorkerConfig, stopping: AbortSignal): Promise<RunBoards> {
+  const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS });
+  const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
+  stopping.addEventListener('abort', () => rateLimits.close(), { once: true });
+  const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
+  // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
+  const snapshots = await store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
+    ttlMs: MIRROR_SNAPSHOT_TTL_MS,
+    replicas: config.streamReplicas,
+    code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
+  });
+  return { slots, rateLimits, progress, snapshots };
+}
+
 /**
  * Takes scheduled runs from one durable JetStream consumer shared by every sync-worker process
  * (competing consumers): more processes, more mirrors in parallel. A message is acked only after
@@ -53,18 +75,17 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(WORKER_CONFIG) config: SyncWorkerConfig) {
     const consuming = new OutageLog('the run consumer', this.logger);
+    let boards: Promise<RunBoards> | undefined;
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS });
-      const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
-      signal.addEventListener('abort', () => rateLimits.close(), { once: true });
-      const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
-      const dispatchers = new DispatcherPool();
-      // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
-      const snapshots = await store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
-        ttlMs: MIRROR_SNAPSHOT_TTL_MS,
-        replicas: config.streamReplicas,
-        code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
+      // Opened once and kept across restarts of the consumer: opening a bucket again after NATS
+      // lost a stream's leader asked a cluster short of a node to place it, which failed until the
+      // node was back (a bucket whose leader had been on the dead node read as missing meanwhile).
+      boards ??= openRunBoards(store, config, signal).catch((error: unknown) => {
+        boards = undefined;
+        throw error;
       });
+      const { slots, rateLimits, progress, snapshots } = await boards;
+      const dispatchers = new DispatcherPool();
       const quotas = await store.watchFolds(kindSubjects(store.prefix, AggregateKind.Quota));
       const executor = new MirrorRunExecutor(store, createSecretBox(config.encryptionKey), config, slots, rateLimits, progress, {
         dispatchers,
