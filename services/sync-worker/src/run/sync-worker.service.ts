@@ -47,10 +47,9 @@ interface RunBoards {
   snapshots: FoldSnapshots;
 }
 
+/** Opens the run consumer's boards; the rate-limit board, which watches its bucket until `stopping`, last, so a failed attempt leaves no watch behind. */
 async function openRunBoards(store: EventStore, config: SyncWorkerConfig, stopping: AbortSignal): Promise<RunBoards> {
   const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS });
-  const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
-  stopping.addEventListener('abort', () => rateLimits.close(), { once: true });
   const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
   // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
   const snapshots = await store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
@@ -58,6 +57,8 @@ async function openRunBoards(store: EventStore, config: SyncWorkerConfig, stoppi
     replicas: config.streamReplicas,
     code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
   });
+  const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
+  stopping.addEventListener('abort', () => rateLimits.close(), { once: true });
   return { slots, rateLimits, progress, snapshots };
 }
 
@@ -77,9 +78,10 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     const consuming = new OutageLog('the run consumer', this.logger);
     let boards: Promise<RunBoards> | undefined;
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      // Opened once and kept across restarts of the consumer: opening a bucket again after NATS
-      // lost a stream's leader asked a cluster short of a node to place it, which failed until the
-      // node was back (a bucket whose leader had been on the dead node read as missing meanwhile).
+      // Opened once and kept across restarts of the consumer (each restart left a rate-limit watch
+      // open, too): opening a bucket again after NATS lost a stream's leader asked a cluster short
+      // of a node to place it, which failed until the node was back (a bucket whose leader had been
+      // on the dead node read as missing meanwhile).
       boards ??= openRunBoards(store, config, signal).catch((error: unknown) => {
         boards = undefined;
         throw error;
