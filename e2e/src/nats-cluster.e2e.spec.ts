@@ -15,7 +15,7 @@ import {
   type SlowUpstream,
   type TestDatabase,
 } from '@ferry/testing';
-import { apiClient, createOrganizationWithRobot, onDemandMirrorBody } from './api-client';
+import { apiClient, createOrganizationWithRobot, onDemandMirrorBody, runningRun } from './api-client';
 import { documentedFetch } from './api-document';
 import { startFerry, testDeploymentEnv, type FerryProcesses } from './ferry-processes';
 import { readEventLog } from './event-log';
@@ -73,7 +73,8 @@ describe('Ferry on a three-node NATS cluster', () => {
   it("survives the loss of the stream's leader mid-run: the run completes once, nothing written before is lost, one notification", async () => {
     slow.setBytesPerSecond(512 * 1024);
     assert.equal((await api('POST', `${mirror}/sync-now`)).status, 204);
-    await eventually(async () => ((await api('GET', mirror)).json.sync_status === 'SYNCING' ? true : undefined), 30_000, 'the run to start');
+    // Started by a worker, not only scheduled: the worker's buckets exist (creating a replicated one needs every node).
+    await runningRun(api, 'cluster/app');
     const before = await readLog();
     const nc = await connect({ servers: cluster.urls.split(',') });
     const leader = (await (await jetstreamManager(nc)).streams.info(names.stream)).cluster?.leader;

@@ -47,16 +47,22 @@ interface RunBoards {
   snapshots: FoldSnapshots;
 }
 
-/** Opens the run consumer's boards; the rate-limit board, which watches its bucket until `stopping`, last, so a failed attempt leaves no watch behind. */
+/**
+ * Opens the run consumer's boards, creating their buckets the first time (on a cluster, creating a
+ * replicated bucket needs every node up). The rate-limit board, which watches its bucket until
+ * `stopping`, opens last, so a failed attempt leaves no watch behind.
+ */
 async function openRunBoards(store: EventStore, config: SyncWorkerConfig, stopping: AbortSignal): Promise<RunBoards> {
-  const slots = await UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS });
-  const progress = await ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas);
-  // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
-  const snapshots = await store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
-    ttlMs: MIRROR_SNAPSHOT_TTL_MS,
-    replicas: config.streamReplicas,
-    code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
-  });
+  const [slots, progress, snapshots] = await Promise.all([
+    UpstreamSlots.open(store, `${config.eventStream}_UPSTREAM_SLOTS`, config.leaseSeconds * 1000, config.streamReplicas, { handoverMs: SLOT_HANDOVER_MS }),
+    ProgressBoard.open(store, runProgressBucket(config.eventStream), config.streamReplicas),
+    // A fold is the mirror decider's, over events as the contracts define them: snapshots of another build are not used.
+    store.openFoldSnapshots(`${config.eventStream}_MIRROR_FOLDS`, {
+      ttlMs: MIRROR_SNAPSHOT_TTL_MS,
+      replicas: config.streamReplicas,
+      code: codeFingerprint([require.resolve('@ferry/mirror'), require.resolve('@ferry/contracts')]),
+    }),
+  ]);
   const rateLimits = await RateLimitBoard.open(store, `${config.eventStream}_RATE_LIMITS`, RATE_LIMIT_MEMORY_MS, config.streamReplicas);
   stopping.addEventListener('abort', () => rateLimits.close(), { once: true });
   return { slots, rateLimits, progress, snapshots };
@@ -78,10 +84,8 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     const consuming = new OutageLog('the run consumer', this.logger);
     let boards: Promise<RunBoards> | undefined;
     this.task = new BackgroundTask('run consumer', async (signal) => {
-      // Opened once and kept across restarts of the consumer (each restart left a rate-limit watch
-      // open, too): opening a bucket again after NATS lost a stream's leader asked a cluster short
-      // of a node to place it, which failed until the node was back (a bucket whose leader had been
-      // on the dead node read as missing meanwhile).
+      // Opened once and kept across restarts of the consumer: each restart opened them anew (a
+      // request per bucket, and a rate-limit watch left open each time).
       boards ??= openRunBoards(store, config, signal).catch((error: unknown) => {
         boards = undefined;
         throw error;
