@@ -14,6 +14,7 @@ describe('which dependency an error says is away', () => {
     assert.equal(unavailableDependency(thrown('JetStreamStatusError', 'server shutdown', { code: 409 })), 'NATS');
     assert.equal(unavailableDependency(thrown('JetStreamError', 'heartbeats missed')), 'NATS');
     assert.equal(unavailableDependency(thrown('JetStreamStatusError', 'no responders', { code: 503 })), 'NATS');
+    assert.equal(unavailableDependency(thrown('JetStreamApiError', 'no suitable peers for placement, peer offline', { code: 10005 })), 'NATS');
   });
 
   it('knows a Postgres that is down or shutting down, through TypeORM\'s driverError', () => {
@@ -31,6 +32,8 @@ describe('which dependency an error says is away', () => {
   it('finds no outage in what JetStream answers, in a bug or in nothing', () => {
     assert.equal(unavailableDependency(thrown('JetStreamStatusError', 'consumer deleted', { code: 409 })), null);
     assert.equal(unavailableDependency(thrown('JetStreamApiError', 'stream not found', { code: 10059 })), null);
+    assert.equal(unavailableDependency(thrown('JetStreamApiError', 'insufficient resources', { code: 10023 })), null);
+    assert.equal(unavailableDependency(thrown('JetStreamApiError', 'no suitable peers for placement', { code: 10005 })), null);
     assert.equal(unavailableDependency(new TypeError("Cannot read properties of undefined (reading 'id')")), null);
     assert.equal(unavailableDependency(undefined), null);
     assert.equal(unavailableDependency('timeout'), null);
